@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "pipelint",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "pipelint", targets: ["pipelint"]),
+        .library(name: "PipelintKit", targets: ["PipelineYAML", "PipelineIR", "Sizing", "Lint", "Rules"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        // libyaml, the only YAML parser in the binary (never also link Yams).
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+        ),
+        // Pickle-faithful size model of Python values; no dependencies.
+        .target(name: "Sizing"),
+        // Pure pipeline model and graph IR; no I/O.
+        .target(name: "PipelineIR"),
+        // Front end: YAML text → syntax tree → pipeline model, with diagnostics.
+        .target(name: "PipelineYAML", dependencies: ["CYAML", "PipelineIR"]),
+        // Rule engine: findings, fixes, reporters, the lint driver.
+        .target(name: "Lint", dependencies: ["PipelineYAML", "PipelineIR", "Sizing"]),
+        // The rule catalogue.
+        .target(name: "Rules", dependencies: ["Lint", "PipelineIR", "PipelineYAML", "Sizing"]),
+        // Thin command-line front door.
+        .executableTarget(
+            name: "pipelint",
+            dependencies: [
+                "Lint", "Rules", "PipelineYAML", "PipelineIR",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Benchmarks: `swift run -c release pipelint-bench`; not part of `swift test`.
+        .executableTarget(
+            name: "pipelint-bench",
+            dependencies: ["CYAML", "PipelineYAML", "Lint", "Rules"]
+        ),
+        .testTarget(name: "SizingTests", dependencies: ["Sizing"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PipelineYAMLTests", dependencies: ["PipelineYAML", "PipelineIR"]),
+        .testTarget(name: "PipelineIRTests", dependencies: ["PipelineIR"]),
+        .testTarget(name: "LintTests", dependencies: ["Lint", "Rules", "PipelineYAML", "PipelineIR", "Sizing"]),
+        .testTarget(name: "CLITests", dependencies: ["pipelint"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

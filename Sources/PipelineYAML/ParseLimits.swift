@@ -1,0 +1,29 @@
+/// Resource limits for reading untrusted YAML. Every limit is reported as a
+/// located error, never a crash or a hang.
+public struct ParseLimits: Sendable, Hashable {
+    /// Largest file accepted, in bytes (default 64 MiB).
+    public var maxFileBytes: Int
+    /// Nodes that alias expansion may add across the file (default 100,000): the
+    /// billion-laughs file fails at the first alias that crosses it, while ordinary
+    /// `*ref` reuse stays far below.
+    public var aliasExpansionBudget: Int
+    /// Deepest nesting of collections (default 64).
+    public var maxDepth: Int
+    /// Longest scalar, in bytes (default 16 MiB).
+    public var maxScalarBytes: Int
+
+    public init(
+        maxFileBytes: Int = 64 << 20,
+        aliasExpansionBudget: Int = 100_000,
+        maxDepth: Int = 64,
+        maxScalarBytes: Int = 16 << 20
+    ) {
+        self.maxFileBytes = maxFileBytes
+        self.aliasExpansionBudget = aliasExpansionBudget
+        self.maxDepth = maxDepth
+        self.maxScalarBytes = maxScalarBytes
+    }
+
+    /// The documented defaults.
+    public static let `default` = ParseLimits()
+}

@@ -1,0 +1,349 @@
+internal import CYAML
+import PipelineIR
+
+/// Reads YAML text into a `SyntaxTree` through libyaml's event API.
+///
+/// It keeps what libyaml loses or gets wrong for a linter: byte offsets (libyaml
+/// marks count characters and skip a BOM), the end of block collections (libyaml
+/// puts it at the next token), comments (libyaml drops them), and it refuses
+/// what a pipeline never needs: custom tags, several documents, aliases past a
+/// budget, nesting past a limit, non-UTF-8 input.
+public enum YAMLParser {
+    /// The result of parsing: the tree (partial after a fatal error) and every problem found.
+    public struct Result: Sendable {
+        public var tree: SyntaxTree
+        public var diagnostics: [Diagnostic]
+        /// True when the tree is complete and usable for lowering.
+        public var isComplete: Bool
+    }
+
+    /// Parses one file.
+    public static func parse(_ source: SourceFile, limits: ParseLimits = .default) -> Result {
+        var builder = TreeBuilder(source: source, limits: limits)
+        builder.run()
+        return Result(tree: builder.tree, diagnostics: builder.diagnostics, isComplete: builder.fatal == false)
+    }
+}
+
+private func yamlError(_ message: String, _ range: SourceRange, help: String? = nil) -> Diagnostic {
+    Diagnostic(code: .invalidYAML, severity: .error, message: message, range: range, help: help)
+}
+
+/// Converts libyaml's character indices to byte offsets by walking a cursor
+/// over the UTF-8 text; marks arrive almost in order, so the walk is linear.
+private struct MarkConverter {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let base: Int
+    let ascii: Bool
+    var charIndex = 0
+    var byteIndex = 0
+
+    mutating func offset(ofCharacter target: Int) -> Int {
+        if ascii { return base + min(target, bytes.count) }
+        while charIndex < target, byteIndex < bytes.count {
+            byteIndex += 1
+            while byteIndex < bytes.count, bytes[byteIndex] & 0xC0 == 0x80 { byteIndex += 1 }
+            charIndex += 1
+        }
+        while charIndex > target, byteIndex > 0 {
+            byteIndex -= 1
+            while byteIndex > 0, bytes[byteIndex] & 0xC0 == 0x80 { byteIndex -= 1 }
+            charIndex -= 1
+        }
+        return base + byteIndex
+    }
+}
+
+private struct TreeBuilder {
+    let source: SourceFile
+    let limits: ParseLimits
+    var tree = SyntaxTree()
+    var diagnostics: [Diagnostic] = []
+    var fatal = false
+
+    /// An open collection: its node and where its children start on `pending`.
+    struct Open {
+        var node: Int
+        var pendingBase: Int
+    }
+    var stack: [Open] = []
+    var pending: [NodeID] = []
+    var anchors: [String: NodeID] = [:]
+    var openNodes = Set<Int>()
+    var expansion = 0
+    var expansionReported = false
+    var documents = 0
+
+    init(source: SourceFile, limits: ParseLimits) {
+        self.source = source
+        self.limits = limits
+    }
+
+    mutating func fail(_ message: String, at offset: Int, help: String? = nil) {
+        diagnostics.append(yamlError(message, SourceRange(start: offset, end: min(source.bytes.count, tokenEnd(offset))), help: help))
+        fatal = true
+    }
+
+    /// End of the token starting at `offset`, for a caret that spans it.
+    func tokenEnd(_ offset: Int) -> Int {
+        var i = offset
+        let b = source.bytes
+        while i < b.count, b[i] != 0x20, b[i] != 0x0A, b[i] != 0x0D, b[i] != 0x09, i - offset < 64 {
+            i += 1
+            if i - offset == 1, i <= b.count, [0x5B, 0x5D, 0x7B, 0x7D, 0x2C].contains(b[i - 1]) { break }
+            while i < b.count, b[i] & 0xC0 == 0x80 { i += 1 }
+        }
+        return max(i, offset + (offset < b.count ? 1 : 0))
+    }
+
+    mutating func run() {
+        if let p = EncodingCheck.problem(in: source.bytes, limits: limits) {
+            fail(p.message, at: p.offset, help: p.help)
+            return
+        }
+        let bom = source.hasBOM ? 3 : 0
+        source.bytes.withUnsafeBufferPointer { whole in
+            let body = UnsafeBufferPointer(rebasing: whole[bom...])
+            let ascii = !body.contains(where: { $0 >= 0x80 })
+            var marks = MarkConverter(bytes: body, base: bom, ascii: ascii)
+            var parser = yaml_parser_t()
+            guard yaml_parser_initialize(&parser) == 1 else {
+                fail("could not initialise the YAML parser", at: 0)
+                return
+            }
+            defer { yaml_parser_delete(&parser) }
+            if let p = body.baseAddress {
+                yaml_parser_set_input_string(&parser, p, body.count)
+            } else {
+                var empty: UInt8 = 0
+                yaml_parser_set_input_string(&parser, &empty, 0)
+            }
+            var event = yaml_event_t()
+            while !fatal {
+                guard yaml_parser_parse(&parser, &event) == 1 else {
+                    let offset = marks.offset(ofCharacter: Int(parser.problem_mark.index))
+                    let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
+                    var message = "invalid YAML: \(problem)"
+                    if let ctx = parser.context.map({ String(cString: $0) }) {
+                        let ctxPos = source.position(of: marks.offset(ofCharacter: Int(parser.context_mark.index)))
+                        message += " (\(ctx) at line \(ctxPos.line), column \(ctxPos.column))"
+                    }
+                    fail(message, at: offset)
+                    return
+                }
+                defer { yaml_event_delete(&event) }
+                let start = marks.offset(ofCharacter: Int(event.start_mark.index))
+                let end = marks.offset(ofCharacter: Int(event.end_mark.index))
+                switch event.type {
+                case YAML_STREAM_END_EVENT:
+                    return
+                case YAML_DOCUMENT_START_EVENT:
+                    documents += 1
+                    if documents > 1 {
+                        fail("several YAML documents in one file; a pipeline file holds exactly one", at: start,
+                             help: "split the documents into separate files")
+                    }
+                case YAML_SCALAR_EVENT:
+                    let s = event.data.scalar
+                    if Int(s.length) > limits.maxScalarBytes {
+                        fail("scalar of \(s.length) bytes is over the \(limits.maxScalarBytes)-byte limit", at: start)
+                        return
+                    }
+                    let style: ScalarStyle
+                    switch s.style {
+                    case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
+                    case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
+                    case YAML_LITERAL_SCALAR_STYLE: style = .literal
+                    case YAML_FOLDED_SCALAR_STYLE: style = .folded
+                    default: style = .plain
+                    }
+                    let payloadStart = tree.scalarBytes.count
+                    if let v = s.value, s.length > 0 {
+                        v.withMemoryRebound(to: UInt8.self, capacity: Int(s.length)) { p in
+                            tree.scalarBytes.append(contentsOf: UnsafeBufferPointer(start: p, count: Int(s.length)))
+                        }
+                    }
+                    let tag = checkTag(s.tag, at: start)
+                    let id = addNode(SyntaxTree.Node(
+                        kind: .scalar, scalarStyle: style, collectionStyle: .flow, tag: tag,
+                        range: SourceRange(start: start, end: end),
+                        payloadStart: Int32(truncatingIfNeeded: payloadStart), payloadCount: Int32(truncatingIfNeeded: Int(s.length)),
+                        aliasTarget: nil, expandedSize: 1))
+                    registerAnchor(s.anchor, id)
+                    appendChild(id)
+                case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                    let isSeq = event.type == YAML_SEQUENCE_START_EVENT
+                    if stack.count + 1 > limits.maxDepth {
+                        fail("nesting deeper than \(limits.maxDepth) levels", at: start,
+                             help: "a pipeline never needs this depth; raise `limits.max-depth` if it is legitimate")
+                        return
+                    }
+                    let flow: Bool
+                    let rawTag: UnsafeMutablePointer<yaml_char_t>?
+                    let anchor: UnsafeMutablePointer<yaml_char_t>?
+                    if isSeq {
+                        flow = event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
+                        rawTag = event.data.sequence_start.tag
+                        anchor = event.data.sequence_start.anchor
+                    } else {
+                        flow = event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
+                        rawTag = event.data.mapping_start.tag
+                        anchor = event.data.mapping_start.anchor
+                    }
+                    let tag = checkTag(rawTag, at: start)
+                    let id = addNode(SyntaxTree.Node(
+                        kind: isSeq ? .sequence : .mapping, scalarStyle: .plain, collectionStyle: flow ? .flow : .block, tag: tag,
+                        range: SourceRange(start: start, end: end), payloadStart: 0, payloadCount: 0,
+                        aliasTarget: nil, expandedSize: 1))
+                    registerAnchor(anchor, id)
+                    openNodes.insert(Int(id.raw))
+                    appendChild(id)
+                    stack.append(Open(node: Int(id.raw), pendingBase: pending.count))
+                case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                    guard let open = stack.popLast() else { break }
+                    closeCollection(open, endMark: end)
+                case YAML_ALIAS_EVENT:
+                    let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
+                    guard let target = anchors[name] else {
+                        fail("alias `*\(name)` refers to no anchor defined before it", at: start)
+                        return
+                    }
+                    if openNodes.contains(Int(target.raw)) {
+                        fail("alias `*\(name)` refers to a node that contains it (a reference cycle)", at: start)
+                        return
+                    }
+                    let size = tree[target].expandedSize
+                    expansion = expansion.addingReportingOverflow(size).overflow ? Int.max : expansion + size
+                    if expansion > limits.aliasExpansionBudget {
+                        fail("alias `*\(name)` expands past the budget of \(limits.aliasExpansionBudget) nodes (an alias bomb?)", at: start,
+                             help: "raise `limits.alias-expansion-budget` if this file is legitimate")
+                        return
+                    }
+                    let id = addNode(SyntaxTree.Node(
+                        kind: .alias, scalarStyle: .plain, collectionStyle: .flow, tag: nil,
+                        range: SourceRange(start: start, end: end), payloadStart: 0, payloadCount: 0,
+                        aliasTarget: target, expandedSize: size))
+                    appendChild(id)
+                default:
+                    break
+                }
+            }
+        }
+        if !fatal { scanComments() }
+    }
+
+    mutating func addNode(_ node: SyntaxTree.Node) -> NodeID {
+        tree.nodes.append(node)
+        let id = NodeID(tree.nodes.count - 1)
+        if tree.root == nil, stack.isEmpty { tree.root = id }
+        return id
+    }
+
+    mutating func appendChild(_ id: NodeID) {
+        if !stack.isEmpty { pending.append(id) }
+    }
+
+    mutating func registerAnchor(_ anchor: UnsafeMutablePointer<yaml_char_t>?, _ id: NodeID) {
+        guard let anchor else { return }
+        anchors[String(cString: anchor)] = id
+    }
+
+    mutating func checkTag(_ raw: UnsafeMutablePointer<yaml_char_t>?, at offset: Int) -> SyntaxTree.StandardTag? {
+        guard let raw else { return nil }
+        let tag = String(cString: raw)
+        let prefix = "tag:yaml.org,2002:"
+        if tag.hasPrefix(prefix), let std = SyntaxTree.StandardTag(rawValue: String(tag.dropFirst(prefix.count))) {
+            return std
+        }
+        let shown = tag.hasPrefix(prefix) ? "!!" + tag.dropFirst(prefix.count) : tag
+        diagnostics.append(yamlError(
+            "tag `\(shown)` is not allowed; pipelint never constructs tagged objects", SourceRange(start: offset, end: tokenEnd(offset)),
+            help: "describe the object with a recipe under `objects:` instead"))
+        return nil
+    }
+
+    mutating func closeCollection(_ open: Open, endMark: Int) {
+        let kids = pending[open.pendingBase...]
+        let childStart = tree.children.count
+        tree.children.append(contentsOf: kids)
+        pending.removeSubrange(open.pendingBase...)
+        openNodes.remove(open.node)
+        var node = tree.nodes[open.node]
+        node.payloadStart = Int32(truncatingIfNeeded: childStart)
+        node.payloadCount = Int32(truncatingIfNeeded: kids.count)
+        var size = 1
+        for k in kids {
+            let s = tree[k].expandedSize
+            size = size.addingReportingOverflow(s).overflow ? Int.max : size + s
+        }
+        node.expandedSize = size
+        if node.collectionStyle == .flow {
+            node.range.end = endMark
+        } else if let last = kids.last {
+            node.range.end = max(node.range.start, tree[last].range.end)
+        }
+        tree.nodes[open.node] = node
+        if node.kind == .mapping { checkDuplicateKeys(NodeID(open.node)) }
+    }
+
+    mutating func checkDuplicateKeys(_ id: NodeID) {
+        let entries = tree.entries(id)
+        guard entries.count > 1 else { return }
+        var seen: [String: NodeID] = [:]
+        seen.reserveCapacity(entries.count)
+        for (key, _) in entries {
+            guard let text = tree.scalar(key) else { continue }
+            if let first = seen[text] {
+                let pos = source.position(of: tree[first].range.start)
+                diagnostics.append(yamlError(
+                    "duplicate key `\(text)` (first defined at line \(pos.line), column \(pos.column))", tree[key].range,
+                    help: "remove one of the two entries; YAML keeps only the last"))
+            } else {
+                seen[text] = key
+            }
+        }
+    }
+
+    /// libyaml reports no comments: find each `#` that starts one (at a line start
+    /// or after white space) outside every scalar's range — quoted and block scalars
+    /// included, since their text may hold `#`.
+    mutating func scanComments() {
+        var scalarRanges: [SourceRange] = []
+        for n in tree.nodes where n.kind == .scalar && !n.scalarStyle.isPlain {
+            scalarRanges.append(n.range)
+        }
+        scalarRanges.sort()
+        var r = 0
+        let b = source.bytes
+        var i = source.hasBOM ? 3 : 0
+        var lineStart = i
+        var line = 0
+        var onlySpace = true
+        while i < b.count {
+            let c = b[i]
+            if c == 0x0A || c == 0x0D {
+                if c == 0x0D, i + 1 < b.count, b[i + 1] == 0x0A { i += 1 }
+                i += 1
+                line += 1
+                lineStart = i
+                onlySpace = true
+                continue
+            }
+            if c == 0x23, i == lineStart || b[i - 1] == 0x20 || b[i - 1] == 0x09 {
+                while r < scalarRanges.count, scalarRanges[r].end <= i { r += 1 }
+                if r < scalarRanges.count, scalarRanges[r].start <= i {
+                    i += 1
+                    onlySpace = false
+                    continue
+                }
+                var e = i
+                while e < b.count, b[e] != 0x0A, b[e] != 0x0D { e += 1 }
+                tree.comments.append(Comment(range: SourceRange(start: i, end: e), line: line, ownLine: onlySpace))
+                i = e
+                continue
+            }
+            if c != 0x20, c != 0x09 { onlySpace = false }
+            i += 1
+        }
+    }
+}
