@@ -1,0 +1,521 @@
+/// The pipeline model: what a pipeline file says, checked and typed, with the
+/// source range of every part. Built by the front end's lowering; turned into
+/// a `Graph` by `GraphBuilder`.
+public struct Pipeline: Sendable {
+    public var name: String
+    public var version: Int
+    public var cluster: Cluster
+    public var objects: [PipelineObject]
+    public var functions: [PipelineFunction]
+    public var arrays: [ArrayDecl]
+    public var steps: [Step]
+    public var outputs: [Output]
+    /// File-wide suppressions (`lint:` at the top level).
+    public var suppressions: Suppressions?
+
+    public init(name: String, version: Int, cluster: Cluster, objects: [PipelineObject] = [], functions: [PipelineFunction] = [],
+                arrays: [ArrayDecl] = [], steps: [Step] = [], outputs: [Output] = [], suppressions: Suppressions? = nil) {
+        self.name = name
+        self.version = version
+        self.cluster = cluster
+        self.objects = objects
+        self.functions = functions
+        self.arrays = arrays
+        self.steps = steps
+        self.outputs = outputs
+        self.suppressions = suppressions
+    }
+
+    public func object(named n: String) -> PipelineObject? { objects.first { $0.name == n } }
+    public func function(named n: String) -> PipelineFunction? { functions.first { $0.name == n } }
+    public func array(named n: String) -> ArrayDecl? { arrays.first { $0.name == n } }
+    public func step(named n: String) -> Step? { steps.first { $0.name == n } }
+}
+
+/// `lint: {ignore: [...], reason: ...}` on a pipeline, object, function, array or step.
+public struct Suppressions: Sendable, Hashable {
+    public var ids: [String]
+    public var reason: String?
+    public var range: SourceRange
+    public init(ids: [String], reason: String?, range: SourceRange) {
+        self.ids = ids
+        self.reason = reason
+        self.range = range
+    }
+}
+
+/// Which Dask scheduler runs the graph.
+public enum Scheduler: String, Sendable, CaseIterable {
+    case distributed, processes, threads
+
+    /// Whether each task's definition is serialized (so embedded objects are copied per task).
+    public var serializesTasks: Bool { self != .threads }
+}
+
+/// `cluster:`
+public struct Cluster: Sendable, Hashable {
+    public var scheduler: Scheduler
+    public var workers: Int
+    public var threadsPerWorker: Int
+    /// Bytes; nil when not declared.
+    public var memoryPerWorker: Int64?
+    public var range: SourceRange?
+    public init(scheduler: Scheduler = .distributed, workers: Int = 1, threadsPerWorker: Int = 1, memoryPerWorker: Int64? = nil, range: SourceRange? = nil) {
+        self.scheduler = scheduler
+        self.workers = workers
+        self.threadsPerWorker = threadsPerWorker
+        self.memoryPerWorker = memoryPerWorker
+        self.range = range
+    }
+}
+
+/// A numeric element type, named as numpy names it.
+public enum NumericType: String, Sendable, CaseIterable {
+    case bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64
+
+    /// Bytes per element.
+    public var itemSize: Int {
+        switch self {
+        case .bool, .int8, .uint8: 1
+        case .int16, .uint16: 2
+        case .int32, .uint32, .float32: 4
+        case .int64, .uint64, .float64: 8
+        }
+    }
+
+    public var isFloat: Bool { self == .float32 || self == .float64 }
+    public var isInteger: Bool { !isFloat && self != .bool }
+}
+
+/// How an object reaches the tasks that use it.
+public enum Placement: String, Sendable, CaseIterable {
+    /// Passed directly: each task's definition carries a copy.
+    case embed
+    /// Built (or held) by one task; chunk tasks reference its key.
+    case delayed
+    /// `client.scatter(..., broadcast=True)`: one copy per worker up front.
+    case scatter
+}
+
+/// An object under `objects:`.
+public struct PipelineObject: Sendable {
+    public var name: String
+    public var nameRange: SourceRange
+    /// The object's whole value node.
+    public var range: SourceRange
+    public var recipe: Recipe
+    public var placement: Placement
+    /// The `placement:` value, when written.
+    public var placementRange: SourceRange?
+    public var suppressions: Suppressions?
+
+    public init(name: String, nameRange: SourceRange, range: SourceRange, recipe: Recipe, placement: Placement = .embed,
+                placementRange: SourceRange? = nil, suppressions: Suppressions? = nil) {
+        self.name = name
+        self.nameRange = nameRange
+        self.range = range
+        self.recipe = recipe
+        self.placement = placement
+        self.placementRange = placementRange
+        self.suppressions = suppressions
+    }
+}
+
+/// A literal Python value written in YAML.
+public indirect enum Literal: Sendable, Hashable {
+    case none
+    case bool(Bool)
+    case int(Int64)
+    case float(Double)
+    case string(String)
+    case list([Literal])
+    case map([LiteralEntry])
+
+    /// Number of scalar leaves and containers (how much data is inlined).
+    public var nodeCount: Int {
+        switch self {
+        case .list(let xs): xs.reduce(1) { $0 &+ $1.nodeCount }
+        case .map(let es): es.reduce(1) { $0 &+ $1.value.nodeCount }
+        default: 1
+        }
+    }
+}
+
+/// A `key: value` of a literal mapping.
+public struct LiteralEntry: Sendable, Hashable {
+    public var key: String
+    public var value: Literal
+    public init(key: String, value: Literal) {
+        self.key = key
+        self.value = value
+    }
+}
+
+/// How the object is made: the tool sizes it from this, never building it.
+public indirect enum Recipe: Sendable {
+    case value(Literal)
+    /// `list(range(start, start + count))`
+    case intList(start: Int64, count: Int)
+    case series(SeriesRecipe)
+    case ndarray(NDArrayRecipe)
+    case bytes(size: Int64)
+    case instance(InstanceRecipe)
+    /// An opaque object built by `module:factory`, with a declared wire size.
+    case python(factory: String, size: Int64?)
+
+    /// A short name of the kind, for messages.
+    public var kindName: String {
+        switch self {
+        case .value: "literal"
+        case .intList: "list"
+        case .series: "series"
+        case .ndarray: "ndarray"
+        case .bytes: "bytes"
+        case .instance(let i): i.isMain ? "`__main__` class" : "instance"
+        case .python: "Python object"
+        }
+    }
+
+    /// Whether a worker can build it from the YAML alone (no file, no Python package).
+    public var isSelfContained: Bool {
+        switch self {
+        case .value, .intList, .bytes: true
+        case .series(let s): if case .load = s.source { false } else { true }
+        case .ndarray(let a): a.load == nil
+        case .instance(let i): i.module == nil && i.fields.allSatisfy { $0.recipe.isSelfContained }
+        case .python: false
+        }
+    }
+}
+
+/// `series:` values.
+public enum SeriesSource: Sendable, Hashable {
+    case range(count: Int)
+    case values([Literal])
+    case random(count: Int, seed: UInt64, low: Double, high: Double)
+    case load(path: String, length: Int?)
+
+    public var count: Int? {
+        switch self {
+        case .range(let n): n
+        case .values(let v): v.count
+        case .random(let n, _, _, _): n
+        case .load(_, let n): n
+        }
+    }
+}
+
+/// `series:`: a numeric pandas Series.
+public struct SeriesRecipe: Sendable, Hashable {
+    public enum Index: String, Sendable, Hashable, CaseIterable { case range, int64 }
+    public var source: SeriesSource
+    public var dtype: NumericType
+    public var index: Index
+    public var name: String?
+    public init(source: SeriesSource, dtype: NumericType, index: Index = .range, name: String? = nil) {
+        self.source = source
+        self.dtype = dtype
+        self.index = index
+        self.name = name
+    }
+}
+
+/// `ndarray:`
+public struct NDArrayRecipe: Sendable, Hashable {
+    public enum Fill: String, Sendable, Hashable, CaseIterable { case zeros, ones, range, random }
+    public var shape: [Int]
+    public var dtype: NumericType
+    public var fill: Fill
+    public var seed: UInt64
+    public var load: String?
+    public init(shape: [Int], dtype: NumericType, fill: Fill = .zeros, seed: UInt64 = 0, load: String? = nil) {
+        self.shape = shape
+        self.dtype = dtype
+        self.fill = fill
+        self.seed = seed
+        self.load = load
+    }
+    /// Number of elements (saturating).
+    public var count: Int { saturatingProduct(shape) }
+}
+
+/// `class:` with `fields` and `methods`.
+public struct InstanceRecipe: Sendable {
+    /// The class name (qualified name within its module).
+    public var className: String
+    /// The importable module, or nil for `__main__` (pickled by value).
+    public var module: String?
+    public var fields: [Field]
+    public var methods: [Method]
+    public var isMain: Bool { module == nil }
+
+    public init(className: String, module: String?, fields: [Field], methods: [Method]) {
+        self.className = className
+        self.module = module
+        self.fields = fields
+        self.methods = methods
+    }
+
+    /// A field of an instance.
+    public struct Field: Sendable {
+        public var name: String
+        public var nameRange: SourceRange
+        public var recipe: Recipe
+        public init(name: String, nameRange: SourceRange, recipe: Recipe) {
+            self.name = name
+            self.nameRange = nameRange
+            self.recipe = recipe
+        }
+    }
+
+    /// A method: a function whose implicit first parameter is `self`.
+    public struct Method: Sendable {
+        public var name: String
+        public var nameRange: SourceRange
+        public var function: PipelineFunction
+        public init(name: String, nameRange: SourceRange, function: PipelineFunction) {
+            self.name = name
+            self.nameRange = nameRange
+            self.function = function
+        }
+    }
+
+    public func field(_ name: String) -> Field? { fields.first { $0.name == name } }
+    public func method(_ name: String) -> Method? { methods.first { $0.name == name } }
+}
+
+/// A parameter name with its position.
+public struct Param: Sendable, Hashable {
+    public var name: String
+    public var range: SourceRange
+    public init(name: String, range: SourceRange) {
+        self.name = name
+        self.range = range
+    }
+}
+
+/// What a kernel parameter is bound to (`with:`).
+public enum Binding: Sendable, Hashable {
+    /// A function parameter, optionally projected through a field path evaluated inside the task.
+    case param(index: Int, path: [String])
+    case literal(Double)
+}
+
+/// A function under `functions:` (or a method body).
+public struct PipelineFunction: Sendable {
+    public enum Body: Sendable {
+        /// A built-in kernel with each of its parameters bound, in the kernel's order.
+        case kernel(Kernel, bindings: [Binding])
+        /// `python: module:function` — linted and exported, not run locally.
+        case python(String)
+    }
+    public var name: String
+    public var nameRange: SourceRange
+    public var range: SourceRange
+    /// Parameters; for a method, `self` is the first.
+    public var params: [Param]
+    public var body: Body
+    public var isMethod: Bool
+    public var suppressions: Suppressions?
+
+    public init(name: String, nameRange: SourceRange, range: SourceRange, params: [Param], body: Body, isMethod: Bool = false, suppressions: Suppressions? = nil) {
+        self.name = name
+        self.nameRange = nameRange
+        self.range = range
+        self.params = params
+        self.body = body
+        self.isMethod = isMethod
+        self.suppressions = suppressions
+    }
+}
+
+/// Chunk sizes along one dimension, stored compactly: a 10-million-chunk array costs two integers.
+public enum DimChunks: Sendable, Hashable {
+    /// Chunks of `size` over `length` elements; the last takes the remainder.
+    case uniform(size: Int, length: Int)
+    /// Explicit sizes.
+    case explicit([Int])
+
+    public var length: Int {
+        switch self {
+        case .uniform(_, let l): l
+        case .explicit(let s): s.reduce(0, &+)
+        }
+    }
+    /// Number of chunks.
+    public var count: Int {
+        switch self {
+        case .uniform(let s, let l): s <= 0 ? 0 : l / s + (l % s == 0 ? 0 : 1)
+        case .explicit(let s): s.count
+        }
+    }
+    /// Size of chunk `i`.
+    public func size(_ i: Int) -> Int {
+        switch self {
+        case .uniform(let s, let l): min(s, l - i * s)
+        case .explicit(let xs): xs[i]
+        }
+    }
+    /// Largest chunk.
+    public var maxSize: Int {
+        switch self {
+        case .uniform(let s, let l): min(s, l)
+        case .explicit(let xs): xs.max() ?? 0
+        }
+    }
+}
+
+/// The chunk grid of an array-valued layer.
+public struct ChunkGrid: Sendable, Hashable {
+    public var dims: [DimChunks]
+    public init(dims: [DimChunks]) { self.dims = dims }
+    /// A single scalar chunk.
+    public static let scalar = ChunkGrid(dims: [])
+    public var shape: [Int] { dims.map(\.length) }
+    /// Number of chunks (tasks), saturating.
+    public var chunkCount: Int { saturatingProduct(dims.map(\.count)) }
+    /// Elements in the largest chunk, saturating.
+    public var maxChunkElements: Int { saturatingProduct(dims.map(\.maxSize)) }
+}
+
+/// Product that saturates at `Int.max` instead of trapping.
+public func saturatingProduct(_ xs: [Int]) -> Int {
+    var p = 1
+    for x in xs {
+        if x == 0 { return 0 }
+        let (r, o) = p.multipliedReportingOverflow(by: x)
+        if o || r < 0 { return Int.max }
+        p = r
+    }
+    return p
+}
+
+/// An input array under `arrays:`.
+public struct ArrayDecl: Sendable {
+    public enum Source: Sendable, Hashable {
+        case zeros, ones, range
+        case random(seed: UInt64, low: Double, high: Double)
+        case load(String)
+    }
+    public var name: String
+    public var nameRange: SourceRange
+    public var range: SourceRange
+    public var grid: ChunkGrid
+    public var dtype: NumericType
+    public var source: Source
+    public var suppressions: Suppressions?
+    public init(name: String, nameRange: SourceRange, range: SourceRange, grid: ChunkGrid, dtype: NumericType, source: Source, suppressions: Suppressions? = nil) {
+        self.name = name
+        self.nameRange = nameRange
+        self.range = range
+        self.grid = grid
+        self.dtype = dtype
+        self.source = source
+        self.suppressions = suppressions
+    }
+}
+
+/// A reference by name to an array or step, with the token's range.
+public struct Ref: Sendable, Hashable {
+    public var name: String
+    public var range: SourceRange
+    public init(name: String, range: SourceRange) {
+        self.name = name
+        self.range = range
+    }
+}
+
+/// An argument of a `map_blocks` call.
+public enum Argument: Sendable, Hashable {
+    /// An object, or a field of it (`mapper.series` ships only the field).
+    case object(name: String, path: [String], range: SourceRange)
+    case literal(Double, range: SourceRange)
+
+    public var range: SourceRange {
+        switch self {
+        case .object(_, _, let r), .literal(_, let r): r
+        }
+    }
+}
+
+/// What a `map_blocks` step calls.
+public enum Callee: Sendable, Hashable {
+    case function(name: String, range: SourceRange)
+    /// `object.method`: the object is the receiver, shipped like an argument.
+    case method(object: String, objectRange: SourceRange, method: String, methodRange: SourceRange)
+}
+
+/// A reduction kind.
+public enum Reduction: String, Sendable, CaseIterable {
+    case sum, mean, min, max, count
+}
+
+/// A step under `steps:`.
+public struct Step: Sendable {
+    public enum Kind: Sendable {
+        case mapBlocks(callee: Callee, over: [Ref], args: [Argument], kwargs: [(name: String, nameRange: SourceRange, value: Argument)], dtype: NumericType?)
+        case reduce(Reduction, over: Ref, splitEvery: Int)
+        case rechunk(Ref, grid: [ChunkSpec])
+    }
+    public var name: String
+    public var nameRange: SourceRange
+    public var range: SourceRange
+    public var kind: Kind
+    public var suppressions: Suppressions?
+    public init(name: String, nameRange: SourceRange, range: SourceRange, kind: Kind, suppressions: Suppressions? = nil) {
+        self.name = name
+        self.nameRange = nameRange
+        self.range = range
+        self.kind = kind
+        self.suppressions = suppressions
+    }
+
+    /// Names of the arrays and steps this step reads.
+    public var inputs: [Ref] {
+        switch kind {
+        case .mapBlocks(_, let over, _, _, _): over
+        case .reduce(_, let over, _): [over]
+        case .rechunk(let r, _): [r]
+        }
+    }
+}
+
+/// A chunk size as written for one dimension: a size, or explicit sizes.
+public enum ChunkSpec: Sendable, Hashable {
+    case size(Int)
+    case explicit([Int])
+    /// The chunks of a dimension of `length` elements.
+    public func chunks(length: Int) -> DimChunks {
+        switch self {
+        case .size(let s): .uniform(size: s, length: length)
+        case .explicit(let xs): .explicit(xs)
+        }
+    }
+}
+
+/// What happens to a result.
+public enum OutputKind: Sendable, Hashable {
+    case compute
+    case persist
+    case save(path: String)
+
+    /// Whether all chunks are held at once (so every copy embedded in them stays resident).
+    public var holdsAllChunks: Bool {
+        switch self {
+        case .compute: false
+        case .persist, .save: true
+        }
+    }
+}
+
+/// An entry of `outputs:`.
+public struct Output: Sendable, Hashable {
+    public var target: Ref
+    public var kind: OutputKind
+    public var range: SourceRange
+    public init(target: Ref, kind: OutputKind, range: SourceRange) {
+        self.target = target
+        self.kind = kind
+        self.range = range
+    }
+}

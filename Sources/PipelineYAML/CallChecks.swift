@@ -1,0 +1,162 @@
+import PipelineIR
+
+/// Checks that need the whole pipeline: each `map_blocks` call against its
+/// function or method (arity, keyword names, field paths, kernel parameter kinds).
+extension Lowerer {
+    mutating func checkSteps(_ pipeline: inout Pipeline) {
+        for step in pipeline.steps {
+            guard case .mapBlocks(let callee, let over, let args, let kwargs, _) = step.kind else { continue }
+            checkCall(step: step.name, callee: callee, over: over, args: args, kwargs: kwargs, in: pipeline)
+        }
+    }
+
+    /// What a function parameter receives at a call site.
+    enum Incoming {
+        case block(Ref)
+        case object(PipelineObject, path: [String], range: SourceRange)
+        case literal(range: SourceRange)
+        case receiver(PipelineObject, range: SourceRange)
+    }
+
+    mutating func checkCall(step: String, callee: Callee, over: [Ref], args: [Argument], kwargs: [(name: String, nameRange: SourceRange, value: Argument)], in p: Pipeline) {
+        let function: PipelineFunction
+        var incoming: [Incoming] = []
+        let calleeRange: SourceRange
+        switch callee {
+        case .function(let name, let range):
+            guard let f = p.function(named: name) else { return }
+            function = f
+            calleeRange = range
+        case .method(let objName, let objRange, let methodName, let methodRange):
+            guard let obj = p.object(named: objName) else { return }
+            guard case .instance(let inst) = obj.recipe else {
+                error("object `\(objName)` is \(kindArticle(obj.recipe)); only `class` instances have methods", objRange)
+                return
+            }
+            guard let m = inst.method(methodName) else {
+                let hint = suggestion(for: methodName, among: inst.methods.map(\.name)).map { "did you mean `\($0)`?" }
+                error("class `\(inst.className)` has no method `\(methodName)`", methodRange,
+                      help: hint ?? (inst.methods.isEmpty ? "declare it under the object's `methods:`" : "its methods are \(inst.methods.map { "`\($0.name)`" }.joined(separator: ", "))"))
+                return
+            }
+            function = m.function
+            calleeRange = SourceRange(start: objRange.start, end: methodRange.end)
+            incoming.append(.receiver(obj, range: objRange))
+        }
+        for r in over { incoming.append(.block(r)) }
+        for a in args { incoming.append(incomingArgument(a, p)) }
+        let positional = incoming.count
+        let expected = function.params.count
+        var byKeyword: [Int: Incoming] = [:]
+        for kw in kwargs {
+            guard let idx = function.params.firstIndex(where: { $0.name == kw.name }), !(function.isMethod && idx == 0) else {
+                let names = function.params.map(\.name).filter { $0 != "self" || !function.isMethod }
+                error("`\(function.name)` has no parameter `\(kw.name)`", kw.nameRange,
+                      help: suggestion(for: kw.name, among: names).map { "did you mean `\($0)`?" } ?? "its parameters are \(names.map { "`\($0)`" }.joined(separator: ", "))")
+                continue
+            }
+            if idx < positional {
+                error("parameter `\(kw.name)` of `\(function.name)` is already passed by position", kw.nameRange)
+                continue
+            }
+            byKeyword[idx] = incomingArgument(kw.value, p)
+        }
+        let passed = positional + byKeyword.count
+        if passed != expected || (positional < expected && (positional..<expected).contains { byKeyword[$0] == nil }) {
+            let selfNote = function.isMethod ? 1 : 0
+            let takes = expected - selfNote
+            let parts = ["\(over.count) block\(over.count == 1 ? "" : "s") from `over`"]
+                + (args.isEmpty ? [] : ["\(args.count) in `args`"])
+                + (kwargs.isEmpty ? [] : ["\(kwargs.count) in `kwargs`"])
+            error("`\(function.name)` takes \(takes) parameter\(takes == 1 ? "" : "s") but step `\(step)` passes \(passed - selfNote) (\(parts.joined(separator: ", ")))",
+                  calleeRange, help: "the blocks of `over` come first, then `args`, then `kwargs` by name")
+            return
+        }
+        for (i, inc) in byKeyword { if i >= incoming.count { incoming.append(inc) } }
+        // Fill keyword slots in parameter order.
+        if !byKeyword.isEmpty {
+            incoming = Array(incoming.prefix(positional)) + (positional..<expected).compactMap { byKeyword[$0] }
+        }
+        guard case .kernel(let kernel, let bindings) = function.body else { return }
+        for (kp, binding) in zip(kernel.params, bindings) {
+            guard case .param(let idx, let path) = binding, idx < incoming.count else { continue }
+            switch incoming[idx] {
+            case .block(let r):
+                if !path.isEmpty {
+                    error("`\(function.params[idx].name).\(path.joined(separator: "."))`: parameter `\(function.params[idx].name)` receives a block of `\(r.name)`, which has no fields", r.range)
+                } else if !kp.kind.accepts(.block) {
+                    error("kernel `\(kernel.rawValue)` needs \(describe(kp.kind)) for `\(kp.name)`, but step `\(step)` passes a block of `\(r.name)`", r.range)
+                }
+            case .literal(let range):
+                if !path.isEmpty {
+                    error("`\(function.params[idx].name).\(path.joined(separator: "."))`: a number has no fields", range)
+                } else if !kp.kind.accepts(.scalar) {
+                    error("kernel `\(kernel.rawValue)` needs \(describe(kp.kind)) for `\(kp.name)`, but step `\(step)` passes a number", range)
+                }
+            case .object(let obj, let argPath, let range):
+                checkObjectBinding(obj, argPath: argPath, bindingPath: path, isReceiver: false, range: range, kernel: kernel, kp: kp)
+            case .receiver(let obj, let range):
+                checkObjectBinding(obj, argPath: [], bindingPath: path, isReceiver: true, range: range, kernel: kernel, kp: kp)
+            }
+        }
+    }
+
+    /// An object reaches a kernel parameter: the projected field must exist and be of the right kind.
+    mutating func checkObjectBinding(_ obj: PipelineObject, argPath: [String], bindingPath path: [String], isReceiver: Bool,
+                                     range: SourceRange, kernel: Kernel, kp: (name: String, kind: ParamKind)) {
+        let display = ([obj.name] + argPath).joined(separator: ".")
+        guard let shipped = checkFieldPath(argPath, in: obj.recipe, at: range, display: display) else { return }
+        // Method bodies were checked against their class when declared.
+        let target = isReceiver ? resolvePath(path, in: shipped)
+            : checkFieldPath(path, in: shipped, at: range, display: ([display] + path).joined(separator: "."))
+        guard let value = target else { return }
+        let kind = valueKind(value)
+        if !kp.kind.accepts(kind) {
+            let shown = ([display] + path).joined(separator: ".")
+            error("kernel `\(kernel.rawValue)` needs \(describe(kp.kind)) for `\(kp.name)`, but `\(shown)` is \(kindArticle(value))", range)
+        }
+    }
+
+
+    func incomingArgument(_ a: Argument, _ p: Pipeline) -> Incoming {
+        switch a {
+        case .literal(_, let range): return .literal(range: range)
+        case .object(let name, let path, let range):
+            guard let obj = p.object(named: name) else { return .literal(range: range) }
+            return .object(obj, path: path, range: range)
+        }
+    }
+
+    func resolvePath(_ path: [String], in recipe: Recipe) -> Recipe? {
+        var cur = recipe
+        for f in path {
+            guard case .instance(let inst) = cur, let field = inst.field(f) else { return nil }
+            cur = field.recipe
+        }
+        return cur
+    }
+
+    func valueKind(_ r: Recipe) -> ValueKind {
+        switch r {
+        case .series: .series
+        case .ndarray(let a): a.shape.count == 1 ? .ndarray1D : .ndarray
+        case .value(let l):
+            switch l {
+            case .int, .float, .bool: .scalar
+            default: .other
+            }
+        case .python: .unknown
+        case .intList, .bytes, .instance: .other
+        }
+    }
+
+    func describe(_ k: ParamKind) -> String {
+        switch k {
+        case .block: "a block"
+        case .table: "a table (a Series or 1-D ndarray)"
+        case .array: "an ndarray"
+        case .scalar: "a number"
+        case .blockOrScalar: "a block or a number"
+        }
+    }
+}

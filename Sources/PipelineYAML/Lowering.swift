@@ -1,0 +1,1030 @@
+import PipelineIR
+
+/// Turns a syntax tree into a `Pipeline`, collecting every problem at once
+/// (unknown keys with suggestions, wrong types, missing keys, dangling
+/// references, cycles, arities, field paths, kernel parameter kinds, shapes).
+public enum Lowering {
+    /// The outcome: a pipeline when the file is valid enough to analyse, and the diagnostics.
+    public struct Result: Sendable {
+        public var pipeline: Pipeline?
+        public var diagnostics: [Diagnostic]
+    }
+
+    /// Lowers a parsed file. A pipeline with error diagnostics is still returned
+    /// when it could be built, but callers must not analyse it further.
+    public static func lower(_ tree: SyntaxTree, source: SourceFile) -> Result {
+        var l = Lowerer(tree: tree, source: source)
+        let p = l.lowerRoot()
+        return Result(pipeline: l.hasErrors ? nil : p, diagnostics: l.diagnostics)
+    }
+
+    /// Whether the document's top level is a mapping with a `pipeline` key
+    /// (what a directory scan uses to tell pipelines from other YAML).
+    public static func looksLikePipeline(_ tree: SyntaxTree) -> Bool {
+        guard let root = tree.root, tree[root].kind == .mapping else { return false }
+        return tree.entries(root).contains { tree.scalar($0.key) == "pipeline" }
+    }
+}
+
+/// A value node together with where the user wrote it (an alias's own range).
+struct V {
+    let id: NodeID
+    let at: SourceRange
+}
+
+struct Lowerer {
+    let tree: SyntaxTree
+    let source: SourceFile
+    var diagnostics: [Diagnostic] = []
+    var hasErrors = false
+
+    // Declared names, gathered before bodies are lowered so order does not matter.
+    var objectNames: [String: SourceRange] = [:]
+    var functionNames: [String: SourceRange] = [:]
+    var arrayNames: [String: SourceRange] = [:]
+    var stepNames: [String: SourceRange] = [:]
+    var allNames: [String] { Array(objectNames.keys) + Array(functionNames.keys) + Array(arrayNames.keys) + Array(stepNames.keys) }
+
+    init(tree: SyntaxTree, source: SourceFile) {
+        self.tree = tree
+        self.source = source
+    }
+
+    // MARK: diagnostics
+
+    mutating func error(_ message: String, _ range: SourceRange, help: String? = nil) {
+        diagnostics.append(Diagnostic(code: .invalidPipeline, severity: .error, message: message, range: range, help: help))
+        hasErrors = true
+    }
+
+    // MARK: node access
+
+    func v(_ id: NodeID) -> V { V(id: tree.resolved(id), at: tree[id].range) }
+
+    func kindName(_ v: V) -> String {
+        switch tree[v.id].kind {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        case .scalar: return scalar(v)?.typeName ?? "a scalar"
+        }
+    }
+
+    func scalar(_ v: V) -> ScalarValue? {
+        let n = tree[v.id]
+        guard n.kind == .scalar, let text = tree.scalar(v.id) else { return nil }
+        return ScalarValue.resolve(text, style: n.scalarStyle, tag: n.tag)
+    }
+
+    /// Range of the scalar's text without quotes (for carets and field paths).
+    func textRange(_ v: V) -> SourceRange {
+        let n = tree[v.id]
+        guard v.at == n.range, n.kind == .scalar else { return v.at }
+        switch n.scalarStyle {
+        case .singleQuoted, .doubleQuoted:
+            return SourceRange(start: n.range.start + 1, end: max(n.range.start + 1, n.range.end - 1))
+        default:
+            return n.range
+        }
+    }
+
+    /// Mapping entries with string keys; reports non-string keys and non-mappings.
+    mutating func mapping(_ v: V, _ what: String) -> [(key: String, keyRange: SourceRange, value: V)]? {
+        guard tree[v.id].kind == .mapping else {
+            error("\(what) must be a mapping, not \(kindName(v))", v.at)
+            return nil
+        }
+        var out: [(key: String, keyRange: SourceRange, value: V)] = []
+        for (k, val) in tree.entries(v.id) {
+            let kv = self.v(k)
+            guard case .string(let s)? = scalar(kv) else {
+                if tree.scalar(kv.id) == nil {
+                    error("keys in \(what) must be strings, not \(kindName(kv))", kv.at)
+                    continue
+                }
+                out.append((tree.scalar(kv.id) ?? "", textRange(kv), self.v(val)))
+                continue
+            }
+            out.append((s, textRange(kv), self.v(val)))
+        }
+        return out
+    }
+
+    /// Reports keys not in `allowed`, with a suggestion.
+    mutating func checkKeys(_ entries: [(key: String, keyRange: SourceRange, value: V)], allowed: [String], in what: String) {
+        for e in entries where !allowed.contains(e.key) {
+            let hint = suggestion(for: e.key, among: allowed).map { "did you mean `\($0)`?" }
+            error("unknown key `\(e.key)` in \(what)", e.keyRange,
+                  help: hint ?? "expected one of: \(allowed.map { "`\($0)`" }.joined(separator: ", "))")
+        }
+    }
+
+    mutating func string(_ v: V, _ what: String) -> String? {
+        guard let s = scalar(v) else {
+            error("\(what) must be a string, not \(kindName(v))", v.at)
+            return nil
+        }
+        switch s {
+        case .string(let t): return t
+        case .int(let i): return String(i)
+        default:
+            error("\(what) must be a string, not \(s.typeName)", v.at)
+            return nil
+        }
+    }
+
+    mutating func int(_ v: V, _ what: String, min lower: Int64 = 0) -> Int? {
+        guard case .int(let i)? = scalar(v) else {
+            error("\(what) must be an integer, not \(kindName(v))", v.at)
+            return nil
+        }
+        guard i >= lower else {
+            error("\(what) must be at least \(lower), not \(i)", v.at)
+            return nil
+        }
+        return Int(i)
+    }
+
+    mutating func number(_ v: V, _ what: String) -> Double? {
+        switch scalar(v) {
+        case .int(let i)?: return Double(i)
+        case .float(let d)?: return d
+        default:
+            error("\(what) must be a number, not \(kindName(v))", v.at)
+            return nil
+        }
+    }
+
+    mutating func size(_ v: V, _ what: String) -> Int64? {
+        switch scalar(v) {
+        case .int(let i)? where i >= 0: return i
+        case .string(let s)?:
+            if let b = parseByteSize(s) { return b }
+            error("\(what) `\(s)` is not a size", v.at, help: "write a number of bytes or a size such as `4GiB`, `512 MB`")
+            return nil
+        case .float(let d)? where d >= 9.2e18:
+            error("\(what) is over the largest supported size (2^63 bytes)", v.at)
+            return nil
+        default:
+            error("\(what) must be a size such as `4GiB`, not \(kindName(v))", v.at)
+            return nil
+        }
+    }
+
+    mutating func enumValue<E: RawRepresentable & CaseIterable>(_ v: V, _ what: String, as _: E.Type) -> E? where E.RawValue == String {
+        guard case .string(let s)? = scalar(v) else {
+            error("\(what) must be one of \(E.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ")), not \(kindName(v))", v.at)
+            return nil
+        }
+        if let e = E(rawValue: s) { return e }
+        let options = E.allCases.map(\.rawValue)
+        error("unknown \(what) `\(s)`", textRange(v),
+              help: suggestion(for: s, among: options).map { "did you mean `\($0)`?" } ?? "expected one of: \(options.map { "`\($0)`" }.joined(separator: ", "))")
+        return nil
+    }
+
+    mutating func list(_ v: V, _ what: String) -> [V]? {
+        guard tree[v.id].kind == .sequence else {
+            error("\(what) must be a list, not \(kindName(v))", v.at)
+            return nil
+        }
+        return tree.items(v.id).map { self.v($0) }
+    }
+
+    mutating func identifier(_ v: V, _ what: String) -> String? {
+        guard let s = string(v, what) else { return nil }
+        guard isIdentifier(s) else {
+            error("\(what) `\(s)` is not a valid name", textRange(v), help: "names are letters, digits and `_`, not starting with a digit")
+            return nil
+        }
+        return s
+    }
+
+    func isIdentifier(_ s: String) -> Bool {
+        guard let f = s.unicodeScalars.first, f == "_" || (f.isASCII && f.properties.isAlphabetic) else { return false }
+        return s.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    }
+
+    /// A relative path that stays inside the pipeline's folder.
+    mutating func relativePath(_ v: V, _ what: String) -> String? {
+        guard let s = string(v, what) else { return nil }
+        if s.isEmpty || s.hasPrefix("/") || s.hasPrefix("~") || s.contains("\\") || s.contains("\0") {
+            error("\(what) `\(s)` must be a relative path inside the pipeline's folder", textRange(v))
+            return nil
+        }
+        var depth = 0
+        for part in s.split(separator: "/") {
+            if part == ".." { depth -= 1 } else if part != "." { depth += 1 }
+            if depth < 0 {
+                error("\(what) `\(s)` escapes the pipeline's folder", textRange(v), help: "keep data files next to the pipeline, or below it")
+                return nil
+            }
+        }
+        return s
+    }
+
+    mutating func suppressions(_ v: V) -> Suppressions? {
+        guard let entries = mapping(v, "`lint`") else { return nil }
+        checkKeys(entries, allowed: ["ignore", "reason"], in: "`lint`")
+        var ids: [String] = []
+        var reason: String?
+        for e in entries {
+            switch e.key {
+            case "ignore":
+                for item in list(e.value, "`lint.ignore`") ?? [] {
+                    guard let id = string(item, "a rule ID") else { continue }
+                    if id.count == 5, id.hasPrefix("PL"), id.dropFirst(2).allSatisfy(\.isNumber) {
+                        ids.append(id)
+                    } else {
+                        error("`\(id)` is not a rule ID", textRange(item), help: "rule IDs look like `PL001`; `pipelint rules` lists them")
+                    }
+                }
+            case "reason": reason = string(e.value, "`lint.reason`")
+            default: break
+            }
+        }
+        return Suppressions(ids: ids, reason: reason, range: v.at)
+    }
+
+    // MARK: top level
+
+    static let topKeys = ["pipeline", "version", "cluster", "objects", "functions", "arrays", "steps", "outputs", "lint"]
+
+    mutating func lowerRoot() -> Pipeline? {
+        guard let root = tree.root else {
+            error("file is empty; a pipeline needs at least `pipeline`, `version` and `steps`", .at(0))
+            return nil
+        }
+        let rv = v(root)
+        guard tree[rv.id].kind == .mapping else {
+            error("the top level of a pipeline must be a mapping, not \(kindName(rv))", rv.at)
+            return nil
+        }
+        guard let entries = mapping(rv, "the top level") else { return nil }
+        checkKeys(entries, allowed: Self.topKeys, in: "the top level")
+        func entry(_ k: String) -> (key: String, keyRange: SourceRange, value: V)? { entries.first { $0.key == k } }
+        let rootStart = SourceRange.at(tree[rv.id].range.start)
+
+        var name = ""
+        if let e = entry("pipeline") { name = string(e.value, "`pipeline`") ?? "" } else {
+            error("missing required key `pipeline` (the pipeline's name)", rootStart)
+        }
+        var version = 1
+        if let e = entry("version") {
+            if let ver = int(e.value, "`version`") {
+                version = ver
+                if ver != 1 { error("unsupported format version \(ver); this pipelint reads version 1", e.value.at) }
+            }
+        } else {
+            error("missing required key `version`", rootStart, help: "add `version: 1`")
+        }
+        var cluster = Cluster()
+        if let e = entry("cluster") { cluster = lowerCluster(e.value) }
+
+        // Declare every name first.
+        let objectEntries = entry("objects").flatMap { mapping($0.value, "`objects`") } ?? []
+        let functionEntries = entry("functions").flatMap { mapping($0.value, "`functions`") } ?? []
+        let arrayEntries = entry("arrays").flatMap { mapping($0.value, "`arrays`") } ?? []
+        let stepEntries: [(key: String, keyRange: SourceRange, value: V)]
+        if let e = entry("steps") { stepEntries = mapping(e.value, "`steps`") ?? [] } else {
+            error("missing required key `steps`", rootStart)
+            stepEntries = []
+        }
+        var seen: [String: (String, SourceRange)] = [:]
+        objectNames = declare(objectEntries, "`objects`", &seen)
+        functionNames = declare(functionEntries, "`functions`", &seen)
+        arrayNames = declare(arrayEntries, "`arrays`", &seen)
+        stepNames = declare(stepEntries, "`steps`", &seen)
+
+        var objects: [PipelineObject] = []
+        for e in objectEntries where objectNames[e.key] == e.keyRange {
+            if let o = lowerObject(e.key, e.keyRange, e.value) { objects.append(o) }
+        }
+        var functions: [PipelineFunction] = []
+        for e in functionEntries where functionNames[e.key] == e.keyRange {
+            if let f = lowerFunction(e.key, e.keyRange, e.value, isMethod: false) { functions.append(f) }
+        }
+        var arrays: [ArrayDecl] = []
+        for e in arrayEntries where arrayNames[e.key] == e.keyRange {
+            if let a = lowerArray(e.key, e.keyRange, e.value) { arrays.append(a) }
+        }
+        var steps: [Step] = []
+        for e in stepEntries where stepNames[e.key] == e.keyRange {
+            if let s = lowerStep(e.key, e.keyRange, e.value) { steps.append(s) }
+        }
+        var outputs: [Output] = []
+        if let e = entry("outputs"), let list = mapping(e.value, "`outputs`") {
+            for o in list {
+                if let out = lowerOutput(o.key, o.keyRange, o.value) { outputs.append(out) }
+            }
+        }
+        let supp = entry("lint").flatMap { suppressions($0.value) }
+        var pipeline = Pipeline(name: name, version: version, cluster: cluster, objects: objects, functions: functions,
+                                arrays: arrays, steps: steps, outputs: outputs, suppressions: supp)
+        checkSteps(&pipeline)
+        return pipeline
+    }
+
+    /// Registers the names of one section; a name is unique across sections.
+    mutating func declare(_ list: [(key: String, keyRange: SourceRange, value: V)], _ section: String,
+                          _ seen: inout [String: (String, SourceRange)]) -> [String: SourceRange] {
+        var table: [String: SourceRange] = [:]
+        for e in list {
+            guard isIdentifier(e.key) else {
+                error("name `\(e.key)` is not a valid name", e.keyRange, help: "names are letters, digits and `_`, not starting with a digit")
+                continue
+            }
+            if let (otherSection, r) = seen[e.key] {
+                let p = source.position(of: r.start)
+                error("`\(e.key)` is already defined in \(otherSection) (line \(p.line)); names must be unique across objects, functions, arrays and steps", e.keyRange)
+                continue
+            }
+            seen[e.key] = (section, e.keyRange)
+            table[e.key] = e.keyRange
+        }
+        return table
+    }
+
+    mutating func lowerCluster(_ v: V) -> Cluster {
+        var c = Cluster(range: v.at)
+        guard let entries = mapping(v, "`cluster`") else { return c }
+        checkKeys(entries, allowed: ["scheduler", "workers", "threads_per_worker", "memory_per_worker"], in: "`cluster`")
+        for e in entries {
+            switch e.key {
+            case "scheduler": if let s = enumValue(e.value, "scheduler", as: Scheduler.self) { c.scheduler = s }
+            case "workers": if let n = int(e.value, "`cluster.workers`", min: 1) { c.workers = min(n, 1_000_000) }
+            case "threads_per_worker": if let n = int(e.value, "`cluster.threads_per_worker`", min: 1) { c.threadsPerWorker = min(n, 1_000_000) }
+            case "memory_per_worker": c.memoryPerWorker = size(e.value, "`cluster.memory_per_worker`")
+            default: break
+            }
+        }
+        return c
+    }
+
+    // MARK: objects
+
+    static let recipeKeys = ["value", "list", "series", "ndarray", "bytes", "class", "python"]
+
+    mutating func lowerObject(_ name: String, _ nameRange: SourceRange, _ v: V) -> PipelineObject? {
+        guard let entries = mapping(v, "object `\(name)`") else { return nil }
+        checkKeys(entries, allowed: Self.recipeKeys + ["fields", "methods", "size", "placement", "lint"], in: "object `\(name)`")
+        var placement = Placement.embed
+        var placementRange: SourceRange?
+        var supp: Suppressions?
+        for e in entries {
+            if e.key == "placement", let p = enumValue(e.value, "placement", as: Placement.self) {
+                placement = p
+                placementRange = e.value.at
+            }
+            if e.key == "lint" { supp = suppressions(e.value) }
+        }
+        guard let recipe = lowerRecipe(entries, v, what: "object `\(name)`", allowInstance: true, allowPython: true) else { return nil }
+        return PipelineObject(name: name, nameRange: nameRange, range: v.at, recipe: recipe, placement: placement,
+                              placementRange: placementRange, suppressions: supp)
+    }
+
+    mutating func lowerRecipe(_ entries: [(key: String, keyRange: SourceRange, value: V)], _ v: V, what: String,
+                              allowInstance: Bool, allowPython: Bool) -> Recipe? {
+        let present = entries.filter { Self.recipeKeys.contains($0.key) }
+        guard let first = present.first else {
+            error("\(what) has no recipe", v.at, help: "give it exactly one of: \(Self.recipeKeys.map { "`\($0)`" }.joined(separator: ", "))")
+            return nil
+        }
+        if present.count > 1 {
+            error("\(what) has several recipes (`\(present.map(\.key).joined(separator: "`, `"))`); give exactly one", present[1].keyRange)
+            return nil
+        }
+        let other = Dictionary(entries.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        if first.key != "class" {
+            for k in ["fields", "methods"] where other[k] != nil {
+                error("`\(k)` belongs to a `class` recipe", other[k]!.keyRange)
+            }
+        }
+        if first.key != "python", let s = other["size"] {
+            error("`size` is declared only for `python` objects (other recipes are sized from the recipe)", s.keyRange)
+        }
+        let rv = first.value
+        switch first.key {
+        case "value":
+            return literal(rv).map { .value($0) }
+        case "list":
+            guard let es = mapping(rv, "`list`") else { return nil }
+            checkKeys(es, allowed: ["range"], in: "`list`")
+            guard let r = es.first(where: { $0.key == "range" }) else {
+                error("`list` needs `range: N` or `range: [START, STOP]`", rv.at)
+                return nil
+            }
+            if tree[r.value.id].kind == .sequence {
+                let items = list(r.value, "`range`") ?? []
+                guard items.count == 2, let a = int(items[0], "range start", min: Int64.min), let b = int(items[1], "range stop", min: Int64.min) else {
+                    if items.count != 2 { error("`range` as a list must be [START, STOP]", r.value.at) }
+                    return nil
+                }
+                return .intList(start: Int64(a), count: max(0, b - a))
+            }
+            return int(r.value, "`range`").map { .intList(start: 0, count: $0) }
+        case "series":
+            return lowerSeries(rv).map { .series($0) }
+        case "ndarray":
+            return lowerNDArray(rv).map { .ndarray($0) }
+        case "bytes":
+            guard let es = mapping(rv, "`bytes`") else { return nil }
+            checkKeys(es, allowed: ["size"], in: "`bytes`")
+            guard let s = es.first(where: { $0.key == "size" }) else {
+                error("`bytes` needs `size`", rv.at)
+                return nil
+            }
+            return size(s.value, "`bytes.size`").map { .bytes(size: $0) }
+        case "class":
+            guard allowInstance else {
+                error("a field cannot be a `class` instance here", first.keyRange)
+                return nil
+            }
+            return lowerInstance(rv, other: other).map { .instance($0) }
+        case "python":
+            guard allowPython else {
+                error("a field cannot be an opaque `python` object; declare it as a separate object", first.keyRange)
+                return nil
+            }
+            guard let ref = string(rv, "`python`") else { return nil }
+            guard isImportRef(ref) else {
+                error("`python` must name a factory as `package.module:function`, not `\(ref)`", textRange(rv))
+                return nil
+            }
+            let declared = other["size"].flatMap { size($0.value, "`size`") }
+            return .python(factory: ref, size: declared)
+        default:
+            return nil
+        }
+    }
+
+    func isImportRef(_ s: String) -> Bool {
+        let parts = s.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return false }
+        return parts[0].split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isIdentifier(String($0)) }
+            && parts[1].split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isIdentifier(String($0)) }
+    }
+
+    mutating func literal(_ v: V, depth: Int = 0) -> Literal? {
+        switch tree[v.id].kind {
+        case .scalar:
+            switch scalar(v) {
+            case .null?: return Literal.none
+            case .bool(let b)?: return .bool(b)
+            case .int(let i)?: return .int(i)
+            case .float(let d)?: return .float(d)
+            case .string(let s)?: return .string(s)
+            case nil: return nil
+            }
+        case .sequence:
+            var xs: [Literal] = []
+            for item in tree.items(v.id) {
+                guard let l = literal(self.v(item), depth: depth + 1) else { return nil }
+                xs.append(l)
+            }
+            return .list(xs)
+        case .mapping:
+            guard let es = mapping(v, "a literal mapping") else { return nil }
+            var out: [LiteralEntry] = []
+            for e in es {
+                guard let l = literal(e.value, depth: depth + 1) else { return nil }
+                out.append(LiteralEntry(key: e.key, value: l))
+            }
+            return .map(out)
+        case .alias:
+            return nil
+        }
+    }
+
+    mutating func lowerSeries(_ v: V) -> SeriesRecipe? {
+        guard let es = mapping(v, "`series`") else { return nil }
+        checkKeys(es, allowed: ["range", "values", "random", "load", "length", "dtype", "index", "name"], in: "`series`")
+        let sources = es.filter { ["range", "values", "random", "load"].contains($0.key) }
+        guard let src = sources.first else {
+            error("`series` needs its values: one of `range`, `values`, `random`, `load`", v.at)
+            return nil
+        }
+        if sources.count > 1 {
+            error("`series` has several value sources; give exactly one", sources[1].keyRange)
+            return nil
+        }
+        var dtype: NumericType = src.key == "random" ? .float64 : .int64
+        var index = SeriesRecipe.Index.range
+        var name: String?
+        var length: Int?
+        for e in es {
+            switch e.key {
+            case "dtype": if let d = enumValue(e.value, "dtype", as: NumericType.self) { dtype = d }
+            case "index": if let i = enumValue(e.value, "index kind", as: SeriesRecipe.Index.self) { index = i }
+            case "name": name = string(e.value, "`name`")
+            case "length": length = int(e.value, "`length`")
+            default: break
+            }
+        }
+        if let l = es.first(where: { $0.key == "length" }), src.key != "load" {
+            error("`length` is declared only with `load` (other sources know their length)", l.keyRange)
+        }
+        let source: SeriesSource
+        switch src.key {
+        case "range":
+            guard let n = int(src.value, "`range`") else { return nil }
+            source = .range(count: n)
+        case "values":
+            guard let items = list(src.value, "`values`") else { return nil }
+            var vals: [Literal] = []
+            for item in items {
+                guard let d = number(item, "a series value") else { continue }
+                vals.append(d == d.rounded() && abs(d) < 9e18 && dtype.isInteger ? .int(Int64(d)) : .float(d))
+            }
+            source = .values(vals)
+        case "random":
+            guard let r = mapping(src.value, "`random`") else { return nil }
+            checkKeys(r, allowed: ["count", "seed", "low", "high"], in: "`random`")
+            guard let c = r.first(where: { $0.key == "count" }), let count = int(c.value, "`count`") else {
+                if !r.contains(where: { $0.key == "count" }) { error("`random` needs `count`", src.value.at) }
+                return nil
+            }
+            let seed = r.first(where: { $0.key == "seed" }).flatMap { int($0.value, "`seed`") } ?? 0
+            let low = r.first(where: { $0.key == "low" }).flatMap { number($0.value, "`low`") } ?? 0
+            let high = r.first(where: { $0.key == "high" }).flatMap { number($0.value, "`high`") } ?? 1
+            source = .random(count: count, seed: UInt64(seed), low: low, high: high)
+        default:
+            guard let path = relativePath(src.value, "`load` path") else { return nil }
+            source = .load(path: path, length: length)
+        }
+        return SeriesRecipe(source: source, dtype: dtype, index: index, name: name)
+    }
+
+    mutating func shape(_ v: V, _ what: String) -> [Int]? {
+        guard let items = list(v, what) else { return nil }
+        var dims: [Int] = []
+        for item in items {
+            guard let d = int(item, "a dimension of \(what)") else { return nil }
+            dims.append(d)
+        }
+        if dims.count > 32 {
+            error("\(what) has \(dims.count) dimensions; numpy supports at most 32", v.at)
+            return nil
+        }
+        return dims
+    }
+
+    mutating func lowerNDArray(_ v: V) -> NDArrayRecipe? {
+        guard let es = mapping(v, "`ndarray`") else { return nil }
+        checkKeys(es, allowed: ["shape", "dtype", "fill", "seed", "load"], in: "`ndarray`")
+        guard let s = es.first(where: { $0.key == "shape" }) else {
+            error("`ndarray` needs `shape`", v.at)
+            return nil
+        }
+        guard let dims = shape(s.value, "`shape`") else { return nil }
+        var r = NDArrayRecipe(shape: dims, dtype: .float64)
+        for e in es {
+            switch e.key {
+            case "dtype": if let d = enumValue(e.value, "dtype", as: NumericType.self) { r.dtype = d }
+            case "fill": if let f = enumValue(e.value, "fill", as: NDArrayRecipe.Fill.self) { r.fill = f }
+            case "seed": if let sd = int(e.value, "`seed`") { r.seed = UInt64(sd) }
+            case "load": r.load = relativePath(e.value, "`load` path")
+            default: break
+            }
+        }
+        return r
+    }
+
+    mutating func lowerInstance(_ v: V, other: [String: (key: String, keyRange: SourceRange, value: V)]) -> InstanceRecipe? {
+        guard let cls = string(v, "`class`") else { return nil }
+        var module: String?
+        var className = cls
+        if cls.contains(":") {
+            guard isImportRef(cls) else {
+                error("`class` must be `Name` (in `__main__`) or `package.module:Name`, not `\(cls)`", textRange(v))
+                return nil
+            }
+            let parts = cls.split(separator: ":")
+            module = String(parts[0])
+            className = String(parts[1])
+        } else if !cls.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ isIdentifier(String($0)) }) {
+            error("`class` `\(cls)` is not a class name", textRange(v))
+            return nil
+        }
+        var fields: [InstanceRecipe.Field] = []
+        if let f = other["fields"], let es = mapping(f.value, "`fields`") {
+            for e in es {
+                guard isIdentifier(e.key) else {
+                    error("field name `\(e.key)` is not a valid name", e.keyRange)
+                    continue
+                }
+                guard let fe = mapping(e.value, "field `\(e.key)`") else { continue }
+                checkKeys(fe, allowed: Self.recipeKeys + ["fields", "methods"], in: "field `\(e.key)`")
+                if let r = lowerRecipe(fe, e.value, what: "field `\(e.key)`", allowInstance: true, allowPython: false) {
+                    fields.append(.init(name: e.key, nameRange: e.keyRange, recipe: r))
+                }
+            }
+        }
+        var inst = InstanceRecipe(className: className, module: module, fields: fields, methods: [])
+        if let m = other["methods"], let es = mapping(m.value, "`methods`") {
+            for e in es {
+                guard isIdentifier(e.key) else {
+                    error("method name `\(e.key)` is not a valid name", e.keyRange)
+                    continue
+                }
+                if let f = lowerFunction(e.key, e.keyRange, e.value, isMethod: true, receiver: inst) {
+                    inst.methods.append(.init(name: e.key, nameRange: e.keyRange, function: f))
+                }
+            }
+        }
+        return inst
+    }
+
+    // MARK: functions
+
+    mutating func lowerFunction(_ name: String, _ nameRange: SourceRange, _ v: V, isMethod: Bool, receiver: InstanceRecipe? = nil) -> PipelineFunction? {
+        let what = isMethod ? "method `\(name)`" : "function `\(name)`"
+        guard let es = mapping(v, what) else { return nil }
+        checkKeys(es, allowed: ["params", "kernel", "with", "python", "lint"], in: what)
+        var params: [Param] = []
+        if isMethod { params.append(Param(name: "self", range: nameRange)) }
+        if let p = es.first(where: { $0.key == "params" }) {
+            for item in list(p.value, "`params`") ?? [] {
+                guard let n = identifier(item, "parameter name") else { continue }
+                if params.contains(where: { $0.name == n }) {
+                    error("parameter `\(n)` is listed twice", textRange(item))
+                    continue
+                }
+                params.append(Param(name: n, range: textRange(item)))
+            }
+        } else if isMethod {
+            params.append(Param(name: "block", range: nameRange))
+        } else {
+            error("\(what) needs `params`", v.at, help: "list the parameters: the blocks of `over` first, then `args`, then `kwargs`")
+            return nil
+        }
+        let supp = es.first(where: { $0.key == "lint" }).flatMap { suppressions($0.value) }
+        let kernelEntry = es.first { $0.key == "kernel" }
+        let pythonEntry = es.first { $0.key == "python" }
+        if kernelEntry != nil, let p = pythonEntry {
+            error("\(what) has both `kernel` and `python`; give one", p.keyRange)
+            return nil
+        }
+        if let p = pythonEntry {
+            guard let ref = string(p.value, "`python`") else { return nil }
+            guard isImportRef(ref) else {
+                error("`python` must name a function as `package.module:function`, not `\(ref)`", textRange(p.value))
+                return nil
+            }
+            if let w = es.first(where: { $0.key == "with" }) { error("`with` binds kernel parameters; a `python` function takes its params directly", w.keyRange) }
+            return PipelineFunction(name: name, nameRange: nameRange, range: v.at, params: params, body: .python(ref), isMethod: isMethod, suppressions: supp)
+        }
+        guard let k = kernelEntry else {
+            error("\(what) needs `kernel` (a built-in kernel) or `python` (module:function)", v.at)
+            return nil
+        }
+        guard let kernel = enumValue(k.value, "kernel", as: Kernel.self) else { return nil }
+        var bound: [String: Binding] = [:]
+        var usedParams = Set<Int>()
+        if let w = es.first(where: { $0.key == "with" }), let ws = mapping(w.value, "`with`") {
+            let kernelParams = kernel.params.map(\.name)
+            for e in ws {
+                guard kernelParams.contains(e.key) else {
+                    let hint = suggestion(for: e.key, among: kernelParams).map { "did you mean `\($0)`?" }
+                    error("kernel `\(kernel.rawValue)` has no parameter `\(e.key)`", e.keyRange,
+                          help: hint ?? "its parameters are \(kernelParams.map { "`\($0)`" }.joined(separator: ", "))")
+                    continue
+                }
+                switch scalar(e.value) {
+                case .int(let i)?: bound[e.key] = .literal(Double(i))
+                case .float(let d)?: bound[e.key] = .literal(d)
+                case .string(let s)?:
+                    let parts = s.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+                    guard let idx = params.firstIndex(where: { $0.name == parts[0] }) else {
+                        let hint = suggestion(for: parts[0], among: params.map(\.name)).map { "did you mean `\($0)`?" }
+                        error("`\(parts[0])` is not a parameter of \(what)", textRange(e.value),
+                              help: hint ?? "bind to one of \(params.map { "`\($0.name)`" }.joined(separator: ", ")), a field path such as `\(params.last?.name ?? "p").field`, or a number")
+                        continue
+                    }
+                    let path = Array(parts.dropFirst())
+                    if path.contains(where: { !isIdentifier($0) }) {
+                        error("field path `\(s)` is malformed", textRange(e.value), help: "write fields separated by dots, e.g. `mapper.series`")
+                        continue
+                    }
+                    if isMethod, idx == 0, let recv = receiver {
+                        checkFieldPath(path, in: .instance(recv), at: textRange(e.value), display: s)
+                    }
+                    bound[e.key] = .param(index: idx, path: path)
+                    usedParams.insert(idx)
+                default:
+                    error("a kernel binding must be a parameter, a field path or a number, not \(kindName(e.value))", e.value.at)
+                }
+            }
+        }
+        // Unbound kernel parameters take the unused function parameters in order.
+        var free = params.indices.filter { !usedParams.contains($0) && !(isMethod && $0 == 0) }
+        var bindings: [Binding] = []
+        for kp in kernel.params {
+            if let b = bound[kp.name] {
+                bindings.append(b)
+            } else if !free.isEmpty {
+                bindings.append(.param(index: free.removeFirst(), path: []))
+            } else {
+                error("kernel parameter `\(kp.name)` of `\(kernel.rawValue)` is not bound", k.value.at,
+                      help: "bind it in `with:` or add a parameter to `params`")
+                return nil
+            }
+        }
+        return PipelineFunction(name: name, nameRange: nameRange, range: v.at, params: params,
+                                body: .kernel(kernel, bindings: bindings), isMethod: isMethod, suppressions: supp)
+    }
+
+    /// Checks that `path` names fields that exist, starting from `recipe`. Reports at `at`.
+    @discardableResult
+    mutating func checkFieldPath(_ path: [String], in recipe: Recipe, at: SourceRange, display: String) -> Recipe? {
+        var cur = recipe
+        for (i, field) in path.enumerated() {
+            guard case .instance(let inst) = cur else {
+                error("`\(display)`: `\(path[..<i].joined(separator: "."))` is \(kindArticle(cur)), which has no field `\(field)`", at)
+                return nil
+            }
+            guard let f = inst.field(field) else {
+                let hint = suggestion(for: field, among: inst.fields.map(\.name)).map { "did you mean `\($0)`?" }
+                error("class `\(inst.className)` has no field `\(field)`", at,
+                      help: hint ?? (inst.fields.isEmpty ? "it declares no fields" : "its fields are \(inst.fields.map { "`\($0.name)`" }.joined(separator: ", "))"))
+                return nil
+            }
+            cur = f.recipe
+        }
+        return cur
+    }
+
+    func kindArticle(_ r: Recipe) -> String {
+        switch r {
+        case .value: "a literal"
+        case .intList: "a list"
+        case .series: "a Series"
+        case .ndarray: "an ndarray"
+        case .bytes: "a bytes object"
+        case .instance(let i): "an instance of `\(i.className)`"
+        case .python: "an opaque Python object"
+        }
+    }
+
+    // MARK: arrays
+
+    mutating func lowerArray(_ name: String, _ nameRange: SourceRange, _ v: V) -> ArrayDecl? {
+        guard let es = mapping(v, "array `\(name)`") else { return nil }
+        checkKeys(es, allowed: ["shape", "chunks", "dtype", "source", "lint"], in: "array `\(name)`")
+        guard let s = es.first(where: { $0.key == "shape" }) else {
+            error("array `\(name)` needs `shape`", v.at)
+            return nil
+        }
+        guard let dims = shape(s.value, "`shape`") else { return nil }
+        guard let c = es.first(where: { $0.key == "chunks" }) else {
+            error("array `\(name)` needs `chunks`", v.at, help: "give a chunk size per dimension, e.g. `chunks: [\(dims.map { _ in "1000" }.joined(separator: ", "))]`")
+            return nil
+        }
+        guard let specs = chunkSpecs(c.value, dims: dims) else { return nil }
+        var dtype = NumericType.float64
+        var src = ArrayDecl.Source.zeros
+        var supp: Suppressions?
+        for e in es {
+            switch e.key {
+            case "dtype": if let d = enumValue(e.value, "dtype", as: NumericType.self) { dtype = d }
+            case "source": if let so = arraySource(e.value) { src = so }
+            case "lint": supp = suppressions(e.value)
+            default: break
+            }
+        }
+        let grid = ChunkGrid(dims: zip(specs, dims).map { $0.chunks(length: $1) })
+        return ArrayDecl(name: name, nameRange: nameRange, range: v.at, grid: grid, dtype: dtype, source: src, suppressions: supp)
+    }
+
+    mutating func chunkSpecs(_ v: V, dims: [Int]) -> [ChunkSpec]? {
+        guard let items = list(v, "`chunks`") else { return nil }
+        guard items.count == dims.count else {
+            error("`chunks` has \(items.count) entries but the shape has \(dims.count) dimensions", v.at)
+            return nil
+        }
+        var out: [ChunkSpec] = []
+        for (item, dim) in zip(items, dims) {
+            if tree[item.id].kind == .sequence {
+                var sizes: [Int] = []
+                for x in list(item, "explicit chunk sizes") ?? [] {
+                    guard let n = int(x, "a chunk size", min: 1) else { return nil }
+                    sizes.append(n)
+                }
+                let total = sizes.reduce(0, &+)
+                if total != dim {
+                    error("explicit chunk sizes sum to \(total) but the dimension is \(dim)", item.at)
+                    return nil
+                }
+                out.append(.explicit(sizes))
+            } else {
+                guard let n = int(item, "a chunk size", min: 1) else { return nil }
+                out.append(.size(n))
+            }
+        }
+        return out
+    }
+
+    mutating func arraySource(_ v: V) -> ArrayDecl.Source? {
+        if case .string(let s)? = scalar(v) {
+            switch s {
+            case "zeros": return .zeros
+            case "ones": return .ones
+            case "range": return .range
+            default:
+                let options = ["zeros", "ones", "range", "random", "load"]
+                error("unknown array source `\(s)`", textRange(v),
+                      help: suggestion(for: s, among: options).map { "did you mean `\($0)`?" } ?? "expected `zeros`, `ones`, `range`, `{random: {...}}` or `{load: path.npy}`")
+                return nil
+            }
+        }
+        guard let es = mapping(v, "`source`") else { return nil }
+        checkKeys(es, allowed: ["random", "load"], in: "`source`")
+        guard es.count == 1, let e = es.first else {
+            error("`source` must have exactly one key (`random` or `load`)", v.at)
+            return nil
+        }
+        if e.key == "load" { return relativePath(e.value, "`load` path").map { .load($0) } }
+        if e.key == "random" {
+            guard let r = mapping(e.value, "`random`") else { return nil }
+            checkKeys(r, allowed: ["seed", "low", "high"], in: "`random`")
+            let seed = r.first(where: { $0.key == "seed" }).flatMap { int($0.value, "`seed`") } ?? 0
+            let low = r.first(where: { $0.key == "low" }).flatMap { number($0.value, "`low`") } ?? 0
+            let high = r.first(where: { $0.key == "high" }).flatMap { number($0.value, "`high`") } ?? 1
+            if high <= low { error("`random` needs `low` < `high`", e.value.at) }
+            return .random(seed: UInt64(seed), low: low, high: high)
+        }
+        return nil
+    }
+
+    // MARK: steps
+
+    mutating func lowerStep(_ name: String, _ nameRange: SourceRange, _ v: V) -> Step? {
+        guard let es = mapping(v, "step `\(name)`") else { return nil }
+        let kinds = es.filter { ["map_blocks", "reduce", "rechunk"].contains($0.key) }
+        guard let kindEntry = kinds.first else {
+            checkKeys(es, allowed: ["map_blocks", "reduce", "rechunk", "over", "args", "kwargs", "dtype", "split_every", "chunks", "lint"], in: "step `\(name)`")
+            error("step `\(name)` needs a kind: `map_blocks`, `reduce` or `rechunk`", v.at)
+            return nil
+        }
+        if kinds.count > 1 {
+            error("step `\(name)` has several kinds; give one of `map_blocks`, `reduce`, `rechunk`", kinds[1].keyRange)
+            return nil
+        }
+        let supp = es.first(where: { $0.key == "lint" }).flatMap { suppressions($0.value) }
+        func get(_ k: String) -> (key: String, keyRange: SourceRange, value: V)? { es.first { $0.key == k } }
+        switch kindEntry.key {
+        case "map_blocks":
+            checkKeys(es, allowed: ["map_blocks", "over", "args", "kwargs", "dtype", "lint"], in: "`map_blocks` step `\(name)`")
+            guard let calleeText = string(kindEntry.value, "`map_blocks`") else { return nil }
+            let calleeRange = textRange(kindEntry.value)
+            let callee: Callee
+            let parts = calleeText.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            if parts.count == 1 {
+                guard functionNames[calleeText] != nil else {
+                    let hint = suggestion(for: calleeText, among: Array(functionNames.keys)).map { "did you mean `\($0)`?" }
+                    error("`\(calleeText)` is not a function", calleeRange, help: hint ?? "define it under `functions:`, or call a method as `object.method`")
+                    return nil
+                }
+                callee = .function(name: calleeText, range: calleeRange)
+            } else if parts.count == 2, isIdentifier(parts[0]), isIdentifier(parts[1]) {
+                let objRange = SourceRange(start: calleeRange.start, end: calleeRange.start + parts[0].utf8.count)
+                let methRange = SourceRange(start: objRange.end + 1, end: calleeRange.end)
+                guard objectNames[parts[0]] != nil else {
+                    let hint = suggestion(for: parts[0], among: Array(objectNames.keys)).map { "did you mean `\($0)`?" }
+                    error("`\(parts[0])` is not an object", objRange, help: hint)
+                    return nil
+                }
+                callee = .method(object: parts[0], objectRange: objRange, method: parts[1], methodRange: methRange)
+            } else {
+                error("`map_blocks` must name a function or `object.method`, not `\(calleeText)`", calleeRange)
+                return nil
+            }
+            guard let overEntry = get("over") else {
+                error("`map_blocks` step `\(name)` needs `over` (the arrays it maps)", v.at)
+                return nil
+            }
+            var over: [Ref] = []
+            for item in list(overEntry.value, "`over`") ?? [] {
+                if let r = dataRef(item) { over.append(r) }
+            }
+            if over.isEmpty, tree[overEntry.value.id].kind == .sequence {
+                error("`over` needs at least one array", overEntry.value.at)
+            }
+            var args: [Argument] = []
+            if let a = get("args") {
+                for item in list(a.value, "`args`") ?? [] {
+                    if let arg = argument(item) { args.append(arg) }
+                }
+            }
+            var kwargs: [(name: String, nameRange: SourceRange, value: Argument)] = []
+            if let k = get("kwargs"), let ks = mapping(k.value, "`kwargs`") {
+                for e in ks {
+                    if let arg = argument(e.value) { kwargs.append((e.key, e.keyRange, arg)) }
+                }
+            }
+            let dtype = get("dtype").flatMap { enumValue($0.value, "dtype", as: NumericType.self) }
+            return Step(name: name, nameRange: nameRange, range: v.at,
+                        kind: .mapBlocks(callee: callee, over: over, args: args, kwargs: kwargs, dtype: dtype), suppressions: supp)
+        case "reduce":
+            checkKeys(es, allowed: ["reduce", "over", "split_every", "lint"], in: "`reduce` step `\(name)`")
+            guard let r = enumValue(kindEntry.value, "reduction", as: Reduction.self) else { return nil }
+            guard let o = get("over") else {
+                error("`reduce` step `\(name)` needs `over` (the array or step it reduces)", v.at)
+                return nil
+            }
+            guard let over = dataRef(o.value) else { return nil }
+            var split = 8
+            if let s = get("split_every"), let n = int(s.value, "`split_every`", min: 2) { split = n }
+            return Step(name: name, nameRange: nameRange, range: v.at, kind: .reduce(r, over: over, splitEvery: split), suppressions: supp)
+        default:
+            checkKeys(es, allowed: ["rechunk", "chunks", "lint"], in: "`rechunk` step `\(name)`")
+            guard let over = dataRef(kindEntry.value) else { return nil }
+            guard let c = get("chunks") else {
+                error("`rechunk` step `\(name)` needs `chunks`", v.at)
+                return nil
+            }
+            var specs: [ChunkSpec] = []
+            for item in list(c.value, "`chunks`") ?? [] {
+                if tree[item.id].kind == .sequence {
+                    var sizes: [Int] = []
+                    for x in list(item, "explicit chunk sizes") ?? [] { if let n = int(x, "a chunk size", min: 1) { sizes.append(n) } }
+                    specs.append(.explicit(sizes))
+                } else if let n = int(item, "a chunk size", min: 1) {
+                    specs.append(.size(n))
+                } else {
+                    return nil
+                }
+            }
+            return Step(name: name, nameRange: nameRange, range: v.at, kind: .rechunk(over, grid: specs), suppressions: supp)
+        }
+    }
+
+    /// A reference to an array or a step.
+    mutating func dataRef(_ v: V) -> Ref? {
+        guard let n = string(v, "an array or step name") else { return nil }
+        let r = textRange(v)
+        if arrayNames[n] != nil || stepNames[n] != nil { return Ref(name: n, range: r) }
+        let candidates = Array(arrayNames.keys) + Array(stepNames.keys)
+        if objectNames[n] != nil {
+            error("`\(n)` is an object, not an array or step", r, help: "objects are passed in `args` or `kwargs`")
+        } else {
+            error("`\(n)` is not an array or step", r, help: suggestion(for: n, among: candidates).map { "did you mean `\($0)`?" })
+        }
+        return nil
+    }
+
+    mutating func argument(_ v: V) -> Argument? {
+        switch scalar(v) {
+        case .int(let i)?: return .literal(Double(i), range: v.at)
+        case .float(let d)?: return .literal(d, range: v.at)
+        case .string(let s)?:
+            let parts = s.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            let r = textRange(v)
+            let headRange = SourceRange(start: r.start, end: r.start + parts[0].utf8.count)
+            guard objectNames[parts[0]] != nil else {
+                if arrayNames[parts[0]] != nil || stepNames[parts[0]] != nil {
+                    error("`\(parts[0])` is an array or step; map over it with `over`", headRange)
+                } else {
+                    error("`\(parts[0])` is not an object", headRange,
+                          help: suggestion(for: parts[0], among: Array(objectNames.keys)).map { "did you mean `\($0)`?" } ?? "define it under `objects:`")
+                }
+                return nil
+            }
+            guard parts.dropFirst().allSatisfy(isIdentifier) else {
+                error("field path `\(s)` is malformed", r)
+                return nil
+            }
+            return .object(name: parts[0], path: Array(parts.dropFirst()), range: r)
+        default:
+            error("an argument must be an object name, a field path or a number, not \(kindName(v))", v.at)
+            return nil
+        }
+    }
+
+    mutating func lowerOutput(_ name: String, _ nameRange: SourceRange, _ v: V) -> Output? {
+        guard arrayNames[name] != nil || stepNames[name] != nil else {
+            error("output `\(name)` is not an array or step", nameRange,
+                  help: suggestion(for: name, among: Array(arrayNames.keys) + Array(stepNames.keys)).map { "did you mean `\($0)`?" })
+            return nil
+        }
+        let target = Ref(name: name, range: nameRange)
+        if case .string(let s)? = scalar(v) {
+            switch s {
+            case "compute": return Output(target: target, kind: .compute, range: v.at)
+            case "persist": return Output(target: target, kind: .persist, range: v.at)
+            default:
+                error("unknown output `\(s)`", textRange(v),
+                      help: suggestion(for: s, among: ["compute", "persist", "save"]).map { "did you mean `\($0)`?" } ?? "expected `compute`, `persist` or `{save: path.npy}`")
+                return nil
+            }
+        }
+        guard let es = mapping(v, "output `\(name)`") else { return nil }
+        checkKeys(es, allowed: ["save"], in: "output `\(name)`")
+        guard let s = es.first(where: { $0.key == "save" }) else {
+            error("output `\(name)` must be `compute`, `persist` or `{save: path.npy}`", v.at)
+            return nil
+        }
+        guard let path = relativePath(s.value, "`save` path") else { return nil }
+        return Output(target: target, kind: .save(path: path), range: v.at)
+    }
+}

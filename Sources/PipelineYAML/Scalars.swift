@@ -1,0 +1,112 @@
+import Foundation
+
+/// A plain or quoted scalar resolved as the YAML 1.2 core schema does (plain
+/// scalars only become numbers, booleans or null; quoted ones stay strings).
+public enum ScalarValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case float(Double)
+    case string(String)
+
+    /// Resolves `text` written in `style`.
+    public static func resolve(_ text: String, style: ScalarStyle, tag: SyntaxTree.StandardTag?) -> ScalarValue {
+        if tag == .str || !style.isPlain { return .string(text) }
+        switch text {
+        case "", "~", "null", "Null", "NULL": return .null
+        case "true", "True", "TRUE": return .bool(true)
+        case "false", "False", "FALSE": return .bool(false)
+        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .float(.infinity)
+        case "-.inf", "-.Inf", "-.INF": return .float(-.infinity)
+        case ".nan", ".NaN", ".NAN": return .float(.nan)
+        default: break
+        }
+        let digits = text.replacingOccurrences(of: "_", with: "")
+        if let i = Int64(digits) { return .int(i) }
+        if digits.hasPrefix("0x"), let i = Int64(digits.dropFirst(2), radix: 16) { return .int(i) }
+        if digits.hasPrefix("0o"), let i = Int64(digits.dropFirst(2), radix: 8) { return .int(i) }
+        if looksNumeric(digits), let d = Double(digits) {
+            // An integer too large for 64 bits is still a number, not a name.
+            return .float(d)
+        }
+        return .string(text)
+    }
+
+    private static func looksNumeric(_ s: String) -> Bool {
+        var sawDigit = false
+        for (i, c) in s.enumerated() {
+            if c.isASCII, c.isNumber { sawDigit = true; continue }
+            if c == "." || c == "e" || c == "E" { continue }
+            if (c == "-" || c == "+"), i == 0 || s[s.index(s.startIndex, offsetBy: i - 1)].lowercased() == "e" { continue }
+            return false
+        }
+        return sawDigit
+    }
+
+    /// A name for the kind of value, for messages.
+    public var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .int: "an integer"
+        case .float: "a number"
+        case .string: "a string"
+        }
+    }
+}
+
+/// Parses a byte size: an integer, or `<number><unit>` with B, KB, MB, GB, TB
+/// (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024). Nil when malformed
+/// or over `Int64.max`.
+public func parseByteSize(_ text: String) -> Int64? {
+    let t = text.trimmingCharacters(in: .whitespaces)
+    var numberEnd = t.startIndex
+    while numberEnd < t.endIndex, t[numberEnd].isNumber || t[numberEnd] == "." { numberEnd = t.index(after: numberEnd) }
+    let number = String(t[t.startIndex..<numberEnd])
+    let unit = t[numberEnd...].trimmingCharacters(in: .whitespaces)
+    guard !number.isEmpty, let value = Double(number) else { return nil }
+    let scale: Double
+    switch unit {
+    case "", "B": scale = 1
+    case "KB", "kB": scale = 1e3
+    case "MB": scale = 1e6
+    case "GB": scale = 1e9
+    case "TB": scale = 1e12
+    case "KiB": scale = 1024
+    case "MiB": scale = 1_048_576
+    case "GiB": scale = 1_073_741_824
+    case "TiB": scale = 1_099_511_627_776
+    default: return nil
+    }
+    let bytes = (value * scale).rounded()
+    guard bytes.isFinite, bytes >= 0, bytes < 9.2e18 else { return nil }
+    return Int64(bytes)
+}
+
+/// Edit distance, for "did you mean" suggestions.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a.lowercased()), b = Array(b.lowercased())
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var prev = Array(0...b.count)
+    var cur = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        cur[0] = i
+        for j in 1...b.count {
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&prev, &cur)
+    }
+    return prev[b.count]
+}
+
+/// The closest candidate to `word`, when one is close enough to suggest.
+func suggestion(for word: String, among candidates: [String]) -> String? {
+    var best: (String, Int)?
+    for c in candidates {
+        let d = editDistance(word, c)
+        let limit = max(1, min(3, c.count / 3))
+        if d <= limit, d < (best?.1 ?? Int.max) { best = (c, d) }
+    }
+    return best?.0
+}
