@@ -426,7 +426,7 @@ public struct Ref: Sendable, Hashable {
 }
 
 /// An argument of a `map_blocks` call.
-public enum Argument: Sendable, Hashable {
+public enum CallArgument: Sendable, Hashable {
     /// An object, or a field of it (`mapper.series` ships only the field).
     case object(name: String, path: [String], range: SourceRange)
     case literal(Double, range: SourceRange)
@@ -453,7 +453,7 @@ public enum Reduction: String, Sendable, CaseIterable {
 /// A step under `steps:`.
 public struct Step: Sendable {
     public enum Kind: Sendable {
-        case mapBlocks(callee: Callee, over: [Ref], args: [Argument], kwargs: [(name: String, nameRange: SourceRange, value: Argument)], dtype: NumericType?)
+        case mapBlocks(callee: Callee, over: [Ref], args: [CallArgument], kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)], dtype: NumericType?)
         case reduce(Reduction, over: Ref, splitEvery: Int)
         case rechunk(Ref, grid: [ChunkSpec])
     }

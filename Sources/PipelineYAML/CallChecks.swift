@@ -18,7 +18,7 @@ extension Lowerer {
         case receiver(PipelineObject, range: SourceRange)
     }
 
-    mutating func checkCall(step: String, callee: Callee, over: [Ref], args: [Argument], kwargs: [(name: String, nameRange: SourceRange, value: Argument)], in p: Pipeline) {
+    mutating func checkCall(step: String, callee: Callee, over: [Ref], args: [CallArgument], kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)], in p: Pipeline) {
         let function: PipelineFunction
         var incoming: [Incoming] = []
         let calleeRange: SourceRange
@@ -118,7 +118,7 @@ extension Lowerer {
     }
 
 
-    func incomingArgument(_ a: Argument, _ p: Pipeline) -> Incoming {
+    func incomingArgument(_ a: CallArgument, _ p: Pipeline) -> Incoming {
         switch a {
         case .literal(_, let range): return .literal(range: range)
         case .object(let name, let path, let range):

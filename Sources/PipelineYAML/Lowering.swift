@@ -910,13 +910,13 @@ struct Lowerer {
             if over.isEmpty, tree[overEntry.value.id].kind == .sequence {
                 error("`over` needs at least one array", overEntry.value.at)
             }
-            var args: [Argument] = []
+            var args: [CallArgument] = []
             if let a = get("args") {
                 for item in list(a.value, "`args`") ?? [] {
                     if let arg = argument(item) { args.append(arg) }
                 }
             }
-            var kwargs: [(name: String, nameRange: SourceRange, value: Argument)] = []
+            var kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)] = []
             if let k = get("kwargs"), let ks = mapping(k.value, "`kwargs`") {
                 for e in ks {
                     if let arg = argument(e.value) { kwargs.append((e.key, e.keyRange, arg)) }
@@ -973,7 +973,7 @@ struct Lowerer {
         return nil
     }
 
-    mutating func argument(_ v: V) -> Argument? {
+    mutating func argument(_ v: V) -> CallArgument? {
         switch scalar(v) {
         case .int(let i)?: return .literal(Double(i), range: v.at)
         case .float(let d)?: return .literal(d, range: v.at)

@@ -1,1 +1,22 @@
-print("pipelint")
+import ArgumentParser
+import Foundation
+
+// Our own entry point, so exit codes are ours: 0 clean, 1 findings,
+// 2 usage/config/I-O errors (argument-parser's 64 becomes 2), 3 internal errors.
+do {
+    var command = try Pipelint.parseAsRoot()
+    try command.run()
+    exit(0)
+} catch let e as ExitStatus {
+    exit(e.code)
+} catch {
+    let code = Pipelint.exitCode(for: error).rawValue
+    if code == 0 {
+        // --help, --version
+        print(Pipelint.fullMessage(for: error))
+        exit(0)
+    }
+    let message = Pipelint.fullMessage(for: error)
+    if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+    exit(code == ExitCode.validationFailure.rawValue || code == 64 ? 2 : (code == 1 ? 2 : code))
+}

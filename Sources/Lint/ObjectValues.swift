@@ -1,0 +1,68 @@
+import PipelineIR
+import Sizing
+
+/// Describes pipeline objects as the Python values Dask would ship, so the
+/// size model can price them without building anything.
+public enum ObjectValues {
+    /// The Python value an object recipe builds.
+    public static func pyValue(_ r: Recipe) -> PyValue {
+        switch r {
+        case .value(let l): return pyValue(l)
+        case .intList(let start, let count): return .intRangeList(start: start, count: count)
+        case .series(let s):
+            guard let count = s.source.count else {
+                return .opaque(declaredBytes: nil, reason: "the length of the loaded series is not declared (add `length:`)")
+            }
+            guard let dtype = DType(rawValue: s.dtype.rawValue) else {
+                return .opaque(declaredBytes: nil, reason: "dtype \(s.dtype.rawValue) is not modelled")
+            }
+            return .series(SeriesShape(dtype: dtype, length: count, index: s.index == .range ? .range : .int64, name: s.name))
+        case .ndarray(let a):
+            guard let dtype = DType(rawValue: a.dtype.rawValue) else {
+                return .opaque(declaredBytes: nil, reason: "dtype \(a.dtype.rawValue) is not modelled")
+            }
+            return .ndarray(dtype: dtype, shape: a.shape)
+        case .bytes(let n): return .bytes(count: Int(clamping: n))
+        case .instance(let i):
+            let cls = PyClass(module: i.module ?? "__main__", qualname: i.className, methods: i.methods.map(\.name))
+            return .instance(cls, fields: i.fields.map { PyDictEntry(key: $0.name, value: pyValue($0.recipe)) })
+        case .python(let factory, let size):
+            return .opaque(declaredBytes: size.map { Int(clamping: $0) },
+                           reason: size == nil ? "`\(factory)` builds an opaque object; declare its `size`" : "declared size of `\(factory)`")
+        }
+    }
+
+    /// A literal as a Python value.
+    public static func pyValue(_ l: Literal) -> PyValue {
+        switch l {
+        case .none: .none
+        case .bool(let b): .bool(b)
+        case .int(let i): .int(i)
+        case .float(let d): .float(d)
+        case .string(let s): .str(s)
+        case .list(let xs): .list(xs.map(pyValue))
+        case .map(let es): .dict(es.map { PyDictEntry(key: $0.key, value: pyValue($0.value)) })
+        }
+    }
+
+    /// The recipe reached by following `path` through instance fields.
+    public static func project(_ r: Recipe, _ path: [String]) -> Recipe? {
+        var cur = r
+        for f in path {
+            guard case .instance(let i) = cur, let field = i.field(f) else { return nil }
+            cur = field.recipe
+        }
+        return cur
+    }
+
+    /// What one task of `layer` carries for `edge`: the object, a projected
+    /// field, or — for a receiver — the bound method, which drags the instance.
+    public static func shippedValue(for edge: Graph.Edge, of object: PipelineObject, layer: Graph.Layer) -> PyValue? {
+        guard let recipe = project(object.recipe, edge.path) else { return nil }
+        let value = pyValue(recipe)
+        if edge.role == .receiver, case .mapBlocks(let f?) = layer.kind {
+            return .boundMethod(receiver: value, name: f.name)
+        }
+        return value
+    }
+}

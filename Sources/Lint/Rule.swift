@@ -1,0 +1,87 @@
+import PipelineIR
+import PipelineYAML
+
+/// A rule's static description: identity, default severity, documentation and
+/// the examples that are also its tests.
+public struct RuleDescription: Sendable {
+    /// Stable ID, `PL###`.
+    public var id: String
+    /// Kebab-case name.
+    public var name: String
+    /// One line.
+    public var summary: String
+    public var defaultSeverity: Severity
+    /// "What it does" on the rule's page.
+    public var whatItDoes: String
+    /// "Why is this bad?": the Dask behaviour or documented practice the rule encodes.
+    public var whyBad: String
+    /// Pipelines on which the rule fires; `↓` marks each expected finding's start.
+    public var triggeringExamples: [String]
+    /// Pipelines on which it stays silent.
+    public var nonTriggeringExamples: [String]
+    /// Before → after pairs for the rule's fix (empty when it has none).
+    public var fixExamples: [(before: String, after: String)]
+    /// "Fix safety" on the rule's page.
+    public var fixSafety: String
+
+    public var code: CheckCode { CheckCode(id: id, name: name) }
+
+    public init(id: String, name: String, summary: String, defaultSeverity: Severity, whatItDoes: String, whyBad: String,
+                triggeringExamples: [String], nonTriggeringExamples: [String], fixExamples: [(before: String, after: String)] = [],
+                fixSafety: String = "This rule has no fix.") {
+        self.id = id
+        self.name = name
+        self.summary = summary
+        self.defaultSeverity = defaultSeverity
+        self.whatItDoes = whatItDoes
+        self.whyBad = whyBad
+        self.triggeringExamples = triggeringExamples
+        self.nonTriggeringExamples = nonTriggeringExamples
+        self.fixExamples = fixExamples
+        self.fixSafety = fixSafety
+    }
+}
+
+/// Everything a rule may look at for one valid pipeline file.
+public struct RuleContext: Sendable {
+    public var source: SourceFile
+    public var tree: SyntaxTree
+    public var pipeline: Pipeline
+    public var graph: Graph
+    public var settings: LintSettings
+}
+
+/// A check over one pipeline. One type per rule, one file per type.
+public protocol Rule: Sendable {
+    static var description: RuleDescription { get }
+    init()
+    /// Findings for one file; the severity of each is the rule's default (the
+    /// linter applies configured severities).
+    func check(_ context: RuleContext) -> [Finding]
+}
+
+extension Rule {
+    /// A finding of this rule at `range`.
+    public func finding(_ message: String, at range: SourceRange, help: String? = nil, fix: Fix? = nil, subjects: [String] = []) -> Finding {
+        Finding(code: Self.description.code, severity: Self.description.defaultSeverity, message: message, range: range,
+                help: help, fix: fix, subjects: subjects)
+    }
+}
+
+/// Thresholds the rules read, with defaults taken from Dask's own configuration.
+public struct LintSettings: Sendable, Hashable {
+    /// Objects whose wire size is under this are not worth a finding (default 64 KiB).
+    public var embeddedObjectMinBytes: Int64
+    /// `distributed.admin.large-graph-warning-threshold` (default 10 MB).
+    public var largeGraphWarningBytes: Int64
+    /// Resource limits for reading files.
+    public var parseLimits: ParseLimits
+
+    public init(embeddedObjectMinBytes: Int64 = 64 * 1024, largeGraphWarningBytes: Int64 = 10_000_000, parseLimits: ParseLimits = .default) {
+        self.embeddedObjectMinBytes = embeddedObjectMinBytes
+        self.largeGraphWarningBytes = largeGraphWarningBytes
+        self.parseLimits = parseLimits
+    }
+
+    public static let `default` = LintSettings()
+}

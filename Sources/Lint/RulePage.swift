@@ -1,0 +1,50 @@
+import PipelineIR
+import PipelineYAML
+
+/// A rule's documentation page (`rules/<ID>-<name>.md`), generated from its
+/// description, with the tool's exact output on the first triggering example.
+public enum RulePage {
+    /// Removes the `↓` markers of an example and returns the clean text and the marked byte offsets.
+    public static func stripMarkers(_ example: String) -> (text: String, offsets: [Int]) {
+        var bytes: [UInt8] = []
+        var offsets: [Int] = []
+        let marker = Array("↓".utf8)
+        let src = Array(example.utf8)
+        var i = 0
+        while i < src.count {
+            if i + marker.count <= src.count, Array(src[i..<(i + marker.count)]) == marker {
+                offsets.append(bytes.count)
+                i += marker.count
+                continue
+            }
+            bytes.append(src[i])
+            i += 1
+        }
+        return (String(decoding: bytes, as: UTF8.self), offsets)
+    }
+
+    /// The page as Markdown.
+    public static func markdown(_ rule: any Rule.Type) -> String {
+        let d = rule.description
+        var s = "# \(d.id) \(d.name)\n\n"
+        s += "\(d.summary). Default severity: **\(d.defaultSeverity.rawValue)**.\n\n"
+        s += "## What it does\n\n\(d.whatItDoes)\n\n"
+        s += "## Why is this bad?\n\n\(d.whyBad)\n\n"
+        if let example = d.triggeringExamples.first {
+            let clean = stripMarkers(example).text
+            s += "## Example\n\n```yaml\n\(clean)\n```\n\n"
+            let source = SourceFile(path: "example.yaml", text: clean + "\n")
+            let report = Linter(rules: [rule.init()]).lint(source)
+            let out = report.findings.map { TextReporter().render($0, in: source) }.joined()
+            s += "`pipelint check example.yaml` says:\n\n```text\n\(out)```\n\n"
+        }
+        if let fix = d.fixExamples.first {
+            s += "## Use instead\n\n```yaml\n\(fix.after)\n```\n\n"
+        } else if let ok = d.nonTriggeringExamples.first {
+            s += "## Use instead\n\n```yaml\n\(ok)\n```\n\n"
+        }
+        s += "## Fix safety\n\n\(d.fixSafety)\n\n"
+        s += "## Options\n\nNone yet.\n"
+        return s
+    }
+}

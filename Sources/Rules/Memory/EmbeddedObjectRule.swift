@@ -1,0 +1,204 @@
+import Lint
+import PipelineIR
+import Sizing
+
+/// PL001: an object is copied into the definition of every chunk task.
+public struct EmbeddedObjectRule: Rule {
+    public init() {}
+
+    public static let description = RuleDescription(
+        id: "PL001",
+        name: "embedded-object",
+        summary: "An object is copied into every chunk task on a serializing scheduler",
+        defaultSeverity: .warning,
+        whatItDoes: """
+            Finds objects passed to `map_blocks` — as an argument, a keyword argument, or as the receiver of a \
+            bound method — that Dask will serialize into the definition of every chunk task.
+            """,
+        whyBad: """
+            On the `distributed` and `processes` schedulers each task's definition is pickled on its own when it \
+            is dispatched, and each worker unpickles its own copy of every embedded object for every task, keeping \
+            it while that task's result is alive. Worker memory grows by about the object's size per chunk. Dask's \
+            safety net, `normalize_arg`, wraps an argument in `delayed` only when `dask.sizeof` exceeds 1e6 bytes or \
+            it is a list of 10 or more items — and `sizeof` of a custom class falls back to `sys.getsizeof` (~56 B), \
+            so an instance holding a large Series slips through. The function (a bound method's receiver) is never \
+            checked at all. The "Sending large graph" warning does not fire either: the client pickles the graph in \
+            one go and pickle's memo stores the object once.
+            """,
+        triggeringExamples: [
+            """
+            pipeline: example
+            version: 1
+            cluster: {scheduler: distributed, workers: 2}
+            objects:
+              mapper:
+                class: Mapper
+                fields: {series: {series: {range: 30000, dtype: int64}}}
+            functions:
+              f: {params: [block, mapper], kernel: take, with: {table: mapper.series}}
+            arrays:
+              x: {shape: [100000], chunks: [1000], dtype: int64, source: range}
+            steps:
+              looked_up: {map_blocks: f, over: [x], args: [↓mapper]}
+            outputs:
+              looked_up: persist
+            """,
+            """
+            pipeline: example
+            version: 1
+            objects:
+              mapper:
+                class: Mapper
+                fields: {series: {series: {range: 30000, dtype: int64}}}
+                methods: {lookup: {kernel: take, with: {table: self.series}}}
+            arrays:
+              x: {shape: [100000], chunks: [1000], dtype: int64, source: range}
+            steps:
+              looked_up: {map_blocks: ↓mapper.lookup, over: [x]}
+            outputs:
+              looked_up: persist
+            """,
+        ],
+        nonTriggeringExamples: [
+            // The threaded scheduler passes objects by reference.
+            """
+            pipeline: example
+            version: 1
+            cluster: {scheduler: threads}
+            objects:
+              mapper:
+                class: Mapper
+                fields: {series: {series: {range: 30000, dtype: int64}}}
+            functions:
+              f: {params: [block, mapper], kernel: take, with: {table: mapper.series}}
+            arrays:
+              x: {shape: [100000], chunks: [1000], dtype: int64, source: range}
+            steps:
+              looked_up: {map_blocks: f, over: [x], args: [mapper]}
+            """,
+            // Built once inside a task: chunk tasks hold a reference.
+            """
+            pipeline: example
+            version: 1
+            objects:
+              mapper:
+                class: Mapper
+                fields: {series: {series: {range: 30000, dtype: int64}}}
+                placement: delayed
+            functions:
+              f: {params: [block, mapper], kernel: take, with: {table: mapper.series}}
+            arrays:
+              x: {shape: [100000], chunks: [1000], dtype: int64, source: range}
+            steps:
+              looked_up: {map_blocks: f, over: [x], args: [mapper]}
+            """,
+            // Dask's normalize_arg already wraps an 8 MB ndarray argument in delayed.
+            """
+            pipeline: example
+            version: 1
+            objects:
+              weights: {ndarray: {shape: [1000000], dtype: float64}}
+            functions:
+              g: {params: [block, w], kernel: take, with: {table: w}}
+            arrays:
+              x: {shape: [100000], chunks: [1000], dtype: int64, source: range}
+            steps:
+              out: {map_blocks: g, over: [x], args: [weights]}
+            """,
+        ],
+        fixExamples: [
+            (
+                before: """
+                    objects:
+                      mapper:
+                        class: Mapper
+                        fields: {series: {series: {range: 30000, dtype: int64}}}
+                    """,
+                after: """
+                    objects:
+                      mapper:
+                        class: Mapper
+                        fields: {series: {series: {range: 30000, dtype: int64}}}
+                        placement: delayed
+                    """
+            ),
+        ],
+        fixSafety: """
+            Adding `placement: delayed` is safe when a worker can build the object from the YAML alone (a `range`, \
+            `values`, `random` or `fill` recipe, a literal, or an instance whose fields are all such recipes). It is \
+            unsafe when the object is loaded from a file or built by a Python factory: the file or the package must \
+            exist on every worker.
+            """
+    )
+
+    public func check(_ ctx: RuleContext) -> [Finding] {
+        let cluster = ctx.graph.cluster
+        guard cluster.scheduler.serializesTasks else { return [] }
+        var out: [Finding] = []
+        for layer in ctx.graph.layers {
+            guard case .mapBlocks(let function) = layer.kind else { continue }
+            let tasks = layer.taskCount
+            guard tasks >= 2 else { continue }
+            for edge in layer.inputs where edge.role.carriesObject {
+                guard let obj = ctx.graph[edge.source].object, obj.placement == .embed,
+                      let value = ObjectValues.shippedValue(for: edge, of: obj, layer: layer) else { continue }
+                let wire = SizeModel.wireSize(value)
+                if case .unknown = wire.confidence { continue }
+                guard wire.bytes >= ctx.settings.embeddedObjectMinBytes else { continue }
+                let isReceiver = edge.role == .receiver
+                // normalize_arg covers args and kwargs, never the function.
+                if !isReceiver, SizeModel.daskAutoDelays(value) { continue }
+                out.append(finding(for: obj, edge: edge, layer: layer, function: function, value: value, wire: wire, tasks: tasks, ctx: ctx))
+            }
+        }
+        return out
+    }
+
+    func finding(for obj: PipelineObject, edge: Graph.Edge, layer: Graph.Layer, function: PipelineFunction?, value: PyValue,
+                 wire: SizeEstimate, tasks: Int, ctx: RuleContext) -> Finding {
+        let cluster = ctx.graph.cluster
+        let shownName = ([obj.name] + edge.path).joined(separator: ".")
+        var what = "≈ \(formatBytes(wire.bytes)) pickled"
+        if SizeModel.wireFlavor(value) == .cloudpickle { what += " by value" }
+        if case .instance(let inst) = obj.recipe, edge.path.isEmpty { what += inst.isMain ? ", `__main__` class" : ", `\(inst.module ?? "")` class" } else if let r = ObjectValues.project(obj.recipe, edge.path) { what += ", \(r.kindName)" }
+        let resident = SizeModel.residentSize(value)
+        let holdsAll = layer.output != nil
+        let inFlight = min(tasks, 2 &* cluster.threadsPerWorker &* cluster.workers)
+        let copies = holdsAll ? tasks : inFlight
+        let held = resident.bytes.multipliedReportingOverflow(by: Int64(copies))
+        let heldText = held.overflow ? "more memory than exists" : "≈ \(formatBytes(held.partialValue))"
+        let lifetime = holdsAll ? "while the results live" : "at a time while chunks are in flight"
+        let how: String
+        if isReceiverEdge(edge), let f = function {
+            how = "is dragged into each of the \(tasks) tasks of step `\(layer.name)` as the receiver of `\(obj.name).\(f.name)`"
+        } else {
+            how = "is copied into each of the \(tasks) tasks of step `\(layer.name)`"
+        }
+        let sizeof = SizeModel.daskSizeof(value)
+        let silence: String
+        if wire.bytes >= ctx.settings.largeGraphWarningBytes {
+            silence = "Dask only warns about the graph's size at submit"
+        } else if isReceiverEdge(edge) {
+            silence = "Dask's own checks stay silent (it never inspects the function)"
+        } else {
+            silence = "Dask's own checks stay silent (sizeof sees \(formatBytes(sizeof.bytes)))"
+        }
+        let message = "object `\(shownName)` (\(what)) \(how) on a \(cluster.scheduler.rawValue) scheduler: workers hold \(heldText) \(lifetime); \(silence)"
+        return finding(message, at: edge.range, fix: fix(for: obj, ctx: ctx), subjects: [obj.name, layer.name])
+    }
+
+    func isReceiverEdge(_ e: Graph.Edge) -> Bool { e.role == .receiver }
+
+    /// `placement: delayed` on the object's mapping (at its anchor when aliased).
+    func fix(for obj: PipelineObject, ctx: RuleContext) -> Fix? {
+        let safe = obj.recipe.isSelfContained
+        let title = safe
+            ? "build it inside one task: add `placement: delayed` to object `\(obj.name)`"
+            : "build it inside one task: add `placement: delayed` to object `\(obj.name)` (its file or package must exist on every worker)"
+        guard let node = YAMLEdits.entryValue(ctx.tree, section: "objects", name: obj.name),
+              let edit = YAMLEdits.setEntry("placement", "delayed", in: node, tree: ctx.tree, source: ctx.source) else {
+            return Fix(title: title, applicability: .displayOnly, edits: [])
+        }
+        return Fix(title: title, applicability: safe ? .safe : .unsafe, edits: [edit])
+    }
+}
