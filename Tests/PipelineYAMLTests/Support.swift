@@ -1,0 +1,59 @@
+import PipelineIR
+@testable import PipelineYAML
+
+/// Removes `↓` markers; returns the text and the byte offset of each marker.
+func stripMarkers(_ s: String) -> (text: String, offsets: [Int]) {
+    var out: [UInt8] = []
+    var offsets: [Int] = []
+    let m = Array("↓".utf8)
+    let b = Array(s.utf8)
+    var i = 0
+    while i < b.count {
+        if i + m.count <= b.count, Array(b[i..<(i + m.count)]) == m {
+            offsets.append(out.count)
+            i += m.count
+        } else {
+            out.append(b[i])
+            i += 1
+        }
+    }
+    return (String(decoding: out, as: UTF8.self), offsets)
+}
+
+/// `line:col: message` for each diagnostic of the whole front end.
+func frontEnd(_ text: String, limits: ParseLimits = .default) -> [String] {
+    frontEnd(bytes: Array(text.utf8), limits: limits)
+}
+
+func frontEnd(bytes: [UInt8], limits: ParseLimits = .default) -> [String] {
+    let src = SourceFile(path: "t.yaml", bytes: bytes)
+    let loaded = LoadedPipeline.load(src, limits: limits)
+    return loaded.diagnostics.map { "\(src.position(of: $0.range.start)): \($0.message)" }
+}
+
+/// The diagnostics' positions.
+func positions(_ text: String) -> [SourceFile.Position] {
+    let src = SourceFile(path: "t.yaml", text: text)
+    return LoadedPipeline.load(src).diagnostics.map { src.position(of: $0.range.start) }
+}
+
+/// A minimal valid pipeline around `body` lines (appended at the end).
+let validSeed = """
+    pipeline: t
+    version: 1
+    cluster: {scheduler: distributed, workers: 2}
+    objects:
+      mapper:
+        class: Mapper
+        fields: {series: {series: {range: 30000, dtype: int64}}}
+        methods: {lookup: {kernel: take, with: {table: self.series}}}
+    functions:
+      f: {params: [block, mapper], kernel: take, with: {table: mapper.series}}
+    arrays:
+      x: {shape: [100000], chunks: [1000], dtype: int64, source: range}
+    steps:
+      looked_up: {map_blocks: f, over: [x], args: [mapper]}
+    outputs:
+      looked_up: persist
+
+    """
