@@ -137,7 +137,7 @@ public func reductionTaskCount(chunks: Int, splitEvery: Int) -> Int {
     var total = chunks
     var level = chunks
     while level > 1 {
-        level = (level + split - 1) / split
+        level = level / split + (level % split == 0 ? 0 : 1)
         let (s, o) = total.addingReportingOverflow(level)
         total = o ? Int.max : s
     }

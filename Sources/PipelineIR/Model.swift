@@ -176,13 +176,15 @@ public indirect enum Recipe: Sendable {
         }
     }
 
-    /// Whether a worker can build it from the YAML alone (no file, no Python package).
+    /// Whether a worker can build it from the YAML alone: no data file, no
+    /// factory package. (An importable class counts: unpickling an embedded
+    /// instance already needs its module on the worker.)
     public var isSelfContained: Bool {
         switch self {
         case .value, .intList, .bytes: true
         case .series(let s): if case .load = s.source { false } else { true }
         case .ndarray(let a): a.load == nil
-        case .instance(let i): i.module == nil && i.fields.allSatisfy { $0.recipe.isSelfContained }
+        case .instance(let i): i.fields.allSatisfy { $0.recipe.isSelfContained }
         case .python: false
         }
     }

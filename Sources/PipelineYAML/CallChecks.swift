@@ -4,7 +4,7 @@ import PipelineIR
 /// function or method (arity, keyword names, field paths, kernel parameter kinds).
 extension Lowerer {
     mutating func checkSteps(_ pipeline: inout Pipeline) {
-        for step in pipeline.steps {
+        for step in pipeline.steps where !stepsWithErrors.contains(step.name) {
             guard case .mapBlocks(let callee, let over, let args, let kwargs, _) = step.kind else { continue }
             checkCall(step: step.name, callee: callee, over: over, args: args, kwargs: kwargs, in: pipeline)
         }

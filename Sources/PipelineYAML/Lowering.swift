@@ -43,6 +43,8 @@ struct Lowerer {
     var functionNames: [String: SourceRange] = [:]
     var arrayNames: [String: SourceRange] = [:]
     var stepNames: [String: SourceRange] = [:]
+    /// Steps already reported as broken: their calls are not checked again (no cascades).
+    var stepsWithErrors = Set<String>()
     var allNames: [String] { Array(objectNames.keys) + Array(functionNames.keys) + Array(arrayNames.keys) + Array(stepNames.keys) }
 
     init(tree: SyntaxTree, source: SourceFile) {
@@ -310,7 +312,9 @@ struct Lowerer {
         }
         var steps: [Step] = []
         for e in stepEntries where stepNames[e.key] == e.keyRange {
+            let before = diagnostics.count
             if let s = lowerStep(e.key, e.keyRange, e.value) { steps.append(s) }
+            if diagnostics.count > before { stepsWithErrors.insert(e.key) }
         }
         var outputs: [Output] = []
         if let e = entry("outputs"), let list = mapping(e.value, "`outputs`") {
@@ -904,10 +908,11 @@ struct Lowerer {
                 return nil
             }
             var over: [Ref] = []
-            for item in list(overEntry.value, "`over`") ?? [] {
+            let overItems = list(overEntry.value, "`over`")
+            for item in overItems ?? [] {
                 if let r = dataRef(item) { over.append(r) }
             }
-            if over.isEmpty, tree[overEntry.value.id].kind == .sequence {
+            if overItems?.isEmpty == true {
                 error("`over` needs at least one array", overEntry.value.at)
             }
             var args: [CallArgument] = []

@@ -37,13 +37,13 @@ enum CPython {
                 nextEnd = min(n, 1000)
             } else {
                 let need = Sat.add(cap, 1)
-                let batchEnd = Sat.mul((need + 999) / 1000, 1000)
+                let batchEnd = Sat.mul(Sat.ceilDiv(need, 1000), 1000)
                 nextEnd = min(n, batchEnd)
             }
             if nextEnd > cap {
-                var newCap = (nextEnd + (nextEnd >> 3) + 6) & ~3
+                var newCap = Sat.sum(nextEnd, nextEnd >> 3, 6) & ~3
                 let prevSize = nextEnd == n ? max(size, ((n - 1) / 1000) * 1000) : nextEnd - 1000
-                if nextEnd - prevSize > newCap - nextEnd { newCap = (nextEnd + 3) & ~3 }
+                if nextEnd - prevSize > newCap - nextEnd { newCap = Sat.add(nextEnd, 3) & ~3 }
                 cap = newCap
             }
             size = nextEnd
@@ -53,7 +53,7 @@ enum CPython {
 
     /// Slots of `list(iterable_with_len)`: exact length rounded up to even
     /// (list_preallocate_exact), as `list(range(n))` and `list(seq)` allocate.
-    static func exactListCapacity(_ n: Int64) -> Int64 { (n + 1) & ~1 }
+    static func exactListCapacity(_ n: Int64) -> Int64 { Sat.add(n, 1) & ~1 }
 
     /// `sys.getsizeof` of a dict of `n` str keys built by insertion (CPython 3.11):
     /// 64 (object + GC header) plus, when non-empty, the keys object:
@@ -98,13 +98,20 @@ enum ResidentModel {
     static let mainClassPerMethod: Int64 = 973
 
     static func size(_ v: PyValue) -> SizeEstimate {
-        var conf: Confidence = .modelled
-        let b = bytes(v, &conf)
+        var state = State()
+        let b = bytes(v, &state)
+        var conf = state.conf
         if b == Int64.max { conf = conf.combined(with: .unknown(reason: "size overflows Int64")) }
         return SizeEstimate(bytes: b, confidence: conf)
     }
 
-    static func bytes(_ v: PyValue, _ conf: inout Confidence) -> Int64 {
+    struct State {
+        var conf: Confidence = .modelled
+        /// `__main__` classes already rebuilt by this load (cloudpickle memoizes the class).
+        var mainClasses: Set<String> = []
+    }
+
+    static func bytes(_ v: PyValue, _ conf: inout State) -> Int64 {
         switch v {
         case .none, .bool: return 0
         case .int(let x): return PyInt.resident(x)
@@ -127,13 +134,13 @@ enum ResidentModel {
             let n = Int64(max(0, count))
             let cap = CPython.unpickledListCapacity(n)
             let (hi, o) = start.addingReportingOverflow(n)
-            if o { conf = conf.combined(with: .unknown(reason: "range end overflows Int64")) }
+            if o { conf.conf = conf.conf.combined(with: .unknown(reason: "range end overflows Int64")) }
             let ints = PyInt.piecewiseSum(lo: start, hi: o ? Int64.max : hi, boundaries: PyInt.boundaries,
                                           value: PyInt.resident)
             return Sat.sum(56, Sat.mul(8, cap), ints)
         case .ndarray(let dtype, let shape):
             guard let count = Sat.product(shape) else {
-                conf = conf.combined(with: .unknown(reason: "negative dimension"))
+                conf.conf = conf.conf.combined(with: .unknown(reason: "negative dimension"))
                 return 0
             }
             return Sat.add(ndarrayOverhead, Sat.mul(count, Int64(dtype.itemSize)))
@@ -148,7 +155,7 @@ enum ResidentModel {
             return t
         case .instance(let cls, let fields):
             var t = instanceOverhead
-            if cls.isMain {
+            if cls.isMain, conf.mainClasses.insert(cls.module + "." + cls.qualname).inserted {
                 t = Sat.add(t, mainClassSkeleton)
                 if !cls.methods.isEmpty {
                     t = Sat.sum(t, mainClassFirstMethod, Sat.mul(mainClassPerMethod, Int64(cls.methods.count - 1)))
@@ -160,10 +167,10 @@ enum ResidentModel {
             return Sat.add(boundMethod, bytes(r, &conf))
         case .opaque(let declared, let reason):
             if let declared, declared >= 0 {
-                conf = conf.combined(with: .declared)
+                conf.conf = conf.conf.combined(with: .declared)
                 return Int64(declared)
             }
-            conf = conf.combined(with: .unknown(reason: reason))
+            conf.conf = conf.conf.combined(with: .unknown(reason: reason))
             return 0
         }
     }
@@ -234,7 +241,7 @@ enum DaskSizeofModel {
             if o { conf = conf.combined(with: .unknown(reason: "range end overflows Int64")); return base }
             let total = PyInt.piecewiseSum(lo: start, hi: hi, boundaries: PyInt.boundaries, value: PyInt.getsizeof)
             if n <= 10 { return Sat.add(base, total) }
-            let uniform = PyInt.getsizeof(start) == PyInt.getsizeof(hi - 1)
+            let uniform = PyInt.getsizeof(start) == PyInt.getsizeof(hi &- 1)
                 && (start >= 0 || hi <= 0 || PyInt.getsizeof(0) == PyInt.getsizeof(start))
             if !uniform { conf = conf.combined(with: .modelled) }
             return Sat.add(base, sampled(n, sampleSum: 10 * Double(total) / Double(n)))
@@ -254,13 +261,12 @@ enum DaskSizeofModel {
             return Sat.sum(1200, index, Sat.mul(n, Int64(s.dtype.itemSize)))
         case .instance: return 56
         case .boundMethod: return 64
-        case .opaque(let declared, let reason):
-            if let declared, declared >= 0 {
-                conf = conf.combined(with: .declared)
-                return Int64(declared)
-            }
-            conf = conf.combined(with: .unknown(reason: reason))
-            return 0
+        case .opaque:
+            // The declared size is the wire size; what `sizeof` says depends on the
+            // object's class. Unregistered classes (most models, clients, custom
+            // containers) fall back to `sys.getsizeof`, so that is the assumption.
+            conf = conf.combined(with: .unknown(reason: "sizeof of an opaque object depends on its class; assumed the sys.getsizeof fallback"))
+            return 56
         }
     }
 }

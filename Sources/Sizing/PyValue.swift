@@ -67,7 +67,9 @@ public struct PyDictEntry: Sendable, Equatable {
 /// singleton, so every later array of the same dtype in one pickle refers to it
 /// through the memo.
 public enum DType: String, Sendable, CaseIterable {
+    /// Boolean and integer dtypes (numpy names); raw values are the numpy dtype names.
     case bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64
+    /// Floating and complex dtypes.
     case float32, float64, complex64, complex128
 
     /// Bytes per element (numpy `itemsize`).

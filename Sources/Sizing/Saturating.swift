@@ -10,6 +10,8 @@ enum Sat {
         if o { return (a < 0) != (b < 0) ? Int64.min : Int64.max }
         return r
     }
+    /// ⌈a / b⌉ for a ≥ 0, b > 0, without overflow.
+    static func ceilDiv(_ a: Int64, _ b: Int64) -> Int64 { a / b + (a % b == 0 ? 0 : 1) }
     static func sum(_ xs: Int64...) -> Int64 { xs.reduce(0, add) }
     /// Product of non-negative dimensions, saturating; nil when a dimension is negative.
     static func product(_ dims: [Int]) -> Int64? {

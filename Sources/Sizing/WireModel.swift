@@ -151,7 +151,7 @@ enum WireModel {
                 save(xs[0], &w)
                 w.emit(1)  // APPEND
             } else if !xs.isEmpty {
-                w.emit(Sat.mul(2, Int64((xs.count + 999) / 1000)))  // MARK … APPENDS per batch
+                w.emit(Sat.mul(2, Sat.ceilDiv(Int64(xs.count), 1000)))  // MARK … APPENDS per batch
                 for x in xs { save(x, &w) }
             }
         case .tuple(let xs):
@@ -173,7 +173,7 @@ enum WireModel {
                 let (hi, o) = start.addingReportingOverflow(Int64(n))
                 if o { w.degrade(.unknown(reason: "range end overflows Int64")) }
                 let end = o ? Int64.max : hi
-                w.emit(Sat.mul(2, Int64((n + 999) / 1000)))
+                w.emit(Sat.mul(2, Sat.ceilDiv(Int64(n), 1000)))
                 w.emit(PyInt.piecewiseSum(lo: start, hi: end, boundaries: PyInt.boundaries,
                                           value: PyInt.pickleBytes))
             }

@@ -176,7 +176,7 @@ public struct EmbeddedObjectRule: Rule {
         }
         let sizeof = SizeModel.daskSizeof(value)
         let silence: String
-        if wire.bytes >= ctx.settings.largeGraphWarningBytes {
+        if cluster.scheduler == .distributed, wire.bytes >= ctx.settings.largeGraphWarningBytes {
             silence = "Dask only warns about the graph's size at submit"
         } else if isReceiverEdge(edge) {
             silence = "Dask's own checks stay silent (it never inspects the function)"
@@ -189,12 +189,29 @@ public struct EmbeddedObjectRule: Rule {
 
     func isReceiverEdge(_ e: Graph.Edge) -> Bool { e.role == .receiver }
 
+    /// What a worker needs to build the object itself, when the YAML alone is not enough.
+    static func workerRequirement(_ r: Recipe) -> String? {
+        switch r {
+        case .python(let factory, _):
+            return "`\(factory.split(separator: ":").first.map(String.init) ?? factory)` must be importable"
+        case .series(let s):
+            if case .load(let path, _) = s.source { return "`\(path)` must exist" }
+            return nil
+        case .ndarray(let a):
+            return a.load.map { "`\($0)` must exist" }
+        case .instance(let i):
+            for f in i.fields { if let need = workerRequirement(f.recipe) { return need } }
+            return nil
+        default:
+            return nil
+        }
+    }
+
     /// `placement: delayed` on the object's mapping (at its anchor when aliased).
     func fix(for obj: PipelineObject, ctx: RuleContext) -> Fix? {
         let safe = obj.recipe.isSelfContained
-        let title = safe
-            ? "build it inside one task: add `placement: delayed` to object `\(obj.name)`"
-            : "build it inside one task: add `placement: delayed` to object `\(obj.name)` (its file or package must exist on every worker)"
+        var title = "build it inside one task: add `placement: delayed` to object `\(obj.name)`"
+        if let need = Self.workerRequirement(obj.recipe) { title += "; \(need) on every worker" }
         guard let node = YAMLEdits.entryValue(ctx.tree, section: "objects", name: obj.name),
               let edit = YAMLEdits.setEntry("placement", "delayed", in: node, tree: ctx.tree, source: ctx.source) else {
             return Fix(title: title, applicability: .displayOnly, edits: [])

@@ -1,0 +1,116 @@
+import Testing
+@testable import Sizing
+
+@Suite struct EdgeCaseTests {
+    @Test func hugeShapesSaturateInsteadOfTrapping() {
+        let v = PyValue.ndarray(dtype: .complex128, shape: [1_000_000_000_000, 1_000_000_000_000])
+        #expect(SizeModel.wireSize(v).bytes == Int64.max)
+        if case .unknown = SizeModel.wireSize(v).confidence {} else { Issue.record("expected .unknown") }
+        #expect(SizeModel.residentSize(v).bytes == Int64.max)
+        #expect(SizeModel.daskSizeof(v).bytes == Int64.max)
+        #expect(SizeModel.daskAutoDelays(v))
+    }
+
+    @Test func teraElementArrayIsAHugeNumber() {
+        let v = PyValue.ndarray(dtype: .float64, shape: [1_000_000_000_000])
+        #expect(SizeModel.wireSize(v).bytes > 8_000_000_000_000)
+        #expect(SizeModel.daskSizeof(v).bytes == 8_000_000_000_000)
+    }
+
+    @Test func hugeRangesAreInstantAndSaturate() {
+        let big = PyValue.intRangeList(start: 0, count: 10_000_000)
+        // Closed form: 256·2 + 65280·3 + (10^7 − 65536)·5 int bytes + 2 per 1000-item batch.
+        #expect(SizeModel.wireSize(big).bytes > 49_000_000)
+        let overflow = PyValue.intRangeList(start: Int64.max - 5, count: Int.max)
+        _ = SizeModel.wireSize(overflow)
+        _ = SizeModel.residentSize(overflow)
+        _ = SizeModel.daskSizeof(overflow)
+        if case .unknown = SizeModel.wireSize(overflow).confidence {} else { Issue.record("expected .unknown") }
+        let series = PyValue.series(SeriesShape(dtype: .complex128, length: Int.max, index: .int64))
+        #expect(SizeModel.wireSize(series).bytes == Int64.max)
+        #expect(SizeModel.residentSize(series).bytes == Int64.max)
+    }
+
+    @Test func emptyShapes() {
+        #expect(SizeModel.wireSize(.ndarray(dtype: .float64, shape: [0])).bytes == 127)
+        #expect(SizeModel.wireSize(.ndarray(dtype: .int64, shape: [])).bytes == 132)  // 0-d: one element
+        #expect(SizeModel.daskSizeof(.ndarray(dtype: .int64, shape: [0, 7])).bytes == 0)
+        #expect(SizeModel.wireSize(.list([])).bytes == 5)
+        #expect(SizeModel.wireSize(.tuple([])).bytes == 4)
+        #expect(SizeModel.wireSize(.intRangeList(start: 0, count: 0)).bytes == 5)
+        #expect(SizeModel.wireSize(.series(SeriesShape(dtype: .int64, length: 0))).bytes == 543)
+        #expect(SizeModel.wireSize(.none).bytes == 4)
+    }
+
+    @Test func negativeDimensionsAreUnknown() {
+        let v = PyValue.ndarray(dtype: .int8, shape: [3, -1])
+        if case .unknown = SizeModel.wireSize(v).confidence {} else { Issue.record("expected .unknown") }
+        if case .unknown = SizeModel.daskSizeof(v).confidence {} else { Issue.record("expected .unknown") }
+    }
+
+    @Test func opaqueValues() {
+        let declared = PyValue.opaque(declaredBytes: 5_000_000, reason: "pkg.mod:factory")
+        #expect(SizeModel.wireSize(declared).confidence == .declared)
+        #expect(SizeModel.wireSize(declared).bytes >= 5_000_000)
+        #expect(SizeModel.daskAutoDelays(declared))
+        let unknown = PyValue.opaque(declaredBytes: nil, reason: "object dtype")
+        #expect(SizeModel.wireSize(unknown).confidence == .unknown(reason: "object dtype"))
+        #expect(SizeModel.residentSize(unknown).confidence == .unknown(reason: "object dtype"))
+        #expect(!SizeModel.daskAutoDelays(unknown))
+        // Unknown inside a container taints the whole estimate.
+        let nested = PyValue.list([.int(1), unknown])
+        if case .unknown = SizeModel.wireSize(nested).confidence {} else { Issue.record("expected .unknown") }
+    }
+
+    @Test func seedCase() {
+        let mapper = PyClass(module: "__main__", qualname: "Mapper", methods: ["__init__", "lookup"])
+        let seed = PyValue.instance(mapper, fields: [
+            PyDictEntry(key: "series", value: .series(SeriesShape(dtype: .int64, length: 30000))),
+        ])
+        #expect(SizeModel.wireFlavor(seed) == .cloudpickle)
+        let wire = SizeModel.wireSize(seed)
+        #expect(abs(Double(wire.bytes) - 241_567) < 2_415)  // measured 241,567 B ≈ 236 KiB
+        #expect(wire.confidence == .modelled)
+        #expect(SizeModel.daskSizeof(seed).bytes == 56)
+        #expect(!SizeModel.daskAutoDelays(seed))
+        #expect(SizeModel.daskSizeof(.boundMethod(receiver: seed, name: "lookup")).bytes == 64)
+        #expect(SizeModel.wireFlavor(.instance(PyClass(module: "pkg.mod", qualname: "Mapper"), fields: [])) == .pickle)
+    }
+
+    @Test func normalizeArgRules() {
+        #expect(SizeModel.daskAutoDelays(.list(Array(repeating: .int(1), count: 10))))
+        #expect(!SizeModel.daskAutoDelays(.list(Array(repeating: .int(1), count: 9))))
+        #expect(!SizeModel.daskAutoDelays(.tuple(Array(repeating: .int(1), count: 10))))
+        #expect(SizeModel.daskAutoDelays(.str("_12")))
+        #expect(!SizeModel.daskAutoDelays(.str("x_1")))
+        #expect(SizeModel.daskAutoDelays(.ndarray(dtype: .float64, shape: [1_000_000])))
+        #expect(!SizeModel.daskAutoDelays(.series(SeriesShape(dtype: .int64, length: 30000))))
+    }
+
+    @Test func intOpcodeClasses() {
+        #expect(PyInt.pickleBytes(255) == 2)
+        #expect(PyInt.pickleBytes(256) == 3)
+        #expect(PyInt.pickleBytes(65536) == 5)
+        #expect(PyInt.pickleBytes(-1) == 5)
+        #expect(PyInt.pickleBytes(Int64(Int32.max) + 1) == 7)
+        #expect(PyInt.pickleBytes(Int64.min) == 10)
+        // Closed form equals the element-wise sum.
+        for (a, n) in [(Int64(-300), 1000), (Int64(65000), 2000), (Int64(2_147_483_000), 1500)] {
+            let closed = PyInt.piecewiseSum(lo: a, hi: a + Int64(n), boundaries: PyInt.boundaries,
+                                            value: PyInt.pickleBytes)
+            let direct = (a..<(a + Int64(n))).reduce(Int64(0)) { $0 + PyInt.pickleBytes($1) }
+            #expect(closed == direct)
+            let closedR = PyInt.piecewiseSum(lo: a, hi: a + Int64(n), boundaries: PyInt.boundaries,
+                                             value: PyInt.resident)
+            #expect(closedR == (a..<(a + Int64(n))).reduce(Int64(0)) { $0 + PyInt.resident($1) })
+        }
+    }
+
+    @Test func memoSharesDTypesAndGlobalsAcrossArrays() {
+        let one = SizeModel.wireSize(.ndarray(dtype: .int64, shape: [2])).bytes
+        let two = SizeModel.wireSize(.list([.ndarray(dtype: .int64, shape: [2]),
+                                            .ndarray(dtype: .int64, shape: [2])])).bytes
+        #expect(two < 2 * one)
+        #expect(two == 188)  // measured with pickle.dumps
+    }
+}
