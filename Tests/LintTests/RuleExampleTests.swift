@@ -1,0 +1,100 @@
+import Foundation
+import Lint
+import PipelineIR
+import PipelineYAML
+import Rules
+import Testing
+
+/// Every rule's examples are its tests: triggering examples fire exactly at
+/// their `↓` markers, non-triggering ones stay silent, fix examples produce the
+/// exact text. Each is run again with 😀 prefixed to every line so that byte,
+/// code-point and UTF-16 column bugs cannot hide.
+@Suite struct RuleExampleTests {
+    static let ruleNames = allRules.map { $0.description.id }
+
+    func rule(_ id: String) -> any Rule.Type { allRules.first { $0.description.id == id }! }
+
+    func lint(_ text: String, _ r: any Rule.Type) -> (SourceFile, [Finding]) {
+        let src = SourceFile(path: "example.yaml", text: text)
+        return (src, Linter(rules: [r.init()]).lint(src).findings)
+    }
+
+    @Test(arguments: ruleNames)
+    func triggeringExamplesFireAtTheirMarkers(_ id: String) throws {
+        let r = rule(id)
+        for example in r.description.triggeringExamples {
+            let (text, offsets) = RulePage.stripMarkers(example)
+            let (src, findings) = lint(text, r)
+            let mine = findings.filter { $0.code.id == id }
+            #expect(findings.allSatisfy { $0.code.id == id }, "\(findings.map(\.message))")
+            #expect(mine.map(\.range.start) == offsets, "\(example)")
+            // Same example below a comment line holding astral characters.
+            let shifted = insertAstral(text, offsets: offsets)
+            let (src2, findings2) = lint(shifted.text, r)
+            let mine2 = findings2.filter { $0.code.id == id }
+            #expect(mine2.count == mine.count)
+            for (a, b) in zip(mine, mine2) {
+                let p1 = src.position(of: a.range.start)
+                let p2 = src2.position(of: b.range.start)
+                #expect(p2.line == p1.line + shifted.addedLines)
+                #expect(p2.column == p1.column)
+                #expect(b.range.start == a.range.start + shifted.addedBytes)
+            }
+        }
+    }
+
+    /// Adds a comment line holding 😀 at the top: lines shift by one, byte offsets by the comment's length,
+    /// columns not at all — a mixed-up byte/column conversion shows up as a column change.
+    func insertAstral(_ text: String, offsets: [Int]) -> (text: String, addedLines: Int, addedBytes: Int) {
+        let prefix = "# 😀😀 astral\n"
+        return (prefix + text, 1, prefix.utf8.count)
+    }
+
+    @Test(arguments: ruleNames)
+    func nonTriggeringExamplesStaySilent(_ id: String) {
+        let r = rule(id)
+        for example in r.description.nonTriggeringExamples {
+            let (_, findings) = lint(example, r)
+            #expect(findings.isEmpty, "\(example)\n\(findings.map(\.message))")
+        }
+    }
+
+    @Test(arguments: ruleNames)
+    func fixExamplesProduceTheExactText(_ id: String) throws {
+        let r = rule(id)
+        for (before, after) in r.description.fixExamples {
+            // Fix examples show the objects section; complete them into a pipeline that triggers the rule.
+            let head = "pipeline: example\nversion: 1\n"
+            let tail = """
+                functions:
+                  f: {params: [block, mapper], kernel: take, with: {table: mapper.series}}
+                arrays:
+                  x: {shape: [100000], chunks: [1000], dtype: int64, source: range}
+                steps:
+                  looked_up: {map_blocks: f, over: [x], args: [mapper]}
+                outputs:
+                  looked_up: persist
+
+                """
+            let (_, findings) = lint(head + before + "\n" + tail, r)
+            let fix = try #require(findings.first?.fix)
+            let fixed = try #require(YAMLEdits.apply(fix.edits, to: Array((head + before + "\n" + tail).utf8)))
+            #expect(String(decoding: fixed, as: UTF8.self) == head + after + "\n" + tail)
+        }
+    }
+
+    @Test func astralCharactersOnTheMarkedLineMoveTheColumnByOne() throws {
+        // The first PL001 example with an astral character before the marked token on the same line.
+        let r = EmbeddedObjectRule.self
+        let (text, offsets) = RulePage.stripMarkers(r.description.triggeringExamples[0])
+        let (src, f1) = lint(text, r)
+        let inserted = "lint: {reason: \"😀\"}, "
+        let shifted = text.replacingOccurrences(of: "looked_up: {map_blocks", with: "looked_up: {\(inserted)map_blocks")
+        let (src2, f2) = lint(shifted, r)
+        let a = try #require(f1.first)
+        let b = try #require(f2.first)
+        #expect(a.range.start == offsets[0])
+        #expect(src2.position(of: b.range.start).column == src.position(of: a.range.start).column + inserted.unicodeScalars.count)
+        #expect(b.range.start == a.range.start + inserted.utf8.count)
+    }
+}
