@@ -24,12 +24,40 @@ public struct Pipeline: Sendable {
         self.steps = steps
         self.outputs = outputs
         self.suppressions = suppressions
+        reindex()
     }
 
-    public func object(named n: String) -> PipelineObject? { objects.first { $0.name == n } }
-    public func function(named n: String) -> PipelineFunction? { functions.first { $0.name == n } }
-    public func array(named n: String) -> ArrayDecl? { arrays.first { $0.name == n } }
-    public func step(named n: String) -> Step? { steps.first { $0.name == n } }
+    /// Positions by name, so lookups stay O(1) on pipelines with 100,000 entries.
+    /// Checked on use: a stale entry falls back to a scan.
+    private var objectIndex: [String: Int] = [:]
+    private var functionIndex: [String: Int] = [:]
+    private var arrayIndex: [String: Int] = [:]
+    private var stepIndex: [String: Int] = [:]
+
+    /// Rebuilds the name indices after adding or removing entries.
+    public mutating func reindex() {
+        objectIndex = Dictionary(objects.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        functionIndex = Dictionary(functions.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        arrayIndex = Dictionary(arrays.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        stepIndex = Dictionary(steps.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    public func object(named n: String) -> PipelineObject? {
+        if let i = objectIndex[n], i < objects.count, objects[i].name == n { return objects[i] }
+        return objects.first { $0.name == n }
+    }
+    public func function(named n: String) -> PipelineFunction? {
+        if let i = functionIndex[n], i < functions.count, functions[i].name == n { return functions[i] }
+        return functions.first { $0.name == n }
+    }
+    public func array(named n: String) -> ArrayDecl? {
+        if let i = arrayIndex[n], i < arrays.count, arrays[i].name == n { return arrays[i] }
+        return arrays.first { $0.name == n }
+    }
+    public func step(named n: String) -> Step? {
+        if let i = stepIndex[n], i < steps.count, steps[i].name == n { return steps[i] }
+        return steps.first { $0.name == n }
+    }
 }
 
 /// `lint: {ignore: [...], reason: ...}` on a pipeline, object, function, array or step.

@@ -202,9 +202,16 @@ struct Lowerer {
         return s
     }
 
+    /// `[A-Za-z_][A-Za-z0-9_]*`, checked on the UTF-8 bytes.
     func isIdentifier(_ s: String) -> Bool {
-        guard let f = s.unicodeScalars.first, f == "_" || (f.isASCII && f.properties.isAlphabetic) else { return false }
-        return s.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+        var first = true
+        for b in s.utf8 {
+            let letter = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F
+            let digit = b >= 0x30 && b <= 0x39
+            if !(letter || (!first && digit)) { return false }
+            first = false
+        }
+        return !first
     }
 
     /// A relative path that stays inside the pipeline's folder.

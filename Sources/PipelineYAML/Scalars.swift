@@ -21,7 +21,11 @@ public enum ScalarValue: Sendable, Hashable {
         case ".nan", ".NaN", ".NAN": return .float(.nan)
         default: break
         }
-        let digits = text.replacingOccurrences(of: "_", with: "")
+        // Only text that starts like a number can be one: skip the parse for names.
+        guard let first = text.utf8.first, (first >= 0x30 && first <= 0x39) || first == 0x2D || first == 0x2B || first == 0x2E else {
+            return .string(text)
+        }
+        let digits = text.utf8.contains(0x5F) ? String(text.filter { $0 != "_" }) : text
         if let i = Int64(digits) { return .int(i) }
         if digits.hasPrefix("0x"), let i = Int64(digits.dropFirst(2), radix: 16) { return .int(i) }
         if digits.hasPrefix("0o"), let i = Int64(digits.dropFirst(2), radix: 8) { return .int(i) }

@@ -69,7 +69,6 @@ private struct TreeBuilder {
     var stack: [Open] = []
     var pending: [NodeID] = []
     var anchors: [String: NodeID] = [:]
-    var openNodes = Set<Int>()
     var expansion = 0
     var expansionReported = false
     var documents = 0
@@ -196,7 +195,8 @@ private struct TreeBuilder {
                         range: SourceRange(start: start, end: end), payloadStart: 0, payloadCount: 0,
                         aliasTarget: nil, expandedSize: 1))
                     registerAnchor(anchor, id)
-                    openNodes.insert(Int(id.raw))
+                    // Marks the node open until its end event (an alias to it would be a cycle).
+                    tree.nodes[Int(id.raw)].expandedSize = -1
                     appendChild(id)
                     stack.append(Open(node: Int(id.raw), pendingBase: pending.count))
                 case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
@@ -208,7 +208,7 @@ private struct TreeBuilder {
                         fail("alias `*\(name)` refers to no anchor defined before it", at: start)
                         return
                     }
-                    if openNodes.contains(Int(target.raw)) {
+                    if tree[target].expandedSize < 0 {
                         fail("alias `*\(name)` refers to a node that contains it (a reference cycle)", at: start)
                         return
                     }
@@ -263,44 +263,74 @@ private struct TreeBuilder {
     }
 
     mutating func closeCollection(_ open: Open, endMark: Int) {
-        let kids = pending[open.pendingBase...]
         let childStart = tree.children.count
-        tree.children.append(contentsOf: kids)
-        pending.removeSubrange(open.pendingBase...)
-        openNodes.remove(open.node)
-        var node = tree.nodes[open.node]
-        node.payloadStart = Int32(truncatingIfNeeded: childStart)
-        node.payloadCount = Int32(truncatingIfNeeded: kids.count)
+        let count = pending.count - open.pendingBase
         var size = 1
-        for k in kids {
-            let s = tree[k].expandedSize
+        for i in open.pendingBase..<pending.count {
+            let s = tree.nodes[Int(pending[i].raw)].expandedSize
             size = size.addingReportingOverflow(s).overflow ? Int.max : size + s
         }
+        let last = pending.last
+        tree.children.append(contentsOf: pending[open.pendingBase...])
+        // Truncate without a slice alive: a live slice would make this copy the whole stack.
+        pending.removeLast(count)
+        var node = tree.nodes[open.node]
+        node.payloadStart = Int32(truncatingIfNeeded: childStart)
+        node.payloadCount = Int32(truncatingIfNeeded: count)
         node.expandedSize = size
         if node.collectionStyle == .flow {
             node.range.end = endMark
-        } else if let last = kids.last {
-            node.range.end = max(node.range.start, tree[last].range.end)
+        } else if count > 0, let last {
+            node.range.end = max(node.range.start, tree.nodes[Int(last.raw)].range.end)
         }
         tree.nodes[open.node] = node
-        if node.kind == .mapping { checkDuplicateKeys(NodeID(open.node)) }
+        if node.kind == .mapping, count > 2 { checkDuplicateKeys(NodeID(open.node)) }
+    }
+
+    /// Decoded bytes of a scalar node, without allocating.
+    func scalarSlice(_ id: NodeID) -> ArraySlice<UInt8>? {
+        let n = tree.nodes[Int(id.raw)]
+        guard n.kind == .scalar else { return nil }
+        let s = Int(n.payloadStart)
+        return tree.scalarBytes[s..<(s + Int(n.payloadCount))]
     }
 
     mutating func checkDuplicateKeys(_ id: NodeID) {
-        let entries = tree.entries(id)
-        guard entries.count > 1 else { return }
-        var seen: [String: NodeID] = [:]
-        seen.reserveCapacity(entries.count)
-        for (key, _) in entries {
-            guard let text = tree.scalar(key) else { continue }
-            if let first = seen[text] {
-                let pos = source.position(of: tree[first].range.start)
-                diagnostics.append(yamlError(
-                    "duplicate key `\(text)` (first defined at line \(pos.line), column \(pos.column))", tree[key].range,
-                    help: "remove one of the two entries; YAML keeps only the last"))
-            } else {
-                seen[text] = key
+        let node = tree.nodes[Int(id.raw)]
+        let start = Int(node.payloadStart)
+        let keys = stride(from: start, to: start + Int(node.payloadCount), by: 2).map { tree.children[$0] }
+        var duplicates: [(NodeID, NodeID)] = []
+        if keys.count <= 16 {
+            for i in 1..<keys.count {
+                guard let a = scalarSlice(keys[i]) else { continue }
+                for j in 0..<i {
+                    if let b = scalarSlice(keys[j]), a.elementsEqual(b) {
+                        duplicates.append((keys[j], keys[i]))
+                        break
+                    }
+                }
             }
+        } else {
+            var seen: [Int: [NodeID]] = [:]
+            seen.reserveCapacity(keys.count)
+            for k in keys {
+                guard let a = scalarSlice(k) else { continue }
+                var h = Hasher()
+                a.withUnsafeBytes { h.combine(bytes: $0) }
+                let key = h.finalize()
+                if let first = seen[key]?.first(where: { scalarSlice($0)?.elementsEqual(a) == true }) {
+                    duplicates.append((first, k))
+                } else {
+                    seen[key, default: []].append(k)
+                }
+            }
+        }
+        for (first, dup) in duplicates {
+            let text = tree.scalar(dup) ?? ""
+            let pos = source.position(of: tree[first].range.start)
+            diagnostics.append(yamlError(
+                "duplicate key `\(text)` (first defined at line \(pos.line), column \(pos.column))", tree[dup].range,
+                help: "remove one of the two entries; YAML keeps only the last"))
         }
     }
 

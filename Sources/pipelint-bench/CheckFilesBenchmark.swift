@@ -1,0 +1,44 @@
+import Foundation
+
+/// Cold `pipelint check` of 500 realistic pipeline files: the release binary,
+/// run as a user would, timed end to end; baseline: the same binary on one file.
+enum CheckFilesBenchmark {
+    static func run() {
+        let bin = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("pipelint")
+        guard FileManager.default.isExecutableFile(atPath: bin.path) else {
+            print("check-files: build the tool first (swift build -c release)")
+            return
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-bench-\(getpid())")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("samples")
+        let sampleTexts = ((try? FileManager.default.contentsOfDirectory(atPath: samples.path)) ?? [])
+            .filter { $0.hasSuffix(".yaml") }.sorted()
+            .compactMap { try? String(contentsOf: samples.appendingPathComponent($0), encoding: .utf8) }
+        var total = 0
+        for i in 0..<500 {
+            // Half copies of the samples, half generated pipelines of 20–60 entries.
+            let text = i % 2 == 0 && !sampleTexts.isEmpty ? sampleTexts[i / 2 % sampleTexts.count] : generatePipeline(groups: 5 + i % 11, name: "gen-\(i)")
+            total += text.utf8.count
+            try? text.write(to: dir.appendingPathComponent(String(format: "p%03d.yaml", i)), atomically: false, encoding: .utf8)
+        }
+        func runCheck(_ args: [String]) -> Double {
+            measure {
+                let p = Process()
+                p.executableURL = bin
+                p.arguments = ["check"] + args
+                p.currentDirectoryURL = dir
+                p.standardOutput = FileHandle.nullDevice
+                p.standardError = FileHandle.nullDevice
+                try? p.run()
+                p.waitUntilExit()
+            }
+        }
+        let one = runCheck(["p001.yaml"])
+        let all = runCheck(["."])
+        print("check-files: 500 files, \(mb(total)) in all, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print("  one file (process start + lint):  \(String(format: "%.3f", one)) s  [baseline]")
+        print("  500 files, cold process:          \(String(format: "%.3f", all)) s  (\(String(format: "%.1f", all / one))× one file; target < 1 s)")
+    }
+}

@@ -1,0 +1,63 @@
+import CYAML
+import Foundation
+import Lint
+import PipelineIR
+import PipelineYAML
+
+/// Front-end throughput on a ~50 MB pipeline against raw libyaml event parsing
+/// of the same bytes, and peak memory against the file size.
+enum ParseBenchmark {
+    static func rawLibyamlEvents(_ bytes: [UInt8]) -> Int {
+        var events = 0
+        bytes.withUnsafeBufferPointer { buf in
+            var parser = yaml_parser_t()
+            guard yaml_parser_initialize(&parser) == 1, let base = buf.baseAddress else { return }
+            defer { yaml_parser_delete(&parser) }
+            yaml_parser_set_input_string(&parser, base, buf.count)
+            var event = yaml_event_t()
+            while yaml_parser_parse(&parser, &event) == 1 {
+                let done = event.type == YAML_STREAM_END_EVENT
+                yaml_event_delete(&event)
+                events += 1
+                if done { break }
+            }
+        }
+        return events
+    }
+
+    static func run() {
+        let text = generatePipeline(groups: 130_000)
+        let bytes = Array(text.utf8)
+        let size = bytes.count
+        print("parse: generated pipeline of \(mb(size)) (130,000 objects, functions, arrays and steps)")
+
+        var events = 0
+        let raw = measure { events = rawLibyamlEvents(bytes) }
+        let source = SourceFile(path: "bench.yaml", bytes: bytes)
+        var nodes = 0
+        let treeOnly = measure { nodes = YAMLParser.parse(source).tree.nodes.count }
+        let parsed = YAMLParser.parse(source)
+        var lowered: Lowering.Result?
+        let lowerTime = measure(repeats: 1) { lowered = Lowering.lower(parsed.tree, source: source) }
+        var graphTime = 0.0
+        if let p = lowered?.pipeline { graphTime = measure(repeats: 1) { _ = GraphBuilder.build(p) } }
+        print("  (lowering alone: \(String(format: "%.3f", lowerTime)) s; graph builder alone: \(String(format: "%.3f", graphTime)) s)")
+        var diags = -1
+        resetPeakRSS()
+        let before = procStatus("VmRSS")
+        let full = measure(repeats: 1) {
+            let loaded = LoadedPipeline.load(source)
+            diags = loaded.diagnostics.count
+            precondition(loaded.graph != nil)
+        }
+        let peak = procStatus("VmHWM") - before
+        let lintTime = measure(repeats: 1) { _ = Linter(rules: []).lint(source) }
+
+        func rate(_ t: Double) -> String { String(format: "%.1f MB/s", Double(size) / 1e6 / t) }
+        print("  raw libyaml events (\(events) events):  \(String(format: "%.3f", raw)) s  \(rate(raw))  [baseline]")
+        print("  syntax tree (\(nodes) nodes):          \(String(format: "%.3f", treeOnly)) s  \(rate(treeOnly))  \(String(format: "%.0f%%", raw / treeOnly * 100)) of raw")
+        print("  front end: tree + model + graph:        \(String(format: "%.3f", full)) s  \(rate(full))  \(String(format: "%.0f%%", raw / full * 100)) of raw (\(diags) diagnostics)")
+        print("  linter (front end, no rules):           \(String(format: "%.3f", lintTime)) s  \(rate(lintTime))")
+        print("  peak memory of the front end: \(mb(peak)) = \(String(format: "%.1f", Double(peak) / Double(size))) × file size (target ≤ 20 ×)")
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// Wall-clock seconds of `body`, best of `repeats`.
+func measure(repeats: Int = 3, _ body: () -> Void) -> Double {
+    var best = Double.infinity
+    for _ in 0..<repeats {
+        let t = DispatchTime.now().uptimeNanoseconds
+        body()
+        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9)
+    }
+    return best
+}
+
+/// A `/proc/self/status` field in bytes (VmRSS, VmHWM), 0 where unavailable.
+func procStatus(_ field: String) -> Int {
+    guard let s = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in s.split(separator: "\n") where line.hasPrefix(field + ":") {
+        let kb = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
+        return kb * 1024
+    }
+    return 0
+}
+
+/// Resets the high-water mark so VmHWM measures what follows (Linux ≥ 4.0).
+func resetPeakRSS() {
+    try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+}
+
+func mb(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
+
+/// A realistic pipeline with `groups` object/function/array/step groups.
+func generatePipeline(groups: Int, name: String = "generated") -> String {
+    var s = "# generated benchmark pipeline\npipeline: \(name)\nversion: 1\ncluster: {scheduler: distributed, workers: 4, threads_per_worker: 2, memory_per_worker: 8GiB}\n"
+    s += "objects:\n"
+    for i in 0..<groups {
+        s += "  table_\(i):            # lookup table \(i)\n    series: {range: \(1000 + i % 5000), dtype: int64}\n    placement: delayed\n"
+    }
+    s += "functions:\n"
+    for i in 0..<groups {
+        s += "  lookup_\(i): {params: [block, table], kernel: take, with: {table: table}}\n"
+    }
+    s += "arrays:\n"
+    for i in 0..<groups {
+        s += "  codes_\(i): {shape: [\(100_000 + i)], chunks: [10000], dtype: int64, source: {random: {seed: \(i), low: 0, high: 1000}}}\n"
+    }
+    s += "steps:\n"
+    for i in 0..<groups {
+        s += "  mapped_\(i): {map_blocks: lookup_\(i), over: [codes_\(i)], args: [table_\(i)]}\n"
+    }
+    s += "outputs:\n"
+    for i in stride(from: 0, to: groups, by: 10) { s += "  mapped_\(i): persist\n" }
+    return s
+}
