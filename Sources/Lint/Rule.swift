@@ -71,17 +71,27 @@ extension Rule {
 /// Thresholds the rules read, with defaults taken from Dask's own configuration.
 public struct LintSettings: Sendable, Hashable {
     /// Objects whose wire size is under this are not worth a finding (default 64 KiB).
-    public var embeddedObjectMinBytes: Int64
+    public var embeddedObjectMinBytes: Int64 = 64 * 1024
     /// `distributed.admin.large-graph-warning-threshold` (default 10 MB).
-    public var largeGraphWarningBytes: Int64
+    public var largeGraphWarningBytes: Int64 = 10_000_000
+    /// `array.chunk-size`: Dask's target chunk size (default 128 MiB).
+    public var arrayChunkSizeBytes: Int64 = 128 * 1024 * 1024
+    /// Chunks smaller than this are "too small" when there are many (default 1 MiB).
+    public var minChunkBytes: Int64 = 1024 * 1024
+    /// `distributed.worker.memory.target` (default 0.6).
+    public var memoryTarget: Double = 0.6
+    /// `distributed.worker.memory.spill` (default 0.7).
+    public var memorySpill: Double = 0.7
+    /// `distributed.worker.memory.pause` (default 0.8).
+    public var memoryPause: Double = 0.8
+    /// `distributed.worker.memory.terminate` (default 0.95).
+    public var memoryTerminate: Double = 0.95
+    /// Literal sequences or mappings with more items than this belong in a file (default 1,000).
+    public var inlineDataMaxItems: Int = 1000
     /// Resource limits for reading files.
-    public var parseLimits: ParseLimits
+    public var parseLimits: ParseLimits = .default
 
-    public init(embeddedObjectMinBytes: Int64 = 64 * 1024, largeGraphWarningBytes: Int64 = 10_000_000, parseLimits: ParseLimits = .default) {
-        self.embeddedObjectMinBytes = embeddedObjectMinBytes
-        self.largeGraphWarningBytes = largeGraphWarningBytes
-        self.parseLimits = parseLimits
-    }
+    public init() {}
 
     public static let `default` = LintSettings()
 }

@@ -104,8 +104,8 @@ func editDistance(_ a: String, _ b: String) -> Int {
     return prev[b.count]
 }
 
-/// The closest candidate to `word`, when one is close enough to suggest.
-func suggestion(for word: String, among candidates: [String]) -> String? {
+/// The closest candidate to `word`, when one is close enough to suggest ("did you mean").
+public func suggestion(for word: String, among candidates: [String]) -> String? {
     var best: (String, Int)?
     for c in candidates {
         let d = editDistance(word, c)
