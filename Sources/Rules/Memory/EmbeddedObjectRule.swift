@@ -127,7 +127,11 @@ public struct EmbeddedObjectRule: Rule {
             Adding `placement: delayed` is safe when a worker can build the object from the YAML alone (a `range`, \
             `values`, `random` or `fill` recipe, a literal, or an instance whose fields are all such recipes). It is \
             unsafe when the object is loaded from a file or built by a Python factory: the file or the package must \
-            exist on every worker.
+            exist on every worker. An object written as an alias (`*m`) is fixed once, at its anchor, which changes \
+            every object defined by that anchor; an alias of something that is not an object gets no automatic fix. \
+            `pipelint fix --unsafe-fixes --prefer scatter` adds `placement: scatter` instead (distributed scheduler \
+            only): always unsafe, because it needs a live client, keeps one copy per worker, and the Active Memory \
+            Manager may drop the extra replicas.
             """
     )
 
