@@ -128,4 +128,10 @@ import Testing
         let r = try CLI.run(["check", "samples/seed-argument.yaml", "samples/model-weights.yaml"])
         #expect(r.stdout.hasSuffix("Found 2 warnings in 2 of 2 files.\n1 fixable with `pipelint fix` (1 more with `--unsafe-fixes`).\n"))
     }
+
+    @Test func theDiffInTheFixesDocIsTheToolsOutput() throws {
+        let r = try CLI.run(["fix", "--diff", "samples/seed-argument.yaml"])
+        let doc = read(CLI.root.appendingPathComponent("docs/fixes.md"))
+        #expect(doc.contains("$ pipelint fix --diff samples/seed-argument.yaml\n" + r.stdout + "```"))
+    }
 }
