@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "pipelint", targets: ["pipelint"]),
-        .library(name: "PipelintKit", targets: ["PipelineYAML", "PipelineIR", "Sizing", "Lint", "Rules"]),
+        .library(name: "PipelintKit", targets: ["PipelineYAML", "PipelineIR", "Sizing", "Lint", "Rules", "Optimizer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -26,6 +26,8 @@ let package = Package(
         .target(name: "PipelineYAML", dependencies: ["CYAML", "PipelineIR"]),
         // Rule engine: findings, fixes, reporters, the lint driver.
         .target(name: "Lint", dependencies: ["PipelineYAML", "PipelineIR", "Sizing"]),
+        // Named pure passes over the graph IR, with a verifier between them.
+        .target(name: "Optimizer", dependencies: ["PipelineIR"]),
         // The rule catalogue.
         .target(name: "Rules", dependencies: ["Lint", "PipelineIR", "PipelineYAML", "Sizing"]),
         // Thin command-line front door.
@@ -46,6 +48,8 @@ let package = Package(
         .testTarget(name: "PipelineIRTests", dependencies: ["PipelineIR"]),
         .testTarget(name: "LintTests", dependencies: ["Lint", "Rules", "PipelineYAML", "PipelineIR", "Sizing"]),
         .testTarget(name: "CLITests", dependencies: ["pipelint"]),
+        .testTarget(name: "OptimizerTests", dependencies: ["Optimizer", "PipelineIR", "PipelineYAML"]),
+        .testTarget(name: "FixTests", dependencies: ["Lint", "Rules", "Optimizer", "PipelineYAML", "PipelineIR"]),
     ],
     swiftLanguageModes: [.v6]
 )

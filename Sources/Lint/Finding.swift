@@ -24,14 +24,26 @@ public struct Edit: Sendable, Hashable {
 
 /// A fix: edits plus how safe they are, with an imperative title ("Build `mapper` inside one task").
 public struct Fix: Sendable, Hashable {
+    /// Imperative: what applying the fix does.
     public var title: String
     public var applicability: Applicability
+    /// Byte-range edits on the text the finding was made on.
     public var edits: [Edit]
-    public init(title: String, applicability: Applicability, edits: [Edit]) {
+    /// The graph rewrite the edits stand for (the same decision `PlacementRewrite` takes on the IR).
+    public var placements: [PlacementDecision]
+    /// Why the fix is unsafe or display-only, when it is (shown by `pipelint fix --show-fixes` and in JSON).
+    public var caveat: String?
+
+    public init(title: String, applicability: Applicability, edits: [Edit], placements: [PlacementDecision] = [], caveat: String? = nil) {
         self.title = title
         self.applicability = applicability
         self.edits = edits
+        self.placements = placements
+        self.caveat = caveat
     }
+
+    /// The applicability as printed after the title: `safe`, `unsafe`, `display-only`.
+    public var applicabilityLabel: String { applicability.rawValue }
 }
 
 /// A problem found in one file: where, what, and what to do.
@@ -44,6 +56,8 @@ public struct Finding: Sendable, Hashable {
     /// Advice when there is no fix, or more context.
     public var help: String?
     public var fix: Fix?
+    /// Other ways to fix it, applied only when asked for (`pipelint fix --prefer scatter`); never shown by `check`.
+    public var alternativeFixes: [Fix] = []
     /// Names of the objects, functions, arrays and steps the finding is about
     /// (their `lint: {ignore: [...]}` suppress it).
     public var subjects: [String]

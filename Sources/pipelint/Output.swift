@@ -25,7 +25,21 @@ enum TextOutput {
             }
             out += "Found \(parts.joined(separator: ", ")) in \(filesWithFindings) of \(reports.count) file\(reports.count == 1 ? "" : "s").\n"
         }
+        out += fixHint(reports.flatMap(\.findings))
         return out
+    }
+
+    /// "N fixable with `pipelint fix` (M more with `--unsafe-fixes`)." — nothing when no finding has an applicable fix.
+    static func fixHint(_ findings: [Finding]) -> String {
+        let withEdits = findings.compactMap(\.fix).filter { !$0.edits.isEmpty }
+        let safe = withEdits.filter { $0.applicability == .safe }.count
+        let unsafe = withEdits.filter { $0.applicability == .unsafe }.count
+        switch (safe, unsafe) {
+        case (0, 0): return ""
+        case (_, 0): return "\(safe) fixable with `pipelint fix`.\n"
+        case (0, _): return "\(unsafe) fixable with `pipelint fix --unsafe-fixes`.\n"
+        default: return "\(safe) fixable with `pipelint fix` (\(unsafe) more with `--unsafe-fixes`).\n"
+        }
     }
 }
 
@@ -48,11 +62,13 @@ enum JSONOutput {
                 ]
                 if let h = f.help { item["help"] = h }
                 if let fix = f.fix {
-                    item["fix"] = [
+                    var fixItem: [String: Any] = [
                         "title": fix.title,
                         "applicability": fix.applicability.rawValue,
                         "edits": fix.edits.map { ["start": $0.range.start, "end": $0.range.end, "content": $0.replacement] as [String: Any] },
-                    ] as [String: Any]
+                    ]
+                    if let c = fix.caveat { fixItem["caveat"] = c }
+                    item["fix"] = fixItem
                 }
                 items.append(item)
             }

@@ -26,7 +26,7 @@ import Testing
     @Test func directoryScanSkipsTheHelmTemplateAndReportsTheRest() throws {
         let r = try CLI.run(["check", "samples", "--verbose"])
         #expect(r.status == 1)
-        #expect(r.stdout.hasSuffix("Found 4 warnings in 4 of 11 files.\n"))
+        #expect(r.stdout.hasSuffix("Found 4 warnings in 4 of 15 files.\n3 fixable with `pipelint fix` (1 more with `--unsafe-fixes`).\n"))
         #expect(r.stderr == "skipped samples/helm/templates/deployment.yaml: not a pipeline\n")
     }
 
@@ -40,7 +40,7 @@ import Testing
         #expect(r.status == 1)
         #expect(r.stdout.contains("a.yaml:14:48: warning: object `mapper`"))
         #expect(r.stdout.contains("b.yaml:3:17: error: invalid YAML: did not find expected ',' or ']'"))
-        #expect(r.stdout.hasSuffix("Found 1 error, 1 warning in 2 of 2 files.\n"))
+        #expect(r.stdout.hasSuffix("Found 1 error, 1 warning in 2 of 2 files.\n1 fixable with `pipelint fix`.\n"))
     }
 
     @Test func usageErrorsExitTwo() throws {

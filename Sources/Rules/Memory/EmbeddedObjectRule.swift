@@ -127,7 +127,11 @@ public struct EmbeddedObjectRule: Rule {
             Adding `placement: delayed` is safe when a worker can build the object from the YAML alone (a `range`, \
             `values`, `random` or `fill` recipe, a literal, or an instance whose fields are all such recipes). It is \
             unsafe when the object is loaded from a file or built by a Python factory: the file or the package must \
-            exist on every worker.
+            exist on every worker. An object written as an alias (`*m`) is fixed once, at its anchor, which changes \
+            every object defined by that anchor; an alias of something that is not an object gets no automatic fix. \
+            `pipelint fix --unsafe-fixes --prefer scatter` adds `placement: scatter` instead (distributed scheduler \
+            only): always unsafe, because it needs a live client, keeps one copy per worker, and the Active Memory \
+            Manager may drop the extra replicas.
             """
     )
 
@@ -184,7 +188,10 @@ public struct EmbeddedObjectRule: Rule {
             silence = "Dask's own checks stay silent (sizeof sees \(formatBytes(sizeof.bytes)))"
         }
         let message = "object `\(shownName)` (\(what)) \(how) on a \(cluster.scheduler.rawValue) scheduler: workers hold \(heldText) \(lifetime); \(silence)"
-        return finding(message, at: edge.range, fix: fix(for: obj, ctx: ctx), subjects: [obj.name, layer.name])
+        let fixes = fixes(for: obj, ctx: ctx)
+        var f = finding(message, at: edge.range, fix: fixes.primary, subjects: [obj.name, layer.name])
+        f.alternativeFixes = fixes.alternatives
+        return f
     }
 
     func isReceiverEdge(_ e: Graph.Edge) -> Bool { e.role == .receiver }
@@ -207,15 +214,51 @@ public struct EmbeddedObjectRule: Rule {
         }
     }
 
-    /// `placement: delayed` on the object's mapping (at its anchor when aliased).
-    func fix(for obj: PipelineObject, ctx: RuleContext) -> Fix? {
-        let safe = obj.recipe.isSelfContained
+    /// The fixes for an object: `placement: delayed` on its mapping (at its
+    /// anchor when it is written `*alias`), and `placement: scatter` as an
+    /// alternative that `pipelint fix --prefer scatter` picks.
+    ///
+    /// Delayed is safe when a worker can build the object from the YAML alone
+    /// (`Recipe.isSelfContained`); a `load:` file or a Python factory must exist
+    /// on every worker, so then it is unsafe. Scatter is always unsafe: it needs
+    /// a live distributed client, keeps one copy per worker, and the Active
+    /// Memory Manager may drop the replicas.
+    func fixes(for obj: PipelineObject, ctx: RuleContext) -> (primary: Fix, alternatives: [Fix]) {
         var title = "build it inside one task: add `placement: delayed` to object `\(obj.name)`"
-        if let need = Self.workerRequirement(obj.recipe) { title += "; \(need) on every worker" }
-        guard let node = YAMLEdits.entryValue(ctx.tree, section: "objects", name: obj.name),
-              let edit = YAMLEdits.setEntry("placement", "delayed", in: node, tree: ctx.tree, source: ctx.source) else {
-            return Fix(title: title, applicability: .displayOnly, edits: [])
+        let need = Self.workerRequirement(obj.recipe)
+        if let need { title += "; \(need) on every worker" }
+        let definition: YAMLEdits.ObjectDefinition
+        switch YAMLEdits.objectDefinition(ctx.tree, name: obj.name) {
+        case .failure(let refused):
+            return (Fix(title: title, applicability: .displayOnly, edits: [], caveat: refused.reason), [])
+        case .success(let d):
+            definition = d
         }
-        return Fix(title: title, applicability: safe ? .safe : .unsafe, edits: [edit])
+        if definition.owner != obj.name {
+            title = "build it inside one task: add `placement: delayed` to object `\(definition.owner)`, which `\(obj.name)` aliases"
+            if let need { title += "; \(need) on every worker" }
+        }
+        let others = definition.sharedBy.filter { $0 != obj.name && $0 != definition.owner }
+        let shared = others.isEmpty ? "" : " (also changes \(others.map { "`\($0)`" }.joined(separator: ", ")), defined by the same anchor)"
+        func fix(_ placement: Placement, title: String, applicability: Applicability, caveat: String?) -> Fix {
+            guard let edit = YAMLEdits.setEntry("placement", placement.rawValue, in: definition.mapping, tree: ctx.tree, source: ctx.source) else {
+                return Fix(title: title, applicability: .displayOnly, edits: [],
+                           caveat: "the mapping of object `\(definition.owner)` is laid out in a way pipelint does not edit; add the key by hand")
+            }
+            return Fix(title: title + shared, applicability: applicability, edits: [edit],
+                       placements: definition.sharedBy.map { PlacementDecision(object: $0, placement: placement) }, caveat: caveat)
+        }
+        let safe = obj.recipe.isSelfContained
+        let primary = fix(.delayed, title: title, applicability: safe ? .safe : .unsafe,
+                          caveat: need.map { "a worker builds the object itself, so \($0) on every worker" })
+        var alternatives: [Fix] = []
+        // Scatter needs a distributed client; the processes scheduler has none.
+        if ctx.graph.cluster.scheduler == .distributed {
+            let owner = definition.owner
+            alternatives.append(fix(.scatter, title: "broadcast it to every worker: add `placement: scatter` to object `\(owner)`", applicability: .unsafe,
+                                    caveat: "needs a live distributed client (`client.scatter(obj, broadcast=True)`), keeps one copy per worker up front, "
+                                        + "and the Active Memory Manager (ReduceReplicas, on by default) may drop the extra replicas"))
+        }
+        return (primary, alternatives)
     }
 }

@@ -1,0 +1,195 @@
+import PipelineIR
+import PipelineYAML
+
+/// Which fixes `FixEngine` applies.
+public struct FixOptions: Sendable, Hashable {
+    /// Also apply fixes marked unsafe (`--unsafe-fixes`).
+    public var unsafeFixes: Bool
+    /// Pick, among a finding's fix and its alternatives, the one that sets this
+    /// placement (`--prefer scatter`); nil keeps each rule's own choice.
+    public var preferredPlacement: Placement?
+    /// Lint → fix rounds before giving up; a fix that keeps producing new fixes does not converge.
+    public var maxIterations: Int
+
+    public init(unsafeFixes: Bool = false, preferredPlacement: Placement? = nil, maxIterations: Int = 10) {
+        self.unsafeFixes = unsafeFixes
+        self.preferredPlacement = preferredPlacement
+        self.maxIterations = max(1, maxIterations)
+    }
+}
+
+/// A fix that was applied, with the finding it fixed.
+public struct AppliedFix: Sendable, Hashable {
+    public var code: CheckCode
+    /// The finding's position in the text of the round that applied it (line, column).
+    public var position: SourceFile.Position
+    public var fix: Fix
+    /// 1-based round.
+    public var iteration: Int
+}
+
+/// Why a file was left untouched.
+public enum FixFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The fixes of these rules made the file unparsable or invalid; `problem` is the first error, located.
+    case brokeTheFile(rules: [CheckCode], problem: String)
+    /// Still fixes to apply after `iterations` rounds (or the text came back to an earlier state).
+    case didNotConverge(rules: [CheckCode], iterations: Int)
+
+    public var description: String {
+        switch self {
+        case .brokeTheFile(let rules, let problem):
+            return "the fix of \(names(rules)) made the file invalid (\(problem)); the file was left unchanged"
+        case .didNotConverge(let rules, let n):
+            return "the fixes of \(names(rules)) did not converge after \(n) rounds; the file was left unchanged"
+        }
+    }
+
+    private func names(_ rules: [CheckCode]) -> String {
+        rules.map { "\($0.id) \($0.name)" }.joined(separator: ", ")
+    }
+}
+
+/// What fixing one file gave.
+public struct FixOutcome: Sendable {
+    /// The text as read.
+    public var original: SourceFile
+    /// The fixed text; the original bytes when nothing applied or on failure.
+    public var fixed: [UInt8]
+    /// Fixes applied, in order.
+    public var applied: [AppliedFix]
+    /// The edits of each round, on the text of that round (for tests and `--show-fixes`).
+    public var editsByRound: [[Edit]]
+    /// Findings on the final text (on the original text after a failure).
+    public var remaining: FileReport
+    /// Set when the file was left untouched because a fix broke it or did not converge.
+    public var failure: FixFailure?
+
+    /// Whether writing `fixed` would change the file.
+    public var changed: Bool { fixed != original.bytes }
+}
+
+/// ruff-style fix loop: lint, apply the applicable fixes whose edits do not
+/// overlap (in order, copying untouched bytes verbatim), re-parse and re-lint,
+/// and repeat until nothing is left to fix — or give up after an iteration cap.
+/// A round whose result does not parse or is no longer a valid pipeline aborts
+/// the whole file, naming the rules whose fixes did it. The YAML is never
+/// re-emitted from a tree.
+public struct FixEngine: Sendable {
+    public var linter: Linter
+    public var options: FixOptions
+
+    public init(linter: Linter, options: FixOptions = FixOptions()) {
+        self.linter = linter
+        self.options = options
+    }
+
+    /// The fix the options choose for a finding, if it may be applied.
+    public func chosenFix(_ f: Finding) -> Fix? {
+        var fix = f.fix
+        if let p = options.preferredPlacement,
+           let alt = ([f.fix].compactMap { $0 } + f.alternativeFixes).first(where: { !$0.placements.isEmpty && $0.placements.allSatisfy { $0.placement == p } }) {
+            fix = alt
+        }
+        guard let fix, isApplicable(fix) else { return nil }
+        return fix
+    }
+
+    /// Whether a fix may be applied under the options.
+    public func isApplicable(_ fix: Fix) -> Bool {
+        guard !fix.edits.isEmpty else { return false }
+        switch fix.applicability {
+        case .safe: return true
+        case .unsafe: return options.unsafeFixes
+        case .displayOnly: return false
+        }
+    }
+
+    /// Fixes one file.
+    public func fix(_ source: SourceFile) -> FixOutcome {
+        let first = linter.lint(source)
+        var current = source
+        var report = first
+        var applied: [AppliedFix] = []
+        var rounds: [[Edit]] = []
+        var seen: Set<[UInt8]> = [source.bytes]
+        func failed(_ failure: FixFailure) -> FixOutcome {
+            FixOutcome(original: source, fixed: source.bytes, applied: [], editsByRound: [], remaining: first, failure: failure)
+        }
+        for round in 1...options.maxIterations {
+            let candidates = report.findings.compactMap { f in chosenFix(f).map { (finding: f, fix: $0) } }
+            if candidates.isEmpty { break }
+            // In text order; a fix that overlaps one already taken waits for the next round.
+            let ordered = candidates.sorted { a, b in
+                let sa = a.fix.edits.map(\.range.start).min() ?? 0
+                let sb = b.fix.edits.map(\.range.start).min() ?? 0
+                return (sa, a.finding.code.id, a.finding.range.start) < (sb, b.finding.code.id, b.finding.range.start)
+            }
+            var taken: [Edit] = []
+            var roundApplied: [AppliedFix] = []
+            for c in ordered {
+                // The same fix offered by several findings (one object used by several steps) is applied once.
+                let new = c.fix.edits.filter { !taken.contains($0) }
+                if new.contains(where: { e in taken.contains { YAMLEdits.conflict($0, e) } }) { continue }
+                taken += new
+                roundApplied.append(AppliedFix(code: c.finding.code, position: current.position(of: c.finding.range.start), fix: c.fix, iteration: round))
+            }
+            guard let bytes = YAMLEdits.apply(taken, to: current.bytes) else {
+                return failed(.brokeTheFile(rules: codes(roundApplied), problem: "its edits overlap or fall outside the text"))
+            }
+            let next = SourceFile(path: source.path, bytes: bytes)
+            let nextReport = linter.lint(next)
+            if let broken = nextReport.findings.first(where: { $0.severity == .error && ($0.code == .invalidYAML || $0.code == .invalidPipeline) }) {
+                let pos = next.position(of: broken.range.start)
+                return failed(.brokeTheFile(rules: codes(roundApplied), problem: "\(pos.line):\(pos.column): \(broken.message)"))
+            }
+            if !seen.insert(bytes).inserted {
+                return failed(.didNotConverge(rules: codes(roundApplied), iterations: round))
+            }
+            applied += roundApplied
+            rounds.append(taken)
+            current = next
+            report = nextReport
+        }
+        let left = report.findings.filter { chosenFix($0) != nil }
+        if !left.isEmpty {
+            return failed(.didNotConverge(rules: codes(left.map(\.code)), iterations: options.maxIterations))
+        }
+        return FixOutcome(original: source, fixed: current.bytes, applied: applied, editsByRound: rounds, remaining: report, failure: nil)
+    }
+
+    func codes(_ fixes: [AppliedFix]) -> [CheckCode] { codes(fixes.map(\.code)) }
+
+    func codes(_ all: [CheckCode]) -> [CheckCode] {
+        var out: [CheckCode] = []
+        for c in all where !out.contains(c) { out.append(c) }
+        return out.sorted()
+    }
+}
+
+/// `--select` / `--ignore`: rule IDs, ID prefixes (`PL0`), names, or `ALL`.
+public struct RuleSelection: Sendable, Hashable {
+    public var select: [String]
+    public var ignore: [String]
+
+    public init(select: [String] = [], ignore: [String] = []) {
+        self.select = select
+        self.ignore = ignore
+    }
+
+    /// Whether the rule with this ID and name runs. `--ignore` wins over `--select`.
+    public func includes(id: String, name: String) -> Bool {
+        if ignore.contains(where: { Self.matches($0, id: id, name: name) }) { return false }
+        return select.isEmpty || select.contains { Self.matches($0, id: id, name: name) }
+    }
+
+    /// Selectors that match none of the given rules (a typo should not silently select nothing).
+    public func unknownSelectors(among rules: [(id: String, name: String)]) -> [String] {
+        (select + ignore).filter { s in !rules.contains { Self.matches(s, id: $0.id, name: $0.name) } }
+    }
+
+    static func matches(_ selector: String, id: String, name: String) -> Bool {
+        let s = selector.uppercased()
+        if s == "ALL" { return true }
+        return (!s.isEmpty && id.uppercased().hasPrefix(s)) || selector == name
+    }
+}

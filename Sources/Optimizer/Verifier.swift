@@ -1,0 +1,91 @@
+import PipelineIR
+
+/// Checks the invariants every pass must keep; run by `PassManager` before the
+/// first pass and after each one, so a broken pass is named at once.
+///
+/// A valid three-layer graph, and what the verifier says about broken ones:
+///
+///     #0 mapper (object, delayed: 1 task)
+///     #1 x      (array, 100 chunks)
+///     #2 out    (map_blocks) ◄── block(0) #1, argument(0) #0      ✓
+///
+///     #2 reading #3                      → "edge of `out` points forward to #3"
+///     #0 with placement embed, 1 task    → "object `mapper` is embed but has 1 task"
+///     block(0) edge from the object #0   → "block input of `out` comes from object `mapper`"
+public enum Verifier {
+    /// One broken invariant, with the layer it is about.
+    public struct Problem: Sendable, Hashable, CustomStringConvertible {
+        public var layer: String
+        public var message: String
+        public var description: String { "`\(layer)`: \(message)" }
+    }
+
+    /// Every broken invariant of `g` (empty when it is well formed).
+    public static func verify(_ g: Graph) -> [Problem] {
+        var out: [Problem] = []
+        var names = Set<String>()
+        for (i, l) in g.layers.enumerated() {
+            func bad(_ m: String) { out.append(Problem(layer: l.name, message: m)) }
+            if l.id.index != i { bad("has id \(l.id) at position #\(i)") }
+            if !names.insert(l.name).inserted { bad("name is used by another layer") }
+            if l.taskCount < 0 { bad("negative task count \(l.taskCount)") }
+            if l.grid.chunkCount < 0 || l.grid.dims.contains(where: { $0.length < 0 || $0.count < 0 }) { bad("negative chunk grid") }
+            for e in l.inputs {
+                guard e.source.index >= 0, e.source.index < g.layers.count else {
+                    bad("edge points to \(e.source), which does not exist")
+                    continue
+                }
+                if e.source.index >= i { bad("edge points forward to \(e.source) (edges must point to earlier layers)") }
+                let src = g[e.source]
+                switch e.role {
+                case .block:
+                    if src.object != nil { bad("block input comes from object `\(src.name)`") }
+                    if !e.path.isEmpty { bad("block input has a field path") }
+                case .argument, .keyword, .receiver:
+                    guard let o = src.object else {
+                        bad("object input comes from `\(src.name)`, which is not an object")
+                        continue
+                    }
+                    if !projects(o.recipe, e.path) { bad("field path `\(([o.name] + e.path).joined(separator: "."))` does not exist") }
+                }
+            }
+            let blocks = l.inputs.compactMap { e -> Int? in if case .block(let k) = e.role { return k } else { return nil } }
+            if blocks != Array(0..<blocks.count) { bad("block inputs are numbered \(blocks), not 0..<\(blocks.count)") }
+            let args = l.inputs.compactMap { e -> Int? in if case .argument(let k) = e.role { return k } else { return nil } }
+            if Set(args).count != args.count { bad("argument positions repeat: \(args)") }
+            let receivers = l.inputs.filter { $0.role == .receiver }.count
+            switch l.kind {
+            case .object(let o):
+                if !l.inputs.isEmpty { bad("an object has inputs") }
+                if l.grid != .scalar { bad("an object has a chunk grid") }
+                let expected = o.placement == .delayed ? 1 : 0
+                if l.taskCount != expected { bad("object is \(o.placement.rawValue) but has \(l.taskCount) tasks (expected \(expected))") }
+            case .array:
+                if !l.inputs.isEmpty { bad("an input array has inputs") }
+            case .mapBlocks:
+                if receivers > 1 { bad("\(receivers) receivers") }
+            case .reduce:
+                if blocks.count != 1 || l.inputs.count != 1 { bad("a reduction needs exactly one block input") }
+                if let e = l.inputs.first, e.source.index < g.layers.count, l.inputChunkCount != g[e.source].grid.chunkCount {
+                    bad("reduces \(l.inputChunkCount) chunks but its input has \(g[e.source].grid.chunkCount)")
+                }
+            case .rechunk:
+                if blocks.count != 1 || l.inputs.count != 1 { bad("a rechunk needs exactly one block input") }
+                if let e = l.inputs.first, e.source.index < g.layers.count, g[e.source].grid.shape != l.grid.shape {
+                    bad("rechunk changes the shape")
+                }
+            }
+            if receivers > 0, case .mapBlocks = l.kind {} else if receivers > 0 { bad("only map_blocks has a receiver") }
+        }
+        return out
+    }
+
+    static func projects(_ r: Recipe, _ path: [String]) -> Bool {
+        var cur = r
+        for f in path {
+            guard case .instance(let i) = cur, let field = i.field(f) else { return false }
+            cur = field.recipe
+        }
+        return true
+    }
+}
