@@ -61,6 +61,11 @@ public struct Finding: Sendable, Hashable {
     /// Names of the objects, functions, arrays and steps the finding is about
     /// (their `lint: {ignore: [...]}` suppress it).
     public var subjects: [String]
+    /// Where it is in the document's structure (`steps.looked_up.args[0]`), set by the linter.
+    public var yamlPath: String = ""
+    /// A stable identity that survives edits elsewhere in the file: rule, YAML
+    /// path and the offending token's text, hashed (baselines, SARIF, GitLab).
+    public var fingerprint: String = ""
 
     public init(code: CheckCode, severity: Severity, message: String, range: SourceRange, help: String? = nil, fix: Fix? = nil, subjects: [String] = []) {
         self.code = code

@@ -8,46 +8,103 @@ public struct FileReport: Sendable {
     public var findings: [Finding]
     /// False for YAML files that are not pipelines (no top-level `pipeline:`).
     public var isPipeline: Bool
+    /// Problems that are the user's setup rather than the file's content
+    /// (an unknown rule ID in a suppression): reported and exit status 2.
+    public var problems: [String]
 
-    public init(source: SourceFile, findings: [Finding], isPipeline: Bool) {
+    public init(source: SourceFile, findings: [Finding], isPipeline: Bool, problems: [String] = []) {
         self.source = source
         self.findings = findings
         self.isPipeline = isPipeline
+        self.problems = problems
     }
 }
 
 /// Runs the front end and the rules on files.
 public struct Linter: Sendable {
+    /// Every rule the linter knows; the configuration decides which run.
     public var rules: [any Rule]
-    public var settings: LintSettings
+    public var configuration: Configuration
+    public var settings: LintSettings { configuration.settings }
 
     public init(rules: [any Rule], settings: LintSettings = .default) {
         self.rules = rules
-        self.settings = settings
+        var c = Configuration()
+        c.settings = settings
+        self.configuration = c
     }
 
-    /// Lints one file. Front-end problems become error findings; rules run only on valid pipelines.
+    public init(rules: [any Rule], configuration: Configuration) {
+        self.rules = rules
+        self.configuration = configuration
+    }
+
+    /// IDs of every known rule (for validating suppressions).
+    public var knownRuleIDs: Set<String> {
+        Set(rules.map { type(of: $0).description.id } + [CheckCode.invalidYAML.id, CheckCode.invalidPipeline.id])
+    }
+
+    /// Lints one file. Front-end problems become error findings (never
+    /// suppressed); rules run only on valid pipelines; then suppressions,
+    /// configured severities, and the findings about suppressions themselves.
     public func lint(_ source: SourceFile) -> FileReport {
         let loaded = LoadedPipeline.load(source, limits: settings.parseLimits)
         var findings = loaded.diagnostics.map(Finding.init)
+        var problems: [String] = []
         if let pipeline = loaded.pipeline, let graph = loaded.graph, !findings.contains(where: { $0.severity == .error }) {
             let ctx = RuleContext(source: source, tree: loaded.tree, pipeline: pipeline, graph: graph, settings: settings)
-            for rule in rules {
-                findings += rule.check(ctx).filter { !Self.isSuppressed($0, in: pipeline) }
+            var ruleFindings: [Finding] = []
+            for rule in rules where configuration.isEnabled(type(of: rule).description.id, for: source.path) {
+                ruleFindings += rule.check(ctx)
             }
+            let suppressions = SuppressionScanner.data(in: pipeline, tree: loaded.tree) + SuppressionScanner.comments(in: loaded.tree, source: source)
+            var used = Set<String>()  // "index:id"
+            ruleFindings = ruleFindings.filter { f in
+                let line = source.lineIndex(of: f.range.start)
+                var suppressed = false
+                for (i, s) in suppressions.enumerated() where s.covers(f, line: line) {
+                    used.insert("\(i):\(f.code.id)")
+                    suppressed = true
+                }
+                return !suppressed
+            }
+            findings += ruleFindings
+            findings += suppressionFindings(suppressions, used: used, source: source, problems: &problems)
+        }
+        for i in findings.indices {
+            if let s = configuration.severities[findings[i].code.id] { findings[i].severity = s }
+            Identity.assign(&findings[i], tree: loaded.tree, source: source)
         }
         findings.sort { ($0.range.start, $0.range.end, $0.code.id, $0.message) < ($1.range.start, $1.range.end, $1.code.id, $1.message) }
-        return FileReport(source: source, findings: findings, isPipeline: loaded.looksLikePipeline)
+        return FileReport(source: source, findings: findings, isPipeline: loaded.looksLikePipeline, problems: problems)
     }
 
-    /// Whether a `lint: {ignore: [...]}` on the file or on one of the finding's subjects covers it.
-    static func isSuppressed(_ f: Finding, in p: Pipeline) -> Bool {
-        if p.suppressions?.ids.contains(f.code.id) == true { return true }
-        for name in f.subjects {
-            let s = p.object(named: name)?.suppressions ?? p.step(named: name)?.suppressions
-                ?? p.function(named: name)?.suppressions ?? p.array(named: name)?.suppressions
-            if s?.ids.contains(f.code.id) == true { return true }
+    /// Unused suppressions, suppressions without a reason, and unknown IDs (the last are problems: exit 2).
+    func suppressionFindings(_ suppressions: [Suppression], used: Set<String>, source: SourceFile, problems: inout [String]) -> [Finding] {
+        var out: [Finding] = []
+        let known = knownRuleIDs
+        let reportUnused = configuration.isEnabled(CheckCode.unusedSuppression.id, for: source.path) && rules.contains { type(of: $0).description.id == CheckCode.unusedSuppression.id }
+        let reportReason = configuration.isEnabled(CheckCode.suppressionWithoutReason.id, for: source.path) && rules.contains { type(of: $0).description.id == CheckCode.suppressionWithoutReason.id }
+        for (i, s) in suppressions.enumerated() {
+            for (id, range) in zip(s.ids, s.idRanges) {
+                if !known.contains(id) {
+                    let p = source.position(of: range.start)
+                    problems.append("\(source.path):\(p.line):\(p.column): unknown rule ID `\(id)` in a suppression; `pipelint rules` lists them")
+                    continue
+                }
+                if reportUnused, configuration.isEnabled(id, for: source.path), !used.contains("\(i):\(id)") {
+                    out.append(Finding(code: .unusedSuppression, severity: .warning,
+                                       message: "suppression of \(id) suppresses nothing here",
+                                       range: range, help: "remove `\(id)` from the suppression"))
+                }
+            }
+            if reportReason, s.reason?.isEmpty ?? true, !s.ids.isEmpty {
+                let how = { if case .line = s.scope { return "write it after the brackets: `# pipelint: ignore[\(s.ids.joined(separator: ", "))] why`" } else { return "add `reason: ...` next to `ignore`" } }()
+                out.append(Finding(code: .suppressionWithoutReason, severity: .warning,
+                                   message: "suppression of \(s.ids.joined(separator: ", ")) gives no reason",
+                                   range: s.range, help: "say why the finding does not apply: \(how)"))
+            }
         }
-        return false
+        return out
     }
 }

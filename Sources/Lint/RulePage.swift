@@ -24,7 +24,8 @@ public enum RulePage {
     }
 
     /// The page as Markdown.
-    public static func markdown(_ rule: any Rule.Type) -> String {
+    /// `catalogue` is every rule (suppression findings need to know all IDs); the page shows this rule's findings.
+    public static func markdown(_ rule: any Rule.Type, catalogue: [any Rule]) -> String {
         let d = rule.description
         var s = "# \(d.id) \(d.name)\n\n"
         s += "\(d.summary). Default severity: **\(d.defaultSeverity.rawValue)**.\n\n"
@@ -34,8 +35,8 @@ public enum RulePage {
             let clean = stripMarkers(example).text
             s += "## Example\n\n```yaml\n\(clean)\n```\n\n"
             let source = SourceFile(path: "example.yaml", text: clean + "\n")
-            let report = Linter(rules: [rule.init()]).lint(source)
-            let out = report.findings.map { TextReporter().render($0, in: source) }.joined()
+            let report = Linter(rules: catalogue).lint(source)
+            let out = report.findings.filter { $0.code.id == d.id }.map { TextReporter().render($0, in: source) }.joined()
             s += "`pipelint check example.yaml` says:\n\n```text\n\(out)```\n\n"
         }
         if let fix = d.fixExamples.first {

@@ -434,6 +434,8 @@ public struct ArrayDecl: Sendable {
     public var dtype: NumericType
     public var source: Source
     public var suppressions: Suppressions?
+    /// The `chunks:` value.
+    public var chunksRange: SourceRange?
     public init(name: String, nameRange: SourceRange, range: SourceRange, grid: ChunkGrid, dtype: NumericType, source: Source, suppressions: Suppressions? = nil) {
         self.name = name
         self.nameRange = nameRange

@@ -804,7 +804,9 @@ struct Lowerer {
             }
         }
         let grid = ChunkGrid(dims: zip(specs, dims).map { $0.chunks(length: $1) })
-        return ArrayDecl(name: name, nameRange: nameRange, range: v.at, grid: grid, dtype: dtype, source: src, suppressions: supp)
+        var decl = ArrayDecl(name: name, nameRange: nameRange, range: v.at, grid: grid, dtype: dtype, source: src, suppressions: supp)
+        decl.chunksRange = c.value.at
+        return decl
     }
 
     mutating func chunkSpecs(_ v: V, dims: [Int]) -> [ChunkSpec]? {

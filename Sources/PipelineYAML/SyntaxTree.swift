@@ -3,7 +3,8 @@ import PipelineIR
 /// Index of a node in a `SyntaxTree`'s arena.
 public struct NodeID: Sendable, Hashable, Comparable {
     public let raw: Int32
-    init(_ raw: Int) { self.raw = Int32(truncatingIfNeeded: raw) }
+    /// The node at arena index `raw`.
+    public init(_ raw: Int) { self.raw = Int32(truncatingIfNeeded: raw) }
     public static func < (a: NodeID, b: NodeID) -> Bool { a.raw < b.raw }
 }
 

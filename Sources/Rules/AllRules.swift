@@ -3,6 +3,17 @@ import Lint
 /// Every rule, in ID order. Adding a rule means adding it here.
 public let allRules: [any Rule.Type] = [
     EmbeddedObjectRule.self,
+    BoundMethodRule.self,
+    ChunksTooSmallRule.self,
+    ChunksTooLargeRule.self,
+    InlineDataRule.self,
+    MisalignedChunksRule.self,
+    UnusedDefinitionRule.self,
+    DuplicateComputationRule.self,
+    DelayedNeedsWorkerFilesRule.self,
+    ScatterReplicasRule.self,
+    UnusedSuppressionRule.self,
+    SuppressionWithoutReasonRule.self,
 ]
 
 /// A fresh instance of every rule.

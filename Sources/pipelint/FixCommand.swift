@@ -127,7 +127,8 @@ struct FixCommand: ParsableCommand {
         } else {
             var out = shown.map { TextReporter().render($0) }.joined()
             if showFixes { out += listing(applied, verb: "Applied") }
-            let remaining = shown.reduce(0) { $0 + $1.findings.count }
+            // Information findings (notes about a fixed object, say) are shown but are not "left to fix".
+            let remaining = shown.reduce(0) { $0 + $1.findings.filter { $0.severity >= .warning }.count }
             out += fixCount == 0 ? "No fixes applied" : "Fixed \(plural(fixCount, "finding")) in \(plural(changedFiles, "file"))"
             out += remaining == 0 ? "; nothing left.\n" : "; \(remaining) remaining.\n"
             let hidden = shown.flatMap(\.findings).filter { $0.fix.map { !$0.edits.isEmpty && $0.applicability == .unsafe } ?? false }.count

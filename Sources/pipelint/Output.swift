@@ -43,38 +43,3 @@ enum TextOutput {
     }
 }
 
-/// JSON output: one object per finding, versioned.
-enum JSONOutput {
-    static func render(_ reports: [FileReport]) -> String {
-        var items: [[String: Any]] = []
-        for report in reports {
-            for f in report.findings {
-                let start = report.source.position(of: f.range.start)
-                let end = report.source.position(of: f.range.end)
-                var item: [String: Any] = [
-                    "path": report.source.path,
-                    "code": f.code.id,
-                    "name": f.code.name,
-                    "severity": f.severity.rawValue,
-                    "message": f.message,
-                    "start": ["line": start.line, "column": start.column, "offset": f.range.start],
-                    "end": ["line": end.line, "column": end.column, "offset": f.range.end],
-                ]
-                if let h = f.help { item["help"] = h }
-                if let fix = f.fix {
-                    var fixItem: [String: Any] = [
-                        "title": fix.title,
-                        "applicability": fix.applicability.rawValue,
-                        "edits": fix.edits.map { ["start": $0.range.start, "end": $0.range.end, "content": $0.replacement] as [String: Any] },
-                    ]
-                    if let c = fix.caveat { fixItem["caveat"] = c }
-                    item["fix"] = fixItem
-                }
-                items.append(item)
-            }
-        }
-        let doc: [String: Any] = ["version": 1, "tool": "pipelint", "findings": items]
-        guard let data = try? JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys]) else { return "{}\n" }
-        return String(decoding: data, as: UTF8.self) + "\n"
-    }
-}

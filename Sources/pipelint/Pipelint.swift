@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Lint
 
 /// `pipelint`: lint, fix and run Dask-style chunked pipelines.
 struct Pipelint: ParsableCommand {
@@ -10,8 +11,6 @@ struct Pipelint: ParsableCommand {
         subcommands: [Check.self, FixCommand.self, Rules.self, Explain.self]
     )
 }
-
-let pipelintVersion = "0.1.0"
 
 /// Thrown to leave with a specific exit code after output has been written.
 struct ExitStatus: Error {

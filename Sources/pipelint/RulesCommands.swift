@@ -25,6 +25,6 @@ struct Explain: ParsableCommand {
             printError("pipelint: error: unknown rule `\(rule)`; `pipelint rules` lists them")
             throw ExitStatus.usage
         }
-        print(RulePage.markdown(r), terminator: "")
+        print(RulePage.markdown(r, catalogue: makeAllRules()), terminator: "")
     }
 }

@@ -8,8 +8,8 @@ import Rules
 /// The repository root (samples, docs).
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// A fix engine with every rule.
-func engine(unsafe: Bool = false, prefer: Placement? = nil, rules: [any Rule] = makeAllRules()) -> FixEngine {
+/// A fix engine with the embedded-object rule, whose fix these tests prove.
+func engine(unsafe: Bool = false, prefer: Placement? = nil, rules: [any Rule] = [EmbeddedObjectRule()]) -> FixEngine {
     FixEngine(linter: Linter(rules: rules), options: FixOptions(unsafeFixes: unsafe, preferredPlacement: prefer))
 }
 

@@ -13,7 +13,7 @@ import Testing
         let rule = try #require(allRules.first { $0.description.id == id })
         let d = rule.description
         let url = Self.root.appendingPathComponent("rules/\(d.id)-\(d.name).md")
-        let page = RulePage.markdown(rule)
+        let page = RulePage.markdown(rule, catalogue: makeAllRules())
         if ProcessInfo.processInfo.environment["PIPELINT_UPDATE_GOLDEN"] == "1" {
             try page.write(to: url, atomically: true, encoding: .utf8)
         }

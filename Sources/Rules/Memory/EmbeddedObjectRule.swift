@@ -109,17 +109,33 @@ public struct EmbeddedObjectRule: Rule {
         fixExamples: [
             (
                 before: """
+                    pipeline: example
+                    version: 1
                     objects:
                       mapper:
                         class: Mapper
-                        fields: {series: {series: {range: 30000, dtype: int64}}}
+                        fields: {series: {series: {range: 30000, dtype: int64}}}  # the lookup table
+                    functions:
+                      f: {params: [block, mapper], kernel: take, with: {table: mapper.series}}
+                    arrays:
+                      x: {shape: [100000], chunks: [1000], dtype: int64, source: range}
+                    steps:
+                      looked_up: {map_blocks: f, over: [x], args: [mapper]}
                     """,
                 after: """
+                    pipeline: example
+                    version: 1
                     objects:
                       mapper:
                         class: Mapper
-                        fields: {series: {series: {range: 30000, dtype: int64}}}
+                        fields: {series: {series: {range: 30000, dtype: int64}}}  # the lookup table
                         placement: delayed
+                    functions:
+                      f: {params: [block, mapper], kernel: take, with: {table: mapper.series}}
+                    arrays:
+                      x: {shape: [100000], chunks: [1000], dtype: int64, source: range}
+                    steps:
+                      looked_up: {map_blocks: f, over: [x], args: [mapper]}
                     """
             ),
         ],
