@@ -25,13 +25,13 @@ struct Check: ParsableCommand {
     @Option(help: "Configuration file (default: the nearest .pipelint.yml above each file).")
     var config: String?
 
-    @Option(parsing: .upToNextOption, help: "Rule IDs or prefixes to run instead of the configured ones.")
+    @Option(help: "Rule IDs or prefixes to run instead of the configured ones (comma-separated, repeatable).")
     var select: [String] = []
 
-    @Option(parsing: .upToNextOption, help: "Rule IDs or prefixes to run in addition.")
+    @Option(help: "Rule IDs or prefixes to run in addition (comma-separated, repeatable).")
     var extendSelect: [String] = []
 
-    @Option(parsing: .upToNextOption, help: "Rule IDs or prefixes not to run.")
+    @Option(help: "Rule IDs or prefixes not to run (comma-separated, repeatable).")
     var ignore: [String] = []
 
     @Option(help: "Lowest severity that fails the run: info, warning or error.")
@@ -179,7 +179,12 @@ struct ConfigurationResolver {
         } else {
             c = Configuration()
         }
-        if !overrides.select.isEmpty { c.select = overrides.select }
+        // As in ruff, a command-line selection starts afresh: the file's select and ignore give way.
+        if !overrides.select.isEmpty {
+            c.select = overrides.select
+            c.extendSelect = []
+            c.ignore = []
+        }
         c.extendSelect += overrides.extendSelect
         c.ignore += overrides.ignore
         return c
