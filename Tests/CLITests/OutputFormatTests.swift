@@ -114,3 +114,15 @@ import Testing
         #expect(old.stderr.contains("baseline format version 9 is not supported"))
     }
 }
+
+@Suite struct DocsExamplesTests {
+    /// docs/output-formats.md shows the tool's exact JSON on the seed.
+    @Test func jsonExampleInTheDocsIsCurrent() throws {
+        let doc = try String(contentsOf: CLI.root.appendingPathComponent("docs/output-formats.md"), encoding: .utf8)
+        let start = try #require(doc.range(of: "```json\n"))
+        let end = try #require(doc.range(of: "```\n", range: start.upperBound..<doc.endIndex))
+        let shown = String(doc[start.upperBound..<end.lowerBound])
+        let r = try CLI.run(["check", "--format", "json", "samples/seed-argument.yaml"])
+        #expect(shown == r.stdout)
+    }
+}
