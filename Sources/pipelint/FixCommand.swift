@@ -36,6 +36,9 @@ struct FixCommand: ParsableCommand {
     @Option(help: "Skip these rules: IDs, ID prefixes or names.")
     var ignore: [String] = []
 
+    @Option(help: "Configuration file (default: the nearest .pipelint.yml above each file).")
+    var config: String?
+
     @Option(help: "Placement a placement fix sets: delayed (the rules' choice) or scatter (always unsafe: needs --unsafe-fixes).")
     var prefer: PlacementChoice = .delayed
 
@@ -82,13 +85,29 @@ struct FixCommand: ParsableCommand {
         }
         files.removeAll { $0.file.oversizeBytes != nil }
 
-        let outcomes = fixInParallel(files.map(\.file), engine: engine)
+        // Each file's configuration (severities, thresholds, per-file ignores, excludes).
+        var resolver = ConfigurationResolver(explicit: config, known: allRules.map { $0.description.id }, overrides: ([], [], []))
+        var engines: [FixEngine] = []
+        var keptFiles: [(file: CollectedFile, root: String)] = []
+        for f in files {
+            let c: Configuration
+            do { c = try resolver.configuration(for: f.file.path) } catch {
+                printError("pipelint: error: \(error)")
+                throw ExitStatus.usage
+            }
+            if f.file.fromDirectory, c.isExcluded(f.file.path) { continue }
+            keptFiles.append(f)
+            engines.append(FixEngine(linter: Linter(rules: rules, configuration: c), options: engine.options))
+        }
+        for w in resolver.warnings { printError(w) }
+        files = keptFiles
+        let outcomes = fixInParallel(files.map(\.file), engines: engines)
         var shown: [FileReport] = []
         var diffs = ""
         var applied: [(path: String, fix: AppliedFix)] = []
         var changedFiles = 0
         var brokenFix = false
-        for ((file, root), outcome) in zip(files, outcomes) {
+        for (((file, root), outcome), fileEngine) in zip(zip(files, outcomes), engines) {
             let report = outcome.remaining
             if file.fromDirectory, !report.isPipeline { continue }
             if let failure = outcome.failure {
@@ -108,7 +127,7 @@ struct FixCommand: ParsableCommand {
                     printError("pipelint: error: \(error)")
                     ioError = true
                     // Nothing was written: what is left is what was there.
-                    shown.append(engine.linter.lint(outcome.original))
+                    shown.append(fileEngine.linter.lint(outcome.original))
                     continue
                 }
             }
@@ -175,10 +194,10 @@ func plural(_ n: Int, _ one: String, _ many: String? = nil) -> String {
 }
 
 /// Fixes files on all cores; the result order is the input order.
-func fixInParallel(_ files: [CollectedFile], engine: FixEngine) -> [FixOutcome] {
+func fixInParallel(_ files: [CollectedFile], engines: [FixEngine]) -> [FixOutcome] {
     let box = OutcomeBox(count: files.count)
     DispatchQueue.concurrentPerform(iterations: files.count) { i in
-        box.set(i, engine.fix(files[i].source))
+        box.set(i, engines[i].fix(files[i].source))
     }
     return box.values()
 }
