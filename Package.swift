@@ -28,24 +28,27 @@ let package = Package(
         .target(name: "Lint", dependencies: ["PipelineYAML", "PipelineIR", "Sizing"]),
         // The rule catalogue.
         .target(name: "Rules", dependencies: ["Lint", "PipelineIR", "PipelineYAML", "Sizing"]),
+        // Local executor: scheduler, workers, kernels, memory sampler, results.
+        .target(name: "Executor", dependencies: ["PipelineIR", "PipelineYAML"]),
         // Thin command-line front door.
         .executableTarget(
             name: "pipelint",
             dependencies: [
-                "Lint", "Rules", "PipelineYAML", "PipelineIR",
+                "Lint", "Rules", "PipelineYAML", "PipelineIR", "Executor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks: `swift run -c release pipelint-bench`; not part of `swift test`.
         .executableTarget(
             name: "pipelint-bench",
-            dependencies: ["CYAML", "PipelineYAML", "Lint", "Rules"]
+            dependencies: ["CYAML", "PipelineYAML", "Lint", "Rules", "Executor"]
         ),
         .testTarget(name: "SizingTests", dependencies: ["Sizing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PipelineYAMLTests", dependencies: ["PipelineYAML", "PipelineIR"]),
         .testTarget(name: "PipelineIRTests", dependencies: ["PipelineIR"]),
         .testTarget(name: "LintTests", dependencies: ["Lint", "Rules", "PipelineYAML", "PipelineIR", "Sizing"]),
         .testTarget(name: "CLITests", dependencies: ["pipelint"]),
+        .testTarget(name: "ExecutorTests", dependencies: ["Executor", "PipelineYAML", "PipelineIR"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )
