@@ -257,9 +257,10 @@ public enum Kernels {
         return Chunk(shape: x.shape, data: .f64(r))
     }
 
-    /// numpy's `maximum`/`minimum`: a NaN on either side propagates.
-    @inline(__always) static func npMax(_ a: Double, _ b: Double) -> Double { a >= b || a.isNaN ? a : b }
-    @inline(__always) static func npMin(_ a: Double, _ b: Double) -> Double { a <= b || a.isNaN ? a : b }
+    /// numpy's `maximum`/`minimum`: a NaN on either side propagates; on a tie
+    /// (including -0.0 against 0.0) the second operand wins, as numpy's SIMD loops do.
+    @inline(__always) static func npMax(_ a: Double, _ b: Double) -> Double { a > b || a.isNaN ? a : b }
+    @inline(__always) static func npMin(_ a: Double, _ b: Double) -> Double { a < b || a.isNaN ? a : b }
 
     /// `minimum(maximum(x, low), high)`: NaN stays NaN; `low > high` gives `high`.
     static func clip(_ x: Chunk, low: Scalar, high: Scalar) -> Chunk {
