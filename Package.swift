@@ -30,18 +30,20 @@ let package = Package(
         .target(name: "Optimizer", dependencies: ["PipelineIR"]),
         // The rule catalogue.
         .target(name: "Rules", dependencies: ["Lint", "PipelineIR", "PipelineYAML", "Sizing"]),
+        // Local executor: scheduler, workers, kernels, memory sampler, results.
+        .target(name: "Executor", dependencies: ["PipelineIR", "PipelineYAML"]),
         // Thin command-line front door.
         .executableTarget(
             name: "pipelint",
             dependencies: [
-                "Lint", "Rules", "PipelineYAML", "PipelineIR",
+                "Lint", "Rules", "PipelineYAML", "PipelineIR", "Executor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks: `swift run -c release pipelint-bench`; not part of `swift test`.
         .executableTarget(
             name: "pipelint-bench",
-            dependencies: ["CYAML", "PipelineYAML", "PipelineIR", "Lint", "Rules"]
+            dependencies: ["CYAML", "PipelineYAML", "PipelineIR", "Lint", "Rules", "Executor"]
         ),
         .testTarget(name: "SizingTests", dependencies: ["Sizing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PipelineYAMLTests", dependencies: ["PipelineYAML", "PipelineIR"]),
@@ -50,6 +52,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["pipelint"]),
         .testTarget(name: "OptimizerTests", dependencies: ["Optimizer", "PipelineIR", "PipelineYAML"]),
         .testTarget(name: "FixTests", dependencies: ["Lint", "Rules", "Optimizer", "PipelineYAML", "PipelineIR"]),
+        .testTarget(name: "ExecutorTests", dependencies: ["Executor", "PipelineYAML", "PipelineIR"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

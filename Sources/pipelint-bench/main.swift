@@ -1,13 +1,20 @@
-import CYAML
 import Foundation
-import Lint
-import PipelineYAML
-import Rules
 
-// Benchmarks, apart from the tests: `swift run -c release pipelint-bench [name...]`.
-// Each prints absolute numbers and ratios against a baseline measured in the same run.
+// Benchmarks, apart from the tests, each printing ratios against a baseline measured in the same run:
+//   swift run -c release pipelint-bench parse              front end on a 50 MB pipeline vs raw libyaml events
+//   swift run -c release pipelint-bench check-files        cold `pipelint check` of 500 files
+//   swift run -c release pipelint-bench overhead [TASKS]   scheduler overhead vs a bare DAG loop and Dask's threaded scheduler
+//   swift run -c release pipelint-bench kernels [N]        kernels vs numpy on the same data
+//   swift run -c release pipelint-bench memory             the seed's memory as written vs optimized, by chunk count
+// Python baselines use $PIPELINT_PYTHON (default python3) and are skipped when it lacks numpy/dask.
 
 let args = Array(CommandLine.arguments.dropFirst())
-let selected = Set(args.isEmpty ? ["parse", "check-files"] : args)
-if selected.contains("parse") { ParseBenchmark.run() }
-if selected.contains("check-files") { CheckFilesBenchmark.run() }
+switch args.first {
+case "parse": ParseBenchmark.run()
+case "check-files": CheckFilesBenchmark.run()
+case "overhead": overhead(args.dropFirst().first.flatMap { Int($0) } ?? 1_000_000)
+case "kernels": kernels(args.dropFirst().first.flatMap { Int($0) } ?? 10_000_000)
+case "memory": memory()
+default:
+    print("usage: pipelint-bench parse | check-files | overhead [TASKS] | kernels [N] | memory")
+}

@@ -1,0 +1,70 @@
+import Foundation
+import PipelineYAML
+
+/// A pipeline run as written and optimized: results must be identical; memory is compared.
+public struct Comparison: Sendable {
+    public var asWritten: RunReport
+    public var optimized: RunReport
+    /// Why the results differ, if they do.
+    public var mismatch: String?
+
+    /// Runs both forms, one after the other.
+    public static func run(_ loaded: LoadedPipeline, baseDirectory: URL, progress: ProgressDisplay? = nil,
+                           control: RunControl? = nil) throws(ExecutorError) -> Comparison {
+        let a = try Executor.run(loaded, baseDirectory: baseDirectory, options: RunOptions(asWritten: true), progress: progress, control: control)
+        let b = try Executor.run(loaded, baseDirectory: baseDirectory, options: RunOptions(asWritten: false), progress: progress, control: control)
+        var mismatch: String?
+        if a.outputs.count != b.outputs.count {
+            mismatch = "the runs produced \(a.outputs.count) and \(b.outputs.count) outputs"
+        } else {
+            for (x, y) in zip(a.outputs, b.outputs) where !x.identical(to: y) {
+                mismatch = "output `\(x.name)` differs between the as-written and the optimized run"
+                break
+            }
+        }
+        return Comparison(asWritten: a, optimized: b, mismatch: mismatch)
+    }
+
+    /// compare.svg and compare.json.
+    public func write(to directory: URL) throws(ExecutorError) {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let lines = [
+                MemoryChart.Line(label: "as written (peak \(formatBytes(asWritten.peakAccounted)))", points: asWritten.timeline.samples.map { ($0.time, $0.accounted) }),
+                MemoryChart.Line(label: "optimized (peak \(formatBytes(optimized.peakAccounted)))", points: optimized.timeline.samples.map { ($0.time, $0.accounted) }),
+            ]
+            let svg = MemoryChart.svg(title: "\(asWritten.pipeline): as written vs optimized",
+                                      subtitle: "simulated cost on the \(asWritten.scheduler.rawValue) scheduler: accounted worker memory",
+                                      lines: lines)
+            try Data(svg.utf8).write(to: directory.appendingPathComponent("compare.svg"), options: .atomic)
+            func side(_ r: RunReport) -> [String: Any] {
+                ["peak_accounted_bytes": r.peakAccounted, "peak_rss_bytes": r.timeline.peakRSS, "seconds": r.seconds,
+                 "tasks": r.tasks, "peak_object_copies": r.peakCopies, "timeline": r.timeline.json()]
+            }
+            let doc: [String: Any] = ["pipeline": asWritten.pipeline, "identical": mismatch == nil,
+                                      "as_written": side(asWritten), "optimized": side(optimized),
+                                      "delayed_objects": optimized.delayedObjects]
+            let data = try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys])
+            try data.write(to: directory.appendingPathComponent("compare.json"), options: .atomic)
+        } catch {
+            throw ExecutorError(.io, "cannot write the comparison to \(directory.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// The printed comparison.
+    public func summary(directory: String) -> String {
+        func row(_ label: String, _ r: RunReport) -> String {
+            let copies = r.peakCopies.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
+            return "\(label)  peak \(formatBytes(r.peakAccounted)) accounted, \(formatBytes(r.timeline.peakRSS)) RSS, "
+                + String(format: "%.3f s", r.seconds) + (copies.isEmpty ? "" : ", peak object copies: \(copies)")
+        }
+        var s = "simulated cost on the \(asWritten.scheduler.rawValue) scheduler:\n"
+        s += row("as written:", asWritten) + "\n"
+        s += row("optimized: ", optimized) + (optimized.delayedObjects.isEmpty ? "" : " (delayed: \(optimized.delayedObjects.joined(separator: ", ")))") + "\n"
+        if asWritten.peakAccounted > 0 {
+            s += "results: " + (mismatch == nil ? "identical" : "DIFFERENT") + String(format: "; optimized peak is %.1f%% of as written\n", 100 * Double(optimized.peakAccounted) / Double(asWritten.peakAccounted))
+        }
+        s += "chart: \(directory)/compare.svg"
+        return s
+    }
+}

@@ -1,0 +1,412 @@
+import PipelineIR
+
+/// An argument of a kernel, after bindings are resolved inside the task.
+public enum KernelArg: Sendable {
+    case chunk(Chunk)
+    case scalar(Scalar)
+    /// A Series' values or a 1-D ndarray.
+    case table(Column)
+    /// An ndarray of any rank.
+    case array(shape: [Int], data: Column)
+}
+
+/// A kernel refused its inputs (a shape mismatch, a wrong kind of value).
+public struct KernelError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The built-in kernels over Float64/Int64 chunks, as specified in
+/// docs/kernels.md and pinned by Tests/ExecutorTests/Fixtures/kernel-vectors.json.
+/// Every kernel is one pass over preallocated output: no per-element allocation.
+public enum Kernels {
+    /// Runs `kernel` on `args` (in the kernel's parameter order).
+    public static func apply(_ kernel: Kernel, _ args: [KernelArg]) throws(KernelError) -> Chunk {
+        guard args.count == kernel.params.count else {
+            throw KernelError("`\(kernel.rawValue)` takes \(kernel.params.count) arguments, got \(args.count)")
+        }
+        switch kernel {
+        case .identity:
+            return try block(args[0], kernel, "x")
+        case .take:
+            return take(try block(args[0], kernel, "x"), try table(args[1], kernel, "table"))
+        case .add, .sub, .mul, .div:
+            let x = try block(args[0], kernel, "x")
+            return try arithmetic(kernel, x, try operand(args[1], kernel, "y", like: x))
+        case .scale:
+            let x = try block(args[0], kernel, "x")
+            return try arithmetic(.mul, x, .scalar(try scalar(args[1], kernel, "factor")))
+        case .clip:
+            return clip(try block(args[0], kernel, "x"), low: try scalar(args[1], kernel, "low"), high: try scalar(args[2], kernel, "high"))
+        case .where:
+            let cond = try block(args[0], kernel, "cond")
+            return try select(cond, try operand(args[1], kernel, "x", like: cond), try operand(args[2], kernel, "y", like: cond))
+        case .abs:
+            return absolute(try block(args[0], kernel, "x"))
+        case .sqrt:
+            return squareRoot(try block(args[0], kernel, "x"))
+        case .searchsorted:
+            return searchsorted(try block(args[0], kernel, "x"), edges: try table(args[1], kernel, "edges"))
+        case .dot:
+            let x = try block(args[0], kernel, "x")
+            switch args[1] {
+            case .array(let shape, let data): return try dot(x, weightsShape: shape, weights: data)
+            case .table(let data): return try dot(x, weightsShape: [data.count], weights: data)
+            default: throw KernelError("`dot` needs an ndarray for `weights`, got \(describe(args[1]))")
+            }
+        }
+    }
+
+    // MARK: argument kinds
+
+    static func describe(_ a: KernelArg) -> String {
+        switch a {
+        case .chunk: "a block"
+        case .scalar: "a number"
+        case .table: "a Series"
+        case .array: "an ndarray"
+        }
+    }
+
+    static func block(_ a: KernelArg, _ k: Kernel, _ p: String) throws(KernelError) -> Chunk {
+        if case .chunk(let c) = a { return c }
+        throw KernelError("`\(k.rawValue)` needs a block for `\(p)`, got \(describe(a))")
+    }
+
+    static func scalar(_ a: KernelArg, _ k: Kernel, _ p: String) throws(KernelError) -> Scalar {
+        if case .scalar(let s) = a { return s }
+        throw KernelError("`\(k.rawValue)` needs a number for `\(p)`, got \(describe(a))")
+    }
+
+    static func table(_ a: KernelArg, _ k: Kernel, _ p: String) throws(KernelError) -> Column {
+        switch a {
+        case .table(let c): return c
+        case .array(let shape, let c) where shape.count == 1: return c
+        default: throw KernelError("`\(k.rawValue)` needs a Series or a 1-D ndarray for `\(p)`, got \(describe(a))")
+        }
+    }
+
+    /// A block (same shape as `like`) or a number.
+    enum Operand {
+        case column(Column)
+        case scalar(Scalar)
+        var isFloat: Bool {
+            switch self {
+            case .column(let c): c.isFloat
+            case .scalar(let s): if case .f64 = s { true } else { false }
+            }
+        }
+    }
+
+    static func operand(_ a: KernelArg, _ k: Kernel, _ p: String, like x: Chunk) throws(KernelError) -> Operand {
+        switch a {
+        case .scalar(let s): return .scalar(s)
+        case .chunk(let c):
+            guard c.shape == x.shape else {
+                throw KernelError("`\(k.rawValue)`: `\(p)` has shape \(shapeText(c.shape)) but the block has \(shapeText(x.shape))")
+            }
+            return .column(c.data)
+        default: throw KernelError("`\(k.rawValue)` needs a block or a number for `\(p)`, got \(describe(a))")
+        }
+    }
+
+    static func shapeText(_ s: [Int]) -> String { "(" + s.map(String.init).joined(separator: ", ") + (s.count == 1 ? ",)" : ")") }
+
+    // MARK: helpers (one loop each; specialised closures inline in release builds)
+
+    @inline(__always)
+    static func mapD(_ a: [Double], _ f: (Double) -> Double) -> [Double] {
+        [Double](unsafeUninitializedCapacity: a.count) { out, n in
+            a.withUnsafeBufferPointer { src in
+                for i in 0..<src.count { out[i] = f(src[i]) }
+            }
+            n = a.count
+        }
+    }
+
+    @inline(__always)
+    static func mapI(_ a: [Int64], _ f: (Int64) -> Int64) -> [Int64] {
+        [Int64](unsafeUninitializedCapacity: a.count) { out, n in
+            a.withUnsafeBufferPointer { src in
+                for i in 0..<src.count { out[i] = f(src[i]) }
+            }
+            n = a.count
+        }
+    }
+
+    @inline(__always)
+    static func zipD(_ a: [Double], _ b: [Double], _ f: (Double, Double) -> Double) -> [Double] {
+        [Double](unsafeUninitializedCapacity: a.count) { out, n in
+            a.withUnsafeBufferPointer { x in
+                b.withUnsafeBufferPointer { y in
+                    for i in 0..<x.count { out[i] = f(x[i], y[i]) }
+                }
+            }
+            n = a.count
+        }
+    }
+
+    @inline(__always)
+    static func zipI(_ a: [Int64], _ b: [Int64], _ f: (Int64, Int64) -> Int64) -> [Int64] {
+        [Int64](unsafeUninitializedCapacity: a.count) { out, n in
+            a.withUnsafeBufferPointer { x in
+                b.withUnsafeBufferPointer { y in
+                    for i in 0..<x.count { out[i] = f(x[i], y[i]) }
+                }
+            }
+            n = a.count
+        }
+    }
+
+    // MARK: kernels
+
+    /// `table[x]` by position; an index outside `0..<count` (or a non-finite
+    /// float index) gives NaN for a float table and 0 for an integer table.
+    /// Float indices are truncated toward zero.
+    static func take(_ x: Chunk, _ table: Column) -> Chunk {
+        let n = table.count
+        func index(_ v: Double) -> Int {
+            guard v.isFinite, v > -1, v < Double(n) else { return -1 }
+            return Int(v.rounded(.towardZero))
+        }
+        switch (x.data, table) {
+        case (.i64(let xs), .f64(let t)):
+            return Chunk(shape: x.shape, data: .f64(t.withUnsafeBufferPointer { tb in
+                mapDFromI(xs) { v in v >= 0 && v < Int64(n) ? tb[Int(v)] : .nan }
+            }))
+        case (.i64(let xs), .i64(let t)):
+            return Chunk(shape: x.shape, data: .i64(t.withUnsafeBufferPointer { tb in
+                mapI(xs) { v in v >= 0 && v < Int64(n) ? tb[Int(v)] : 0 }
+            }))
+        case (.f64(let xs), .f64(let t)):
+            return Chunk(shape: x.shape, data: .f64(t.withUnsafeBufferPointer { tb in
+                mapD(xs) { v in let i = index(v); return i >= 0 ? tb[i] : .nan }
+            }))
+        case (.f64(let xs), .i64(let t)):
+            return Chunk(shape: x.shape, data: .i64(t.withUnsafeBufferPointer { tb in
+                mapIFromD(xs) { v in let i = index(v); return i >= 0 ? tb[i] : 0 }
+            }))
+        }
+    }
+
+    @inline(__always)
+    static func mapDFromI(_ a: [Int64], _ f: (Int64) -> Double) -> [Double] {
+        [Double](unsafeUninitializedCapacity: a.count) { out, n in
+            a.withUnsafeBufferPointer { src in
+                for i in 0..<src.count { out[i] = f(src[i]) }
+            }
+            n = a.count
+        }
+    }
+
+    @inline(__always)
+    static func mapIFromD(_ a: [Double], _ f: (Double) -> Int64) -> [Int64] {
+        [Int64](unsafeUninitializedCapacity: a.count) { out, n in
+            a.withUnsafeBufferPointer { src in
+                for i in 0..<src.count { out[i] = f(src[i]) }
+            }
+            n = a.count
+        }
+    }
+
+    /// add/sub/mul wrap on Int64 (numpy's behaviour); div is true division and
+    /// always Float64; any Float64 operand makes the result Float64.
+    static func arithmetic(_ k: Kernel, _ x: Chunk, _ y: Operand) throws(KernelError) -> Chunk {
+        let float = k == .div || x.data.isFloat || y.isFloat
+        if !float, case .i64(let a) = x.data {
+            switch y {
+            case .scalar(let s):
+                guard case .i64(let b) = s else { break }
+                let r: [Int64] = switch k {
+                case .add: mapI(a) { $0 &+ b }
+                case .sub: mapI(a) { $0 &- b }
+                default: mapI(a) { $0 &* b }
+                }
+                return Chunk(shape: x.shape, data: .i64(r))
+            case .column(let c):
+                guard case .i64(let b) = c else { break }
+                let r: [Int64] = switch k {
+                case .add: zipI(a, b) { $0 &+ $1 }
+                case .sub: zipI(a, b) { $0 &- $1 }
+                default: zipI(a, b) { $0 &* $1 }
+                }
+                return Chunk(shape: x.shape, data: .i64(r))
+            }
+        }
+        let a = x.data.asDoubles
+        let r: [Double]
+        switch y {
+        case .scalar(let s):
+            let b = s.double
+            r = switch k {
+            case .add: mapD(a) { $0 + b }
+            case .sub: mapD(a) { $0 - b }
+            case .mul: mapD(a) { $0 * b }
+            default: mapD(a) { $0 / b }
+            }
+        case .column(let c):
+            let b = c.asDoubles
+            r = switch k {
+            case .add: zipD(a, b) { $0 + $1 }
+            case .sub: zipD(a, b) { $0 - $1 }
+            case .mul: zipD(a, b) { $0 * $1 }
+            default: zipD(a, b) { $0 / $1 }
+            }
+        }
+        return Chunk(shape: x.shape, data: .f64(r))
+    }
+
+    /// numpy's `maximum`/`minimum`: a NaN on either side propagates; on a tie
+    /// (including -0.0 against 0.0) the second operand wins, as numpy's SIMD loops do.
+    @inline(__always) static func npMax(_ a: Double, _ b: Double) -> Double { a > b || a.isNaN ? a : b }
+    @inline(__always) static func npMin(_ a: Double, _ b: Double) -> Double { a < b || a.isNaN ? a : b }
+
+    /// `minimum(maximum(x, low), high)`: NaN stays NaN; `low > high` gives `high`.
+    static func clip(_ x: Chunk, low: Scalar, high: Scalar) -> Chunk {
+        if case .i64(let a) = x.data, case .i64(let lo) = low, case .i64(let hi) = high {
+            return Chunk(shape: x.shape, data: .i64(mapI(a) { Swift.min(Swift.max($0, lo), hi) }))
+        }
+        let lo = low.double
+        let hi = high.double
+        return Chunk(shape: x.shape, data: .f64(mapD(x.data.asDoubles) { npMin(npMax($0, lo), hi) }))
+    }
+
+    /// `x` where `cond ≠ 0` (NaN counts as true) else `y`.
+    static func select(_ cond: Chunk, _ x: Operand, _ y: Operand) throws(KernelError) -> Chunk {
+        let n = cond.data.count
+        let truth: [Bool] = switch cond.data {
+        case .f64(let c): c.map { $0 != 0 }
+        case .i64(let c): c.map { $0 != 0 }
+        }
+        if !x.isFloat, !y.isFloat {
+            func get(_ o: Operand) -> (Int) -> Int64 {
+                switch o {
+                case .scalar(let s): if case .i64(let v) = s { return { _ in v } } else { return { _ in 0 } }
+                case .column(let c): if case .i64(let v) = c { return { v[$0] } } else { return { _ in 0 } }
+                }
+            }
+            let gx = get(x)
+            let gy = get(y)
+            return Chunk(shape: cond.shape, data: .i64([Int64](unsafeUninitializedCapacity: n) { out, k in
+                for i in 0..<n { out[i] = truth[i] ? gx(i) : gy(i) }
+                k = n
+            }))
+        }
+        func get(_ o: Operand) -> [Double]? {
+            if case .column(let c) = o { return c.asDoubles }
+            return nil
+        }
+        let xs = get(x)
+        let ys = get(y)
+        let xv: Double = if case .scalar(let s) = x { s.double } else { 0 }
+        let yv: Double = if case .scalar(let s) = y { s.double } else { 0 }
+        return Chunk(shape: cond.shape, data: .f64([Double](unsafeUninitializedCapacity: n) { out, k in
+            for i in 0..<n { out[i] = truth[i] ? (xs?[i] ?? xv) : (ys?[i] ?? yv) }
+            k = n
+        }))
+    }
+
+    /// |x|; Int64.min stays Int64.min (wraps, as numpy).
+    static func absolute(_ x: Chunk) -> Chunk {
+        switch x.data {
+        case .f64(let a): Chunk(shape: x.shape, data: .f64(mapD(a) { Swift.abs($0) }))
+        case .i64(let a): Chunk(shape: x.shape, data: .i64(mapI(a) { $0 < 0 ? 0 &- $0 : $0 }))
+        }
+    }
+
+    /// √x in Float64; negative values give NaN.
+    static func squareRoot(_ x: Chunk) -> Chunk {
+        switch x.data {
+        case .f64(let a): Chunk(shape: x.shape, data: .f64(mapD(a) { $0.squareRoot() }))
+        case .i64(let a): Chunk(shape: x.shape, data: .f64(mapDFromI(a) { Double($0).squareRoot() }))
+        }
+    }
+
+    /// numpy's `searchsorted(edges, x, side='left')`: the number of edges that
+    /// sort before `x`, with NaN sorting after every number. `edges` must be
+    /// sorted ascending. Int64 result.
+    static func searchsorted(_ x: Chunk, edges: Column) -> Chunk {
+        let n = edges.count
+        switch (x.data, edges) {
+        case (.i64(let xs), .i64(let e)):
+            return Chunk(shape: x.shape, data: .i64(e.withUnsafeBufferPointer { eb in
+                mapI(xs) { v in
+                    var lo = 0, hi = n
+                    while lo < hi {
+                        let mid = (lo + hi) >> 1
+                        if eb[mid] < v { lo = mid + 1 } else { hi = mid }
+                    }
+                    return Int64(lo)
+                }
+            }))
+        default:
+            let xs = x.data.asDoubles
+            let e = edges.asDoubles
+            return Chunk(shape: x.shape, data: .i64(e.withUnsafeBufferPointer { eb in
+                mapIFromD(xs) { v in
+                    var lo = 0, hi = n
+                    while lo < hi {
+                        let mid = (lo + hi) >> 1
+                        let a = eb[mid]
+                        if a < v || (v.isNaN && !a.isNaN) { lo = mid + 1 } else { hi = mid }
+                    }
+                    return Int64(lo)
+                }
+            }))
+        }
+    }
+
+    /// Row-wise product: a block (r, k) or (k,) with weights (k,) or (k, m).
+    /// Sums run over j = 0..<k in order, without fused multiply-add.
+    static func dot(_ x: Chunk, weightsShape ws: [Int], weights: Column) throws(KernelError) -> Chunk {
+        guard x.shape.count == 1 || x.shape.count == 2 else {
+            throw KernelError("`dot` needs a 1-D or 2-D block, got shape \(shapeText(x.shape))")
+        }
+        guard ws.count == 1 || ws.count == 2 else {
+            throw KernelError("`dot` needs 1-D or 2-D weights, got shape \(shapeText(ws))")
+        }
+        let rows = x.shape.count == 2 ? x.shape[0] : 1
+        let k = x.shape.last ?? 0
+        guard ws[0] == k else {
+            throw KernelError("`dot`: the block has \(k) columns but the weights have \(ws[0]) rows")
+        }
+        let m = ws.count == 2 ? ws[1] : 1
+        var shape: [Int] = x.shape.count == 2 ? [rows] : []
+        if ws.count == 2 { shape.append(m) }
+        let count = rows * m
+        if case .i64(let a) = x.data, case .i64(let w) = weights {
+            return Chunk(shape: shape, data: .i64([Int64](unsafeUninitializedCapacity: count) { out, n in
+                for r in 0..<rows {
+                    for c in 0..<m {
+                        var s: Int64 = 0
+                        for j in 0..<k { s = s &+ a[r * k + j] &* w[j * m + c] }
+                        out[r * m + c] = s
+                    }
+                }
+                n = count
+            }))
+        }
+        let a = x.data.asDoubles
+        let w = weights.asDoubles
+        return Chunk(shape: shape, data: .f64([Double](unsafeUninitializedCapacity: count) { out, n in
+            for r in 0..<rows {
+                for c in 0..<m {
+                    var s = 0.0
+                    for j in 0..<k { s += a[r * k + j] * w[j * m + c] }
+                    out[r * m + c] = s
+                }
+            }
+            n = count
+        }))
+    }
+}
+
+extension Scalar {
+    /// A number written in the YAML: a whole number in Int64 range is an
+    /// integer (so `int64 block * 2` stays int64, as in numpy), otherwise a float.
+    public static func literal(_ d: Double) -> Scalar {
+        if d.isFinite, d == d.rounded(), d >= -9.223372036854775808e18, d < 9.223372036854775808e18 { return .i64(Int64(d)) }
+        return .f64(d)
+    }
+}

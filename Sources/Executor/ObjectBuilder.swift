@@ -1,0 +1,115 @@
+import Foundation
+import PipelineIR
+
+/// Builds objects from their recipes: on the client for embedded and
+/// scattered objects, inside a task on a worker for delayed ones.
+enum ObjectBuilder {
+    struct Failure: Error {
+        var message: String
+    }
+
+    static func build(_ r: Recipe, baseDirectory: URL) throws(Failure) -> ObjectValue {
+        switch r {
+        case .value(let l): return .literal(l)
+        case .intList(let start, let count):
+            return .ndarray(shape: [count], data: .i64((0..<Int64(count)).map { start &+ $0 }))
+        case .series(let s): return try series(s, baseDirectory: baseDirectory)
+        case .ndarray(let a): return try ndarray(a, baseDirectory: baseDirectory)
+        case .bytes(let n): return .bytes([UInt8](repeating: 0, count: Int(clamping: max(0, n))))
+        case .instance(let i):
+            var fields: [ObjectField] = []
+            for f in i.fields { fields.append(ObjectField(name: f.name, value: try build(f.recipe, baseDirectory: baseDirectory))) }
+            return .instance(className: i.className, module: i.module, fields: fields)
+        case .python(let factory, _):
+            throw Failure(message: "`\(factory)` is a Python factory; `pipelint run` cannot build it")
+        }
+    }
+
+    static func series(_ s: SeriesRecipe, baseDirectory: URL) throws(Failure) -> ObjectValue {
+        let float = s.dtype.isFloat
+        let values: Column
+        switch s.source {
+        case .range(let n):
+            values = float ? .f64((0..<n).map(Double.init)) : .i64((0..<Int64(n)).map { $0 })
+        case .values(let ls):
+            var ds: [Double] = []
+            var ints: [Int64] = []
+            for l in ls {
+                switch l {
+                case .int(let i): ints.append(i); ds.append(Double(i))
+                case .float(let d): ints.append(Int64(clamping: Int(exactly: d.rounded(.towardZero)) ?? 0)); ds.append(d)
+                case .bool(let b): ints.append(b ? 1 : 0); ds.append(b ? 1 : 0)
+                default: throw Failure(message: "series values must be numbers")
+                }
+            }
+            values = float ? .f64(ds) : .i64(ints)
+        case .random(let n, let seed, let low, let high):
+            values = float ? .f64(RandomValues.doubles(seed: seed, start: 0, count: n, low: low, high: high))
+                : .i64(RandomValues.ints(seed: seed, start: 0, count: n, low: low, high: high))
+        case .load(let path, let length):
+            values = try csv(baseDirectory.appendingPathComponent(path), display: path, float: float)
+            if let n = length, n != values.count {
+                throw Failure(message: "`\(path)` has \(values.count) values but the series declares `length: \(n)`")
+            }
+        }
+        let index: [Int64]? = s.index == .int64 ? (0..<Int64(values.count)).map { $0 } : nil
+        return .series(values: values, index: index, name: s.name)
+    }
+
+    /// One number per line; blank lines are skipped.
+    static func csv(_ url: URL, display: String, float: Bool) throws(Failure) -> Column {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw Failure(message: "cannot read `\(display)`: \(error.localizedDescription)")
+        }
+        var ds: [Double] = []
+        var ints: [Int64] = []
+        var line = 0
+        for raw in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            line += 1
+            let text = String(decoding: raw, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if text.isEmpty { continue }
+            if float {
+                guard let d = Double(text) else { throw Failure(message: "`\(display)` line \(line): `\(text)` is not a number") }
+                ds.append(d)
+            } else {
+                guard let i = Int64(text) ?? Double(text).flatMap({ Int64(exactly: $0) }) else {
+                    throw Failure(message: "`\(display)` line \(line): `\(text)` is not an integer")
+                }
+                ints.append(i)
+            }
+        }
+        return float ? .f64(ds) : .i64(ints)
+    }
+
+    static func ndarray(_ a: NDArrayRecipe, baseDirectory: URL) throws(Failure) -> ObjectValue {
+        if let path = a.load {
+            let c = try loadNPY(baseDirectory.appendingPathComponent(path), display: path)
+            return .ndarray(shape: c.shape, data: c.data)
+        }
+        let n = a.count
+        guard n < 1 << 34 else { throw Failure(message: "ndarray of \(n) elements is too large to build") }
+        let float = a.dtype.isFloat
+        let data: Column
+        switch a.fill {
+        case .zeros: data = float ? .f64(Array(repeating: 0, count: n)) : .i64(Array(repeating: 0, count: n))
+        case .ones: data = float ? .f64(Array(repeating: 1, count: n)) : .i64(Array(repeating: 1, count: n))
+        case .range: data = float ? .f64((0..<n).map(Double.init)) : .i64((0..<Int64(n)).map { $0 })
+        case .random:
+            // Floats uniform in [0, 1); integers are the top 63 bits (non-negative).
+            data = float ? .f64(RandomValues.doubles(seed: a.seed, start: 0, count: n, low: 0, high: 1))
+                : .i64((0..<n).map { Int64(bitPattern: RandomValues.bits(seed: a.seed, index: UInt64($0)) >> 1) })
+        }
+        return .ndarray(shape: a.shape, data: data)
+    }
+
+    static func loadNPY(_ url: URL, display: String) throws(Failure) -> Chunk {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw Failure(message: "cannot read `\(display)`: \(error.localizedDescription)")
+        }
+        do { return try NPY.decode([UInt8](data)) } catch {
+            throw Failure(message: "`\(display)`: \(error.message)")
+        }
+    }
+}

@@ -1,0 +1,654 @@
+import Foundation
+import PipelineIR
+import PipelineYAML
+
+/// A pipeline's graph expanded into tasks, with everything a task needs to run:
+/// the scheduler's copy of each embedded object, loaded input files, call
+/// templates. Immutable once built, so worker threads share it freely.
+public final class PipelinePlan: TaskRuntime {
+    /// What one task does.
+    enum Op: Sendable {
+        case source(layer: Int, chunk: Int)
+        /// A delayed object built inside one task.
+        case build(layer: Int)
+        /// A scattered object (one copy per worker) or, on the threaded scheduler, the client's object.
+        case preloaded(layer: Int)
+        case map(layer: Int, chunk: Int)
+        case rechunk(layer: Int, chunk: Int)
+        case partial(layer: Int, chunk: Int)
+        /// A group of partials; `final` turns the last one into the result.
+        case combine(layer: Int, final: Bool)
+    }
+
+    /// Where a function parameter's value comes from inside a map task.
+    enum ParamSource: Sendable {
+        /// The task's `k`-th dependency (a block, or a delayed/scattered/client object), projected by `path`.
+        case dep(Int, path: [String])
+        /// The `k`-th object embedded in the task's definition (already projected on the client).
+        case embedded(Int)
+        case literal(Scalar)
+    }
+
+    struct Call: Sendable {
+        var kernel: Kernel
+        var bindings: [Binding]
+        var params: [ParamSource]
+        /// Encoded embedded objects (the scheduler's one copy each): object layer, bytes, decoded size.
+        var embedded: [(layer: Int, encoded: [UInt8], decodedBytes: Int)]
+    }
+
+    let source: SourceFile
+    let pipeline: Pipeline
+    public let graph: Graph
+    let serializes: Bool
+    let ops: [Op]
+    let opLayer: [Int32]
+    /// Task graph for the scheduler.
+    public let taskGraph: TaskGraph
+    /// First task of each layer's chunk tasks (map, source, rechunk) or its final task (reduce).
+    let firstTask: [Int]
+    let finalTask: [Int]
+    let geometry: [GridGeometry]
+    let calls: [Int: Call]
+    let loadedArrays: [Int: Chunk]
+    let clientObjects: [Int: ObjectValue]
+    let objectTask: [Int: Int]
+    let baseDirectory: URL
+    /// Implicit rechunks of misaligned `over` inputs: virtual layer → (source layer).
+    let virtualSources: [Int: Int]
+    let layerCount: Int
+    let partialSource: [Int: Int]
+    let reductionKind: [Int: Reduction]
+
+    /// Plans `graph` (possibly rewritten by placement optimization) of `loaded`.
+    public init(loaded: LoadedPipeline, graph: Graph, baseDirectory: URL) throws(ExecutorError) {
+        guard let pipeline = loaded.pipeline else { throw ExecutorError(.input, "the pipeline is invalid") }
+        let src = loaded.source
+        self.source = src
+        self.pipeline = pipeline
+        self.graph = graph
+        self.baseDirectory = baseDirectory
+        serializes = graph.cluster.scheduler.serializesTasks
+        let deps = GraphAlgorithms.dependents(graph)
+
+        // Refuse what cannot run here, at the place it is written.
+        for l in graph.layers {
+            guard case .mapBlocks(let f) = l.kind else { continue }
+            guard let f else { throw ExecutorError(.input, "step `\(l.name)` calls an unknown function", at: l.range, in: src) }
+            if case .python(let ref) = f.body {
+                let callRange = pipeline.step(named: l.name).flatMap { s -> SourceRange? in
+                    if case .mapBlocks(let callee, _, _, _, _) = s.kind {
+                        switch callee {
+                        case .function(_, let r): return r
+                        case .method(_, let r, _, let mr): return SourceRange(start: r.start, end: mr.end)
+                        }
+                    }
+                    return nil
+                } ?? l.range
+                throw ExecutorError(.refused, "step `\(l.name)` calls `\(f.name)`, a Python function (`\(ref)`); `pipelint run` executes built-in kernels only",
+                                    at: callRange, in: src,
+                                    help: "run it with Dask: `pipelint export --to dask \(src.path)`")
+            }
+        }
+        for l in graph.layers {
+            guard let o = l.object, !deps[l.id.index].isEmpty, case .python(let factory, _) = o.recipe else { continue }
+            throw ExecutorError(.refused, "object `\(o.name)` is built by a Python factory (`\(factory)`); `pipelint run` cannot build it",
+                                at: o.range, in: src, help: "run it with Dask: `pipelint export --to dask \(src.path)`")
+        }
+
+        var ops: [Op] = []
+        var opLayer: [Int32] = []
+        var depStart: [Int32] = [0]
+        var depList: [Int32] = []
+        var keep: [Bool] = []
+        var firstTask = Array(repeating: -1, count: graph.layers.count)
+        var finalTask = Array(repeating: -1, count: graph.layers.count)
+        var geometry = graph.layers.map { GridGeometry($0.grid) }
+        var calls: [Int: Call] = [:]
+        var loaded: [Int: Chunk] = [:]
+        var clientObjects: [Int: ObjectValue] = [:]
+        var objectTask: [Int: Int] = [:]
+        var virtualSources: [Int: Int] = [:]
+        var partialSource: [Int: Int] = [:]
+        var reductionKind: [Int: Reduction] = [:]
+        var layerTotal = graph.layers.count
+
+        func add(_ op: Op, layer: Int, deps: [Int], keep k: Bool) -> Int {
+            ops.append(op)
+            opLayer.append(Int32(layer))
+            for d in deps { depList.append(Int32(d)) }
+            depStart.append(Int32(depList.count))
+            keep.append(k)
+            return ops.count - 1
+        }
+
+        for l in graph.layers {
+            let li = l.id.index
+            let keepAll = l.output != nil
+            switch l.kind {
+            case .object(let o):
+                guard !deps[li].isEmpty else { continue }
+                if !serializes || o.placement != .embed {
+                    let value: ObjectValue?
+                    if serializes && o.placement == .delayed {
+                        value = nil
+                    } else {
+                        do { value = try ObjectBuilder.build(o.recipe, baseDirectory: baseDirectory) } catch {
+                            throw ExecutorError(.input, "cannot build object `\(o.name)`: \(error.message)", at: o.range, in: src)
+                        }
+                    }
+                    if let v = value {
+                        clientObjects[li] = v
+                        objectTask[li] = add(.preloaded(layer: li), layer: li, deps: [], keep: true)
+                    } else {
+                        objectTask[li] = add(.build(layer: li), layer: li, deps: [], keep: keepAll)
+                    }
+                } else {
+                    do { clientObjects[li] = try ObjectBuilder.build(o.recipe, baseDirectory: baseDirectory) } catch {
+                        throw ExecutorError(.input, "cannot build object `\(o.name)`: \(error.message)", at: o.range, in: src)
+                    }
+                }
+            case .array(let a):
+                if case .load(let path) = a.source {
+                    let c: Chunk
+                    do { c = try ObjectBuilder.loadNPY(baseDirectory.appendingPathComponent(path), display: path) } catch {
+                        throw ExecutorError(.input, "array `\(a.name)`: \(error.message)", at: a.range, in: src)
+                    }
+                    guard c.shape == l.grid.shape else {
+                        throw ExecutorError(.input, "array `\(a.name)`: `\(path)` has shape \(Kernels.shapeText(c.shape)) but the array declares \(Kernels.shapeText(l.grid.shape))", at: a.range, in: src)
+                    }
+                    loaded[li] = c
+                }
+                firstTask[li] = ops.count
+                for c in 0..<l.grid.chunkCount { _ = add(.source(layer: li, chunk: c), layer: li, deps: [], keep: keepAll) }
+            case .mapBlocks(let f?):
+                guard case .kernel(let kernel, let bindings) = f.body, let step = pipeline.step(named: l.name),
+                      case .mapBlocks(let callee, let over, let args, let kwargs, _) = step.kind else { continue }
+                // Block inputs: same grid, or rechunked to the first input's grid (same shape only).
+                var blockLayers: [Int] = []
+                for e in l.inputs {
+                    guard case .block(let i) = e.role else { continue }
+                    let input = graph[e.source]
+                    if input.grid.shape != l.grid.shape {
+                        throw ExecutorError(.input, "step `\(l.name)`: `\(input.name)` has shape \(Kernels.shapeText(input.grid.shape)) but `\(over.first?.name ?? "")` has \(Kernels.shapeText(l.grid.shape)); `pipelint run` does not broadcast blocks",
+                                            at: over[i].range, in: src)
+                    }
+                    if input.grid != l.grid {
+                        let v = layerTotal
+                        layerTotal += 1
+                        virtualSources[v] = e.source.index
+                        geometry.append(GridGeometry(l.grid))
+                        firstTask.append(ops.count)
+                        finalTask.append(-1)
+                        let inGeo = geometry[e.source.index]
+                        let outGeo = GridGeometry(l.grid)
+                        for c in 0..<l.grid.chunkCount {
+                            _ = add(.rechunk(layer: v, chunk: c), layer: v,
+                                    deps: Self.overlapping(outGeo, c, inGeo).map { firstTask[e.source.index] + $0 }, keep: false)
+                        }
+                        blockLayers.append(v)
+                    } else {
+                        blockLayers.append(e.source.index)
+                    }
+                }
+                // Parameters, in the function's order.
+                var params: [ParamSource] = []
+                var objectDeps: [Int] = []  // object task per extra dependency
+                var embedded: [(layer: Int, encoded: [UInt8], decodedBytes: Int)] = []
+                func objectParam(_ e: Graph.Edge) -> ParamSource {
+                    let oi = e.source.index
+                    if let t = objectTask[oi] {
+                        objectDeps.append(t)
+                        return .dep(blockLayers.count + objectDeps.count - 1, path: e.path)
+                    }
+                    let value = clientObjects[oi]?.project(e.path) ?? .literal(.none)
+                    embedded.append((oi, ObjectCodec.encode(value), value.residentBytes))
+                    return .embedded(embedded.count - 1)
+                }
+                if case .method = callee, let r = l.inputs.first(where: { $0.role == .receiver }) { params.append(objectParam(r)) }
+                for i in over.indices { params.append(.dep(i, path: [])) }
+                for (i, a) in args.enumerated() {
+                    switch a {
+                    case .literal(let d, _): params.append(.literal(.literal(d)))
+                    case .object:
+                        if let e = l.inputs.first(where: { $0.role == .argument(i) }) { params.append(objectParam(e)) }
+                    }
+                }
+                var byIndex: [Int: ParamSource] = [:]
+                for kw in kwargs {
+                    guard let idx = f.params.firstIndex(where: { $0.name == kw.name }) else { continue }
+                    switch kw.value {
+                    case .literal(let d, _): byIndex[idx] = .literal(.literal(d))
+                    case .object:
+                        if let e = l.inputs.first(where: { $0.role == .keyword(kw.name) }) { byIndex[idx] = objectParam(e) }
+                    }
+                }
+                for idx in byIndex.keys.sorted() where idx >= params.count { if let p = byIndex[idx] { params.append(p) } }
+                calls[li] = Call(kernel: kernel, bindings: bindings, params: params, embedded: embedded)
+                firstTask[li] = ops.count
+                let grid = GridGeometry(l.grid)
+                for c in 0..<grid.chunkCount {
+                    _ = add(.map(layer: li, chunk: c), layer: li, deps: blockLayers.map { firstTask[$0] + c } + objectDeps, keep: keepAll)
+                }
+            case .mapBlocks(nil):
+                continue
+            case .rechunk:
+                guard let e = l.inputs.first else { continue }
+                let inGeo = geometry[e.source.index]
+                let outGeo = geometry[li]
+                firstTask[li] = ops.count
+                for c in 0..<outGeo.chunkCount {
+                    _ = add(.rechunk(layer: li, chunk: c), layer: li,
+                            deps: Self.overlapping(outGeo, c, inGeo).map { firstTask[e.source.index] + $0 }, keep: keepAll)
+                }
+                virtualSources[li] = e.source.index
+            case .reduce(let r, let split):
+                guard let e = l.inputs.first else { continue }
+                let input = e.source.index
+                let inGeo = geometry[input]
+                reductionKind[li] = r
+                partialSource[li] = input
+                // Partials, one per input chunk, laid out on the input's chunk grid.
+                var level: [Int] = []
+                for c in 0..<inGeo.chunkCount {
+                    level.append(add(.partial(layer: li, chunk: c), layer: li, deps: [firstTask[input] + c], keep: false))
+                }
+                var counts = inGeo.counts
+                if counts.isEmpty { counts = [1] }
+                let g = Reductions.groupSize(splitEvery: split, ndim: counts.count)
+                // Group g per axis, row-major, until one partial is left (Dask's partial_reduce).
+                repeat {
+                    let next = counts.map { ($0 + g - 1) / g }
+                    let last = next.allSatisfy { $0 == 1 }
+                    let nextGeo = next.reduce(1, *)
+                    var nextLevel: [Int] = []
+                    nextLevel.reserveCapacity(nextGeo)
+                    for gi in 0..<nextGeo {
+                        // Group coordinates → member partials in row-major order.
+                        var gc = [Int](repeating: 0, count: next.count)
+                        var rem = gi
+                        for d in stride(from: next.count - 1, through: 0, by: -1) { gc[d] = rem % next[d]; rem /= next[d] }
+                        var members: [Int] = []
+                        var lo = gc.enumerated().map { $0.element * g }
+                        let hi = gc.enumerated().map { min(($0.element + 1) * g, counts[$0.offset]) }
+                        let start = lo
+                        while true {
+                            var lin = 0
+                            for d in 0..<counts.count { lin = lin * counts[d] + lo[d] }
+                            members.append(level[lin])
+                            var d = counts.count - 1
+                            while d >= 0 {
+                                lo[d] += 1
+                                if lo[d] < hi[d] { break }
+                                lo[d] = start[d]
+                                d -= 1
+                            }
+                            if d < 0 { break }
+                        }
+                        nextLevel.append(add(.combine(layer: li, final: last), layer: li, deps: members, keep: last && keepAll))
+                    }
+                    level = nextLevel
+                    counts = next
+                    if last { break }
+                } while true
+                finalTask[li] = level.first ?? -1
+            }
+        }
+        self.ops = ops
+        self.opLayer = opLayer
+        self.taskGraph = TaskGraph(depStart: depStart, deps: depList, keep: keep)
+        self.firstTask = firstTask
+        self.finalTask = finalTask
+        self.geometry = geometry
+        self.calls = calls
+        self.loadedArrays = loaded
+        self.clientObjects = clientObjects
+        self.objectTask = objectTask
+        self.virtualSources = virtualSources
+        self.layerCount = layerTotal
+        self.partialSource = partialSource
+        self.reductionKind = reductionKind
+    }
+
+    /// Input chunks (linear indices on `inGeo`) overlapping output chunk `c` of `outGeo`.
+    static func overlapping(_ outGeo: GridGeometry, _ c: Int, _ inGeo: GridGeometry) -> [Int] {
+        let box = outGeo.box(c)
+        let ranges = (0..<box.origin.count).map { inGeo.chunks(dim: $0, overlapping: box.origin[$0], box.origin[$0] + box.shape[$0]) }
+        var out: [Int] = []
+        var idx = ranges.map(\.lowerBound)
+        if ranges.contains(where: \.isEmpty) { return [] }
+        if ranges.isEmpty { return [0] }
+        while true {
+            out.append(inGeo.linear(idx))
+            var d = ranges.count - 1
+            while d >= 0 {
+                idx[d] += 1
+                if idx[d] < ranges[d].upperBound { break }
+                idx[d] = ranges[d].lowerBound
+                d -= 1
+            }
+            if d < 0 { return out }
+        }
+    }
+
+    // MARK: preloading
+
+    /// Preloads scattered and client objects into `scheduler`: one decoded copy
+    /// per worker for `scatter` on a serializing scheduler, the client's object otherwise.
+    public func preload(into scheduler: TaskScheduler, workers: Int) {
+        var schedulerBytes = 0
+        for (_, call) in calls { for e in call.embedded { schedulerBytes += e.encoded.count } }
+        scheduler.setSchedulerBytes(schedulerBytes)
+        for (layer, t) in objectTask {
+            guard case .preloaded = ops[t], let v = clientObjects[layer] else { continue }
+            if serializes {
+                let encoded = ObjectCodec.encode(v)
+                let copies = (0..<workers).map { _ in Value.object((try? ObjectCodec.decode(encoded)) ?? v) }
+                scheduler.preload(t, value: .object(v), perWorker: copies)
+            } else {
+                scheduler.preload(t, value: .object(v), perWorker: nil)
+            }
+        }
+    }
+
+    // MARK: TaskRuntime
+
+    public func layer(of task: Int) -> Int { Int(opLayer[task]) }
+
+    public func layerName(_ layer: Int) -> String {
+        if layer >= graph.layers.count {
+            let src = virtualSources[layer].map { graph.layers[$0].name } ?? "?"
+            return "the implicit rechunk of `\(src)`"
+        }
+        let l = graph.layers[layer]
+        switch l.kind {
+        case .object: return "object `\(l.name)`"
+        case .array: return "array `\(l.name)`"
+        default: return "step `\(l.name)`"
+        }
+    }
+
+    public func isObjectLayer(_ layer: Int) -> Bool {
+        layer < graph.layers.count && graph.layers[layer].object != nil
+    }
+
+    public func transfer(_ value: Value) -> Value {
+        guard case .object(let o) = value else { return value }
+        return .object((try? ObjectCodec.decode(ObjectCodec.encode(o))) ?? o)
+    }
+
+    /// The task's key as Dask would print it: `('looked_up', 3)`, `('x', 2, 0)`.
+    public func key(of task: Int) -> String {
+        switch ops[task] {
+        case .source(let l, let c), .map(let l, let c), .rechunk(let l, let c):
+            let coords = geometry[l].coords(c)
+            let name = l < graph.layers.count ? graph.layers[l].name : "rechunk-\(virtualSources[l].map { graph.layers[$0].name } ?? "")"
+            return "('\(name)', \(coords.map(String.init).joined(separator: ", ")))"
+        case .partial(let l, let c):
+            let coords = geometry[partialSource[l] ?? l].coords(c)
+            return "('\(graph.layers[l].name)-partial', \(coords.map(String.init).joined(separator: ", ")))"
+        case .combine(let l, _): return "('\(graph.layers[l].name)-combine', \(task - firstTaskOfCombine(l)))"
+        case .build(let l), .preloaded(let l): return "'\(graph.layers[l].name)'"
+        }
+    }
+
+    func firstTaskOfCombine(_ l: Int) -> Int {
+        var t = 0
+        while t < ops.count {
+            if case .combine(let x, _) = ops[t], x == l { return t }
+            t += 1
+        }
+        return 0
+    }
+
+    /// Chunk coordinates of a chunk task (nil for other tasks).
+    public func chunkIndex(of task: Int) -> [Int]? {
+        switch ops[task] {
+        case .source(let l, let c), .map(let l, let c), .rechunk(let l, let c): geometry[l].coords(c)
+        case .partial(let l, let c): geometry[partialSource[l] ?? l].coords(c)
+        default: nil
+        }
+    }
+
+    /// Where the task's layer is written in the file.
+    public func location(of task: Int) -> String {
+        let l = layer(of: task)
+        let layerIndex = l < graph.layers.count ? l : (virtualSources[l] ?? 0)
+        return "\(source.path):\(source.position(of: graph.layers[layerIndex].range.start))"
+    }
+
+    public func dispatch(_ task: Int) -> Dispatch {
+        guard serializes else { return Dispatch(definition: nil) }
+        var w = ByteWriter()
+        let s = Int(taskGraph.depStart[task])
+        let e = Int(taskGraph.depStart[task + 1])
+        var embedded: [(layer: Int, encoded: [UInt8], decodedBytes: Int)] = []
+        var kernelName: String
+        switch ops[task] {
+        case .map(let l, _):
+            let call = calls[l]
+            embedded = call?.embedded ?? []
+            kernelName = call?.kernel.rawValue ?? "?"
+        case .source: kernelName = "source"
+        case .build: kernelName = "build"
+        case .preloaded: kernelName = "preloaded"
+        case .rechunk: kernelName = "rechunk"
+        case .partial(let l, _): kernelName = "\(reductionKind[l]?.rawValue ?? "")-chunk"
+        case .combine(let l, let f): kernelName = "\(reductionKind[l]?.rawValue ?? "")-\(f ? "aggregate" : "combine")"
+        }
+        let size = 16 + kernelName.utf8.count + (e - s) * 5 + embedded.reduce(0) { $0 + $1.encoded.count }
+        w.reserve(size)
+        w.byte(UInt8(ascii: "T"))
+        w.varint(UInt64(task))
+        w.string(kernelName)
+        w.varint(UInt64(e - s))
+        for k in s..<e { w.varint(UInt64(taskGraph.deps[k])) }
+        w.varint(UInt64(embedded.count))
+        for o in embedded { w.bytes.append(contentsOf: o.encoded) }
+        return Dispatch(definition: w.bytes, decodedObjects: embedded.map { ($0.layer, $0.decodedBytes) })
+    }
+
+    /// A task failure, described for the error message.
+    struct TaskFailure: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    public func execute(_ task: Int, definition: [UInt8]?, inputs: [Value], worker: Int) throws -> (value: Value, attached: [ObjectValue]) {
+        switch ops[task] {
+        case .source(let l, let c):
+            return (.chunk(sourceChunk(layer: l, chunk: c)), [])
+        case .build(let l):
+            guard let o = graph.layers[l].object else { throw TaskFailure(message: "not an object") }
+            do { return (.object(try ObjectBuilder.build(o.recipe, baseDirectory: baseDirectory)), []) } catch {
+                throw TaskFailure(message: "cannot build object `\(o.name)`: \(error.message)")
+            }
+        case .preloaded(let l):
+            return (.object(clientObjects[l] ?? .literal(.none)), [])
+        case .map(let l, _):
+            guard let call = calls[l] else { throw TaskFailure(message: "no kernel") }
+            var decoded: [ObjectValue] = []
+            if let def = definition, !call.embedded.isEmpty {
+                decoded = try decodeEmbedded(def, count: call.embedded.count)
+            }
+            var args: [KernelArg] = []
+            for b in call.bindings {
+                switch b {
+                case .literal(let d): args.append(.scalar(.literal(d)))
+                case .param(let index, let path):
+                    guard index < call.params.count else { throw TaskFailure(message: "parameter \(index) is not passed") }
+                    args.append(try kernelArg(call.params[index], path: path, inputs: inputs, decoded: decoded))
+                }
+            }
+            do {
+                return (.chunk(try Kernels.apply(call.kernel, args)), decoded)
+            } catch {
+                throw TaskFailure(message: error.message)
+            }
+        case .rechunk(let l, let c):
+            return (.chunk(rechunk(layer: l, chunk: c, inputs: inputs, task: task)), [])
+        case .partial(let l, _):
+            guard case .chunk(let c)? = inputs.first, let r = reductionKind[l] else { throw TaskFailure(message: "missing input chunk") }
+            return (.partial(Reductions.partial(r, c.data)), [])
+        case .combine(let l, let final):
+            guard let r = reductionKind[l] else { throw TaskFailure(message: "not a reduction") }
+            let parts = inputs.compactMap { v -> Partial? in if case .partial(let p) = v { p } else { nil } }
+            let p = Reductions.combine(r, parts)
+            return (final ? .scalar(Reductions.finish(p)) : .partial(p), [])
+        }
+    }
+
+    /// Decodes the embedded objects after the definition's header: the worker's own copies.
+    func decodeEmbedded(_ def: [UInt8], count: Int) throws -> [ObjectValue] {
+        var r = ByteReader(bytes: def, offset: 0)
+        do {
+            _ = try r.byte()
+            _ = try r.varint()
+            _ = try r.string()
+            let n = try r.count()
+            for _ in 0..<n { _ = try r.varint() }
+            let m = try r.count()
+            var out: [ObjectValue] = []
+            out.reserveCapacity(m)
+            var offset = r.offset
+            for _ in 0..<m { out.append(try ObjectCodec.decode(def, offset: &offset)) }
+            return out
+        } catch {
+            throw TaskFailure(message: "task definition: \(error)")
+        }
+    }
+
+    func kernelArg(_ p: ParamSource, path: [String], inputs: [Value], decoded: [ObjectValue]) throws -> KernelArg {
+        var value: Value
+        switch p {
+        case .literal(let s): value = .scalar(s)
+        case .embedded(let k): value = .object(decoded[k])
+        case .dep(let k, let edgePath):
+            guard k < inputs.count else { throw TaskFailure(message: "missing input \(k)") }
+            value = inputs[k]
+            if !edgePath.isEmpty, case .object(let o) = value {
+                guard let projected = o.project(edgePath) else { throw TaskFailure(message: "object has no field `\(edgePath.joined(separator: "."))`") }
+                value = .object(projected)
+            }
+        }
+        if !path.isEmpty {
+            guard case .object(let o) = value, let projected = o.project(path) else {
+                throw TaskFailure(message: "cannot read field `\(path.joined(separator: "."))`")
+            }
+            value = .object(projected)
+        }
+        switch value {
+        case .chunk(let c): return .chunk(c)
+        case .scalar(let s): return .scalar(s)
+        case .object(let o):
+            switch o {
+            case .series(let v, _, _): return .table(v)
+            case .ndarray(let s, let d): return .array(shape: s, data: d)
+            case .literal(.int(let i)): return .scalar(.i64(i))
+            case .literal(.float(let d)): return .scalar(.f64(d))
+            case .literal(.bool(let b)): return .scalar(.i64(b ? 1 : 0))
+            case .literal: throw TaskFailure(message: "a literal object is not a number, Series or ndarray")
+            case .bytes: throw TaskFailure(message: "a bytes object cannot be passed to a kernel")
+            case .instance(let c, _, _): throw TaskFailure(message: "an instance of `\(c)` cannot be passed to a kernel; bind a field path such as `obj.field`")
+            }
+        case .partial, .none: throw TaskFailure(message: "not a value")
+        }
+    }
+
+    func sourceChunk(layer l: Int, chunk c: Int) -> Chunk {
+        let layer = graph.layers[l]
+        guard case .array(let a) = layer.kind else { return Chunk(shape: [], data: .f64([0])) }
+        let geo = geometry[l]
+        let box = geo.box(c)
+        let n = box.shape.reduce(1, *)
+        let float = a.dtype.isFloat
+        let shape = geo.shape
+        switch a.source {
+        case .zeros: return Chunk(shape: box.shape, data: float ? .f64(Array(repeating: 0, count: n)) : .i64(Array(repeating: 0, count: n)))
+        case .ones: return Chunk(shape: box.shape, data: float ? .f64(Array(repeating: 1, count: n)) : .i64(Array(repeating: 1, count: n)))
+        case .range:
+            if float {
+                return Chunk(shape: box.shape, data: .f64([Double](unsafeUninitializedCapacity: n) { buf, k in
+                    forEachRow(arrayShape: shape, origin: box.origin, shape: box.shape) { g, local, len in
+                        for j in 0..<len { buf[local + j] = Double(g + j) }
+                    }
+                    k = n
+                }))
+            }
+            return Chunk(shape: box.shape, data: .i64([Int64](unsafeUninitializedCapacity: n) { buf, k in
+                forEachRow(arrayShape: shape, origin: box.origin, shape: box.shape) { g, local, len in
+                    for j in 0..<len { buf[local + j] = Int64(g + j) }
+                }
+                k = n
+            }))
+        case .random(let seed, let low, let high):
+            if float {
+                return Chunk(shape: box.shape, data: .f64([Double](unsafeUninitializedCapacity: n) { buf, k in
+                    forEachRow(arrayShape: shape, origin: box.origin, shape: box.shape) { g, local, len in
+                        let base = UInt64(g)
+                        for j in 0..<len {
+                            buf[local + j] = RandomValues.double(RandomValues.bits(seed: seed, index: base &+ UInt64(j)), low: low, high: high)
+                        }
+                    }
+                    k = n
+                }))
+            }
+            let (lo, span) = RandomValues.intBounds(low: low, high: high)
+            return Chunk(shape: box.shape, data: .i64([Int64](unsafeUninitializedCapacity: n) { buf, k in
+                forEachRow(arrayShape: shape, origin: box.origin, shape: box.shape) { g, local, len in
+                    let base = UInt64(g)
+                    for j in 0..<len { buf[local + j] = RandomValues.int(RandomValues.bits(seed: seed, index: base &+ UInt64(j)), low: lo, span: span) }
+                }
+                k = n
+            }))
+        case .load:
+            guard let full = loadedArrays[l] else { return Chunk(shape: box.shape, data: .f64(Array(repeating: 0, count: n))) }
+            switch full.data {
+            case .f64(let all):
+                return Chunk(shape: box.shape, data: .f64([Double](unsafeUninitializedCapacity: n) { buf, k in
+                    forEachRow(arrayShape: shape, origin: box.origin, shape: box.shape) { g, local, len in
+                        for j in 0..<len { buf[local + j] = all[g + j] }
+                    }
+                    k = n
+                }))
+            case .i64(let all):
+                return Chunk(shape: box.shape, data: .i64([Int64](unsafeUninitializedCapacity: n) { buf, k in
+                    forEachRow(arrayShape: shape, origin: box.origin, shape: box.shape) { g, local, len in
+                        for j in 0..<len { buf[local + j] = all[g + j] }
+                    }
+                    k = n
+                }))
+            }
+        }
+    }
+
+    /// Assembles output chunk `c` from the overlapping input chunks (in dependency order).
+    func rechunk(layer l: Int, chunk c: Int, inputs: [Value], task: Int) -> Chunk {
+        let outGeo = geometry[l]
+        let box = outGeo.box(c)
+        guard let srcLayer = virtualSources[l] else { return Chunk(shape: box.shape, data: .f64([])) }
+        let inGeo = geometry[srcLayer]
+        let members = Self.overlapping(outGeo, c, inGeo)
+        let n = box.shape.reduce(1, *)
+        let chunks = inputs.compactMap { v -> Chunk? in if case .chunk(let ch) = v { ch } else { nil } }
+        let float = chunks.first?.data.isFloat ?? true
+        func fill<T>(_ extract: (Chunk) -> [T]?) -> [T] {
+            [T](unsafeUninitializedCapacity: n) { buf, k in
+                for (m, ch) in zip(members, chunks) {
+                    guard let data = extract(ch) else { continue }
+                    let ib = inGeo.box(m)
+                    let lo = (0..<box.origin.count).map { max(box.origin[$0], ib.origin[$0]) }
+                    let hi = (0..<box.origin.count).map { min(box.origin[$0] + box.shape[$0], ib.origin[$0] + ib.shape[$0]) }
+                    data.withUnsafeBufferPointer { src in
+                        copyRegion(from: src, srcOrigin: ib.origin, srcShape: ib.shape, to: buf, dstOrigin: box.origin, dstShape: box.shape, lo: lo, hi: hi)
+                    }
+                }
+                k = n
+            }
+        }
+        if float {
+            return Chunk(shape: box.shape, data: .f64(fill { if case .f64(let a) = $0.data { a } else { $0.data.asDoubles } }))
+        }
+        return Chunk(shape: box.shape, data: .i64(fill { if case .i64(let a) = $0.data { a } else { nil } }))
+    }
+}

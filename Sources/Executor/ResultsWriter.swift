@@ -1,0 +1,149 @@
+import Foundation
+import PipelineIR
+
+/// Writes a run's results: arrays as `.npy` (v1.0, little-endian, C order),
+/// then `results.json` with shapes, dtypes and CRC-32 checksums. Every file is
+/// written under a temporary name and renamed, and `results.json` comes last:
+/// a folder with a `results.json` holds a complete run.
+public enum ResultsWriter {
+    /// One written output.
+    public struct Written: Sendable {
+        public var name: String
+        /// Path relative to the output folder (nil for scalars).
+        public var file: String?
+        public var crc32: UInt32?
+        public var bytes: Int
+    }
+
+    /// Writes `report`'s outputs into `directory`; `control` is checked between chunks.
+    public static func write(_ report: RunReport, to directory: URL, control: RunControl? = nil) throws(ExecutorError) -> [Written] {
+        let fm = FileManager.default
+        do { try fm.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
+            throw ExecutorError(.io, "cannot create \(directory.path): \(error.localizedDescription)")
+        }
+        let resultsURL = directory.appendingPathComponent("results.json")
+        // A stale results.json would vouch for files this run is about to replace.
+        try? fm.removeItem(at: resultsURL)
+        var written: [Written] = []
+        var temps: [URL] = []
+        do {
+            for o in report.outputs {
+                switch o.data {
+                case .scalar:
+                    written.append(Written(name: o.name, file: nil, crc32: nil, bytes: 8))
+                case .array(let shape, let chunks, let grid):
+                    let rel: String
+                    if case .save(let p) = o.kind { rel = p } else { rel = "\(o.name).npy" }
+                    let url = directory.appendingPathComponent(rel)
+                    try? fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())")
+                    temps.append(temp)
+                    let (crc, bytes) = try writeNPY(shape: shape, chunks: chunks, grid: grid, to: temp, control: control)
+                    try rename(temp, url)
+                    temps.removeLast()
+                    written.append(Written(name: o.name, file: rel, crc32: crc, bytes: bytes))
+                }
+            }
+            let doc = resultsDocument(report, written)
+            let data = try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys])
+            let temp = directory.appendingPathComponent(".results.json.partial-\(getpid())")
+            temps.append(temp)
+            try data.write(to: temp)
+            try rename(temp, resultsURL)
+            temps.removeLast()
+        } catch let e as ExecutorError {
+            for t in temps { try? fm.removeItem(at: t) }
+            throw e
+        } catch {
+            for t in temps { try? fm.removeItem(at: t) }
+            throw ExecutorError(.io, "cannot write results to \(directory.path): \(error.localizedDescription)")
+        }
+        return written
+    }
+
+    static func rename(_ from: URL, _ to: URL) throws(ExecutorError) {
+        guard Foundation.rename(from.path, to.path) == 0 else {
+            throw ExecutorError(.io, "cannot rename \(from.path) to \(to.path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// The results.json document.
+    static func resultsDocument(_ r: RunReport, _ written: [Written]) -> [String: Any] {
+        var outs: [[String: Any]] = []
+        for (o, w) in zip(r.outputs, written) {
+            var item: [String: Any] = ["name": o.name, "dtype": o.dtype, "shape": o.shape]
+            switch o.kind {
+            case .compute: item["output"] = "compute"
+            case .persist: item["output"] = "persist"
+            case .save: item["output"] = "save"
+            }
+            if case .scalar(let s) = o.data {
+                switch s {
+                case .i64(let i): item["value"] = i
+                case .f64(let d): item["value"] = d.isFinite ? d as Any : s.description as Any
+                }
+            }
+            if let f = w.file { item["file"] = f }
+            if let c = w.crc32 { item["crc32"] = String(format: "%08x", c) }
+            outs.append(item)
+        }
+        return ["version": 1, "pipeline": r.pipeline, "scheduler": r.scheduler.rawValue, "tasks": r.tasks,
+                "seconds": (r.seconds * 1000).rounded() / 1000, "outputs": outs,
+                "checksum": "crc32 (zlib.crc32) of the .npy data bytes after the header: little-endian, C order"]
+    }
+
+    /// Writes chunks into their places in one .npy file; returns the CRC-32 of the data and the file size.
+    static func writeNPY(shape: [Int], chunks: [Chunk], grid: ChunkGrid, to url: URL, control: RunControl?) throws(ExecutorError) -> (UInt32, Int) {
+        let float = chunks.first?.data.isFloat ?? true
+        let header = NPY.header(descr: float ? "<f8" : "<i8", shape: shape)
+        let fd = open(url.path, O_CREAT | O_TRUNC | O_RDWR, 0o644)
+        guard fd >= 0 else { throw ExecutorError(.io, "cannot create \(url.path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        /// Writes all `n` bytes at `off`; false on an I/O error.
+        func pw(_ p: UnsafeRawPointer, _ n: Int, _ off: Int) -> Bool {
+            var done = 0
+            while done < n {
+                let k = pwrite(fd, p + done, n - done, off_t(off + done))
+                if k < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                done += k
+            }
+            return true
+        }
+        let ioError = { ExecutorError(.io, "cannot write \(url.path): \(String(cString: strerror(errno)))") }
+        let headerOK = header.withUnsafeBytes { b in b.baseAddress.map { pw($0, b.count, 0) } ?? false }
+        guard headerOK else { throw ioError() }
+        let geo = GridGeometry(grid)
+        let total = shape.reduce(1, *)
+        for (i, ch) in chunks.enumerated() {
+            if control?.isCancelled == true { throw ExecutorError(.cancelled, "cancelled while writing \(url.lastPathComponent); nothing was written") }
+            let box = geo.box(i)
+            var ok = true
+            func rows(_ base: UnsafeRawPointer) {
+                forEachRow(arrayShape: shape, origin: box.origin, shape: ch.shape.count == box.shape.count ? box.shape : ch.shape) { g, local, len in
+                    if ok { ok = pw(base + local * 8, len * 8, header.count + g * 8) }
+                }
+            }
+            switch ch.data {
+            case .f64(let a): a.withUnsafeBytes { if let b = $0.baseAddress { rows(b) } }
+            case .i64(let a): a.withUnsafeBytes { if let b = $0.baseAddress { rows(b) } }
+            }
+            if !ok { throw ioError() }
+        }
+        // The checksum is read back from the file, in file order.
+        var crc = CRC32()
+        var buf = [UInt8](repeating: 0, count: 1 << 22)
+        var off = header.count
+        let end = header.count + total * 8
+        while off < end {
+            let n = min(buf.count, end - off)
+            let k = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, n, off_t(off)) }
+            if k <= 0 { throw ExecutorError(.io, "cannot read back \(url.path)") }
+            buf.withUnsafeBytes { crc.update(UnsafeRawBufferPointer(rebasing: $0[0..<k])) }
+            off += k
+        }
+        return (crc.value, end)
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// The text `pipelint run` prints after a run.
+public enum RunSummary {
+    public static func text(_ r: RunReport, written: [ResultsWriter.Written], directory: String) -> String {
+        var lines: [String] = []
+        for (o, w) in zip(r.outputs, written) {
+            switch o.data {
+            case .scalar(let s):
+                lines.append("\(o.name) = \(s)")
+            case .array(let shape, _, _):
+                let crc = w.crc32.map { String(format: "%08x", $0) } ?? ""
+                lines.append("\(o.name): \(o.dtype) \(Kernels.shapeText(shape)) → \(directory)/\(w.file ?? "") (crc32 \(crc))")
+            }
+        }
+        let opt = r.delayedObjects.isEmpty ? "" : " (made delayed: \(r.delayedObjects.map { "`\($0)`" }.joined(separator: ", ")))"
+        lines.append("\(r.tasks) tasks in \(String(format: "%.3f", r.seconds)) s on \(r.scheduler.rawValue)\(opt); "
+                     + "peak accounted memory \(formatBytes(r.peakAccounted)) (workers: \(r.peakPerWorker.map(formatBytes).joined(separator: ", "))), "
+                     + "peak RSS \(formatBytes(r.timeline.peakRSS))")
+        lines.append("results in \(directory)/results.json; memory timeline in \(directory)/memory.{csv,json,svg}")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// The memory timeline files of one run.
+public enum MemoryReport {
+    /// Writes memory.csv, memory.json and memory.svg into `directory`.
+    public static func write(_ r: RunReport, to directory: URL) throws(ExecutorError) {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try Data(r.timeline.csv().utf8).write(to: directory.appendingPathComponent("memory.csv"), options: .atomic)
+            let json = try JSONSerialization.data(withJSONObject: r.timeline.json(), options: [.sortedKeys])
+            try json.write(to: directory.appendingPathComponent("memory.json"), options: .atomic)
+            let line = MemoryChart.Line(label: "accounted (all workers)", points: r.timeline.samples.map { ($0.time, $0.accounted) })
+            let svg = MemoryChart.svg(title: "\(r.pipeline): memory over time",
+                                      subtitle: "\(r.scheduler.rawValue) scheduler, simulated: worker stores, decoded objects, task definitions",
+                                      lines: [line])
+            try Data(svg.utf8).write(to: directory.appendingPathComponent("memory.svg"), options: .atomic)
+        } catch {
+            throw ExecutorError(.io, "cannot write the memory report to \(directory.path): \(error.localizedDescription)")
+        }
+    }
+}

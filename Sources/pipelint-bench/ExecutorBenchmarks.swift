@@ -1,0 +1,181 @@
+import Executor
+import Foundation
+import PipelineIR
+import PipelineYAML
+
+// Benchmarks, each printing ratios against a baseline measured in the same run:
+//   swift run -c release pipelint-bench overhead [TASKS]   scheduler overhead vs a bare DAG loop and Dask's threaded scheduler
+//   swift run -c release pipelint-bench kernels [N]        kernels vs numpy on the same data
+//   swift run -c release pipelint-bench memory             the seed's memory as written vs optimized, by chunk count
+// Python baselines use $PIPELINT_PYTHON (default python3) and are skipped when it lacks numpy/dask.
+
+let python = ProcessInfo.processInfo.environment["PIPELINT_PYTHON"] ?? "/usr/bin/env"
+let pythonArgs = ProcessInfo.processInfo.environment["PIPELINT_PYTHON"] == nil ? ["python3"] : []
+let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+func now() -> Double { Date().timeIntervalSinceReferenceDate }
+
+/// Runs a Python benchmark script; nil when Python or its modules are missing.
+func runPython(_ script: String, _ extra: [String]) -> String? {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: python)
+    p.arguments = pythonArgs + [repo.appendingPathComponent(script).path] + extra
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = FileHandle.nullDevice
+    do { try p.run() } catch { return nil }
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return p.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+}
+
+/// Trivial tasks: the cost is the scheduler's.
+struct NoopRuntime: TaskRuntime {
+    func dispatch(_ task: Int) -> Dispatch { Dispatch(definition: nil) }
+    func execute(_ task: Int, definition: [UInt8]?, inputs: [Value], worker: Int) throws -> (value: Value, attached: [ObjectValue]) { (.none, []) }
+    func transfer(_ value: Value) -> Value { value }
+    func layer(of task: Int) -> Int { 0 }
+    func layerName(_ layer: Int) -> String { "noop" }
+    func isObjectLayer(_ layer: Int) -> Bool { false }
+}
+
+/// N/2 leaves and N/2 tasks reading one leaf each (the Python script builds the same).
+func pairGraph(_ n: Int) -> TaskGraph {
+    let half = n / 2
+    var depStart: [Int32] = [0]
+    var deps: [Int32] = []
+    for _ in 0..<half { depStart.append(Int32(deps.count)) }
+    for i in 0..<half {
+        deps.append(Int32(i))
+        depStart.append(Int32(deps.count))
+    }
+    return TaskGraph(depStart: depStart, deps: deps, keep: Array(repeating: false, count: 2 * half))
+}
+
+func overhead(_ n: Int) {
+    let g = pairGraph(n)
+    // Baseline: a bare single-threaded DAG loop over the same arrays (counters, a ready stack).
+    var best = Double.infinity
+    for _ in 0..<3 {
+        let t = now()
+        var remaining = (0..<g.taskCount).map { g.depStart[$0 + 1] - g.depStart[$0] }
+        var dependents = [[Int32]](repeating: [], count: g.taskCount)
+        for t in 0..<g.taskCount { for k in Int(g.depStart[t])..<Int(g.depStart[t + 1]) { dependents[Int(g.deps[k])].append(Int32(t)) } }
+        var ready = (0..<g.taskCount).filter { remaining[$0] == 0 }.map { Int32($0) }
+        var done = 0
+        while let x = ready.popLast() {
+            done += 1
+            for d in dependents[Int(x)] {
+                remaining[Int(d)] -= 1
+                if remaining[Int(d)] == 0 { ready.append(d) }
+            }
+        }
+        precondition(done == g.taskCount)
+        best = min(best, now() - t)
+    }
+    let bare = best / Double(g.taskCount) * 1e9
+    best = .infinity
+    for _ in 0..<3 {
+        let t = now()
+        let s = TaskScheduler(graph: g, runtime: NoopRuntime(), workers: 2, threadsPerWorker: 1, memoryLimit: nil)
+        guard case .success = s.run() else { fatalError("run failed") }
+        best = min(best, now() - t)
+    }
+    let ours = best / Double(g.taskCount) * 1e6
+    print("tasks: \(g.taskCount) trivial (\(g.taskCount / 2) leaves + \(g.taskCount / 2) dependents), 2 threads")
+    print(String(format: "pipelint scheduler: %.3f µs/task (target ≤ 2 µs), incl. building the dependents index", ours))
+    print(String(format: "bare Swift DAG loop (1 thread): %.0f ns/task → scheduler is %.1f× the bare loop", bare, ours * 1000 / bare))
+    let daskTasks = min(n, 200_000)
+    if let out = runPython("benchmarks/dask_threaded_overhead.py", [String(daskTasks)]),
+       let us = out.split(separator: " ").last.flatMap({ Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) {
+        print(String(format: "dask threaded scheduler: %.2f µs/task on %d tasks → pipelint is %.0f× lower per task (target ≥ 50×)", us, daskTasks, us / ours))
+    } else {
+        print("dask threaded scheduler: skipped (no python with dask; set PIPELINT_PYTHON)")
+    }
+}
+
+func kernels(_ n: Int) {
+    func bestOf(_ f: () -> Void) -> Double {
+        var b = Double.infinity
+        for _ in 0..<5 {
+            let t = now()
+            f()
+            b = min(b, now() - t)
+        }
+        return b
+    }
+    let x = Chunk(shape: [n], data: .f64(RandomValues.doubles(seed: 1, start: 0, count: n, low: 0, high: 1)))
+    let y = Chunk(shape: [n], data: .f64(RandomValues.doubles(seed: 2, start: 0, count: n, low: 0, high: 1)))
+    let idx = Chunk(shape: [n], data: .i64(RandomValues.ints(seed: 3, start: 0, count: n, low: 0, high: 30000)))
+    let table = Column.i64((0..<30000).map { Int64($0) })
+    let edges = Column.f64((0..<100_000).map { Double($0) / 100_000 })
+    var sink = 0.0
+    var ours: [(String, Double)] = []
+    ours.append(("random", bestOf { sink += RandomValues.doubles(seed: 4, start: 0, count: n, low: 0, high: 1)[0] }))
+    func k(_ name: String, _ kernel: Kernel, _ a: [KernelArg]) {
+        ours.append((name, bestOf {
+            if case .f64(let d)? = try? Kernels.apply(kernel, a).data { sink += d[0] } else { sink += 1 }
+        }))
+    }
+    k("take", .take, [.chunk(idx), .table(table)])
+    k("add", .add, [.chunk(x), .chunk(y)])
+    k("scale", .scale, [.chunk(x), .scalar(.f64(0.5))])
+    k("clip", .clip, [.chunk(x), .scalar(.f64(0.25)), .scalar(.f64(0.75))])
+    k("sqrt", .sqrt, [.chunk(x)])
+    k("searchsorted", .searchsorted, [.chunk(x), .table(edges)])
+    ours.append(("sum", bestOf { if case .f64(let d) = x.data { sink += Reductions.sum(d) } }))
+    var numpy: [String: Double] = [:]
+    if let out = runPython("benchmarks/numpy_kernels.py", [String(n)]) {
+        for line in out.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            if parts.count == 2, let s = Double(parts[1]) { numpy[String(parts[0])] = s }
+        }
+    }
+    print("kernels on \(n) elements, best of 5 (target: within 2× of numpy)")
+    for (name, s) in ours {
+        if let np = numpy[name] {
+            print(name.padding(toLength: 13, withPad: " ", startingAt: 0) + String(format: " pipelint %8.2f ms   numpy %8.2f ms   ratio %.2f×", s * 1e3, np * 1e3, s / np))
+        } else {
+            print(name.padding(toLength: 13, withPad: " ", startingAt: 0) + String(format: " pipelint %8.2f ms   numpy skipped", s * 1e3))
+        }
+    }
+    if sink == 42 { print("") }
+}
+
+func memory() {
+    func seed(_ chunks: Int) -> String {
+        """
+        pipeline: seed-\(chunks)
+        version: 1
+        cluster: {scheduler: distributed, workers: 2, threads_per_worker: 1}
+        objects:
+          mapper:
+            class: Mapper
+            fields: {series: {series: {range: 30000, dtype: int64}}}
+        functions:
+          f: {params: [block, mapper], kernel: take, with: {table: mapper.series}}
+        arrays:
+          x: {shape: [\(chunks * 1000)], chunks: [1000], dtype: int64, source: {random: {seed: 7, low: 0, high: 30000}}}
+        steps:
+          looked_up: {map_blocks: f, over: [x], args: [mapper]}
+        outputs:
+          looked_up: persist
+
+        """
+    }
+    print("the seed (30,000-int64 Series, persist), 2 workers; Δ per chunk = (peak − result bytes) / chunks")
+    print("chunks   as written: accounted   Δ/chunk    RSS peak   |  optimized: accounted   Δ/chunk   RSS peak")
+    for chunks in [100, 400, 1600] {
+        let loaded = LoadedPipeline.load(SourceFile(path: "seed.yaml", text: seed(chunks)))
+        var cells: [String] = []
+        for asWritten in [true, false] {
+            guard let r = try? Executor.run(loaded, baseDirectory: repo, options: RunOptions(asWritten: asWritten)) else { fatalError("run failed") }
+            let results = chunks * 1000 * 8
+            let delta = Double(r.peakAccounted - results) / Double(chunks)
+            cells.append([formatBytes(r.peakAccounted), formatBytes(Int(delta)), formatBytes(r.timeline.peakRSS)]
+                .map { String(repeating: " ", count: max(0, 10 - $0.count)) + $0 }.joined(separator: " "))
+        }
+        print(String(format: "%6d  ", chunks) + cells.joined(separator: "   |  "))
+    }
+}
+

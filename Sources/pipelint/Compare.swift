@@ -1,0 +1,43 @@
+import ArgumentParser
+import Executor
+import Foundation
+
+/// `pipelint compare PIPELINE`
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a pipeline as written and optimized; check the results are identical and compare memory.",
+        discussion: """
+        Writes compare.svg (both memory lines) and compare.json into the output folder.
+        Exit status: 0 identical results, 1 results differ or a run failed, 2 invalid pipeline or I/O error, 130 interrupted.
+        """
+    )
+
+    @Argument(help: "The pipeline file.")
+    var pipeline: String
+
+    @Option(name: [.short, .customLong("out")], help: "Output folder (default pipelint-out/<pipeline>).")
+    var out: String?
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    func run() throws {
+        let loaded = try loadPipeline(pipeline)
+        let control = RunControl()
+        let signals = installInterruptHandler(control)
+        defer { signals.cancel() }
+        let comparison: Comparison
+        do {
+            comparison = try Comparison.run(loaded.pipeline, baseDirectory: loaded.folder, progress: progressDisplay(quiet: quiet), control: control)
+        } catch {
+            throw reportFailure(error)
+        }
+        let dir = URL(fileURLWithPath: out ?? "pipelint-out/\(comparison.asWritten.pipeline)")
+        do { try comparison.write(to: dir) } catch { throw reportFailure(error) }
+        print(comparison.summary(directory: dir.path))
+        if let m = comparison.mismatch {
+            printError("error: \(m)")
+            throw ExitStatus.findings
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Executor
+import Foundation
+import PipelineYAML
+
+/// `pipelint run PIPELINE`
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a pipeline on the bundled multi-worker executor and write its results.",
+        discussion: """
+        Embedded objects are made `delayed` first (the placement optimization) unless --as-written.
+        Writes <out>/<output>.npy (or the `save:` path), memory.csv/.json/.svg and, last, results.json.
+        Exit status: 0 done, 1 the run failed (a task error, a worker over memory_per_worker),
+        2 invalid pipeline, refused (python: functions) or I/O error, 130 interrupted.
+        """
+    )
+
+    @Argument(help: "The pipeline file.")
+    var pipeline: String
+
+    @Option(name: [.short, .customLong("out")], help: "Output folder (default pipelint-out/<pipeline>).")
+    var out: String?
+
+    @Flag(help: "Honour placements as written (skip the placement optimization).")
+    var asWritten = false
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    func run() throws {
+        let loaded = try loadPipeline(pipeline)
+        let control = RunControl()
+        let signals = installInterruptHandler(control)
+        defer { signals.cancel() }
+        var options = RunOptions(asWritten: asWritten)
+        options.sampleInterval = 0.005
+        let report: RunReport
+        do {
+            report = try Executor.run(loaded.pipeline, baseDirectory: loaded.folder, options: options,
+                                      progress: progressDisplay(quiet: quiet), control: control)
+        } catch {
+            throw reportFailure(error)
+        }
+        let dir = URL(fileURLWithPath: out ?? "pipelint-out/\(report.pipeline)")
+        let written: [ResultsWriter.Written]
+        do {
+            try MemoryReport.write(report, to: dir)
+            written = try ResultsWriter.write(report, to: dir, control: control)
+        } catch {
+            throw reportFailure(error)
+        }
+        print(RunSummary.text(report, written: written, directory: dir.path))
+    }
+}
+
+/// Reads and checks a pipeline file; an invalid one is reported like `check` and exits 2.
+func loadPipeline(_ path: String) throws -> (pipeline: LoadedPipeline, folder: URL) {
+    let url = URL(fileURLWithPath: path)
+    guard let data = FileManager.default.contents(atPath: path) else {
+        printError("pipelint: error: cannot read \(path)")
+        throw ExitStatus.usage
+    }
+    let loaded = LoadedPipeline.load(SourceFile(path: path, bytes: [UInt8](data)))
+    let errors = loaded.diagnostics.filter { $0.severity == .error }
+    if !errors.isEmpty || loaded.graph == nil {
+        for d in errors {
+            printError("\(path):\(loaded.source.position(of: d.range.start)): error: \(d.message) [\(d.code.id) \(d.code.name)]")
+        }
+        if errors.isEmpty { printError("pipelint: error: \(path) is not a valid pipeline") }
+        throw ExitStatus.usage
+    }
+    return (loaded, url.deletingLastPathComponent())
+}
+
+/// Ctrl-C cancels the run (exit 130) instead of killing the process mid-write.
+func installInterruptHandler(_ control: RunControl) -> DispatchSourceSignal {
+    signal(SIGINT, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+    source.setEventHandler { control.cancel() }
+    source.resume()
+    return source
+}
+
+/// A bar on a terminal, lines otherwise, nothing with --quiet.
+func progressDisplay(quiet: Bool) -> ProgressDisplay {
+    let style: ProgressDisplay.Style = quiet ? .quiet : (isatty(STDERR_FILENO) == 1 ? .bar : .lines)
+    return ProgressDisplay(style: style) { FileHandle.standardError.write(Data($0.utf8)) }
+}
+
+/// Prints an executor error and picks the exit status.
+func reportFailure(_ error: any Error) -> ExitStatus {
+    guard let e = error as? ExecutorError else {
+        printError("pipelint: internal error: \(error)")
+        return ExitStatus(code: 3)
+    }
+    printError(e.description)
+    switch e.kind {
+    case .cancelled: return ExitStatus(code: 130)
+    case .task, .memory, .mismatch: return ExitStatus.findings
+    case .refused, .input, .io: return ExitStatus.usage
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+@testable import Executor
+import PipelineIR
+
+@Suite struct FailureTests {
+    /// A dot product whose weights do not fit the blocks fails in its first task.
+    static let badDot = """
+    pipeline: bad-dot
+    version: 1
+    cluster: {scheduler: distributed, workers: 2, threads_per_worker: 2}
+    objects:
+      w: {ndarray: {shape: [3], fill: ones}}
+    functions:
+      score: {params: [block, w], kernel: dot}
+    arrays:
+      m: {shape: [40, 4], chunks: [10, 4], source: range}
+    steps:
+      scored: {map_blocks: score, over: [m], args: [w]}
+    outputs:
+      scored: persist
+
+    """
+
+    @Test func aKernelErrorNamesTaskChunkAndPosition() throws {
+        do {
+            _ = try runText(Self.badDot, asWritten: true)
+            Issue.record("the run should have failed")
+        } catch {
+            #expect(error.kind == .task)
+            #expect(error.location == "t.yaml:11:11")
+            // Which chunk fails first depends on scheduling; the message shape does not.
+            let pattern = #/step `scored` failed in task \('scored', (\d), 0\) \(chunk \(\1, 0\)\): `dot`: the block has 4 columns but the weights have 3 rows; the remaining tasks were cancelled/#
+            #expect(error.message.wholeMatch(of: pattern) != nil, "\(error.message)")
+        }
+    }
+
+    @Test func cancellingStopsWithinASecond() throws {
+        let text = """
+        pipeline: long
+        version: 1
+        cluster: {scheduler: distributed, workers: 2, threads_per_worker: 1}
+        arrays:
+          x: {shape: [200000000], chunks: [100000], source: {random: {seed: 1}}}
+        steps:
+          y: {reduce: sum, over: x}
+        outputs:
+          y: compute
+
+        """
+        let control = RunControl()
+        let box = ErrorBox()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            do throws(ExecutorError) { _ = try runText(text, control: control) } catch { box.set(error) }
+            done.signal()
+        }
+        thread.start()
+        Thread.sleep(forTimeInterval: 0.3)
+        let start = Date()
+        control.cancel()
+        let finished = done.wait(timeout: .now() + 5)
+        #expect(finished == .success)
+        #expect(Date().timeIntervalSince(start) < 1.0)
+        #expect(box.get()?.kind == .cancelled)
+    }
+
+    @Test func cancelledWriteLeavesNoCompleteLookingFile() throws {
+        let r = try runSample("seed-argument")
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let control = RunControl()
+        control.cancel()
+        #expect(throws: ExecutorError.self) { try ResultsWriter.write(r, to: dir, control: control) }
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        #expect(left.isEmpty, "\(left)")
+    }
+
+    @Test func aMissingInputFileIsLocated() throws {
+        let text = """
+        pipeline: missing
+        version: 1
+        arrays:
+          x: {shape: [10], chunks: [5], source: {load: nowhere.npy}}
+        steps:
+          s: {reduce: sum, over: x}
+        outputs:
+          s: compute
+
+        """
+        let dir = try temporaryFolder()
+        do {
+            _ = try runText(text, in: dir)
+            Issue.record("ran without its file")
+        } catch {
+            #expect(error.kind == .input)
+            #expect(error.location == "t.yaml:4:6")
+            #expect(error.message.hasPrefix("array `x`: cannot read `nowhere.npy`"))
+        }
+    }
+}
+
+/// An error handed from a thread to the test.
+final class ErrorBox: @unchecked Sendable {
+    let lock = NSLock()
+    var error: ExecutorError?
+    func set(_ e: ExecutorError) { lock.lock(); error = e; lock.unlock() }
+    func get() -> ExecutorError? { lock.lock(); defer { lock.unlock() }; return error }
+}

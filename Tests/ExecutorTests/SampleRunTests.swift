@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import Executor
+import PipelineIR
+
+/// Exact results on the shipped samples. Expected checksums and values were
+/// computed independently with numpy (the generator in uint64 arithmetic and
+/// `table[x]` indexing), not by this executor.
+@Suite struct SampleRunTests {
+    static let seedCRC = "e27a6a4f"  // x itself: table is range(30000)
+
+    @Test(arguments: ["seed-argument", "seed-method", "seed-delayed", "seed-scatter", "seed-threads"])
+    func seedLookups(_ name: String) throws {
+        for asWritten in [true, false] {
+            let r = try runSample(name, asWritten: asWritten)
+            #expect(r.outputs.count == 1)
+            let o = try #require(r.outputs.first)
+            #expect(o.name == "looked_up")
+            #expect(o.shape == [100_000])
+            #expect(o.dtype == "int64")
+            #expect(checksum(o) == Self.seedCRC)
+        }
+    }
+
+    @Test func seedReductionTotal() throws {
+        for asWritten in [true, false] {
+            let r = try runSample("seed-reduction", asWritten: asWritten)
+            guard case .scalar(let s)? = r.outputs.first?.data else { Issue.record("no scalar"); return }
+            #expect(s == .i64(1_503_365_474))
+            // 100 sources + 100 lookups + 100 partials + 13 + 2 + 1 combines (+ the delayed build).
+            #expect(r.tasks == (asWritten ? 316 : 317))
+        }
+    }
+
+    @Test func csvLookup() throws {
+        let r = try runSample("csv-lookup")
+        let o = try #require(r.outputs.first)
+        #expect(o.shape == [2_000_000])
+        #expect(o.dtype == "float64")
+        #expect(checksum(o) == "c03bf746")
+    }
+
+    @Test func ndarrayArgument() throws {
+        let r = try runSample("ndarray-argument")
+        let o = try #require(r.outputs.first)
+        #expect(o.kind == .save(path: "out/volts.npy"))
+        #expect(checksum(o) == "cf769ca4")
+    }
+
+    @Test func pythonFunctionsAreRefusedWithALocation() throws {
+        do {
+            _ = try runSample("model-weights")
+            Issue.record("model-weights ran")
+        } catch {
+            #expect(error.kind == .refused)
+            #expect(error.description == """
+            samples/model-weights.yaml:26:24: error: step `scores` calls `score`, a Python function (`models.churn:score`); `pipelint run` executes built-in kernels only
+              = help: run it with Dask: `pipelint export --to dask samples/model-weights.yaml`
+            """)
+        }
+    }
+
+    /// The large samples (2 GiB and 480 MB of data) run with PIPELINT_HEAVY_TESTS=1.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["PIPELINT_HEAVY_TESTS"] == "1"))
+    func heavySamples() throws {
+        let clean = try runSample("clean")
+        guard case .scalar(let avg)? = clean.outputs.first?.data else { Issue.record("no scalar"); return }
+        #expect(avg == .f64(0.25000549965038665))
+        let coord = try runSample("coordinate-index")
+        let o = try #require(coord.outputs.first)
+        #expect(o.shape == [20000, 3000])
+        #expect(checksum(o) == "a62e92b4")
+    }
+}
