@@ -31,7 +31,7 @@ let package = Package(
         // The rule catalogue.
         .target(name: "Rules", dependencies: ["Lint", "PipelineIR", "PipelineYAML", "Sizing"]),
         // Local executor: scheduler, workers, kernels, memory sampler, results.
-        .target(name: "Executor", dependencies: ["PipelineIR", "PipelineYAML"]),
+        .target(name: "Executor", dependencies: ["PipelineIR", "PipelineYAML", "Optimizer"]),
         // Thin command-line front door.
         .executableTarget(
             name: "pipelint",

@@ -1,4 +1,5 @@
 import Foundation
+import PipelineIR
 import PipelineYAML
 
 /// A pipeline run as written and optimized: results must be identical; memory is compared.
@@ -9,10 +10,10 @@ public struct Comparison: Sendable {
     public var mismatch: String?
 
     /// Runs both forms, one after the other.
-    public static func run(_ loaded: LoadedPipeline, baseDirectory: URL, progress: ProgressDisplay? = nil,
-                           control: RunControl? = nil) throws(ExecutorError) -> Comparison {
+    public static func run(_ loaded: LoadedPipeline, baseDirectory: URL, placements: [PlacementDecision]? = nil,
+                           progress: ProgressDisplay? = nil, control: RunControl? = nil) throws(ExecutorError) -> Comparison {
         let a = try Executor.run(loaded, baseDirectory: baseDirectory, options: RunOptions(asWritten: true), progress: progress, control: control)
-        let b = try Executor.run(loaded, baseDirectory: baseDirectory, options: RunOptions(asWritten: false), progress: progress, control: control)
+        let b = try Executor.run(loaded, baseDirectory: baseDirectory, options: RunOptions(asWritten: false, placements: placements), progress: progress, control: control)
         var mismatch: String?
         if a.outputs.count != b.outputs.count {
             mismatch = "the runs produced \(a.outputs.count) and \(b.outputs.count) outputs"

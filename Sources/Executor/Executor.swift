@@ -42,7 +42,12 @@ public struct RunOptions: Sendable {
     public var sampleInterval = 0.005
     /// Overrides `cluster.memory_per_worker` (bytes) when set.
     public var memoryLimit: Int?
-    public init(asWritten: Bool = false) { self.asWritten = asWritten }
+    /// Placement decisions for the optimizer (nil: every embedded object used by a step becomes `delayed`).
+    public var placements: [PlacementDecision]?
+    public init(asWritten: Bool = false, placements: [PlacementDecision]? = nil) {
+        self.asWritten = asWritten
+        self.placements = placements
+    }
 }
 
 /// A computed output.
@@ -116,7 +121,7 @@ public enum Executor {
         var graph = original
         var delayed: [String] = []
         if !options.asWritten {
-            (graph, delayed) = PlacementOptimization.optimizePlacements(graph)
+            (graph, delayed) = try PlacementOptimization.optimize(graph, decisions: options.placements)
         }
         let plan = try PipelinePlan(loaded: loaded, graph: graph, baseDirectory: baseDirectory)
         let cluster = graph.cluster

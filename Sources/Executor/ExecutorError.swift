@@ -19,6 +19,8 @@ public struct ExecutorError: Error, Sendable, CustomStringConvertible {
         case io
         /// As-written and optimized runs gave different results.
         case mismatch
+        /// A bug in pipelint (the optimizer produced a graph its verifier rejects).
+        case internalError
     }
 
     public var kind: Kind

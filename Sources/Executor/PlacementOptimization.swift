@@ -1,28 +1,38 @@
+import Optimizer
 import PipelineIR
 
-/// The executor's stand-in for the optimizer's placement pass (embedded →
-/// delayed), kept as one small function so the pass can replace it.
+/// The optimization `pipelint run` applies before planning tasks: the
+/// optimizer's passes (placement rewrite, then cull) with the verifier between
+/// them. The placement decisions come from the caller — the command line takes
+/// them from the embedded-object rule's fixes, so `run` optimizes exactly what
+/// `pipelint fix` would write; without decisions, every object a `map_blocks`
+/// step embeds on a serializing scheduler becomes `delayed`.
 public enum PlacementOptimization {
-    /// Every object a `map_blocks` step embeds on a serializing scheduler
-    /// becomes `delayed`: built once inside a task, fetched once per worker.
-    /// Returns the rewritten graph and the names of the objects it changed.
+    /// The default decisions:
     ///
     ///     mapper (embed) ← looked_up   on distributed  →  mapper (delayed) ← looked_up
-    public static func optimizePlacements(_ g: Graph) -> (graph: Graph, delayed: [String]) {
-        guard g.cluster.scheduler.serializesTasks else { return (g, []) }
-        var out = g
-        var changed: [String] = []
+    public static func defaultDecisions(_ g: Graph) -> [PlacementDecision] {
+        guard g.cluster.scheduler.serializesTasks else { return [] }
         var used = Set<Int>()
         for l in g.layers {
             guard case .mapBlocks = l.kind else { continue }
             for e in l.inputs where e.role.carriesObject { used.insert(e.source.index) }
         }
-        for i in used.sorted() {
-            guard case .object(var o) = out.layers[i].kind, o.placement == .embed else { continue }
-            o.placement = .delayed
-            out.layers[i].kind = .object(o)
-            changed.append(o.name)
+        return used.sorted().compactMap { i in
+            guard let o = g.layers[i].object, o.placement == .embed else { return nil }
+            return PlacementDecision(object: o.name, placement: .delayed)
         }
-        return (out, changed)
+    }
+
+    /// Runs the passes; returns the optimized graph and the objects whose placement changed.
+    public static func optimize(_ g: Graph, decisions: [PlacementDecision]?) throws(ExecutorError) -> (graph: Graph, changed: [String]) {
+        let d = decisions ?? defaultDecisions(g)
+        switch PassManager(passes: [PlacementRewrite(decisions: d), Cull()]).run(g) {
+        case .success(let r):
+            let changed = d.filter { dec in g.layers.first { $0.object?.name == dec.object }?.object?.placement != dec.placement }.map(\.object)
+            return (r.graph, changed)
+        case .failure(let f):
+            throw ExecutorError(.internalError, "the optimizer produced an invalid graph: \(f)")
+        }
     }
 }

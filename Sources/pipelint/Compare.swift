@@ -28,7 +28,8 @@ struct Compare: ParsableCommand {
         defer { signals.cancel() }
         let comparison: Comparison
         do {
-            comparison = try Comparison.run(loaded.pipeline, baseDirectory: loaded.folder, progress: progressDisplay(quiet: quiet), control: control)
+            comparison = try Comparison.run(loaded.pipeline, baseDirectory: loaded.folder,
+                                            placements: optimizerDecisions(loaded.pipeline), progress: progressDisplay(quiet: quiet), control: control)
         } catch {
             throw reportFailure(error)
         }

@@ -1,7 +1,10 @@
 import ArgumentParser
 import Executor
 import Foundation
+import Lint
+import PipelineIR
 import PipelineYAML
+import Rules
 
 /// `pipelint run PIPELINE`
 struct Run: ParsableCommand {
@@ -32,7 +35,7 @@ struct Run: ParsableCommand {
         let control = RunControl()
         let signals = installInterruptHandler(control)
         defer { signals.cancel() }
-        var options = RunOptions(asWritten: asWritten)
+        var options = RunOptions(asWritten: asWritten, placements: optimizerDecisions(loaded.pipeline))
         options.sampleInterval = 0.005
         let report: RunReport
         do {
@@ -51,6 +54,15 @@ struct Run: ParsableCommand {
         }
         print(RunSummary.text(report, written: written, directory: dir.path))
     }
+}
+
+/// The placements `run` optimizes to: exactly what `pipelint fix --unsafe-fixes`
+/// would write for the embedded-object rule (the local executor has the files
+/// and packages an unsafe fix assumes).
+func optimizerDecisions(_ loaded: LoadedPipeline) -> [PlacementDecision] {
+    let findings = Linter(rules: [EmbeddedObjectRule()]).lint(loaded.source).findings
+    var seen = Set<PlacementDecision>()
+    return findings.compactMap(\.fix).flatMap(\.placements).filter { seen.insert($0).inserted }
 }
 
 /// Reads and checks a pipeline file; an invalid one is reported like `check` and exits 2.
@@ -98,5 +110,6 @@ func reportFailure(_ error: any Error) -> ExitStatus {
     case .cancelled: return ExitStatus(code: 130)
     case .task, .memory, .mismatch: return ExitStatus.findings
     case .refused, .input, .io: return ExitStatus.usage
+    case .internalError: return ExitStatus(code: 3)
     }
 }
