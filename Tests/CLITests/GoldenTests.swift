@@ -65,3 +65,15 @@ import Testing
         #expect(fix["applicability"] as? String == "safe")
     }
 }
+
+@Suite struct GraphCommandTests {
+    /// `pipelint graph` on the method-form seed, as DOT and as Mermaid after optimization.
+    @Test(arguments: [("seed-method.yaml", ["--format", "dot"], "seed-method.dot"), ("seed-reduction.yaml", ["--format", "mermaid", "--optimized"], "seed-reduction.optimized.mmd")])
+    func graphOutput(_ sample: String, _ flags: [String], _ golden: String) throws {
+        let r = try CLI.run(["graph"] + flags + ["samples/\(sample)"])
+        #expect(r.status == 0)
+        let url = CLI.root.appendingPathComponent("samples/expected/\(golden)")
+        if CLI.updating { try r.stdout.write(to: url, atomically: true, encoding: .utf8) }
+        #expect(r.stdout == (try String(contentsOf: url, encoding: .utf8)))
+    }
+}
