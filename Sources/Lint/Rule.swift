@@ -1,3 +1,4 @@
+import Analysis
 import PipelineIR
 import PipelineYAML
 
@@ -74,13 +75,37 @@ public struct LintSettings: Sendable, Hashable {
     public var embeddedObjectMinBytes: Int64
     /// `distributed.admin.large-graph-warning-threshold` (default 10 MB).
     public var largeGraphWarningBytes: Int64
+    /// `distributed.worker.memory.target` (default 0.6): a worker starts spilling results to disk.
+    public var workerMemoryTarget: Double
+    /// `distributed.worker.memory.spill` (default 0.7): a worker spills based on process memory.
+    public var workerMemorySpill: Double
+    /// `distributed.worker.memory.pause` (default 0.8): a worker stops running new tasks.
+    public var workerMemoryPause: Double
+    /// `distributed.worker.memory.terminate` (default 0.95): the nanny kills the worker.
+    public var workerMemoryTerminate: Double
     /// Resource limits for reading files.
     public var parseLimits: ParseLimits
 
-    public init(embeddedObjectMinBytes: Int64 = 64 * 1024, largeGraphWarningBytes: Int64 = 10_000_000, parseLimits: ParseLimits = .default) {
+    public init(embeddedObjectMinBytes: Int64 = 64 * 1024, largeGraphWarningBytes: Int64 = 10_000_000,
+                workerMemoryTarget: Double = 0.6, workerMemorySpill: Double = 0.7, workerMemoryPause: Double = 0.8,
+                workerMemoryTerminate: Double = 0.95, parseLimits: ParseLimits = .default) {
         self.embeddedObjectMinBytes = embeddedObjectMinBytes
         self.largeGraphWarningBytes = largeGraphWarningBytes
+        self.workerMemoryTarget = workerMemoryTarget
+        self.workerMemorySpill = workerMemorySpill
+        self.workerMemoryPause = workerMemoryPause
+        self.workerMemoryTerminate = workerMemoryTerminate
         self.parseLimits = parseLimits
+    }
+
+    /// The four worker memory fractions, as the analysis takes them.
+    public var workerMemoryThresholds: MemoryThresholds {
+        MemoryThresholds(target: workerMemoryTarget, spill: workerMemorySpill, pause: workerMemoryPause, terminate: workerMemoryTerminate)
+    }
+
+    /// What the graph estimator needs from these settings.
+    public var estimateOptions: EstimateOptions {
+        EstimateOptions(largeGraphWarningBytes: largeGraphWarningBytes, memory: workerMemoryThresholds)
     }
 
     public static let `default` = LintSettings()

@@ -7,7 +7,7 @@ struct Pipelint: ParsableCommand {
         commandName: "pipelint",
         abstract: "Find the graph shapes that make Dask clusters run out of memory, before anything runs.",
         version: pipelintVersion,
-        subcommands: [Check.self, Rules.self, Explain.self]
+        subcommands: [Check.self, Estimate.self, Rules.self, Explain.self]
     )
 }
 
