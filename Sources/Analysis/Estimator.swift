@@ -97,7 +97,7 @@ public enum Estimator {
                 uses.append(ObjectUse(object: obj.name, shownName: shownName, range: edge.range, isReceiver: isReceiver, value: value,
                                       wire: wire, resident: resident, daskSizeof: sizeof, placement: obj.placement, daskDelays: daskDelays,
                                       copiedPerTask: perTask, copiesPerWorker: copies, copiesTotal: copiesTotal,
-                                      residentPerWorker: scaled(resident, copies)))
+                                      residentPerWorker: scaled(resident, copies), residentTotal: scaled(resident, copiesTotal)))
             }
             let cost = GraphCosts.submitCost(of: layer)
             submitFixed = Sat.add(submitFixed, cost.fixed)

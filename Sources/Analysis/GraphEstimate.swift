@@ -125,6 +125,8 @@ public struct ObjectUse: Sendable {
     public var copiesTotal: Int
     /// `copiesPerWorker × resident`, saturating.
     public var residentPerWorker: SizeEstimate
+    /// `copiesTotal × resident`, saturating: what all workers hold at once.
+    public var residentTotal: SizeEstimate
 }
 
 /// The figures of one layer.
