@@ -2,6 +2,9 @@ import PipelineIR
 import Sizing
 
 extension GraphEstimate {
+    /// Objects under this many pickled bytes (PL001's default minimum, 64 KiB) are not worth a verdict.
+    public var notableObjectBytes: Int64 { 64 * 1024 }
+
     /// Plain sentences on what Dask will and will not say about this graph, and
     /// what workers will hold.
     public var verdicts: [String] {
@@ -13,7 +16,7 @@ extension GraphEstimate {
         case .processes:
             out.append("The processes scheduler pickles each task on its own when it runs it: there is no whole-graph submit and no large-graph warning.")
         case .distributed:
-            let copies = objects.filter { $0.copiesPerWorker > 1 }.max { $0.copiesPerWorker < $1.copiesPerWorker }
+            let copies = objects.filter { $0.copiesPerWorker > 1 && $0.wire.bytes >= notableObjectBytes }.max { $0.copiesPerWorker < $1.copiesPerWorker }
             if largeGraphWarning {
                 out.append("Dask will warn \"Sending large graph of size \(daskFormatBytes(submitBytes.bytes))\": ≈ \(ByteFormat.text(submitBytes.bytes)) submitted is over \(decimalBytes(largeGraphWarningBytes)) (distributed.admin.large-graph-warning-threshold).")
             } else if let o = copies {
@@ -22,7 +25,7 @@ extension GraphEstimate {
                 out.append("Dask's large-graph warning stays silent: ≈ \(ByteFormat.text(submitBytes.bytes)) submitted, under \(decimalBytes(largeGraphWarningBytes)).")
             }
         }
-        if c.scheduler.serializesTasks, let (layer, use) = largestUse {
+        if c.scheduler.serializesTasks, let (layer, use) = largestUse, use.wire.bytes >= notableObjectBytes {
             out.append("Every task of `\(layer.name)` carries its own copy of `\(use.shownName)` (≈ \(ByteFormat.text(use.wire.bytes)) pickled); each worker keeps \(use.copiesPerWorker) at once \(layer.resultsHeld ? "while the results live" : "while chunks are in flight").")
         }
         for o in objects where o.placement != .embed && !o.usedBy.isEmpty {
