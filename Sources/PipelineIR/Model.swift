@@ -369,7 +369,7 @@ public enum DimChunks: Sendable, Hashable {
     public var length: Int {
         switch self {
         case .uniform(_, let l): l
-        case .explicit(let s): s.reduce(0, &+)
+        case .explicit(let s): saturatingSum(s)
         }
     }
     /// Number of chunks.
@@ -406,6 +406,17 @@ public struct ChunkGrid: Sendable, Hashable {
     public var chunkCount: Int { saturatingProduct(dims.map(\.count)) }
     /// Elements in the largest chunk, saturating.
     public var maxChunkElements: Int { saturatingProduct(dims.map(\.maxSize)) }
+}
+
+/// Sum that saturates at `Int.max` instead of wrapping (explicit chunk sizes are user input).
+public func saturatingSum(_ xs: [Int]) -> Int {
+    var s = 0
+    for x in xs {
+        let (r, o) = s.addingReportingOverflow(x)
+        if o { return Int.max }
+        s = r
+    }
+    return s
 }
 
 /// Product that saturates at `Int.max` instead of trapping.

@@ -162,7 +162,11 @@ struct Lowerer {
         case .int(let i)? where i >= 0: return i
         case .string(let s)?:
             if let b = parseByteSize(s) { return b }
-            error("\(what) `\(s)` is not a size", v.at, help: "write a number of bytes or a size such as `4GiB`, `512 MB`")
+            if parseByteSize(s, allowHuge: true) != nil {
+                error("\(what) `\(s)` is over the largest supported size (2^63 bytes)", v.at)
+            } else {
+                error("\(what) `\(s)` is not a size", v.at, help: "write a number of bytes or a size such as `4GiB`, `512 MB`")
+            }
             return nil
         case .float(let d)? where d >= 9.2e18:
             error("\(what) is over the largest supported size (2^63 bytes)", v.at)
@@ -823,7 +827,7 @@ struct Lowerer {
                     guard let n = int(x, "a chunk size", min: 1) else { return nil }
                     sizes.append(n)
                 }
-                let total = sizes.reduce(0, &+)
+                let total = saturatingSum(sizes)
                 if total != dim {
                     error("explicit chunk sizes sum to \(total) but the dimension is \(dim)", item.at)
                     return nil

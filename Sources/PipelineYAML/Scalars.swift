@@ -62,7 +62,10 @@ public enum ScalarValue: Sendable, Hashable {
 /// Parses a byte size: an integer, or `<number><unit>` with B, KB, MB, GB, TB
 /// (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024). Nil when malformed
 /// or over `Int64.max`.
-public func parseByteSize(_ text: String) -> Int64? {
+public func parseByteSize(_ text: String) -> Int64? { parseByteSize(text, allowHuge: false) }
+
+/// `allowHuge`: returns nil for sizes over `Int64.max` only when false (the caller tells the two cases apart).
+func parseByteSize(_ text: String, allowHuge: Bool) -> Int64? {
     let t = text.trimmingCharacters(in: .whitespaces)
     var numberEnd = t.startIndex
     while numberEnd < t.endIndex, t[numberEnd].isNumber || t[numberEnd] == "." { numberEnd = t.index(after: numberEnd) }
@@ -83,7 +86,8 @@ public func parseByteSize(_ text: String) -> Int64? {
     default: return nil
     }
     let bytes = (value * scale).rounded()
-    guard bytes.isFinite, bytes >= 0, bytes < 9.2e18 else { return nil }
+    guard bytes.isFinite, bytes >= 0 else { return nil }
+    guard bytes < 9.2e18 else { return allowHuge ? Int64.max : nil }
     return Int64(bytes)
 }
 

@@ -120,3 +120,21 @@ import Testing
         #expect(g.taskCount == Int.max)
     }
 }
+
+@Suite struct HugeNumberTests {
+    @Test func sizesOverSixtyFourBitsAndWrappingChunkSumsAreLocatedErrors() {
+        let text = """
+            pipeline: t
+            version: 1
+            cluster: {memory_per_worker: 99999999999TB}
+            arrays:
+              x: {shape: [10], chunks: [[9223372036854775807, 9223372036854775807, 10]]}
+            steps:
+              s: {reduce: sum, over: x}
+            """
+        #expect(frontEnd(text) == [
+            "3:30: `cluster.memory_per_worker` `99999999999TB` is over the largest supported size (2^63 bytes)",
+            "5:29: explicit chunk sizes sum to 9223372036854775807 but the dimension is 10",
+        ])
+    }
+}
