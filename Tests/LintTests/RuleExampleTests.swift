@@ -52,6 +52,45 @@ import Testing
         return (prefix + text, 1, prefix.utf8.count)
     }
 
+    /// Every triggering example again with `lint: {reason: "😀"}, ` inserted after the first `{` before each
+    /// marker on its line (a neutral entry: a reason without IDs suppresses nothing): the finding keeps its
+    /// line and moves right by the inserted code points — 21 — while its byte offset moves by 24.
+    @Test(arguments: ruleNames)
+    func astralCharacterBeforeTheTokenMovesTheColumn(_ id: String) throws {
+        let r = rule(id)
+        let inserted = "lint: {reason: \"😀\"}, "
+        var tested = 0
+        for example in r.description.triggeringExamples {
+            let (text, offsets) = RulePage.stripMarkers(example)
+            let bytes = Array(text.utf8)
+            let src = SourceFile(path: "example.yaml", bytes: bytes)
+            // Insertion points: the first `{` before each marker on the marker's line.
+            var points: [Int] = []
+            for o in offsets {
+                let lineStart = src.lineStarts[src.lineIndex(of: o)]
+                if let brace = bytes[lineStart..<o].firstIndex(of: UInt8(ascii: "{")), !points.contains(brace + 1) { points.append(brace + 1) }
+            }
+            guard !points.isEmpty else { continue }
+            var shifted = bytes
+            for p in points.sorted(by: >) { shifted.insert(contentsOf: Array(inserted.utf8), at: p) }
+            let (_, before) = lint(text, r)
+            let (src2, after) = lint(String(decoding: shifted, as: UTF8.self), r)
+            let mine = before.filter { $0.code.id == id }, mine2 = after.filter { $0.code.id == id }
+            #expect(mine2.count == mine.count, "\(example)")
+            for (a, b) in zip(mine, mine2) {
+                let moved = points.filter { $0 <= a.range.start }.count
+                #expect(b.range.start == a.range.start + moved * inserted.utf8.count)
+                let p1 = src.position(of: a.range.start), p2 = src2.position(of: b.range.start)
+                let sameLine = points.filter { $0 <= a.range.start && src.lineIndex(of: $0) == p1.line - 1 }.count
+                #expect(p2.line == p1.line)
+                #expect(p2.column == p1.column + sameLine * inserted.unicodeScalars.count, "\(example)")
+            }
+            tested += 1
+        }
+        // Rules whose markers sit before any `{` (a key, a comment) are covered by the comment-line test above.
+        _ = tested
+    }
+
     @Test(arguments: ruleNames)
     func nonTriggeringExamplesStaySilent(_ id: String) {
         let r = rule(id)
