@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import PipelineIR
 
 /// An argument of a kernel, after bindings are resolved inside the task.
@@ -118,6 +121,7 @@ public enum Kernels {
     @inline(__always)
     static func mapD(_ a: [Double], _ f: (Double) -> Double) -> [Double] {
         [Double](unsafeUninitializedCapacity: a.count) { out, n in
+            adviseHugePages(out)
             a.withUnsafeBufferPointer { src in
                 for i in 0..<src.count { out[i] = f(src[i]) }
             }
@@ -128,6 +132,7 @@ public enum Kernels {
     @inline(__always)
     static func mapI(_ a: [Int64], _ f: (Int64) -> Int64) -> [Int64] {
         [Int64](unsafeUninitializedCapacity: a.count) { out, n in
+            adviseHugePages(out)
             a.withUnsafeBufferPointer { src in
                 for i in 0..<src.count { out[i] = f(src[i]) }
             }
@@ -138,6 +143,7 @@ public enum Kernels {
     @inline(__always)
     static func zipD(_ a: [Double], _ b: [Double], _ f: (Double, Double) -> Double) -> [Double] {
         [Double](unsafeUninitializedCapacity: a.count) { out, n in
+            adviseHugePages(out)
             a.withUnsafeBufferPointer { x in
                 b.withUnsafeBufferPointer { y in
                     for i in 0..<x.count { out[i] = f(x[i], y[i]) }
@@ -150,6 +156,7 @@ public enum Kernels {
     @inline(__always)
     static func zipI(_ a: [Int64], _ b: [Int64], _ f: (Int64, Int64) -> Int64) -> [Int64] {
         [Int64](unsafeUninitializedCapacity: a.count) { out, n in
+            adviseHugePages(out)
             a.withUnsafeBufferPointer { x in
                 b.withUnsafeBufferPointer { y in
                     for i in 0..<x.count { out[i] = f(x[i], y[i]) }
@@ -193,6 +200,7 @@ public enum Kernels {
     @inline(__always)
     static func mapDFromI(_ a: [Int64], _ f: (Int64) -> Double) -> [Double] {
         [Double](unsafeUninitializedCapacity: a.count) { out, n in
+            adviseHugePages(out)
             a.withUnsafeBufferPointer { src in
                 for i in 0..<src.count { out[i] = f(src[i]) }
             }
@@ -203,6 +211,7 @@ public enum Kernels {
     @inline(__always)
     static func mapIFromD(_ a: [Double], _ f: (Double) -> Int64) -> [Int64] {
         [Int64](unsafeUninitializedCapacity: a.count) { out, n in
+            adviseHugePages(out)
             a.withUnsafeBufferPointer { src in
                 for i in 0..<src.count { out[i] = f(src[i]) }
             }
@@ -289,6 +298,7 @@ public enum Kernels {
             let gx = get(x)
             let gy = get(y)
             return Chunk(shape: cond.shape, data: .i64([Int64](unsafeUninitializedCapacity: n) { out, k in
+            adviseHugePages(out)
                 for i in 0..<n { out[i] = truth[i] ? gx(i) : gy(i) }
                 k = n
             }))
@@ -302,6 +312,7 @@ public enum Kernels {
         let xv: Double = if case .scalar(let s) = x { s.double } else { 0 }
         let yv: Double = if case .scalar(let s) = y { s.double } else { 0 }
         return Chunk(shape: cond.shape, data: .f64([Double](unsafeUninitializedCapacity: n) { out, k in
+            adviseHugePages(out)
             for i in 0..<n { out[i] = truth[i] ? (xs?[i] ?? xv) : (ys?[i] ?? yv) }
             k = n
         }))
@@ -377,6 +388,7 @@ public enum Kernels {
         let count = rows * m
         if case .i64(let a) = x.data, case .i64(let w) = weights {
             return Chunk(shape: shape, data: .i64([Int64](unsafeUninitializedCapacity: count) { out, n in
+            adviseHugePages(out)
                 for r in 0..<rows {
                     for c in 0..<m {
                         var s: Int64 = 0
@@ -390,6 +402,7 @@ public enum Kernels {
         let a = x.data.asDoubles
         let w = weights.asDoubles
         return Chunk(shape: shape, data: .f64([Double](unsafeUninitializedCapacity: count) { out, n in
+            adviseHugePages(out)
             for r in 0..<rows {
                 for c in 0..<m {
                     var s = 0.0
@@ -409,4 +422,19 @@ extension Scalar {
         if d.isFinite, d == d.rounded(), d >= -9.223372036854775808e18, d < 9.223372036854775808e18 { return .i64(Int64(d)) }
         return .f64(d)
     }
+}
+
+/// Asks the kernel for transparent huge pages on a large output buffer before it
+/// is first written: filling 80 MB through 4 KiB page faults costs more than the
+/// arithmetic (numpy does the same for its large allocations).
+@inline(__always)
+func adviseHugePages<T>(_ buffer: UnsafeMutableBufferPointer<T>) {
+    #if os(Linux)
+    let bytes = buffer.count * MemoryLayout<T>.stride
+    guard bytes >= 4 << 20, let base = buffer.baseAddress else { return }
+    let huge = 2 << 20
+    let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
+    let end = (Int(bitPattern: base) + bytes) & ~(huge - 1)
+    if end > start, let p = UnsafeMutableRawPointer(bitPattern: start) { _ = madvise(p, end - start, 14 /* MADV_HUGEPAGE */) }
+    #endif
 }
