@@ -5,7 +5,12 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 start=$(date +%s)
 venv=.venv-crosscheck
-if ! "$venv/bin/python" -c 'import dask, distributed, numpy, pandas, cloudpickle' 2>/dev/null; then
+# Reuse the virtualenv only when it holds exactly the pinned versions.
+pinned='import sys
+from importlib.metadata import version
+pins = [l.split("==") for l in open("crosscheck/requirements.txt") if "==" in l and not l.startswith("#")]
+sys.exit(any(version(n.strip()) != v.strip() for n, v in pins))'
+if ! "$venv/bin/python" -c "$pinned" 2>/dev/null; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r crosscheck/requirements.txt
 fi
