@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "pipelint", targets: ["pipelint"]),
-        .library(name: "PipelintKit", targets: ["PipelineYAML", "PipelineIR", "Sizing", "Lint", "Rules", "Optimizer"]),
+        .library(name: "PipelintKit", targets: ["PipelineYAML", "PipelineIR", "Sizing", "Analysis", "Lint", "Rules", "Optimizer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -24,12 +24,14 @@ let package = Package(
         .target(name: "PipelineIR"),
         // Front end: YAML text → syntax tree → pipeline model, with diagnostics.
         .target(name: "PipelineYAML", dependencies: ["CYAML", "PipelineIR"]),
+        // Graph figures: submit and per-task bytes, copies, resident memory per worker; pure.
+        .target(name: "Analysis", dependencies: ["PipelineIR", "Sizing"]),
         // Rule engine: findings, fixes, reporters, the lint driver.
-        .target(name: "Lint", dependencies: ["PipelineYAML", "PipelineIR", "Sizing"]),
+        .target(name: "Lint", dependencies: ["PipelineYAML", "PipelineIR", "Sizing", "Analysis"]),
         // Named pure passes over the graph IR, with a verifier between them.
         .target(name: "Optimizer", dependencies: ["PipelineIR"]),
         // The rule catalogue.
-        .target(name: "Rules", dependencies: ["Lint", "PipelineIR", "PipelineYAML", "Sizing"]),
+        .target(name: "Rules", dependencies: ["Lint", "PipelineIR", "PipelineYAML", "Sizing", "Analysis"]),
         // Local executor: scheduler, workers, kernels, memory sampler, results.
         .target(name: "Executor", dependencies: ["PipelineIR", "PipelineYAML", "Optimizer"]),
         // `pipelint export --to dask`: the pipeline as a standalone Dask program.
@@ -38,17 +40,18 @@ let package = Package(
         .executableTarget(
             name: "pipelint",
             dependencies: [
-                "Lint", "Rules", "PipelineYAML", "PipelineIR", "Executor", "Export",
+                "Lint", "Rules", "PipelineYAML", "PipelineIR", "Executor", "Analysis", "Export",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks: `swift run -c release pipelint-bench`; not part of `swift test`.
         .executableTarget(
             name: "pipelint-bench",
-            dependencies: ["CYAML", "PipelineYAML", "PipelineIR", "Lint", "Rules", "Executor"]
+            dependencies: ["CYAML", "PipelineYAML", "PipelineIR", "Lint", "Rules", "Executor", "Analysis"]
         ),
         .testTarget(name: "SizingTests", dependencies: ["Sizing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PipelineYAMLTests", dependencies: ["PipelineYAML", "PipelineIR"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "PipelineYAML", "PipelineIR", "Sizing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PipelineIRTests", dependencies: ["PipelineIR"]),
         .testTarget(name: "LintTests", dependencies: ["Lint", "Rules", "PipelineYAML", "PipelineIR", "Sizing"]),
         .testTarget(name: "CLITests", dependencies: ["pipelint"]),

@@ -234,10 +234,10 @@ public enum ConfigurationLoader {
             switch k.text {
             case "distributed.admin.large-graph-warning-threshold": s.largeGraphWarningBytes = try size(v)
             case "array.chunk-size": s.arrayChunkSizeBytes = try size(v)
-            case "distributed.worker.memory.target": s.memoryTarget = try fraction(v)
-            case "distributed.worker.memory.spill": s.memorySpill = try fraction(v)
-            case "distributed.worker.memory.pause": s.memoryPause = try fraction(v)
-            case "distributed.worker.memory.terminate": s.memoryTerminate = try fraction(v)
+            case "distributed.worker.memory.target": s.workerMemoryTarget = try fraction(v)
+            case "distributed.worker.memory.spill": s.workerMemorySpill = try fraction(v)
+            case "distributed.worker.memory.pause": s.workerMemoryPause = try fraction(v)
+            case "distributed.worker.memory.terminate": s.workerMemoryTerminate = try fraction(v)
             case "embedded-object.min-bytes": s.embeddedObjectMinBytes = try size(v)
             case "chunks.min-bytes": s.minChunkBytes = try size(v)
             case "inline-data.max-items":

@@ -1,3 +1,4 @@
+import Analysis
 import PipelineIR
 import PipelineYAML
 
@@ -78,20 +79,40 @@ public struct LintSettings: Sendable, Hashable {
     public var arrayChunkSizeBytes: Int64 = 128 * 1024 * 1024
     /// Chunks smaller than this are "too small" when there are many (default 1 MiB).
     public var minChunkBytes: Int64 = 1024 * 1024
-    /// `distributed.worker.memory.target` (default 0.6).
-    public var memoryTarget: Double = 0.6
-    /// `distributed.worker.memory.spill` (default 0.7).
-    public var memorySpill: Double = 0.7
-    /// `distributed.worker.memory.pause` (default 0.8).
-    public var memoryPause: Double = 0.8
-    /// `distributed.worker.memory.terminate` (default 0.95).
-    public var memoryTerminate: Double = 0.95
+    /// `distributed.worker.memory.target` (default 0.6): a worker starts spilling results to disk.
+    public var workerMemoryTarget: Double = 0.6
+    /// `distributed.worker.memory.spill` (default 0.7): a worker spills based on process memory.
+    public var workerMemorySpill: Double = 0.7
+    /// `distributed.worker.memory.pause` (default 0.8): a worker stops running new tasks.
+    public var workerMemoryPause: Double = 0.8
+    /// `distributed.worker.memory.terminate` (default 0.95): the nanny kills the worker.
+    public var workerMemoryTerminate: Double = 0.95
     /// Literal sequences or mappings with more items than this belong in a file (default 1,000).
     public var inlineDataMaxItems: Int = 1000
     /// Resource limits for reading files.
     public var parseLimits: ParseLimits = .default
 
-    public init() {}
+    public init(embeddedObjectMinBytes: Int64 = 64 * 1024, largeGraphWarningBytes: Int64 = 10_000_000,
+                workerMemoryTarget: Double = 0.6, workerMemorySpill: Double = 0.7, workerMemoryPause: Double = 0.8,
+                workerMemoryTerminate: Double = 0.95, parseLimits: ParseLimits = .default) {
+        self.embeddedObjectMinBytes = embeddedObjectMinBytes
+        self.largeGraphWarningBytes = largeGraphWarningBytes
+        self.workerMemoryTarget = workerMemoryTarget
+        self.workerMemorySpill = workerMemorySpill
+        self.workerMemoryPause = workerMemoryPause
+        self.workerMemoryTerminate = workerMemoryTerminate
+        self.parseLimits = parseLimits
+    }
+
+    /// The four worker memory fractions, as the analysis takes them.
+    public var workerMemoryThresholds: MemoryThresholds {
+        MemoryThresholds(target: workerMemoryTarget, spill: workerMemorySpill, pause: workerMemoryPause, terminate: workerMemoryTerminate)
+    }
+
+    /// What the graph estimator needs from these settings.
+    public var estimateOptions: EstimateOptions {
+        EstimateOptions(largeGraphWarningBytes: largeGraphWarningBytes, memory: workerMemoryThresholds)
+    }
 
     public static let `default` = LintSettings()
 }

@@ -48,4 +48,22 @@ public enum RulePage {
         s += "## Options\n\nNone yet.\n"
         return s
     }
+
+    /// `rules/README.md`: the catalogue as a table.
+    public static func index(_ rules: [any Rule.Type]) -> String {
+        var s = "# Rules\n\n| ID | name | severity | fix | what it finds |\n|---|---|---|---|---|\n"
+        for r in rules {
+            let d = r.description
+            s += "| [\(d.id)](\(d.id)-\(d.name).md) | `\(d.name)` | \(d.defaultSeverity.rawValue) | \(d.fixExamples.isEmpty ? "" : "yes") | \(d.summary) |\n"
+        }
+        s += """
+
+            Front-end checks that are not rules and cannot be turned off or suppressed: \
+            `PL900 invalid-yaml` (the file cannot be read as YAML: syntax, encoding, limits, tags, duplicate keys) and \
+            `PL901 invalid-pipeline` (the YAML is not a valid pipeline). `pipelint rules` lists the rules; \
+            `pipelint explain ID` prints a page. This file is generated (`PIPELINT_UPDATE_GOLDEN=1 swift test`).
+
+            """
+        return s
+    }
 }

@@ -3,6 +3,8 @@ import Lint
 /// Every rule, in ID order. Adding a rule means adding it here.
 public let allRules: [any Rule.Type] = [
     EmbeddedObjectRule.self,
+    LargeGraphRule.self,
+    WorkerMemoryRule.self,
     BoundMethodRule.self,
     ChunksTooSmallRule.self,
     ChunksTooLargeRule.self,

@@ -3,6 +3,7 @@ import Foundation
 // Benchmarks, apart from the tests, each printing ratios against a baseline measured in the same run:
 //   swift run -c release pipelint-bench parse              front end on a 50 MB pipeline vs raw libyaml events
 //   swift run -c release pipelint-bench check-files        cold `pipelint check` of 500 files
+//   swift run -c release pipelint-bench estimate           graph figures of 10 million chunks vs 10 chunks
 //   swift run -c release pipelint-bench overhead [TASKS]   scheduler overhead vs a bare DAG loop and Dask's threaded scheduler
 //   swift run -c release pipelint-bench kernels [N]        kernels vs numpy on the same data
 //   swift run -c release pipelint-bench memory             the seed's memory as written vs optimized, by chunk count
@@ -12,9 +13,10 @@ let args = Array(CommandLine.arguments.dropFirst())
 switch args.first {
 case "parse": ParseBenchmark.run()
 case "check-files": CheckFilesBenchmark.run()
+case "estimate": benchEstimate()
 case "overhead": overhead(args.dropFirst().first.flatMap { Int($0) } ?? 1_000_000)
 case "kernels": kernels(args.dropFirst().first.flatMap { Int($0) } ?? 10_000_000)
 case "memory": memory()
 default:
-    print("usage: pipelint-bench parse | check-files | overhead [TASKS] | kernels [N] | memory")
+    print("usage: pipelint-bench parse | check-files | estimate | overhead [TASKS] | kernels [N] | memory")
 }

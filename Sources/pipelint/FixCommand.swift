@@ -1,4 +1,5 @@
 import ArgumentParser
+import Executor
 import Foundation
 import Lint
 import PipelineIR
@@ -38,6 +39,9 @@ struct FixCommand: ParsableCommand {
 
     @Option(help: "Configuration file (default: the nearest .pipelint.yml above each file).")
     var config: String?
+
+    @Flag(help: "Run each pipeline before and after its fixes on small data (two chunks per dimension) and write only when the results are identical.")
+    var verify = false
 
     @Option(help: "Placement a placement fix sets: delayed (the rules' choice) or scatter (always unsafe: needs --unsafe-fixes).")
     var prefer: PlacementChoice = .delayed
@@ -117,6 +121,17 @@ struct FixCommand: ParsableCommand {
             guard outcome.changed else {
                 shown.append(report)
                 continue
+            }
+            if verify {
+                let folder = URL(fileURLWithPath: file.path).deletingLastPathComponent()
+                let before = LoadedPipeline.load(outcome.original)
+                let after = LoadedPipeline.load(SourceFile(path: file.path, bytes: outcome.fixed))
+                if let why = FixVerification.difference(original: before, fixed: after, baseDirectory: folder) {
+                    printError("pipelint: error: \(file.path): not fixed: verification failed: \(why)")
+                    if why.hasPrefix("output") { brokenFix = true } else { ioError = true }
+                    shown.append(fileEngine.linter.lint(outcome.original))
+                    continue
+                }
             }
             if diff {
                 diffs += UnifiedDiff.render(path: file.path, old: outcome.original.bytes, new: outcome.fixed)

@@ -7,10 +7,13 @@ import Rules
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "rules", abstract: "List the rules.")
     func run() throws {
+        let width = allRules.map { $0.description.name.count }.max() ?? 0
         for rule in allRules {
             let d = rule.description
-            print("\(d.id)  \(d.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(d.defaultSeverity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(d.summary)")
+            let fix = d.fixExamples.isEmpty ? "   " : "[*]"
+            print("\(d.id)  \(d.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(d.defaultSeverity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0))  \(fix)  \(d.summary)")
         }
+        print("\n[*] has an automatic fix (`pipelint fix`). `pipelint explain ID` shows a rule's page.")
     }
 }
 

@@ -140,3 +140,31 @@ import Testing
         #expect(doc.contains("$ pipelint fix --diff samples/seed-argument.yaml\n" + r.stdout + "```"))
     }
 }
+
+@Suite struct FixVerifyTests {
+    func copy(_ names: [String]) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pl-verify-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for n in names { try FileManager.default.copyItem(at: CLI.root.appendingPathComponent("samples/\(n)"), to: dir.appendingPathComponent(n)) }
+        return dir
+    }
+
+    @Test func verifiedFixIsWritten() throws {
+        let dir = try copy(["seed-method.yaml"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLI.run(["fix", "--verify", "seed-method.yaml"], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let fixed = try String(contentsOf: dir.appendingPathComponent("seed-method.yaml"), encoding: .utf8)
+        #expect(fixed == (try String(contentsOf: CLI.root.appendingPathComponent("samples/fixed/seed-method.yaml"), encoding: .utf8)))
+    }
+
+    @Test func aPipelineThatCannotRunLocallyIsNotFixedUnderVerify() throws {
+        let dir = try copy(["model-weights.yaml"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let before = try Data(contentsOf: dir.appendingPathComponent("model-weights.yaml"))
+        let r = try CLI.run(["fix", "--verify", "--unsafe-fixes", "model-weights.yaml"], cwd: dir)
+        #expect(r.status == 2)
+        #expect(r.stderr.hasPrefix("pipelint: error: model-weights.yaml: not fixed: verification failed: could not run it locally:"))
+        #expect(try Data(contentsOf: dir.appendingPathComponent("model-weights.yaml")) == before)
+    }
+}

@@ -23,6 +23,85 @@ import Testing
         #expect(r.stderr.isEmpty)
     }
 
+    @Test(arguments: samples)
+    func sampleEstimate(_ name: String) throws {
+        let r = try CLI.run(["estimate", "samples/\(name)"])
+        let actual = r.stdout + "exit status: \(r.status)\n"
+        let golden = CLI.root.appendingPathComponent("samples/expected/\(name.replacingOccurrences(of: ".yaml", with: ".estimate.out"))")
+        if CLI.updating {
+            try actual.write(to: golden, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOf: golden, encoding: .utf8)
+        #expect(actual == expected, "regenerate with PIPELINT_UPDATE_GOLDEN=1 and review the diff")
+        #expect(r.stderr.isEmpty)
+    }
+
+    @Test func estimateJSONHasTheDocumentedShape() throws {
+        let r = try CLI.run(["estimate", "--format", "json", "samples/seed-argument.yaml"])
+        #expect(r.status == 0)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(doc["version"] as? Int == 1)
+        #expect(doc["tasks"] as? Int == 200)
+        let submit = try #require(doc["submit"] as? [String: Any])
+        #expect(submit["warns"] as? Bool == false)
+        #expect(submit["threshold"] as? Int == 10_000_000)
+        let layers = try #require(doc["layers"] as? [[String: Any]])
+        let step = try #require(layers.first { $0["name"] as? String == "looked_up" })
+        let use = try #require((step["objects"] as? [[String: Any]])?.first)
+        #expect(use["copies_per_worker"] as? Int == 50)
+        #expect(use["copies_total"] as? Int == 100)
+        #expect((use["at"] as? [String: Int])?["line"] == 14)
+        #expect((use["at"] as? [String: Int])?["column"] == 48)
+        let memory = try #require(doc["memory"] as? [String: Any])
+        #expect(memory["level"] as? String == "below-target")
+        #expect(memory["limit"] as? Int == 4 * 1024 * 1024 * 1024)
+    }
+
+    @Test func estimateOfAMissingLoadFileSaysSoAtItsPosition() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-estimate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = """
+            pipeline: missing
+            version: 1
+            objects:
+              table: {series: {load: tables/none.csv, length: 41000, dtype: float64}}
+            functions:
+              f: {params: [block, table], kernel: take}
+            arrays:
+              x: {shape: [1000], chunks: [100], dtype: int64, source: {load: raw/x.npy}}
+            steps:
+              y: {map_blocks: f, over: [x], args: [table]}
+            outputs:
+              y: persist
+
+            """
+        try text.write(to: dir.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["estimate", "p.yaml"], cwd: dir)
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("p.yaml:4:3: object `table` loads `tables/none.csv` does not exist (relative to the pipeline's folder)"))
+        #expect(r.stdout.contains("p.yaml:8:3: array `x` loads `raw/x.npy`, which does not exist"))
+        #expect(r.stdout.contains("≥ "))
+        // Present files are not reported.
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("tables"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("raw"), withIntermediateDirectories: true)
+        try "1\n".write(to: dir.appendingPathComponent("tables/none.csv"), atomically: true, encoding: .utf8)
+        try "x".write(to: dir.appendingPathComponent("raw/x.npy"), atomically: true, encoding: .utf8)
+        let ok = try CLI.run(["estimate", "p.yaml"], cwd: dir)
+        #expect(!ok.stdout.contains("notes"))
+    }
+
+    @Test func estimateOfAnInvalidPipelineShowsItsErrors() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-estimate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "pipeline: bad\nversion: 1\narrays:\n  x: {shape: [-5], chunks: [1]}\nsteps: {}\n".write(to: dir.appendingPathComponent("b.yaml"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["estimate", "b.yaml"], cwd: dir)
+        #expect(r.status == 1)
+        #expect(r.stdout.hasPrefix("b.yaml:4:15: error: a dimension of `shape` must be at least 0, not -5"))
+        #expect(try CLI.run(["estimate", "no/such.yaml"], cwd: dir).status == 2)
+    }
+
     @Test func directoryScanSkipsTheHelmTemplateAndReportsTheRest() throws {
         let r = try CLI.run(["check", "samples", "--verbose"])
         #expect(r.status == 1)
@@ -63,5 +142,17 @@ import Testing
         #expect((f["start"] as? [String: Int])?["column"] == 48)
         let fix = try #require(f["fix"] as? [String: Any])
         #expect(fix["applicability"] as? String == "safe")
+    }
+}
+
+@Suite struct GraphCommandTests {
+    /// `pipelint graph` on the method-form seed, as DOT and as Mermaid after optimization.
+    @Test(arguments: [("seed-method.yaml", ["--format", "dot"], "seed-method.dot"), ("seed-reduction.yaml", ["--format", "mermaid", "--optimized"], "seed-reduction.optimized.mmd")])
+    func graphOutput(_ sample: String, _ flags: [String], _ golden: String) throws {
+        let r = try CLI.run(["graph"] + flags + ["samples/\(sample)"])
+        #expect(r.status == 0)
+        let url = CLI.root.appendingPathComponent("samples/expected/\(golden)")
+        if CLI.updating { try r.stdout.write(to: url, atomically: true, encoding: .utf8) }
+        #expect(r.stdout == (try String(contentsOf: url, encoding: .utf8)))
     }
 }

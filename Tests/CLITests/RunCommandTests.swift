@@ -46,7 +46,8 @@ import Testing
         #expect(r.status == 0)
         #expect(r.stdout.hasPrefix("simulated cost on the distributed scheduler:\nas written:  peak "))
         #expect(r.stdout.contains("peak object copies: mapper ×100"))
-        #expect(r.stdout.contains("peak object copies: mapper ×2 (delayed: mapper)"))
+        // Delayed: one copy per worker that ran a task needing it — one or both of the two workers.
+        #expect(r.stdout.contains("peak object copies: mapper ×2 (delayed: mapper)") || r.stdout.contains("peak object copies: mapper ×1 (delayed: mapper)"))
         #expect(r.stdout.contains("results: identical"))
         let svg = try String(contentsOf: out.appendingPathComponent("compare.svg"), encoding: .utf8)
         #expect(svg.components(separatedBy: "<polyline").count == 3)

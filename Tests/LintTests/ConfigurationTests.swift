@@ -34,7 +34,7 @@ import Testing
         #expect(c.severities["PL001"] == .error)
         #expect(c.settings.largeGraphWarningBytes == 20_000_000)
         #expect(c.settings.arrayChunkSizeBytes == 64 << 20)
-        #expect(c.settings.memoryTarget == 0.5)
+        #expect(c.settings.workerMemoryTarget == 0.5)
         #expect(c.settings.inlineDataMaxItems == 10)
         #expect(c.settings.parseLimits.maxDepth == 10)
         #expect(c.settings.parseLimits.maxFileBytes == 1 << 20)

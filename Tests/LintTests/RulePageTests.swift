@@ -21,6 +21,15 @@ import Testing
         #expect(onDisk == page, "regenerate with PIPELINT_UPDATE_GOLDEN=1 swift test and review the diff")
     }
 
+    @Test func indexIsCurrent() throws {
+        let url = Self.root.appendingPathComponent("rules/README.md")
+        let text = RulePage.index(allRules)
+        if ProcessInfo.processInfo.environment["PIPELINT_UPDATE_GOLDEN"] == "1" {
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        #expect(try String(contentsOf: url, encoding: .utf8) == text)
+    }
+
     @Test func everyPageBelongsToARule() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("rules").path).filter { $0.hasSuffix(".md") && $0 != "README.md" }
         let expected = Set(allRules.map { "\($0.description.id)-\($0.description.name).md" })

@@ -52,7 +52,8 @@ import Testing
         let declared = PyValue.opaque(declaredBytes: 5_000_000, reason: "pkg.mod:factory")
         #expect(SizeModel.wireSize(declared).confidence == .declared)
         #expect(SizeModel.wireSize(declared).bytes >= 5_000_000)
-        // sizeof of an opaque object is assumed to be the sys.getsizeof fallback, whatever its declared wire size.
+        // dask.sizeof of an opaque object is assumed to be the sys.getsizeof fallback (56 B), so
+        // normalize_arg does not wrap it, whatever its declared wire size (samples/model-weights.yaml).
         #expect(SizeModel.daskSizeof(declared).bytes == 56)
         #expect(!SizeModel.daskAutoDelays(declared))
         let unknown = PyValue.opaque(declaredBytes: nil, reason: "object dtype")

@@ -53,10 +53,10 @@ public struct ChunksTooLargeRule: Rule {
             let (bytes, o) = Int64(a.grid.maxChunkElements).multipliedReportingOverflow(by: Int64(a.dtype.itemSize))
             let perThread = o ? Int64.max : bytes.multipliedReportingOverflow(by: 3).partialValue
             let (needed, o2) = perThread.multipliedReportingOverflow(by: Int64(c.threadsPerWorker))
-            let target = Int64(Double(memory) * ctx.settings.memoryTarget)
+            let target = Int64(Double(memory) * ctx.settings.workerMemoryTarget)
             guard o || o2 || needed > target else { continue }
             out.append(finding(
-                "array `\(a.name)` has chunks of \(o ? "over 8 EiB" : formatBytes(bytes)): \(c.threadsPerWorker) thread\(c.threadsPerWorker == 1 ? "" : "s") per worker × 3 chunks in flight need \(o || o2 ? "more memory than exists" : "≈ " + formatBytes(needed)), over the memory target of \(formatBytes(target)) (\(ctx.settings.memoryTarget) × \(formatBytes(memory)))",
+                "array `\(a.name)` has chunks of \(o ? "over 8 EiB" : formatBytes(bytes)): \(c.threadsPerWorker) thread\(c.threadsPerWorker == 1 ? "" : "s") per worker × 3 chunks in flight need \(o || o2 ? "more memory than exists" : "≈ " + formatBytes(needed)), over the memory target of \(formatBytes(target)) (\(ctx.settings.workerMemoryTarget) × \(formatBytes(memory)))",
                 at: a.chunksRange ?? a.nameRange,
                 help: "use smaller chunks, or fewer threads per worker",
                 subjects: [a.name]))

@@ -1,3 +1,4 @@
+import Analysis
 import Lint
 import PipelineIR
 import Sizing
@@ -152,65 +153,54 @@ public struct EmbeddedObjectRule: Rule {
     )
 
     public func check(_ ctx: RuleContext) -> [Finding] {
-        let cluster = ctx.graph.cluster
-        guard cluster.scheduler.serializesTasks else { return [] }
+        guard ctx.graph.cluster.scheduler.serializesTasks else { return [] }
+        let estimate = Estimator.estimate(ctx.graph, options: ctx.settings.estimateOptions)
         var out: [Finding] = []
-        for layer in ctx.graph.layers {
-            guard case .mapBlocks(let function) = layer.kind else { continue }
-            let tasks = layer.taskCount
-            guard tasks >= 2 else { continue }
-            for edge in layer.inputs where edge.role.carriesObject {
-                guard let obj = ctx.graph[edge.source].object, obj.placement == .embed,
-                      let value = ObjectValues.shippedValue(for: edge, of: obj, layer: layer) else { continue }
-                let wire = SizeModel.wireSize(value)
-                if case .unknown = wire.confidence { continue }
-                guard wire.bytes >= ctx.settings.embeddedObjectMinBytes else { continue }
-                let isReceiver = edge.role == .receiver
-                // normalize_arg covers args and kwargs, never the function.
-                if !isReceiver, SizeModel.daskAutoDelays(value) { continue }
-                out.append(finding(for: obj, edge: edge, layer: layer, function: function, value: value, wire: wire, tasks: tasks, ctx: ctx))
+        for layer in estimate.layers where layer.tasks >= 2 {
+            guard case .mapBlocks(let function) = ctx.graph[layer.id].kind else { continue }
+            // `copiedPerTask` is false for delayed/scattered objects and for arguments normalize_arg already wraps.
+            for use in layer.objects where use.copiedPerTask {
+                if case .unknown = use.wire.confidence { continue }
+                guard use.wire.bytes >= ctx.settings.embeddedObjectMinBytes,
+                      let obj = ctx.pipeline.object(named: use.object), let value = use.value else { continue }
+                out.append(finding(for: obj, use: use, layer: layer, function: function, value: value, estimate: estimate, ctx: ctx))
             }
         }
         return out
     }
 
-    func finding(for obj: PipelineObject, edge: Graph.Edge, layer: Graph.Layer, function: PipelineFunction?, value: PyValue,
-                 wire: SizeEstimate, tasks: Int, ctx: RuleContext) -> Finding {
+    func finding(for obj: PipelineObject, use: ObjectUse, layer: LayerEstimate, function: PipelineFunction?, value: PyValue,
+                 estimate: GraphEstimate, ctx: RuleContext) -> Finding {
         let cluster = ctx.graph.cluster
-        let shownName = ([obj.name] + edge.path).joined(separator: ".")
-        var what = "≈ \(formatBytes(wire.bytes)) pickled"
+        let path = Array(use.shownName.split(separator: ".").dropFirst().map(String.init))
+        var what = "≈ \(formatBytes(use.wire.bytes)) pickled"
         if SizeModel.wireFlavor(value) == .cloudpickle { what += " by value" }
-        if case .instance(let inst) = obj.recipe, edge.path.isEmpty { what += inst.isMain ? ", `__main__` class" : ", `\(inst.module ?? "")` class" } else if let r = ObjectValues.project(obj.recipe, edge.path) { what += ", \(r.kindName)" }
-        let resident = SizeModel.residentSize(value)
-        let holdsAll = layer.output != nil
-        let inFlight = min(tasks, 2 &* cluster.threadsPerWorker &* cluster.workers)
-        let copies = holdsAll ? tasks : inFlight
-        let held = resident.bytes.multipliedReportingOverflow(by: Int64(copies))
-        let heldText = held.overflow ? "more memory than exists" : "≈ \(formatBytes(held.partialValue))"
-        let lifetime = holdsAll ? "while the results live" : "at a time while chunks are in flight"
+        if case .instance(let inst) = obj.recipe, path.isEmpty { what += inst.isMain ? ", `__main__` class" : ", `\(inst.module ?? "")` class" } else if let r = ObjectValues.project(obj.recipe, path) { what += ", \(r.kindName)" }
+        // The resident prediction: copies alive at once times one unpickled copy.
+        let total = use.residentTotal.bytes
+        let heldText = total == Int64.max ? "more memory than exists" : "≈ \(formatBytes(total))"
+        let perWorker = use.residentPerWorker.bytes == Int64.max ? "" : " (≈ \(formatBytes(use.residentPerWorker.bytes)) per worker)"
+        let lifetime = layer.resultsHeld ? "while the results live" : "at a time while chunks are in flight"
         let how: String
-        if isReceiverEdge(edge), let f = function {
-            how = "is dragged into each of the \(tasks) tasks of step `\(layer.name)` as the receiver of `\(obj.name).\(f.name)`"
+        if use.isReceiver, let f = function {
+            how = "is dragged into each of the \(layer.tasks) tasks of step `\(layer.name)` as the receiver of `\(obj.name).\(f.name)`"
         } else {
-            how = "is copied into each of the \(tasks) tasks of step `\(layer.name)`"
+            how = "is copied into each of the \(layer.tasks) tasks of step `\(layer.name)`"
         }
-        let sizeof = SizeModel.daskSizeof(value)
         let silence: String
-        if cluster.scheduler == .distributed, wire.bytes >= ctx.settings.largeGraphWarningBytes {
+        if estimate.largeGraphWarning {
             silence = "Dask only warns about the graph's size at submit"
-        } else if isReceiverEdge(edge) {
+        } else if use.isReceiver {
             silence = "Dask's own checks stay silent (it never inspects the function)"
         } else {
-            silence = "Dask's own checks stay silent (sizeof sees \(formatBytes(sizeof.bytes)))"
+            silence = "Dask's own checks stay silent (sizeof sees \(formatBytes(use.daskSizeof.bytes)))"
         }
-        let message = "object `\(shownName)` (\(what)) \(how) on a \(cluster.scheduler.rawValue) scheduler: workers hold \(heldText) \(lifetime); \(silence)"
+        let message = "object `\(use.shownName)` (\(what)) \(how) on a \(cluster.scheduler.rawValue) scheduler: workers hold \(heldText)\(perWorker) \(lifetime); \(silence)"
         let fixes = fixes(for: obj, ctx: ctx)
-        var f = finding(message, at: edge.range, fix: fixes.primary, subjects: [obj.name, layer.name])
+        var f = finding(message, at: use.range, fix: fixes.primary, subjects: [obj.name, layer.name])
         f.alternativeFixes = fixes.alternatives
         return f
     }
-
-    func isReceiverEdge(_ e: Graph.Edge) -> Bool { e.role == .receiver }
 
     /// What a worker needs to build the object itself, when the YAML alone is not enough.
     static func workerRequirement(_ r: Recipe) -> String? {

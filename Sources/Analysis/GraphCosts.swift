@@ -1,0 +1,126 @@
+import PipelineIR
+
+/// What distributed 2026.8 spends, in pickled bytes, to ship each kind of layer —
+/// measured by `calibration/graph_bytes.py` on a real `LocalCluster`
+/// (fixture: `Tests/AnalysisTests/Fixtures/graph_bytes.json`).
+///
+/// The client pickles the *unmaterialized* high-level graph in one go; the
+/// scheduler materializes it. So a Blockwise layer (`zeros`, `ones`,
+/// `map_blocks`) costs a constant plus its `chunks` tuples, while a layer dask
+/// materializes on the client (`arange`, `random`, rechunk, the tree of a
+/// reduction) costs a key and arguments per task. Embedded objects cost their
+/// wire size once: pickle's memo stores a shared object a single time.
+public enum GraphCosts {
+    /// Submit bytes of one layer: a fixed part plus a per-chunk part.
+    public struct LayerCost: Sendable, Hashable {
+        /// Bytes independent of the chunk count (the layer object, its function, meta).
+        public var fixed: Int64
+        /// Bytes per counted unit (a task, or an entry of a `chunks` tuple).
+        public var perUnit: Int64
+        /// Counted units.
+        public var units: Int
+        /// `fixed + perUnit × units`, saturating.
+        public var total: Int64 { Sat.add(fixed, Sat.mul(perUnit, Int64(units))) }
+    }
+
+    // Measured (1-D, 1000-element chunks of int64): submit bytes at 100 and 1000 chunks.
+    // zeros 4137 / 12982, ones 4131 / 12976: Blockwise creation, 9.83 B per chunk (the
+    // chunks tuple is pickled three times, 3 B per BININT2 entry).
+    static let blockwiseCreationFixed: Int64 = 3150
+    // arange 8316 / 80915 / 810050 (10k) / 10789754 (130k): one materialized task per chunk.
+    static let rangeFixed: Int64 = 240
+    static let rangePerChunk: Int64 = 81
+    // default_rng(seed).integers: 14098 / 135141 / 1350330: a generator state per chunk.
+    static let randomFixed: Int64 = 650
+    static let randomPerChunk: Int64 = 135
+    // map_blocks: Blockwise, fused with its input on `persist`: +940 B (range+scale), +556 B
+    // for a second one, nothing per chunk.
+    static let mapBlocksFixed: Int64 = 900
+    // sum(split_every=8) after map_blocks: +1.5 KB and 3.7 B per input chunk.
+    static let reduceFixed: Int64 = 1500
+    static let reducePerInputChunk: Int64 = 4
+    // rechunk 1000 → 2000: 139 B per output chunk (a concatenate task with its getitem keys).
+    static let rechunkFixed: Int64 = 190
+    static let rechunkPerChunk: Int64 = 139
+    // A `dask.delayed(build)()` task: its key, function and recipe arguments.
+    static let delayedTaskBytes: Int64 = 300
+    // A bound method's `getattr` reduce: +20 B over passing the instance.
+    static let boundMethodExtra: Int64 = 20
+
+    // Per-task `run_spec` bytes on dispatch (`len(pickle.dumps(ts.run_spec))`), measured:
+    // zeros 2470, ones 2463 (the task carries its meta), arange 215, random 485,
+    // rechunk 330; a map_blocks layer adds ≈ 560 B plus every embedded object's wire size
+    // (range+mapper: 242,415 B = 215 + 567 + the 241,633 B object).
+    static let zerosTaskBytes: Int64 = 2470
+    static let rangeTaskBytes: Int64 = 215
+    static let randomTaskBytes: Int64 = 485
+    static let mapBlocksTaskBytes: Int64 = 560
+    static let reduceTaskBytes: Int64 = 140
+    static let rechunkTaskBytes: Int64 = 330
+    // A key reference to a delayed, scattered or normalize_arg-wrapped object inside a task.
+    static let keyReferenceBytes: Int64 = 60
+
+    /// Submit bytes of a layer, without the objects it embeds (those are counted once per graph).
+    public static func submitCost(of layer: Graph.Layer) -> LayerCost {
+        switch layer.kind {
+        case .object(let o):
+            return LayerCost(fixed: o.placement == .delayed ? delayedTaskBytes : 0, perUnit: 0, units: 0)
+        case .array(let a):
+            switch a.source {
+            case .zeros, .ones:
+                // One entry per chunk along each dimension, not per chunk of the grid.
+                let entries = a.grid.dims.reduce(0) { $0 &+ $1.count }
+                let entryBytes = 3 * pickledIntBytes(a.grid.dims.map(\.maxSize).max() ?? 0) + 1
+                return LayerCost(fixed: blockwiseCreationFixed, perUnit: entryBytes, units: max(0, entries))
+            case .range, .load:
+                return LayerCost(fixed: rangeFixed, perUnit: rangePerChunk, units: layer.taskCount)
+            case .random:
+                return LayerCost(fixed: randomFixed, perUnit: randomPerChunk, units: layer.taskCount)
+            }
+        case .mapBlocks:
+            return LayerCost(fixed: mapBlocksFixed, perUnit: 0, units: layer.taskCount)
+        case .reduce:
+            return LayerCost(fixed: reduceFixed, perUnit: reducePerInputChunk, units: layer.inputChunkCount)
+        case .rechunk:
+            return LayerCost(fixed: rechunkFixed, perUnit: rechunkPerChunk, units: layer.taskCount)
+        }
+    }
+
+    /// `run_spec` bytes of one task of `layer` on dispatch, without its objects.
+    public static func taskBaseBytes(of layer: Graph.Layer) -> Int64 {
+        switch layer.kind {
+        case .object(let o): o.placement == .delayed ? delayedTaskBytes : 0
+        case .array(let a):
+            switch a.source {
+            case .zeros, .ones: zerosTaskBytes
+            case .range, .load: rangeTaskBytes
+            case .random: randomTaskBytes
+            }
+        case .mapBlocks: mapBlocksTaskBytes
+        case .reduce: reduceTaskBytes
+        case .rechunk: rechunkTaskBytes
+        }
+    }
+
+    /// Bytes of the pickle opcode for a non-negative int (BININT1 / BININT2 / BININT / LONG1).
+    static func pickledIntBytes(_ x: Int) -> Int64 {
+        if x < 256 { return 2 }
+        if x < 65536 { return 3 }
+        if x <= Int(Int32.max) { return 5 }
+        return 10
+    }
+}
+
+/// Saturating Int64 arithmetic: figures clamp at `Int64.max` instead of trapping.
+enum Sat {
+    static func add(_ a: Int64, _ b: Int64) -> Int64 {
+        let (r, o) = a.addingReportingOverflow(b)
+        return o ? (b > 0 ? Int64.max : Int64.min) : r
+    }
+    static func mul(_ a: Int64, _ b: Int64) -> Int64 {
+        let (r, o) = a.multipliedReportingOverflow(by: b)
+        return o ? ((a < 0) != (b < 0) ? Int64.min : Int64.max) : r
+    }
+    /// ⌈a / b⌉ for a ≥ 0, b > 0.
+    static func ceilDiv(_ a: Int, _ b: Int) -> Int { b <= 0 ? a : a / b + (a % b == 0 ? 0 : 1) }
+}
