@@ -7,6 +7,11 @@ ones down-scaled, keeping their chunk counts):
   (a) `pipelint run` and the program `pipelint export --to dask` writes give the same
       results: integers exactly, floats to FLOAT_RTOL (the reduction tree is the same,
       so they are expected bit for bit and the table says when they are);
+  (b) `pipelint estimate`'s figures for the pipeline as written against the bytes real
+      Dask pickles for the exported graph (crosscheck/graph_bytes.py): each object's wire
+      bytes within 1%, the per-chunk slope of the submitted graph within 20 bytes and the
+      submit bytes (and their fixed part) within 5%, slope and fixed part from two chunk
+      counts (the sample and a copy with twice the chunks);
   (c) on a LocalCluster of real worker processes (2 workers, 1 thread each), the live
       copies of each object on the workers after `persist`, counted by a gc probe inside
       the workers (`--count-copies`), are one per chunk as written (unless Dask's own
@@ -35,6 +40,45 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FLOAT_RTOL = 1e-12
 MAX_ELEMENTS = 200_000  # per array, after down-scaling
 WORKERS = 2
+WIRE_RTOL, SLOPE_ATOL, SUBMIT_RTOL = 0.01, 20.0, 0.05
+
+# Differences between the estimator and real Dask that are known and explained in
+# docs/dask.md ("Known differences"). Listed here they are shown, not failed; a listed
+# check that passes fails the cross-check, so the list cannot go stale.
+REASONS = {}
+REASONS["by-value methods"] = ("the exported class's methods call the program's kernels, which cloudpickle pickles by value "
+                    "with the instance (+3.2 KB); the estimator prices a user's class of ~1 KB")
+REASONS["source tasks"] = ("the exported array sources are map_blocks over block_info (the format's counter-based "
+                "generator), not Dask's da.random/da.arange whose graphs the estimator is calibrated on")
+REASONS["by-value helpers"] = ("the exported graph carries the program's own source and kernel functions pickled by value "
+                    "(~10 KB once per graph); the estimator prices Dask's built-in layers")
+KNOWN = {
+    "clean: fixed part": "by-value helpers",
+    "clean: submit at 32 chunks": "by-value helpers",
+    "clean: submit at 66 chunks": "by-value helpers",
+    "coordinate-index: per-chunk slope": "source tasks",
+    "csv-lookup: fixed part": "by-value helpers",
+    "csv-lookup: per-chunk slope": "source tasks",
+    "csv-lookup: submit at 40 chunks": "by-value helpers",
+    "csv-lookup: submit at 80 chunks": "by-value helpers",
+    "ndarray-argument: per-chunk slope": "source tasks",
+    "seed-argument: per-chunk slope": "source tasks",
+    "seed-argument: wire mapper": "by-value methods",
+    "seed-delayed: fixed part": "by-value helpers",
+    "seed-delayed: per-chunk slope": "source tasks",
+    "seed-delayed: submit at 100 chunks": "by-value helpers",
+    "seed-delayed: submit at 200 chunks": "by-value helpers",
+    "seed-delayed: wire mapper": "by-value methods",
+    "seed-method: per-chunk slope": "source tasks",
+    "seed-method: wire mapper": "by-value methods",
+    "seed-reduction: per-chunk slope": "source tasks",
+    "seed-reduction: wire mapper": "by-value methods",
+    "seed-scatter: fixed part": "by-value helpers",
+    "seed-scatter: per-chunk slope": "source tasks",
+    "seed-scatter: submit at 100 chunks": "by-value helpers",
+    "seed-scatter: submit at 200 chunks": "by-value helpers",
+    "seed-scatter: wire mapper": "by-value methods",
+}
 
 
 def has_python(doc):
@@ -183,6 +227,69 @@ def auto_delayed(program, name):
     return sizeof(getattr(module, "build_" + name)()) > 1e6
 
 
+def doubled_chunks(doc, work, suffix):
+    """A copy with twice the chunks along the first axis of every array (None when impossible)."""
+    import copy
+    doc = copy.deepcopy(doc)
+    for a in (doc.get("arrays") or {}).values():
+        c = a["chunks"][0]
+        if isinstance(c, list) or c < 2:
+            return None
+        a["chunks"][0] = c // 2 if a["shape"][0] % c == 0 else None
+        if a["chunks"][0] is None:
+            return None
+    target = os.path.join(work, f"{suffix}.yaml")
+    with open(target, "w") as fh:
+        yaml.safe_dump(doc, fh, sort_keys=False)
+    return target
+
+
+def graph_figures(pipelint, python, pipeline, work, tag, address):
+    """(estimate JSON, real measurement JSON) for the pipeline as written."""
+    est = json.loads(run([pipelint, "estimate", "--format", "json", pipeline]))
+    prog = os.path.join(work, f"program-bytes-{tag}.py")
+    run([pipelint, "export", "--to", "dask", "--as-written", pipeline, "-o", prog])
+    real = json.loads(run([python, os.path.join(ROOT, "crosscheck/graph_bytes.py"), prog, address]).strip().splitlines()[-1])
+    return est, real
+
+
+def check_graph_bytes(name, doc, pipeline, work, args, python, address):
+    """Part (b): a list of (check, ok, text)."""
+    checks = []
+    loaded = os.path.dirname(pipeline)
+    if os.path.dirname(pipeline) != work:
+        # The doubled copy must sit next to the files the pipeline loads.
+        for text in re.findall(r"load:\s*([^\s,}]+)", open(pipeline).read()):
+            os.makedirs(os.path.join(work, os.path.dirname(text)), exist_ok=True)
+            shutil.copy(os.path.join(loaded, text), os.path.join(work, text))
+    double = doubled_chunks(doc, work, "doubled")
+    if double is None:
+        return [("graph bytes", True, "not measured: chunks cannot be doubled")]
+    (e1, r1), (e2, r2) = (graph_figures(args.pipelint, python, p, work, t, address) for p, t in ((pipeline, "a"), (double, "b")))
+    n1, n2 = e1["tasks"], e2["tasks"]
+    c1 = sum(l["tasks"] for l in e1["layers"] if l["kind"].startswith("array"))
+    c2 = sum(l["tasks"] for l in e2["layers"] if l["kind"].startswith("array"))
+    for o in e1["objects"]:
+        real = r1["objects"].get(o["name"], {}).get("wire")
+        if real is None or o["wire"]["confidence"] == "unknown":
+            continue
+        est = o["wire"]["bytes"]
+        checks.append((f"wire {o['name']}", abs(est - real) <= WIRE_RTOL * real, f"wire {o['name']}: estimate {est} B, dask {real} B ({(est - real) / real:+.2%})"))
+    s1, s2 = e1["submit"]["bytes"]["bytes"], e2["submit"]["bytes"]["bytes"]
+    d1, d2 = r1["submit_bytes"], r2["submit_bytes"]
+    est_slope, real_slope = (s2 - s1) / (c2 - c1), (d2 - d1) / (c2 - c1)
+    est_fixed, real_fixed = s1 - est_slope * c1, d1 - real_slope * c1
+    checks.append(("per-chunk slope", abs(est_slope - real_slope) <= SLOPE_ATOL,
+                   f"per chunk: estimate {est_slope:.1f} B, dask {real_slope:.1f} B (chunks {c1} -> {c2})"))
+    checks.append(("fixed part", abs(est_fixed - real_fixed) <= SUBMIT_RTOL * real_fixed,
+                   f"fixed: estimate {est_fixed:.0f} B, dask {real_fixed:.0f} B ({(est_fixed - real_fixed) / real_fixed:+.2%})"))
+    for c, s_, d in ((c1, s1, d1), (c2, s2, d2)):
+        checks.append((f"submit at {c} chunks", abs(s_ - d) <= SUBMIT_RTOL * d,
+                       f"submit at {c} chunks: estimate {s_} B, dask {d} B ({(s_ - d) / d:+.2%})"))
+    _ = (n1, n2)
+    return checks
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--pipelint", default=os.path.join(ROOT, ".build/debug/pipelint"))
@@ -228,6 +335,19 @@ def main():
             if not ok:
                 failures.append(f"{name}: results differ: {notes}")
 
+            # (b) the estimator's figures against real Dask's bytes.
+            graph = ""
+            if distributed:
+                for check, good, text in check_graph_bytes(name, doc, pipeline, work, args, python, address):
+                    key = f"{name}: {check}"
+                    if good and key in KNOWN:
+                        failures.append(f"{key}: listed as a known difference but agrees now ({text}); remove it from KNOWN")
+                    elif not good and key in KNOWN:
+                        text += " [known: " + KNOWN[key] + "]"
+                    elif not good:
+                        failures.append(f"{key}: {text}")
+                    graph += ("" if good else "!! ") + text + "; "
+
             # (c) live copies on the workers.
             copies = ""
             probes = probed_objects(doc) if distributed else {}
@@ -248,6 +368,8 @@ def main():
                         failures.append(f"{name}: {obj} {mode}: {per} live copies on the workers, expected {expected}")
                 copies += f"{obj}: " + "; ".join(texts)
             rows.append((name, results + (f" (down-scaled 1/{factor} per dim)" if factor > 1 else ""), copies, notes))
+            if graph:
+                rows.append(("", "graph bytes (estimate vs dask):", graph.rstrip("; "), ""))
 
         if any_program:
             out = subprocess.run([python, os.path.join(ROOT, "scripts/check-kernel-vectors.py"), "--generated", any_program],
@@ -263,6 +385,8 @@ def main():
     for name, results, copies, notes in rows:
         print(f"{name:<20} {results:<45} {copies}")
     print(f"cross-check: {len(rows)} rows in {time.perf_counter() - started:.1f} s; dask/distributed pinned in crosscheck/requirements.txt")
+    for code, why in REASONS.items():
+        print(f"known [{code}]: {why}")
     for f in failures:
         print("MISMATCH " + f)
     return 1 if failures else 0
