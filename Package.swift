@@ -34,11 +34,13 @@ let package = Package(
         .target(name: "Rules", dependencies: ["Lint", "PipelineIR", "PipelineYAML", "Sizing", "Analysis"]),
         // Local executor: scheduler, workers, kernels, memory sampler, results.
         .target(name: "Executor", dependencies: ["PipelineIR", "PipelineYAML", "Optimizer"]),
+        // `pipelint export --to dask`: the pipeline as a standalone Dask program.
+        .target(name: "Export", dependencies: ["PipelineIR", "PipelineYAML", "Optimizer"]),
         // Thin command-line front door.
         .executableTarget(
             name: "pipelint",
             dependencies: [
-                "Lint", "Rules", "PipelineYAML", "PipelineIR", "Executor", "Analysis",
+                "Lint", "Rules", "PipelineYAML", "PipelineIR", "Executor", "Analysis", "Export",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,6 +57,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["pipelint"]),
         .testTarget(name: "OptimizerTests", dependencies: ["Optimizer", "PipelineIR", "PipelineYAML"]),
         .testTarget(name: "FixTests", dependencies: ["Lint", "Rules", "Optimizer", "PipelineYAML", "PipelineIR"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "PipelineYAML", "PipelineIR"]),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "PipelineYAML", "PipelineIR"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

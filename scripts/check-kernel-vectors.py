@@ -4,6 +4,9 @@ for reductions, when installed): the reference implementation of docs/kernels.md
 
     python3 scripts/check-kernel-vectors.py            # check; exit 1 on a mismatch
     python3 scripts/check-kernel-vectors.py --write    # regenerate the expected values (then review the diff)
+    python3 scripts/check-kernel-vectors.py --generated PROGRAM.py
+        # check the kernels, random values and reductions of a program written by
+        # `pipelint export --to dask` (needs dask, numpy and pandas)
 
 The Swift executor checks the same file in Tests/ExecutorTests/KernelVectorTests.swift.
 """
@@ -174,9 +177,48 @@ def same(a, b):
     return json.dumps(canonical(a), sort_keys=True) == json.dumps(canonical(b), sort_keys=True)
 
 
+def generated_compute(program):
+    """The same vectors through an exported program's own functions (_k_*, _random_values, _reduce)."""
+    import dask.array as da
+
+    def compute_with(v):
+        k = v["kind"]
+        if k == "kernel":
+            f = getattr(program, "_k_" + v["kernel"])
+            with np.errstate(all="ignore"):
+                return array_json(f(*[arg_value(a) for a in v["args"]]))
+        if k == "random":
+            index = np.arange(v["start"], v["start"] + v["count"], dtype=np.uint64)
+            return array_json(program._random_values(v["seed"], index, v.get("low", 0.0), v.get("high", 1.0), v["dtype"] == "float64"))
+        if k == "reduce":
+            a = array_from(v["array"])
+            x = da.from_array(a, chunks=tuple(tuple(c) for c in v["chunks"])).map_blocks(np.ascontiguousarray)
+            with np.errstate(all="ignore"):
+                out = np.asarray(program._reduce(x, v["reduction"], v["split_every"]).compute(scheduler="sync"))
+            if out.dtype.kind == "f":
+                return {"dtype": "float64", "value": to_json_float(out)}
+            return {"dtype": "int64", "value": int(out)}
+        raise ValueError(k)
+    return compute_with
+
+
+def load_program(path):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("exported_program", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def main():
     doc = json.loads(PATH.read_text())
     write = "--write" in sys.argv
+    compute = globals()["compute"]
+    label = "numpy"
+    if "--generated" in sys.argv:
+        path = sys.argv[sys.argv.index("--generated") + 1]
+        compute = generated_compute(load_program(path))
+        label = path
     bad = 0
     for v in doc["vectors"]:
         got = compute(v)
@@ -186,12 +228,12 @@ def main():
             continue
         if not same(got, v["expected"]):
             bad += 1
-            print(f"MISMATCH {v['name']}: numpy {json.dumps(got)[:200]} vs file {json.dumps(v['expected'])[:200]}")
+            print(f"MISMATCH {v['name']}: {label} {json.dumps(got)[:200]} vs file {json.dumps(v['expected'])[:200]}")
     if write:
         PATH.write_text(json.dumps(doc, indent=1) + "\n")
         print(f"wrote {len(doc['vectors'])} vectors to {PATH}")
         return 0
-    print(f"{len(doc['vectors']) - bad} of {len(doc['vectors'])} vectors agree with numpy")
+    print(f"{len(doc['vectors']) - bad} of {len(doc['vectors'])} vectors agree with {label}")
     return 1 if bad else 0
 
 

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Measures what real Dask pickles for an exported program's graph (cross-check part b).
+
+    python crosscheck/graph_bytes.py PROGRAM.py SCHEDULER_ADDRESS
+
+Runs the program's definitions as `__main__` (so its classes pickle by value, as in a
+user's driver script), builds its graph, persists every output in one call on the
+given cluster and prints JSON: `submit_bytes`, what `Client._graph_to_futures` compares
+with `distributed.admin.large-graph-warning-threshold` (read from the update-graph
+message, as calibration/graph_bytes.py does), and per object the bytes distributed's
+pickle produces (`wire`) and cloudpickle protocol 5 (`cloudpickle`).
+"""
+import json
+import sys
+
+import __main__
+
+program, address = sys.argv[1], sys.argv[2]
+source = open(program, encoding="utf-8").read()
+guard = 'if __name__ == "__main__":\n    sys.exit(main())'
+assert guard in source, "not a program written by pipelint export"
+__main__.__dict__["__file__"] = program  # BASE_DIR is the program's folder
+exec(compile(source.replace(guard, ""), program, "exec"), __main__.__dict__)
+
+import cloudpickle  # noqa: E402
+import distributed.client as dclient  # noqa: E402
+import distributed.protocol.pickle as dpickle  # noqa: E402
+from distributed import Client, wait  # noqa: E402
+from distributed.utils import nbytes  # noqa: E402
+
+submitted = []
+_send = dclient.Client._send_to_scheduler
+
+
+def _spy(self, msg):
+    if msg.get("op") == "update-graph":
+        e = msg["expr_ser"]
+        submitted.append(sum(map(nbytes, [e.header] + e.frames)))
+    return _send(self, msg)
+
+
+dclient.Client._send_to_scheduler = _spy
+
+g = __main__.__dict__
+g["_ship_modules"](None)
+client = Client(address)
+try:
+    objects = {}
+    for key, value in list(g.items()):
+        if key.startswith("build_") and key != "build_graph" and callable(value):
+            obj = value()
+            objects[key[len("build_"):]] = {"wire": len(dpickle.dumps(obj)), "cloudpickle": len(cloudpickle.dumps(obj, protocol=5))}
+    outputs = g["build_graph"](client)
+    persisted = client.persist([c for _, _, _, c in outputs])
+    wait(persisted)
+    print(json.dumps({"submit_bytes": submitted[-1], "objects": objects}))
+    del persisted
+finally:
+    client.close()
