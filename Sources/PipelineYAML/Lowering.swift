@@ -344,6 +344,8 @@ struct Lowerer {
     mutating func declare(_ list: [(key: String, keyRange: SourceRange, value: V)], _ section: String,
                           _ seen: inout [String: (String, SourceRange)]) -> [String: SourceRange] {
         var table: [String: SourceRange] = [:]
+        table.reserveCapacity(list.count)
+        seen.reserveCapacity(seen.count + list.count)
         for e in list {
             guard isIdentifier(e.key) else {
                 error("name `\(e.key)` is not a valid name", e.keyRange, help: "names are letters, digits and `_`, not starting with a digit")

@@ -12,6 +12,11 @@ public enum ScalarValue: Sendable, Hashable {
     /// Resolves `text` written in `style`.
     public static func resolve(_ text: String, style: ScalarStyle, tag: SyntaxTree.StandardTag?) -> ScalarValue {
         if tag == .str || !style.isPlain { return .string(text) }
+        // Most plain scalars are names: a first byte that starts no special word or number decides at once.
+        if let b = text.utf8.first, (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == 0x5F,
+           !"nNtTfF".utf8.contains(b) {
+            return .string(text)
+        }
         switch text {
         case "", "~", "null", "Null", "NULL": return .null
         case "true", "True", "TRUE": return .bool(true)
