@@ -116,6 +116,16 @@ import Testing
 }
 
 @Suite struct DocsExamplesTests {
+    /// The README shows the tool's exact output on the seed.
+    @Test func readmeExampleIsCurrent() throws {
+        let readme = try String(contentsOf: CLI.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let prompt = "$ swift run pipelint check samples/seed-argument.yaml\n"
+        let start = try #require(readme.range(of: prompt))
+        let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        let r = try CLI.run(["check", "samples/seed-argument.yaml"])
+        #expect(String(readme[start.upperBound..<end.lowerBound]) == r.stdout)
+    }
+
     /// docs/output-formats.md shows the tool's exact JSON on the seed.
     @Test func jsonExampleInTheDocsIsCurrent() throws {
         let doc = try String(contentsOf: CLI.root.appendingPathComponent("docs/output-formats.md"), encoding: .utf8)
