@@ -619,11 +619,14 @@ struct ProgramWriter {
         let shape = a.shape
         _ = args
         _ = callee
-        switch (l.grid.dims.count, shape.count) {
+        // The step's grid is the result's (GraphBuilder.dotGrid); the blocks are the first input's.
+        let input = l.inputs.first { if case .block = $0.role { true } else { false } }.map { graph[$0.source] }
+        let blockRank = input?.grid.dims.count ?? l.grid.dims.count
+        switch (blockRank, shape.count) {
         case (2, 1): return ("drop_axis=1", 1)
-        case (2, 2): return ("chunks=(\(names[l.inputs.first { if case .block = $0.role { true } else { false } }.map { graph[$0.source].name } ?? ""] ?? "x").chunks[0], (\(shape[1]),))", 2)
+        case (2, 2): return ("chunks=(\(names[input?.name ?? ""] ?? "x").chunks[0], (\(shape[1]),))", 2)
         default:
-            throw error("step `\(l.name)`: `dot` of \(l.grid.dims.count)-D blocks with \(shape.count)-D weights has no chunked result Dask can describe", l.range)
+            throw error("step `\(l.name)`: `dot` of \(blockRank)-D blocks with \(shape.count)-D weights has no chunked result Dask can describe", l.range)
         }
     }
 
