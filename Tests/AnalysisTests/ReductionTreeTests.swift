@@ -14,7 +14,9 @@ import Testing
     @Test func twoAxesSplitTheFactor() {
         // split_every 4 over two axes is 2 per axis: 32 x 1 chunks halve five times.
         #expect(GraphCosts.reductionTreeNodes(chunks: [32, 1], splitEvery: 4) == 31)
-        #expect(GraphCosts.reductionTreeNodes(chunks: [4, 4], splitEvery: 16) == 5)
+        // 4 x 4 chunks: by 2 per axis, 2 x 2 then 1; by 16 (4 per axis), one node.
+        #expect(GraphCosts.reductionTreeNodes(chunks: [4, 4], splitEvery: 4) == 5)
+        #expect(GraphCosts.reductionTreeNodes(chunks: [4, 4], splitEvery: 16) == 1)
         #expect(GraphCosts.reductionTreeNodes(chunks: [], splitEvery: 4) == 0)
     }
 }
