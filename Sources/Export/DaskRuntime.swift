@@ -1,10 +1,11 @@
 import Foundation
 
-/// The runtime support every exported program carries: kernels (docs/kernels.md),
-/// the counter-based random generator, array sources, object helpers, the
-/// scheduler connection and the results writer. Kept in one piece so a test can
-/// check it (scripts/check-kernel-vectors.py --generated runs the kernel vectors
-/// through these functions).
+/// The runtime support every exported program carries, in two parts: the module
+/// `pipelint_runtime` (kernels per docs/kernels.md, the counter-based random
+/// generator, array sources, object helpers, reductions) that the program writes
+/// and imports so Dask pickles it by reference, and the driver (scheduler
+/// connection, results writer, `main`) in the program itself.
+/// scripts/check-kernel-vectors.py --generated runs the kernel vectors through them.
 enum DaskRuntime {
     /// The imports every program starts with.
     static let imports = """
