@@ -81,6 +81,28 @@ def _spy(self, msg):
 dclient.Client._send_to_scheduler = _spy
 
 
+def exported_runtime():
+    """`pipelint_runtime`, the module `pipelint export --to dask` ships (built pipelint, or $PIPELINT):
+    the format's `random` is its `_source`, a map_blocks over block_info, not `da.random`."""
+    import importlib.util
+    import subprocess
+    import tempfile
+    pipelint = os.environ.get("PIPELINT", os.path.join(HERE, "..", ".build", "debug", "pipelint"))
+    folder = tempfile.mkdtemp(prefix="calibration-")
+    pipeline = os.path.join(folder, "p.yaml")
+    with open(pipeline, "w") as fh:
+        fh.write("pipeline: p\nversion: 1\narrays:\n  x: {shape: [4], chunks: [2], source: ones}\nsteps: {}\noutputs: {x: compute}\n")
+    program = os.path.join(folder, "p.py")
+    subprocess.run([pipelint, "export", "--to", "dask", pipeline, "-o", program], check=True)
+    spec = importlib.util.spec_from_file_location("exported_program", program)
+    spec.loader.exec_module(importlib.util.module_from_spec(spec))  # installs the modules on sys.path
+    import pipelint_runtime
+    return pipelint_runtime
+
+
+RUNTIME = exported_runtime()
+
+
 def source(kind: str, n: int):
     length = n * CHUNK
     if kind == "zeros":
@@ -90,7 +112,7 @@ def source(kind: str, n: int):
     if kind == "range":
         return da.arange(length, chunks=CHUNK, dtype=np.int64)
     if kind == "random":
-        return da.random.default_rng(7).integers(0, 30000, size=length, chunks=CHUNK)
+        return RUNTIME._source("x", (length,), (CHUNK,), "int64", "random", seed=7, low=0.0, high=30000.0)
     raise ValueError(kind)
 
 

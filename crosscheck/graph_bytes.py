@@ -42,9 +42,10 @@ def _spy(self, msg):
 dclient.Client._send_to_scheduler = _spy
 
 g = __main__.__dict__
-g["_ship_modules"](None)
 client = Client(address)
 try:
+    # The program installed its modules (the runtime) when it ran; the workers get them too.
+    g["_upload_modules"](client)
     objects = {}
     for key, value in list(g.items()):
         if key.startswith("build_") and key != "build_graph" and callable(value):

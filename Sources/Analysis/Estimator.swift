@@ -99,7 +99,8 @@ public enum Estimator {
                                       copiedPerTask: perTask, copiesPerWorker: copies, copiesTotal: copiesTotal,
                                       residentPerWorker: scaled(resident, copies), residentTotal: scaled(resident, copiesTotal)))
             }
-            let cost = GraphCosts.submitCost(of: layer)
+            let reduced = layer.inputs.first { if case .block = $0.role { true } else { false } }.map { graph[$0.source] }
+            let cost = GraphCosts.submitCost(of: layer, input: reduced)
             submitFixed = Sat.add(submitFixed, cost.fixed)
             submitPerChunk = Sat.add(submitPerChunk, Sat.mul(cost.perUnit, Int64(cost.units)))
             let chunkBytes = Sat.mul(Int64(layer.grid.dims.isEmpty && layer.object != nil ? 0 : layer.grid.maxChunkElements), Int64(layer.dtype?.itemSize ?? 8))

@@ -1,3 +1,4 @@
+import Foundation
 import PipelineIR
 
 /// What distributed 2026.8 spends, in pickled bytes, to ship each kind of layer —
@@ -30,15 +31,24 @@ public enum GraphCosts {
     // arange 8316 / 80915 / 810050 (10k) / 10789754 (130k): one materialized task per chunk.
     static let rangeFixed: Int64 = 240
     static let rangePerChunk: Int64 = 81
-    // default_rng(seed).integers: 14098 / 135141 / 1350330: a generator state per chunk.
-    static let randomFixed: Int64 = 650
-    static let randomPerChunk: Int64 = 135
+    // The format's `random` (and `load`, and N-D `range`) as the export builds it: a
+    // `map_blocks` over `block_info` (`pipelint_runtime._source_block`, pickled by
+    // reference), not `da.random` (whose default_rng state costs 135 B per chunk). Dask
+    // materializes one `block_info` dict per chunk: 64 B per chunk in 1-D (3164 / 5084 /
+    // 21596 B at 32 / 64 / 320 chunks), 74 B in 2-D; about 1.1 KB for the layer.
+    static let blockInfoSourceFixed: Int64 = 1100
+    static let blockInfoSourceBase: Int64 = 54
+    static let blockInfoSourcePerDimension: Int64 = 10
     // map_blocks: Blockwise, fused with its input on `persist`: +940 B (range+scale), +556 B
     // for a second one, nothing per chunk.
     static let mapBlocksFixed: Int64 = 900
-    // sum(split_every=8) after map_blocks: +1.5 KB and 3.7 B per input chunk.
+    // A tree reduction (sum, mean, min, max, count alike) after map_blocks: ≈ 1.5 KB, and
+    // one materialized task per node of the combine tree (the per-chunk partials are
+    // Blockwise): 28 B per node in 1-D (4 B per input chunk at split_every 8, 9.5 B at 4),
+    // 35 B in 2-D, where Dask splits `split_every` over the axes (4 → 2 per axis).
     static let reduceFixed: Int64 = 1500
-    static let reducePerInputChunk: Int64 = 4
+    static let reduceNodeBase: Int64 = 21
+    static let reduceNodePerDimension: Int64 = 7
     // rechunk 1000 → 2000: 139 B per output chunk (a concatenate task with its getitem keys).
     static let rechunkFixed: Int64 = 190
     static let rechunkPerChunk: Int64 = 139
@@ -48,12 +58,12 @@ public enum GraphCosts {
     static let boundMethodExtra: Int64 = 20
 
     // Per-task `run_spec` bytes on dispatch (`len(pickle.dumps(ts.run_spec))`), measured:
-    // zeros 2470, ones 2463 (the task carries its meta), arange 215, random 485,
+    // zeros 2470, ones 2463 (the task carries its meta), arange 215, the block_info source 531–538,
     // rechunk 330; a map_blocks layer adds ≈ 560 B plus every embedded object's wire size
     // (range+mapper: 242,415 B = 215 + 567 + the 241,633 B object).
     static let zerosTaskBytes: Int64 = 2470
     static let rangeTaskBytes: Int64 = 215
-    static let randomTaskBytes: Int64 = 485
+    static let blockInfoSourceTaskBytes: Int64 = 535
     static let mapBlocksTaskBytes: Int64 = 560
     static let reduceTaskBytes: Int64 = 140
     static let rechunkTaskBytes: Int64 = 330
@@ -61,7 +71,8 @@ public enum GraphCosts {
     static let keyReferenceBytes: Int64 = 60
 
     /// Submit bytes of a layer, without the objects it embeds (those are counted once per graph).
-    public static func submitCost(of layer: Graph.Layer) -> LayerCost {
+    /// `input` is the reduced layer, for a reduction (its chunk grid shapes the tree).
+    public static func submitCost(of layer: Graph.Layer, input: Graph.Layer? = nil) -> LayerCost {
         switch layer.kind {
         case .object(let o):
             return LayerCost(fixed: o.placement == .delayed ? delayedTaskBytes : 0, perUnit: 0, units: 0)
@@ -72,15 +83,18 @@ public enum GraphCosts {
                 let entries = a.grid.dims.reduce(0) { $0 &+ $1.count }
                 let entryBytes = 3 * pickledIntBytes(a.grid.dims.map(\.maxSize).max() ?? 0) + 1
                 return LayerCost(fixed: blockwiseCreationFixed, perUnit: entryBytes, units: max(0, entries))
-            case .range, .load:
+            case .range where a.grid.dims.count <= 1:
                 return LayerCost(fixed: rangeFixed, perUnit: rangePerChunk, units: layer.taskCount)
-            case .random:
-                return LayerCost(fixed: randomFixed, perUnit: randomPerChunk, units: layer.taskCount)
+            case .range, .load, .random:
+                let perChunk = blockInfoSourceBase + blockInfoSourcePerDimension * Int64(max(1, a.grid.dims.count))
+                return LayerCost(fixed: blockInfoSourceFixed, perUnit: perChunk, units: layer.taskCount)
             }
         case .mapBlocks:
             return LayerCost(fixed: mapBlocksFixed, perUnit: 0, units: layer.taskCount)
-        case .reduce:
-            return LayerCost(fixed: reduceFixed, perUnit: reducePerInputChunk, units: layer.inputChunkCount)
+        case .reduce(_, let split):
+            let counts = input?.grid.dims.map(\.count) ?? [layer.inputChunkCount]
+            let perNode = reduceNodeBase + reduceNodePerDimension * Int64(max(1, counts.count))
+            return LayerCost(fixed: reduceFixed, perUnit: perNode, units: reductionTreeNodes(chunks: counts, splitEvery: split))
         case .rechunk:
             return LayerCost(fixed: rechunkFixed, perUnit: rechunkPerChunk, units: layer.taskCount)
         }
@@ -93,13 +107,29 @@ public enum GraphCosts {
         case .array(let a):
             switch a.source {
             case .zeros, .ones: zerosTaskBytes
-            case .range, .load: rangeTaskBytes
-            case .random: randomTaskBytes
+            case .range where a.grid.dims.count <= 1: rangeTaskBytes
+            case .range, .load, .random: blockInfoSourceTaskBytes
             }
         case .mapBlocks: mapBlocksTaskBytes
         case .reduce: reduceTaskBytes
         case .rechunk: rechunkTaskBytes
         }
+    }
+
+    /// Combine nodes of Dask's reduction tree over a grid of `chunks` per axis: an int
+    /// `split_every` becomes `max(⌊split^(1/axes)⌋, 2)` per axis, and each level divides
+    /// every axis's count by it until one chunk is left (saturating).
+    static func reductionTreeNodes(chunks: [Int], splitEvery: Int) -> Int {
+        guard !chunks.isEmpty, chunks.allSatisfy({ $0 > 0 }) else { return 0 }
+        let perAxis = max(2, Int(pow(Double(max(2, splitEvery)), 1 / Double(chunks.count)) + 1e-9))
+        var level = chunks
+        var nodes = 0
+        while level.contains(where: { $0 > 1 }) {
+            level = level.map { Sat.ceilDiv($0, perAxis) }
+            let (s, o) = nodes.addingReportingOverflow(saturatingProduct(level))
+            nodes = o ? Int.max : s
+        }
+        return nodes
     }
 
     /// Bytes of the pickle opcode for a non-negative int (BININT1 / BININT2 / BININT / LONG1).

@@ -53,7 +53,7 @@ enum ObjectBuilder {
             }
         }
         let index: [Int64]? = s.index == .int64 ? (0..<Int64(values.count)).map { $0 } : nil
-        return .series(values: values, index: index, name: s.name)
+        return .series(values: numpyCast(values, to: s.dtype), index: index, name: s.name)
     }
 
     /// One number per line; blank lines are skipped.
@@ -100,7 +100,38 @@ enum ObjectBuilder {
             data = float ? .f64(RandomValues.doubles(seed: a.seed, start: 0, count: n, low: 0, high: 1))
                 : .i64((0..<n).map { Int64(bitPattern: RandomValues.bits(seed: a.seed, index: UInt64($0)) >> 1) })
         }
-        return .ndarray(shape: a.shape, data: data)
+        return .ndarray(shape: a.shape, data: numpyCast(data, to: a.dtype))
+    }
+
+    /// The values numpy's `astype(dtype)` gives (docs/kernels.md, "Dtypes"), kept in the
+    /// executor's storage types: narrow integers wrap modulo 2ⁿ (an int8 `range` of 300
+    /// holds 44 at 300), `bool` is 0 or 1, `float32` rounds to the nearest float, and a
+    /// float stored in an integer dtype truncates toward zero first. `uint64` keeps the
+    /// bits, as its int64 storage does in numpy.
+    static func numpyCast(_ c: Column, to dtype: NumericType) -> Column {
+        func wrap(_ x: Int64) -> Int64 {
+            switch dtype {
+            case .int8: Int64(Int8(truncatingIfNeeded: x))
+            case .int16: Int64(Int16(truncatingIfNeeded: x))
+            case .int32: Int64(Int32(truncatingIfNeeded: x))
+            case .uint8: Int64(UInt8(truncatingIfNeeded: x))
+            case .uint16: Int64(UInt16(truncatingIfNeeded: x))
+            case .uint32: Int64(UInt32(truncatingIfNeeded: x))
+            case .bool: x == 0 ? 0 : 1
+            case .int64, .uint64, .float32, .float64: x
+            }
+        }
+        switch (c, dtype) {
+        case (.f64(let ds), .float32): return .f64(ds.map { Double(Float($0)) })
+        case (.f64, .float64), (.i64, .int64), (.i64, .uint64): return c
+        case (.i64(let xs), .float32): return .f64(xs.map { Double(Float($0)) })
+        case (.i64(let xs), .float64): return .f64(xs.map(Double.init))
+        case (.i64(let xs), _): return .i64(xs.map(wrap))
+        case (.f64(let ds), .bool): return .i64(ds.map { $0 == 0 ? 0 : 1 })
+        case (.f64(let ds), _):
+            // Out of int64's range numpy's result is platform-defined; clamp there.
+            return .i64(ds.map { wrap($0.isNaN ? 0 : Int64(clamping: Int(exactly: $0.rounded(.towardZero)) ?? ($0 < 0 ? Int.min : Int.max))) })
+        }
     }
 
     static func loadNPY(_ url: URL, display: String) throws(Failure) -> Chunk {

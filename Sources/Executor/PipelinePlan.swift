@@ -165,24 +165,26 @@ public final class PipelinePlan: TaskRuntime {
                 guard case .kernel(let kernel, let bindings) = f.body, let step = pipeline.step(named: l.name),
                       case .mapBlocks(let callee, let over, let args, let kwargs, _) = step.kind else { continue }
                 // Block inputs: same grid, or rechunked to the first input's grid (same shape only).
+                // That grid is the blocks', not the step's: a kernel like `dot` changes the shape.
+                let blockGrid = l.inputs.first { if case .block = $0.role { true } else { false } }.map { graph[$0.source].grid } ?? l.grid
                 var blockLayers: [Int] = []
                 for e in l.inputs {
                     guard case .block(let i) = e.role else { continue }
                     let input = graph[e.source]
-                    if input.grid.shape != l.grid.shape {
-                        throw ExecutorError(.input, "step `\(l.name)`: `\(input.name)` has shape \(Kernels.shapeText(input.grid.shape)) but `\(over.first?.name ?? "")` has \(Kernels.shapeText(l.grid.shape)); `pipelint run` does not broadcast blocks",
+                    if input.grid.shape != blockGrid.shape {
+                        throw ExecutorError(.input, "step `\(l.name)`: `\(input.name)` has shape \(Kernels.shapeText(input.grid.shape)) but `\(over.first?.name ?? "")` has \(Kernels.shapeText(blockGrid.shape)); `pipelint run` does not broadcast blocks",
                                             at: over[i].range, in: src)
                     }
-                    if input.grid != l.grid {
+                    if input.grid != blockGrid {
                         let v = layerTotal
                         layerTotal += 1
                         virtualSources[v] = e.source.index
-                        geometry.append(GridGeometry(l.grid))
+                        geometry.append(GridGeometry(blockGrid))
                         firstTask.append(ops.count)
                         finalTask.append(-1)
                         let inGeo = geometry[e.source.index]
-                        let outGeo = GridGeometry(l.grid)
-                        for c in 0..<l.grid.chunkCount {
+                        let outGeo = GridGeometry(blockGrid)
+                        for c in 0..<blockGrid.chunkCount {
                             _ = add(.rechunk(layer: v, chunk: c), layer: v,
                                     deps: Self.overlapping(outGeo, c, inGeo).map { firstTask[e.source.index] + $0 }, keep: false)
                         }

@@ -108,6 +108,19 @@ public enum GraphBuilder {
                 }
                 dtype = dt ?? dtype
                 kind = .mapBlocks(function: function)
+                // A kernel that changes the block's shape changes the step's grid, so every
+                // consumer (rules, estimator, executor, export) sees the result's shape.
+                if case .kernel(.dot, let bindings)? = function?.body, bindings.count > 1, grid.dims.count == 2,
+                   let weights = operandShape(bindings[1], p: p, callee: callee, overCount: over.count, args: args, kwargs: kwargs,
+                                              params: function?.params.map(\.name) ?? []) {
+                    if let last = grid.dims.last, last.count > 1 {
+                        // Each task would multiply a slice of the columns by all the weights' rows.
+                        error("`dot` needs each block to hold whole rows, but `\(over.first?.name ?? "")` has \(last.count) chunks along its last axis", s.range,
+                              help: "rechunk the last axis into one chunk (`chunks: [..., \(last.length)]`)")
+                        ok = false
+                    }
+                    grid = dotGrid(grid, weights: weights)
+                }
             case .reduce(let r, let over, let split):
                 if let l = blockInput(over) {
                     inputs.append(Graph.Edge(source: l.id, role: .block(0), range: over.range))
@@ -147,6 +160,48 @@ public enum GraphBuilder {
         }
         let hasErrors = diags.contains { $0.severity == .error }
         return (hasErrors ? nil : Graph(layers: layers, cluster: p.cluster), diags)
+    }
+
+    /// The grid of `dot` over 2-D blocks: the last axis becomes the weights' last axis in one
+    /// chunk (2-D weights, `(k, m)` → `m`), or is dropped (1-D weights). Each block of `k`
+    /// columns is multiplied on its own, so the input keeps its row chunks.
+    static func dotGrid(_ input: ChunkGrid, weights: [Int]) -> ChunkGrid {
+        var dims = Array(input.dims.dropLast())
+        if weights.count == 2, let m = weights.last { dims.append(.uniform(size: max(m, 1), length: m)) }
+        return weights.count == 1 || weights.count == 2 ? ChunkGrid(dims: dims) : input
+    }
+
+    /// The shape of a kernel operand bound to an object (an `ndarray`, a series or a list,
+    /// possibly a field of an instance), or nil when it is a block, a number or unknown.
+    static func operandShape(_ binding: Binding, p: Pipeline, callee: Callee, overCount: Int, args: [CallArgument],
+                             kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)], params: [String]) -> [Int]? {
+        guard case .param(let index, let path) = binding else { return nil }
+        var position = index
+        var found: (name: String, path: [String])?
+        if case .method(let obj, _, _, _) = callee {
+            if position == 0 { found = (obj, []) }
+            position -= 1
+        }
+        if found == nil, position >= overCount {
+            position -= overCount
+            if position < args.count {
+                if case .object(let name, let p, _) = args[position] { found = (name, p) }
+            } else if index < params.count, let kw = kwargs.first(where: { $0.name == params[index] }),
+                      case .object(let name, let p, _) = kw.value {
+                found = (name, p)
+            }
+        }
+        guard let (name, prefix) = found, var recipe = p.object(named: name)?.recipe else { return nil }
+        for field in prefix + path {
+            guard case .instance(let i) = recipe, let f = i.field(field) else { return nil }
+            recipe = f.recipe
+        }
+        switch recipe {
+        case .ndarray(let a): return a.shape
+        case .intList(_, let count): return [count]
+        case .series(let s): return s.source.count.map { [$0] }
+        default: return nil
+        }
     }
 
     /// Whether two shapes broadcast (NumPy rules on equal ranks).

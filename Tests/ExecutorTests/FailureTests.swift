@@ -30,7 +30,8 @@ import PipelineIR
             #expect(error.kind == .task)
             #expect(error.location == "t.yaml:11:11")
             // Which chunk fails first depends on scheduling; the message shape does not.
-            let pattern = #/step `scored` failed in task \('scored', (\d), 0\) \(chunk \(\1, 0\)\): `dot`: the block has 4 columns but the weights have 3 rows; the remaining tasks were cancelled/#
+            // 1-D weights drop the last axis: the step's chunks are 1-D.
+            let pattern = #/step `scored` failed in task \('scored', (\d)\) \(chunk \(\1,\)\): `dot`: the block has 4 columns but the weights have 3 rows; the remaining tasks were cancelled/#
             #expect(error.message.wholeMatch(of: pattern) != nil, "\(error.message)")
         }
     }
