@@ -598,7 +598,25 @@ struct Lowerer {
             default: break
             }
         }
+        guard fitsIn64Bits(dims, r.dtype, s.value, "the ndarray") else { return nil }
         return r
+    }
+
+    /// Whether an array's byte size fits in 64 bits; numpy refuses larger
+    /// arrays ("array is too big"), and every size derived from it would saturate.
+    mutating func fitsIn64Bits(_ dims: [Int], _ dtype: NumericType, _ shapeNode: V, _ what: String) -> Bool {
+        if dims.contains(0) { return true }
+        var bytes = dtype.itemSize
+        for d in dims {
+            let (p, overflow) = bytes.multipliedReportingOverflow(by: d)
+            if overflow {
+                error("\(what) of shape [\(dims.map(String.init).joined(separator: ", "))] and dtype \(dtype.rawValue) is over 2^63 bytes; numpy cannot create an array this large",
+                      shapeNode.at)
+                return false
+            }
+            bytes = p
+        }
+        return true
     }
 
     mutating func lowerInstance(_ v: V, other: [String: (key: String, keyRange: SourceRange, value: V)]) -> InstanceRecipe? {
@@ -803,6 +821,7 @@ struct Lowerer {
             default: break
             }
         }
+        guard fitsIn64Bits(dims, dtype, s.value, "array `\(name)`") else { return nil }
         let grid = ChunkGrid(dims: zip(specs, dims).map { $0.chunks(length: $1) })
         return ArrayDecl(name: name, nameRange: nameRange, range: v.at, grid: grid, dtype: dtype, source: src, suppressions: supp)
     }
