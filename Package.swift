@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "Optimizer", dependencies: ["PipelineIR"]),
         // The rule catalogue.
         .target(name: "Rules", dependencies: ["Lint", "PipelineIR", "PipelineYAML", "Sizing"]),
+        // Generated hostile files shared by HostileInputTests and pipelint-bench; no dependencies.
+        .target(name: "HostileInputs"),
         // Thin command-line front door.
         .executableTarget(
             name: "pipelint",
@@ -41,7 +43,7 @@ let package = Package(
         // Benchmarks: `swift run -c release pipelint-bench`; not part of `swift test`.
         .executableTarget(
             name: "pipelint-bench",
-            dependencies: ["CYAML", "PipelineYAML", "PipelineIR", "Lint", "Rules"]
+            dependencies: ["CYAML", "PipelineYAML", "PipelineIR", "Lint", "Rules", "HostileInputs"]
         ),
         .testTarget(name: "SizingTests", dependencies: ["Sizing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PipelineYAMLTests", dependencies: ["PipelineYAML", "PipelineIR"]),
@@ -50,6 +52,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["pipelint"]),
         .testTarget(name: "OptimizerTests", dependencies: ["Optimizer", "PipelineIR", "PipelineYAML"]),
         .testTarget(name: "FixTests", dependencies: ["Lint", "Rules", "Optimizer", "PipelineYAML", "PipelineIR"]),
+        .testTarget(name: "HostileInputTests", dependencies: ["HostileInputs", "Lint", "Rules", "PipelineYAML", "PipelineIR"]),
     ],
     swiftLanguageModes: [.v6]
 )
