@@ -156,8 +156,8 @@ public enum HostileInputs {
 
         """
 
-    /// An ndarray whose element count overflows 64 bits, and an array whose
-    /// chunk count does, both passed to a step.
+    /// An ndarray whose byte size overflows 64 bits, an array whose chunks do,
+    /// and an array of 2^126 one-element chunks (valid: counts saturate).
     public static let shapeOverflow = """
         pipeline: overflow
         version: 1
@@ -166,9 +166,11 @@ public enum HostileInputs {
         functions:
           f: {params: [block, huge], kernel: identity}
         arrays:
-          x: {shape: [9223372036854775807, 9223372036854775807], chunks: [1, 1]}
+          x: {shape: [9223372036854775807, 9223372036854775807], chunks: [4611686018427387904, 4611686018427387904]}
+          y: {shape: [9223372036854775807, 9223372036854775807], chunks: [1, 1]}
         steps:
           s: {map_blocks: f, over: [x], args: [huge]}
+          t: {reduce: sum, over: y}
         outputs:
           s: persist
 

@@ -36,8 +36,8 @@ import Testing
             "13:40: PL001 warning: object `holder` (≈ 954 MiB pickled by value, `__main__` class) is copied into each of the 100 tasks of step `s` on a distributed scheduler: workers hold ≈ 93.1 GiB while the results live; Dask only warns about the graph's size at submit",
         ],
         "shape-overflow": [
-            "4:27: PL901 error: the ndarray of shape [4294967296, 4294967296, 4294967296] and dtype float64 is over 2^63 bytes; numpy cannot create an array this large",
-            "8:14: PL901 error: array `x` of shape [9223372036854775807, 9223372036854775807] and dtype float64 is over 2^63 bytes; numpy cannot create an array this large",
+            "4:27: PL901 error: an ndarray of shape [4294967296, 4294967296, 4294967296] and dtype float64 is over 2^63 bytes; numpy cannot create an array this large",
+            "8:66: PL901 error: array `x` has chunks of shape [4611686018427387904, 4611686018427387904] and dtype float64, over 2^63 bytes each; numpy cannot create a chunk this large",
         ],
         "chunks-billions": [
             "10:40: PL001 warning: object `mapper` (≈ 235 KiB pickled, series) is copied into each of the 100000000000 tasks of step `s` on a distributed scheduler: workers hold ≈ 474 KiB at a time while chunks are in flight; Dask's own checks stay silent (sizeof sees 236 KiB)",

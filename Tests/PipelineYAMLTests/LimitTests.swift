@@ -77,32 +77,32 @@ import Testing
     }
 }
 
-/// Arrays and ndarrays whose byte size does not fit in 64 bits are errors at their shape.
+/// A numpy array (an ndarray object, or one chunk of an array) whose byte size
+/// does not fit in 64 bits is an error at its shape or chunks.
 @Suite struct ArraySizeOverflowTests {
-    func errors(_ objects: String) -> [String] {
-        let text = "pipeline: t\nversion: 1\nobjects:\n\(objects)\nsteps: {}\n"
-        let src = SourceFile(path: "t.yaml", text: text)
+    func diagnostics(_ text: String) -> [String] {
+        let src = SourceFile(path: "t.yaml", text: "pipeline: t\nversion: 1\n" + text + "steps: {}\n")
         return LoadedPipeline.load(src).diagnostics.map { "\(src.position(of: $0.range.start)): \($0.message)" }
     }
 
     @Test func ndarrayAtAndPastTwoToThe63Bytes() {
         // 8 × (2^60 − 1) = 2^63 − 8 bytes fits; 8 × 2^60 = 2^63 does not.
-        #expect(errors("  n: {ndarray: {shape: [1152921504606846975], dtype: float64}}") == [])
-        #expect(errors("  n: {ndarray: {shape: [1152921504606846976], dtype: float64}}")
-            == ["4:24: the ndarray of shape [1152921504606846976] and dtype float64 is over 2^63 bytes; numpy cannot create an array this large"])
+        #expect(diagnostics("objects:\n  n: {ndarray: {shape: [1152921504606846975], dtype: float64}}\n") == [])
+        #expect(diagnostics("objects:\n  n: {ndarray: {shape: [1152921504606846976], dtype: float64}}\n")
+            == ["4:24: an ndarray of shape [1152921504606846976] and dtype float64 is over 2^63 bytes; numpy cannot create an array this large"])
         // The same element count of one-byte items fits.
-        #expect(errors("  n: {ndarray: {shape: [1152921504606846976], dtype: int8}}") == [])
+        #expect(diagnostics("objects:\n  n: {ndarray: {shape: [1152921504606846976], dtype: int8}}\n") == [])
         // A zero dimension makes the array empty, whatever the others.
-        #expect(errors("  n: {ndarray: {shape: [9223372036854775807, 9223372036854775807, 0]}}") == [])
+        #expect(diagnostics("objects:\n  n: {ndarray: {shape: [9223372036854775807, 9223372036854775807, 0]}}\n") == [])
     }
 
-    @Test func arrayPastTwoToThe63Bytes() {
-        let text = "pipeline: t\nversion: 1\narrays:\n  x: {shape: [4294967296, 2147483647], chunks: [1, 1], dtype: int8}\nsteps: {}\n"
-        let src = SourceFile(path: "t.yaml", text: text)
-        #expect(LoadedPipeline.load(src).diagnostics.map { "\(src.position(of: $0.range.start)): \($0.message)" } == [])
-        let past = text.replacingOccurrences(of: "dtype: int8", with: "dtype: int16")
-        let src2 = SourceFile(path: "t.yaml", text: past)
-        #expect(LoadedPipeline.load(src2).diagnostics.map { "\(src2.position(of: $0.range.start)): \($0.message)" }
-            == ["4:14: array `x` of shape [4294967296, 2147483647] and dtype int16 is over 2^63 bytes; numpy cannot create an array this large"])
+    @Test func arrayChunkAtAndPastTwoToThe63Bytes() {
+        // A chunk of 2^32 × (2^31 − 1) one-byte items fits; two-byte items do not.
+        let atLimit = "arrays:\n  x: {shape: [4294967296, 2147483647], chunks: [4294967296, 2147483647], dtype: int8}\n"
+        #expect(diagnostics(atLimit) == [])
+        #expect(diagnostics(atLimit.replacingOccurrences(of: "int8", with: "int16"))
+            == ["4:48: array `x` has chunks of shape [4294967296, 2147483647] and dtype int16, over 2^63 bytes each; numpy cannot create a chunk this large"])
+        // A huge array of small chunks is fine: Dask keeps shapes as Python ints, the counts saturate.
+        #expect(diagnostics("arrays:\n  x: {shape: [9223372036854775807, 9223372036854775807], chunks: [1, 1], dtype: int16}\n") == [])
     }
 }
