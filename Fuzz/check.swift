@@ -12,10 +12,10 @@ public func fuzzCheck(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let source = SourceFile(path: "fuzz.yaml", bytes: Array(UnsafeBufferPointer(start: data, count: size)))
     let report = linter.lint(source)
     for f in report.findings {
-        precondition(f.range.start >= 0 && f.range.start <= f.range.end && f.range.end <= size, "finding outside the file: \(f.range) \(f.message)")
+        require(f.range.start >= 0 && f.range.start <= f.range.end && f.range.end <= size, "finding outside the file: \(f.range) \(f.message)")
         for fix in [f.fix].compactMap({ $0 }) + f.alternativeFixes {
             for e in fix.edits {
-                precondition(e.range.start >= 0 && e.range.start <= e.range.end && e.range.end <= size, "edit outside the file: \(e.range)")
+                require(e.range.start >= 0 && e.range.start <= e.range.end && e.range.end <= size, "edit outside the file: \(e.range)")
             }
         }
     }

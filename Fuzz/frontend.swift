@@ -9,11 +9,11 @@ public func fuzzFrontEnd(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let loaded = LoadedPipeline.load(source)
     // Every diagnostic is located inside the file, and a model comes with no errors.
     for d in loaded.diagnostics {
-        precondition(d.range.start >= 0 && d.range.start <= d.range.end && d.range.end <= size, "diagnostic outside the file: \(d.range) \(d.message)")
+        require(d.range.start >= 0 && d.range.start <= d.range.end && d.range.end <= size, "diagnostic outside the file: \(d.range) \(d.message)")
         _ = source.position(of: d.range.start)
     }
     if loaded.pipeline != nil {
-        precondition(!loaded.diagnostics.contains { $0.severity == .error && ($0.code == .invalidYAML || $0.code == .invalidPipeline) },
+        require(!loaded.diagnostics.contains { $0.severity == .error && ($0.code == .invalidYAML || $0.code == .invalidPipeline) },
                      "a pipeline was returned alongside a front-end error")
     }
     return 0

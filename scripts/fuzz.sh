@@ -6,7 +6,7 @@
 #   scripts/fuzz.sh fix 600 -jobs=1 -print_final_stats=1
 #   scripts/fuzz.sh check 0 .build-fuzz/artifacts/check/crash-…   # replay one input
 #
-# Targets (Fuzz/<target>.swift):
+# Targets (Fuzz/<target>.swift, each linked with Fuzz/Support.swift):
 #   frontend  LoadedPipeline.load: YAML parser, lowering, graph builder
 #   check     Linter(rules: makeAllRules()).lint + the text reporter
 #   fix       FixEngine: output parses, is idempotent, bytes outside edits unchanged
@@ -51,12 +51,12 @@ if [ "$(cat "$MOD_DIR/.hash" 2>/dev/null)" != "$SRC_HASH" ]; then
   echo "$SRC_HASH" > "$MOD_DIR/.hash"
 fi
 
-BIN="$OUT/$TARGET-$(hash_of "$MOD_DIR/.hash" "Fuzz/$TARGET.swift")"
+BIN="$OUT/$TARGET-$(hash_of "$MOD_DIR/.hash" "Fuzz/$TARGET.swift" Fuzz/Support.swift)"
 if [ ! -x "$BIN" ]; then
   echo "fuzz: linking $BIN" >&2
   rm -f "$OUT/$TARGET"-*
   objs=(); for m in "${MODULES[@]}"; do objs+=("$MOD_DIR/$m.o"); done
-  swiftc "${FLAGS[@]}" -module-name "Fuzz_$TARGET" "Fuzz/$TARGET.swift" "${objs[@]}" -lyaml -o "$BIN"
+  swiftc "${FLAGS[@]}" -module-name "Fuzz_$TARGET" "Fuzz/$TARGET.swift" Fuzz/Support.swift "${objs[@]}" -lyaml -o "$BIN"
 fi
 
 WORK="$OUT/corpus/$TARGET"
