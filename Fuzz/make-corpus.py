@@ -45,6 +45,7 @@ hostile = {
     "block-scalar-last.yaml": seed.decode().replace("    methods:\n      lookup: {kernel: take, with: {table: self.series}}\n", "    methods:\n      lookup: {kernel: take, with: {table: self.series}}\n    lint:\n      reason: |+\n        kept\n\n") ,
     "astral.yaml": seed.decode().replace("mapper", "mapper").replace("# event codes", "# 😀 event codes 😀"),
     "empty.yaml": "",
+    "bom-comment-only.yaml": b"\xef\xbb\xbf  # dv: i",   # crashed the text reporter (FuzzRegressionTests)
     "only-comment.yaml": "# nothing\n",
     "scalar-root.yaml": "just a string\n",
     "tabs.yaml": "pipeline: t\n\tversion: 1\n",
