@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "Executor", dependencies: ["PipelineIR", "PipelineYAML", "Optimizer"]),
         // `pipelint export --to dask`: the pipeline as a standalone Dask program.
         .target(name: "Export", dependencies: ["PipelineIR", "PipelineYAML", "Optimizer"]),
+        // Generated hostile files shared by HostileInputTests and pipelint-bench; no dependencies.
+        .target(name: "HostileInputs"),
         // Thin command-line front door.
         .executableTarget(
             name: "pipelint",
@@ -47,7 +49,7 @@ let package = Package(
         // Benchmarks: `swift run -c release pipelint-bench`; not part of `swift test`.
         .executableTarget(
             name: "pipelint-bench",
-            dependencies: ["CYAML", "PipelineYAML", "PipelineIR", "Lint", "Rules", "Executor", "Analysis"]
+            dependencies: ["CYAML", "PipelineYAML", "PipelineIR", "Lint", "Rules", "Executor", "Analysis", "HostileInputs"]
         ),
         .testTarget(name: "SizingTests", dependencies: ["Sizing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PipelineYAMLTests", dependencies: ["PipelineYAML", "PipelineIR"]),
@@ -59,6 +61,7 @@ let package = Package(
         .testTarget(name: "FixTests", dependencies: ["Lint", "Rules", "Optimizer", "PipelineYAML", "PipelineIR"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "PipelineYAML", "PipelineIR"]),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "PipelineYAML", "PipelineIR"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HostileInputTests", dependencies: ["HostileInputs", "Lint", "Rules", "PipelineYAML", "PipelineIR"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -24,10 +24,14 @@ public struct TextReporter: Sendable {
         out += "\(pos.line) | \(displayLine(lineText))\n"
         // The caret spans the token, clipped to its first line.
         let lineRange = source.lineRange(lineIndex)
-        let end = min(max(f.range.end, f.range.start + 1), lineRange.upperBound)
-        let prefix = String(decoding: source.bytes[max(lineRange.lowerBound, source.hasBOM && lineIndex == 0 ? 3 : 0)..<min(f.range.start, lineRange.upperBound)], as: UTF8.self)
-        let token = f.range.start < lineRange.upperBound
-            ? String(decoding: source.bytes[f.range.start..<max(f.range.start, end)], as: UTF8.self) : ""
+        // The shown line starts after a BOM; a finding at offset 0 of such a file
+        // (an empty file) sits before it, so clamp to the shown text.
+        let shownStart = min(max(lineRange.lowerBound, source.hasBOM && lineIndex == 0 ? 3 : 0), lineRange.upperBound)
+        let start = min(max(f.range.start, shownStart), lineRange.upperBound)
+        let end = min(max(f.range.end, start + 1), lineRange.upperBound)
+        let prefix = String(decoding: source.bytes[shownStart..<start], as: UTF8.self)
+        let token = start < lineRange.upperBound
+            ? String(decoding: source.bytes[start..<max(start, end)], as: UTF8.self) : ""
         let tokenWidth = max(1, displayWidth(token))
         let pad = prefix.unicodeScalars.map { $0 == "\t" ? "\t" : String(repeating: " ", count: scalarWidth($0)) }.joined()
         out += "\(gutter) | \(pad)" + paint("^" + String(repeating: "~", count: tokenWidth - 1), severityColor(f.severity)) + "\n"

@@ -604,7 +604,25 @@ struct Lowerer {
             default: break
             }
         }
+        guard byteSizeFits(dims, r.dtype) else {
+            error("an ndarray of shape [\(dims.map(String.init).joined(separator: ", "))] and dtype \(r.dtype.rawValue) is over 2^63 bytes; numpy cannot create an array this large",
+                  s.value.at)
+            return nil
+        }
         return r
+    }
+
+    /// Whether a numpy array of this shape has a byte size that fits in 64
+    /// bits; numpy refuses larger arrays ("array is too big").
+    func byteSizeFits(_ dims: [Int], _ dtype: NumericType) -> Bool {
+        if dims.contains(0) { return true }
+        var bytes = dtype.itemSize
+        for d in dims {
+            let (p, overflow) = bytes.multipliedReportingOverflow(by: d)
+            if overflow { return false }
+            bytes = p
+        }
+        return true
     }
 
     mutating func lowerInstance(_ v: V, other: [String: (key: String, keyRange: SourceRange, value: V)]) -> InstanceRecipe? {
@@ -810,6 +828,13 @@ struct Lowerer {
             }
         }
         let grid = ChunkGrid(dims: zip(specs, dims).map { $0.chunks(length: $1) })
+        // Dask keeps shapes as Python ints, but each chunk is one numpy array.
+        let chunkShape = grid.dims.map(\.maxSize)
+        guard byteSizeFits(chunkShape, dtype) else {
+            error("array `\(name)` has chunks of shape [\(chunkShape.map(String.init).joined(separator: ", "))] and dtype \(dtype.rawValue), over 2^63 bytes each; numpy cannot create a chunk this large",
+                  c.value.at)
+            return nil
+        }
         var decl = ArrayDecl(name: name, nameRange: nameRange, range: v.at, grid: grid, dtype: dtype, source: src, suppressions: supp)
         decl.chunksRange = c.value.at
         return decl

@@ -60,6 +60,11 @@ public struct ChunksTooSmallRule: Rule {
     }
 
     func seconds(_ s: Double) -> String {
-        s < 1 ? "\(Int((s * 1000).rounded())) ms" : (s < 100 ? "\((s * 10).rounded() / 10) s" : "\(Int(s.rounded())) s")
+        func one(_ x: Double) -> String { x < 10 ? "\((x * 10).rounded() / 10)" : "\(Int(x.rounded()))" }
+        if s < 1 { return "\(Int((s * 1000).rounded())) ms" }
+        if s < 120 { return one(s) + " s" }
+        if s < 7200 { return one(s / 60) + " min" }
+        if s < 172_800 { return one(s / 3600) + " h" }
+        return one(s / 86400) + " days"
     }
 }
