@@ -257,7 +257,12 @@ public enum ConfigurationLoader {
             case "max-file-bytes": l.maxFileBytes = Int(clamping: try size(v))
             case "max-scalar-bytes": l.maxScalarBytes = Int(clamping: try size(v))
             case "alias-expansion-budget": l.aliasExpansionBudget = try count()
-            case "max-depth": l.maxDepth = try count()
+            case "max-depth":
+                let n = try count()
+                guard n <= ParseLimits.maxDepthCeiling else {
+                    throw fail("`max-depth` is at most \(ParseLimits.maxDepthCeiling) (the analysis recurses once per level)", tree[v].range)
+                }
+                l.maxDepth = n
             default: warnings.append(unknown(k, among: ConfigurationLoader.limitKeys, in: "`limits`"))
             }
         }

@@ -7,7 +7,7 @@ public struct ParseLimits: Sendable, Hashable {
     /// billion-laughs file fails at the first alias that crosses it, while ordinary
     /// `*ref` reuse stays far below.
     public var aliasExpansionBudget: Int
-    /// Deepest nesting of collections (default 64).
+    /// Deepest nesting of collections (default 64; values over `maxDepthCeiling` act as the ceiling).
     public var maxDepth: Int
     /// Longest scalar, in bytes (default 16 MiB).
     public var maxScalarBytes: Int
@@ -23,6 +23,10 @@ public struct ParseLimits: Sendable, Hashable {
         self.maxDepth = maxDepth
         self.maxScalarBytes = maxScalarBytes
     }
+
+    /// The highest nesting limit honoured: lowering and sizing recurse once per
+    /// level, and a 20,000-deep literal exhausts a thread's stack.
+    public static let maxDepthCeiling = 1000
 
     /// The documented defaults.
     public static let `default` = ParseLimits()

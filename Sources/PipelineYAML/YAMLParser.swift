@@ -172,8 +172,9 @@ private struct TreeBuilder {
                     appendChild(id)
                 case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                     let isSeq = event.type == YAML_SEQUENCE_START_EVENT
-                    if stack.count + 1 > limits.maxDepth {
-                        fail("nesting deeper than \(limits.maxDepth) levels", at: start,
+                    let maxDepth = min(limits.maxDepth, ParseLimits.maxDepthCeiling)
+                    if stack.count + 1 > maxDepth {
+                        fail("nesting deeper than \(maxDepth) levels", at: start,
                              help: "a pipeline never needs this depth; raise `limits.max-depth` if it is legitimate")
                         return
                     }

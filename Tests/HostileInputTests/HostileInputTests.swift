@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HostileInputs
 import Lint
 import PipelineIR
@@ -98,5 +99,31 @@ import Testing
         let out = FixEngine(linter: Linter(rules: makeAllRules()), options: FixOptions(unsafeFixes: true)).fix(SourceFile(path: "t.yaml", bytes: c.bytes))
         #expect(out.failure == nil)
         #expect(String(decoding: out.fixed, as: UTF8.self).contains("    class: Holder\n    fields: {blob: {bytes: {size: 1GB}}}\n    placement: delayed\n"))
+    }
+}
+
+/// The highest nesting limit a configuration may set, used to the full on
+/// worker threads as `pipelint check` runs them: a value literal and a chain of
+/// nested mappings reaching level 1000 inside a valid pipeline lint without
+/// exhausting the stack (20,000 levels did, before the ceiling).
+@Suite struct NestingCeilingTests {
+    @Test func deepestAllowedNestingLintsOnWorkerThreads() throws {
+        let (config, _) = try ConfigurationLoader.parse(SourceFile(path: ".pipelint.yml", text: "limits: {max-depth: 1000}\n"), knownRules: ["PL001"])
+        let linter = Linter(rules: makeAllRules(), settings: config.settings)
+        // Root, `objects` and the object mapping are levels 1–3: the literals reach level 1000.
+        let depth = 997
+        let text = "pipeline: t\nversion: 1\nobjects:\n  o: {value: " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+            + "}\n  p: {value: " + String(repeating: "{a: ", count: depth) + "1" + String(repeating: "}", count: depth)
+            + "}\nfunctions:\n  f: {params: [b, o, p], kernel: identity}\narrays:\n  x: {shape: [10], chunks: [1]}\nsteps:\n  s: {map_blocks: f, over: [x], args: [o, p]}\n"
+        let source = SourceFile(path: "t.yaml", text: text)
+        let results = Mutex<[[String]]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            let messages = linter.lint(source).findings.map(\.message)
+            results.withLock { $0.append(messages) }
+        }
+        #expect(results.withLock { $0 } == [[], []])
+        // One level more is refused by the parser.
+        let deeper = text.replacingOccurrences(of: "{value: [", with: "{value: [[").replacingOccurrences(of: "]}\n  p:", with: "]]}\n  p:")
+        #expect(linter.lint(SourceFile(path: "t.yaml", text: deeper)).findings.map(\.message) == ["nesting deeper than 1000 levels"])
     }
 }

@@ -58,6 +58,8 @@ import Testing
             }
         }
         #expect(error("limits: {max-depth: 0}\n") == ".pipelint.yml:1:21: expected a positive whole number")
+        #expect(error("limits: {max-depth: 1000}\n") == nil)
+        #expect(error("limits: {max-depth: 1001}\n") == ".pipelint.yml:1:21: `max-depth` is at most 1000 (the analysis recurses once per level)")
         #expect(error("limits: {alias-expansion-budget: -1}\n") == ".pipelint.yml:1:34: expected a positive whole number")
         #expect(error("limits: {max-file-bytes: lots}\n") == ".pipelint.yml:1:26: `lots` is not a size (e.g. `10MB`, `128MiB`)")
         #expect(error("limits: {max-scalar-bytes: [1]}\n") == ".pipelint.yml:1:28: expected a string")

@@ -52,6 +52,14 @@ import Testing
         #expect(yamlErrors("a:\n  b:\n    c: 1\n", ParseLimits(maxDepth: 2)) == ["3:5: nesting deeper than 2 levels"])
     }
 
+    /// A limit over the ceiling acts as the ceiling: 1000 levels pass, 1001 do not.
+    @Test func maxDepthCeiling() {
+        func nested(_ n: Int) -> String { "a: " + String(repeating: "[", count: n - 1) + String(repeating: "]", count: n - 1) + "\n" }
+        let raised = ParseLimits(maxDepth: 1_000_000)
+        #expect(yamlErrors(nested(1000), raised) == [])
+        #expect(yamlErrors(nested(1001), raised) == ["1:1003: nesting deeper than 1000 levels"])
+    }
+
     @Test func maxDepthDefault() {
         let at = "a: " + String(repeating: "[", count: 63) + String(repeating: "]", count: 63) + "\n"
         let past = "a: " + String(repeating: "[", count: 64) + String(repeating: "]", count: 64) + "\n"
