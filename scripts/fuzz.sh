@@ -32,7 +32,7 @@ case "$TARGET" in frontend|check|fix) ;; *) usage ;; esac
 [[ "$SECS" =~ ^[0-9]+$ ]] || usage
 
 # Modules in dependency order; every target links all of them (the linker drops what is unused).
-MODULES=(Sizing PipelineIR PipelineYAML Lint Rules Optimizer)
+MODULES=(Sizing PipelineIR PipelineYAML Analysis Lint Rules Optimizer)
 OUT=.build-fuzz
 FLAGS=(-O -gline-tables-only -sanitize=fuzzer,address -parse-as-library -swift-version 6
        -package-name pipelint -I Sources/CYAML -I "$OUT/modules")
