@@ -8,25 +8,9 @@ import PipelineIR
 /// `pipelint fix` would write; without decisions, every object a `map_blocks`
 /// step embeds on a serializing scheduler becomes `delayed`.
 public enum PlacementOptimization {
-    /// The default decisions:
-    ///
-    ///     mapper (embed) ← looked_up   on distributed  →  mapper (delayed) ← looked_up
-    public static func defaultDecisions(_ g: Graph) -> [PlacementDecision] {
-        guard g.cluster.scheduler.serializesTasks else { return [] }
-        var used = Set<Int>()
-        for l in g.layers {
-            guard case .mapBlocks = l.kind else { continue }
-            for e in l.inputs where e.role.carriesObject { used.insert(e.source.index) }
-        }
-        return used.sorted().compactMap { i in
-            guard let o = g.layers[i].object, o.placement == .embed else { return nil }
-            return PlacementDecision(object: o.name, placement: .delayed)
-        }
-    }
-
     /// Runs the passes; returns the optimized graph and the objects whose placement changed.
     public static func optimize(_ g: Graph, decisions: [PlacementDecision]?) throws(ExecutorError) -> (graph: Graph, changed: [String]) {
-        let d = decisions ?? defaultDecisions(g)
+        let d = decisions ?? PlacementRewrite.defaultDecisions(g)
         switch PassManager(passes: [PlacementRewrite(decisions: d), Cull()]).run(g) {
         case .success(let r):
             let changed = d.filter { dec in g.layers.first { $0.object?.name == dec.object }?.object?.placement != dec.placement }.map(\.object)

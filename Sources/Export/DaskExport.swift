@@ -36,7 +36,7 @@ public enum DaskExport {
         var g = graph
         var changed: [String] = []
         if !options.asWritten {
-            let decisions = options.decisions ?? defaultDecisions(graph)
+            let decisions = options.decisions ?? PlacementRewrite.defaultDecisions(graph)
             switch PassManager(passes: [PlacementRewrite(decisions: decisions), Cull()]).run(graph) {
             case .success(let r):
                 g = r.graph
@@ -50,21 +50,6 @@ public enum DaskExport {
         }
         var writer = ProgramWriter(source: loaded.source, pipeline: pipeline, graph: g, options: options, changed: changed)
         return try writer.write()
-    }
-
-    /// Every object a `map_blocks` step embeds on a serializing scheduler becomes `delayed`
-    /// (the executor's default when no decisions are given).
-    static func defaultDecisions(_ g: Graph) -> [PlacementDecision] {
-        guard g.cluster.scheduler.serializesTasks else { return [] }
-        var used = Set<Int>()
-        for l in g.layers {
-            guard case .mapBlocks = l.kind else { continue }
-            for e in l.inputs where e.role.carriesObject { used.insert(e.source.index) }
-        }
-        return used.sorted().compactMap { i in
-            guard let o = g.layers[i].object, o.placement == .embed else { return nil }
-            return PlacementDecision(object: o.name, placement: .delayed)
-        }
     }
 
     /// Names of the kernel functions in the runtime, in the order of `Kernel.allCases`.
