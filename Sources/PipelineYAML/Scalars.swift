@@ -73,7 +73,7 @@ public func parseByteSize(_ text: String) -> Int64? { parseByteSize(text, allowH
 func parseByteSize(_ text: String, allowHuge: Bool) -> Int64? {
     let t = text.trimmingCharacters(in: .whitespaces)
     var numberEnd = t.startIndex
-    while numberEnd < t.endIndex, t[numberEnd].isNumber || t[numberEnd] == "." { numberEnd = t.index(after: numberEnd) }
+    while numberEnd < t.endIndex, (t[numberEnd].isASCII && t[numberEnd].isNumber) || t[numberEnd] == "." { numberEnd = t.index(after: numberEnd) }
     let number = String(t[t.startIndex..<numberEnd])
     let unit = t[numberEnd...].trimmingCharacters(in: .whitespaces)
     guard !number.isEmpty, let value = Double(number) else { return nil }

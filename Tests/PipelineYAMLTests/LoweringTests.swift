@@ -138,3 +138,16 @@ import Testing
         ])
     }
 }
+
+@Suite struct ByteSizeTests {
+    @Test func sizes() {
+        #expect(parseByteSize("4GiB") == 4 << 30)
+        #expect(parseByteSize("512 MB") == 512_000_000)
+        #expect(parseByteSize("1.5KiB") == 1536)
+        #expect(parseByteSize("12") == 12)
+        #expect(parseByteSize("½GiB") == nil)
+        #expect(parseByteSize("٣MB") == nil)
+        #expect(parseByteSize("4 GiBs") == nil)
+        #expect(parseByteSize("99999999999TB") == nil)
+    }
+}
