@@ -67,7 +67,10 @@ struct Check: ParsableCommand {
             select.flatMap { $0.split(separator: ",").map(String.init) },
             extendSelect.flatMap { $0.split(separator: ",").map(String.init) },
             ignore.flatMap { $0.split(separator: ",").map(String.init) }))
-        var collected = FileCollector.collect(paths)
+        // Each file's size limit comes from its configuration (a broken configuration is reported below).
+        var collected = FileCollector.collect(paths) { path in
+            (try? configs.configuration(for: path))?.settings.parseLimits.maxFileBytes ?? ParseLimits.default.maxFileBytes
+        }
         for e in collected.errors { printError("pipelint: error: \(e)") }
 
         // Each file's configuration; excluded directory-scan files are dropped.

@@ -14,7 +14,8 @@ struct CollectedFile {
 /// Expands paths: files as given, directories recursively (`*.yaml`, `*.yml`;
 /// hidden folders and `.build` skipped), in sorted order.
 enum FileCollector {
-    static func collect(_ paths: [String], maxFileBytes: Int = ParseLimits.default.maxFileBytes)
+    /// `maxFileBytes` gives each file's size limit (from its configuration); larger files are not read.
+    static func collect(_ paths: [String], maxFileBytes: (String) -> Int = { _ in ParseLimits.default.maxFileBytes })
         -> (files: [CollectedFile], skipped: [String], errors: [String])
     {
         var files: [CollectedFile] = []
@@ -29,7 +30,7 @@ enum FileCollector {
             if isDir.boolValue {
                 for rel in walk(path) {
                     let full = path == "." ? rel : (path.hasSuffix("/") ? path + rel : path + "/" + rel)
-                    switch read(full, maxFileBytes: maxFileBytes) {
+                    switch read(full, maxFileBytes: maxFileBytes(full)) {
                     case .success(let s): files.append(CollectedFile(path: full, source: s, fromDirectory: true))
                     case .failure(let e) where e.oversize != nil:
                         files.append(CollectedFile(path: full, source: SourceFile(path: full, bytes: []), fromDirectory: false, oversizeBytes: e.oversize))
@@ -37,7 +38,7 @@ enum FileCollector {
                     }
                 }
             } else {
-                switch read(path, maxFileBytes: maxFileBytes) {
+                switch read(path, maxFileBytes: maxFileBytes(path)) {
                 case .success(let s): files.append(CollectedFile(path: path, source: s, fromDirectory: false))
                 case .failure(let e) where e.oversize != nil:
                     files.append(CollectedFile(path: path, source: SourceFile(path: path, bytes: []), fromDirectory: false, oversizeBytes: e.oversize))

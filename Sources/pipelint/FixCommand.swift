@@ -61,11 +61,14 @@ struct FixCommand: ParsableCommand {
         let engine = FixEngine(linter: Linter(rules: rules), options: FixOptions(
             unsafeFixes: unsafeFixes, preferredPlacement: prefer == .scatter ? .scatter : nil))
 
+        var resolver = ConfigurationResolver(explicit: config, known: allRules.map { $0.description.id }, overrides: ([], [], []))
         // Collect per argument: a file may be replaced only inside the tree it was found in.
         var files: [(file: CollectedFile, root: String)] = []
         var ioError = false
         for p in paths {
-            let collected = FileCollector.collect([p])
+            let collected = FileCollector.collect([p]) { path in
+                (try? resolver.configuration(for: path))?.settings.parseLimits.maxFileBytes ?? ParseLimits.default.maxFileBytes
+            }
             for e in collected.errors {
                 printError("pipelint: error: \(e)")
                 ioError = true
@@ -90,7 +93,6 @@ struct FixCommand: ParsableCommand {
         files.removeAll { $0.file.oversizeBytes != nil }
 
         // Each file's configuration (severities, thresholds, per-file ignores, excludes).
-        var resolver = ConfigurationResolver(explicit: config, known: allRules.map { $0.description.id }, overrides: ([], [], []))
         var engines: [FixEngine] = []
         var keptFiles: [(file: CollectedFile, root: String)] = []
         for f in files {

@@ -102,6 +102,14 @@ import Testing
         #expect(try CLI.run(["check", "--ignore", "PL999", "p/seed.yaml"], cwd: dir).status == 2)
     }
 
+    @Test func theFileSizeLimitComesFromTheConfiguration() throws {
+        let dir = try workspace([".pipelint.yml": "limits: {max-file-bytes: 100}\n", "seed.yaml": seed])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLI.run(["check", "seed.yaml"], cwd: dir)
+        #expect(r.status == 1)
+        #expect(r.stdout.hasPrefix("seed.yaml:1:1: error: file is \(seed.utf8.count) bytes, over the 100-byte limit [PL900 invalid-yaml]"))
+    }
+
     @Test func baselineRoundTrip() throws {
         let dir = try workspace(["seed.yaml": seed])
         defer { try? FileManager.default.removeItem(at: dir) }
