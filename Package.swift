@@ -52,7 +52,7 @@ let package = Package(
             dependencies: ["CYAML", "PipelineYAML", "PipelineIR", "Lint", "Rules", "Executor", "Analysis", "HostileInputs"]
         ),
         .testTarget(name: "SizingTests", dependencies: ["Sizing"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PipelineYAMLTests", dependencies: ["PipelineYAML", "PipelineIR"]),
+        .testTarget(name: "PipelineYAMLTests", dependencies: ["PipelineYAML", "PipelineIR", "Lint"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "PipelineYAML", "PipelineIR", "Sizing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PipelineIRTests", dependencies: ["PipelineIR"]),
         .testTarget(name: "LintTests", dependencies: ["Lint", "Rules", "PipelineYAML", "PipelineIR", "Sizing"]),

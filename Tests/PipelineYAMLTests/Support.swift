@@ -1,24 +1,9 @@
+import Lint
 import PipelineIR
 @testable import PipelineYAML
 
-/// Removes `↓` markers; returns the text and the byte offset of each marker.
-func stripMarkers(_ s: String) -> (text: String, offsets: [Int]) {
-    var out: [UInt8] = []
-    var offsets: [Int] = []
-    let m = Array("↓".utf8)
-    let b = Array(s.utf8)
-    var i = 0
-    while i < b.count {
-        if i + m.count <= b.count, Array(b[i..<(i + m.count)]) == m {
-            offsets.append(out.count)
-            i += m.count
-        } else {
-            out.append(b[i])
-            i += 1
-        }
-    }
-    return (String(decoding: out, as: UTF8.self), offsets)
-}
+/// Removes `↓` markers (the rule examples' syntax); returns the text and each marker's byte offset.
+func stripMarkers(_ s: String) -> (text: String, offsets: [Int]) { RulePage.stripMarkers(s) }
 
 /// `line:col: message` for each diagnostic of the whole front end.
 func frontEnd(_ text: String, limits: ParseLimits = .default) -> [String] {
