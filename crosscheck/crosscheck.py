@@ -49,8 +49,6 @@ WIRE_RTOL, SLOPE_ATOL, SUBMIT_RTOL = 0.01, 20.0, 0.05
 # pickled by reference, and the estimator prices the export's sources); what is left are
 # fixed parts of graphs of a few KB and the dot case.
 REASONS = {}
-REASONS["delayed builder"] = ("a delayed or scattered object's builder is a __main__ function pickled by value with its "
-                              "recipe (seed-delayed fixed 3,579 B real vs 2,300 B estimated); the estimator counts 300 B")
 REASONS["small fixed parts"] = ("graphs of a few KB: per-layer constants (two map_blocks + a 2-D mean: 4,200 vs 3,608 B) are "
                                 "calibrated on 1-D int64 graphs and are off by a few hundred bytes, more than 5% here")
 REASONS["dot chunks"] = ("a dot step passes chunks=/drop_axis to map_blocks, whose explicit chunks tuples Dask pickles per "
@@ -58,12 +56,6 @@ REASONS["dot chunks"] = ("a dot step passes chunks=/drop_axis to map_blocks, who
 KNOWN = {
     "clean: fixed part": "small fixed parts",
     "clean: submit at 32 chunks": "small fixed parts",
-    "csv-lookup: fixed part": "delayed builder",
-    "csv-lookup: submit at 40 chunks": "delayed builder",
-    "csv-lookup: submit at 80 chunks": "delayed builder",
-    "seed-delayed: fixed part": "delayed builder",
-    "seed-delayed: submit at 100 chunks": "delayed builder",
-    "seed-scatter: fixed part": "delayed builder",
     "dot-weights: per-chunk slope": "dot chunks",
     "dot-weights: fixed part": "dot chunks",
     "dot-weights: submit at 3 chunks": "dot chunks",
@@ -214,7 +206,7 @@ def auto_delayed(program, name):
     spec = importlib.util.spec_from_file_location("probe_program", program)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return sizeof(getattr(module, "build_" + name)()) > 1e6
+    return sizeof(module.build_objects()[name]) > 1e6
 
 
 def doubled_chunks(doc, work, suffix):

@@ -47,10 +47,8 @@ try:
     # The program installed its modules (the runtime) when it ran; the workers get them too.
     g["_upload_modules"](client)
     objects = {}
-    for key, value in list(g.items()):
-        if key.startswith("build_") and key != "build_graph" and callable(value):
-            obj = value()
-            objects[key[len("build_"):]] = {"wire": len(dpickle.dumps(obj)), "cloudpickle": len(cloudpickle.dumps(obj, protocol=5))}
+    for name, obj in (g["build_objects"]() if "build_objects" in g else {}).items():
+        objects[name] = {"wire": len(dpickle.dumps(obj)), "cloudpickle": len(cloudpickle.dumps(obj, protocol=5))}
     outputs = g["build_graph"](client)
     persisted = client.persist([c for _, _, _, c in outputs])
     wait(persisted)

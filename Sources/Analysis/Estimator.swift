@@ -91,8 +91,8 @@ public enum Estimator {
                 if obj.placement == .embed, shippedOnce.insert(shownName).inserted {
                     submitFixed = Sat.add(submitFixed, wire.bytes)
                     submitConfidence = weaker(submitConfidence, wire.confidence)
-                } else if obj.placement == .scatter {
-                    submitFixed = Sat.add(submitFixed, GraphCosts.keyReferenceBytes)
+                } else if obj.placement == .scatter, shippedOnce.insert(obj.name).inserted {
+                    submitFixed = Sat.add(submitFixed, GraphCosts.scatterReferenceBytes)
                 }
                 uses.append(ObjectUse(object: obj.name, shownName: shownName, range: edge.range, isReceiver: isReceiver, value: value,
                                       wire: wire, resident: resident, daskSizeof: sizeof, placement: obj.placement, daskDelays: daskDelays,

@@ -1,5 +1,6 @@
 import Foundation
 import PipelineIR
+import Sizing
 
 /// What distributed 2026.8 spends, in pickled bytes, to ship each kind of layer —
 /// measured by `calibration/graph_bytes.py` on a real `LocalCluster`
@@ -52,8 +53,15 @@ public enum GraphCosts {
     // rechunk 1000 → 2000: 139 B per output chunk (a concatenate task with its getitem keys).
     static let rechunkFixed: Int64 = 190
     static let rechunkPerChunk: Int64 = 139
-    // A `dask.delayed(build)()` task: its key, function and recipe arguments.
-    static let delayedTaskBytes: Int64 = 300
+    // A `dask.delayed(build_x, pure=True)(…)` task: its key and task wrapper; what it calls
+    // (`ObjectValues.builderCall`) is priced by the size model on top. Measured as the
+    // difference in fixed submit bytes from the same graph with the object embedded:
+    // 1139 B with a one-method `__main__` class (model 774 + this), 422 B for a Series read
+    // from a file (99 + this).
+    static let delayedTaskBytes: Int64 = 340
+    // A scattered object's future in the graph, once: its key (`Mapper-<token>`) and the
+    // future's reduce (216 B for a `Mapper`, against the 60 B a task's key reference costs).
+    static let scatterReferenceBytes: Int64 = 216
     // A bound method's `getattr` reduce: +20 B over passing the instance.
     static let boundMethodExtra: Int64 = 20
 
@@ -75,7 +83,7 @@ public enum GraphCosts {
     public static func submitCost(of layer: Graph.Layer, input: Graph.Layer? = nil) -> LayerCost {
         switch layer.kind {
         case .object(let o):
-            return LayerCost(fixed: o.placement == .delayed ? delayedTaskBytes : 0, perUnit: 0, units: 0)
+            return LayerCost(fixed: o.placement == .delayed ? delayedTask(o) : 0, perUnit: 0, units: 0)
         case .array(let a):
             switch a.source {
             case .zeros, .ones:
@@ -103,7 +111,7 @@ public enum GraphCosts {
     /// `run_spec` bytes of one task of `layer` on dispatch, without its objects.
     public static func taskBaseBytes(of layer: Graph.Layer) -> Int64 {
         switch layer.kind {
-        case .object(let o): o.placement == .delayed ? delayedTaskBytes : 0
+        case .object(let o): o.placement == .delayed ? delayedTask(o) : 0
         case .array(let a):
             switch a.source {
             case .zeros, .ones: zerosTaskBytes
@@ -114,6 +122,11 @@ public enum GraphCosts {
         case .reduce: reduceTaskBytes
         case .rechunk: rechunkTaskBytes
         }
+    }
+
+    /// Bytes of a delayed object's task: the key and wrapper, plus the builder call.
+    static func delayedTask(_ o: PipelineObject) -> Int64 {
+        Sat.add(delayedTaskBytes, SizeModel.wireSize(ObjectValues.builderCall(o)).bytes)
     }
 
     /// Combine nodes of Dask's reduction tree over a grid of `chunks` per axis: an int

@@ -32,6 +32,23 @@ public enum ObjectValues {
         }
     }
 
+    /// The module an exported program builds its objects in (docs/dask.md).
+    public static let builderModule = "pipelint_objects"
+    /// The pipeline's folder as a delayed builder receives it (an absolute path, known only
+    /// where the program runs): a typical length is assumed, so figures do not depend on
+    /// where the pipeline is checked out.
+    static let assumedFolder = String(repeating: "x", count: 40)
+
+    /// What a delayed object's task calls, as the export writes it: the object's builder,
+    /// by reference, with the `__main__` classes it instantiates (pickled by value) and,
+    /// when it reads a file, the pipeline's folder.
+    public static func builderCall(_ o: PipelineObject) -> PyValue {
+        var items: [PyValue] = [.function(module: builderModule, name: "build_" + o.name)]
+        items += o.recipe.mainClasses.map { .classObject(PyClass(module: "__main__", qualname: $0.className, methods: $0.methods.map(\.name))) }
+        if o.recipe.readsFile { items.append(.str(assumedFolder)) }
+        return .tuple(items)
+    }
+
     /// A literal as a Python value.
     public static func pyValue(_ l: Literal) -> PyValue {
         switch l {

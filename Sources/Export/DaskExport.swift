@@ -74,6 +74,8 @@ struct ProgramWriter {
     /// `_call_Class_method` wrappers for bound methods whose receiver is delayed or scattered.
     var wrappers: [String: String] = [:]
     var wrapperOrder: [String] = []
+    /// `build_…` function of each object (defined in the generated objects module).
+    var builders: [String: String] = [:]
 
     struct ClassKey: Hashable {
         var module: String
@@ -95,7 +97,7 @@ struct ProgramWriter {
         self.graph = graph
         self.options = options
         self.changed = changed
-        let own: Set<String> = ["PIPELINE", "SCHEDULER", "CLUSTER", "BASE_DIR", "MODULES", "PROBES", "build_graph", "main", "Delayed"]
+        let own: Set<String> = ["PIPELINE", "SCHEDULER", "CLUSTER", "BASE_DIR", "MODULES", "PROBES", "build_graph", "build_objects", "main", "Delayed"]
         globals = Namer(reserved: PythonSyntax.usedGlobals.union(DaskRuntime.definedNames).union(own))
     }
 
@@ -109,7 +111,6 @@ struct ProgramWriter {
         try collectClasses()
         for l in graph.layers { names[l.name] = globals.fresh(l.name) }
         for f in pipeline.functions where names[f.name] == nil { names[f.name] = globals.fresh(f.name) }
-        var builders: [String: String] = [:]
         for l in graph.layers where l.object != nil { builders[l.name] = globals.fresh("build_" + l.name) }
 
         let classText = try classDefinitions()
@@ -134,12 +135,13 @@ struct ProgramWriter {
         out.append("CLUSTER = {'workers': \(c.workers), 'threads_per_worker': \(c.threadsPerWorker), 'memory_per_worker': \(c.memoryPerWorker.map(String.init) ?? "None")}")
         out.append("# `load:` and `save:` paths are relative to the pipeline file's folder.")
         out.append("BASE_DIR = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), \(PythonSyntax.string(options.baseDirectory))))")
-        out.append(try modulesConstant())
+        out.append(try modulesConstant(objects: try objectsModule()))
         out.append(probesConstant())
         out.append("")
         out.append("")
         out.append(DaskRuntime.installText)
         out.append(runtimeImport())
+        if let b = builderImport() { out.append(b) }
         out.append("")
         out.append("")
         out.append(DaskRuntime.driverText)
@@ -149,19 +151,12 @@ struct ProgramWriter {
         out.append("# ---------------------------------------------------------------------------")
         var blocks: [String] = []
         if !classText.isEmpty { blocks.append(classText) }
-        for l in graph.layers {
-            guard let o = l.object, let b = builders[l.name] else { continue }
-            blocks.append("""
-            def \(b)():
-                \"\"\"Object \(PythonSyntax.string(o.name)) (\(o.recipe.kindName)), built from its recipe.\"\"\"
-                return \(try recipeExpression(o.recipe, range: o.range))
-            """)
-        }
+        if let objects = objectsFunction() { blocks.append(objects) }
         for f in pipeline.functions {
             guard case .kernel = f.body, let name = names[f.name] else { continue }
             blocks.append(try functionDefinition(f, name: name, indent: ""))
         }
-        let graphText = try buildGraph(builders: builders)
+        let graphText = try buildGraph()
         blocks += wrapperOrder.compactMap { wrappers[$0] }
         blocks.append(graphText)
         blocks.append("if __name__ == \"__main__\":\n    sys.exit(main())")
@@ -184,6 +179,10 @@ struct ProgramWriter {
                     throw error("class name `\(top)` is a name the exported program needs (a module or helper it uses)", range,
                                 help: "rename the class, or put it in a module (`package.module:\(inst.className)`)")
                 }
+            }
+            if let top = key.module.split(separator: ".").first.map(String.init), [DaskRuntime.moduleName, Self.objectsModule].contains(top) {
+                throw error("module `\(key.module)` is a name the exported program gives its own generated module", range,
+                            help: "put the class in a module with another name")
             }
             var info = classes[key] ?? ClassInfo(firstRange: range)
             if classes[key] == nil { classOrder.append(key) }
@@ -272,11 +271,12 @@ struct ProgramWriter {
     /// `MODULES`: the runtime (`pipelint_runtime`, which every program imports so that
     /// Dask pickles its functions by reference) and a generated module per importable
     /// class's module.
-    func modulesConstant() throws(ExportError) -> String {
+    func modulesConstant(objects: String?) throws(ExportError) -> String {
         let modules = Array(Set(classOrder.filter { !$0.isMain }.map(\.module))).sorted()
         var files: [(String, String)] = []
         let kernels = Kernel.allCases.map(DaskExport.kernelFunctionName).joined(separator: ", ")
         files.append((DaskRuntime.moduleName + ".py", DaskRuntime.moduleText))
+        if let objects { files.append((Self.objectsModule + ".py", objects)) }
         var packages = Set<String>()
         for m in modules {
             let parts = m.split(separator: ".").map(String.init)
@@ -296,13 +296,67 @@ struct ProgramWriter {
                      "# temporary folder on sys.path and uploaded to an existing cluster's workers (docs/dask.md).",
                      "MODULES = {"]
         for (path, text) in files {
-            // The runtime is written out readably: a raw string, as it has no `\'\'\'` and no final backslash.
-            let readable = path == DaskRuntime.moduleName + ".py" && !text.contains("\'\'\'") && !text.hasSuffix("\\")
-                && !text.contains("\r")
+            // The runtime and the objects are written out readably: a raw string, when the text has no
+            // `\'\'\'`, no final backslash and no carriage return.
+            let readable = [DaskRuntime.moduleName + ".py", Self.objectsModule + ".py"].contains(path)
+                && !text.contains("\'\'\'") && !text.hasSuffix("\\") && !text.contains("\r")
             lines.append("    \(PythonSyntax.string(path)): " + (readable ? "r\'\'\'" + text + "\'\'\'," : "\(PythonSyntax.string(text)),"))
         }
         lines.append("}")
         return lines.joined(separator: "\n")
+    }
+
+    /// The generated module that holds the objects' builders.
+    static let objectsModule = "pipelint_objects"
+
+    /// `pipelint_objects`: one `build_…` function per object. A module, not the program, so
+    /// that Dask pickles a delayed object's builder by reference (a `__main__` function would
+    /// travel by value, code and all); the `__main__` classes it instantiates and the pipeline
+    /// file's folder are its arguments. `nil` when the pipeline has no objects.
+    func objectsModule() throws(ExportError) -> String? {
+        var defs: [String] = []
+        for l in graph.layers {
+            guard let o = l.object, let b = builders[l.name] else { continue }
+            defs.append("""
+            def \(b)(\(builderArguments(o.recipe).joined(separator: ", "))):
+                \"\"\"Object \(PythonSyntax.string(o.name)) (\(o.recipe.kindName)), built from its recipe.\"\"\"
+                return \(try recipeExpression(o.recipe, range: o.range))
+            """)
+        }
+        guard !defs.isEmpty else { return nil }
+        let header = """
+        # Generated by pipelint: the pipeline's objects, each built from its recipe. Dask pickles these
+        # builders by reference; `__main__` classes and the pipeline's folder (BASE_DIR) are arguments.
+        import numpy as np
+
+        from \(DaskRuntime.moduleName) import _at, _csv_column, _import, _ndarray, _random_values, _series
+        """
+        return header + "\n\n\n" + defs.joined(separator: "\n\n\n") + "\n"
+    }
+
+    /// What a builder takes: the top-level `__main__` classes its recipe instantiates (in
+    /// order of first use), then `BASE_DIR` when it reads a file.
+    func builderArguments(_ r: Recipe) -> [String] {
+        r.mainClasses.map(\.topLevelName) + (r.readsFile ? ["BASE_DIR"] : [])
+    }
+
+    /// `from pipelint_objects import build_…`, when there are objects.
+    func builderImport() -> String? {
+        let names = graph.layers.compactMap { $0.object == nil ? nil : builders[$0.name] }
+        guard !names.isEmpty else { return nil }
+        return "# The objects' builders (MODULES above), imported.\nfrom \(Self.objectsModule) import " + names.joined(separator: ", ")
+    }
+
+    /// `build_objects()`: every object built here on the client, by name (to inspect them).
+    func objectsFunction() -> String? {
+        let entries = graph.layers.compactMap { l -> String? in
+            guard let o = l.object, let b = builders[l.name] else { return nil }
+            return "        \(PythonSyntax.string(o.name)): \(b)(\(builderArguments(o.recipe).joined(separator: ", "))),"
+        }
+        guard !entries.isEmpty else { return nil }
+        return (["def build_objects():",
+                 "    \"\"\"Every object, built here on the client: name -> object (to inspect them).\"\"\"",
+                 "    return {"] + entries + ["    }"]).joined(separator: "\n")
     }
 
     /// `from pipelint_runtime import (...)`: every runtime name, one line per few names.
@@ -379,11 +433,11 @@ struct ProgramWriter {
             case .random(let n, let seed, let low, let high):
                 values = "_random_values(\(seed), np.arange(\(n), dtype=np.uint64), \(PythonSyntax.float(low)), \(PythonSyntax.float(high)), \(s.dtype.isFloat ? "True" : "False"))"
             case .load(let path, let length):
-                values = "_csv_column(_path(\(PythonSyntax.string(path))), \(s.dtype.isFloat ? "True" : "False"), \(length.map(String.init) ?? "None"))"
+                values = "_csv_column(_at(BASE_DIR, \(PythonSyntax.string(path))), \(s.dtype.isFloat ? "True" : "False"), \(length.map(String.init) ?? "None"))"
             }
             return "_series(\(values), '\(s.dtype.rawValue)', \(s.index == .int64 ? "True" : "False"), \(s.name.map(PythonSyntax.string) ?? "None"))"
         case .ndarray(let a):
-            if let path = a.load { return "np.load(_path(\(PythonSyntax.string(path))))" }
+            if let path = a.load { return "np.load(_at(BASE_DIR, \(PythonSyntax.string(path))))" }
             return "_ndarray(\(tuple(a.shape)), '\(a.dtype.rawValue)', '\(a.fill.rawValue)', \(a.seed))"
         case .bytes(let n):
             return "bytes(\(n))"
@@ -431,7 +485,7 @@ struct ProgramWriter {
 
     // MARK: the graph
 
-    mutating func buildGraph(builders: [String: String]) throws(ExportError) -> String {
+    mutating func buildGraph() throws(ExportError) -> String {
         var body: [String] = []
         var pythonFunctions = Set<String>()
         for l in graph.layers {
@@ -439,13 +493,14 @@ struct ProgramWriter {
             switch l.kind {
             case .object(let o):
                 let b = builders[l.name] ?? "None"
+                let a = builderArguments(o.recipe).joined(separator: ", ")
                 switch o.placement {
                 case .embed:
-                    body.append("\(v) = \(b)()  # placement: embed (passed directly: each task carries a copy)")
+                    body.append("\(v) = \(b)(\(a))  # placement: embed (passed directly: each task carries a copy)")
                 case .delayed:
-                    body.append("\(v) = dask.delayed(\(b), pure=True)()  # placement: delayed (built inside one task)")
+                    body.append("\(v) = dask.delayed(\(b), pure=True)(\(a))  # placement: delayed (built inside one task)")
                 case .scatter:
-                    body.append("\(v) = _scatter(client, \(b)())  # placement: scatter (one copy per worker, up front)")
+                    body.append("\(v) = _scatter(client, \(b)(\(a)))  # placement: scatter (one copy per worker, up front)")
                 }
             case .array(let a):
                 var src: String

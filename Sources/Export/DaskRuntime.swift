@@ -194,6 +194,11 @@ def _project(client, value, *path):
     return _field(value, *path)
 
 
+def _at(base_dir, relative):
+    """A `load:`/`save:` path of the pipeline file (relative to its folder), made absolute."""
+    return os.path.normpath(os.path.join(base_dir, relative))
+
+
 def _import(reference):
     """`package.module:name` (a `python:` function or factory), imported on first use."""
     module, _, qualname = reference.partition(":")
@@ -373,7 +378,7 @@ _MODULE_DIR = _install_modules()
 
 def _path(relative):
     """A `load:`/`save:` path of the pipeline file, made absolute on the client."""
-    return os.path.normpath(os.path.join(BASE_DIR, relative))
+    return _at(BASE_DIR, relative)
 
 
 def _wait_for(collections):

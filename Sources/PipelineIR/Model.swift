@@ -204,6 +204,29 @@ public indirect enum Recipe: Sendable {
         }
     }
 
+    /// The `__main__` classes it instantiates, one per top-level class name, in order of
+    /// first use: what a builder must be handed, as workers cannot import them.
+    public var mainClasses: [InstanceRecipe] {
+        var found: [InstanceRecipe] = []
+        func visit(_ r: Recipe) {
+            guard case .instance(let i) = r else { return }
+            if i.isMain, !found.contains(where: { $0.topLevelName == i.topLevelName }) { found.append(i) }
+            for f in i.fields { visit(f.recipe) }
+        }
+        visit(self)
+        return found
+    }
+
+    /// Whether building it reads a file (`load:`) relative to the pipeline's folder.
+    public var readsFile: Bool {
+        switch self {
+        case .value, .intList, .bytes, .python: false
+        case .series(let s): if case .load = s.source { true } else { false }
+        case .ndarray(let a): a.load != nil
+        case .instance(let i): i.fields.contains { $0.recipe.readsFile }
+        }
+    }
+
     /// Whether a worker can build it from the YAML alone: no data file, no
     /// factory package. (An importable class counts: unpickling an embedded
     /// instance already needs its module on the worker.)
@@ -278,6 +301,8 @@ public struct InstanceRecipe: Sendable {
     public var fields: [Field]
     public var methods: [Method]
     public var isMain: Bool { module == nil }
+    /// The first component of the class name (`Outer` of `Outer.Inner`).
+    public var topLevelName: String { className.split(separator: ".").first.map(String.init) ?? className }
 
     public init(className: String, module: String?, fields: [Field], methods: [Method]) {
         self.className = className

@@ -165,6 +165,9 @@ enum ResidentModel {
             return t
         case .boundMethod(let r, _):
             return Sat.add(boundMethod, bytes(r, &conf))
+        case .function, .classObject:
+            // Module-level: one per process, loaded once whatever refers to it.
+            return 0
         case .opaque(let declared, let reason):
             if let declared, declared >= 0 {
                 conf.conf = conf.conf.combined(with: .declared)
@@ -261,6 +264,8 @@ enum DaskSizeofModel {
             return Sat.sum(1200, index, Sat.mul(n, Int64(s.dtype.itemSize)))
         case .instance: return 56
         case .boundMethod: return 64
+        case .function: return 152  // sys.getsizeof of a function (CPython 3.11)
+        case .classObject: return 1688  // sys.getsizeof of a plain class
         case .opaque:
             // The declared size is the wire size; what `sizeof` says depends on the
             // object's class. Unregistered classes (most models, clients, custom

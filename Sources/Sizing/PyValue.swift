@@ -46,6 +46,11 @@ public indirect enum PyValue: Sendable, Equatable {
     /// A value the model cannot see into (a Python factory, a file): its declared
     /// size in bytes, or `nil` when unknown.
     case opaque(declaredBytes: Int?, reason: String)
+    /// A module-level function, referenced by module and name (STACK_GLOBAL).
+    case function(module: String, name: String)
+    /// A class object: a reference for importable classes, cloudpickle's by-value
+    /// reconstruction for `__main__` ones (a delayed builder's argument).
+    case classObject(PyClass)
 }
 
 /// One `key: value` entry of a dict or an instance `__dict__`. Keys are strings

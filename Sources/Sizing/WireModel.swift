@@ -125,6 +125,7 @@ enum WireModel {
         case .dict(let es): return es.contains { containsMainClass($0.value) }
         case .instance(let c, let fields): return c.isMain || fields.contains { containsMainClass($0.value) }
         case .boundMethod(let r, _): return containsMainClass(r)
+        case .classObject(let c): return c.isMain
         default: return false
         }
     }
@@ -189,6 +190,10 @@ enum WireModel {
                 saveDict(fields, &w)
                 w.emit(1)  // BUILD
             }
+        case .function(let module, let name):
+            w.global(module, name)
+        case .classObject(let cls):
+            saveClass(cls, &w)
         case .boundMethod(let receiver, let name):
             w.global("builtins", "getattr")
             save(receiver, &w)

@@ -71,6 +71,20 @@ import Testing
         }
     }
 
+    /// A delayed object's task calls its builder by reference and hands it the `__main__`
+    /// class, which travels by value; an importable class is only a reference.
+    @Test func aDelayedTaskCarriesItsMainClassByValue() throws {
+        let main = try estimate(seed(placement: "delayed"))
+        let importable = try estimate(seed(placement: "delayed").replacingOccurrences(of: "class: Mapper", with: "class: lib.maps:Mapper"))
+        let task = { (e: GraphEstimate) in e.layers.first { $0.name == "mapper" }?.submit.fixed ?? 0 }
+        let cls = SizeModel.wireSize(.classObject(PyClass(module: "__main__", qualname: "Mapper"))).bytes
+        // The importable builder gets no arguments: TUPLE1 over the reference (the class is not in the task).
+        #expect(task(importable) == 340 + SizeModel.wireSize(.tuple([.function(module: "pipelint_objects", name: "build_mapper")])).bytes)
+        // The class alone also pays PROTO, FRAME and STOP (12 B), which the task pays once.
+        #expect(task(main) - task(importable) == cls - 12)
+        #expect(main.layers.first { $0.name == "mapper" }?.taskBytes.bytes == task(main))
+    }
+
     @Test func threadsMakeNoCopiesAndSubmitNothing() throws {
         let e = try estimate(seed(scheduler: "threads"))
         #expect(!e.hasSubmit)

@@ -31,7 +31,7 @@ import Testing
     @Test func asWrittenKeepsTheEmbeddedReceiver() throws {
         let r = try CLI.run(["export", "--to", "dask", "--as-written", "samples/seed-method.yaml"])
         #expect(r.status == 0)
-        #expect(r.stdout.contains("    mapper = build_mapper()  # placement: embed (passed directly: each task carries a copy)\n"))
+        #expect(r.stdout.contains("    mapper = build_mapper(Mapper)  # placement: embed (passed directly: each task carries a copy)\n"))
         #expect(r.stdout.contains("    looked_up = da.map_blocks(mapper.lookup, x, dtype=np.int64, meta=np.empty((0,), dtype=np.int64), token='looked_up')\n"))
         #expect(!r.stdout.contains("_call_Mapper_lookup"))
     }

@@ -14,14 +14,21 @@ import Testing
         return try DaskExport.program(loaded, options: ExportOptions(asWritten: asWritten))
     }
 
-    /// Every string constant of the program, and its top-level statement kinds, from python3's parser.
-    static func parse(_ program: String) throws -> (strings: Set<String>, topLevel: [String])? {
+    /// Every string constant of the program and of the generated modules it carries (`MODULES`),
+    /// and the top-level statement kinds of each, from python3's parser.
+    static func parse(_ program: String) throws -> (strings: Set<String>, topLevel: [String], modules: [String: [String]])? {
         guard let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
         let script = """
         import ast, json, sys
         tree = ast.parse(sys.stdin.read())
         strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
-        print(json.dumps({"strings": strings, "top": [type(n).__name__ for n in tree.body]}))
+        modules = [ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign) and [t.id for t in n.targets] == ["MODULES"]]
+        top = {}
+        for path, text in (modules[0].items() if modules else []):
+            module = ast.parse(text)
+            strings += [n.value for n in ast.walk(module) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+            top[path] = [type(n).__name__ for n in module.body]
+        print(json.dumps({"strings": strings, "top": [type(n).__name__ for n in tree.body], "modules": top}))
         """
         let p = Process()
         p.executableURL = URL(fileURLWithPath: python)
@@ -38,7 +45,7 @@ import Testing
         p.waitUntilExit()
         #expect(p.terminationStatus == 0, "python3 could not parse the program: \(String(decoding: e, as: UTF8.self))")
         let doc = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        return (Set(doc["strings"] as? [String] ?? []), doc["top"] as? [String] ?? [])
+        return (Set(doc["strings"] as? [String] ?? []), doc["top"] as? [String] ?? [], doc["modules"] as? [String: [String]] ?? [:])
     }
 
     @Test func stringLiteralsEscapeEverythingThatCouldEndThem() {
@@ -77,6 +84,8 @@ import Testing
         // Only the program's own statements at the top level: nothing was injected.
         #expect(Set(parsed.topLevel).isSubset(of: ["Import", "ImportFrom", "Assign", "FunctionDef", "ClassDef", "If", "Expr"]))
         #expect(parsed.topLevel.filter { $0 == "If" }.count == 1)
+        // The objects module holds the two builders and nothing else.
+        #expect(parsed.modules["pipelint_objects.py"] == ["Import", "ImportFrom", "FunctionDef", "FunctionDef"])
         #expect(!program.contains("\nimport os\n'''"))
     }
 
@@ -108,8 +117,9 @@ import Testing
             vars()['import'] = import_
         """))
         #expect(program.contains("def print_(block, pass_):\n    return _k_scale(block, pass_)\n"))
-        #expect(program.contains("    from_ = build_from()  # placement: embed"))
+        #expect(program.contains("    from_ = build_from(Thing)  # placement: embed"))
         #expect(program.contains("    np_ = build_np()  # placement: embed"))
+        #expect(program.contains("\ndef build_from(Thing):\n"))
         #expect(program.contains("    da_ = _source('da', (8,), (4,), 'int64', 'range')\n"))
         #expect(program.contains("    main_ = da.map_blocks(getattr(from_, 'import'), da_, dtype=np.int64,"))
         #expect(program.contains("    dask_ = da.map_blocks(print_, main_, np_, dtype=np.int64,"))
@@ -141,7 +151,8 @@ import Testing
         """
         let program = try Self.export(yaml, asWritten: false)
         #expect(program.contains("# Optimized: made delayed or scattered as `pipelint run` does: mapper.\n"))
-        #expect(program.contains("    mapper = dask.delayed(build_mapper, pure=True)()  # placement: delayed (built inside one task)\n"))
+        #expect(program.contains("    mapper = dask.delayed(build_mapper, pure=True)(Mapper)  # placement: delayed (built inside one task)\n"))
+        #expect(program.contains("from pipelint_objects import build_mapper\n"))
         #expect(program.contains("    y = da.map_blocks(_call_Mapper_lookup, mapper, x, dtype=np.int64, meta=np.empty((0,), dtype=np.int64), token='y')\n"))
         #expect(program.contains("PROBES = [('mapper', 'class', ('__main__', 'Mapper'))]\n"))
     }

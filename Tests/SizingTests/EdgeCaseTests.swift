@@ -117,3 +117,26 @@ import Testing
         #expect(two == 188)  // measured with pickle.dumps
     }
 }
+
+/// References: what a delayed builder's task carries besides its arguments.
+@Suite struct ReferenceTests {
+    /// `len(pickle.dumps(os.path.join, protocol=5))`, and with a 40-character str after it
+    /// in a tuple (CPython 3.11): PROTO, FRAME, module and name with their MEMOIZEs, STACK_GLOBAL.
+    @Test func functionsPickleAsModuleAndName() {
+        #expect(SizeModel.wireSize(.function(module: "posixpath", name: "join")).bytes == 33)
+        #expect(SizeModel.wireSize(.tuple([.function(module: "posixpath", name: "join"), .str(String(repeating: "x", count: 40))])).bytes == 78)
+        #expect(SizeModel.wireSize(.classObject(PyClass(module: "json.decoder", qualname: "JSONDecoder"))).bytes == 43)
+    }
+
+    /// A `__main__` class travels by value, once per pickle, as it does inside an instance.
+    @Test func mainClassesTravelByValueOnce() {
+        let cls = PyClass(module: "__main__", qualname: "Mapper", methods: ["lookup"])
+        let instance = PyValue.instance(cls, fields: [])
+        let alone = SizeModel.wireSize(.classObject(cls)).bytes
+        #expect(alone > 500)
+        // Instance = class + EMPTY_TUPLE NEWOBJ + MEMOIZE; a second mention is a memo reference.
+        #expect(SizeModel.wireSize(instance).bytes == alone + 3)
+        #expect(SizeModel.wireSize(.tuple([.classObject(cls), .classObject(cls)])).bytes == SizeModel.wireSize(.tuple([.classObject(cls)])).bytes + 2)
+        #expect(SizeModel.residentSize(.classObject(cls)).bytes == 0)
+    }
+}
