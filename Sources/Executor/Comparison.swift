@@ -31,8 +31,8 @@ public struct Comparison: Sendable {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let lines = [
-                MemoryChart.Line(label: "as written (peak \(formatBytes(asWritten.peakAccounted)))", points: asWritten.timeline.samples.map { ($0.time, $0.accounted) }),
-                MemoryChart.Line(label: "optimized (peak \(formatBytes(optimized.peakAccounted)))", points: optimized.timeline.samples.map { ($0.time, $0.accounted) }),
+                MemoryChart.Line(label: "as written (peak \(ByteFormat.text(Int64(asWritten.peakAccounted))))", points: asWritten.timeline.samples.map { ($0.time, $0.accounted) }),
+                MemoryChart.Line(label: "optimized (peak \(ByteFormat.text(Int64(optimized.peakAccounted))))", points: optimized.timeline.samples.map { ($0.time, $0.accounted) }),
             ]
             let svg = MemoryChart.svg(title: "\(asWritten.pipeline): as written vs optimized",
                                       subtitle: "simulated cost on the \(asWritten.scheduler.rawValue) scheduler: accounted worker memory",
@@ -56,7 +56,7 @@ public struct Comparison: Sendable {
     public func summary(directory: String) -> String {
         func row(_ label: String, _ r: RunReport) -> String {
             let copies = r.peakCopies.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
-            return "\(label)  peak \(formatBytes(r.peakAccounted)) accounted, \(formatBytes(r.timeline.peakRSS)) RSS, "
+            return "\(label)  peak \(ByteFormat.text(Int64(r.peakAccounted))) accounted, \(ByteFormat.text(Int64(r.timeline.peakRSS))) RSS, "
                 + String(format: "%.3f s", r.seconds) + (copies.isEmpty ? "" : ", peak object copies: \(copies)")
         }
         var s = "simulated cost on the \(asWritten.scheduler.rawValue) scheduler:\n"

@@ -1,4 +1,5 @@
 import Foundation
+import PipelineIR
 
 /// The text `pipelint run` prints after a run.
 public enum RunSummary {
@@ -15,8 +16,8 @@ public enum RunSummary {
         }
         let opt = r.delayedObjects.isEmpty ? "" : " (made delayed: \(r.delayedObjects.map { "`\($0)`" }.joined(separator: ", ")))"
         lines.append("\(r.tasks) tasks in \(String(format: "%.3f", r.seconds)) s on \(r.scheduler.rawValue)\(opt); "
-                     + "peak accounted memory \(formatBytes(r.peakAccounted)) (workers: \(r.peakPerWorker.map(formatBytes).joined(separator: ", "))), "
-                     + "peak RSS \(formatBytes(r.timeline.peakRSS))")
+                     + "peak accounted memory \(ByteFormat.text(Int64(r.peakAccounted))) (workers: \(r.peakPerWorker.map { ByteFormat.text(Int64($0)) }.joined(separator: ", "))), "
+                     + "peak RSS \(ByteFormat.text(Int64(r.timeline.peakRSS)))")
         lines.append("results in \(directory)/results.json; memory timeline in \(directory)/memory.{csv,json,svg}")
         return lines.joined(separator: "\n")
     }

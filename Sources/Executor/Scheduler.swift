@@ -1,4 +1,5 @@
 import Foundation
+import PipelineIR
 
 /// A task graph in compressed form: task `t` reads `deps[depStart[t] ..< depStart[t + 1]]`
 /// in that order. A million tasks cost a few arrays of integers.
@@ -400,14 +401,14 @@ public final class TaskScheduler: @unchecked Sendable {
         guard let limit = memoryLimit, memory[w].total > limit, stop == nil else { return false }
         var parts: [(bytes: Int, text: String)] = []
         for (layer, v) in objectsByLayer[w] where v.count > 0 {
-            parts.append((v.bytes, "\(v.count) decoded cop\(v.count == 1 ? "y" : "ies") of \(runtime.layerName(layer)) (\(formatBytes(v.bytes)))"))
+            parts.append((v.bytes, "\(v.count) decoded cop\(v.count == 1 ? "y" : "ies") of \(runtime.layerName(layer)) (\(ByteFormat.text(Int64(v.bytes))))"))
         }
         for (layer, v) in resultsByLayer[w] where v.count > 0 {
-            parts.append((v.bytes, "\(v.count) result\(v.count == 1 ? "" : "s") of \(runtime.layerName(layer)) (\(formatBytes(v.bytes)))"))
+            parts.append((v.bytes, "\(v.count) result\(v.count == 1 ? "" : "s") of \(runtime.layerName(layer)) (\(ByteFormat.text(Int64(v.bytes))))"))
         }
-        if memory[w].definitions > 0 { parts.append((memory[w].definitions, "task definitions in flight (\(formatBytes(memory[w].definitions)))")) }
+        if memory[w].definitions > 0 { parts.append((memory[w].definitions, "task definitions in flight (\(ByteFormat.text(Int64(memory[w].definitions))))")) }
         parts.sort { $0.bytes > $1.bytes }
-        let message = "worker \(w) holds \(formatBytes(memory[w].total)), over its memory_per_worker of \(formatBytes(limit)): "
+        let message = "worker \(w) holds \(ByteFormat.text(Int64(memory[w].total))), over its memory_per_worker of \(ByteFormat.text(Int64(limit))): "
             + parts.map(\.text).joined(separator: ", ")
         stop = .memoryLimit(worker: w, message: message)
         lock.broadcast()
@@ -415,15 +416,3 @@ public final class TaskScheduler: @unchecked Sendable {
     }
 }
 
-/// `1.5 MiB`-style sizes (powers of 1024).
-public func formatBytes(_ n: Int) -> String {
-    let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-    var v = Double(n)
-    var u = 0
-    while abs(v) >= 1024, u < units.count - 1 {
-        v /= 1024
-        u += 1
-    }
-    if u == 0 { return "\(n) B" }
-    return String(format: v >= 100 ? "%.0f" : "%.1f", v) + " " + units[u]
-}

@@ -172,7 +172,7 @@ func memory() {
             guard let r = try? Executor.run(loaded, baseDirectory: repo, options: RunOptions(asWritten: asWritten)) else { fatalError("run failed") }
             let results = chunks * 1000 * 8
             let delta = Double(r.peakAccounted - results) / Double(chunks)
-            cells.append([formatBytes(r.peakAccounted), formatBytes(Int(delta)), formatBytes(r.timeline.peakRSS)]
+            cells.append([ByteFormat.text(Int64(r.peakAccounted)), ByteFormat.text(Int64(Int(delta))), ByteFormat.text(Int64(r.timeline.peakRSS))]
                 .map { String(repeating: " ", count: max(0, 10 - $0.count)) + $0 }.joined(separator: " "))
         }
         print(String(format: "%6d  ", chunks) + cells.joined(separator: "   |  "))

@@ -49,7 +49,7 @@ import PipelineIR
         } catch {
             #expect(error.kind == .memory)
             #expect(error.location == "samples/seed-argument.yaml:3:10")
-            #expect(error.message.contains("over its memory_per_worker of 4.0 MiB"))
+            #expect(error.message.contains("over its memory_per_worker of 4 MiB"))
             #expect(error.message.contains("decoded copies of object `mapper`"))
             #expect(error.help?.contains("fails rather than spill") == true)
         }

@@ -1,7 +1,8 @@
 /// Human-readable byte counts, in powers of 1024.
 public enum ByteFormat {
-    /// `56 B`, `236 KiB`, `25 MiB`, `1.2 GiB`.
+    /// `56 B`, `236 KiB`, `25 MiB`, `1.2 GiB`; a negative count (a difference) as `-1.5 MiB`.
     public static func text(_ bytes: Int64) -> String {
+        if bytes < 0 { return "-" + text(bytes == Int64.min ? Int64.max : -bytes) }
         let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
         var v = Double(bytes)
         var i = 0
