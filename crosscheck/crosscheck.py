@@ -43,24 +43,11 @@ WORKERS = 2
 WIRE_RTOL, SLOPE_ATOL, SUBMIT_RTOL = 0.01, 20.0, 0.05
 
 # Differences between the estimator and real Dask that are known and explained in
-# docs/dask.md ("Known differences"). Listed here they are shown, not failed; a listed
-# check that passes fails the cross-check, so the list cannot go stale. Object wire bytes and
-# per-chunk slopes of every sample agree now (the export ships its runtime as a module,
-# pickled by reference, and the estimator prices the export's sources); what is left are
-# fixed parts of graphs of a few KB and the dot case.
-REASONS = {}
-REASONS["small fixed parts"] = ("graphs of a few KB: per-layer constants (two map_blocks + a 2-D mean: 4,200 vs 3,608 B) are "
-                                "calibrated on 1-D int64 graphs and are off by a few hundred bytes, more than 5% here")
-REASONS["dot chunks"] = ("a dot step passes chunks=/drop_axis to map_blocks, whose explicit chunks tuples Dask pickles per "
-                         "output chunk (177 B vs 109 B per chunk at 3 -> 6 chunks); not calibrated yet")
-KNOWN = {
-    "clean: fixed part": "small fixed parts",
-    "clean: submit at 32 chunks": "small fixed parts",
-    "dot-weights: per-chunk slope": "dot chunks",
-    "dot-weights: fixed part": "dot chunks",
-    "dot-weights: submit at 3 chunks": "dot chunks",
-    "dot-weights: submit at 6 chunks": "dot chunks",
-}
+# docs/dask.md ("Known differences"), as {"sample: check": reason code}, with the reason
+# under REASONS[code]. Listed here they are shown, not failed; a listed check that passes
+# fails the cross-check, so the list cannot go stale. Every check agrees now.
+REASONS: dict[str, str] = {}
+KNOWN: dict[str, str] = {}
 
 
 def has_python(doc):

@@ -60,6 +60,19 @@ public enum Estimator {
         var submitConfidence: Confidence = .modelled
         var shippedOnce = Set<String>()
         var consumerTasks: [Graph.LayerID: Int] = [:]
+        var mapBlocksSeen = false
+        // Uses of each layer's result: block inputs of other layers, and being an output.
+        var resultUses = [Int](repeating: 0, count: graph.layers.count)
+        var reducedLayers = Set<Int>()
+        for layer in graph.layers {
+            if layer.output != nil { resultUses[layer.id.index] += 1 }
+            for e in layer.inputs {
+                guard case .block = e.role else { continue }
+                resultUses[e.source.index] += 1
+                if case .reduce = layer.kind { reducedLayers.insert(e.source.index) }
+            }
+        }
+        var functionsShipped = Set<String>()
         for layer in graph.layers {
             let tasks = layer.taskCount
             let isHeld = held[layer.id.index]
@@ -100,7 +113,27 @@ public enum Estimator {
                                       residentPerWorker: scaled(resident, copies), residentTotal: scaled(resident, copiesTotal)))
             }
             let reduced = layer.inputs.first { if case .block = $0.role { true } else { false } }.map { graph[$0.source] }
-            let cost = GraphCosts.submitCost(of: layer, input: reduced)
+            var newFunction = false
+            if case .mapBlocks(let f) = layer.kind {
+                // What the export pickles as the function: a pipeline function, or a wrapper for a
+                // method of a delayed or scattered receiver; an embedded receiver's bound method is
+                // part of its instance.
+                let receiver = layer.inputs.first { $0.role == .receiver }.flatMap { graph[$0.source].object }
+                let key = receiver.map { "method:\($0.name).\(f?.name ?? "")" } ?? "function:\(f?.name ?? layer.name)"
+                newFunction = receiver?.placement != .embed && functionsShipped.insert(key).inserted
+            }
+            var cost = GraphCosts.submitCost(of: layer, input: reduced, isFirstMapBlocks: !mapBlocksSeen, shipsNewFunction: newFunction)
+            if case .mapBlocks = layer.kind { mapBlocksSeen = true }
+            // Fusion blocked by a second use: the layer's tasks travel materialized, and so do the
+            // per-chunk partials of a reduction over it.
+            if case .mapBlocks = layer.kind, let input = reduced, resultUses[input.id.index] == 1,
+               input.grid.dims.count > layer.grid.dims.count {
+                cost.fixed = Sat.add(cost.fixed, -GraphCosts.dropAxisSaving)
+            }
+            if resultUses[layer.id.index] >= 2, layer.object == nil, cost.units == tasks {
+                cost.perUnit = Sat.add(cost.perUnit, GraphCosts.unfusedPerChunk)
+                if reducedLayers.contains(layer.id.index) { cost.perUnit = Sat.add(cost.perUnit, GraphCosts.unfusedPartialsPerChunk) }
+            }
             submitFixed = Sat.add(submitFixed, cost.fixed)
             submitPerChunk = Sat.add(submitPerChunk, Sat.mul(cost.perUnit, Int64(cost.units)))
             let chunkBytes = Sat.mul(Int64(layer.grid.dims.isEmpty && layer.object != nil ? 0 : layer.grid.maxChunkElements), Int64(layer.dtype?.itemSize ?? 8))

@@ -25,31 +25,55 @@ public enum GraphCosts {
         public var total: Int64 { Sat.add(fixed, Sat.mul(perUnit, Int64(units))) }
     }
 
-    // Measured (1-D, 1000-element chunks of int64): submit bytes at 100 and 1000 chunks.
-    // zeros 4137 / 12982, ones 4131 / 12976: Blockwise creation, 9.83 B per chunk (the
-    // chunks tuple is pickled three times, 3 B per BININT2 entry).
+    // Measured on the graphs `pipelint export` builds (calibration/graph_bytes.py: 1-D arrays
+    // of 1000-element chunks at 100 and 1000 chunks; 2-D 8 × 32 blocks at 50 and 500).
+    // zeros 4137 / 12982, ones 4131 / 12976: Blockwise creation, 9.8 B per chunk in 1-D (the
+    // chunks tuple is pickled three times, 3 B per BININT2 entry); 2-D: fixed 3254, 11 B per
+    // chunk of the grid (4 B more than the 1-D formula gives for its entries).
     static let blockwiseCreationFixed: Int64 = 3150
+    static let blockwiseCreationPerExtraDimension: Int64 = 100
     // arange 8316 / 80915 / 810050 (10k) / 10789754 (130k): one materialized task per chunk.
     static let rangeFixed: Int64 = 240
     static let rangePerChunk: Int64 = 81
     // The format's `random` (and `load`, and N-D `range`) as the export builds it: a
     // `map_blocks` over `block_info` (`pipelint_runtime._source_block`, pickled by
     // reference), not `da.random` (whose default_rng state costs 135 B per chunk). Dask
-    // materializes one `block_info` dict per chunk: 64 B per chunk in 1-D (3164 / 5084 /
-    // 21596 B at 32 / 64 / 320 chunks), 74 B in 2-D; about 1.1 KB for the layer.
-    static let blockInfoSourceFixed: Int64 = 1100
-    static let blockInfoSourceBase: Int64 = 54
-    static let blockInfoSourcePerDimension: Int64 = 10
-    // map_blocks: Blockwise, fused with its input on `persist`: +940 B (range+scale), +556 B
-    // for a second one, nothing per chunk.
-    static let mapBlocksFixed: Int64 = 900
-    // A tree reduction (sum, mean, min, max, count alike) after map_blocks: ≈ 1.5 KB, and
-    // one materialized task per node of the combine tree (the per-chunk partials are
-    // Blockwise): 28 B per node in 1-D (4 B per input chunk at split_every 8, 9.5 B at 4),
-    // 35 B in 2-D, where Dask splits `split_every` over the axes (4 → 2 per axis).
-    static let reduceFixed: Int64 = 1500
-    static let reduceNodeBase: Int64 = 21
-    static let reduceNodePerDimension: Int64 = 7
+    // materializes one `block_info` dict per chunk: 64–66 B per chunk in 1-D, 72 B in 2-D;
+    // about 1.15 KB for the layer (817 B fitted over 100 → 1000 1-D chunks, where the
+    // offsets outgrow 2-byte ints; 1,134–1,182 B in 2-D; 1,242 B at 32 → 64 1-D chunks).
+    static let blockInfoSourceFixed: Int64 = 1150
+    static let blockInfoSourceBase: Int64 = 56
+    static let blockInfoSourcePerDimension: Int64 = 8
+    // map_blocks: Blockwise, fused with its input on `persist`, nothing per chunk. The first
+    // one in a graph also pays for what later layers share through pickle's memo (numpy's
+    // array reconstruction for `meta`, cloudpickle's function machinery): +826 to +1,032 B
+    // for the first, +455 to +563 B for a second calling another function (zeros, range and
+    // random sources, 1-D and 2-D), +220 B for a second calling the same one (two `dot`
+    // steps): the function itself, a `__main__` function pickled by value, travels once.
+    static let mapBlocksFixed: Int64 = 240
+    static let firstMapBlocksExtra: Int64 = 380
+    static let functionByValueBytes: Int64 = 300
+    // A map_blocks that drops an axis (`dot` with 1-D weights, `drop_axis=1`), fused with its
+    // input, describes a smaller output than one with explicit `chunks=`: ≈ 200 B less (range
+    // 2-D: +650–800 B for the layer against +860 B for a `dot` with 2-D weights, objects aside);
+    // not when the input is used twice and travels on its own.
+    static let dropAxisSaving: Int64 = 200
+    // A tree reduction after map_blocks (sum, mean, min, max, count alike): 1,037–1,201 B in
+    // 1-D and 1,385–1,455 B in 2-D, and one materialized task per node of the combine tree
+    // (the per-chunk partials are Blockwise): ≈ 26 B per node in 1-D, 34 B in 2-D, where Dask
+    // splits `split_every` over the axes (4 → 2 per axis).
+    static let reduceFixedBase: Int64 = 935
+    static let reduceFixedPerDimension: Int64 = 200
+    static let reduceNodeBase: Int64 = 18
+    static let reduceNodePerDimension: Int64 = 8
+    // Fusion blocked: a layer whose result two layers use (or one layer and an output) is not
+    // fused into its consumers, so its tasks travel materialized: +7 B per chunk; a reduction
+    // over such a layer also materializes its per-chunk partials: +6.5 B per chunk more
+    // (two `dot` steps over one array, one of them reduced and an output too: +7.2, +13.4 and
+    // +19.4 B per chunk at 50 → 100 chunks).
+    static let unfusedPerChunk: Int64 = 7
+    static let unfusedPartialsPerChunk: Int64 = 6
+
     // rechunk 1000 → 2000: 139 B per output chunk (a concatenate task with its getitem keys).
     static let rechunkFixed: Int64 = 190
     static let rechunkPerChunk: Int64 = 139
@@ -79,18 +103,21 @@ public enum GraphCosts {
     static let keyReferenceBytes: Int64 = 60
 
     /// Submit bytes of a layer, without the objects it embeds (those are counted once per graph).
-    /// `input` is the reduced layer, for a reduction (its chunk grid shapes the tree).
-    public static func submitCost(of layer: Graph.Layer, input: Graph.Layer? = nil) -> LayerCost {
+    /// `input` is the reduced layer, for a reduction (its chunk grid shapes the tree);
+    /// `isFirstMapBlocks` says a map_blocks layer is the graph's first, `shipsNewFunction` that
+    /// it calls a function no earlier layer pickled (a bound method travels with its instance).
+    public static func submitCost(of layer: Graph.Layer, input: Graph.Layer? = nil, isFirstMapBlocks: Bool = false,
+                                  shipsNewFunction: Bool = true) -> LayerCost {
         switch layer.kind {
         case .object(let o):
             return LayerCost(fixed: o.placement == .delayed ? delayedTask(o) : 0, perUnit: 0, units: 0)
         case .array(let a):
             switch a.source {
             case .zeros, .ones:
-                // One entry per chunk along each dimension, not per chunk of the grid.
-                let entries = a.grid.dims.reduce(0) { $0 &+ $1.count }
-                let entryBytes = 3 * pickledIntBytes(a.grid.dims.map(\.maxSize).max() ?? 0) + 1
-                return LayerCost(fixed: blockwiseCreationFixed, perUnit: entryBytes, units: max(0, entries))
+                let extraDimensions = Int64(max(0, a.grid.dims.count - 1))
+                let perChunk = 3 * pickledIntBytes(a.grid.dims.map(\.maxSize).max() ?? 0) + 1 + 4 * extraDimensions
+                let fixed = blockwiseCreationFixed + blockwiseCreationPerExtraDimension * extraDimensions
+                return LayerCost(fixed: fixed, perUnit: perChunk, units: layer.taskCount)
             case .range where a.grid.dims.count <= 1:
                 return LayerCost(fixed: rangeFixed, perUnit: rangePerChunk, units: layer.taskCount)
             case .range, .load, .random:
@@ -98,11 +125,13 @@ public enum GraphCosts {
                 return LayerCost(fixed: blockInfoSourceFixed, perUnit: perChunk, units: layer.taskCount)
             }
         case .mapBlocks:
-            return LayerCost(fixed: mapBlocksFixed, perUnit: 0, units: layer.taskCount)
+            let fixed = mapBlocksFixed + (isFirstMapBlocks ? firstMapBlocksExtra : 0) + (shipsNewFunction ? functionByValueBytes : 0)
+            return LayerCost(fixed: fixed, perUnit: 0, units: layer.taskCount)
         case .reduce(_, let split):
             let counts = input?.grid.dims.map(\.count) ?? [layer.inputChunkCount]
             let perNode = reduceNodeBase + reduceNodePerDimension * Int64(max(1, counts.count))
-            return LayerCost(fixed: reduceFixed, perUnit: perNode, units: reductionTreeNodes(chunks: counts, splitEvery: split))
+            let fixed = reduceFixedBase + reduceFixedPerDimension * Int64(max(1, counts.count))
+            return LayerCost(fixed: fixed, perUnit: perNode, units: reductionTreeNodes(chunks: counts, splitEvery: split))
         case .rechunk:
             return LayerCost(fixed: rechunkFixed, perUnit: rechunkPerChunk, units: layer.taskCount)
         }
