@@ -26,6 +26,8 @@ public struct Linter: Sendable {
     public var rules: [any Rule]
     public var configuration: Configuration
     public var settings: LintSettings { configuration.settings }
+    /// Where rules look for the files a pipeline names.
+    public var files: FileLookup = .disk
 
     public init(rules: [any Rule], settings: LintSettings = .default) {
         self.rules = rules
@@ -52,7 +54,7 @@ public struct Linter: Sendable {
         var findings = loaded.diagnostics.map(Finding.init)
         var problems: [String] = []
         if let pipeline = loaded.pipeline, let graph = loaded.graph, !findings.contains(where: { $0.severity == .error }) {
-            let ctx = RuleContext(source: source, tree: loaded.tree, pipeline: pipeline, graph: graph, settings: settings)
+            let ctx = RuleContext(source: source, tree: loaded.tree, pipeline: pipeline, graph: graph, settings: settings, files: files)
             var ruleFindings: [Finding] = []
             for rule in rules where configuration.isEnabled(type(of: rule).description.id, for: source.path) {
                 ruleFindings += rule.check(ctx)

@@ -1,3 +1,4 @@
+import Foundation
 import Analysis
 import PipelineIR
 import PipelineYAML
@@ -24,12 +25,14 @@ public struct RuleDescription: Sendable {
     public var fixExamples: [(before: String, after: String)]
     /// "Fix safety" on the rule's page.
     public var fixSafety: String
+    /// Files that exist next to the examples (relative paths), for rules that look at the disk.
+    public var exampleFiles: [String]
 
     public var code: CheckCode { CheckCode(id: id, name: name) }
 
     public init(id: String, name: String, summary: String, defaultSeverity: Severity, whatItDoes: String, whyBad: String,
                 triggeringExamples: [String], nonTriggeringExamples: [String], fixExamples: [(before: String, after: String)] = [],
-                fixSafety: String = "This rule has no fix.") {
+                fixSafety: String = "This rule has no fix.", exampleFiles: [String] = []) {
         self.id = id
         self.name = name
         self.summary = summary
@@ -40,6 +43,26 @@ public struct RuleDescription: Sendable {
         self.nonTriggeringExamples = nonTriggeringExamples
         self.fixExamples = fixExamples
         self.fixSafety = fixSafety
+        self.exampleFiles = exampleFiles
+    }
+}
+
+/// Where rules look for the files a pipeline names (`load:` paths, relative to its folder).
+public enum FileLookup: Sendable {
+    /// The file system, relative to the pipeline file's folder.
+    case disk
+    /// Exactly these relative paths exist (rule examples, tests).
+    case listed(Set<String>)
+
+    /// Whether `relative` exists next to the pipeline at `pipelinePath`.
+    public func exists(_ relative: String, besides pipelinePath: String) -> Bool {
+        switch self {
+        case .listed(let paths):
+            return paths.contains(relative)
+        case .disk:
+            let folder = (pipelinePath as NSString).deletingLastPathComponent
+            return FileManager.default.fileExists(atPath: folder.isEmpty ? relative : (folder as NSString).appendingPathComponent(relative))
+        }
     }
 }
 
@@ -50,6 +73,11 @@ public struct RuleContext: Sendable {
     public var pipeline: Pipeline
     public var graph: Graph
     public var settings: LintSettings
+    /// Where the files the pipeline names are looked for.
+    public var files: FileLookup = .disk
+
+    /// Whether a path relative to the pipeline's folder exists.
+    public func fileExists(_ relative: String) -> Bool { files.exists(relative, besides: source.path) }
 }
 
 /// A check over one pipeline. One type per rule, one file per type.

@@ -35,7 +35,9 @@ public enum RulePage {
             let clean = stripMarkers(example).text
             s += "## Example\n\n```yaml\n\(clean)\n```\n\n"
             let source = SourceFile(path: "example.yaml", text: clean + "\n")
-            let report = Linter(rules: catalogue).lint(source)
+            var linter = Linter(rules: catalogue)
+            linter.files = .listed(Set(catalogue.flatMap { type(of: $0).description.exampleFiles }))
+            let report = linter.lint(source)
             let out = report.findings.filter { $0.code.id == d.id }.map { TextReporter().render($0, in: source) }.joined()
             s += "`pipelint check example.yaml` says:\n\n```text\n\(out)```\n\n"
         }

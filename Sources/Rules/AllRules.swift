@@ -16,6 +16,7 @@ public let allRules: [any Rule.Type] = [
     ScatterReplicasRule.self,
     UnusedSuppressionRule.self,
     SuppressionWithoutReasonRule.self,
+    MissingFileRule.self,
 ]
 
 /// A fresh instance of every rule.

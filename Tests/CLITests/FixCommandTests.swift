@@ -10,6 +10,8 @@ import Testing
         for n in names {
             try FileManager.default.copyItem(at: CLI.root.appendingPathComponent("samples/\(n)"), to: dir.appendingPathComponent(n))
         }
+        // The files the samples load, so that they are as valid here as in samples/.
+        try FileManager.default.copyItem(at: CLI.root.appendingPathComponent("samples/tables"), to: dir.appendingPathComponent("tables"))
         return dir
     }
 

@@ -16,6 +16,33 @@ import Testing
 
     var seed: String { (try? String(contentsOf: CLI.root.appendingPathComponent("samples/seed-argument.yaml"), encoding: .utf8)) ?? "" }
 
+    /// `load:` paths are looked up next to the pipeline file, wherever `check` runs from.
+    @Test func aMissingLoadedFileIsAnErrorAtItsPath() throws {
+        let text = """
+            pipeline: p
+            version: 1
+            objects:
+              table: {series: {load: tables/codes.csv, length: 3}}
+            functions:
+              f: {params: [block, table], kernel: take}
+            arrays:
+              x: {shape: [4], chunks: [2], dtype: int64, source: {load: data/x.npy}}
+            steps:
+              s: {map_blocks: f, over: [x], args: [table]}
+            outputs: {s: compute}
+
+            """
+        let dir = try workspace(["pipelines/p.yaml": text, "pipelines/tables/codes.csv": "1\n2\n3\n"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLI.run(["check", "--select", "PL015", "pipelines/p.yaml"], cwd: dir)
+        #expect(r.stdout.hasPrefix("pipelines/p.yaml:8:61: error: `data/x.npy` does not exist (relative to the pipeline's folder) [PL015 missing-file]\n"))
+        #expect(r.stdout.hasSuffix("Found 1 error in 1 of 1 file.\n"), "\(r.stdout)")
+        #expect(r.status == 1)
+        try "x".write(to: dir.appendingPathComponent("pipelines/data/x.npy", isDirectory: false).creatingFolder(), atomically: true, encoding: .utf8)
+        let clean = try CLI.run(["check", "--select", "PL015", "pipelines/p.yaml"], cwd: dir)
+        #expect(clean.status == 0, "\(clean.stdout)")
+    }
+
     @Test func sarifHasRulesIndexesFingerprintsAndCodePointColumns() throws {
         let r = try CLI.run(["check", "--format", "sarif", "samples/seed-argument.yaml", "samples/seed-scatter.yaml"])
         #expect(r.status == 1)
@@ -142,5 +169,13 @@ import Testing
         let shown = String(doc[start.upperBound..<end.lowerBound])
         let r = try CLI.run(["check", "--format", "json", "samples/seed-argument.yaml"])
         #expect(shown == r.stdout)
+    }
+}
+
+extension URL {
+    /// Creates the folder the URL is in, and returns the URL.
+    func creatingFolder() throws -> URL {
+        try FileManager.default.createDirectory(at: deletingLastPathComponent(), withIntermediateDirectories: true)
+        return self
     }
 }

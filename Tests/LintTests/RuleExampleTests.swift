@@ -17,7 +17,9 @@ import Testing
     func lint(_ text: String, _ r: any Rule.Type) -> (SourceFile, [Finding]) {
         let src = SourceFile(path: "example.yaml", text: text)
         // All rules run (suppression rules need to know every ID); each test looks at its own rule.
-        return (src, Linter(rules: makeAllRules()).lint(src).findings.filter { $0.code.id == r.description.id || $0.code == .invalidYAML || $0.code == .invalidPipeline })
+        var linter = Linter(rules: makeAllRules())
+        linter.files = .listed(Set(allRules.flatMap { $0.description.exampleFiles }))
+        return (src, linter.lint(src).findings.filter { $0.code.id == r.description.id || $0.code == .invalidYAML || $0.code == .invalidPipeline })
     }
 
     @Test(arguments: ruleNames)

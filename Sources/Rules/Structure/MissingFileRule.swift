@@ -1,0 +1,93 @@
+import Lint
+import PipelineIR
+import PipelineYAML
+
+/// PL015: a `load:` path that does not exist next to the pipeline.
+public struct MissingFileRule: Rule {
+    public init() {}
+
+    public static let description = RuleDescription(
+        id: "PL015",
+        name: "missing-file",
+        summary: "A `load:` path does not exist",
+        defaultSeverity: .error,
+        whatItDoes: """
+            Checks every `load:` of an object (`series:`, `ndarray:`) and of an array's `source:`: the file must \
+            exist, relative to the pipeline file's folder.
+            """,
+        whyBad: """
+            Nothing reads the file until the graph runs: `pipelint run` fails at its first task, and on Dask the \
+            task that loads it fails on a worker, after the graph has been submitted. The sizes `estimate` and the \
+            other rules report for it come from the declared `length:` or `shape:` alone.
+            """,
+        triggeringExamples: [
+            """
+            pipeline: example
+            version: 1
+            objects:
+              table: {series: {load: ↓tables/zip_codes.csv, length: 1000}}
+            functions:
+              f: {params: [block, table], kernel: take}
+            arrays:
+              x: {shape: [100], chunks: [10], dtype: int64, source: {load: ↓data/events.npy}}
+            steps:
+              s: {map_blocks: f, over: [x], args: [table]}
+            """,
+        ],
+        nonTriggeringExamples: [
+            """
+            pipeline: example
+            version: 1
+            objects:
+              table: {series: {load: tables/zip_to_region.csv, length: 1000}}
+              note: {value: {load: not/a/path.csv}}
+            functions:
+              f: {params: [block, table], kernel: take}
+            arrays:
+              x: {shape: [100], chunks: [10], dtype: int64, source: {load: data/codes.npy}}
+            steps:
+              s: {map_blocks: f, over: [x], args: [table]}
+            """,
+        ],
+        fixSafety: "No fix: only you know where the file is.",
+        exampleFiles: ["tables/zip_to_region.csv", "data/codes.npy"]
+    )
+
+    public func check(_ ctx: RuleContext) -> [Finding] {
+        let tree = ctx.tree
+        guard let root = tree.root.map(tree.resolved) else { return [] }
+        var out: [Finding] = []
+        // A `load` key anywhere in an object or array definition, except inside literal data (`value:`).
+        func visit(_ id: NodeID, owner: String) {
+            let node = tree.resolved(id)
+            switch tree[node].kind {
+            case .mapping:
+                for (k, v) in tree.entries(node) {
+                    guard let key = tree.scalar(tree.resolved(k)), key != "value", key != "lint" else { continue }
+                    let value = tree.resolved(v)
+                    if key == "load", tree[value].kind == .scalar, let path = tree.scalar(value) {
+                        if !ctx.fileExists(path) {
+                            out.append(finding("`\(path)` does not exist (relative to the pipeline's folder)", at: tree[value].range,
+                                               help: "fix the path, or create the file before the pipeline runs", subjects: [owner]))
+                        }
+                    } else {
+                        visit(value, owner: owner)
+                    }
+                }
+            case .sequence:
+                for item in tree.items(node) { visit(item, owner: owner) }
+            default:
+                break
+            }
+        }
+        for (k, v) in tree.entries(root) {
+            guard let section = tree.scalar(tree.resolved(k)), section == "objects" || section == "arrays" else { continue }
+            let definitions = tree.resolved(v)
+            guard tree[definitions].kind == .mapping else { continue }
+            for (name, definition) in tree.entries(definitions) {
+                visit(definition, owner: tree.scalar(tree.resolved(name)) ?? "")
+            }
+        }
+        return out
+    }
+}
