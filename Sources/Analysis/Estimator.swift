@@ -73,6 +73,7 @@ public enum Estimator {
             }
         }
         var functionsShipped = Set<String>()
+        var classesShipped = Set<String>()
         for layer in graph.layers {
             let tasks = layer.taskCount
             let isHeld = held[layer.id.index]
@@ -119,17 +120,25 @@ public enum Estimator {
                 // method of a delayed or scattered receiver; an embedded receiver's bound method is
                 // part of its instance.
                 let receiver = layer.inputs.first { $0.role == .receiver }.flatMap { graph[$0.source].object }
-                let key = receiver.map { "method:\($0.name).\(f?.name ?? "")" } ?? "function:\(f?.name ?? layer.name)"
+                // One wrapper per class and method, as the export writes them.
+                let className = receiver.flatMap { r -> String? in if case .instance(let i) = r.recipe { i.className } else { nil } }
+                let key = receiver.map { "method:\(className ?? $0.name).\(f?.name ?? "")" } ?? "function:\(f?.name ?? layer.name)"
                 newFunction = receiver?.placement != .embed && functionsShipped.insert(key).inserted
             }
             var cost = GraphCosts.submitCost(of: layer, input: reduced, isFirstMapBlocks: !mapBlocksSeen, shipsNewFunction: newFunction)
+            if let o = layer.object, o.placement == .delayed {
+                // The whole graph is one pickle: a class an earlier delayed task carried is a memo reference.
+                cost.fixed = GraphCosts.delayedTask(o, shipped: classesShipped)
+                classesShipped.formUnion(o.recipe.mainClasses.map(\.topLevelName))
+            }
             if case .mapBlocks = layer.kind { mapBlocksSeen = true }
-            // Fusion blocked by a second use: the layer's tasks travel materialized, and so do the
-            // per-chunk partials of a reduction over it.
+            // A map_blocks that drops an axis, fused with its input (used once).
             if case .mapBlocks = layer.kind, let input = reduced, resultUses[input.id.index] == 1,
                input.grid.dims.count > layer.grid.dims.count {
                 cost.fixed = Sat.add(cost.fixed, -GraphCosts.dropAxisSaving)
             }
+            // Fusion blocked by a second use: the layer's tasks travel materialized, and so do the
+            // per-chunk partials of a reduction over it.
             if resultUses[layer.id.index] >= 2, layer.object == nil, cost.units == tasks {
                 cost.perUnit = Sat.add(cost.perUnit, GraphCosts.unfusedPerChunk)
                 if reducedLayers.contains(layer.id.index) { cost.perUnit = Sat.add(cost.perUnit, GraphCosts.unfusedPartialsPerChunk) }

@@ -154,8 +154,10 @@ public enum GraphCosts {
     }
 
     /// Bytes of a delayed object's task: the key and wrapper, plus the builder call.
-    static func delayedTask(_ o: PipelineObject) -> Int64 {
-        Sat.add(delayedTaskBytes, SizeModel.wireSize(ObjectValues.builderCall(o)).bytes)
+    /// `shipped`: `__main__` classes an earlier delayed task of the same graph pickled already.
+    static func delayedTask(_ o: PipelineObject, shipped: Set<String> = []) -> Int64 {
+        let (call, references) = ObjectValues.builderCall(o, shipped: shipped)
+        return Sat.add(Sat.add(delayedTaskBytes, SizeModel.wireSize(call).bytes), ObjectValues.memoReferenceBytes * Int64(references))
     }
 
     /// Combine nodes of Dask's reduction tree over a grid of `chunks` per axis: an int

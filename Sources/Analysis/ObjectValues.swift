@@ -42,12 +42,26 @@ public enum ObjectValues {
     /// What a delayed object's task calls, as the export writes it: the object's builder,
     /// by reference, with the `__main__` classes it instantiates (pickled by value) and,
     /// when it reads a file, the pipeline's folder.
-    public static func builderCall(_ o: PipelineObject) -> PyValue {
+    /// A class already in the pickle (`shipped`, by top-level name) is a memo reference: it is
+    /// left out here and costs `memoReferenceBytes` instead. A nested class (`Outer.Inner`) is
+    /// handed over as its top-level class, priced with the methods declared for it.
+    public static func builderCall(_ o: PipelineObject, shipped: Set<String> = []) -> (call: PyValue, references: Int) {
         var items: [PyValue] = [.function(module: builderModule, name: "build_" + o.name)]
-        items += o.recipe.mainClasses.map { .classObject(PyClass(module: "__main__", qualname: $0.className, methods: $0.methods.map(\.name))) }
+        var references = 0
+        for c in o.recipe.mainClasses {
+            if shipped.contains(c.topLevelName) {
+                references += 1
+                continue
+            }
+            let methods = c.className == c.topLevelName ? c.methods.map(\.name) : []
+            items.append(.classObject(PyClass(module: "__main__", qualname: c.topLevelName, methods: methods)))
+        }
         if o.recipe.readsFile { items.append(.str(assumedFolder)) }
-        return .tuple(items)
+        return (.tuple(items), references)
     }
+
+    /// BINGET: a reference to an object pickled earlier in the same pickle.
+    public static let memoReferenceBytes: Int64 = 2
 
     /// A literal as a Python value.
     public static func pyValue(_ l: Literal) -> PyValue {

@@ -180,8 +180,8 @@ struct ProgramWriter {
                                 help: "rename the class, or put it in a module (`package.module:\(inst.className)`)")
                 }
             }
-            if let top = key.module.split(separator: ".").first.map(String.init), [DaskRuntime.moduleName, Self.objectsModule].contains(top) {
-                throw error("module `\(key.module)` is a name the exported program gives its own generated module", range,
+            if let top = key.module.split(separator: ".").first.map(String.init), Self.reservedModules.contains(top) {
+                throw error("module `\(key.module)` cannot be written by the exported program: `\(top)` is a module it generates or imports", range,
                             help: "put the class in a module with another name")
             }
             var info = classes[key] ?? ClassInfo(firstRange: range)
@@ -228,11 +228,13 @@ struct ProgramWriter {
         }
         for m in info.methods {
             lines.append("")
+            // Method text is written for a top-level class; a nested class indents it further.
+            let text = m.text.split(separator: "\n", omittingEmptySubsequences: false).map { indent + $0 }.joined(separator: "\n")
             if PythonSyntax.isPlainIdentifier(m.name) {
-                lines.append(m.text)
+                lines.append(text)
             } else {
                 // A method named after a Python keyword: defined under another name, then stored under its own.
-                lines.append(m.text.replacingFirst("def \(m.name)(", with: "def \(m.name)_("))
+                lines.append(text.replacingFirst("def \(m.name)(", with: "def \(m.name)_("))
                 lines.append("\(indent)    vars()[\(PythonSyntax.string(m.name))] = \(m.name)_")
             }
         }
@@ -308,6 +310,23 @@ struct ProgramWriter {
 
     /// The generated module that holds the objects' builders.
     static let objectsModule = "pipelint_objects"
+
+    /// Top-level modules a class's stand-in module must not be written as: the generated ones,
+    /// and the packages the program and its runtime import (a stand-in `numpy/__init__.py` first
+    /// on `sys.path` would hide numpy).
+    static let reservedModules: Set<String> = [
+        DaskRuntime.moduleName, objectsModule, "numpy", "pandas", "dask", "distributed", "argparse", "atexit", "builtins",
+        "contextlib", "gc", "importlib", "json", "os", "shutil", "sys", "tempfile", "time", "zipfile", "zlib",
+    ]
+
+    /// A `python:` reference (`package.module:name`) may not point into a generated module.
+    func checkReference(_ reference: String, _ range: SourceRange) throws(ExportError) {
+        let top = reference.split(separator: ":").first.flatMap { $0.split(separator: ".").first }.map(String.init) ?? ""
+        if [DaskRuntime.moduleName, Self.objectsModule].contains(top) {
+            throw error("`\(reference)` refers to `\(top)`, a module the exported program generates", range,
+                        help: "name your own package differently")
+        }
+    }
 
     /// `pipelint_objects`: one `build_…` function per object. A module, not the program, so
     /// that Dask pickles a delayed object's builder by reference (a `__main__` function would
@@ -413,6 +432,7 @@ struct ProgramWriter {
             }
             lines.append("\(indent)    return \(DaskExport.kernelFunctionName(k))(\(args.joined(separator: ", ")))")
         case .python(let ref):
+            try checkReference(ref, f.range)
             lines.append("\(indent)    return _import(\(PythonSyntax.string(ref)))(\(params.joined(separator: ", ")))")
         }
         return lines.joined(separator: "\n")
@@ -453,6 +473,7 @@ struct ProgramWriter {
             }
             return explicit ? "\(ctor)(\(args.joined(separator: ", ")))" : "\(ctor)(**{\(args.joined(separator: ", "))})"
         case .python(let factory, _):
+            try checkReference(factory, range)
             return "_import(\(PythonSyntax.string(factory)))()"
         }
     }
@@ -518,6 +539,7 @@ struct ProgramWriter {
                     throw error("step `\(l.name)` calls an unknown function", l.range)
                 }
                 if case .python(let ref) = f.body, case .function = callee, let fn = names[f.name], !pythonFunctions.contains(fn) {
+                    try checkReference(ref, f.range)
                     pythonFunctions.insert(fn)
                     body.append("\(fn) = _import(\(PythonSyntax.string(ref)))  # python: function, imported by path")
                 }

@@ -54,14 +54,16 @@ public enum FileLookup: Sendable {
     /// Exactly these relative paths exist (rule examples, tests).
     case listed(Set<String>)
 
-    /// Whether `relative` exists next to the pipeline at `pipelinePath`.
+    /// Whether `relative` is a file (not a folder) next to the pipeline at `pipelinePath`.
     public func exists(_ relative: String, besides pipelinePath: String) -> Bool {
         switch self {
         case .listed(let paths):
             return paths.contains(relative)
         case .disk:
             let folder = (pipelinePath as NSString).deletingLastPathComponent
-            return FileManager.default.fileExists(atPath: folder.isEmpty ? relative : (folder as NSString).appendingPathComponent(relative))
+            let path = folder.isEmpty ? relative : (folder as NSString).appendingPathComponent(relative)
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
         }
     }
 }

@@ -46,9 +46,8 @@ struct Estimate: ParsableCommand {
             throw ExitStatus.findings
         }
         // Files are checked here, relative to the pipeline's folder; the analysis stays pure.
-        let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
         let options = EstimateOptions(largeGraphWarningBytes: settings.largeGraphWarningBytes, memory: settings.workerMemoryThresholds,
-                                      fileExists: { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) })
+                                      fileExists: { FileLookup.disk.exists($0, besides: file) })
         let estimate = Estimator.estimate(graph, options: options)
         let position = { (o: Int) -> (line: Int, column: Int) in
             let p = source.position(of: o)

@@ -137,6 +137,27 @@ import Testing
         }
     }
 
+    /// A stand-in module first on `sys.path` must not hide numpy, nor a `python:` reference
+    /// reach into the modules the program generates.
+    @Test func modulesTheProgramNeedsAreLocatedErrors() throws {
+        func message(_ yaml: String) -> String? {
+            let loaded = LoadedPipeline.load(SourceFile(path: "p.yaml", text: yaml))
+            do {
+                _ = try DaskExport.program(loaded)
+                return nil
+            } catch {
+                return error.description.split(separator: "\n").first.map(String.init)
+            }
+        }
+        let base = "pipeline: p\nversion: 1\narrays:\n  x: {shape: [4], chunks: [2], source: ones}\noutputs: {y: compute}\n"
+        #expect(message(base + "objects:\n  m: {class: numpy.extra:K, fields: {s: {value: 1}}}\nfunctions:\n  f: {params: [block, s], kernel: scale}\nsteps:\n  y: {map_blocks: f, over: [x], args: [m.s]}\n")
+                == "p.yaml:7:6: error: module `numpy.extra` cannot be written by the exported program: `numpy` is a module it generates or imports")
+        #expect(message(base + "objects:\n  m: {python: \"pipelint_objects:build_m\", size: 10}\nfunctions:\n  f: {params: [block, m], kernel: identity}\nsteps:\n  y: {map_blocks: f, over: [x], args: [m]}\n")
+                == "p.yaml:7:6: error: `pipelint_objects:build_m` refers to `pipelint_objects`, a module the exported program generates")
+        #expect(message(base + "functions:\n  f: {params: [block], python: \"pipelint_runtime.x:g\"}\nsteps:\n  y: {map_blocks: f, over: [x]}\n")
+                == "p.yaml:7:6: error: `pipelint_runtime.x:g` refers to `pipelint_runtime`, a module the exported program generates")
+    }
+
     @Test func optimizedProgramsUseWrappersForDelayedReceivers() throws {
         let yaml = """
         pipeline: m

@@ -33,6 +33,19 @@ public struct MissingFileRule: Rule {
             steps:
               s: {map_blocks: f, over: [x], args: [table]}
             """,
+            """
+            pipeline: example
+            version: 1
+            objects:
+              a: {series: &codes {load: ↓tables/codes.csv, length: 1000}}
+              b: {series: ↓*codes}
+            functions:
+              f: {params: [block, a, b], kernel: take, with: {table: a}}
+            arrays:
+              x: {shape: [100], chunks: [10], dtype: int64}
+            steps:
+              s: {map_blocks: f, over: [x], args: [a, b]}
+            """,
         ],
         nonTriggeringExamples: [
             """
@@ -57,25 +70,29 @@ public struct MissingFileRule: Rule {
         let tree = ctx.tree
         guard let root = tree.root.map(tree.resolved) else { return [] }
         var out: [Finding] = []
+        var reported = Set<String>()
         // A `load` key anywhere in an object or array definition, except inside literal data (`value:`).
-        func visit(_ id: NodeID, owner: String) {
+        // Reached through an alias, a finding is placed where the alias is written (`*table`), once.
+        func visit(_ id: NodeID, owner: String, alias: SourceRange?) {
             let node = tree.resolved(id)
+            let via = alias ?? (node != id ? tree[id].range : nil)
             switch tree[node].kind {
             case .mapping:
                 for (k, v) in tree.entries(node) {
                     guard let key = tree.scalar(tree.resolved(k)), key != "value", key != "lint" else { continue }
                     let value = tree.resolved(v)
                     if key == "load", tree[value].kind == .scalar, let path = tree.scalar(value) {
-                        if !ctx.fileExists(path) {
-                            out.append(finding("`\(path)` does not exist (relative to the pipeline's folder)", at: tree[value].range,
+                        let range = via ?? tree[v].range
+                        if !ctx.fileExists(path), reported.insert("\(range.start):\(path)").inserted {
+                            out.append(finding("`\(path)` does not exist (relative to the pipeline's folder)", at: range,
                                                help: "fix the path, or create the file before the pipeline runs", subjects: [owner]))
                         }
                     } else {
-                        visit(value, owner: owner)
+                        visit(v, owner: owner, alias: via)
                     }
                 }
             case .sequence:
-                for item in tree.items(node) { visit(item, owner: owner) }
+                for item in tree.items(node) { visit(item, owner: owner, alias: via) }
             default:
                 break
             }
@@ -85,7 +102,7 @@ public struct MissingFileRule: Rule {
             let definitions = tree.resolved(v)
             guard tree[definitions].kind == .mapping else { continue }
             for (name, definition) in tree.entries(definitions) {
-                visit(definition, owner: tree.scalar(tree.resolved(name)) ?? "")
+                visit(definition, owner: tree.scalar(tree.resolved(name)) ?? "", alias: nil)
             }
         }
         return out
