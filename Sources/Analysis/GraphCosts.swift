@@ -62,8 +62,8 @@ public enum GraphCosts {
     // 1-D and 1,385–1,455 B in 2-D, and one materialized task per node of the combine tree
     // (the per-chunk partials are Blockwise): ≈ 26 B per node in 1-D, 34 B in 2-D, where Dask
     // splits `split_every` over the axes (4 → 2 per axis).
-    static let reduceFixedBase: Int64 = 935
-    static let reduceFixedPerDimension: Int64 = 200
+    static let reduceFixedBase: Int64 = 975
+    static let reduceFixedPerDimension: Int64 = 160
     static let reduceNodeBase: Int64 = 18
     static let reduceNodePerDimension: Int64 = 8
     // Fusion blocked: a layer whose result two layers use (or one layer and an output) is not
