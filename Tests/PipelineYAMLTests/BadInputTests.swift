@@ -88,6 +88,16 @@ import Testing
         #expect(frontEnd(bytes: Array("pipeline: t\nx: a".utf8) + [0] + Array("\n".utf8)) == ["2:5: NUL byte in file; pipelines are UTF-8 text"])
     }
 
+    @Test func nulAndInvalidBytesAreFoundAtEveryAlignment() {
+        // The ASCII scan reads eight bytes at a time; a bad byte anywhere in a word is still found.
+        for k in 0..<24 {
+            let prefix = Array("pipeline: t\nname: ".utf8) + Array(repeating: UInt8(ascii: "a"), count: k)
+            let column = 7 + k
+            #expect(frontEnd(bytes: prefix + [0] + Array("bcdefghijklmnop\n".utf8)) == ["2:\(column): NUL byte in file; pipelines are UTF-8 text"])
+            #expect(frontEnd(bytes: prefix + [0xC3, 0x28] + Array("bcdefghijklmnop\n".utf8)) == ["2:\(column): invalid UTF-8 sequence starting with byte 0xC3"])
+        }
+    }
+
     @Test func utf16IsRejected() {
         let utf16: [UInt8] = [0xFF, 0xFE] + Array("pipeline: t\n".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
         #expect(frontEnd(bytes: utf16) == ["1:1: file is UTF-16; pipelines must be UTF-8"])
