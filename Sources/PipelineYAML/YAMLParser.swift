@@ -308,49 +308,53 @@ private struct TreeBuilder {
     func duplicateKeys(of id: NodeID) -> [(first: NodeID, duplicate: NodeID)] {
         let node = tree.nodes[Int(id.raw)]
         let start = Int(node.payloadStart)
-        let keys = stride(from: start, to: start + Int(node.payloadCount), by: 2).map { tree.children[$0] }
+        let keyCount = Int(node.payloadCount) / 2
         var duplicates: [(first: NodeID, duplicate: NodeID)] = []
         tree.nodes.withUnsafeBufferPointer { nodes in
-            tree.scalarBytes.withUnsafeBufferPointer { bytes in
-                func text(_ k: NodeID) -> UnsafeBufferPointer<UInt8>? {
-                    let n = nodes[Int(k.raw)]
-                    guard n.kind == .scalar else { return nil }
-                    return UnsafeBufferPointer(rebasing: bytes[Int(n.payloadStart)..<(Int(n.payloadStart) + Int(n.payloadCount))])
-                }
-                func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-                    a.count == b.count && a.elementsEqual(b)
-                }
-                if keys.count <= 16 {
-                    for i in 1..<keys.count {
-                        guard let a = text(keys[i]) else { continue }
-                        for j in 0..<i {
-                            if let b = text(keys[j]), same(a, b) {
-                                duplicates.append((keys[j], keys[i]))
-                                break
+            tree.children.withUnsafeBufferPointer { children in
+                tree.scalarBytes.withUnsafeBufferPointer { bytes in
+                    func key(_ i: Int) -> NodeID { children[start + 2 * i] }
+                    func text(_ k: NodeID) -> UnsafeBufferPointer<UInt8>? {
+                        let n = nodes[Int(k.raw)]
+                        guard n.kind == .scalar else { return nil }
+                        return UnsafeBufferPointer(rebasing: bytes[Int(n.payloadStart)..<(Int(n.payloadStart) + Int(n.payloadCount))])
+                    }
+                    func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+                        a.count == b.count && a.elementsEqual(b)
+                    }
+                    if keyCount <= 16 {
+                        for i in 1..<keyCount {
+                            guard let a = text(key(i)) else { continue }
+                            for j in 0..<i {
+                                if let b = text(key(j)), same(a, b) {
+                                    duplicates.append((key(j), key(i)))
+                                    break
+                                }
                             }
                         }
+                        return
                     }
-                    return
-                }
-                // Open addressing over the first occurrences, at most half full.
-                var capacity = 32
-                while capacity < keys.count * 2 { capacity *= 2 }
-                let mask = capacity - 1
-                var slots = [Int32](repeating: -1, count: capacity)
-                for k in keys {
-                    guard let a = text(k) else { continue }
-                    var h = Hasher()
-                    h.combine(bytes: UnsafeRawBufferPointer(a))
-                    var slot = h.finalize() & mask
-                    while slots[slot] >= 0 {
-                        let other = NodeID(Int(slots[slot]))
-                        if let b = text(other), same(a, b) {
-                            duplicates.append((other, k))
-                            break
+                    // Open addressing over the first occurrences, at most half full.
+                    var capacity = 32
+                    while capacity < keyCount * 2 { capacity *= 2 }
+                    let mask = capacity - 1
+                    var slots = [Int32](repeating: -1, count: capacity)
+                    for i in 0..<keyCount {
+                        let k = key(i)
+                        guard let a = text(k) else { continue }
+                        var h = Hasher()
+                        h.combine(bytes: UnsafeRawBufferPointer(a))
+                        var slot = h.finalize() & mask
+                        while slots[slot] >= 0 {
+                            let other = NodeID(Int(slots[slot]))
+                            if let b = text(other), same(a, b) {
+                                duplicates.append((other, k))
+                                break
+                            }
+                            slot = (slot + 1) & mask
                         }
-                        slot = (slot + 1) & mask
+                        if slots[slot] < 0 { slots[slot] = k.raw }
                     }
-                    if slots[slot] < 0 { slots[slot] = k.raw }
                 }
             }
         }
