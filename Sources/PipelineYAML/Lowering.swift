@@ -110,8 +110,10 @@ struct Lowerer {
             return nil
         }
         var out: [(key: String, keyRange: SourceRange, value: V)] = []
-        for (k, val) in tree.entries(v.id) {
-            let kv = self.v(k)
+        out.reserveCapacity(tree.childCount(v.id) / 2)
+        for position in tree.keyPositions(v.id) {
+            let kv = self.v(tree.children[position])
+            let val = tree.children[position + 1]
             guard case .string(let s)? = scalar(kv) else {
                 if tree.scalar(kv.id) == nil {
                     error("keys in \(what()) must be strings, not \(kindName(kv))", kv.at)
@@ -407,9 +409,13 @@ struct Lowerer {
     // Keys allowed in the mappings lowered most often, built once.
     static let objectKeys = recipeKeys + ["fields", "methods", "size", "placement", "lint"]
     static let fieldKeys = recipeKeys + ["fields", "methods"]
+    static let seriesSources = ["range", "values", "random", "load"]
     static let seriesKeys = ["range", "values", "random", "load", "length", "dtype", "index", "name"]
     static let functionKeys = ["params", "kernel", "with", "python", "lint"]
+    static let arraySourceKeys = ["random", "load"]
+    static let arrayRandomKeys = ["seed", "low", "high"]
     static let arrayKeys = ["shape", "chunks", "dtype", "source", "lint"]
+    static let stepKinds = ["map_blocks", "reduce", "rechunk"]
     static let mapBlocksKeys = ["map_blocks", "over", "args", "kwargs", "dtype", "lint"]
 
     mutating func lowerObject(_ name: String, _ nameRange: SourceRange, _ v: V) -> PipelineObject? {
@@ -441,13 +447,14 @@ struct Lowerer {
             error("\(what()) has several recipes (`\(present.map(\.key).joined(separator: "`, `"))`); give exactly one", present[1].keyRange)
             return nil
         }
-        let other = Dictionary(entries.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        // The first entry with a key; mappings are small, so a scan beats building a table.
+        func other(_ key: String) -> (key: String, keyRange: SourceRange, value: V)? { entries.first { $0.key == key } }
         if first.key != "class" {
-            for k in ["fields", "methods"] where other[k] != nil {
-                error("`\(k)` belongs to a `class` recipe", other[k]!.keyRange)
+            for k in ["fields", "methods"] {
+                if let e = other(k) { error("`\(k)` belongs to a `class` recipe", e.keyRange) }
             }
         }
-        if first.key != "python", let s = other["size"] {
+        if first.key != "python", let s = other("size") {
             error("`size` is declared only for `python` objects (other recipes are sized from the recipe)", s.keyRange)
         }
         let rv = first.value
@@ -487,7 +494,7 @@ struct Lowerer {
                 error("a field cannot be a `class` instance here", first.keyRange)
                 return nil
             }
-            return lowerInstance(rv, other: other).map { .instance($0) }
+            return lowerInstance(rv, entries: entries).map { .instance($0) }
         case "python":
             guard allowPython else {
                 error("a field cannot be an opaque `python` object; declare it as a separate object", first.keyRange)
@@ -498,7 +505,7 @@ struct Lowerer {
                 error("`python` must name a factory as `package.module:function`, not `\(ref)`", textRange(rv))
                 return nil
             }
-            let declared = other["size"].flatMap { size($0.value, "`size`") }
+            let declared = other("size").flatMap { size($0.value, "`size`") }
             return .python(factory: ref, size: declared)
         default:
             return nil
@@ -546,7 +553,7 @@ struct Lowerer {
     mutating func lowerSeries(_ v: V) -> SeriesRecipe? {
         guard let es = mapping(v, "`series`") else { return nil }
         checkKeys(es, allowed: Self.seriesKeys, in: "`series`")
-        let sources = es.filter { ["range", "values", "random", "load"].contains($0.key) }
+        let sources = es.filter { Self.seriesSources.contains($0.key) }
         guard let src = sources.first else {
             error("`series` needs its values: one of `range`, `values`, `random`, `load`", v.at)
             return nil
@@ -655,7 +662,7 @@ struct Lowerer {
         return true
     }
 
-    mutating func lowerInstance(_ v: V, other: [String: (key: String, keyRange: SourceRange, value: V)]) -> InstanceRecipe? {
+    mutating func lowerInstance(_ v: V, entries: [(key: String, keyRange: SourceRange, value: V)]) -> InstanceRecipe? {
         guard let cls = string(v, "`class`") else { return nil }
         var module: String?
         var className = cls
@@ -672,7 +679,7 @@ struct Lowerer {
             return nil
         }
         var fields: [InstanceRecipe.Field] = []
-        if let f = other["fields"], let es = mapping(f.value, "`fields`") {
+        if let f = entries.first(where: { $0.key == "fields" }), let es = mapping(f.value, "`fields`") {
             for e in es {
                 guard isIdentifier(e.key) else {
                     error("field name `\(e.key)` is not a valid name", e.keyRange)
@@ -686,7 +693,7 @@ struct Lowerer {
             }
         }
         var inst = InstanceRecipe(className: className, module: module, fields: fields, methods: [])
-        if let m = other["methods"], let es = mapping(m.value, "`methods`") {
+        if let m = entries.first(where: { $0.key == "methods" }), let es = mapping(m.value, "`methods`") {
             for e in es {
                 guard isIdentifier(e.key) else {
                     error("method name `\(e.key)` is not a valid name", e.keyRange)
@@ -745,20 +752,22 @@ struct Lowerer {
             return nil
         }
         guard let kernel = enumValue(k.value, "kernel", as: Kernel.self) else { return nil }
-        var bound: [String: Binding] = [:]
-        var usedParams = Set<Int>()
+        // Small per-function tables, by position: the kernel's parameters, and the function's.
+        let kernelParams = kernel.params
+        var bound = [Binding?](repeating: nil, count: kernelParams.count)
+        var usedParams = [Bool](repeating: false, count: params.count)
         if let w = es.first(where: { $0.key == "with" }), let ws = mapping(w.value, "`with`") {
-            let kernelParams = kernel.params.map(\.name)
+            let kernelParamNames = kernelParams.map(\.name)
             for e in ws {
-                guard kernelParams.contains(e.key) else {
-                    let hint = suggestion(for: e.key, among: kernelParams).map { "did you mean `\($0)`?" }
+                guard let slot = kernelParamNames.firstIndex(of: e.key) else {
+                    let hint = suggestion(for: e.key, among: kernelParamNames).map { "did you mean `\($0)`?" }
                     error("kernel `\(kernel.rawValue)` has no parameter `\(e.key)`", e.keyRange,
-                          help: hint ?? "its parameters are \(kernelParams.map { "`\($0)`" }.joined(separator: ", "))")
+                          help: hint ?? "its parameters are \(kernelParamNames.map { "`\($0)`" }.joined(separator: ", "))")
                     continue
                 }
                 switch scalar(e.value) {
-                case .int(let i)?: bound[e.key] = .literal(Double(i))
-                case .float(let d)?: bound[e.key] = .literal(d)
+                case .int(let i)?: bound[slot] = .literal(Double(i))
+                case .float(let d)?: bound[slot] = .literal(d)
                 case .string(let s)?:
                     let parts = dotParts(s)
                     guard let idx = params.firstIndex(where: { $0.name == parts[0] }) else {
@@ -775,18 +784,19 @@ struct Lowerer {
                     if isMethod, idx == 0, let recv = receiver {
                         checkFieldPath(path, in: .instance(recv), at: textRange(e.value), display: s)
                     }
-                    bound[e.key] = .param(index: idx, path: path)
-                    usedParams.insert(idx)
+                    bound[slot] = .param(index: idx, path: path)
+                    usedParams[idx] = true
                 default:
                     error("a kernel binding must be a parameter, a field path or a number, not \(kindName(e.value))", e.value.at)
                 }
             }
         }
         // Unbound kernel parameters take the unused function parameters in order.
-        var free = params.indices.filter { !usedParams.contains($0) && !(isMethod && $0 == 0) }
+        var free = params.indices.filter { !usedParams[$0] && !(isMethod && $0 == 0) }
         var bindings: [Binding] = []
-        for kp in kernel.params {
-            if let b = bound[kp.name] {
+        bindings.reserveCapacity(kernelParams.count)
+        for (slot, kp) in kernelParams.enumerated() {
+            if let b = bound[slot] {
                 bindings.append(b)
             } else if !free.isEmpty {
                 bindings.append(.param(index: free.removeFirst(), path: []))
@@ -913,7 +923,7 @@ struct Lowerer {
             }
         }
         guard let es = mapping(v, "`source`") else { return nil }
-        checkKeys(es, allowed: ["random", "load"], in: "`source`")
+        checkKeys(es, allowed: Self.arraySourceKeys, in: "`source`")
         guard es.count == 1, let e = es.first else {
             error("`source` must have exactly one key (`random` or `load`)", v.at)
             return nil
@@ -921,7 +931,7 @@ struct Lowerer {
         if e.key == "load" { return relativePath(e.value, "`load` path").map { .load($0) } }
         if e.key == "random" {
             guard let r = mapping(e.value, "`random`") else { return nil }
-            checkKeys(r, allowed: ["seed", "low", "high"], in: "`random`")
+            checkKeys(r, allowed: Self.arrayRandomKeys, in: "`random`")
             let seed = r.first(where: { $0.key == "seed" }).flatMap { int($0.value, "`seed`") } ?? 0
             let low = r.first(where: { $0.key == "low" }).flatMap { number($0.value, "`low`") } ?? 0
             let high = r.first(where: { $0.key == "high" }).flatMap { number($0.value, "`high`") } ?? 1
@@ -935,7 +945,7 @@ struct Lowerer {
 
     mutating func lowerStep(_ name: String, _ nameRange: SourceRange, _ v: V) -> Step? {
         guard let es = mapping(v, "step `\(name)`") else { return nil }
-        let kinds = es.filter { ["map_blocks", "reduce", "rechunk"].contains($0.key) }
+        let kinds = es.filter { Self.stepKinds.contains($0.key) }
         guard let kindEntry = kinds.first else {
             checkKeys(es, allowed: ["map_blocks", "reduce", "rechunk", "over", "args", "kwargs", "dtype", "split_every", "chunks", "lint"], in: "step `\(name)`")
             error("step `\(name)` needs a kind: `map_blocks`, `reduce` or `rechunk`", v.at)

@@ -112,6 +112,15 @@ public struct SyntaxTree: Sendable {
         return out
     }
 
+    /// Positions in `children` of a mapping's keys, each followed by its value (empty for other kinds).
+    /// Walks the entries without building them.
+    func keyPositions(_ id: NodeID) -> StrideTo<Int> {
+        let n = self[id]
+        guard n.kind == .mapping else { return stride(from: 0, to: 0, by: 2) }
+        let s = Int(n.payloadStart)
+        return stride(from: s, to: s + Int(n.payloadCount) - 1, by: 2)
+    }
+
     /// Number of direct children (items, or keys + values).
     public func childCount(_ id: NodeID) -> Int { Int(self[id].payloadCount) }
 }
