@@ -32,8 +32,11 @@ public enum GraphBuilder {
         stepIndex.reserveCapacity(p.steps.count)
         var state = [UInt8](repeating: 0, count: p.steps.count)  // 1 visiting, 2 done
         for (i, s) in p.steps.enumerated() {
-            // A repeated name stands for its first step: the repeat is never visited.
-            if stepIndex[s.name] == nil { stepIndex[s.name] = i } else { state[i] = 2 }
+            // A repeated name stands for its first step (put back): the repeat is never visited.
+            if let first = stepIndex.updateValue(i, forKey: s.name) {
+                stepIndex[s.name] = first
+                state[i] = 2
+            }
         }
         var ordered: [Int] = []
         ordered.reserveCapacity(p.steps.count)
