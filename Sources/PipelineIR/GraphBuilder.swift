@@ -7,8 +7,11 @@ public enum GraphBuilder {
         func error(_ m: String, _ r: SourceRange, help: String? = nil) {
             diags.append(Diagnostic(code: .invalidPipeline, severity: .error, message: m, range: r, help: help))
         }
+        let layerCount = p.objects.count + p.arrays.count + p.steps.count
         var layers: [Graph.Layer] = []
+        layers.reserveCapacity(layerCount)
         var ids: [String: Graph.LayerID] = [:]
+        ids.reserveCapacity(layerCount)
         let outputs = Dictionary(p.outputs.map { ($0.target.name, $0.kind) }, uniquingKeysWith: { a, _ in a })
         for o in p.objects {
             let id = Graph.LayerID(layers.count)
@@ -20,36 +23,52 @@ public enum GraphBuilder {
             let id = Graph.LayerID(layers.count)
             ids[a.name] = id
             layers.append(Graph.Layer(id: id, name: a.name, kind: .array(a), grid: a.grid, dtype: a.dtype, inputs: [],
-                                      range: a.range, nameRange: a.nameRange, output: outputs[a.name]))
+                                      range: a.range, nameRange: a.nameRange, output: outputs.isEmpty ? nil : outputs[a.name]))
         }
 
         // Order steps by their step inputs; report each cycle once, at the reference that closes it.
-        let stepsByName = Dictionary(p.steps.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        var state: [String: Int] = [:]  // 1 visiting, 2 done
-        var ordered: [Step] = []
+        // Steps are handled by index: a step is a large value, and copying it per visit shows on big pipelines.
+        var stepIndex: [String: Int] = [:]
+        stepIndex.reserveCapacity(p.steps.count)
+        var state = [UInt8](repeating: 0, count: p.steps.count)  // 1 visiting, 2 done
+        for (i, s) in p.steps.enumerated() {
+            // A repeated name stands for its first step (put back): the repeat is never visited.
+            if let first = stepIndex.updateValue(i, forKey: s.name) {
+                stepIndex[s.name] = first
+                state[i] = 2
+            }
+        }
+        var ordered: [Int] = []
+        ordered.reserveCapacity(p.steps.count)
         var cyclic = Set<String>()
-        func visit(_ s: Step, _ path: [String]) {
-            state[s.name] = 1
+        var path: [Int] = []  // the steps being visited, outermost first
+        func visit(_ index: Int) {
+            let s = p.steps[index]
+            state[index] = 1
+            path.append(index)
             for r in s.inputs {
-                guard let dep = stepsByName[r.name] else { continue }
-                switch state[dep.name] {
-                case 1?:
-                    let loop = (path + [s.name]).drop { $0 != dep.name } + [dep.name]
-                    error("step `\(dep.name)` depends on itself: \(loop.map { "`\($0)`" }.joined(separator: " → "))", r.range,
+                guard let dep = stepIndex[r.name] else { continue }
+                switch state[dep] {
+                case 1:
+                    let loop = path.drop { $0 != dep }.map { p.steps[$0].name } + [p.steps[dep].name]
+                    error("step `\(p.steps[dep].name)` depends on itself: \(loop.map { "`\($0)`" }.joined(separator: " → "))", r.range,
                           help: "a pipeline is a directed acyclic graph; break the cycle")
                     cyclic.formUnion(loop)
-                case nil:
-                    visit(dep, path + [s.name])
+                case 0:
+                    visit(dep)
                 default:
                     break
                 }
             }
-            state[s.name] = 2
-            ordered.append(s)
+            path.removeLast()
+            state[index] = 2
+            ordered.append(index)
         }
-        for s in p.steps where state[s.name] == nil { visit(s, []) }
+        for i in p.steps.indices where state[i] == 0 { visit(i) }
 
-        for s in ordered where !cyclic.contains(s.name) {
+        for index in ordered {
+            let s = p.steps[index]
+            if !cyclic.isEmpty, cyclic.contains(s.name) { continue }
             var inputs: [Graph.Edge] = []
             var grid = ChunkGrid.scalar
             var dtype: NumericType?
@@ -153,7 +172,7 @@ public enum GraphBuilder {
             let id = Graph.LayerID(layers.count)
             ids[s.name] = id
             var layer = Graph.Layer(id: id, name: s.name, kind: kind, grid: ok ? grid : .scalar, dtype: dtype, inputs: inputs,
-                                    range: s.range, nameRange: s.nameRange, output: outputs[s.name])
+                                    range: s.range, nameRange: s.nameRange, output: outputs.isEmpty ? nil : outputs[s.name])
             layer.misalignedInputs = misaligned
             layer.inputChunkCount = inputChunks
             layers.append(layer)

@@ -36,10 +36,19 @@ public struct Pipeline: Sendable {
 
     /// Rebuilds the name indices after adding or removing entries.
     public mutating func reindex() {
-        objectIndex = Dictionary(objects.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
-        functionIndex = Dictionary(functions.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
-        arrayIndex = Dictionary(arrays.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
-        stepIndex = Dictionary(steps.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        objectIndex = Self.positions(objects.map(\.name))
+        functionIndex = Self.positions(functions.map(\.name))
+        arrayIndex = Self.positions(arrays.map(\.name))
+        stepIndex = Self.positions(steps.map(\.name))
+    }
+
+    /// The position of each name's first occurrence.
+    private static func positions(_ names: [String]) -> [String: Int] {
+        var index: [String: Int] = [:]
+        index.reserveCapacity(names.count)
+        // Last to first, so the first occurrence is written last: one probe per name.
+        for i in names.indices.reversed() { index[names[i]] = i }
+        return index
     }
 
     public func object(named n: String) -> PipelineObject? {

@@ -4,7 +4,7 @@ import PipelineIR
 /// function or method (arity, keyword names, field paths, kernel parameter kinds).
 extension Lowerer {
     mutating func checkSteps(_ pipeline: inout Pipeline) {
-        for step in pipeline.steps where !stepsWithErrors.contains(step.name) {
+        for step in pipeline.steps where stepsWithErrors.isEmpty || !stepsWithErrors.contains(step.name) {
             guard case .mapBlocks(let callee, let over, let args, let kwargs, _) = step.kind else { continue }
             checkCall(step: step.name, callee: callee, over: over, args: args, kwargs: kwargs, in: pipeline)
         }
@@ -104,16 +104,17 @@ extension Lowerer {
     /// An object reaches a kernel parameter: the projected field must exist and be of the right kind.
     mutating func checkObjectBinding(_ obj: PipelineObject, argPath: [String], bindingPath path: [String], isReceiver: Bool,
                                      range: SourceRange, kernel: Kernel, kp: (name: String, kind: ParamKind)) {
-        let display = ([obj.name] + argPath).joined(separator: ".")
-        guard let shipped = checkFieldPath(argPath, in: obj.recipe, at: range, display: display) else { return }
+        // Built only for messages.
+        func display() -> String { ([obj.name] + argPath).joined(separator: ".") }
+        func shown() -> String { ([display()] + path).joined(separator: ".") }
+        guard let shipped = checkFieldPath(argPath, in: obj.recipe, at: range, display: display()) else { return }
         // Method bodies were checked against their class when declared.
         let target = isReceiver ? resolvePath(path, in: shipped)
-            : checkFieldPath(path, in: shipped, at: range, display: ([display] + path).joined(separator: "."))
+            : checkFieldPath(path, in: shipped, at: range, display: shown())
         guard let value = target else { return }
         let kind = valueKind(value)
         if !kp.kind.accepts(kind) {
-            let shown = ([display] + path).joined(separator: ".")
-            error("kernel `\(kernel.rawValue)` needs \(describe(kp.kind)) for `\(kp.name)`, but `\(shown)` is \(kindArticle(value))", range)
+            error("kernel `\(kernel.rawValue)` needs \(describe(kp.kind)) for `\(kp.name)`, but `\(shown())` is \(kindArticle(value))", range)
         }
     }
 

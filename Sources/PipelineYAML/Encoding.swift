@@ -20,6 +20,16 @@ enum EncodingCheck {
             var i = 0
             let n = buf.count
             while i < n {
+                // Eight ASCII bytes without a NUL at a time: the usual case, checked as one word.
+                if i + 8 <= n {
+                    let word = UnsafeRawPointer(buf.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                    let high: UInt64 = 0x8080_8080_8080_8080
+                    let hasZero = (word &- 0x0101_0101_0101_0101) & ~word & high
+                    if word & high == 0, hasZero == 0 {
+                        i += 8
+                        continue
+                    }
+                }
                 let b = buf[i]
                 if b < 0x80 {
                     if b == 0 {

@@ -38,14 +38,27 @@ struct Lowerer {
     var diagnostics: [Diagnostic] = []
     var hasErrors = false
 
-    // Declared names, gathered before bodies are lowered so order does not matter.
-    var objectNames: [String: SourceRange] = [:]
-    var functionNames: [String: SourceRange] = [:]
-    var arrayNames: [String: SourceRange] = [:]
-    var stepNames: [String: SourceRange] = [:]
+    /// The sections that declare names; a name is unique across all of them.
+    enum Section: String {
+        case objects = "`objects`", functions = "`functions`", arrays = "`arrays`", steps = "`steps`"
+    }
+    /// Declared names, gathered before bodies are lowered so order does not matter:
+    /// one table for every section, so each name is hashed once.
+    var names: [String: (section: Section, range: SourceRange)] = [:]
     /// Steps already reported as broken: their calls are not checked again (no cascades).
     var stepsWithErrors = Set<String>()
-    var allNames: [String] { Array(objectNames.keys) + Array(functionNames.keys) + Array(arrayNames.keys) + Array(stepNames.keys) }
+
+    /// Whether `name` is declared in `section`.
+    func isDeclared(_ name: String, in section: Section) -> Bool { names[name]?.section == section }
+    /// Whether `name` is declared as an array or a step.
+    func isData(_ name: String) -> Bool {
+        guard let section = names[name]?.section else { return false }
+        return section == .arrays || section == .steps
+    }
+    /// The names declared in `sections`, section by section (candidates for suggestions).
+    func declaredNames(in sections: Section...) -> [String] {
+        sections.flatMap { section in names.compactMap { $0.value.section == section ? $0.key : nil } }
+    }
 
     init(tree: SyntaxTree, source: SourceFile) {
         self.tree = tree
@@ -91,17 +104,19 @@ struct Lowerer {
     }
 
     /// Mapping entries with string keys; reports non-string keys and non-mappings.
-    mutating func mapping(_ v: V, _ what: String) -> [(key: String, keyRange: SourceRange, value: V)]? {
+    mutating func mapping(_ v: V, _ what: @autoclosure () -> String) -> [(key: String, keyRange: SourceRange, value: V)]? {
         guard tree[v.id].kind == .mapping else {
-            error("\(what) must be a mapping, not \(kindName(v))", v.at)
+            error("\(what()) must be a mapping, not \(kindName(v))", v.at)
             return nil
         }
         var out: [(key: String, keyRange: SourceRange, value: V)] = []
-        for (k, val) in tree.entries(v.id) {
-            let kv = self.v(k)
+        out.reserveCapacity(tree.childCount(v.id) / 2)
+        for position in tree.keyPositions(v.id) {
+            let kv = self.v(tree.children[position])
+            let val = tree.children[position + 1]
             guard case .string(let s)? = scalar(kv) else {
                 if tree.scalar(kv.id) == nil {
-                    error("keys in \(what) must be strings, not \(kindName(kv))", kv.at)
+                    error("keys in \(what()) must be strings, not \(kindName(kv))", kv.at)
                     continue
                 }
                 out.append((tree.scalar(kv.id) ?? "", textRange(kv), self.v(val)))
@@ -113,10 +128,10 @@ struct Lowerer {
     }
 
     /// Reports keys not in `allowed`, with a suggestion.
-    mutating func checkKeys(_ entries: [(key: String, keyRange: SourceRange, value: V)], allowed: [String], in what: String) {
+    mutating func checkKeys(_ entries: [(key: String, keyRange: SourceRange, value: V)], allowed: [String], in what: @autoclosure () -> String) {
         for e in entries where !allowed.contains(e.key) {
             let hint = suggestion(for: e.key, among: allowed).map { "did you mean `\($0)`?" }
-            error("unknown key `\(e.key)` in \(what)", e.keyRange,
+            error("unknown key `\(e.key)` in \(what())", e.keyRange,
                   help: hint ?? "expected one of: \(allowed.map { "`\($0)`" }.joined(separator: ", "))")
         }
     }
@@ -218,6 +233,11 @@ struct Lowerer {
         return !first
     }
 
+    /// `s` split at dots, empty parts kept. Most names have no dot and skip the split.
+    func dotParts(_ s: String) -> [String] {
+        s.utf8.contains(0x2E) ? s.split(separator: ".", omittingEmptySubsequences: false).map(String.init) : [s]
+    }
+
     /// A relative path that stays inside the pipeline's folder.
     mutating func relativePath(_ v: V, _ what: String) -> String? {
         guard let s = string(v, what) else { return nil }
@@ -303,26 +323,30 @@ struct Lowerer {
             error("missing required key `steps`", rootStart)
             stepEntries = []
         }
-        var seen: [String: (String, SourceRange)] = [:]
-        objectNames = declare(objectEntries, "`objects`", &seen)
-        functionNames = declare(functionEntries, "`functions`", &seen)
-        arrayNames = declare(arrayEntries, "`arrays`", &seen)
-        stepNames = declare(stepEntries, "`steps`", &seen)
+        names.reserveCapacity(objectEntries.count + functionEntries.count + arrayEntries.count + stepEntries.count)
+        let declaredObjects = declare(objectEntries, .objects)
+        let declaredFunctions = declare(functionEntries, .functions)
+        let declaredArrays = declare(arrayEntries, .arrays)
+        let declaredSteps = declare(stepEntries, .steps)
 
         var objects: [PipelineObject] = []
-        for e in objectEntries where objectNames[e.key] == e.keyRange {
+        objects.reserveCapacity(declaredObjects.count)
+        for e in declaredObjects {
             if let o = lowerObject(e.key, e.keyRange, e.value) { objects.append(o) }
         }
         var functions: [PipelineFunction] = []
-        for e in functionEntries where functionNames[e.key] == e.keyRange {
+        functions.reserveCapacity(declaredFunctions.count)
+        for e in declaredFunctions {
             if let f = lowerFunction(e.key, e.keyRange, e.value, isMethod: false) { functions.append(f) }
         }
         var arrays: [ArrayDecl] = []
-        for e in arrayEntries where arrayNames[e.key] == e.keyRange {
+        arrays.reserveCapacity(declaredArrays.count)
+        for e in declaredArrays {
             if let a = lowerArray(e.key, e.keyRange, e.value) { arrays.append(a) }
         }
         var steps: [Step] = []
-        for e in stepEntries where stepNames[e.key] == e.keyRange {
+        steps.reserveCapacity(declaredSteps.count)
+        for e in declaredSteps {
             let before = diagnostics.count
             if let s = lowerStep(e.key, e.keyRange, e.value) { steps.append(s) }
             if diagnostics.count > before { stepsWithErrors.insert(e.key) }
@@ -341,25 +365,26 @@ struct Lowerer {
     }
 
     /// Registers the names of one section; a name is unique across sections.
-    mutating func declare(_ list: [(key: String, keyRange: SourceRange, value: V)], _ section: String,
-                          _ seen: inout [String: (String, SourceRange)]) -> [String: SourceRange] {
-        var table: [String: SourceRange] = [:]
-        table.reserveCapacity(list.count)
-        seen.reserveCapacity(seen.count + list.count)
+    /// Returns the entries whose names were accepted, in order.
+    mutating func declare(_ list: [(key: String, keyRange: SourceRange, value: V)],
+                          _ section: Section) -> [(key: String, keyRange: SourceRange, value: V)] {
+        var accepted: [(key: String, keyRange: SourceRange, value: V)] = []
+        accepted.reserveCapacity(list.count)
         for e in list {
             guard isIdentifier(e.key) else {
                 error("name `\(e.key)` is not a valid name", e.keyRange, help: "names are letters, digits and `_`, not starting with a digit")
                 continue
             }
-            if let (otherSection, r) = seen[e.key] {
-                let p = source.position(of: r.start)
-                error("`\(e.key)` is already defined in \(otherSection) (line \(p.line)); names must be unique across objects, functions, arrays and steps", e.keyRange)
+            // One probe both inserts a new name and finds an earlier definition (which is put back).
+            if let first = names.updateValue((section, e.keyRange), forKey: e.key) {
+                names[e.key] = first
+                let p = source.position(of: first.range.start)
+                error("`\(e.key)` is already defined in \(first.section.rawValue) (line \(p.line)); names must be unique across objects, functions, arrays and steps", e.keyRange)
                 continue
             }
-            seen[e.key] = (section, e.keyRange)
-            table[e.key] = e.keyRange
+            accepted.append(e)
         }
-        return table
+        return accepted
     }
 
     mutating func lowerCluster(_ v: V) -> Cluster {
@@ -381,10 +406,21 @@ struct Lowerer {
     // MARK: objects
 
     static let recipeKeys = ["value", "list", "series", "ndarray", "bytes", "class", "python"]
+    // Keys allowed in the mappings lowered most often, built once.
+    static let objectKeys = recipeKeys + ["fields", "methods", "size", "placement", "lint"]
+    static let fieldKeys = recipeKeys + ["fields", "methods"]
+    static let seriesSources = ["range", "values", "random", "load"]
+    static let seriesKeys = ["range", "values", "random", "load", "length", "dtype", "index", "name"]
+    static let functionKeys = ["params", "kernel", "with", "python", "lint"]
+    static let arraySourceKeys = ["random", "load"]
+    static let arrayRandomKeys = ["seed", "low", "high"]
+    static let arrayKeys = ["shape", "chunks", "dtype", "source", "lint"]
+    static let stepKinds = ["map_blocks", "reduce", "rechunk"]
+    static let mapBlocksKeys = ["map_blocks", "over", "args", "kwargs", "dtype", "lint"]
 
     mutating func lowerObject(_ name: String, _ nameRange: SourceRange, _ v: V) -> PipelineObject? {
         guard let entries = mapping(v, "object `\(name)`") else { return nil }
-        checkKeys(entries, allowed: Self.recipeKeys + ["fields", "methods", "size", "placement", "lint"], in: "object `\(name)`")
+        checkKeys(entries, allowed: Self.objectKeys, in: "object `\(name)`")
         var placement = Placement.embed
         var placementRange: SourceRange?
         var supp: Suppressions?
@@ -400,24 +436,25 @@ struct Lowerer {
                               placementRange: placementRange, suppressions: supp)
     }
 
-    mutating func lowerRecipe(_ entries: [(key: String, keyRange: SourceRange, value: V)], _ v: V, what: String,
+    mutating func lowerRecipe(_ entries: [(key: String, keyRange: SourceRange, value: V)], _ v: V, what: @autoclosure () -> String,
                               allowInstance: Bool, allowPython: Bool) -> Recipe? {
         let present = entries.filter { Self.recipeKeys.contains($0.key) }
         guard let first = present.first else {
-            error("\(what) has no recipe", v.at, help: "give it exactly one of: \(Self.recipeKeys.map { "`\($0)`" }.joined(separator: ", "))")
+            error("\(what()) has no recipe", v.at, help: "give it exactly one of: \(Self.recipeKeys.map { "`\($0)`" }.joined(separator: ", "))")
             return nil
         }
         if present.count > 1 {
-            error("\(what) has several recipes (`\(present.map(\.key).joined(separator: "`, `"))`); give exactly one", present[1].keyRange)
+            error("\(what()) has several recipes (`\(present.map(\.key).joined(separator: "`, `"))`); give exactly one", present[1].keyRange)
             return nil
         }
-        let other = Dictionary(entries.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        // The first entry with a key; mappings are small, so a scan beats building a table.
+        func other(_ key: String) -> (key: String, keyRange: SourceRange, value: V)? { entries.first { $0.key == key } }
         if first.key != "class" {
-            for k in ["fields", "methods"] where other[k] != nil {
-                error("`\(k)` belongs to a `class` recipe", other[k]!.keyRange)
+            for k in ["fields", "methods"] {
+                if let e = other(k) { error("`\(k)` belongs to a `class` recipe", e.keyRange) }
             }
         }
-        if first.key != "python", let s = other["size"] {
+        if first.key != "python", let s = other("size") {
             error("`size` is declared only for `python` objects (other recipes are sized from the recipe)", s.keyRange)
         }
         let rv = first.value
@@ -457,7 +494,7 @@ struct Lowerer {
                 error("a field cannot be a `class` instance here", first.keyRange)
                 return nil
             }
-            return lowerInstance(rv, other: other).map { .instance($0) }
+            return lowerInstance(rv, entries: entries).map { .instance($0) }
         case "python":
             guard allowPython else {
                 error("a field cannot be an opaque `python` object; declare it as a separate object", first.keyRange)
@@ -468,7 +505,7 @@ struct Lowerer {
                 error("`python` must name a factory as `package.module:function`, not `\(ref)`", textRange(rv))
                 return nil
             }
-            let declared = other["size"].flatMap { size($0.value, "`size`") }
+            let declared = other("size").flatMap { size($0.value, "`size`") }
             return .python(factory: ref, size: declared)
         default:
             return nil
@@ -515,8 +552,8 @@ struct Lowerer {
 
     mutating func lowerSeries(_ v: V) -> SeriesRecipe? {
         guard let es = mapping(v, "`series`") else { return nil }
-        checkKeys(es, allowed: ["range", "values", "random", "load", "length", "dtype", "index", "name"], in: "`series`")
-        let sources = es.filter { ["range", "values", "random", "load"].contains($0.key) }
+        checkKeys(es, allowed: Self.seriesKeys, in: "`series`")
+        let sources = es.filter { Self.seriesSources.contains($0.key) }
         guard let src = sources.first else {
             error("`series` needs its values: one of `range`, `values`, `random`, `load`", v.at)
             return nil
@@ -625,7 +662,7 @@ struct Lowerer {
         return true
     }
 
-    mutating func lowerInstance(_ v: V, other: [String: (key: String, keyRange: SourceRange, value: V)]) -> InstanceRecipe? {
+    mutating func lowerInstance(_ v: V, entries: [(key: String, keyRange: SourceRange, value: V)]) -> InstanceRecipe? {
         guard let cls = string(v, "`class`") else { return nil }
         var module: String?
         var className = cls
@@ -642,21 +679,21 @@ struct Lowerer {
             return nil
         }
         var fields: [InstanceRecipe.Field] = []
-        if let f = other["fields"], let es = mapping(f.value, "`fields`") {
+        if let f = entries.first(where: { $0.key == "fields" }), let es = mapping(f.value, "`fields`") {
             for e in es {
                 guard isIdentifier(e.key) else {
                     error("field name `\(e.key)` is not a valid name", e.keyRange)
                     continue
                 }
                 guard let fe = mapping(e.value, "field `\(e.key)`") else { continue }
-                checkKeys(fe, allowed: Self.recipeKeys + ["fields", "methods"], in: "field `\(e.key)`")
+                checkKeys(fe, allowed: Self.fieldKeys, in: "field `\(e.key)`")
                 if let r = lowerRecipe(fe, e.value, what: "field `\(e.key)`", allowInstance: true, allowPython: false) {
                     fields.append(.init(name: e.key, nameRange: e.keyRange, recipe: r))
                 }
             }
         }
         var inst = InstanceRecipe(className: className, module: module, fields: fields, methods: [])
-        if let m = other["methods"], let es = mapping(m.value, "`methods`") {
+        if let m = entries.first(where: { $0.key == "methods" }), let es = mapping(m.value, "`methods`") {
             for e in es {
                 guard isIdentifier(e.key) else {
                     error("method name `\(e.key)` is not a valid name", e.keyRange)
@@ -673,9 +710,10 @@ struct Lowerer {
     // MARK: functions
 
     mutating func lowerFunction(_ name: String, _ nameRange: SourceRange, _ v: V, isMethod: Bool, receiver: InstanceRecipe? = nil) -> PipelineFunction? {
-        let what = isMethod ? "method `\(name)`" : "function `\(name)`"
-        guard let es = mapping(v, what) else { return nil }
-        checkKeys(es, allowed: ["params", "kernel", "with", "python", "lint"], in: what)
+        // Built only for messages: most functions have none.
+        func what() -> String { isMethod ? "method `\(name)`" : "function `\(name)`" }
+        guard let es = mapping(v, what()) else { return nil }
+        checkKeys(es, allowed: Self.functionKeys, in: what())
         var params: [Param] = []
         if isMethod { params.append(Param(name: "self", range: nameRange)) }
         if let p = es.first(where: { $0.key == "params" }) {
@@ -690,14 +728,14 @@ struct Lowerer {
         } else if isMethod {
             params.append(Param(name: "block", range: nameRange))
         } else {
-            error("\(what) needs `params`", v.at, help: "list the parameters: the blocks of `over` first, then `args`, then `kwargs`")
+            error("\(what()) needs `params`", v.at, help: "list the parameters: the blocks of `over` first, then `args`, then `kwargs`")
             return nil
         }
         let supp = es.first(where: { $0.key == "lint" }).flatMap { suppressions($0.value) }
         let kernelEntry = es.first { $0.key == "kernel" }
         let pythonEntry = es.first { $0.key == "python" }
         if kernelEntry != nil, let p = pythonEntry {
-            error("\(what) has both `kernel` and `python`; give one", p.keyRange)
+            error("\(what()) has both `kernel` and `python`; give one", p.keyRange)
             return nil
         }
         if let p = pythonEntry {
@@ -710,29 +748,31 @@ struct Lowerer {
             return PipelineFunction(name: name, nameRange: nameRange, range: v.at, params: params, body: .python(ref), isMethod: isMethod, suppressions: supp)
         }
         guard let k = kernelEntry else {
-            error("\(what) needs `kernel` (a built-in kernel) or `python` (module:function)", v.at)
+            error("\(what()) needs `kernel` (a built-in kernel) or `python` (module:function)", v.at)
             return nil
         }
         guard let kernel = enumValue(k.value, "kernel", as: Kernel.self) else { return nil }
-        var bound: [String: Binding] = [:]
-        var usedParams = Set<Int>()
+        // Small per-function tables, by position: the kernel's parameters, and the function's.
+        let kernelParams = kernel.params
+        var bound = [Binding?](repeating: nil, count: kernelParams.count)
+        var usedParams = [Bool](repeating: false, count: params.count)
         if let w = es.first(where: { $0.key == "with" }), let ws = mapping(w.value, "`with`") {
-            let kernelParams = kernel.params.map(\.name)
+            let kernelParamNames = kernelParams.map(\.name)
             for e in ws {
-                guard kernelParams.contains(e.key) else {
-                    let hint = suggestion(for: e.key, among: kernelParams).map { "did you mean `\($0)`?" }
+                guard let slot = kernelParamNames.firstIndex(of: e.key) else {
+                    let hint = suggestion(for: e.key, among: kernelParamNames).map { "did you mean `\($0)`?" }
                     error("kernel `\(kernel.rawValue)` has no parameter `\(e.key)`", e.keyRange,
-                          help: hint ?? "its parameters are \(kernelParams.map { "`\($0)`" }.joined(separator: ", "))")
+                          help: hint ?? "its parameters are \(kernelParamNames.map { "`\($0)`" }.joined(separator: ", "))")
                     continue
                 }
                 switch scalar(e.value) {
-                case .int(let i)?: bound[e.key] = .literal(Double(i))
-                case .float(let d)?: bound[e.key] = .literal(d)
+                case .int(let i)?: bound[slot] = .literal(Double(i))
+                case .float(let d)?: bound[slot] = .literal(d)
                 case .string(let s)?:
-                    let parts = s.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+                    let parts = dotParts(s)
                     guard let idx = params.firstIndex(where: { $0.name == parts[0] }) else {
                         let hint = suggestion(for: parts[0], among: params.map(\.name)).map { "did you mean `\($0)`?" }
-                        error("`\(parts[0])` is not a parameter of \(what)", textRange(e.value),
+                        error("`\(parts[0])` is not a parameter of \(what())", textRange(e.value),
                               help: hint ?? "bind to one of \(params.map { "`\($0.name)`" }.joined(separator: ", ")), a field path such as `\(params.last?.name ?? "p").field`, or a number")
                         continue
                     }
@@ -744,18 +784,19 @@ struct Lowerer {
                     if isMethod, idx == 0, let recv = receiver {
                         checkFieldPath(path, in: .instance(recv), at: textRange(e.value), display: s)
                     }
-                    bound[e.key] = .param(index: idx, path: path)
-                    usedParams.insert(idx)
+                    bound[slot] = .param(index: idx, path: path)
+                    usedParams[idx] = true
                 default:
                     error("a kernel binding must be a parameter, a field path or a number, not \(kindName(e.value))", e.value.at)
                 }
             }
         }
         // Unbound kernel parameters take the unused function parameters in order.
-        var free = params.indices.filter { !usedParams.contains($0) && !(isMethod && $0 == 0) }
+        var free = params.indices.filter { !usedParams[$0] && !(isMethod && $0 == 0) }
         var bindings: [Binding] = []
-        for kp in kernel.params {
-            if let b = bound[kp.name] {
+        bindings.reserveCapacity(kernelParams.count)
+        for (slot, kp) in kernelParams.enumerated() {
+            if let b = bound[slot] {
                 bindings.append(b)
             } else if !free.isEmpty {
                 bindings.append(.param(index: free.removeFirst(), path: []))
@@ -771,11 +812,11 @@ struct Lowerer {
 
     /// Checks that `path` names fields that exist, starting from `recipe`. Reports at `at`.
     @discardableResult
-    mutating func checkFieldPath(_ path: [String], in recipe: Recipe, at: SourceRange, display: String) -> Recipe? {
+    mutating func checkFieldPath(_ path: [String], in recipe: Recipe, at: SourceRange, display: @autoclosure () -> String) -> Recipe? {
         var cur = recipe
         for (i, field) in path.enumerated() {
             guard case .instance(let inst) = cur else {
-                error("`\(display)`: `\(path[..<i].joined(separator: "."))` is \(kindArticle(cur)), which has no field `\(field)`", at)
+                error("`\(display())`: `\(path[..<i].joined(separator: "."))` is \(kindArticle(cur)), which has no field `\(field)`", at)
                 return nil
             }
             guard let f = inst.field(field) else {
@@ -805,7 +846,7 @@ struct Lowerer {
 
     mutating func lowerArray(_ name: String, _ nameRange: SourceRange, _ v: V) -> ArrayDecl? {
         guard let es = mapping(v, "array `\(name)`") else { return nil }
-        checkKeys(es, allowed: ["shape", "chunks", "dtype", "source", "lint"], in: "array `\(name)`")
+        checkKeys(es, allowed: Self.arrayKeys, in: "array `\(name)`")
         guard let s = es.first(where: { $0.key == "shape" }) else {
             error("array `\(name)` needs `shape`", v.at)
             return nil
@@ -882,7 +923,7 @@ struct Lowerer {
             }
         }
         guard let es = mapping(v, "`source`") else { return nil }
-        checkKeys(es, allowed: ["random", "load"], in: "`source`")
+        checkKeys(es, allowed: Self.arraySourceKeys, in: "`source`")
         guard es.count == 1, let e = es.first else {
             error("`source` must have exactly one key (`random` or `load`)", v.at)
             return nil
@@ -890,7 +931,7 @@ struct Lowerer {
         if e.key == "load" { return relativePath(e.value, "`load` path").map { .load($0) } }
         if e.key == "random" {
             guard let r = mapping(e.value, "`random`") else { return nil }
-            checkKeys(r, allowed: ["seed", "low", "high"], in: "`random`")
+            checkKeys(r, allowed: Self.arrayRandomKeys, in: "`random`")
             let seed = r.first(where: { $0.key == "seed" }).flatMap { int($0.value, "`seed`") } ?? 0
             let low = r.first(where: { $0.key == "low" }).flatMap { number($0.value, "`low`") } ?? 0
             let high = r.first(where: { $0.key == "high" }).flatMap { number($0.value, "`high`") } ?? 1
@@ -904,7 +945,7 @@ struct Lowerer {
 
     mutating func lowerStep(_ name: String, _ nameRange: SourceRange, _ v: V) -> Step? {
         guard let es = mapping(v, "step `\(name)`") else { return nil }
-        let kinds = es.filter { ["map_blocks", "reduce", "rechunk"].contains($0.key) }
+        let kinds = es.filter { Self.stepKinds.contains($0.key) }
         guard let kindEntry = kinds.first else {
             checkKeys(es, allowed: ["map_blocks", "reduce", "rechunk", "over", "args", "kwargs", "dtype", "split_every", "chunks", "lint"], in: "step `\(name)`")
             error("step `\(name)` needs a kind: `map_blocks`, `reduce` or `rechunk`", v.at)
@@ -918,14 +959,14 @@ struct Lowerer {
         func get(_ k: String) -> (key: String, keyRange: SourceRange, value: V)? { es.first { $0.key == k } }
         switch kindEntry.key {
         case "map_blocks":
-            checkKeys(es, allowed: ["map_blocks", "over", "args", "kwargs", "dtype", "lint"], in: "`map_blocks` step `\(name)`")
+            checkKeys(es, allowed: Self.mapBlocksKeys, in: "`map_blocks` step `\(name)`")
             guard let calleeText = string(kindEntry.value, "`map_blocks`") else { return nil }
             let calleeRange = textRange(kindEntry.value)
             let callee: Callee
-            let parts = calleeText.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            let parts = dotParts(calleeText)
             if parts.count == 1 {
-                guard functionNames[calleeText] != nil else {
-                    let hint = suggestion(for: calleeText, among: Array(functionNames.keys)).map { "did you mean `\($0)`?" }
+                guard isDeclared(calleeText, in: .functions) else {
+                    let hint = suggestion(for: calleeText, among: declaredNames(in: .functions)).map { "did you mean `\($0)`?" }
                     error("`\(calleeText)` is not a function", calleeRange, help: hint ?? "define it under `functions:`, or call a method as `object.method`")
                     return nil
                 }
@@ -933,8 +974,8 @@ struct Lowerer {
             } else if parts.count == 2, isIdentifier(parts[0]), isIdentifier(parts[1]) {
                 let objRange = SourceRange(start: calleeRange.start, end: calleeRange.start + parts[0].utf8.count)
                 let methRange = SourceRange(start: objRange.end + 1, end: calleeRange.end)
-                guard objectNames[parts[0]] != nil else {
-                    let hint = suggestion(for: parts[0], among: Array(objectNames.keys)).map { "did you mean `\($0)`?" }
+                guard isDeclared(parts[0], in: .objects) else {
+                    let hint = suggestion(for: parts[0], among: declaredNames(in: .objects)).map { "did you mean `\($0)`?" }
                     error("`\(parts[0])` is not an object", objRange, help: hint)
                     return nil
                 }
@@ -1008,9 +1049,9 @@ struct Lowerer {
     mutating func dataRef(_ v: V) -> Ref? {
         guard let n = string(v, "an array or step name") else { return nil }
         let r = textRange(v)
-        if arrayNames[n] != nil || stepNames[n] != nil { return Ref(name: n, range: r) }
-        let candidates = Array(arrayNames.keys) + Array(stepNames.keys)
-        if objectNames[n] != nil {
+        if isData(n) { return Ref(name: n, range: r) }
+        let candidates = declaredNames(in: .arrays, .steps)
+        if isDeclared(n, in: .objects) {
             error("`\(n)` is an object, not an array or step", r, help: "objects are passed in `args` or `kwargs`")
         } else {
             error("`\(n)` is not an array or step", r, help: suggestion(for: n, among: candidates).map { "did you mean `\($0)`?" })
@@ -1023,15 +1064,15 @@ struct Lowerer {
         case .int(let i)?: return .literal(Double(i), range: v.at)
         case .float(let d)?: return .literal(d, range: v.at)
         case .string(let s)?:
-            let parts = s.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            let parts = dotParts(s)
             let r = textRange(v)
             let headRange = SourceRange(start: r.start, end: r.start + parts[0].utf8.count)
-            guard objectNames[parts[0]] != nil else {
-                if arrayNames[parts[0]] != nil || stepNames[parts[0]] != nil {
+            guard isDeclared(parts[0], in: .objects) else {
+                if isData(parts[0]) {
                     error("`\(parts[0])` is an array or step; map over it with `over`", headRange)
                 } else {
                     error("`\(parts[0])` is not an object", headRange,
-                          help: suggestion(for: parts[0], among: Array(objectNames.keys)).map { "did you mean `\($0)`?" } ?? "define it under `objects:`")
+                          help: suggestion(for: parts[0], among: declaredNames(in: .objects)).map { "did you mean `\($0)`?" } ?? "define it under `objects:`")
                 }
                 return nil
             }
@@ -1047,9 +1088,9 @@ struct Lowerer {
     }
 
     mutating func lowerOutput(_ name: String, _ nameRange: SourceRange, _ v: V) -> Output? {
-        guard arrayNames[name] != nil || stepNames[name] != nil else {
+        guard isData(name) else {
             error("output `\(name)` is not an array or step", nameRange,
-                  help: suggestion(for: name, among: Array(arrayNames.keys) + Array(stepNames.keys)).map { "did you mean `\($0)`?" })
+                  help: suggestion(for: name, among: declaredNames(in: .arrays, .steps)).map { "did you mean `\($0)`?" })
             return nil
         }
         let target = Ref(name: name, range: nameRange)

@@ -12,10 +12,17 @@ public enum ScalarValue: Sendable, Hashable {
     /// Resolves `text` written in `style`.
     public static func resolve(_ text: String, style: ScalarStyle, tag: SyntaxTree.StandardTag?) -> ScalarValue {
         if tag == .str || !style.isPlain { return .string(text) }
+        let first = text.utf8.first
         // Most plain scalars are names: a first byte that starts no special word or number decides at once.
-        if let b = text.utf8.first, (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == 0x5F,
-           !"nNtTfF".utf8.contains(b) {
-            return .string(text)
+        if let b = first, (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == 0x5F {
+            switch b {
+            case UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"): break
+            default: return .string(text)
+            }
+        }
+        // No special word starts with a digit: numbers skip the comparisons.
+        if let b = first, b >= 0x30 && b <= 0x39 {
+            return number(text) ?? .string(text)
         }
         switch text {
         case "", "~", "null", "Null", "NULL": return .null
@@ -27,9 +34,14 @@ public enum ScalarValue: Sendable, Hashable {
         default: break
         }
         // Only text that starts like a number can be one: skip the parse for names.
-        guard let first = text.utf8.first, (first >= 0x30 && first <= 0x39) || first == 0x2D || first == 0x2B || first == 0x2E else {
+        guard let first, first == 0x2D || first == 0x2B || first == 0x2E else {
             return .string(text)
         }
+        return number(text) ?? .string(text)
+    }
+
+    /// `text` as an integer or a float, when it is one.
+    private static func number(_ text: String) -> ScalarValue? {
         let digits = text.utf8.contains(0x5F) ? String(text.filter { $0 != "_" }) : text
         if let i = Int64(digits) { return .int(i) }
         if digits.hasPrefix("0x"), let i = Int64(digits.dropFirst(2), radix: 16) { return .int(i) }
@@ -38,7 +50,7 @@ public enum ScalarValue: Sendable, Hashable {
             // An integer too large for 64 bits is still a number, not a name.
             return .float(d)
         }
-        return .string(text)
+        return nil
     }
 
     private static func looksNumeric(_ s: String) -> Bool {

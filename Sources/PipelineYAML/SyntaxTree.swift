@@ -43,12 +43,27 @@ public struct SyntaxTree: Sendable {
         /// after trailing comments and blank lines).
         public var range: SourceRange
         /// Scalars: range of the decoded value in `scalarBytes`. Collections: range in `children`.
+        /// Aliases: `payloadStart` is the index of the node they refer to.
         var payloadStart: Int32
         var payloadCount: Int32
-        /// Aliases: the anchored node they refer to.
-        public var aliasTarget: NodeID?
         /// Nodes this node stands for when aliases are expanded (saturating).
         public var expandedSize: Int
+
+        /// Aliases: the anchored node they refer to. Kept in `payloadStart`, which an alias
+        /// has no other use for, so a node takes 40 bytes instead of 48.
+        public var aliasTarget: NodeID? { kind == .alias ? NodeID(Int(payloadStart)) : nil }
+
+        init(kind: Kind, scalarStyle: ScalarStyle, collectionStyle: CollectionStyle, tag: StandardTag?, range: SourceRange,
+             payloadStart: Int32, payloadCount: Int32, aliasTarget: NodeID?, expandedSize: Int) {
+            self.kind = kind
+            self.scalarStyle = scalarStyle
+            self.collectionStyle = collectionStyle
+            self.tag = tag
+            self.range = range
+            self.payloadStart = aliasTarget?.raw ?? payloadStart
+            self.payloadCount = payloadCount
+            self.expandedSize = expandedSize
+        }
     }
 
     /// Standard YAML 1.1 core tags that are safe to accept.
@@ -110,6 +125,15 @@ public struct SyntaxTree: Sendable {
             i += 2
         }
         return out
+    }
+
+    /// Positions in `children` of a mapping's keys, each followed by its value (empty for other kinds).
+    /// Walks the entries without building them.
+    func keyPositions(_ id: NodeID) -> StrideTo<Int> {
+        let n = self[id]
+        guard n.kind == .mapping else { return stride(from: 0, to: 0, by: 2) }
+        let s = Int(n.payloadStart)
+        return stride(from: s, to: s + Int(n.payloadCount) - 1, by: 2)
     }
 
     /// Number of direct children (items, or keys + values).

@@ -15,6 +15,22 @@ import Testing
             == ["3:1: duplicate key `pipeline` (first defined at line 1, column 1)"])
     }
 
+    @Test func duplicateKeysInALargeMapping() {
+        // Over 16 keys the check hashes the keys; each repeat names its first occurrence.
+        let keys = (0..<40).map { "  k\($0): 1\n" }.joined()
+        let text = "pipeline: t\nversion: 1\nobjects:\n" + keys + "  k7: 2\n  \"k3\": 3\n  k7: 4\nsteps: {}\n"
+        #expect(frontEnd(text) == [
+            "44:3: duplicate key `k7` (first defined at line 11, column 3)",
+            "45:3: duplicate key `k3` (first defined at line 7, column 3)",
+            "46:3: duplicate key `k7` (first defined at line 11, column 3)",
+        ])
+    }
+
+    @Test func duplicateKeysCompareDecodedText() {
+        #expect(frontEnd("pipeline: t\nversion: 1\nsteps: {\"a\\x62\": 1, ab: 2, abc: 3}\n")
+            == ["3:21: duplicate key `ab` (first defined at line 3, column 9)"])
+    }
+
     @Test func customTagsAreRefusedNotExecuted() {
         #expect(frontEnd("pipeline: t\nobjects: !!python/object:os.system {a: 1}\n")
             == ["2:10: tag `!!python/object:os.system` is not allowed; pipelint never constructs tagged objects"])
@@ -70,6 +86,16 @@ import Testing
 
     @Test func nulByte() {
         #expect(frontEnd(bytes: Array("pipeline: t\nx: a".utf8) + [0] + Array("\n".utf8)) == ["2:5: NUL byte in file; pipelines are UTF-8 text"])
+    }
+
+    @Test func nulAndInvalidBytesAreFoundAtEveryAlignment() {
+        // The ASCII scan reads eight bytes at a time; a bad byte anywhere in a word is still found.
+        for k in 0..<24 {
+            let prefix = Array("pipeline: t\nname: ".utf8) + Array(repeating: UInt8(ascii: "a"), count: k)
+            let column = 7 + k
+            #expect(frontEnd(bytes: prefix + [0] + Array("bcdefghijklmnop\n".utf8)) == ["2:\(column): NUL byte in file; pipelines are UTF-8 text"])
+            #expect(frontEnd(bytes: prefix + [0xC3, 0x28] + Array("bcdefghijklmnop\n".utf8)) == ["2:\(column): invalid UTF-8 sequence starting with byte 0xC3"])
+        }
     }
 
     @Test func utf16IsRejected() {
