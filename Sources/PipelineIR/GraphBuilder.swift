@@ -103,7 +103,11 @@ public enum GraphBuilder {
                     guard let l = blockInput(r) else { continue }
                     inputs.append(Graph.Edge(source: l.id, role: .block(i), range: r.range))
                     if let f = first {
-                        if f.grid.shape.count != l.grid.shape.count || !broadcastable(f.grid.shape, l.grid.shape) {
+                        if f.grid.shape.count != l.grid.shape.count {
+                            // Blocks are paired by index along every dimension, so the ranks must agree.
+                            error("`\(r.name)` has \(l.grid.shape.count) dimension\(l.grid.shape.count == 1 ? "" : "s") but `\(f.name)` has \(f.grid.shape.count): the arrays a step maps over need the same number of dimensions", r.range)
+                            ok = false
+                        } else if !broadcastable(f.grid.shape, l.grid.shape) {
                             error("`\(r.name)` has shape \(shapeText(l.grid.shape)), which does not broadcast with `\(f.name)`'s \(shapeText(f.grid.shape))", r.range)
                             ok = false
                         } else if f.grid != l.grid {

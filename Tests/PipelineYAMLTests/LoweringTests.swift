@@ -93,6 +93,9 @@ import Testing
                                   with: "f: {params: [block, mapper], kernel: take, with: {table: mapper.series}}\n  g: {params: [a, b], kernel: add}")
             .replacingOccurrences(of: "outputs:", with: "  s: {map_blocks: g, over: [x, y]}\noutputs:")
         #expect(frontEnd(text) == ["17:32: `y` has shape (5000,), which does not broadcast with `x`'s (100000,)"])
+        // Another number of dimensions is named as such (numpy would broadcast (100000,) with (4, 100000)).
+        let ranks = text.replacingOccurrences(of: "y: {shape: [5000], chunks: [1000]}", with: "y: {shape: [4, 100000], chunks: [2, 1000]}")
+        #expect(frontEnd(ranks) == ["17:32: `y` has 2 dimensions but `x` has 1: the arrays a step maps over need the same number of dimensions"])
     }
 
     @Test func everyProblemIsReportedAtOnce() {
