@@ -105,6 +105,12 @@ public enum Estimator {
                 if obj.placement == .embed, shippedOnce.insert(shownName).inserted {
                     submitFixed = Sat.add(submitFixed, wire.bytes)
                     submitConfidence = weaker(submitConfidence, wire.confidence)
+                    // A `__main__` class another object already brought into the pickle is a memo reference.
+                    for c in ObjectValues.project(obj.recipe, edge.path)?.mainClasses ?? [] where c.className == c.topLevelName {
+                        if !classesShipped.insert(c.topLevelName).inserted {
+                            submitFixed = Sat.add(submitFixed, -ObjectValues.classByValueSavedByReference(c))
+                        }
+                    }
                 } else if obj.placement == .scatter, shippedOnce.insert(obj.name).inserted {
                     submitFixed = Sat.add(submitFixed, GraphCosts.scatterReferenceBytes)
                 }

@@ -63,6 +63,14 @@ public enum ObjectValues {
     /// BINGET: a reference to an object pickled earlier in the same pickle.
     public static let memoReferenceBytes: Int64 = 2
 
+    /// What a `__main__` class's by-value blob costs beyond the memo reference that replaces it
+    /// when the same pickle carried the class already (PROTO, FRAME and STOP are the pickle's).
+    public static func classByValueSavedByReference(_ c: InstanceRecipe) -> Int64 {
+        let cls = PyClass(module: "__main__", qualname: c.className, methods: c.methods.map(\.name))
+        let framing: Int64 = 2 + 9 + 1
+        return max(0, SizeModel.wireSize(.classObject(cls)).bytes - framing - memoReferenceBytes)
+    }
+
     /// A literal as a Python value.
     public static func pyValue(_ l: Literal) -> PyValue {
         switch l {
