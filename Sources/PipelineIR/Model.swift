@@ -13,8 +13,11 @@ public struct Pipeline: Sendable {
     /// File-wide suppressions (`lint:` at the top level).
     public var suppressions: Suppressions?
 
+    /// `positions` is the name index when the caller already has it (each name's first position
+    /// in each section, as `reindex()` would build it); without it the index is built here.
     public init(name: String, version: Int, cluster: Cluster, objects: [PipelineObject] = [], functions: [PipelineFunction] = [],
-                arrays: [ArrayDecl] = [], steps: [Step] = [], outputs: [Output] = [], suppressions: Suppressions? = nil) {
+                arrays: [ArrayDecl] = [], steps: [Step] = [], outputs: [Output] = [], suppressions: Suppressions? = nil,
+                positions: [String: Positions]? = nil) {
         self.name = name
         self.version = version
         self.cluster = cluster
@@ -24,7 +27,7 @@ public struct Pipeline: Sendable {
         self.steps = steps
         self.outputs = outputs
         self.suppressions = suppressions
-        reindex()
+        if let positions { positionsByName = positions } else { reindex() }
     }
 
     /// Where a name is declared: its first position in each section, -1 where it is not.
@@ -33,6 +36,12 @@ public struct Pipeline: Sendable {
         public var function: Int32 = -1
         public var array: Int32 = -1
         public var step: Int32 = -1
+        public init(object: Int32 = -1, function: Int32 = -1, array: Int32 = -1, step: Int32 = -1) {
+            self.object = object
+            self.function = function
+            self.array = array
+            self.step = step
+        }
     }
 
     /// Positions by name, so lookups stay O(1) on pipelines with 100,000 entries:

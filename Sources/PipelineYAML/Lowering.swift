@@ -43,8 +43,10 @@ struct Lowerer {
         case objects = "`objects`", functions = "`functions`", arrays = "`arrays`", steps = "`steps`"
     }
     /// Declared names, gathered before bodies are lowered so order does not matter:
-    /// one table for every section, so each name is hashed once.
-    var names: [String: (section: Section, range: SourceRange)] = [:]
+    /// one table for every section, so each name is hashed once. `position` is the
+    /// name's place among its section's accepted entries: the pipeline's name index
+    /// is made from this table when every entry lowers.
+    var names: [String: (section: Section, range: SourceRange, position: Int32)] = [:]
     /// Steps already reported as broken: their calls are not checked again (no cascades).
     var stepsWithErrors = Set<String>()
 
@@ -358,10 +360,25 @@ struct Lowerer {
             }
         }
         let supp = entry("lint").flatMap { suppressions($0.value) }
+        // When every declared entry lowered, positions among the accepted entries are positions in
+        // the pipeline: its name index is the names table, without hashing every name again.
+        let everyEntryLowered = objects.count == declaredObjects.count && functions.count == declaredFunctions.count
+            && arrays.count == declaredArrays.count && steps.count == declaredSteps.count
         var pipeline = Pipeline(name: name, version: version, cluster: cluster, objects: objects, functions: functions,
-                                arrays: arrays, steps: steps, outputs: outputs, suppressions: supp)
+                                arrays: arrays, steps: steps, outputs: outputs, suppressions: supp,
+                                positions: everyEntryLowered ? names.mapValues(Self.positions) : nil)
         checkSteps(&pipeline)
         return pipeline
+    }
+
+    /// A declared name's position in the pipeline.
+    static func positions(_ declared: (section: Section, range: SourceRange, position: Int32)) -> Pipeline.Positions {
+        switch declared.section {
+        case .objects: Pipeline.Positions(object: declared.position)
+        case .functions: Pipeline.Positions(function: declared.position)
+        case .arrays: Pipeline.Positions(array: declared.position)
+        case .steps: Pipeline.Positions(step: declared.position)
+        }
     }
 
     /// Registers the names of one section; a name is unique across sections.
@@ -376,7 +393,7 @@ struct Lowerer {
                 continue
             }
             // One probe both inserts a new name and finds an earlier definition (which is put back).
-            if let first = names.updateValue((section, e.keyRange), forKey: e.key) {
+            if let first = names.updateValue((section, e.keyRange, Int32(accepted.count)), forKey: e.key) {
                 names[e.key] = first
                 let p = source.position(of: first.range.start)
                 error("`\(e.key)` is already defined in \(first.section.rawValue) (line \(p.line)); names must be unique across objects, functions, arrays and steps", e.keyRange)
