@@ -10,34 +10,39 @@ public enum GraphBuilder {
         let layerCount = p.objects.count + p.arrays.count + p.steps.count
         var layers: [Graph.Layer] = []
         layers.reserveCapacity(layerCount)
-        var ids: [String: Graph.LayerID] = [:]
-        ids.reserveCapacity(layerCount)
-        let outputs = Dictionary(p.outputs.map { ($0.target.name, $0.kind) }, uniquingKeysWith: { a, _ in a })
+        // References are resolved through the pipeline's name index, which hashes each name once:
+        // objects are layers 0..<objects.count, arrays follow, and steps get theirs as they are built.
+        // A lowered pipeline's names are unique across sections, so a name is one of these.
+        var stepLayers = [Graph.LayerID?](repeating: nil, count: p.steps.count)
+        func layerID(_ name: String) -> Graph.LayerID? {
+            let at = p.positions(of: name)
+            if at.step >= 0, let id = stepLayers[Int(at.step)] { return id }
+            if at.array >= 0 { return Graph.LayerID(p.objects.count + Int(at.array)) }
+            if at.object >= 0 { return Graph.LayerID(Int(at.object)) }
+            return nil
+        }
+        // The first output of each array and step.
+        var arrayOutputs = [OutputKind?](repeating: nil, count: p.arrays.count)
+        var stepOutputs = [OutputKind?](repeating: nil, count: p.steps.count)
+        for o in p.outputs.reversed() {
+            let at = p.positions(of: o.target.name)
+            if at.array >= 0 { arrayOutputs[Int(at.array)] = o.kind }
+            if at.step >= 0 { stepOutputs[Int(at.step)] = o.kind }
+        }
         for o in p.objects {
             let id = Graph.LayerID(layers.count)
-            ids[o.name] = id
             layers.append(Graph.Layer(id: id, name: o.name, kind: .object(o), grid: .scalar, dtype: nil, inputs: [],
                                       range: o.range, nameRange: o.nameRange))
         }
-        for a in p.arrays {
+        for (i, a) in p.arrays.enumerated() {
             let id = Graph.LayerID(layers.count)
-            ids[a.name] = id
             layers.append(Graph.Layer(id: id, name: a.name, kind: .array(a), grid: a.grid, dtype: a.dtype, inputs: [],
-                                      range: a.range, nameRange: a.nameRange, output: outputs.isEmpty ? nil : outputs[a.name]))
+                                      range: a.range, nameRange: a.nameRange, output: arrayOutputs[i]))
         }
 
         // Order steps by their step inputs; report each cycle once, at the reference that closes it.
         // Steps are handled by index: a step is a large value, and copying it per visit shows on big pipelines.
-        var stepIndex: [String: Int] = [:]
-        stepIndex.reserveCapacity(p.steps.count)
         var state = [UInt8](repeating: 0, count: p.steps.count)  // 1 visiting, 2 done
-        for (i, s) in p.steps.enumerated() {
-            // A repeated name stands for its first step (put back): the repeat is never visited.
-            if let first = stepIndex.updateValue(i, forKey: s.name) {
-                stepIndex[s.name] = first
-                state[i] = 2
-            }
-        }
         var ordered: [Int] = []
         ordered.reserveCapacity(p.steps.count)
         var cyclic = Set<String>()
@@ -47,7 +52,8 @@ public enum GraphBuilder {
             state[index] = 1
             path.append(index)
             for r in s.inputs {
-                guard let dep = stepIndex[r.name] else { continue }
+                let dep = Int(p.positions(of: r.name).step)
+                guard dep >= 0 else { continue }
                 switch state[dep] {
                 case 1:
                     let loop = path.drop { $0 != dep }.map { p.steps[$0].name } + [p.steps[dep].name]
@@ -77,7 +83,7 @@ public enum GraphBuilder {
             var inputChunks = 0
             var ok = true
             func blockInput(_ r: Ref) -> Graph.Layer? {
-                guard let id = ids[r.name] else { ok = false; return nil }
+                guard let id = layerID(r.name) else { ok = false; return nil }
                 let l = layers[id.index]
                 if l.grid.dims.isEmpty {
                     error("`\(r.name)` is a scalar (a reduction); `\(s.name)` needs an array or a chunked step here", r.range)
@@ -93,7 +99,7 @@ public enum GraphBuilder {
                 case .function(let name, _):
                     function = p.function(named: name)
                 case .method(let obj, let objRange, let method, _):
-                    if let oid = ids[obj] {
+                    if let oid = layerID(obj) {
                         inputs.append(Graph.Edge(source: oid, role: .receiver, range: objRange))
                         if case .instance(let inst)? = p.object(named: obj)?.recipe { function = inst.method(method)?.function }
                     }
@@ -120,12 +126,12 @@ public enum GraphBuilder {
                     }
                 }
                 for (i, a) in args.enumerated() {
-                    if case .object(let name, let path, let range) = a, let id = ids[name] {
+                    if case .object(let name, let path, let range) = a, let id = layerID(name) {
                         inputs.append(Graph.Edge(source: id, role: .argument(i), path: path, range: range))
                     }
                 }
                 for kw in kwargs {
-                    if case .object(let name, let path, let range) = kw.value, let id = ids[name] {
+                    if case .object(let name, let path, let range) = kw.value, let id = layerID(name) {
                         inputs.append(Graph.Edge(source: id, role: .keyword(kw.name), path: path, range: range))
                     }
                 }
@@ -174,9 +180,9 @@ public enum GraphBuilder {
                 kind = .rechunk
             }
             let id = Graph.LayerID(layers.count)
-            ids[s.name] = id
+            stepLayers[index] = id
             var layer = Graph.Layer(id: id, name: s.name, kind: kind, grid: ok ? grid : .scalar, dtype: dtype, inputs: inputs,
-                                    range: s.range, nameRange: s.nameRange, output: outputs.isEmpty ? nil : outputs[s.name])
+                                    range: s.range, nameRange: s.nameRange, output: stepOutputs[index])
             layer.misalignedInputs = misaligned
             layer.inputChunkCount = inputChunks
             layers.append(layer)

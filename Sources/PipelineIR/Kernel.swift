@@ -40,14 +40,24 @@ public enum Kernel: String, Sendable, CaseIterable {
     /// Parameters in order, with the kind each accepts.
     public var params: [(name: String, kind: ParamKind)] {
         switch self {
-        case .identity, .abs, .sqrt: [("x", .block)]
-        case .take: [("x", .block), ("table", .table)]
-        case .add, .sub, .mul, .div: [("x", .block), ("y", .blockOrScalar)]
-        case .scale: [("x", .block), ("factor", .scalar)]
-        case .clip: [("x", .block), ("low", .scalar), ("high", .scalar)]
-        case .where: [("cond", .block), ("x", .blockOrScalar), ("y", .blockOrScalar)]
-        case .searchsorted: [("x", .block), ("edges", .table)]
-        case .dot: [("x", .block), ("weights", .array)]
+        case .identity, .abs, .sqrt: Self.unaryParams
+        case .take: Self.takeParams
+        case .add, .sub, .mul, .div: Self.binaryParams
+        case .scale: Self.scaleParams
+        case .clip: Self.clipParams
+        case .where: Self.whereParams
+        case .searchsorted: Self.searchsortedParams
+        case .dot: Self.dotParams
         }
     }
+
+    // Built once: `params` is read for every function and every call site.
+    private static let unaryParams: [(name: String, kind: ParamKind)] = [("x", .block)]
+    private static let takeParams: [(name: String, kind: ParamKind)] = [("x", .block), ("table", .table)]
+    private static let binaryParams: [(name: String, kind: ParamKind)] = [("x", .block), ("y", .blockOrScalar)]
+    private static let scaleParams: [(name: String, kind: ParamKind)] = [("x", .block), ("factor", .scalar)]
+    private static let clipParams: [(name: String, kind: ParamKind)] = [("x", .block), ("low", .scalar), ("high", .scalar)]
+    private static let whereParams: [(name: String, kind: ParamKind)] = [("cond", .block), ("x", .blockOrScalar), ("y", .blockOrScalar)]
+    private static let searchsortedParams: [(name: String, kind: ParamKind)] = [("x", .block), ("edges", .table)]
+    private static let dotParams: [(name: String, kind: ParamKind)] = [("x", .block), ("weights", .array)]
 }

@@ -13,8 +13,11 @@ public struct Pipeline: Sendable {
     /// File-wide suppressions (`lint:` at the top level).
     public var suppressions: Suppressions?
 
+    /// `positions` is the name index when the caller already has it (each name's first position
+    /// in each section, as `reindex()` would build it); without it the index is built here.
     public init(name: String, version: Int, cluster: Cluster, objects: [PipelineObject] = [], functions: [PipelineFunction] = [],
-                arrays: [ArrayDecl] = [], steps: [Step] = [], outputs: [Output] = [], suppressions: Suppressions? = nil) {
+                arrays: [ArrayDecl] = [], steps: [Step] = [], outputs: [Output] = [], suppressions: Suppressions? = nil,
+                positions: [String: Positions]? = nil) {
         self.name = name
         self.version = version
         self.cluster = cluster
@@ -24,47 +27,61 @@ public struct Pipeline: Sendable {
         self.steps = steps
         self.outputs = outputs
         self.suppressions = suppressions
-        reindex()
+        if let positions { positionsByName = positions } else { reindex() }
     }
 
-    /// Positions by name, so lookups stay O(1) on pipelines with 100,000 entries.
+    /// Where a name is declared: its first position in each section, -1 where it is not.
+    public struct Positions: Sendable {
+        public var object: Int32 = -1
+        public var function: Int32 = -1
+        public var array: Int32 = -1
+        public var step: Int32 = -1
+        public init(object: Int32 = -1, function: Int32 = -1, array: Int32 = -1, step: Int32 = -1) {
+            self.object = object
+            self.function = function
+            self.array = array
+            self.step = step
+        }
+    }
+
+    /// Positions by name, so lookups stay O(1) on pipelines with 100,000 entries:
+    /// one table for every section, so each lookup hashes the name once.
     /// Checked on use: a stale entry falls back to a scan.
-    private var objectIndex: [String: Int] = [:]
-    private var functionIndex: [String: Int] = [:]
-    private var arrayIndex: [String: Int] = [:]
-    private var stepIndex: [String: Int] = [:]
+    private var positionsByName: [String: Positions] = [:]
 
-    /// Rebuilds the name indices after adding or removing entries.
+    /// Rebuilds the name index after adding or removing entries.
     public mutating func reindex() {
-        objectIndex = Self.positions(objects.map(\.name))
-        functionIndex = Self.positions(functions.map(\.name))
-        arrayIndex = Self.positions(arrays.map(\.name))
-        stepIndex = Self.positions(steps.map(\.name))
+        var index: [String: Positions] = [:]
+        index.reserveCapacity(objects.count + functions.count + arrays.count + steps.count)
+        // Last to first, so the first occurrence is written last: one probe per name.
+        for i in objects.indices.reversed() { index[objects[i].name, default: Positions()].object = Int32(i) }
+        for i in functions.indices.reversed() { index[functions[i].name, default: Positions()].function = Int32(i) }
+        for i in arrays.indices.reversed() { index[arrays[i].name, default: Positions()].array = Int32(i) }
+        for i in steps.indices.reversed() { index[steps[i].name, default: Positions()].step = Int32(i) }
+        positionsByName = index
     }
 
-    /// The position of each name's first occurrence.
-    private static func positions(_ names: [String]) -> [String: Int] {
-        var index: [String: Int] = [:]
-        index.reserveCapacity(names.count)
-        // Last to first, so the first occurrence is written last: one probe per name.
-        for i in names.indices.reversed() { index[names[i]] = i }
-        return index
-    }
+    /// The first position of `name` in each section, as of the last `reindex()`.
+    public func positions(of name: String) -> Positions { positionsByName[name] ?? Positions() }
 
     public func object(named n: String) -> PipelineObject? {
-        if let i = objectIndex[n], i < objects.count, objects[i].name == n { return objects[i] }
+        let i = Int(positions(of: n).object)
+        if i >= 0, i < objects.count, objects[i].name == n { return objects[i] }
         return objects.first { $0.name == n }
     }
     public func function(named n: String) -> PipelineFunction? {
-        if let i = functionIndex[n], i < functions.count, functions[i].name == n { return functions[i] }
+        let i = Int(positions(of: n).function)
+        if i >= 0, i < functions.count, functions[i].name == n { return functions[i] }
         return functions.first { $0.name == n }
     }
     public func array(named n: String) -> ArrayDecl? {
-        if let i = arrayIndex[n], i < arrays.count, arrays[i].name == n { return arrays[i] }
+        let i = Int(positions(of: n).array)
+        if i >= 0, i < arrays.count, arrays[i].name == n { return arrays[i] }
         return arrays.first { $0.name == n }
     }
     public func step(named n: String) -> Step? {
-        if let i = stepIndex[n], i < steps.count, steps[i].name == n { return steps[i] }
+        let i = Int(positions(of: n).step)
+        if i >= 0, i < steps.count, steps[i].name == n { return steps[i] }
         return steps.first { $0.name == n }
     }
 }

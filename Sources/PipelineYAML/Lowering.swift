@@ -43,8 +43,10 @@ struct Lowerer {
         case objects = "`objects`", functions = "`functions`", arrays = "`arrays`", steps = "`steps`"
     }
     /// Declared names, gathered before bodies are lowered so order does not matter:
-    /// one table for every section, so each name is hashed once.
-    var names: [String: (section: Section, range: SourceRange)] = [:]
+    /// one table for every section, so each name is hashed once. `position` is the
+    /// name's place among its section's accepted entries: the pipeline's name index
+    /// is made from this table when every entry lowers.
+    var names: [String: (section: Section, range: SourceRange, position: Int32)] = [:]
     /// Steps already reported as broken: their calls are not checked again (no cascades).
     var stepsWithErrors = Set<String>()
 
@@ -358,10 +360,25 @@ struct Lowerer {
             }
         }
         let supp = entry("lint").flatMap { suppressions($0.value) }
+        // When every declared entry lowered, positions among the accepted entries are positions in
+        // the pipeline: its name index is the names table, without hashing every name again.
+        let everyEntryLowered = objects.count == declaredObjects.count && functions.count == declaredFunctions.count
+            && arrays.count == declaredArrays.count && steps.count == declaredSteps.count
         var pipeline = Pipeline(name: name, version: version, cluster: cluster, objects: objects, functions: functions,
-                                arrays: arrays, steps: steps, outputs: outputs, suppressions: supp)
+                                arrays: arrays, steps: steps, outputs: outputs, suppressions: supp,
+                                positions: everyEntryLowered ? names.mapValues(Self.positions) : nil)
         checkSteps(&pipeline)
         return pipeline
+    }
+
+    /// A declared name's position in the pipeline.
+    static func positions(_ declared: (section: Section, range: SourceRange, position: Int32)) -> Pipeline.Positions {
+        switch declared.section {
+        case .objects: Pipeline.Positions(object: declared.position)
+        case .functions: Pipeline.Positions(function: declared.position)
+        case .arrays: Pipeline.Positions(array: declared.position)
+        case .steps: Pipeline.Positions(step: declared.position)
+        }
     }
 
     /// Registers the names of one section; a name is unique across sections.
@@ -376,7 +393,7 @@ struct Lowerer {
                 continue
             }
             // One probe both inserts a new name and finds an earlier definition (which is put back).
-            if let first = names.updateValue((section, e.keyRange), forKey: e.key) {
+            if let first = names.updateValue((section, e.keyRange, Int32(accepted.count)), forKey: e.key) {
                 names[e.key] = first
                 let p = source.position(of: first.range.start)
                 error("`\(e.key)` is already defined in \(first.section.rawValue) (line \(p.line)); names must be unique across objects, functions, arrays and steps", e.keyRange)
@@ -438,12 +455,15 @@ struct Lowerer {
 
     mutating func lowerRecipe(_ entries: [(key: String, keyRange: SourceRange, value: V)], _ v: V, what: @autoclosure () -> String,
                               allowInstance: Bool, allowPython: Bool) -> Recipe? {
-        let present = entries.filter { Self.recipeKeys.contains($0.key) }
-        guard let first = present.first else {
+        func isRecipe(_ e: (key: String, keyRange: SourceRange, value: V)) -> Bool { Self.recipeKeys.contains(e.key) }
+        guard let firstAt = entries.firstIndex(where: isRecipe) else {
             error("\(what()) has no recipe", v.at, help: "give it exactly one of: \(Self.recipeKeys.map { "`\($0)`" }.joined(separator: ", "))")
             return nil
         }
-        if present.count > 1 {
+        let first = entries[firstAt]
+        // Gathered only to report several recipes: most entries have one.
+        if entries[(firstAt + 1)...].contains(where: isRecipe) {
+            let present = entries.filter(isRecipe)
             error("\(what()) has several recipes (`\(present.map(\.key).joined(separator: "`, `"))`); give exactly one", present[1].keyRange)
             return nil
         }
@@ -553,13 +573,14 @@ struct Lowerer {
     mutating func lowerSeries(_ v: V) -> SeriesRecipe? {
         guard let es = mapping(v, "`series`") else { return nil }
         checkKeys(es, allowed: Self.seriesKeys, in: "`series`")
-        let sources = es.filter { Self.seriesSources.contains($0.key) }
-        guard let src = sources.first else {
+        func isSource(_ e: (key: String, keyRange: SourceRange, value: V)) -> Bool { Self.seriesSources.contains(e.key) }
+        guard let srcAt = es.firstIndex(where: isSource) else {
             error("`series` needs its values: one of `range`, `values`, `random`, `load`", v.at)
             return nil
         }
-        if sources.count > 1 {
-            error("`series` has several value sources; give exactly one", sources[1].keyRange)
+        let src = es[srcAt]
+        if let second = es[(srcAt + 1)...].first(where: isSource) {
+            error("`series` has several value sources; give exactly one", second.keyRange)
             return nil
         }
         var dtype: NumericType = src.key == "random" ? .float64 : .int64
@@ -757,9 +778,9 @@ struct Lowerer {
         var bound = [Binding?](repeating: nil, count: kernelParams.count)
         var usedParams = [Bool](repeating: false, count: params.count)
         if let w = es.first(where: { $0.key == "with" }), let ws = mapping(w.value, "`with`") {
-            let kernelParamNames = kernelParams.map(\.name)
             for e in ws {
-                guard let slot = kernelParamNames.firstIndex(of: e.key) else {
+                guard let slot = kernelParams.firstIndex(where: { $0.name == e.key }) else {
+                    let kernelParamNames = kernelParams.map(\.name)
                     let hint = suggestion(for: e.key, among: kernelParamNames).map { "did you mean `\($0)`?" }
                     error("kernel `\(kernel.rawValue)` has no parameter `\(e.key)`", e.keyRange,
                           help: hint ?? "its parameters are \(kernelParamNames.map { "`\($0)`" }.joined(separator: ", "))")
@@ -791,15 +812,17 @@ struct Lowerer {
                 }
             }
         }
-        // Unbound kernel parameters take the unused function parameters in order.
-        var free = params.indices.filter { !usedParams[$0] && !(isMethod && $0 == 0) }
+        // Unbound kernel parameters take the unused function parameters in order (never a method's `self`).
+        var nextFree = isMethod ? 1 : 0
         var bindings: [Binding] = []
         bindings.reserveCapacity(kernelParams.count)
         for (slot, kp) in kernelParams.enumerated() {
+            while nextFree < params.count, usedParams[nextFree] { nextFree += 1 }
             if let b = bound[slot] {
                 bindings.append(b)
-            } else if !free.isEmpty {
-                bindings.append(.param(index: free.removeFirst(), path: []))
+            } else if nextFree < params.count {
+                bindings.append(.param(index: nextFree, path: []))
+                nextFree += 1
             } else {
                 error("kernel parameter `\(kp.name)` of `\(kernel.rawValue)` is not bound", k.value.at,
                       help: "bind it in `with:` or add a parameter to `params`")
@@ -945,14 +968,15 @@ struct Lowerer {
 
     mutating func lowerStep(_ name: String, _ nameRange: SourceRange, _ v: V) -> Step? {
         guard let es = mapping(v, "step `\(name)`") else { return nil }
-        let kinds = es.filter { Self.stepKinds.contains($0.key) }
-        guard let kindEntry = kinds.first else {
+        func isKind(_ e: (key: String, keyRange: SourceRange, value: V)) -> Bool { Self.stepKinds.contains(e.key) }
+        guard let kindAt = es.firstIndex(where: isKind) else {
             checkKeys(es, allowed: ["map_blocks", "reduce", "rechunk", "over", "args", "kwargs", "dtype", "split_every", "chunks", "lint"], in: "step `\(name)`")
             error("step `\(name)` needs a kind: `map_blocks`, `reduce` or `rechunk`", v.at)
             return nil
         }
-        if kinds.count > 1 {
-            error("step `\(name)` has several kinds; give one of `map_blocks`, `reduce`, `rechunk`", kinds[1].keyRange)
+        let kindEntry = es[kindAt]
+        if let second = es[(kindAt + 1)...].first(where: isKind) {
+            error("step `\(name)` has several kinds; give one of `map_blocks`, `reduce`, `rechunk`", second.keyRange)
             return nil
         }
         let supp = es.first(where: { $0.key == "lint" }).flatMap { suppressions($0.value) }
