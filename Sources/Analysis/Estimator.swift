@@ -61,17 +61,9 @@ public enum Estimator {
         var shippedOnce = Set<String>()
         var consumerTasks: [Graph.LayerID: Int] = [:]
         var mapBlocksSeen = false
-        // Uses of each layer's result: block inputs of other layers, and being an output.
-        var resultUses = [Int](repeating: 0, count: graph.layers.count)
-        var reducedLayers = Set<Int>()
-        for layer in graph.layers {
-            if layer.output != nil { resultUses[layer.id.index] += 1 }
-            for e in layer.inputs {
-                guard case .block = e.role else { continue }
-                resultUses[e.source.index] += 1
-                if case .reduce = layer.kind { reducedLayers.insert(e.source.index) }
-            }
-        }
+        // Uses of each layer's result (by other layers, and as an output): a second one blocks fusion.
+        let dependents = GraphAlgorithms.dependents(graph)
+        let resultUses = graph.layers.map { dependents[$0.id.index].count + ($0.output == nil ? 0 : 1) }
         var functionsShipped = Set<String>()
         var classesShipped = Set<String>()
         for layer in graph.layers {
@@ -119,35 +111,27 @@ public enum Estimator {
                                       copiedPerTask: perTask, copiesPerWorker: copies, copiesTotal: copiesTotal,
                                       residentPerWorker: scaled(resident, copies), residentTotal: scaled(resident, copiesTotal)))
             }
-            let reduced = layer.inputs.first { if case .block = $0.role { true } else { false } }.map { graph[$0.source] }
-            var newFunction = false
+            var context = GraphCosts.LayerContext()
+            context.input = layer.inputs.first { if case .block = $0.role { true } else { false } }.map { graph[$0.source] }
+            context.inputUses = context.input.map { resultUses[$0.id.index] } ?? 1
+            context.uses = resultUses[layer.id.index]
+            context.isReduced = dependents[layer.id.index].contains { if case .reduce = graph[$0].kind { true } else { false } }
+            context.shippedClasses = classesShipped
             if case .mapBlocks(let f) = layer.kind {
                 // What the export pickles as the function: a pipeline function, or a wrapper for a
-                // method of a delayed or scattered receiver; an embedded receiver's bound method is
-                // part of its instance.
+                // method of a delayed or scattered receiver (one per class and method); an embedded
+                // receiver's bound method is part of its instance.
                 let receiver = layer.inputs.first { $0.role == .receiver }.flatMap { graph[$0.source].object }
-                // One wrapper per class and method, as the export writes them.
                 let className = receiver.flatMap { r -> String? in if case .instance(let i) = r.recipe { i.className } else { nil } }
                 let key = receiver.map { "method:\(className ?? $0.name).\(f?.name ?? "")" } ?? "function:\(f?.name ?? layer.name)"
-                newFunction = receiver?.placement != .embed && functionsShipped.insert(key).inserted
+                context.shipsNewFunction = receiver?.placement != .embed && functionsShipped.insert(key).inserted
+                context.isFirstMapBlocks = !mapBlocksSeen
+                mapBlocksSeen = true
             }
-            var cost = GraphCosts.submitCost(of: layer, input: reduced, isFirstMapBlocks: !mapBlocksSeen, shipsNewFunction: newFunction)
+            let cost = GraphCosts.submitCost(of: layer, in: context)
             if let o = layer.object, o.placement == .delayed {
-                // The whole graph is one pickle: a class an earlier delayed task carried is a memo reference.
-                cost.fixed = GraphCosts.delayedTask(o, shipped: classesShipped)
+                // The whole graph is one pickle: later delayed tasks refer to the classes this one carries.
                 classesShipped.formUnion(o.recipe.mainClasses.map(\.topLevelName))
-            }
-            if case .mapBlocks = layer.kind { mapBlocksSeen = true }
-            // A map_blocks that drops an axis, fused with its input (used once).
-            if case .mapBlocks = layer.kind, let input = reduced, resultUses[input.id.index] == 1,
-               input.grid.dims.count > layer.grid.dims.count {
-                cost.fixed = Sat.add(cost.fixed, -GraphCosts.dropAxisSaving)
-            }
-            // Fusion blocked by a second use: the layer's tasks travel materialized, and so do the
-            // per-chunk partials of a reduction over it.
-            if resultUses[layer.id.index] >= 2, layer.object == nil, cost.units == tasks {
-                cost.perUnit = Sat.add(cost.perUnit, GraphCosts.unfusedPerChunk)
-                if reducedLayers.contains(layer.id.index) { cost.perUnit = Sat.add(cost.perUnit, GraphCosts.unfusedPartialsPerChunk) }
             }
             submitFixed = Sat.add(submitFixed, cost.fixed)
             submitPerChunk = Sat.add(submitPerChunk, Sat.mul(cost.perUnit, Int64(cost.units)))

@@ -102,15 +102,43 @@ public enum GraphCosts {
     // A key reference to a delayed, scattered or normalize_arg-wrapped object inside a task.
     static let keyReferenceBytes: Int64 = 60
 
+    /// Where a layer stands in its graph: what its submit bytes depend on beyond the layer itself.
+    public struct LayerContext: Sendable {
+        /// The first block input (for a reduction, its chunk grid shapes the tree).
+        public var input: Graph.Layer?
+        /// Layers that read the input, and whether it is an output: 1 when the layer can fuse with it.
+        public var inputUses = 1
+        /// Layers that read this layer's result, and whether it is an output.
+        public var uses = 1
+        /// Whether a reduction reads this layer's result.
+        public var isReduced = false
+        /// A map_blocks layer is the graph's first.
+        public var isFirstMapBlocks = false
+        /// A map_blocks layer calls a function no earlier layer pickled (a bound method travels
+        /// with its instance).
+        public var shipsNewFunction = true
+        /// `__main__` classes an earlier part of the same pickle carried already.
+        public var shippedClasses: Set<String> = []
+
+        public init() {}
+    }
+
     /// Submit bytes of a layer, without the objects it embeds (those are counted once per graph).
-    /// `input` is the reduced layer, for a reduction (its chunk grid shapes the tree);
-    /// `isFirstMapBlocks` says a map_blocks layer is the graph's first, `shipsNewFunction` that
-    /// it calls a function no earlier layer pickled (a bound method travels with its instance).
-    public static func submitCost(of layer: Graph.Layer, input: Graph.Layer? = nil, isFirstMapBlocks: Bool = false,
-                                  shipsNewFunction: Bool = true) -> LayerCost {
+    public static func submitCost(of layer: Graph.Layer, in context: LayerContext = LayerContext()) -> LayerCost {
+        var cost = layerCost(of: layer, in: context)
+        // Fusion blocked by a second use: the layer's tasks travel materialized, and so do the
+        // per-chunk partials of a reduction over it.
+        if context.uses >= 2, layer.object == nil, cost.units == layer.taskCount {
+            cost.perUnit = Sat.add(cost.perUnit, unfusedPerChunk)
+            if context.isReduced { cost.perUnit = Sat.add(cost.perUnit, unfusedPartialsPerChunk) }
+        }
+        return cost
+    }
+
+    static func layerCost(of layer: Graph.Layer, in context: LayerContext) -> LayerCost {
         switch layer.kind {
         case .object(let o):
-            return LayerCost(fixed: o.placement == .delayed ? delayedTask(o) : 0, perUnit: 0, units: 0)
+            return LayerCost(fixed: o.placement == .delayed ? delayedTask(o, shipped: context.shippedClasses) : 0, perUnit: 0, units: 0)
         case .array(let a):
             switch a.source {
             case .zeros, .ones:
@@ -125,10 +153,13 @@ public enum GraphCosts {
                 return LayerCost(fixed: blockInfoSourceFixed, perUnit: perChunk, units: layer.taskCount)
             }
         case .mapBlocks:
-            let fixed = mapBlocksFixed + (isFirstMapBlocks ? firstMapBlocksExtra : 0) + (shipsNewFunction ? functionByValueBytes : 0)
+            var fixed = mapBlocksFixed + (context.isFirstMapBlocks ? firstMapBlocksExtra : 0) + (context.shipsNewFunction ? functionByValueBytes : 0)
+            if let input = context.input, context.inputUses == 1, input.grid.dims.count > layer.grid.dims.count {
+                fixed -= dropAxisSaving
+            }
             return LayerCost(fixed: fixed, perUnit: 0, units: layer.taskCount)
         case .reduce(_, let split):
-            let counts = input?.grid.dims.map(\.count) ?? [layer.inputChunkCount]
+            let counts = context.input?.grid.dims.map(\.count) ?? [layer.inputChunkCount]
             let perNode = reduceNodeBase + reduceNodePerDimension * Int64(max(1, counts.count))
             let fixed = reduceFixedBase + reduceFixedPerDimension * Int64(max(1, counts.count))
             return LayerCost(fixed: fixed, perUnit: perNode, units: reductionTreeNodes(chunks: counts, splitEvery: split))
