@@ -1,3 +1,4 @@
+import PipelineIR
 import Foundation
 import HostileInputs
 import Lint

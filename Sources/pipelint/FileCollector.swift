@@ -1,3 +1,4 @@
+import PipelineIR
 import Foundation
 import Lint
 import PipelineYAML

@@ -1,4 +1,3 @@
-import PipelineIR
 
 /// The bytes of one pipeline file plus a line table, converting byte offsets
 /// to the 1-based line and Unicode-code-point column that findings report.
