@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "pipelint", targets: ["pipelint"]),
-        .library(name: "PipelintKit", targets: ["PipelineYAML", "PipelineIR", "Sizing", "Analysis", "Lint", "Rules", "Optimizer"]),
+        .library(name: "PipelintKit", targets: ["PipelineYAML", "PipelineIR", "Sizing", "Analysis", "Lint", "Rules", "Optimizer", "Driver"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -32,24 +32,27 @@ let package = Package(
         .target(name: "Optimizer", dependencies: ["PipelineIR"]),
         // The rule catalogue.
         .target(name: "Rules", dependencies: ["Lint", "PipelineIR", "PipelineYAML", "Sizing", "Analysis"]),
-        // Local executor: scheduler, workers, kernels, memory sampler, results.
-        .target(name: "Executor", dependencies: ["PipelineIR", "PipelineYAML", "Optimizer"]),
-        // `pipelint export --to dask`: the pipeline as a standalone Dask program.
-        .target(name: "Export", dependencies: ["PipelineIR", "PipelineYAML", "Optimizer"]),
+        // Local executor: scheduler, workers, kernels, memory sampler, results. Takes the graph.
+        .target(name: "Executor", dependencies: ["PipelineIR"]),
+        // `pipelint export --to dask`: the pipeline as a standalone Dask program. Takes the graph.
+        .target(name: "Export", dependencies: ["PipelineIR"]),
+        // What the command line (and any other front door) calls: configuration discovery and the
+        // one optimization policy over the rules and the optimizer.
+        .target(name: "Driver", dependencies: ["Lint", "Rules", "Optimizer", "PipelineIR"]),
         // Generated hostile files shared by HostileInputTests and pipelint-bench; no dependencies.
         .target(name: "HostileInputs"),
         // Thin command-line front door.
         .executableTarget(
             name: "pipelint",
             dependencies: [
-                "Lint", "Rules", "PipelineYAML", "PipelineIR", "Executor", "Analysis", "Export",
+                "Driver", "Lint", "Rules", "PipelineYAML", "PipelineIR", "Executor", "Analysis", "Export",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks: `swift run -c release pipelint-bench`; not part of `swift test`.
         .executableTarget(
             name: "pipelint-bench",
-            dependencies: ["CYAML", "PipelineYAML", "PipelineIR", "Lint", "Rules", "Executor", "Analysis", "HostileInputs"]
+            dependencies: ["CYAML", "PipelineYAML", "PipelineIR", "Lint", "Rules", "Driver", "Executor", "Analysis", "HostileInputs"]
         ),
         .testTarget(name: "SizingTests", dependencies: ["Sizing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PipelineYAMLTests", dependencies: ["PipelineYAML", "PipelineIR", "Lint"]),
@@ -59,8 +62,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["pipelint"]),
         .testTarget(name: "OptimizerTests", dependencies: ["Optimizer", "PipelineIR", "PipelineYAML"]),
         .testTarget(name: "FixTests", dependencies: ["Lint", "Rules", "Optimizer", "PipelineYAML", "PipelineIR"]),
-        .testTarget(name: "ExportTests", dependencies: ["Export", "PipelineYAML", "PipelineIR"]),
-        .testTarget(name: "ExecutorTests", dependencies: ["Executor", "PipelineYAML", "PipelineIR"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Driver", "PipelineYAML", "PipelineIR"]),
+        .testTarget(name: "ExecutorTests", dependencies: ["Executor", "Driver", "PipelineYAML", "PipelineIR"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HostileInputTests", dependencies: ["HostileInputs", "Lint", "Rules", "PipelineYAML", "PipelineIR"]),
     ],
     swiftLanguageModes: [.v6]

@@ -76,7 +76,7 @@ public enum Estimator {
                 guard let obj = graph[edge.source].object else { continue }
                 consumerTasks[edge.source] = satAdd(consumerTasks[edge.source] ?? 0, tasks)
                 let value = ObjectValues.shippedValue(for: edge, of: obj, layer: layer)
-                let shownName = ([obj.name] + edge.path).joined(separator: ".")
+                let shownName = edge.path.applied(to: obj.name)
                 var wire = value.map(SizeModel.wireSize) ?? SizeEstimate(bytes: 0, confidence: .unknown(reason: "`\(shownName)` does not resolve"))
                 var resident = value.map(SizeModel.residentSize) ?? wire
                 if let whole = objectSizes[edge.source], case .unknown = whole.wire.confidence {
@@ -117,7 +117,8 @@ public enum Estimator {
             context.uses = resultUses[layer.id.index]
             context.isReduced = dependents[layer.id.index].contains { if case .reduce = graph[$0].kind { true } else { false } }
             context.shippedClasses = classesShipped
-            if case .mapBlocks(let f) = layer.kind {
+            if case .mapBlocks(let call) = layer.kind {
+                let f = call?.function
                 // What the export pickles as the function: a pipeline function, or a wrapper for a
                 // method of a delayed or scattered receiver (one per class and method); an embedded
                 // receiver's bound method is part of its instance.
@@ -249,7 +250,7 @@ public enum Estimator {
             case .random: "array (random)"
             case .load: "array (load)"
             }
-        case .mapBlocks(let f): "map_blocks \(f?.name ?? "?")"
+        case .mapBlocks(let c): "map_blocks \(c?.function.name ?? "?")"
         case .reduce(let r, _): "reduce \(r.rawValue)"
         case .rechunk: "rechunk"
         }

@@ -85,21 +85,14 @@ public enum ObjectValues {
     }
 
     /// The recipe reached by following `path` through instance fields.
-    public static func project(_ r: Recipe, _ path: [String]) -> Recipe? {
-        var cur = r
-        for f in path {
-            guard case .instance(let i) = cur, let field = i.field(f) else { return nil }
-            cur = field.recipe
-        }
-        return cur
-    }
+    public static func project(_ r: Recipe, _ path: FieldPath) -> Recipe? { r.projected(through: path) }
 
     /// What one task of `layer` carries for `edge`: the object, a projected
     /// field, or — for a receiver — the bound method, which drags the instance.
     public static func shippedValue(for edge: Graph.Edge, of object: PipelineObject, layer: Graph.Layer) -> PyValue? {
         guard let recipe = project(object.recipe, edge.path) else { return nil }
         let value = pyValue(recipe)
-        if edge.role == .receiver, case .mapBlocks(let f?) = layer.kind {
+        if edge.role == .receiver, let f = layer.function {
             return .boundMethod(receiver: value, name: f.name)
         }
         return value

@@ -1,6 +1,5 @@
 import Foundation
 import PipelineIR
-import PipelineYAML
 
 /// A pipeline run as written and optimized: results must be identical; memory is compared.
 public struct Comparison: Sendable {
@@ -9,11 +8,13 @@ public struct Comparison: Sendable {
     /// Why the results differ, if they do.
     public var mismatch: String?
 
-    /// Runs both forms, one after the other.
-    public static func run(_ loaded: LoadedPipeline, baseDirectory: URL, placements: [PlacementDecision]? = nil,
+    /// Runs both forms of the pipeline in `source`, one after the other: `asWritten` and the
+    /// caller's `optimized` graph, in which `optimizedObjects` changed placement.
+    public static func run(asWritten written: Graph, optimized: Graph, optimizedObjects: [String], source: SourceFile, baseDirectory: URL,
                            progress: ProgressDisplay? = nil, control: RunControl? = nil) throws(ExecutorError) -> Comparison {
-        let a = try Executor.run(loaded, baseDirectory: baseDirectory, options: RunOptions(asWritten: true), progress: progress, control: control)
-        let b = try Executor.run(loaded, baseDirectory: baseDirectory, options: RunOptions(asWritten: false, placements: placements), progress: progress, control: control)
+        let a = try Executor.run(written, source: source, baseDirectory: baseDirectory, progress: progress, control: control)
+        let b = try Executor.run(optimized, source: source, baseDirectory: baseDirectory, options: RunOptions(optimizedObjects: optimizedObjects),
+                                 progress: progress, control: control)
         var mismatch: String?
         if a.outputs.count != b.outputs.count {
             mismatch = "the runs produced \(a.outputs.count) and \(b.outputs.count) outputs"

@@ -1,6 +1,5 @@
 import Foundation
 import PipelineIR
-import PipelineYAML
 
 /// Cancels a run from another thread (the CLI's SIGINT handler).
 public final class RunControl: @unchecked Sendable {
@@ -36,17 +35,14 @@ public final class RunControl: @unchecked Sendable {
 
 /// Options of one run.
 public struct RunOptions: Sendable {
-    /// Honour placements as written (no placement optimization).
-    public var asWritten = false
     /// Memory sampling interval in seconds.
     public var sampleInterval = 0.005
     /// Overrides `cluster.memory_per_worker` (bytes) when set.
     public var memoryLimit: Int?
-    /// Placement decisions for the optimizer (nil: every embedded object used by a step becomes `delayed`).
-    public var placements: [PlacementDecision]?
-    public init(asWritten: Bool = false, placements: [PlacementDecision]? = nil) {
-        self.asWritten = asWritten
-        self.placements = placements
+    /// Objects whose placement the caller's optimization changed (reported, not acted on).
+    public var optimizedObjects: [String] = []
+    public init(optimizedObjects: [String] = []) {
+        self.optimizedObjects = optimizedObjects
     }
 }
 
@@ -110,20 +106,11 @@ public struct RunReport: Sendable {
 
 /// Runs pipelines on the bundled executor.
 public enum Executor {
-    /// Runs `loaded` (a valid pipeline); `progress` shows progress, `control` can cancel.
-    public static func run(_ loaded: LoadedPipeline, baseDirectory: URL, options: RunOptions = RunOptions(),
+    /// Runs `graph` (as the caller optimized it) of the pipeline in `source`; `progress` shows
+    /// progress, `control` can cancel.
+    public static func run(_ graph: Graph, source: SourceFile, baseDirectory: URL, options: RunOptions = RunOptions(),
                            progress: ProgressDisplay? = nil, control: RunControl? = nil) throws(ExecutorError) -> RunReport {
-        guard let pipeline = loaded.pipeline, let original = loaded.graph else {
-            let first = loaded.diagnostics.first { $0.severity == .error }
-            if let d = first { throw ExecutorError(.input, d.message, at: d.range, in: loaded.source, help: d.help) }
-            throw ExecutorError(.input, "\(loaded.source.path) is not a valid pipeline")
-        }
-        var graph = original
-        var delayed: [String] = []
-        if !options.asWritten {
-            (graph, delayed) = try PlacementOptimization.optimize(graph, decisions: options.placements)
-        }
-        let plan = try PipelinePlan(loaded: loaded, graph: graph, baseDirectory: baseDirectory)
+        let plan = try PipelinePlan(graph: graph, source: source, baseDirectory: baseDirectory)
         let cluster = graph.cluster
         let limit = options.memoryLimit ?? cluster.memoryPerWorker.map { Int(clamping: $0) }
         let scheduler = TaskScheduler(graph: plan.taskGraph, runtime: plan, workers: cluster.workers,
@@ -148,7 +135,7 @@ public enum Executor {
         case .failure(.cancelled):
             throw ExecutorError(.cancelled, "cancelled after \(snap.done) of \(snap.total) tasks; nothing was written")
         case .failure(.memoryLimit(_, let message)):
-            throw ExecutorError(.memory, message, location: cluster.range.map { "\(loaded.source.path):\(loaded.source.position(of: $0.start))" },
+            throw ExecutorError(.memory, message, location: cluster.range.map { "\(source.path):\(source.position(of: $0.start))" },
                                 help: "the local executor fails rather than spill to disk: raise `memory_per_worker`, or stop copying objects into every task (`pipelint check`)")
         case .failure(.taskFailed(let task, let error)):
             var where_ = "task \(plan.key(of: task))"
@@ -158,7 +145,7 @@ public enum Executor {
         }
 
         var outputs: [OutputResult] = []
-        for o in pipeline.outputs {
+        for o in graph.outputs {
             guard let l = graph.layer(named: o.target.name) else { continue }
             let li = l.id.index
             if case .reduce = l.kind {
@@ -177,8 +164,8 @@ public enum Executor {
         let peaks = scheduler.peaks()
         var copies: [String: Int] = [:]
         for (layer, n) in peaks.copies where layer < graph.layers.count { copies[graph.layers[layer].name] = n }
-        return RunReport(pipeline: pipeline.name, scheduler: cluster.scheduler, outputs: outputs, seconds: elapsed,
-                         tasks: plan.taskGraph.taskCount, delayedObjects: delayed, timeline: timeline,
+        return RunReport(pipeline: graph.name, scheduler: cluster.scheduler, outputs: outputs, seconds: elapsed,
+                         tasks: plan.taskGraph.taskCount, delayedObjects: options.optimizedObjects, timeline: timeline,
                          peakAccounted: peaks.total, peakPerWorker: peaks.workers.map(\.total), peakCopies: copies,
                          schedulerBytes: snap.scheduler)
     }

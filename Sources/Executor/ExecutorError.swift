@@ -1,5 +1,4 @@
 import PipelineIR
-import PipelineYAML
 
 /// Why `run` or `compare` failed, located in the pipeline file when the cause is there.
 public struct ExecutorError: Error, Sendable, CustomStringConvertible {
@@ -24,27 +23,23 @@ public struct ExecutorError: Error, Sendable, CustomStringConvertible {
     }
 
     public var kind: Kind
-    /// `file:line:col`, when the cause has a place in the file.
-    public var location: String?
-    public var message: String
-    public var help: String?
+    /// The message, its place and its help line.
+    public var error: LocatedError
+    public var location: String? { error.location }
+    public var message: String { error.message }
+    public var help: String? { error.help }
 
     public init(_ kind: Kind, _ message: String, location: String? = nil, help: String? = nil) {
         self.kind = kind
-        self.message = message
-        self.location = location
-        self.help = help
+        error = LocatedError(message, location: location, help: help)
     }
 
     /// An error at `range` of `source`.
     public init(_ kind: Kind, _ message: String, at range: SourceRange, in source: SourceFile, help: String? = nil) {
-        self.init(kind, message, location: "\(source.path):\(source.position(of: range.start))", help: help)
+        self.kind = kind
+        error = LocatedError(message, at: range, in: source, help: help)
     }
 
     /// `file:line:col: error: message` plus a help line.
-    public var description: String {
-        var s = (location.map { "\($0): " } ?? "") + "error: " + message
-        if let h = help { s += "\n  = help: \(h)" }
-        return s
-    }
+    public var description: String { error.description }
 }

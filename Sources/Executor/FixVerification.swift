@@ -1,6 +1,5 @@
 import Foundation
 import PipelineIR
-import PipelineYAML
 
 /// Runs a pipeline before and after a fix on small data and compares the
 /// results: `pipelint fix --verify` refuses to write a fix that changes them.
@@ -8,8 +7,8 @@ public enum FixVerification {
     /// The pipeline with every input array cut to its first `chunksPerDimension`
     /// chunks along each dimension (same chunk sizes, same values: random values
     /// depend on the global element index only), steps re-derived from them.
-    public static func shrink(_ loaded: LoadedPipeline, chunksPerDimension: Int = 2) -> LoadedPipeline? {
-        guard var p = loaded.pipeline else { return nil }
+    public static func shrink(_ pipeline: Pipeline, chunksPerDimension: Int = 2) -> Graph? {
+        var p = pipeline
         for i in p.arrays.indices {
             let dims = p.arrays[i].grid.dims.map { d -> DimChunks in
                 let k = min(d.count, chunksPerDimension)
@@ -20,20 +19,16 @@ public enum FixVerification {
             }
             p.arrays[i].grid = ChunkGrid(dims: dims)
         }
-        let built = GraphBuilder.build(p)
-        guard let g = built.graph else { return nil }
-        var out = loaded
-        out.pipeline = p
-        out.graph = g
-        return out
+        return GraphBuilder.build(p).graph
     }
 
     /// Nil when both run to the same results; otherwise why they differ (or why they could not be compared).
-    public static func difference(original: LoadedPipeline, fixed: LoadedPipeline, baseDirectory: URL) -> String? {
+    public static func difference(original: Pipeline, in originalSource: SourceFile, fixed: Pipeline, in fixedSource: SourceFile,
+                                  baseDirectory: URL) -> String? {
         guard let a = shrink(original), let b = shrink(fixed) else { return "the pipeline could not be reduced to small data" }
         do {
-            let ra = try Executor.run(a, baseDirectory: baseDirectory, options: RunOptions(asWritten: true))
-            let rb = try Executor.run(b, baseDirectory: baseDirectory, options: RunOptions(asWritten: true))
+            let ra = try Executor.run(a, source: originalSource, baseDirectory: baseDirectory)
+            let rb = try Executor.run(b, source: fixedSource, baseDirectory: baseDirectory)
             if ra.outputs.count != rb.outputs.count { return "the runs produced \(ra.outputs.count) and \(rb.outputs.count) outputs" }
             for (x, y) in zip(ra.outputs, rb.outputs) where !x.identical(to: y) {
                 return "output `\(x.name)` differs after the fix"

@@ -1,6 +1,5 @@
 import Foundation
 import PipelineIR
-import PipelineYAML
 
 /// A pipeline's graph expanded into tasks, with everything a task needs to run:
 /// the scheduler's copy of each embedded object, loaded input files, call
@@ -23,7 +22,7 @@ public final class PipelinePlan: TaskRuntime {
     /// Where a function parameter's value comes from inside a map task.
     enum ParamSource: Sendable {
         /// The task's `k`-th dependency (a block, or a delayed/scattered/client object), projected by `path`.
-        case dep(Int, path: [String])
+        case dep(Int, path: FieldPath)
         /// The `k`-th object embedded in the task's definition (already projected on the client).
         case embedded(Int)
         case literal(Scalar)
@@ -32,13 +31,13 @@ public final class PipelinePlan: TaskRuntime {
     struct Call: Sendable {
         var kernel: Kernel
         var bindings: [Binding]
+        /// One per parameter of the function, in its order.
         var params: [ParamSource]
         /// Encoded embedded objects (the scheduler's one copy each): object layer, bytes, decoded size.
         var embedded: [(layer: Int, encoded: [UInt8], decodedBytes: Int)]
     }
 
     let source: SourceFile
-    let pipeline: Pipeline
     public let graph: Graph
     let serializes: Bool
     let ops: [Op]
@@ -60,256 +59,29 @@ public final class PipelinePlan: TaskRuntime {
     let partialSource: [Int: Int]
     let reductionKind: [Int: Reduction]
 
-    /// Plans `graph` (possibly rewritten by placement optimization) of `loaded`.
-    public init(loaded: LoadedPipeline, graph: Graph, baseDirectory: URL) throws(ExecutorError) {
-        guard let pipeline = loaded.pipeline else { throw ExecutorError(.input, "the pipeline is invalid") }
-        let src = loaded.source
-        self.source = src
-        self.pipeline = pipeline
+    /// Plans `graph` (as optimized by the caller) of the pipeline in `source`.
+    public init(graph: Graph, source: SourceFile, baseDirectory: URL) throws(ExecutorError) {
+        var b = PlanBuilder(graph: graph, source: source, baseDirectory: baseDirectory)
+        try b.refuseWhatCannotRun()
+        try b.planLayers()
+        self.source = source
         self.graph = graph
         self.baseDirectory = baseDirectory
-        serializes = graph.cluster.scheduler.serializesTasks
-        let deps = GraphAlgorithms.dependents(graph)
-
-        // Refuse what cannot run here, at the place it is written.
-        for l in graph.layers {
-            guard case .mapBlocks(let f) = l.kind else { continue }
-            guard let f else { throw ExecutorError(.input, "step `\(l.name)` calls an unknown function", at: l.range, in: src) }
-            if case .python(let ref) = f.body {
-                let callRange = pipeline.step(named: l.name).flatMap { s -> SourceRange? in
-                    if case .mapBlocks(let callee, _, _, _, _) = s.kind {
-                        switch callee {
-                        case .function(_, let r): return r
-                        case .method(_, let r, _, let mr): return SourceRange(start: r.start, end: mr.end)
-                        }
-                    }
-                    return nil
-                } ?? l.range
-                throw ExecutorError(.refused, "step `\(l.name)` calls `\(f.name)`, a Python function (`\(ref)`); `pipelint run` executes built-in kernels only",
-                                    at: callRange, in: src,
-                                    help: "run it with Dask: `pipelint export --to dask \(src.path)`")
-            }
-        }
-        for l in graph.layers {
-            guard let o = l.object, !deps[l.id.index].isEmpty, case .python(let factory, _) = o.recipe else { continue }
-            throw ExecutorError(.refused, "object `\(o.name)` is built by a Python factory (`\(factory)`); `pipelint run` cannot build it",
-                                at: o.range, in: src, help: "run it with Dask: `pipelint export --to dask \(src.path)`")
-        }
-
-        var ops: [Op] = []
-        var opLayer: [Int32] = []
-        var depStart: [Int32] = [0]
-        var depList: [Int32] = []
-        var keep: [Bool] = []
-        var firstTask = Array(repeating: -1, count: graph.layers.count)
-        var finalTask = Array(repeating: -1, count: graph.layers.count)
-        var geometry = graph.layers.map { GridGeometry($0.grid) }
-        var calls: [Int: Call] = [:]
-        var loaded: [Int: Chunk] = [:]
-        var clientObjects: [Int: ObjectValue] = [:]
-        var objectTask: [Int: Int] = [:]
-        var virtualSources: [Int: Int] = [:]
-        var partialSource: [Int: Int] = [:]
-        var reductionKind: [Int: Reduction] = [:]
-        var layerTotal = graph.layers.count
-
-        func add(_ op: Op, layer: Int, deps: [Int], keep k: Bool) -> Int {
-            ops.append(op)
-            opLayer.append(Int32(layer))
-            for d in deps { depList.append(Int32(d)) }
-            depStart.append(Int32(depList.count))
-            keep.append(k)
-            return ops.count - 1
-        }
-
-        for l in graph.layers {
-            let li = l.id.index
-            let keepAll = l.output != nil
-            switch l.kind {
-            case .object(let o):
-                guard !deps[li].isEmpty else { continue }
-                if !serializes || o.placement != .embed {
-                    let value: ObjectValue?
-                    if serializes && o.placement == .delayed {
-                        value = nil
-                    } else {
-                        do { value = try ObjectBuilder.build(o.recipe, baseDirectory: baseDirectory) } catch {
-                            throw ExecutorError(.input, "cannot build object `\(o.name)`: \(error.message)", at: o.range, in: src)
-                        }
-                    }
-                    if let v = value {
-                        clientObjects[li] = v
-                        objectTask[li] = add(.preloaded(layer: li), layer: li, deps: [], keep: true)
-                    } else {
-                        objectTask[li] = add(.build(layer: li), layer: li, deps: [], keep: keepAll)
-                    }
-                } else {
-                    do { clientObjects[li] = try ObjectBuilder.build(o.recipe, baseDirectory: baseDirectory) } catch {
-                        throw ExecutorError(.input, "cannot build object `\(o.name)`: \(error.message)", at: o.range, in: src)
-                    }
-                }
-            case .array(let a):
-                if case .load(let path) = a.source {
-                    let c: Chunk
-                    do { c = try ObjectBuilder.loadNPY(baseDirectory.appendingPathComponent(path), display: path) } catch {
-                        throw ExecutorError(.input, "array `\(a.name)`: \(error.message)", at: a.range, in: src)
-                    }
-                    guard c.shape == l.grid.shape else {
-                        throw ExecutorError(.input, "array `\(a.name)`: `\(path)` has shape \(Kernels.shapeText(c.shape)) but the array declares \(Kernels.shapeText(l.grid.shape))", at: a.range, in: src)
-                    }
-                    loaded[li] = c
-                }
-                firstTask[li] = ops.count
-                for c in 0..<l.grid.chunkCount { _ = add(.source(layer: li, chunk: c), layer: li, deps: [], keep: keepAll) }
-            case .mapBlocks(let f?):
-                guard case .kernel(let kernel, let bindings) = f.body, let step = pipeline.step(named: l.name),
-                      case .mapBlocks(let callee, let over, let args, let kwargs, _) = step.kind else { continue }
-                // Block inputs: same grid, or rechunked to the first input's grid (same shape only).
-                // That grid is the blocks', not the step's: a kernel like `dot` changes the shape.
-                let blockGrid = l.inputs.first { if case .block = $0.role { true } else { false } }.map { graph[$0.source].grid } ?? l.grid
-                var blockLayers: [Int] = []
-                for e in l.inputs {
-                    guard case .block(let i) = e.role else { continue }
-                    let input = graph[e.source]
-                    if input.grid.shape != blockGrid.shape {
-                        throw ExecutorError(.input, "step `\(l.name)`: `\(input.name)` has shape \(Kernels.shapeText(input.grid.shape)) but `\(over.first?.name ?? "")` has \(Kernels.shapeText(blockGrid.shape)); `pipelint run` does not broadcast blocks",
-                                            at: over[i].range, in: src)
-                    }
-                    if input.grid != blockGrid {
-                        let v = layerTotal
-                        layerTotal += 1
-                        virtualSources[v] = e.source.index
-                        geometry.append(GridGeometry(blockGrid))
-                        firstTask.append(ops.count)
-                        finalTask.append(-1)
-                        let inGeo = geometry[e.source.index]
-                        let outGeo = GridGeometry(blockGrid)
-                        for c in 0..<blockGrid.chunkCount {
-                            _ = add(.rechunk(layer: v, chunk: c), layer: v,
-                                    deps: Self.overlapping(outGeo, c, inGeo).map { firstTask[e.source.index] + $0 }, keep: false)
-                        }
-                        blockLayers.append(v)
-                    } else {
-                        blockLayers.append(e.source.index)
-                    }
-                }
-                // Parameters, in the function's order.
-                var params: [ParamSource] = []
-                var objectDeps: [Int] = []  // object task per extra dependency
-                var embedded: [(layer: Int, encoded: [UInt8], decodedBytes: Int)] = []
-                func objectParam(_ e: Graph.Edge) -> ParamSource {
-                    let oi = e.source.index
-                    if let t = objectTask[oi] {
-                        objectDeps.append(t)
-                        return .dep(blockLayers.count + objectDeps.count - 1, path: e.path)
-                    }
-                    let value = clientObjects[oi]?.project(e.path) ?? .literal(.none)
-                    embedded.append((oi, ObjectCodec.encode(value), value.residentBytes))
-                    return .embedded(embedded.count - 1)
-                }
-                if case .method = callee, let r = l.inputs.first(where: { $0.role == .receiver }) { params.append(objectParam(r)) }
-                for i in over.indices { params.append(.dep(i, path: [])) }
-                for (i, a) in args.enumerated() {
-                    switch a {
-                    case .literal(let d, _): params.append(.literal(.literal(d)))
-                    case .object:
-                        if let e = l.inputs.first(where: { $0.role == .argument(i) }) { params.append(objectParam(e)) }
-                    }
-                }
-                var byIndex: [Int: ParamSource] = [:]
-                for kw in kwargs {
-                    guard let idx = f.params.firstIndex(where: { $0.name == kw.name }) else { continue }
-                    switch kw.value {
-                    case .literal(let d, _): byIndex[idx] = .literal(.literal(d))
-                    case .object:
-                        if let e = l.inputs.first(where: { $0.role == .keyword(kw.name) }) { byIndex[idx] = objectParam(e) }
-                    }
-                }
-                for idx in byIndex.keys.sorted() where idx >= params.count { if let p = byIndex[idx] { params.append(p) } }
-                calls[li] = Call(kernel: kernel, bindings: bindings, params: params, embedded: embedded)
-                firstTask[li] = ops.count
-                let grid = GridGeometry(l.grid)
-                for c in 0..<grid.chunkCount {
-                    _ = add(.map(layer: li, chunk: c), layer: li, deps: blockLayers.map { firstTask[$0] + c } + objectDeps, keep: keepAll)
-                }
-            case .mapBlocks(nil):
-                continue
-            case .rechunk:
-                guard let e = l.inputs.first else { continue }
-                let inGeo = geometry[e.source.index]
-                let outGeo = geometry[li]
-                firstTask[li] = ops.count
-                for c in 0..<outGeo.chunkCount {
-                    _ = add(.rechunk(layer: li, chunk: c), layer: li,
-                            deps: Self.overlapping(outGeo, c, inGeo).map { firstTask[e.source.index] + $0 }, keep: keepAll)
-                }
-                virtualSources[li] = e.source.index
-            case .reduce(let r, let split):
-                guard let e = l.inputs.first else { continue }
-                let input = e.source.index
-                let inGeo = geometry[input]
-                reductionKind[li] = r
-                partialSource[li] = input
-                // Partials, one per input chunk, laid out on the input's chunk grid.
-                var level: [Int] = []
-                for c in 0..<inGeo.chunkCount {
-                    level.append(add(.partial(layer: li, chunk: c), layer: li, deps: [firstTask[input] + c], keep: false))
-                }
-                var counts = inGeo.counts
-                if counts.isEmpty { counts = [1] }
-                let g = Reductions.groupSize(splitEvery: split, ndim: counts.count)
-                // Group g per axis, row-major, until one partial is left (Dask's partial_reduce).
-                repeat {
-                    let next = counts.map { ($0 + g - 1) / g }
-                    let last = next.allSatisfy { $0 == 1 }
-                    let nextGeo = next.reduce(1, *)
-                    var nextLevel: [Int] = []
-                    nextLevel.reserveCapacity(nextGeo)
-                    for gi in 0..<nextGeo {
-                        // Group coordinates → member partials in row-major order.
-                        var gc = [Int](repeating: 0, count: next.count)
-                        var rem = gi
-                        for d in stride(from: next.count - 1, through: 0, by: -1) { gc[d] = rem % next[d]; rem /= next[d] }
-                        var members: [Int] = []
-                        var lo = gc.enumerated().map { $0.element * g }
-                        let hi = gc.enumerated().map { min(($0.element + 1) * g, counts[$0.offset]) }
-                        let start = lo
-                        while true {
-                            var lin = 0
-                            for d in 0..<counts.count { lin = lin * counts[d] + lo[d] }
-                            members.append(level[lin])
-                            var d = counts.count - 1
-                            while d >= 0 {
-                                lo[d] += 1
-                                if lo[d] < hi[d] { break }
-                                lo[d] = start[d]
-                                d -= 1
-                            }
-                            if d < 0 { break }
-                        }
-                        nextLevel.append(add(.combine(layer: li, final: last), layer: li, deps: members, keep: last && keepAll))
-                    }
-                    level = nextLevel
-                    counts = next
-                    if last { break }
-                } while true
-                finalTask[li] = level.first ?? -1
-            }
-        }
-        self.ops = ops
-        self.opLayer = opLayer
-        self.taskGraph = TaskGraph(depStart: depStart, deps: depList, keep: keep)
-        self.firstTask = firstTask
-        self.finalTask = finalTask
-        self.geometry = geometry
-        self.calls = calls
-        self.loadedArrays = loaded
-        self.clientObjects = clientObjects
-        self.objectTask = objectTask
-        self.virtualSources = virtualSources
-        self.layerCount = layerTotal
-        self.partialSource = partialSource
-        self.reductionKind = reductionKind
+        serializes = b.serializes
+        ops = b.ops
+        opLayer = b.opLayer
+        taskGraph = TaskGraph(depStart: b.depStart, deps: b.depList, keep: b.keep)
+        firstTask = b.firstTask
+        finalTask = b.finalTask
+        geometry = b.geometry
+        calls = b.calls
+        loadedArrays = b.loadedArrays
+        clientObjects = b.clientObjects
+        objectTask = b.objectTask
+        virtualSources = b.virtualSources
+        layerCount = b.layerTotal
+        partialSource = b.partialSource
+        reductionKind = b.reductionKind
     }
 
     /// Input chunks (linear indices on `inGeo`) overlapping output chunk `c` of `outGeo`.
@@ -520,7 +292,7 @@ public final class PipelinePlan: TaskRuntime {
         }
     }
 
-    func kernelArg(_ p: ParamSource, path: [String], inputs: [Value], decoded: [ObjectValue]) throws -> KernelArg {
+    func kernelArg(_ p: ParamSource, path: FieldPath, inputs: [Value], decoded: [ObjectValue]) throws -> KernelArg {
         var value: Value
         switch p {
         case .literal(let s): value = .scalar(s)
@@ -529,13 +301,13 @@ public final class PipelinePlan: TaskRuntime {
             guard k < inputs.count else { throw TaskFailure(message: "missing input \(k)") }
             value = inputs[k]
             if !edgePath.isEmpty, case .object(let o) = value {
-                guard let projected = o.project(edgePath) else { throw TaskFailure(message: "object has no field `\(edgePath.joined(separator: "."))`") }
+                guard let projected = o.project(edgePath) else { throw TaskFailure(message: "object has no field `\(edgePath)`") }
                 value = .object(projected)
             }
         }
         if !path.isEmpty {
             guard case .object(let o) = value, let projected = o.project(path) else {
-                throw TaskFailure(message: "cannot read field `\(path.joined(separator: "."))`")
+                throw TaskFailure(message: "cannot read field `\(path)`")
             }
             value = .object(projected)
         }

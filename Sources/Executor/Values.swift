@@ -102,10 +102,11 @@ public indirect enum ObjectValue: Sendable {
     }
 
     /// The value reached by following `path` through instance fields.
-    public func project(_ path: [String]) -> ObjectValue? {
+    public func project(_ path: FieldPath) -> ObjectValue? {
         var cur = self
-        for f in path {
-            guard case .instance(_, _, let fields) = cur, let field = fields.first(where: { $0.name == f }) else { return nil }
+        for segment in path.segments {
+            guard case .field(let f) = segment, case .instance(_, _, let fields) = cur,
+                  let field = fields.first(where: { $0.name == f }) else { return nil }
             cur = field.value
         }
         return cur

@@ -1,24 +1,17 @@
-import Optimizer
 import PipelineIR
-import PipelineYAML
 
 /// Options of one export.
 public struct ExportOptions: Sendable {
-    /// Honour placements as written (skip the placement optimization).
+    /// The graph keeps the placements as written (the header says so).
     public var asWritten = false
-    /// The optimizer's placement decisions (the CLI takes them from PL001's fixes,
-    /// as `pipelint run` does); nil: every object a `map_blocks` step embeds on a
-    /// serializing scheduler becomes `delayed`.
-    public var decisions: [PlacementDecision]?
     /// The pipeline file's folder relative to the generated program's folder
     /// (`load:`/`save:` paths are relative to the pipeline file).
     public var baseDirectory = "."
     /// How the header names the source file.
     public var sourceDisplayPath: String?
 
-    public init(asWritten: Bool = false, decisions: [PlacementDecision]? = nil, baseDirectory: String = ".") {
+    public init(asWritten: Bool = false, baseDirectory: String = ".") {
         self.asWritten = asWritten
-        self.decisions = decisions
         self.baseDirectory = baseDirectory
     }
 }
@@ -28,27 +21,11 @@ public struct ExportOptions: Sendable {
 /// Dask does them, the built-in kernels in numpy) and prints its results in
 /// `pipelint run`'s format. docs/dask.md describes the mapping.
 public enum DaskExport {
-    /// The program for `loaded` (a valid pipeline).
-    public static func program(_ loaded: LoadedPipeline, options: ExportOptions = ExportOptions()) throws(ExportError) -> String {
-        guard let pipeline = loaded.pipeline, let graph = loaded.graph else {
-            throw ExportError("the pipeline is invalid", location: loaded.source.path)
-        }
-        var g = graph
-        var changed: [String] = []
-        if !options.asWritten {
-            let decisions = options.decisions ?? PlacementRewrite.defaultDecisions(graph)
-            switch PassManager(passes: [PlacementRewrite(decisions: decisions), Cull()]).run(graph) {
-            case .success(let r):
-                g = r.graph
-                changed = g.layers.compactMap { l in
-                    guard let o = l.object, let before = graph.layer(named: l.name)?.object, before.placement != o.placement else { return nil }
-                    return l.name
-                }
-            case .failure(let f):
-                throw ExportError("the optimizer produced an invalid graph: \(f)", location: loaded.source.path)
-            }
-        }
-        var writer = ProgramWriter(source: loaded.source, pipeline: pipeline, graph: g, options: options, changed: changed)
+    /// The program for `pipeline` (valid, read from `source`) running `graph`: the pipeline's
+    /// graph as the caller optimized it, in which the objects named in `changed` changed placement.
+    public static func program(_ pipeline: Pipeline, graph: Graph, source: SourceFile, changed: [String],
+                               options: ExportOptions = ExportOptions()) throws(ExportError) -> String {
+        var writer = ProgramWriter(source: source, pipeline: pipeline, graph: graph, options: options, changed: changed)
         return try writer.write()
     }
 
@@ -427,7 +404,7 @@ struct ProgramWriter {
                     guard index < params.count else {
                         throw error("`\(k.rawValue)` parameter `\(p.name)` is bound to a parameter `\(name)` does not have", f.range)
                     }
-                    args.append(path.reduce(params[index]) { PythonSyntax.attribute($0, $1) })
+                    args.append(PythonSyntax.projection(params[index], path))
                 }
             }
             lines.append("\(indent)    return \(DaskExport.kernelFunctionName(k))(\(args.joined(separator: ", ")))")
@@ -534,16 +511,15 @@ struct ProgramWriter {
                 case .load(let path): src = "'load', path=_path(\(PythonSyntax.string(path)))"
                 }
                 body.append("\(v) = _source(\(PythonSyntax.string(l.name)), \(tuple(l.grid.shape)), \(chunksText(l.grid)), '\(a.dtype.rawValue)', \(src))")
-            case .mapBlocks(let f):
-                guard let f, let step = pipeline.step(named: l.name), case .mapBlocks(let callee, let over, let args, let kwargs, _) = step.kind else {
-                    throw error("step `\(l.name)` calls an unknown function", l.range)
-                }
-                if case .python(let ref) = f.body, case .function = callee, let fn = names[f.name], !pythonFunctions.contains(fn) {
+            case .mapBlocks(let call):
+                guard let call else { throw error("step `\(l.name)` calls an unknown function", l.range) }
+                let f = call.function
+                if case .python(let ref) = f.body, !call.isMethod, let fn = names[f.name], !pythonFunctions.contains(fn) {
                     try checkReference(ref, f.range)
                     pythonFunctions.insert(fn)
                     body.append("\(fn) = _import(\(PythonSyntax.string(ref)))  # python: function, imported by path")
                 }
-                body.append(try mapBlocksLine(l, f: f, callee: callee, over: over, args: args, kwargs: kwargs, variable: v))
+                body.append(try mapBlocksLine(l, call: call, variable: v))
             case .reduce(let r, let split):
                 guard let e = l.inputs.first, let input = names[graph[e.source].name] else { continue }
                 body.append("\(v) = _reduce(\(input), '\(r.rawValue)', split_every=\(split))")
@@ -574,115 +550,116 @@ struct ProgramWriter {
     /// Names Dask's `map_blocks` takes for itself: a kwarg with one of these names is passed by position.
     static let mapBlocksKeywords: Set<String> = ["func", "name", "token", "dtype", "chunks", "drop_axis", "new_axis", "enforce_ndim", "meta", "block_info", "block_id"]
 
-    mutating func mapBlocksLine(_ l: Graph.Layer, f: PipelineFunction, callee: Callee, over: [Ref], args: [CallArgument],
-                                kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)], variable v: String) throws(ExportError) -> String {
-        var positional: [String] = []
-        var function: String
-        // A bound method's receiver fills parameter 0 (`self`) without being passed.
-        var selfBound = 0
-        switch callee {
-        case .function(let name, _):
-            function = names[name] ?? name
-        case .method(let object, _, let method, _):
-            guard let e = l.inputs.first(where: { $0.role == .receiver }), let receiver = names[object],
-                  let o = graph[e.source].object, case .instance(let inst) = o.recipe else {
-                throw error("step `\(l.name)` calls a method of an object that is not an instance", l.range)
-            }
-            if o.placement == .embed {
-                function = PythonSyntax.attribute(receiver, method)
-                selfBound = 1
-            } else {
-                // map_blocks never unpacks a delayed object or future used as the function.
-                let key = "_call_\(inst.className.replacingOccurrences(of: ".", with: "_"))_\(method)"
-                if wrappers[key] == nil {
-                    let w = globals.fresh(key)
-                    wrappers[key] = """
-                    def \(w)(receiver, *args):
-                        \"\"\"`\(inst.className).\(method)` on a delayed or scattered receiver: map_blocks never unpacks the function.\"\"\"
-                        return \(PythonSyntax.attribute("receiver", method))(*args)
-                    """
-                    wrapperOrder.append(key)
-                    names["wrapper:" + key] = w
-                }
-                function = names["wrapper:" + key] ?? key
-                positional.append(receiver)
-            }
-        }
+    mutating func mapBlocksLine(_ l: Graph.Layer, call: CallSite, variable v: String) throws(ExportError) -> String {
+        let (function, selfBound, receiverArgument) = try callable(l, call: call)
+        var positional = receiverArgument.map { [$0] } ?? []
         // Blocks: inputs on another chunk grid are rechunked to the first input's grid, as `pipelint run` does.
-        for e in l.inputs {
-            guard case .block = e.role, let input = names[graph[e.source].name] else { continue }
-            positional.append(graph[e.source].grid != l.grid ? "\(input).rechunk(\(names[over.first?.name ?? ""] ?? input).chunks)" : input)
-        }
-        for (i, a) in args.enumerated() {
-            switch a {
-            case .literal(let d, _): positional.append(PythonSyntax.number(d))
-            case .object:
-                if let e = l.inputs.first(where: { $0.role == .argument(i) }) { positional.append(objectArgument(e)) }
+        let firstBlock = l.inputs.first { $0.role == .block(0) }.flatMap { names[graph[$0.source].name] }
+        var keywordValues: [(index: Int, name: String, text: String, at: Int)] = []
+        for (index, a) in call.arguments.enumerated() {
+            switch a.role {
+            case .receiver: continue
+            case .block:
+                guard case .input(let e) = a.source, let input = names[graph[l.inputs[e].source].name] else { continue }
+                positional.append(graph[l.inputs[e].source].grid != l.grid ? "\(input).rechunk(\(firstBlock ?? input).chunks)" : input)
+            case .argument:
+                positional.append(try argumentText(a.source, of: l))
+            case .keyword(let name):
+                let at = switch a.source {
+                case .literal(_, let r): r.start
+                case .input(let e): l.inputs[e].range.start
+                }
+                keywordValues.append((index, name, try argumentText(a.source, of: l), at))
             }
         }
         var keywords: [String] = []
-        let byPosition = kwargs.contains { Self.mapBlocksKeywords.contains($0.name) || !PythonSyntax.isPlainIdentifier($0.name) }
-        var kwValues: [(index: Int, name: String, text: String, range: SourceRange)] = []
-        for kw in kwargs {
-            let text: String
-            switch kw.value {
-            case .literal(let d, _): text = PythonSyntax.number(d)
-            case .object:
-                guard let e = l.inputs.first(where: { $0.role == .keyword(kw.name) }) else { continue }
-                text = objectArgument(e)
-            }
-            kwValues.append((f.params.firstIndex { $0.name == kw.name } ?? Int.max, kw.name, text, kw.nameRange))
-        }
-        if byPosition {
+        if keywordValues.contains(where: { Self.mapBlocksKeywords.contains($0.name) || !PythonSyntax.isPlainIdentifier($0.name) }) {
             // A keyword Dask's map_blocks keeps for itself: pass every keyword by its parameter's position.
             var next = positional.count + selfBound
-            for kw in kwValues.sorted(by: { $0.index < $1.index }) {
+            for kw in keywordValues {
                 guard kw.index == next else {
-                    throw error("keyword `\(kw.name)` is a name Dask's map_blocks keeps for itself, and it cannot be passed by position here", kw.range,
+                    throw error("keyword `\(kw.name)` is a name Dask's map_blocks keeps for itself, and it cannot be passed by position here", keywordRange(l, kw.name) ?? l.range,
                                 help: "rename the parameter")
                 }
                 positional.append(kw.text)
                 next += 1
             }
         } else {
-            keywords = kwValues.map { "\($0.name)=\($0.text)" }
+            // As written.
+            keywords = keywordValues.sorted { $0.at < $1.at }.map { "\($0.name)=\($0.text)" }
         }
-        let dtype = storage(resultIsFloat(l))
-        let ndim = l.grid.dims.count
+        let dtype = (graph.storage(of: l) ?? .float64).rawValue
         var shapeArgs = ""
-        var metaDims = ndim
-        if case .kernel(.dot, _) = f.body {
-            let (extra, dims) = try dotShape(l, f: f, args: args, callee: callee)
-            shapeArgs = extra
-            metaDims = dims
+        var metaDims = l.grid.dims.count
+        if call.kernel?.kernel == .dot {
+            (shapeArgs, metaDims) = try dotShape(l, call: call)
         }
         let meta = "np.empty(\(tuple(Array(repeating: 0, count: metaDims))), dtype=np.\(dtype))"
         let all = [function] + positional + keywords + (shapeArgs.isEmpty ? [] : [shapeArgs]) + ["dtype=np.\(dtype)", "meta=\(meta)", "token=\(PythonSyntax.string(l.name))"]
         return "\(v) = da.map_blocks(\(all.joined(separator: ", ")))"
     }
 
+    /// What map_blocks is handed as the function: the pipeline function, an embedded receiver's bound
+    /// method (`self` bound), or a wrapper taking a delayed or scattered receiver as its first argument.
+    mutating func callable(_ l: Graph.Layer, call: CallSite) throws(ExportError) -> (function: String, selfBound: Int, receiver: String?) {
+        guard call.isMethod else { return (names[call.function.name] ?? call.function.name, 0, nil) }
+        guard let e = l.inputs.first(where: { $0.role == .receiver }), let o = graph[e.source].object,
+              let receiver = names[o.name], case .instance(let inst) = o.recipe else {
+            throw error("step `\(l.name)` calls a method of an object that is not an instance", l.range)
+        }
+        let method = call.function.name
+        if o.placement == .embed { return (PythonSyntax.attribute(receiver, method), 1, nil) }
+        // map_blocks never unpacks a delayed object or future used as the function.
+        let key = "_call_\(inst.className.replacingOccurrences(of: ".", with: "_"))_\(method)"
+        if wrappers[key] == nil {
+            let w = globals.fresh(key)
+            wrappers[key] = """
+            def \(w)(receiver, *args):
+                \"\"\"`\(inst.className).\(method)` on a delayed or scattered receiver: map_blocks never unpacks the function.\"\"\"
+                return \(PythonSyntax.attribute("receiver", method))(*args)
+            """
+            wrapperOrder.append(key)
+            names["wrapper:" + key] = w
+        }
+        return (names["wrapper:" + key] ?? key, 0, receiver)
+    }
+
+    /// The text of an `args` or `kwargs` value: a number, or an object (projected).
+    func argumentText(_ source: CallSite.Source, of l: Graph.Layer) throws(ExportError) -> String {
+        switch source {
+        case .literal(let d, _): return PythonSyntax.number(d)
+        case .input(let e): return try objectArgument(l.inputs[e])
+        }
+    }
+
+    /// Where a keyword's name is written in the step.
+    func keywordRange(_ l: Graph.Layer, _ name: String) -> SourceRange? {
+        guard let s = pipeline.step(named: l.name), case .mapBlocks(_, _, _, let kwargs, _) = s.kind else { return nil }
+        return kwargs.first { $0.name == name }?.nameRange
+    }
+
     /// An object argument: the object itself, or a field of it (taken on the client for an
     /// embedded object, inside the cluster for a delayed or scattered one).
-    func objectArgument(_ e: Graph.Edge) -> String {
+    func objectArgument(_ e: Graph.Edge) throws(ExportError) -> String {
         let src = graph[e.source]
         let v = names[src.name] ?? src.name
         guard !e.path.isEmpty else { return v }
-        if src.object?.placement == .embed || src.object == nil {
-            return e.path.reduce(v) { PythonSyntax.attribute($0, $1) }
+        if src.object?.placement == .embed || src.object == nil { return PythonSyntax.projection(v, e.path) }
+        guard let fields = e.path.fieldNames else {
+            throw error("`\(e.path.applied(to: src.name))`: only field paths can be projected from a delayed or scattered object", e.range)
         }
-        return "_project(client, \(v), \(PythonSyntax.strings(e.path)))"
+        return "_project(client, \(v), \(PythonSyntax.strings(fields)))"
     }
 
     /// `drop_axis`/`chunks` of a `dot` step, whose blocks change shape.
-    func dotShape(_ l: Graph.Layer, f: PipelineFunction, args: [CallArgument], callee: Callee) throws(ExportError) -> (String, Int) {
-        guard let w = operandRecipe(l, f: f, kernelParam: 1), case .ndarray(let a) = w.recipe else {
+    func dotShape(_ l: Graph.Layer, call: CallSite) throws(ExportError) -> (String, Int) {
+        guard case .object(let e, let inside)? = call.operand(ofKernelParameter: 1, inputs: l.inputs),
+              case .ndarray(let a)? = graph[l.inputs[e].source].object?.recipe.projected(through: l.inputs[e].path + inside) else {
             throw error("step `\(l.name)`: `dot` needs its weights' shape to export (an `ndarray` object)", l.range)
         }
         let shape = a.shape
-        _ = args
-        _ = callee
         // The step's grid is the result's (GraphBuilder.dotGrid); the blocks are the first input's.
-        let input = l.inputs.first { if case .block = $0.role { true } else { false } }.map { graph[$0.source] }
+        let input = l.inputs.first { $0.role == .block(0) }.map { graph[$0.source] }
         let blockRank = input?.grid.dims.count ?? l.grid.dims.count
         switch (blockRank, shape.count) {
         case (2, 1): return ("drop_axis=1", 1)
@@ -690,112 +667,6 @@ struct ProgramWriter {
         default:
             throw error("step `\(l.name)`: `dot` of \(blockRank)-D blocks with \(shape.count)-D weights has no chunked result Dask can describe", l.range)
         }
-    }
-
-    // MARK: dtypes
-
-    func storage(_ isFloat: Bool) -> String { isFloat ? "float64" : "int64" }
-
-    /// Whether a layer's chunks are Float64 in the executor's storage types (docs/kernels.md).
-    func resultIsFloat(_ l: Graph.Layer) -> Bool {
-        switch l.kind {
-        case .object: return false
-        case .array(let a): return a.dtype.isFloat
-        case .reduce(let r, _):
-            if r == .count { return false }
-            if r == .mean { return true }
-            return l.inputs.first.map { resultIsFloat(graph[$0.source]) } ?? true
-        case .rechunk:
-            return l.inputs.first.map { resultIsFloat(graph[$0.source]) } ?? true
-        case .mapBlocks(let f):
-            guard let f, case .kernel(let k, _) = f.body else { return l.dtype?.isFloat ?? true }
-            func op(_ i: Int) -> Bool? { operandIsFloat(l, f: f, kernelParam: i) }
-            switch k {
-            case .identity, .abs: return op(0) ?? true
-            case .take: return op(1) ?? true
-            case .add, .sub, .mul, .scale, .dot: return (op(0) ?? true) || (op(1) ?? true)
-            case .div, .sqrt: return true
-            case .clip: return (op(0) ?? true) || (op(1) ?? true) || (op(2) ?? true)
-            case .where: return (op(1) ?? true) || (op(2) ?? true)
-            case .searchsorted: return false
-            }
-        }
-    }
-
-    /// Where a kernel parameter's value comes from in a step: the function parameter it is bound to.
-    enum OperandSource {
-        case layer(Graph.Layer)
-        case number(Double)
-        case object(Recipe, path: [String])
-    }
-
-    func operandSource(_ l: Graph.Layer, f: PipelineFunction, kernelParam: Int) -> OperandSource? {
-        guard case .kernel(_, let bindings) = f.body, kernelParam < bindings.count,
-              let step = pipeline.step(named: l.name), case .mapBlocks(let callee, let over, let args, let kwargs, _) = step.kind else { return nil }
-        let (index, path): (Int, [String])
-        switch bindings[kernelParam] {
-        case .literal(let d): return .number(d)
-        case .param(let i, let p): (index, path) = (i, p)
-        }
-        var position = index
-        func object(_ e: Graph.Edge) -> OperandSource? {
-            guard case .object(let o) = graph[e.source].kind else { return nil }
-            return .object(o.recipe, path: e.path + path)
-        }
-        if callee.isMethod {
-            if position == 0 { return l.inputs.first { $0.role == .receiver }.flatMap(object) }
-            position -= 1
-        }
-        if position < over.count {
-            return l.inputs.first { $0.role == .block(position) }.map { .layer(graph[$0.source]) }
-        }
-        position -= over.count
-        if position < args.count {
-            switch args[position] {
-            case .literal(let d, _): return .number(d)
-            case .object: return l.inputs.first { $0.role == .argument(position) }.flatMap(object)
-            }
-        }
-        guard index < f.params.count, let kw = kwargs.first(where: { $0.name == f.params[index].name }) else { return nil }
-        switch kw.value {
-        case .literal(let d, _): return .number(d)
-        case .object: return l.inputs.first { $0.role == .keyword(kw.name) }.flatMap(object)
-        }
-    }
-
-    func operandRecipe(_ l: Graph.Layer, f: PipelineFunction, kernelParam: Int) -> (recipe: Recipe, path: [String])? {
-        guard case .object(let r, let path)? = operandSource(l, f: f, kernelParam: kernelParam) else { return nil }
-        var cur = r
-        for p in path {
-            guard case .instance(let i) = cur, let field = i.field(p) else { return nil }
-            cur = field.recipe
-        }
-        return (cur, [])
-    }
-
-    func operandIsFloat(_ l: Graph.Layer, f: PipelineFunction, kernelParam: Int) -> Bool? {
-        switch operandSource(l, f: f, kernelParam: kernelParam) {
-        case .layer(let input)?: return resultIsFloat(input)
-        case .number(let d)?: return PythonSyntax.number(d).contains(where: { $0 == "." || $0 == "e" || $0 == "f" })
-        case .object?:
-            guard let (r, _) = operandRecipe(l, f: f, kernelParam: kernelParam) else { return nil }
-            switch r {
-            case .series(let s): return s.dtype.isFloat
-            case .ndarray(let a): return a.dtype.isFloat
-            case .intList: return false
-            case .value(.int), .value(.bool): return false
-            case .value(.float): return true
-            default: return nil
-            }
-        case nil: return nil
-        }
-    }
-}
-
-extension Callee {
-    var isMethod: Bool {
-        if case .method = self { return true }
-        return false
     }
 }
 

@@ -1,3 +1,5 @@
+import PipelineIR
+
 /// Python source fragments built from user data. Nothing a pipeline file says
 /// is pasted into the generated program unescaped: free text (the pipeline's
 /// name, paths, string literals, `python:` references) becomes a string
@@ -79,6 +81,19 @@ public enum PythonSyntax {
     /// Attribute access `base.name`, or `getattr(base, 'name')` when `name` is a keyword.
     public static func attribute(_ base: String, _ name: String) -> String {
         isPlainIdentifier(name) ? "\(base).\(name)" : "getattr(\(base), \(string(name)))"
+    }
+
+    /// `base` projected through `path`: attributes, elements, slices and columns as Python writes them.
+    public static func projection(_ base: String, _ path: FieldPath) -> String {
+        path.segments.reduce(base) { text, segment in
+            switch segment {
+            case .field(let f): attribute(text, f)
+            case .index(let i): "\(text)[\(i)]"
+            case .slice(let a, let b, let step):
+                "\(text)[\(a.map(String.init) ?? ""):\(b.map(String.init) ?? "")\(step.map { ":\($0)" } ?? "")]"
+            case .column(let c): "\(text)[\(string(c))]"
+            }
+        }
     }
 
     /// A dictionary key or keyword-argument name as a string literal list: `'a', 'b'`.

@@ -24,7 +24,7 @@ public struct GraphSummary: Sendable, Hashable, CustomStringConvertible {
     public struct Input: Sendable, Hashable {
         public var source: String
         public var role: Graph.EdgeRole
-        public var path: [String]
+        public var path: FieldPath
     }
 
     public var layers: [Layer]
@@ -38,7 +38,7 @@ public struct GraphSummary: Sendable, Hashable, CustomStringConvertible {
                 kind = "object \(o.recipe.kindName)"
                 placement = o.placement
             case .array: kind = "array"
-            case .mapBlocks(let f): kind = "map_blocks \(f?.name ?? "?")"
+            case .mapBlocks(let c): kind = "map_blocks \(c?.function.name ?? "?")"
             case .reduce(let r, let split): kind = "reduce \(r.rawValue)/\(split)"
             case .rechunk: kind = "rechunk"
             }
@@ -72,7 +72,7 @@ public struct GraphSummary: Sendable, Hashable, CustomStringConvertible {
             if let p = l.placement { s += " [\(p.rawValue)]" }
             s += " tasks=\(l.taskCount)"
             if !l.inputs.isEmpty {
-                s += " ← " + l.inputs.map { "\($0.source)\($0.path.isEmpty ? "" : "." + $0.path.joined(separator: "."))" }.joined(separator: ", ")
+                s += " ← " + l.inputs.map { $0.path.applied(to: $0.source) }.joined(separator: ", ")
             }
             return s
         }.joined(separator: "\n")

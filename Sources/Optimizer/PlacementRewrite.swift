@@ -56,21 +56,4 @@ public struct PlacementRewrite: GraphPass {
         }
         return total
     }
-
-    /// The decisions used when the caller has none: every object a `map_blocks`
-    /// step embeds on a serializing scheduler becomes `delayed`.
-    ///
-    ///     mapper (embed) ← looked_up   on distributed  →  mapper (delayed) ← looked_up
-    public static func defaultDecisions(_ g: Graph) -> [PlacementDecision] {
-        guard g.cluster.scheduler.serializesTasks else { return [] }
-        var used = Set<Int>()
-        for l in g.layers {
-            guard case .mapBlocks = l.kind else { continue }
-            for e in l.inputs where e.role.carriesObject { used.insert(e.source.index) }
-        }
-        return used.sorted().compactMap { i in
-            guard let o = g.layers[i].object, o.placement == .embed else { return nil }
-            return PlacementDecision(object: o.name, placement: .delayed)
-        }
-    }
 }

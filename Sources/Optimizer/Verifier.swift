@@ -46,7 +46,7 @@ public enum Verifier {
                         bad("object input comes from `\(src.name)`, which is not an object")
                         continue
                     }
-                    if !projects(o.recipe, e.path) { bad("field path `\(([o.name] + e.path).joined(separator: "."))` does not exist") }
+                    if o.recipe.projected(through: e.path) == nil { bad("field path `\(e.path.applied(to: o.name))` does not exist") }
                 }
             }
             let blocks = l.inputs.compactMap { e -> Int? in if case .block(let k) = e.role { return k } else { return nil } }
@@ -62,8 +62,9 @@ public enum Verifier {
                 if l.taskCount != expected { bad("object is \(o.placement.rawValue) but has \(l.taskCount) tasks (expected \(expected))") }
             case .array:
                 if !l.inputs.isEmpty { bad("an input array has inputs") }
-            case .mapBlocks:
+            case .mapBlocks(let call):
                 if receivers > 1 { bad("\(receivers) receivers") }
+                if let call { for m in callProblems(call, inputs: l.inputs) { bad(m) } }
             case .reduce:
                 if blocks.count != 1 || l.inputs.count != 1 { bad("a reduction needs exactly one block input") }
                 if let e = l.inputs.first, e.source.index < g.layers.count, l.inputChunkCount != g[e.source].grid.chunkCount {
@@ -80,12 +81,31 @@ public enum Verifier {
         return out
     }
 
-    static func projects(_ r: Recipe, _ path: [String]) -> Bool {
-        var cur = r
-        for f in path {
-            guard case .instance(let i) = cur, let field = i.field(f) else { return false }
-            cur = field.recipe
+    /// A call site against its layer: one argument per parameter, each input it names
+    /// exists and has the argument's role, and every object or block input is used.
+    static func callProblems(_ call: CallSite, inputs: [Graph.Edge]) -> [String] {
+        var out: [String] = []
+        if call.arguments.count != call.function.params.count {
+            out.append("call passes \(call.arguments.count) arguments to `\(call.function.name)`, which has \(call.function.params.count) parameters")
         }
-        return true
+        var used = Set<Int>()
+        for (i, a) in call.arguments.enumerated() {
+            switch a.source {
+            case .input(let e):
+                guard e >= 0, e < inputs.count else {
+                    out.append("parameter \(i) reads input \(e), which does not exist")
+                    continue
+                }
+                if inputs[e].role != a.role { out.append("parameter \(i) is passed as \(a.role) but reads an input passed as \(inputs[e].role)") }
+                used.insert(e)
+            case .literal:
+                switch a.role {
+                case .argument, .keyword: break
+                case .block, .receiver: out.append("parameter \(i) is a number passed as \(a.role)")
+                }
+            }
+        }
+        if used.count != inputs.count { out.append("\(inputs.count - used.count) inputs reach no parameter") }
+        return out
     }
 }

@@ -33,11 +33,11 @@ public struct Graph: Sendable {
     public struct Edge: Sendable, Hashable {
         public var source: LayerID
         public var role: EdgeRole
-        /// Fields projected before shipping (`args: [mapper.series]` ships only `series`).
-        public var path: [String]
+        /// The projection applied on the client before shipping (`args: [mapper.series]` ships only `series`).
+        public var path: FieldPath
         /// The token that names the input.
         public var range: SourceRange
-        public init(source: LayerID, role: EdgeRole, path: [String] = [], range: SourceRange) {
+        public init(source: LayerID, role: EdgeRole, path: FieldPath = [], range: SourceRange) {
             self.source = source
             self.role = role
             self.path = path
@@ -49,8 +49,8 @@ public struct Graph: Sendable {
     public enum LayerKind: Sendable {
         case object(PipelineObject)
         case array(ArrayDecl)
-        /// One task per chunk calling `function` (nil when it could not be resolved).
-        case mapBlocks(function: PipelineFunction?)
+        /// One task per chunk making `call` (nil when it could not be resolved).
+        case mapBlocks(call: CallSite?)
         case reduce(Reduction, splitEvery: Int)
         case rechunk
     }
@@ -91,6 +91,15 @@ public struct Graph: Sendable {
             return nil
         }
 
+        /// The resolved call, for `map_blocks` layers.
+        public var call: CallSite? {
+            if case .mapBlocks(let c) = kind { return c }
+            return nil
+        }
+
+        /// The function a `map_blocks` layer calls.
+        public var function: PipelineFunction? { call?.function }
+
         /// Number of tasks this layer contributes to the task graph (saturating).
         /// Embedded and scattered objects have none: they travel inside task
         /// definitions or as futures; a delayed object is one task.
@@ -109,16 +118,45 @@ public struct Graph: Sendable {
 
     public var layers: [Layer]
     public var cluster: Cluster
+    /// The pipeline's name.
+    public var name: String
+    /// `outputs:` in the order written (each layer also knows its first output's kind).
+    public var outputs: [Output]
 
-    public init(layers: [Layer], cluster: Cluster) {
+    public init(layers: [Layer], cluster: Cluster, name: String = "", outputs: [Output] = []) {
         self.layers = layers
         self.cluster = cluster
+        self.name = name
+        self.outputs = outputs
     }
 
     public subscript(id: LayerID) -> Layer { layers[id.index] }
 
     /// The layer named `name`.
     public func layer(named name: String) -> Layer? { layers.first { $0.name == name } }
+
+    /// The storage type of a chunk-valued layer's results (docs/kernels.md, "Dtypes"); nil for objects.
+    public func storage(of l: Layer) -> StorageType? {
+        switch l.kind {
+        case .object: return nil
+        case .array(let a): return StorageType(a.dtype)
+        case .mapBlocks(let c): return c?.resultStorage ?? l.dtype.map(StorageType.init) ?? .float64
+        case .reduce(.count, _): return .int64
+        case .reduce(.mean, _): return .float64
+        case .reduce, .rechunk: return l.inputs.first.flatMap { storage(of: self[$0.source]) } ?? .float64
+        }
+    }
+
+    /// What a kernel operand's storage type is: a block's layer's, an object's (projected), a number's.
+    public func storage(of operand: CallSite.Operand, in l: Layer) -> StorageType? {
+        switch operand {
+        case .block(let e): return storage(of: self[l.inputs[e].source])
+        case .literal(let d): return StorageType(literal: d)
+        case .object(let e, let inside):
+            let edge = l.inputs[e]
+            return self[edge.source].object?.recipe.projected(through: edge.path + inside)?.storage
+        }
+    }
 
     /// Total tasks in the graph (saturating).
     public var taskCount: Int {

@@ -66,6 +66,8 @@ public enum GraphAlgorithms {
                 if let n = newIndex[layers[i].inputs[j].source] { layers[i].inputs[j].source = n }
             }
         }
-        return (Graph(layers: layers, cluster: g.cluster), removed)
+        var culled = g
+        culled.layers = layers
+        return (culled, removed)
     }
 }

@@ -14,7 +14,7 @@ public enum GraphRender {
         switch l.kind {
         case .object(let o): "\(l.name)\(br)\(o.recipe.kindName), \(o.placement.rawValue)"
         case .array: "\(l.name)\(br)array, \(l.taskCount) chunks"
-        case .mapBlocks(let f): "\(l.name)\(br)map_blocks \(f?.name ?? "?"), \(l.taskCount) tasks"
+        case .mapBlocks(let c): "\(l.name)\(br)map_blocks \(c?.function.name ?? "?"), \(l.taskCount) tasks"
         case .reduce(let r, _): "\(l.name)\(br)\(r.rawValue), \(l.taskCount) tasks"
         case .rechunk: "\(l.name)\(br)rechunk, \(l.taskCount) tasks"
         }
@@ -28,7 +28,7 @@ public enum GraphRender {
         case .keyword(let k): base = k
         case .receiver: base = "receiver"
         }
-        return e.path.isEmpty ? base : base + " ." + e.path.joined(separator: ".")
+        return e.path.isEmpty ? base : base + " ." + e.path.description
     }
 
     /// Escapes text for a double-quoted DOT or Mermaid string.

@@ -243,6 +243,37 @@ public indirect enum Recipe: Sendable {
         return found
     }
 
+    /// The recipe reached by following `path` (fields of instances; other segments are not in format v1).
+    public func projected(through path: FieldPath) -> Recipe? {
+        var cur = self
+        for segment in path.segments {
+            guard case .field(let f) = segment, case .instance(let i) = cur, let field = i.field(f) else { return nil }
+            cur = field.recipe
+        }
+        return cur
+    }
+
+    /// The shape of array-like data (an `ndarray`, a series, a list), when known.
+    public var shape: [Int]? {
+        switch self {
+        case .ndarray(let a): a.shape
+        case .intList(_, let count): [count]
+        case .series(let s): s.source.count.map { [$0] }
+        default: nil
+        }
+    }
+
+    /// The storage type a kernel sees for this value, when it is numeric data.
+    public var storage: StorageType? {
+        switch self {
+        case .series(let s): StorageType(s.dtype)
+        case .ndarray(let a): StorageType(a.dtype)
+        case .intList, .value(.int), .value(.bool): .int64
+        case .value(.float): .float64
+        default: nil
+        }
+    }
+
     /// Whether building it reads a file (`load:`) relative to the pipeline's folder.
     public var readsFile: Bool {
         switch self {
@@ -378,7 +409,7 @@ public struct Param: Sendable, Hashable {
 /// What a kernel parameter is bound to (`with:`).
 public enum Binding: Sendable, Hashable {
     /// A function parameter, optionally projected through a field path evaluated inside the task.
-    case param(index: Int, path: [String])
+    case param(index: Int, path: FieldPath)
     case literal(Double)
 }
 
@@ -522,7 +553,7 @@ public struct Ref: Sendable, Hashable {
 /// An argument of a `map_blocks` call.
 public enum CallArgument: Sendable, Hashable {
     /// An object, or a field of it (`mapper.series` ships only the field).
-    case object(name: String, path: [String], range: SourceRange)
+    case object(name: String, path: FieldPath, range: SourceRange)
     case literal(Double, range: SourceRange)
 
     public var range: SourceRange {
@@ -556,6 +587,9 @@ public struct Step: Sendable {
     public var range: SourceRange
     public var kind: Kind
     public var suppressions: Suppressions?
+    /// For a valid `map_blocks` step: how each parameter of the function is passed (receiver,
+    /// block, argument or keyword), in the function's parameter order — resolved once by the front end.
+    public var parameterRoles: [Graph.EdgeRole]?
     public init(name: String, nameRange: SourceRange, range: SourceRange, kind: Kind, suppressions: Suppressions? = nil) {
         self.name = name
         self.nameRange = nameRange

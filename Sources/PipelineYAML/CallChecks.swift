@@ -3,51 +3,56 @@ import PipelineIR
 /// Checks that need the whole pipeline: each `map_blocks` call against its
 /// function or method (arity, keyword names, field paths, kernel parameter kinds).
 extension Lowerer {
+    /// Checks every `map_blocks` call and records, on each valid one, how the function's
+    /// parameters are passed (`Step.parameterRoles`): the graph builder turns that into the call site.
     mutating func checkSteps(_ pipeline: inout Pipeline) {
-        for step in pipeline.steps where stepsWithErrors.isEmpty || !stepsWithErrors.contains(step.name) {
-            guard case .mapBlocks(let callee, let over, let args, let kwargs, _) = step.kind else { continue }
-            checkCall(step: step.name, callee: callee, over: over, args: args, kwargs: kwargs, in: pipeline)
+        for i in pipeline.steps.indices where stepsWithErrors.isEmpty || !stepsWithErrors.contains(pipeline.steps[i].name) {
+            guard case .mapBlocks(let callee, let over, let args, let kwargs, _) = pipeline.steps[i].kind else { continue }
+            let roles = checkCall(step: pipeline.steps[i].name, callee: callee, over: over, args: args, kwargs: kwargs, in: pipeline)
+            pipeline.steps[i].parameterRoles = roles
         }
     }
 
     /// What a function parameter receives at a call site.
     enum Incoming {
         case block(Ref)
-        case object(PipelineObject, path: [String], range: SourceRange)
+        case object(PipelineObject, path: FieldPath, range: SourceRange)
         case literal(range: SourceRange)
         case receiver(PipelineObject, range: SourceRange)
     }
 
-    mutating func checkCall(step: String, callee: Callee, over: [Ref], args: [CallArgument], kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)], in p: Pipeline) {
-        let function: PipelineFunction
-        var incoming: [Incoming] = []
-        let calleeRange: SourceRange
+    /// The function or method a step calls, the receiver when it is a method, and the callee's range.
+    mutating func callee(_ callee: Callee, in p: Pipeline) -> (function: PipelineFunction, receiver: PipelineObject?, range: SourceRange)? {
         switch callee {
         case .function(let name, let range):
-            guard let f = p.function(named: name) else { return }
-            function = f
-            calleeRange = range
+            guard let f = p.function(named: name) else { return nil }
+            return (f, nil, range)
         case .method(let objName, let objRange, let methodName, let methodRange):
-            guard let obj = p.object(named: objName) else { return }
+            guard let obj = p.object(named: objName) else { return nil }
             guard case .instance(let inst) = obj.recipe else {
                 error("object `\(objName)` is \(kindArticle(obj.recipe)); only `class` instances have methods", objRange)
-                return
+                return nil
             }
             guard let m = inst.method(methodName) else {
                 let hint = suggestion(for: methodName, among: inst.methods.map(\.name)).map { "did you mean `\($0)`?" }
                 error("class `\(inst.className)` has no method `\(methodName)`", methodRange,
                       help: hint ?? (inst.methods.isEmpty ? "declare it under the object's `methods:`" : "its methods are \(inst.methods.map { "`\($0.name)`" }.joined(separator: ", "))"))
-                return
+                return nil
             }
-            function = m.function
-            calleeRange = SourceRange(start: objRange.start, end: methodRange.end)
-            incoming.append(.receiver(obj, range: objRange))
+            return (m.function, obj, SourceRange(start: objRange.start, end: methodRange.end))
         }
-        for r in over { incoming.append(.block(r)) }
-        for a in args { incoming.append(incomingArgument(a, p)) }
+    }
+
+    /// Checks one call and returns how each parameter is passed, in the function's order (nil when the call is invalid).
+    mutating func checkCall(step: String, callee c: Callee, over: [Ref], args: [CallArgument], kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)], in p: Pipeline) -> [Graph.EdgeRole]? {
+        guard let (function, receiver, calleeRange) = callee(c, in: p) else { return nil }
+        var incoming: [(value: Incoming, role: Graph.EdgeRole)] = []
+        if let receiver, case .method(_, let objRange, _, _) = c { incoming.append((.receiver(receiver, range: objRange), .receiver)) }
+        for (i, r) in over.enumerated() { incoming.append((.block(r), .block(i))) }
+        for (i, a) in args.enumerated() { incoming.append((incomingArgument(a, p), .argument(i))) }
         let positional = incoming.count
         let expected = function.params.count
-        var byKeyword: [Int: Incoming] = [:]
+        var byKeyword: [Int: (value: Incoming, role: Graph.EdgeRole)] = [:]
         for kw in kwargs {
             guard let idx = function.params.firstIndex(where: { $0.name == kw.name }), !(function.isMethod && idx == 0) else {
                 let names = function.params.map(\.name).filter { $0 != "self" || !function.isMethod }
@@ -59,7 +64,7 @@ extension Lowerer {
                 error("parameter `\(kw.name)` of `\(function.name)` is already passed by position", kw.nameRange)
                 continue
             }
-            byKeyword[idx] = incomingArgument(kw.value, p)
+            byKeyword[idx] = (incomingArgument(kw.value, p), .keyword(kw.name))
         }
         let passed = positional + byKeyword.count
         if passed != expected || (positional < expected && (positional..<expected).contains { byKeyword[$0] == nil }) {
@@ -70,26 +75,29 @@ extension Lowerer {
                 + (kwargs.isEmpty ? [] : ["\(kwargs.count) in `kwargs`"])
             error("`\(function.name)` takes \(takes) parameter\(takes == 1 ? "" : "s") but step `\(step)` passes \(passed - selfNote) (\(parts.joined(separator: ", ")))",
                   calleeRange, help: "the blocks of `over` come first, then `args`, then `kwargs` by name")
-            return
+            return nil
         }
-        for (i, inc) in byKeyword { if i >= incoming.count { incoming.append(inc) } }
-        // Fill keyword slots in parameter order.
-        if !byKeyword.isEmpty {
-            incoming = Array(incoming.prefix(positional)) + (positional..<expected).compactMap { byKeyword[$0] }
-        }
+        // Keyword slots in parameter order.
+        incoming += (positional..<expected).compactMap { byKeyword[$0] }
+        checkBindings(of: function, step: step, incoming: incoming.map(\.value))
+        return incoming.map(\.role)
+    }
+
+    /// Each kernel parameter against what its binding receives: kind, and field paths that exist.
+    mutating func checkBindings(of function: PipelineFunction, step: String, incoming: [Incoming]) {
         guard case .kernel(let kernel, let bindings) = function.body else { return }
         for (kp, binding) in zip(kernel.params, bindings) {
             guard case .param(let idx, let path) = binding, idx < incoming.count else { continue }
             switch incoming[idx] {
             case .block(let r):
                 if !path.isEmpty {
-                    error("`\(function.params[idx].name).\(path.joined(separator: "."))`: parameter `\(function.params[idx].name)` receives a block of `\(r.name)`, which has no fields", r.range)
+                    error("`\(path.applied(to: function.params[idx].name))`: parameter `\(function.params[idx].name)` receives a block of `\(r.name)`, which has no fields", r.range)
                 } else if !kp.kind.accepts(.block) {
                     error("kernel `\(kernel.rawValue)` needs \(describe(kp.kind)) for `\(kp.name)`, but step `\(step)` passes a block of `\(r.name)`", r.range)
                 }
             case .literal(let range):
                 if !path.isEmpty {
-                    error("`\(function.params[idx].name).\(path.joined(separator: "."))`: a number has no fields", range)
+                    error("`\(path.applied(to: function.params[idx].name))`: a number has no fields", range)
                 } else if !kp.kind.accepts(.scalar) {
                     error("kernel `\(kernel.rawValue)` needs \(describe(kp.kind)) for `\(kp.name)`, but step `\(step)` passes a number", range)
                 }
@@ -102,14 +110,14 @@ extension Lowerer {
     }
 
     /// An object reaches a kernel parameter: the projected field must exist and be of the right kind.
-    mutating func checkObjectBinding(_ obj: PipelineObject, argPath: [String], bindingPath path: [String], isReceiver: Bool,
+    mutating func checkObjectBinding(_ obj: PipelineObject, argPath: FieldPath, bindingPath path: FieldPath, isReceiver: Bool,
                                      range: SourceRange, kernel: Kernel, kp: (name: String, kind: ParamKind)) {
         // Built only for messages.
-        func display() -> String { ([obj.name] + argPath).joined(separator: ".") }
-        func shown() -> String { ([display()] + path).joined(separator: ".") }
+        func display() -> String { argPath.applied(to: obj.name) }
+        func shown() -> String { path.applied(to: display()) }
         guard let shipped = checkFieldPath(argPath, in: obj.recipe, at: range, display: display()) else { return }
         // Method bodies were checked against their class when declared.
-        let target = isReceiver ? resolvePath(path, in: shipped)
+        let target = isReceiver ? shipped.projected(through: path)
             : checkFieldPath(path, in: shipped, at: range, display: shown())
         guard let value = target else { return }
         let kind = valueKind(value)
@@ -126,15 +134,6 @@ extension Lowerer {
             guard let obj = p.object(named: name) else { return .literal(range: range) }
             return .object(obj, path: path, range: range)
         }
-    }
-
-    func resolvePath(_ path: [String], in recipe: Recipe) -> Recipe? {
-        var cur = recipe
-        for f in path {
-            guard case .instance(let inst) = cur, let field = inst.field(f) else { return nil }
-            cur = field.recipe
-        }
-        return cur
     }
 
     func valueKind(_ r: Recipe) -> ValueKind {

@@ -803,9 +803,9 @@ struct Lowerer {
                         continue
                     }
                     if isMethod, idx == 0, let recv = receiver {
-                        checkFieldPath(path, in: .instance(recv), at: textRange(e.value), display: s)
+                        checkFieldPath(FieldPath(fields: path), in: .instance(recv), at: textRange(e.value), display: s)
                     }
-                    bound[slot] = .param(index: idx, path: path)
+                    bound[slot] = .param(index: idx, path: FieldPath(fields: path))
                     usedParams[idx] = true
                 default:
                     error("a kernel binding must be a parameter, a field path or a number, not \(kindName(e.value))", e.value.at)
@@ -835,11 +835,12 @@ struct Lowerer {
 
     /// Checks that `path` names fields that exist, starting from `recipe`. Reports at `at`.
     @discardableResult
-    mutating func checkFieldPath(_ path: [String], in recipe: Recipe, at: SourceRange, display: @autoclosure () -> String) -> Recipe? {
+    mutating func checkFieldPath(_ path: FieldPath, in recipe: Recipe, at: SourceRange, display: @autoclosure () -> String) -> Recipe? {
         var cur = recipe
-        for (i, field) in path.enumerated() {
+        for (i, segment) in path.segments.enumerated() {
+            guard case .field(let field) = segment else { return nil }
             guard case .instance(let inst) = cur else {
-                error("`\(display())`: `\(path[..<i].joined(separator: "."))` is \(kindArticle(cur)), which has no field `\(field)`", at)
+                error("`\(display())`: `\(FieldPath(Array(path.segments[..<i])))` is \(kindArticle(cur)), which has no field `\(field)`", at)
                 return nil
             }
             guard let f = inst.field(field) else {
@@ -1104,7 +1105,7 @@ struct Lowerer {
                 error("field path `\(s)` is malformed", r)
                 return nil
             }
-            return .object(name: parts[0], path: Array(parts.dropFirst()), range: r)
+            return .object(name: parts[0], path: FieldPath(fields: Array(parts.dropFirst())), range: r)
         default:
             error("an argument must be an object name, a field path or a number, not \(kindName(v))", v.at)
             return nil

@@ -1,3 +1,4 @@
+import Driver
 import Executor
 import Foundation
 import PipelineIR
@@ -167,9 +168,12 @@ func memory() {
     print("chunks   as written: accounted   Δ/chunk    RSS peak   |  optimized: accounted   Δ/chunk   RSS peak")
     for chunks in [100, 400, 1600] {
         let loaded = LoadedPipeline.load(SourceFile(path: "seed.yaml", text: seed(chunks)))
+        guard let written = loaded.graph, let optimized = try? OptimizationPolicy().optimize(written, source: loaded.source).graph else {
+            fatalError("the seed does not load")
+        }
         var cells: [String] = []
-        for asWritten in [true, false] {
-            guard let r = try? Executor.run(loaded, baseDirectory: repo, options: RunOptions(asWritten: asWritten)) else { fatalError("run failed") }
+        for graph in [written, optimized] {
+            guard let r = try? Executor.run(graph, source: loaded.source, baseDirectory: repo) else { fatalError("run failed") }
             let results = chunks * 1000 * 8
             let delta = Double(r.peakAccounted - results) / Double(chunks)
             cells.append([ByteFormat.text(Int64(r.peakAccounted)), ByteFormat.text(Int64(Int(delta))), ByteFormat.text(Int64(r.timeline.peakRSS))]

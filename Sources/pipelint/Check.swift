@@ -1,4 +1,5 @@
 import ArgumentParser
+import Driver
 import Foundation
 import Lint
 import PipelineIR
@@ -148,51 +149,6 @@ struct Check: ParsableCommand {
 
 extension ReportFormat: ExpressibleByArgument {}
 extension Severity: ExpressibleByArgument {}
-
-/// Finds and caches each folder's configuration, applying command-line overrides.
-struct ConfigurationResolver {
-    let explicit: String?
-    let known: [String]
-    let overrides: (select: [String], extendSelect: [String], ignore: [String])
-    var byPath: [String: Configuration] = [:]
-    var byDirectory: [String: String?] = [:]
-    var warnings: [String] = []
-
-    init(explicit: String?, known: [String], overrides: (select: [String], extendSelect: [String], ignore: [String])) {
-        self.explicit = explicit
-        self.known = known
-        self.overrides = overrides
-    }
-
-    mutating func configuration(for file: String) throws -> Configuration {
-        let dir = (file as NSString).deletingLastPathComponent
-        let path: String?
-        if let explicit { path = explicit } else if let cached = byDirectory[dir] { path = cached } else {
-            path = ConfigurationLoader.find(from: dir.isEmpty ? "." : dir)
-            byDirectory[dir] = path
-        }
-        var c: Configuration
-        if let path {
-            if let cached = byPath[path] { c = cached } else {
-                let (loaded, w) = try ConfigurationLoader.load(path: path, knownRules: known)
-                warnings += w
-                byPath[path] = loaded
-                c = loaded
-            }
-        } else {
-            c = Configuration()
-        }
-        // As in ruff, a command-line selection starts afresh: the file's select and ignore give way.
-        if !overrides.select.isEmpty {
-            c.select = overrides.select
-            c.extendSelect = []
-            c.ignore = []
-        }
-        c.extendSelect += overrides.extendSelect
-        c.ignore += overrides.ignore
-        return c
-    }
-}
 
 /// `--statistics`: findings per rule, most frequent first.
 enum Statistics {

@@ -18,6 +18,8 @@ struct Compare: ParsableCommand {
     @Option(name: [.short, .customLong("out")], help: "Output folder (default pipelint-out/<pipeline>).")
     var out: String?
 
+    @OptionGroup var optimization: OptimizationOptions
+
     @Flag(help: "No progress output.")
     var quiet = false
 
@@ -26,10 +28,11 @@ struct Compare: ParsableCommand {
         let control = RunControl()
         let signals = installInterruptHandler(control)
         defer { signals.cancel() }
+        let (optimized, changed) = try optimization.optimize(loaded)
         let comparison: Comparison
         do {
-            comparison = try Comparison.run(loaded.pipeline, baseDirectory: loaded.folder,
-                                            placements: optimizerDecisions(loaded.pipeline), progress: progressDisplay(quiet: quiet), control: control)
+            comparison = try Comparison.run(asWritten: loaded.graph, optimized: optimized, optimizedObjects: changed, source: loaded.source,
+                                            baseDirectory: loaded.folder, progress: progressDisplay(quiet: quiet), control: control)
         } catch {
             throw reportFailure(error)
         }

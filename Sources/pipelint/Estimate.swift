@@ -1,5 +1,6 @@
 import Analysis
 import ArgumentParser
+import Driver
 import Foundation
 import Lint
 import PipelineIR

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Export
 import Foundation
-import PipelineYAML
 
 /// `pipelint export --to dask PIPELINE [-o program.py] [--as-written]`
 struct Export: ParsableCommand {
@@ -28,19 +27,23 @@ struct Export: ParsableCommand {
     @Flag(help: "Honour placements as written (skip the placement optimization).")
     var asWritten = false
 
+    @OptionGroup var optimization: OptimizationOptions
+
     func run() throws {
         guard target == "dask" else {
             printError("pipelint: error: unknown export target `\(target)` (supported: dask)")
             throw ExitStatus.usage
         }
-        let (loaded, folder) = try loadPipeline(pipeline)
+        let loaded = try loadPipeline(pipeline)
+        let folder = loaded.folder
+        let (graph, changed) = try asWritten ? (loaded.graph, []) : optimization.optimize(loaded)
         let cwd = FileManager.default.currentDirectoryPath
         let programFolder = out.map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: cwd)).deletingLastPathComponent().path } ?? cwd
-        var options = ExportOptions(asWritten: asWritten, decisions: optimizerDecisions(loaded))
+        var options = ExportOptions(asWritten: asWritten)
         options.baseDirectory = relativePath(from: programFolder, to: URL(fileURLWithPath: folder.path, relativeTo: URL(fileURLWithPath: cwd)).path)
         let text: String
         do {
-            text = try DaskExport.program(loaded, options: options)
+            text = try DaskExport.program(loaded.model, graph: graph, source: loaded.source, changed: changed, options: options)
         } catch {
             printError(error.description)
             throw ExitStatus.usage

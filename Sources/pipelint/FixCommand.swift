@@ -1,5 +1,6 @@
 import ArgumentParser
 import Executor
+import Driver
 import Foundation
 import Lint
 import PipelineIR
@@ -128,7 +129,12 @@ struct FixCommand: ParsableCommand {
                 let folder = URL(fileURLWithPath: file.path).deletingLastPathComponent()
                 let before = LoadedPipeline.load(outcome.original)
                 let after = LoadedPipeline.load(SourceFile(path: file.path, bytes: outcome.fixed))
-                if let why = FixVerification.difference(original: before, fixed: after, baseDirectory: folder) {
+                let why = if let a = before.pipeline, let b = after.pipeline {
+                    FixVerification.difference(original: a, in: before.source, fixed: b, in: after.source, baseDirectory: folder)
+                } else {
+                    "the pipeline is invalid"
+                }
+                if let why {
                     printError("pipelint: error: \(file.path): not fixed: verification failed: \(why)")
                     if why.hasPrefix("output") { brokenFix = true } else { ioError = true }
                     shown.append(fileEngine.linter.lint(outcome.original))

@@ -1,8 +1,6 @@
 import ArgumentParser
-import Executor
 import Foundation
 import PipelineIR
-import PipelineYAML
 
 /// `pipelint graph PIPELINE`
 struct GraphCommand: ParsableCommand {
@@ -20,15 +18,12 @@ struct GraphCommand: ParsableCommand {
     @Flag(help: "Show the graph after the placement optimization `run` applies.")
     var optimized = false
 
+    @OptionGroup var optimization: OptimizationOptions
+
     func run() throws {
         let loaded = try loadPipeline(pipeline)
-        guard var g = loaded.pipeline.graph else { throw ExitStatus.usage }
-        if optimized {
-            do { g = try PlacementOptimization.optimize(g, decisions: optimizerDecisions(loaded.pipeline)).graph } catch {
-                throw reportFailure(error)
-            }
-        }
-        print(GraphRender.render(g, title: loaded.pipeline.pipeline?.name ?? pipeline, format: format), terminator: "")
+        let g = optimized ? try optimization.optimize(loaded).graph : loaded.graph
+        print(GraphRender.render(g, title: loaded.model.name, format: format), terminator: "")
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Driver
 import Executor
 import Foundation
 import Lint
@@ -27,6 +28,8 @@ struct Run: ParsableCommand {
     @Flag(help: "Honour placements as written (skip the placement optimization).")
     var asWritten = false
 
+    @OptionGroup var optimization: OptimizationOptions
+
     @Flag(help: "No progress output.")
     var quiet = false
 
@@ -35,11 +38,10 @@ struct Run: ParsableCommand {
         let control = RunControl()
         let signals = installInterruptHandler(control)
         defer { signals.cancel() }
-        var options = RunOptions(asWritten: asWritten, placements: optimizerDecisions(loaded.pipeline))
-        options.sampleInterval = 0.005
+        let (graph, changed) = try asWritten ? (loaded.graph, []) : optimization.optimize(loaded)
         let report: RunReport
         do {
-            report = try Executor.run(loaded.pipeline, baseDirectory: loaded.folder, options: options,
+            report = try Executor.run(graph, source: loaded.source, baseDirectory: loaded.folder, options: RunOptions(optimizedObjects: changed),
                                       progress: progressDisplay(quiet: quiet), control: control)
         } catch {
             throw reportFailure(error)
@@ -56,17 +58,50 @@ struct Run: ParsableCommand {
     }
 }
 
-/// The placements `run` optimizes to: exactly what `pipelint fix --unsafe-fixes`
-/// would write for the embedded-object rule (the local executor has the files
-/// and packages an unsafe fix assumes).
-func optimizerDecisions(_ loaded: LoadedPipeline) -> [PlacementDecision] {
-    let findings = Linter(rules: [EmbeddedObjectRule()]).lint(loaded.source).findings
-    var seen = Set<PlacementDecision>()
-    return findings.compactMap(\.fix).flatMap(\.placements).filter { seen.insert($0).inserted }
+/// How `run`, `compare`, `export` and `graph --optimized` optimize: the policy `fix` applies,
+/// with the pipeline's `.pipelint.yml` (or `--config`), safe fixes unless `--unsafe-fixes`.
+struct OptimizationOptions: ParsableArguments {
+    @Flag(help: "Also apply unsafe placement fixes when optimizing (they assume the workers have the files, packages or client they need), as `pipelint fix --unsafe-fixes` would.")
+    var unsafeFixes = false
+
+    @Option(help: "Configuration file (default: the nearest .pipelint.yml above the pipeline).")
+    var config: String?
+
+    /// The policy for the pipeline at `path`.
+    func policy(for path: String) throws -> OptimizationPolicy {
+        var resolver = ConfigurationResolver(explicit: config, known: allRules.map { $0.description.id })
+        do {
+            let c = try resolver.configuration(for: path)
+            for w in resolver.warnings { printError(w) }
+            return OptimizationPolicy(configuration: c, unsafeFixes: unsafeFixes)
+        } catch {
+            printError("pipelint: error: \(error)")
+            throw ExitStatus.usage
+        }
+    }
+
+    /// The pipeline's graph optimized by the policy, and the objects whose placement changed.
+    func optimize(_ loaded: ValidatedPipeline) throws -> (graph: Graph, changed: [String]) {
+        do {
+            let outcome = try policy(for: loaded.source.path).optimize(loaded.graph, source: loaded.source)
+            return (outcome.graph, outcome.changed)
+        } catch let e as LocatedError {
+            printError(e.description)
+            throw ExitStatus(code: 3)
+        }
+    }
+}
+
+/// A pipeline file that passed the front end: its text, model and graph, and its folder.
+struct ValidatedPipeline {
+    var source: SourceFile
+    var model: Pipeline
+    var graph: Graph
+    var folder: URL
 }
 
 /// Reads and checks a pipeline file; an invalid one is reported like `check` and exits 2.
-func loadPipeline(_ path: String) throws -> (pipeline: LoadedPipeline, folder: URL) {
+func loadPipeline(_ path: String) throws -> ValidatedPipeline {
     let url = URL(fileURLWithPath: path)
     guard let data = FileManager.default.contents(atPath: path) else {
         printError("pipelint: error: cannot read \(path)")
@@ -74,14 +109,14 @@ func loadPipeline(_ path: String) throws -> (pipeline: LoadedPipeline, folder: U
     }
     let loaded = LoadedPipeline.load(SourceFile(path: path, bytes: [UInt8](data)))
     let errors = loaded.diagnostics.filter { $0.severity == .error }
-    if !errors.isEmpty || loaded.graph == nil {
+    guard errors.isEmpty, let model = loaded.pipeline, let graph = loaded.graph else {
         for d in errors {
             printError("\(path):\(loaded.source.position(of: d.range.start)): error: \(d.message) [\(d.code.id) \(d.code.name)]")
         }
         if errors.isEmpty { printError("pipelint: error: \(path) is not a valid pipeline") }
         throw ExitStatus.usage
     }
-    return (loaded, url.deletingLastPathComponent())
+    return ValidatedPipeline(source: loaded.source, model: model, graph: graph, folder: url.deletingLastPathComponent())
 }
 
 /// Ctrl-C cancels the run (exit 130) instead of killing the process mid-write.

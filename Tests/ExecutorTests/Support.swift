@@ -1,3 +1,4 @@
+import Driver
 import Foundation
 @testable import Executor
 import PipelineIR
@@ -13,13 +14,36 @@ func loadSample(_ name: String) throws -> LoadedPipeline {
     return LoadedPipeline.load(SourceFile(path: "samples/\(name).yaml", bytes: bytes))
 }
 
+/// The graph `pipelint run` runs: as written, or optimized by the policy with unsafe fixes allowed
+/// (the executor has every file and package a fix assumes).
+func graphToRun(_ loaded: LoadedPipeline, asWritten: Bool) throws(ExecutorError) -> (graph: Graph, changed: [String]) {
+    guard let g = loaded.graph else {
+        let first = loaded.diagnostics.first { $0.severity == .error }
+        throw ExecutorError(.input, first?.message ?? "not a valid pipeline", location: first.map { "\(loaded.source.path):\(loaded.source.position(of: $0.range.start))" })
+    }
+    if asWritten { return (g, []) }
+    do {
+        let o = try OptimizationPolicy(unsafeFixes: true).optimize(g, source: loaded.source)
+        return (o.graph, o.changed)
+    } catch {
+        throw ExecutorError(.internalError, error.message)
+    }
+}
+
+/// Runs a loaded pipeline as `pipelint run` would.
+func run(_ loaded: LoadedPipeline, in dir: URL, asWritten: Bool = false, memoryLimit: Int? = nil,
+         control: RunControl? = nil) throws(ExecutorError) -> RunReport {
+    let (graph, changed) = try graphToRun(loaded, asWritten: asWritten)
+    var options = RunOptions(optimizedObjects: changed)
+    options.memoryLimit = memoryLimit
+    return try Executor.run(graph, source: loaded.source, baseDirectory: dir, options: options, control: control)
+}
+
 /// Runs a sample with its folder as the base directory.
 func runSample(_ name: String, asWritten: Bool = false, memoryLimit: Int? = nil) throws(ExecutorError) -> RunReport {
-    var options = RunOptions(asWritten: asWritten)
-    options.memoryLimit = memoryLimit
     let loaded: LoadedPipeline
     do { loaded = try loadSample(name) } catch { throw ExecutorError(.io, "cannot read sample \(name): \(error)") }
-    return try Executor.run(loaded, baseDirectory: repoRoot.appendingPathComponent("samples"), options: options)
+    return try run(loaded, in: repoRoot.appendingPathComponent("samples"), asWritten: asWritten, memoryLimit: memoryLimit)
 }
 
 /// Loads pipeline text as `t.yaml`.
@@ -30,7 +54,7 @@ func loadText(_ text: String) -> LoadedPipeline {
 /// Runs pipeline text with `dir` as its folder.
 func runText(_ text: String, in dir: URL = FileManager.default.temporaryDirectory, asWritten: Bool = false,
              control: RunControl? = nil) throws(ExecutorError) -> RunReport {
-    try Executor.run(loadText(text), baseDirectory: dir, options: RunOptions(asWritten: asWritten), control: control)
+    try run(loadText(text), in: dir, asWritten: asWritten, control: control)
 }
 
 /// A fresh temporary folder.

@@ -163,7 +163,7 @@ import Testing
         pipeline: m
         version: 1
         objects:
-          mapper: {class: Mapper, fields: {series: {series: {range: 10}}}, methods: {lookup: {kernel: take, with: {table: self.series}}}}
+          mapper: {class: Mapper, fields: {series: {series: {range: 30000}}}, methods: {lookup: {kernel: take, with: {table: self.series}}}}
         arrays:
           x: {shape: [10], chunks: [5], dtype: int64, source: range}
         steps:

@@ -17,7 +17,7 @@ func threeNodes(placement: Placement = .embed, output: OutputKind? = .persist) -
     return Graph(layers: [
         Graph.Layer(id: .init(0), name: "mapper", kind: .object(mapper), grid: .scalar, dtype: nil, inputs: [], range: r, nameRange: r),
         Graph.Layer(id: .init(1), name: "x", kind: .array(x), grid: grid, dtype: .int64, inputs: [], range: r, nameRange: r),
-        Graph.Layer(id: .init(2), name: "looked_up", kind: .mapBlocks(function: nil), grid: grid, dtype: .int64,
+        Graph.Layer(id: .init(2), name: "looked_up", kind: .mapBlocks(call: nil), grid: grid, dtype: .int64,
                     inputs: [Graph.Edge(source: .init(1), role: .block(0), range: r), Graph.Edge(source: .init(0), role: .argument(0), range: r)],
                     range: r, nameRange: r, output: output),
     ], cluster: Cluster(scheduler: .distributed, workers: 2))

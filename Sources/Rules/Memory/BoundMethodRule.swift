@@ -60,7 +60,7 @@ public struct BoundMethodRule: Rule {
         guard ctx.graph.cluster.scheduler.serializesTasks else { return [] }
         var out: [Finding] = []
         for layer in ctx.graph.layers {
-            guard case .mapBlocks(let function?) = layer.kind, function.isMethod,
+            guard let function = layer.function, function.isMethod,
                   case .kernel(_, let bindings) = function.body else { continue }
             for edge in layer.inputs where edge.role == .receiver {
                 guard let obj = ctx.graph[edge.source].object, obj.placement == .embed,
@@ -69,7 +69,7 @@ public struct BoundMethodRule: Rule {
                 var readsWhole = false
                 for b in bindings {
                     if case .param(0, let path) = b {
-                        if let f = path.first { read.insert(f) } else { readsWhole = true }
+                        if case .field(let f)? = path.first { read.insert(f) } else { readsWhole = true }
                     }
                 }
                 guard !readsWhole else { continue }

@@ -157,7 +157,8 @@ public struct EmbeddedObjectRule: Rule {
         let estimate = Estimator.estimate(ctx.graph, options: ctx.settings.estimateOptions)
         var out: [Finding] = []
         for layer in estimate.layers where layer.tasks >= 2 {
-            guard case .mapBlocks(let function) = ctx.graph[layer.id].kind else { continue }
+            guard case .mapBlocks(let call) = ctx.graph[layer.id].kind else { continue }
+            let function = call?.function
             // `copiedPerTask` is false for delayed/scattered objects and for arguments normalize_arg already wraps.
             for use in layer.objects where use.copiedPerTask {
                 if case .unknown = use.wire.confidence { continue }
@@ -172,7 +173,7 @@ public struct EmbeddedObjectRule: Rule {
     func finding(for obj: PipelineObject, use: ObjectUse, layer: LayerEstimate, function: PipelineFunction?, value: PyValue,
                  estimate: GraphEstimate, ctx: RuleContext) -> Finding {
         let cluster = ctx.graph.cluster
-        let path = Array(use.shownName.split(separator: ".").dropFirst().map(String.init))
+        let path = FieldPath(fields: use.shownName.split(separator: ".").dropFirst().map(String.init))
         var what = "≈ \(formatBytes(use.wire.bytes)) pickled"
         if SizeModel.wireFlavor(value) == .cloudpickle { what += " by value" }
         if case .instance(let inst) = obj.recipe, path.isEmpty { what += inst.isMain ? ", `__main__` class" : ", `\(inst.module ?? "")` class" } else if let r = ObjectValues.project(obj.recipe, path) { what += ", \(r.kindName)" }

@@ -60,7 +60,7 @@ public struct DuplicateComputationRule: Rule {
     func signature(_ s: Step) -> String {
         func arg(_ a: CallArgument) -> String {
             switch a {
-            case .object(let n, let path, _): ([n] + path).joined(separator: ".")
+            case .object(let n, let path, _): path.applied(to: n)
             case .literal(let d, _): "\(d)"
             }
         }

@@ -1,0 +1,258 @@
+import Foundation
+import PipelineIR
+
+/// Expands a graph into `PipelinePlan`'s tasks, one layer at a time in graph
+/// order: objects (client copies, delayed builds, scattered copies), input
+/// arrays, map tasks with their call templates, rechunks and reduction trees.
+struct PlanBuilder {
+    let graph: Graph
+    let source: SourceFile
+    let baseDirectory: URL
+    let serializes: Bool
+    let dependents: [[Graph.LayerID]]
+
+    var ops: [PipelinePlan.Op] = []
+    var opLayer: [Int32] = []
+    var depStart: [Int32] = [0]
+    var depList: [Int32] = []
+    var keep: [Bool] = []
+    var firstTask: [Int]
+    var finalTask: [Int]
+    var geometry: [GridGeometry]
+    var calls: [Int: PipelinePlan.Call] = [:]
+    var loadedArrays: [Int: Chunk] = [:]
+    var clientObjects: [Int: ObjectValue] = [:]
+    var objectTask: [Int: Int] = [:]
+    var virtualSources: [Int: Int] = [:]
+    var partialSource: [Int: Int] = [:]
+    var reductionKind: [Int: Reduction] = [:]
+    var layerTotal: Int
+
+    init(graph: Graph, source: SourceFile, baseDirectory: URL) {
+        self.graph = graph
+        self.source = source
+        self.baseDirectory = baseDirectory
+        serializes = graph.cluster.scheduler.serializesTasks
+        dependents = GraphAlgorithms.dependents(graph)
+        firstTask = Array(repeating: -1, count: graph.layers.count)
+        finalTask = Array(repeating: -1, count: graph.layers.count)
+        geometry = graph.layers.map { GridGeometry($0.grid) }
+        layerTotal = graph.layers.count
+    }
+
+    /// Refuses what cannot run here, at the place it is written.
+    func refuseWhatCannotRun() throws(ExecutorError) {
+        for l in graph.layers {
+            guard case .mapBlocks(let call) = l.kind else { continue }
+            guard let call else { throw ExecutorError(.input, "step `\(l.name)` calls an unknown function", at: l.range, in: source) }
+            if case .python(let ref) = call.function.body {
+                throw ExecutorError(.refused, "step `\(l.name)` calls `\(call.function.name)`, a Python function (`\(ref)`); `pipelint run` executes built-in kernels only",
+                                    at: call.range, in: source, help: "run it with Dask: `pipelint export --to dask \(source.path)`")
+            }
+        }
+        for l in graph.layers {
+            guard let o = l.object, !dependents[l.id.index].isEmpty, case .python(let factory, _) = o.recipe else { continue }
+            throw ExecutorError(.refused, "object `\(o.name)` is built by a Python factory (`\(factory)`); `pipelint run` cannot build it",
+                                at: o.range, in: source, help: "run it with Dask: `pipelint export --to dask \(source.path)`")
+        }
+    }
+
+    mutating func add(_ op: PipelinePlan.Op, layer: Int, deps: [Int], keep k: Bool) -> Int {
+        ops.append(op)
+        opLayer.append(Int32(layer))
+        for d in deps { depList.append(Int32(d)) }
+        depStart.append(Int32(depList.count))
+        keep.append(k)
+        return ops.count - 1
+    }
+
+    mutating func planLayers() throws(ExecutorError) {
+        for l in graph.layers {
+            switch l.kind {
+            case .object(let o): try planObject(o, layer: l)
+            case .array(let a): try planArray(a, layer: l)
+            case .mapBlocks(let call?): try planMap(call, layer: l)
+            case .mapBlocks(nil): continue
+            case .rechunk: planRechunk(l)
+            case .reduce(let r, let split): planReduce(r, splitEvery: split, layer: l)
+            }
+        }
+    }
+
+    func buildObject(_ o: PipelineObject) throws(ExecutorError) -> ObjectValue {
+        do { return try ObjectBuilder.build(o.recipe, baseDirectory: baseDirectory) } catch {
+            throw ExecutorError(.input, "cannot build object `\(o.name)`: \(error.message)", at: o.range, in: source)
+        }
+    }
+
+    /// An embedded object on a serializing scheduler is the client's copy, encoded into each
+    /// task; a delayed one is built by one task; a scattered one (or any object on the threaded
+    /// scheduler) is preloaded.
+    mutating func planObject(_ o: PipelineObject, layer l: Graph.Layer) throws(ExecutorError) {
+        let li = l.id.index
+        guard !dependents[li].isEmpty else { return }
+        if serializes && o.placement == .embed {
+            clientObjects[li] = try buildObject(o)
+        } else if serializes && o.placement == .delayed {
+            objectTask[li] = add(.build(layer: li), layer: li, deps: [], keep: l.output != nil)
+        } else {
+            clientObjects[li] = try buildObject(o)
+            objectTask[li] = add(.preloaded(layer: li), layer: li, deps: [], keep: true)
+        }
+    }
+
+    mutating func planArray(_ a: ArrayDecl, layer l: Graph.Layer) throws(ExecutorError) {
+        let li = l.id.index
+        if case .load(let path) = a.source {
+            let c: Chunk
+            do { c = try ObjectBuilder.loadNPY(baseDirectory.appendingPathComponent(path), display: path) } catch {
+                throw ExecutorError(.input, "array `\(a.name)`: \(error.message)", at: a.range, in: source)
+            }
+            guard c.shape == l.grid.shape else {
+                throw ExecutorError(.input, "array `\(a.name)`: `\(path)` has shape \(Kernels.shapeText(c.shape)) but the array declares \(Kernels.shapeText(l.grid.shape))", at: a.range, in: source)
+            }
+            loadedArrays[li] = c
+        }
+        firstTask[li] = ops.count
+        for c in 0..<l.grid.chunkCount { _ = add(.source(layer: li, chunk: c), layer: li, deps: [], keep: l.output != nil) }
+    }
+
+    /// The layers a map task reads its blocks from: each `over` input, or an implicit rechunk of it
+    /// to the first input's grid (same shape only). That grid is the blocks', not the step's:
+    /// a kernel like `dot` changes the shape.
+    mutating func blockLayers(of l: Graph.Layer) throws(ExecutorError) -> [Int] {
+        let blockEdges = l.inputs.filter { if case .block = $0.role { true } else { false } }
+        let blockGrid = blockEdges.first.map { graph[$0.source].grid } ?? l.grid
+        var out: [Int] = []
+        for e in blockEdges {
+            let input = graph[e.source]
+            if input.grid.shape != blockGrid.shape {
+                let first = blockEdges.first.map { graph[$0.source].name } ?? ""
+                throw ExecutorError(.input, "step `\(l.name)`: `\(input.name)` has shape \(Kernels.shapeText(input.grid.shape)) but `\(first)` has \(Kernels.shapeText(blockGrid.shape)); `pipelint run` does not broadcast blocks",
+                                    at: e.range, in: source)
+            }
+            guard input.grid != blockGrid else {
+                out.append(e.source.index)
+                continue
+            }
+            let v = layerTotal
+            layerTotal += 1
+            virtualSources[v] = e.source.index
+            geometry.append(GridGeometry(blockGrid))
+            firstTask.append(ops.count)
+            finalTask.append(-1)
+            let inGeo = geometry[e.source.index]
+            let outGeo = GridGeometry(blockGrid)
+            for c in 0..<blockGrid.chunkCount {
+                _ = add(.rechunk(layer: v, chunk: c), layer: v,
+                        deps: PipelinePlan.overlapping(outGeo, c, inGeo).map { firstTask[e.source.index] + $0 }, keep: false)
+            }
+            out.append(v)
+        }
+        return out
+    }
+
+    /// Map tasks: the call site says what each parameter receives; blocks are the task's first
+    /// dependencies, then the tasks of delayed, scattered or client objects; embedded objects
+    /// are encoded once here (the scheduler's copy) and decoded per task.
+    mutating func planMap(_ call: CallSite, layer l: Graph.Layer) throws(ExecutorError) {
+        guard let (kernel, bindings) = call.kernel else { return }
+        let li = l.id.index
+        let blocks = try blockLayers(of: l)
+        var params: [PipelinePlan.ParamSource] = []
+        var objectDeps: [Int] = []
+        var embedded: [(layer: Int, encoded: [UInt8], decodedBytes: Int)] = []
+        for a in call.arguments {
+            switch a.source {
+            case .literal(let d, _):
+                params.append(.literal(.literal(d)))
+            case .input(let k):
+                let e = l.inputs[k]
+                if case .block(let i) = e.role {
+                    params.append(.dep(i, path: []))
+                } else if let t = objectTask[e.source.index] {
+                    objectDeps.append(t)
+                    params.append(.dep(blocks.count + objectDeps.count - 1, path: e.path))
+                } else {
+                    let value = clientObjects[e.source.index]?.project(e.path) ?? .literal(.none)
+                    embedded.append((e.source.index, ObjectCodec.encode(value), value.residentBytes))
+                    params.append(.embedded(embedded.count - 1))
+                }
+            }
+        }
+        calls[li] = PipelinePlan.Call(kernel: kernel, bindings: bindings, params: params, embedded: embedded)
+        firstTask[li] = ops.count
+        for c in 0..<GridGeometry(l.grid).chunkCount {
+            _ = add(.map(layer: li, chunk: c), layer: li, deps: blocks.map { firstTask[$0] + c } + objectDeps, keep: l.output != nil)
+        }
+    }
+
+    mutating func planRechunk(_ l: Graph.Layer) {
+        guard let e = l.inputs.first else { return }
+        let li = l.id.index
+        let inGeo = geometry[e.source.index]
+        let outGeo = geometry[li]
+        firstTask[li] = ops.count
+        for c in 0..<outGeo.chunkCount {
+            _ = add(.rechunk(layer: li, chunk: c), layer: li,
+                    deps: PipelinePlan.overlapping(outGeo, c, inGeo).map { firstTask[e.source.index] + $0 }, keep: l.output != nil)
+        }
+        virtualSources[li] = e.source.index
+    }
+
+    /// Partials, one per input chunk on the input's grid, then groups of `g` per axis in
+    /// row-major order until one partial is left (Dask's partial_reduce).
+    mutating func planReduce(_ r: Reduction, splitEvery split: Int, layer l: Graph.Layer) {
+        guard let e = l.inputs.first else { return }
+        let li = l.id.index
+        let input = e.source.index
+        let inGeo = geometry[input]
+        reductionKind[li] = r
+        partialSource[li] = input
+        var level: [Int] = []
+        for c in 0..<inGeo.chunkCount {
+            level.append(add(.partial(layer: li, chunk: c), layer: li, deps: [firstTask[input] + c], keep: false))
+        }
+        var counts = inGeo.counts
+        if counts.isEmpty { counts = [1] }
+        let g = Reductions.groupSize(splitEvery: split, ndim: counts.count)
+        while true {
+            let next = counts.map { ($0 + g - 1) / g }
+            let last = next.allSatisfy { $0 == 1 }
+            var nextLevel: [Int] = []
+            nextLevel.reserveCapacity(next.reduce(1, *))
+            for gi in 0..<next.reduce(1, *) {
+                let members = Self.groupMembers(gi, next: next, counts: counts, groupSize: g).map { level[$0] }
+                nextLevel.append(add(.combine(layer: li, final: last), layer: li, deps: members, keep: last && l.output != nil))
+            }
+            level = nextLevel
+            counts = next
+            if last { break }
+        }
+        finalTask[li] = level.first ?? -1
+    }
+
+    /// The members (linear indices on a grid of `counts`) of group `gi` on the grid of groups `next`, row-major.
+    static func groupMembers(_ gi: Int, next: [Int], counts: [Int], groupSize g: Int) -> [Int] {
+        var gc = [Int](repeating: 0, count: next.count)
+        var rem = gi
+        for d in stride(from: next.count - 1, through: 0, by: -1) { gc[d] = rem % next[d]; rem /= next[d] }
+        var members: [Int] = []
+        var lo = gc.map { $0 * g }
+        let hi = gc.enumerated().map { min(($0.element + 1) * g, counts[$0.offset]) }
+        let start = lo
+        while true {
+            var lin = 0
+            for d in 0..<counts.count { lin = lin * counts[d] + lo[d] }
+            members.append(lin)
+            var d = counts.count - 1
+            while d >= 0 {
+                lo[d] += 1
+                if lo[d] < hi[d] { break }
+                lo[d] = start[d]
+                d -= 1
+            }
+            if d < 0 { return members }
+        }
+    }
+}
