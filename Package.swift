@@ -27,7 +27,7 @@ let package = Package(
         // Graph figures: submit and per-task bytes, copies, resident memory per worker; pure.
         .target(name: "Analysis", dependencies: ["PipelineIR", "Sizing"]),
         // Rule engine: findings, fixes, reporters, the lint driver.
-        .target(name: "Lint", dependencies: ["PipelineYAML", "PipelineIR", "Sizing", "Analysis"]),
+        .target(name: "Lint", dependencies: ["PipelineYAML", "PipelineIR", "Analysis"]),
         // Named pure passes over the graph IR, with a verifier between them.
         .target(name: "Optimizer", dependencies: ["PipelineIR"]),
         // The rule catalogue.
