@@ -35,7 +35,9 @@ let package = Package(
         // Local executor: scheduler, workers, kernels, memory sampler, results.
         .target(name: "Executor", dependencies: ["PipelineIR", "PipelineYAML", "Optimizer"]),
         // `pipelint export --to dask`: the pipeline as a standalone Dask program.
-        .target(name: "Export", dependencies: ["PipelineIR", "PipelineYAML", "Optimizer"]),
+        .target(name: "Export", dependencies: ["PipelineIR", "PipelineYAML", "Optimizer"],
+                // The runtime's Python source; compiled in through DaskRuntimeText.swift (scripts/embed-runtime.py).
+                exclude: ["python"]),
         // Generated hostile files shared by HostileInputTests and pipelint-bench; no dependencies.
         .target(name: "HostileInputs"),
         // Thin command-line front door.
