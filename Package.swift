@@ -35,7 +35,9 @@ let package = Package(
         // Local executor: scheduler, workers, kernels, memory sampler, results. Takes the graph.
         .target(name: "Executor", dependencies: ["PipelineIR"]),
         // `pipelint export --to dask`: the pipeline as a standalone Dask program. Takes the graph.
-        .target(name: "Export", dependencies: ["PipelineIR"]),
+        .target(name: "Export", dependencies: ["PipelineIR"],
+                // The runtime's Python source; compiled in through DaskRuntimeText.swift (scripts/embed-runtime.py).
+                exclude: ["python"]),
         // What the command line (and any other front door) calls: configuration discovery and the
         // one optimization policy over the rules and the optimizer.
         .target(name: "Driver", dependencies: ["Lint", "Rules", "Optimizer", "PipelineIR"]),

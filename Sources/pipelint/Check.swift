@@ -56,6 +56,8 @@ struct Check: ParsableCommand {
     @Option(help: "Write the current findings to this baseline file and exit 0.")
     var writeBaseline: String?
 
+    @OptionGroup var exclusion: ForceExcludeOption
+
     func run() throws {
         let known = allRules.map { $0.description.id } + [CheckCode.invalidYAML.id, CheckCode.invalidPipeline.id]
         for list in [select, extendSelect, ignore] {
@@ -72,6 +74,7 @@ struct Check: ParsableCommand {
         var collected = FileCollector.collect(paths) { path in
             (try? configs.configuration(for: path))?.settings.parseLimits.maxFileBytes ?? ParseLimits.default.maxFileBytes
         }
+        collected.files = exclusion.apply(collected.files)
         for e in collected.errors { printError("pipelint: error: \(e)") }
 
         // Each file's configuration; excluded directory-scan files are dropped.

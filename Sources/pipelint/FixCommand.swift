@@ -47,6 +47,8 @@ struct FixCommand: ParsableCommand {
     @Option(help: "Placement a placement fix sets: delayed (the rules' choice) or scatter (always unsafe: needs --unsafe-fixes).")
     var prefer: PlacementChoice = .delayed
 
+    @OptionGroup var exclusion: ForceExcludeOption
+
     func run() throws {
         let selection = RuleSelection(select: split(select), ignore: split(ignore))
         let unknown = selection.unknownSelectors(among: allRules.map { ($0.description.id, $0.description.name) })
@@ -75,7 +77,7 @@ struct FixCommand: ParsableCommand {
                 ioError = true
             }
             let root = isDirectory(p) ? p : (p as NSString).deletingLastPathComponent
-            files += collected.files.map { ($0, root.isEmpty ? "." : root) }
+            files += exclusion.apply(collected.files).map { ($0, root.isEmpty ? "." : root) }
         }
         // Two paths naming one file (`a.yaml ./a.yaml`, a hard link, a link): fixing it twice
         // would race with itself, so it is not fixed at all.

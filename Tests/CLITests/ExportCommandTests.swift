@@ -17,7 +17,7 @@ import Testing
         let golden = expectedDir.appendingPathComponent("\(name).dask.py")
         if CLI.updating { try r.stdout.write(to: golden, atomically: true, encoding: .utf8) }
         let expected = try String(contentsOf: golden, encoding: .utf8)
-        #expect(r.stdout == expected, "regenerate with PIPELINT_UPDATE_GOLDEN=1 and review the diff")
+        GoldenDiff.expectEqual(r.stdout, golden: expected)
     }
 
     @Test(arguments: goldens)
@@ -45,8 +45,14 @@ import Testing
         #expect(r.status == 0)
         #expect(r.stdout.isEmpty)
         let text = try String(contentsOf: out, encoding: .utf8)
-        let base = URL(fileURLWithPath: dir.path).standardizedFileURL.pathComponents.count - 1
-        #expect(text.contains("os.path.dirname(os.path.abspath(__file__)), '\(Array(repeating: "..", count: base).joined(separator: "/"))\(CLI.root.standardizedFileURL.path)/samples'))"))
+        // BASE_DIR is the samples folder relative to the program's folder, wherever the clone and the
+        // temporary folder are (one may be inside the other).
+        let prefix = "os.path.dirname(os.path.abspath(__file__)), '"
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("BASE_DIR = ") && $0.contains(prefix) })
+        let relative = String(line[line.range(of: prefix)!.upperBound...].prefix { $0 != "'" })
+        #expect(!relative.hasPrefix("/"))
+        let resolved = dir.appendingPathComponent(relative).standardizedFileURL.resolvingSymlinksInPath()
+        #expect(resolved.path == CLI.root.appendingPathComponent("samples").standardizedFileURL.resolvingSymlinksInPath().path)
     }
 
     @Test func unknownTargetAndInvalidPipelineExitTwo() throws {

@@ -19,7 +19,7 @@ import Testing
             try actual.write(to: golden, atomically: true, encoding: .utf8)
         }
         let expected = try String(contentsOf: golden, encoding: .utf8)
-        #expect(actual == expected, "regenerate with PIPELINT_UPDATE_GOLDEN=1 and review the diff")
+        GoldenDiff.expectEqual(actual, golden: expected)
         #expect(r.stderr.isEmpty)
     }
 
@@ -32,7 +32,7 @@ import Testing
             try actual.write(to: golden, atomically: true, encoding: .utf8)
         }
         let expected = try String(contentsOf: golden, encoding: .utf8)
-        #expect(actual == expected, "regenerate with PIPELINT_UPDATE_GOLDEN=1 and review the diff")
+        GoldenDiff.expectEqual(actual, golden: expected)
         #expect(r.stderr.isEmpty)
     }
 
@@ -153,6 +153,6 @@ import Testing
         #expect(r.status == 0)
         let url = CLI.root.appendingPathComponent("samples/expected/\(golden)")
         if CLI.updating { try r.stdout.write(to: url, atomically: true, encoding: .utf8) }
-        #expect(r.stdout == (try String(contentsOf: url, encoding: .utf8)))
+        GoldenDiff.expectEqual(r.stdout, golden: try String(contentsOf: url, encoding: .utf8))
     }
 }

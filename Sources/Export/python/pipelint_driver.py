@@ -1,0 +1,207 @@
+"""The driver of every program `pipelint export --to dask` writes (docs/dask.md).
+
+Three sections, each between a `# >>> NAME` and a `# <<< NAME` line: the program's
+imports, the installer of its generated modules (MODULES), and what runs on the
+client only. scripts/embed-runtime.py copies each section's text into
+Sources/Export/DaskRuntimeText.swift, and the exporter writes the sections into
+the program around the pipeline's own code, which defines the names stubbed
+outside the sections here (so that this file imports and lints as one module).
+"""
+
+# >>> imports
+import argparse
+import contextlib
+import importlib
+import json
+import os
+import sys
+import time
+import zlib
+
+import dask
+import dask.array as da
+import numpy as np
+import pandas as pd
+from dask.delayed import Delayed
+# <<< imports
+
+# Defined by each program, between the imports and the installer.
+PIPELINE = "pipeline"
+SCHEDULER = "distributed"
+CLUSTER = {"workers": 1, "threads_per_worker": 1, "memory_per_worker": None}
+BASE_DIR = "."
+MODULES = {}
+PROBES = []
+
+
+# >>> install
+def _install_modules():
+    """Writes MODULES to a temporary folder put first on sys.path (removed at exit), so the
+    runtime and importable classes are imported — and pickled by reference — like any package."""
+    import atexit
+    import shutil
+    import tempfile
+    folder = tempfile.mkdtemp(prefix="pipelint-modules-")
+    atexit.register(shutil.rmtree, folder, True)
+    for relative, text in MODULES.items():
+        target = os.path.join(folder, relative)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "w", encoding="utf-8") as f:
+            f.write(text)
+    sys.path.insert(0, folder)
+    importlib.invalidate_caches()
+    return folder
+
+
+_MODULE_DIR = _install_modules()
+# <<< install
+
+# Each program imports every name of the runtime module here, and defines build_graph below the driver.
+from pipelint_runtime import _at, _live_copies  # noqa: E402
+
+
+def build_graph(client):
+    """The program's graph: a list of (name, output kind, save path, collection)."""
+    raise NotImplementedError("defined by each exported program")
+
+
+# >>> driver
+# ---------------------------------------------------------------------------
+# The driver, the same in every exported program (docs/dask.md).
+# ---------------------------------------------------------------------------
+
+def _path(relative):
+    """A `load:`/`save:` path of the pipeline file, made absolute on the client."""
+    return _at(BASE_DIR, relative)
+
+
+def _wait_for(collections):
+    from distributed import futures_of, wait
+    futures = [f for c in collections for f in futures_of(c)]
+    if futures:
+        wait(futures)
+
+
+def _connect(args):
+    """A distributed Client (given address, DASK_SCHEDULER_ADDRESS, or a LocalCluster shaped like
+    `cluster:`), or None for the local threaded/processes schedulers."""
+    address = args.scheduler_address or os.environ.get("DASK_SCHEDULER_ADDRESS")
+    workers = args.workers or CLUSTER["workers"]
+    threads = args.threads_per_worker or CLUSTER["threads_per_worker"]
+    if address:
+        from distributed import Client
+        return Client(address), None
+    if SCHEDULER != "distributed":
+        # Local schedulers: threads pass objects by reference, processes pickle every task.
+        dask.config.set(scheduler=SCHEDULER, num_workers=workers * threads if SCHEDULER == "threads" else workers)
+        return None, None
+    from distributed import Client, LocalCluster
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=threads, processes=True,
+                           memory_limit=CLUSTER["memory_per_worker"] or "auto", dashboard_address=None)
+    return Client(cluster), cluster
+
+
+def _upload_modules(client):
+    """Sends the generated modules to the workers of an existing cluster (`client.upload_file`
+    of a zip: the workers add it to sys.path); a LocalCluster's workers inherit sys.path."""
+    import zipfile
+    archive = os.path.join(_MODULE_DIR, "pipelint_modules.zip")
+    with zipfile.ZipFile(archive, "w") as z:
+        for relative in MODULES:
+            z.write(os.path.join(_MODULE_DIR, relative), relative)
+    client.upload_file(archive)
+
+
+def _write_npy(path, array):
+    """Written under a temporary name and renamed, as `pipelint run` writes results."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    temp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.partial-{os.getpid()}")
+    with open(temp, "wb") as f:
+        np.save(f, array, allow_pickle=False)
+    os.replace(temp, path)
+
+
+def _summary_text(value):
+    """A scalar as `pipelint run` prints it (Python's repr of a float is Swift's description)."""
+    value = np.asarray(value)[()]
+    if np.asarray(value).dtype.kind == "f":
+        return repr(float(value))
+    return str(int(value))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=f"Runs pipeline {PIPELINE!r} with Dask and writes its results.")
+    parser.add_argument("--scheduler-address", help="an existing Dask scheduler (default: $DASK_SCHEDULER_ADDRESS, "
+                        "else a LocalCluster shaped like the pipeline's cluster)")
+    parser.add_argument("--out", "-o", default=os.path.join("pipelint-out", PIPELINE + "-dask"), help="output folder")
+    parser.add_argument("--workers", type=int, help="LocalCluster workers (default: the pipeline's cluster)")
+    parser.add_argument("--threads-per-worker", type=int, help="LocalCluster threads per worker")
+    parser.add_argument("--memory-sampler", metavar="CSV", help="record cluster memory with distributed's MemorySampler")
+    parser.add_argument("--count-copies", action="store_true",
+                        help="after persisting, count live copies of each object on the workers (a gc probe)")
+    args = parser.parse_args(argv)
+
+    client, cluster = _connect(args)
+    try:
+        if client is not None and (args.scheduler_address or os.environ.get("DASK_SCHEDULER_ADDRESS")):
+            _upload_modules(client)
+        outputs = build_graph(client)
+        collections = [c for _, _, _, c in outputs]
+        keys = {}
+        for c in collections:
+            keys.update(dict(c.__dask_graph__()))
+        tasks = len(keys)
+        sampler = None
+        if args.memory_sampler and client is not None:
+            from distributed.diagnostics import MemorySampler
+            sampler = MemorySampler()
+        start = time.perf_counter()
+        with (sampler.sample(PIPELINE, interval=0.05) if sampler else contextlib.nullcontext()):
+            # `persist` outputs are held in worker memory, as `pipelint run` holds them.
+            held = [c.persist() if kind == "persist" else c for _, kind, _, c in outputs]
+            if client is not None:
+                _wait_for(held)
+                if args.count_copies:
+                    for worker, counts in sorted(client.run(_live_copies, PROBES).items()):
+                        print("copies on " + worker + ": " + ", ".join(f"{n} {counts[n]}" for n in sorted(counts)))
+            values = dask.compute(*held)
+        seconds = time.perf_counter() - start
+        lines, items = [], []
+        for (name, kind, save, _), value in zip(outputs, values):
+            value = np.asarray(value)
+            dtype = "float64" if value.dtype.kind == "f" else "int64"
+            value = value.astype(dtype)
+            item = {"name": name, "output": kind, "dtype": dtype, "shape": list(value.shape)}
+            if value.ndim == 0:
+                text = _summary_text(value)
+                lines.append(f"{name} = {text}")
+                item["value"] = float(value) if dtype == "float64" and np.isfinite(value) else (int(value) if dtype == "int64" else text)
+            else:
+                relative = save or name + ".npy"
+                data = np.ascontiguousarray(value).astype("<" + dtype[0] + "8")
+                _write_npy(os.path.join(args.out, relative), data)
+                crc = f"{zlib.crc32(data.tobytes()) & 0xFFFFFFFF:08x}"
+                lines.append(f"{name}: {dtype} {tuple(value.shape)} \u2192 {args.out}/{relative} (crc32 {crc})")
+                item.update(file=relative, crc32=crc)
+            items.append(item)
+        where = "distributed" if client is not None else SCHEDULER
+        for line in lines:
+            print(line)
+        print(f"{tasks} tasks in {seconds:.3f} s on {where} (dask {dask.__version__})")
+        document = {"version": 1, "pipeline": PIPELINE, "scheduler": where, "tasks": tasks,
+                    "seconds": round(seconds, 3), "outputs": items, "dask": dask.__version__,
+                    "checksum": "crc32 (zlib.crc32) of the .npy data bytes after the header: little-endian, C order"}
+        os.makedirs(args.out, exist_ok=True)
+        with open(os.path.join(args.out, "results.json"), "w", encoding="utf-8") as f:
+            json.dump(document, f, indent=2, sort_keys=True)
+        print(f"results in {args.out}/results.json")
+        if sampler is not None:
+            sampler.to_pandas().to_csv(args.memory_sampler)
+            print(f"memory timeline in {args.memory_sampler}")
+    finally:
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+    return 0
+# <<< driver
