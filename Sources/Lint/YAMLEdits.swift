@@ -225,8 +225,8 @@ public enum YAMLEdits {
     /// Applies non-overlapping edits to `bytes`, copying untouched bytes verbatim.
     /// Identical edits count once. Returns nil when edits overlap or fall outside the text.
     public static func apply(_ edits: [Edit], to bytes: [UInt8]) -> [UInt8]? {
-        var unique: [Edit] = []
-        for e in edits where !unique.contains(e) { unique.append(e) }
+        var seen = Set<Edit>()
+        let unique = edits.filter { seen.insert($0).inserted }
         let sorted = unique.sorted { ($0.range.start, $0.range.end, $0.replacement) < ($1.range.start, $1.range.end, $1.replacement) }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + sorted.reduce(0) { $0 + $1.replacement.utf8.count })
