@@ -18,8 +18,8 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
-        // Pickle-faithful size model of Python values; no dependencies.
-        .target(name: "Sizing"),
+        // Pickle-faithful size model of Python values; only the shared saturating arithmetic of PipelineIR.
+        .target(name: "Sizing", dependencies: ["PipelineIR"]),
         // Pure pipeline model and graph IR; no I/O.
         .target(name: "PipelineIR"),
         // Front end: YAML text → syntax tree → pipeline model, with diagnostics.

@@ -215,17 +215,3 @@ public enum GraphCosts {
         return 10
     }
 }
-
-/// Saturating Int64 arithmetic: figures clamp at `Int64.max` instead of trapping.
-enum Sat {
-    static func add(_ a: Int64, _ b: Int64) -> Int64 {
-        let (r, o) = a.addingReportingOverflow(b)
-        return o ? (b > 0 ? Int64.max : Int64.min) : r
-    }
-    static func mul(_ a: Int64, _ b: Int64) -> Int64 {
-        let (r, o) = a.multipliedReportingOverflow(by: b)
-        return o ? ((a < 0) != (b < 0) ? Int64.min : Int64.max) : r
-    }
-    /// ⌈a / b⌉ for a ≥ 0, b > 0.
-    static func ceilDiv(_ a: Int, _ b: Int) -> Int { b <= 0 ? a : a / b + (a % b == 0 ? 0 : 1) }
-}

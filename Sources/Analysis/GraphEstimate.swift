@@ -98,7 +98,11 @@ public struct EstimateOptions: Sendable {
 public struct ObjectUse: Sendable {
     /// The object's name.
     public var object: String
-    /// What is shipped: `mapper`, or `mapper.series` for a projected field.
+    /// The object's layer.
+    public var source: Graph.LayerID
+    /// The field path projected on the client (`[]` ships the whole object; `["series"]` ships `mapper.series`).
+    public var path: FieldPath
+    /// What is shipped, for display only: `mapper`, or `mapper.series` for a projected field.
     public var shownName: String
     /// The token naming it in the step.
     public var range: SourceRange

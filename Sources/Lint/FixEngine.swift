@@ -1,3 +1,4 @@
+import Analysis
 import PipelineIR
 import PipelineYAML
 
@@ -119,21 +120,20 @@ public struct FixEngine: Sendable {
             let candidates = report.findings.compactMap { f in chosenFix(f).map { (finding: f, fix: $0) } }
             if candidates.isEmpty { break }
             // In text order; a fix that overlaps one already taken waits for the next round.
-            let ordered = candidates.sorted { a, b in
-                let sa = a.fix.edits.map(\.range.start).min() ?? 0
-                let sb = b.fix.edits.map(\.range.start).min() ?? 0
-                return (sa, a.finding.code.id, a.finding.range.start) < (sb, b.finding.code.id, b.finding.range.start)
-            }
-            var taken: [Edit] = []
+            let ordered = candidates.map { c in (start: c.fix.edits.map(\.range.start).min() ?? 0, c) }
+                .sorted { a, b in (a.start, a.1.finding.code.id, a.1.finding.range.start) < (b.start, b.1.finding.code.id, b.1.finding.range.start) }
+                .map(\.1)
+            var taken = TakenEdits()
             var roundApplied: [AppliedFix] = []
             for c in ordered {
                 // The same fix offered by several findings (one object used by several steps) is applied once.
                 let new = c.fix.edits.filter { !taken.contains($0) }
-                if new.contains(where: { e in taken.contains { YAMLEdits.conflict($0, e) } }) { continue }
-                taken += new
+                if new.contains(where: { taken.conflicts(with: $0) }) { continue }
+                taken.add(new)
                 roundApplied.append(AppliedFix(code: c.finding.code, position: current.position(of: c.finding.range.start), fix: c.fix, iteration: round))
             }
-            guard let bytes = YAMLEdits.apply(taken, to: current.bytes) else {
+            WorkCounter.count(.fixConflictProbes, taken.probes)
+            guard let bytes = YAMLEdits.apply(taken.edits, to: current.bytes) else {
                 return failed(.brokeTheFile(rules: codes(roundApplied), problem: "its edits overlap or fall outside the text"))
             }
             let next = SourceFile(path: source.path, bytes: bytes)
@@ -146,7 +146,7 @@ public struct FixEngine: Sendable {
                 return failed(.didNotConverge(rules: codes(roundApplied), iterations: round))
             }
             applied += roundApplied
-            rounds.append(taken)
+            rounds.append(taken.edits)
             current = next
             report = nextReport
         }
@@ -163,6 +163,60 @@ public struct FixEngine: Sendable {
         var out: [CheckCode] = []
         for c in all where !out.contains(c) { out.append(c) }
         return out.sorted()
+    }
+}
+
+/// The edits chosen in one round of the fix loop. Besides the edits in the order they
+/// were taken, it keeps them sorted by start: taken edits never conflict with each
+/// other, so their starts are distinct and their ranges disjoint, and an edit can only
+/// conflict with its two neighbours in that order — found by binary search, where a
+/// scan of every taken edit would make a round quadratic in its fixes.
+struct TakenEdits {
+    /// In the order taken (duplicates within one fix kept, as `YAMLEdits.apply` counts them once).
+    private(set) var edits: [Edit] = []
+    private var byStart: [Edit] = []
+    private var known = Set<Edit>()
+    /// False once one fix brought edits that conflict with each other: then the
+    /// neighbour argument no longer holds, and the round falls back to scanning.
+    private var disjoint = true
+    /// Edit comparisons made, reported to `WorkCounter`.
+    private(set) var probes = 0
+
+    /// Whether this very edit was taken already.
+    func contains(_ e: Edit) -> Bool { known.contains(e) }
+
+    /// Whether `e` conflicts with a taken edit (`YAMLEdits.conflict`).
+    mutating func conflicts(with e: Edit) -> Bool {
+        guard disjoint else {
+            probes += edits.count
+            return edits.contains { YAMLEdits.conflict($0, e) }
+        }
+        let i = firstIndex(startingAtOrAfter: e.range.start)
+        probes += 2
+        if i < byStart.count, YAMLEdits.conflict(byStart[i], e) { return true }
+        return i > 0 && YAMLEdits.conflict(byStart[i - 1], e)
+    }
+
+    /// Takes the edits of one fix (none of which conflicts with an edit taken before).
+    mutating func add(_ new: [Edit]) {
+        for (n, e) in new.enumerated() {
+            if new[..<n].contains(where: { YAMLEdits.conflict($0, e) }) { disjoint = false }
+            edits.append(e)
+            if known.insert(e).inserted {
+                byStart.insert(e, at: firstIndex(startingAtOrAfter: e.range.start))
+            }
+        }
+    }
+
+    /// The position of the first sorted edit starting at or after `offset`.
+    private mutating func firstIndex(startingAtOrAfter offset: Int) -> Int {
+        var lo = 0, hi = byStart.count
+        while lo < hi {
+            probes += 1
+            let mid = (lo + hi) / 2
+            if byStart[mid].range.start < offset { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 }
 

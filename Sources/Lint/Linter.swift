@@ -1,3 +1,4 @@
+import Analysis
 import PipelineIR
 import PipelineYAML
 
@@ -55,34 +56,34 @@ public struct Linter: Sendable {
         var problems: [String] = []
         if let pipeline = loaded.pipeline, let graph = loaded.graph, !findings.contains(where: { $0.severity == .error }) {
             let ctx = RuleContext(source: source, tree: loaded.tree, pipeline: pipeline, graph: graph, settings: settings, files: files)
-            var ruleFindings: [Finding] = []
-            for rule in rules where configuration.isEnabled(type(of: rule).description.id, for: source.path) {
-                ruleFindings += rule.check(ctx)
-            }
+            var ruleFindings = runRules(ctx)
             let suppressions = SuppressionScanner.data(in: pipeline, tree: loaded.tree) + SuppressionScanner.comments(in: loaded.tree, source: source)
-            var used = Set<String>()  // "index:id"
-            ruleFindings = ruleFindings.filter { f in
-                let line = source.lineIndex(of: f.range.start)
-                var suppressed = false
-                for (i, s) in suppressions.enumerated() where s.covers(f, line: line) {
-                    used.insert("\(i):\(f.code.id)")
-                    suppressed = true
-                }
-                return !suppressed
-            }
+            let used = SuppressionIndex(suppressions).apply(to: &ruleFindings, source: source)
             findings += ruleFindings
             findings += suppressionFindings(suppressions, used: used, source: source, problems: &problems)
         }
+        // One path finder for the file: each finding's YAML path is a few binary searches.
+        var paths = YAMLPathFinder(loaded.tree)
         for i in findings.indices {
             if let s = configuration.severities[findings[i].code.id] { findings[i].severity = s }
-            Identity.assign(&findings[i], tree: loaded.tree, source: source)
+            Identity.assign(&findings[i], paths: &paths, source: source)
         }
+        WorkCounter.count(.pathProbes, paths.probes)
         findings.sort { ($0.range.start, $0.range.end, $0.code.id, $0.message) < ($1.range.start, $1.range.end, $1.code.id, $1.message) }
         return FileReport(source: source, findings: findings, isPipeline: loaded.looksLikePipeline, problems: problems)
     }
 
+    /// The findings of the rules the configuration enables for the file, in rule order.
+    func runRules(_ ctx: RuleContext) -> [Finding] {
+        var out: [Finding] = []
+        for rule in rules where configuration.isEnabled(type(of: rule).description.id, for: ctx.source.path) {
+            out += rule.check(ctx)
+        }
+        return out
+    }
+
     /// Unused suppressions, suppressions without a reason, and unknown IDs (the last are problems: exit 2).
-    func suppressionFindings(_ suppressions: [Suppression], used: Set<String>, source: SourceFile, problems: inout [String]) -> [Finding] {
+    func suppressionFindings(_ suppressions: [Suppression], used: Set<SuppressionIndex.Use>, source: SourceFile, problems: inout [String]) -> [Finding] {
         var out: [Finding] = []
         let known = knownRuleIDs
         let reportUnused = configuration.isEnabled(CheckCode.unusedSuppression.id, for: source.path) && rules.contains { type(of: $0).description.id == CheckCode.unusedSuppression.id }
@@ -94,7 +95,7 @@ public struct Linter: Sendable {
                     problems.append("\(source.path):\(p.line):\(p.column): unknown rule ID `\(id)` in a suppression; `pipelint rules` lists them")
                     continue
                 }
-                if reportUnused, configuration.isEnabled(id, for: source.path), !used.contains("\(i):\(id)") {
+                if reportUnused, configuration.isEnabled(id, for: source.path), !used.contains(SuppressionIndex.Use(suppression: i, id: id)) {
                     out.append(Finding(code: .unusedSuppression, severity: .warning,
                                        message: "suppression of \(id) suppresses nothing here",
                                        range: range, help: "remove `\(id)` from the suppression"))

@@ -70,13 +70,31 @@ public enum FileLookup: Sendable {
 
 /// Everything a rule may look at for one valid pipeline file.
 public struct RuleContext: Sendable {
-    public var source: SourceFile
-    public var tree: SyntaxTree
-    public var pipeline: Pipeline
-    public var graph: Graph
-    public var settings: LintSettings
+    public let source: SourceFile
+    public let tree: SyntaxTree
+    public let pipeline: Pipeline
+    public let graph: Graph
+    public let settings: LintSettings
     /// Where the files the pipeline names are looked for.
-    public var files: FileLookup = .disk
+    public let files: FileLookup
+    /// Analyses shared by the rules, each computed once for the file on first use.
+    public let analysis: SharedAnalysis
+
+    public init(source: SourceFile, tree: SyntaxTree, pipeline: Pipeline, graph: Graph, settings: LintSettings, files: FileLookup = .disk) {
+        self.source = source
+        self.tree = tree
+        self.pipeline = pipeline
+        self.graph = graph
+        self.settings = settings
+        self.files = files
+        self.analysis = SharedAnalysis(graph: graph, tree: tree, options: settings.estimateOptions)
+    }
+
+    /// The graph's figures (`Estimator.estimate` with the settings' options), computed once per file.
+    public var estimate: GraphEstimate { analysis.estimate }
+
+    /// The top-level definitions, indexed by name, built once per file.
+    public var definitions: DefinitionIndex { analysis.definitions }
 
     /// Whether a path relative to the pipeline's folder exists.
     public func fileExists(_ relative: String) -> Bool { files.exists(relative, besides: source.path) }

@@ -1,3 +1,4 @@
+import Analysis
 import PipelineIR
 import PipelineYAML
 
@@ -33,12 +34,69 @@ public struct Suppression: Sendable, Hashable {
     }
 }
 
+/// A file's suppressions indexed by scope, so each finding is compared only with
+/// the suppressions that could cover it: the file's, its subjects', its line's.
+struct SuppressionIndex {
+    /// A suppression (by position in the file's list) that suppressed a finding of rule `id`.
+    struct Use: Hashable {
+        var suppression: Int
+        var id: String
+    }
+
+    let suppressions: [Suppression]
+    private var file: [Int] = []
+    private var bySubject: [String: [Int]] = [:]
+    private var byLine: [Int: [Int]] = [:]
+
+    init(_ suppressions: [Suppression]) {
+        self.suppressions = suppressions
+        for (i, s) in suppressions.enumerated() {
+            switch s.scope {
+            case .file: file.append(i)
+            case .subject(let name): bySubject[name, default: []].append(i)
+            case .line(let l): byLine[l, default: []].append(i)
+            }
+        }
+    }
+
+    /// Removes the suppressed findings (keeping the others in order) and returns which
+    /// suppressions were used for which rule.
+    func apply(to findings: inout [Finding], source: SourceFile) -> Set<Use> {
+        var used = Set<Use>()
+        var probes = 0
+        findings.removeAll { f in
+            let line = source.lineIndex(of: f.range.start)
+            var suppressed = false
+            func consider(_ candidates: [Int]?) {
+                for i in candidates ?? [] {
+                    probes += 1
+                    if suppressions[i].covers(f, line: line) {
+                        used.insert(Use(suppression: i, id: f.code.id))
+                        suppressed = true
+                    }
+                }
+            }
+            consider(file)
+            // A subject named twice is looked up once.
+            for (n, subject) in f.subjects.enumerated() where !f.subjects[..<n].contains(subject) { consider(bySubject[subject]) }
+            consider(byLine[line])
+            return suppressed
+        }
+        WorkCounter.count(.suppressionProbes, probes)
+        return used
+    }
+}
+
 /// Finds suppressions in a file.
 public enum SuppressionScanner {
     /// Comment suppressions: `# pipelint: ignore[PL001, PL004] reason`.
     public static func comments(in tree: SyntaxTree, source: SourceFile) -> [Suppression] {
         var out: [Suppression] = []
         let marker = "pipelint:"
+        // The last scan for the line a comment covers: every line in `from..<to` is blank
+        // or a comment, so a later comment starting inside it covers `to` too, and a block of
+        // stacked suppression comments is scanned once, not once per comment.
+        var lastScan = (from: 0, to: -1)
         for c in tree.comments {
             let text = source.text(c.range)
             var body = text.dropFirst().drop { $0 == " " || $0 == "\t" }
@@ -66,11 +124,13 @@ public enum SuppressionScanner {
             if c.ownLine {
                 // Alone on its line: it covers the next line that is not blank or another comment.
                 var l = c.line + 1
+                if lastScan.from <= l, l <= lastScan.to { l = lastScan.to }
                 while l < source.lineStarts.count {
                     let t = source.lineText(l).drop { $0 == " " || $0 == "\t" }
                     if !t.isEmpty, !t.hasPrefix("#") { break }
                     l += 1
                 }
+                lastScan = (c.line + 1, l)
                 target = l
             } else {
                 target = c.line
@@ -83,9 +143,11 @@ public enum SuppressionScanner {
     /// Data suppressions from the model (`lint:` mappings).
     public static func data(in p: Pipeline, tree: SyntaxTree) -> [Suppression] {
         var out: [Suppression] = []
+        var scalars: ScalarsByStart?
         func add(_ s: Suppressions?, _ scope: Suppression.Scope) {
             guard let s else { return }
-            out.append(Suppression(ids: s.ids, idRanges: idRanges(s, tree), reason: s.reason, scope: scope, range: s.range))
+            if scalars == nil { scalars = ScalarsByStart(tree) }
+            out.append(Suppression(ids: s.ids, idRanges: scalars?.idRanges(s, tree) ?? [], reason: s.reason, scope: scope, range: s.range))
         }
         add(p.suppressions, .file)
         for o in p.objects { add(o.suppressions, .subject(o.name)) }
@@ -97,12 +159,40 @@ public enum SuppressionScanner {
 
     /// Ranges of the ID scalars inside a `lint:` mapping's `ignore` list.
     static func idRanges(_ s: Suppressions, _ tree: SyntaxTree) -> [SourceRange] {
-        let scalars = tree.nodes.indices.filter {
-            let n = tree.nodes[$0]
-            return n.kind == .scalar && n.range.start >= s.range.start && n.range.end <= s.range.end
-        }.map { NodeID($0) }
-        return s.ids.map { id in
-            scalars.first { tree.scalar($0) == id }.map { tree[$0].range } ?? s.range
+        ScalarsByStart(tree).idRanges(s, tree)
+    }
+
+    /// The tree's scalar nodes sorted by start (then arena order), built once per file, so
+    /// the scalars inside each `lint:` mapping are found by binary search instead of a
+    /// scan of every node per suppression.
+    struct ScalarsByStart {
+        var nodes: [NodeID] = []
+
+        init(_ tree: SyntaxTree) {
+            for i in tree.nodes.indices where tree.nodes[i].kind == .scalar { nodes.append(NodeID(i)) }
+            // Arena order is document order for scalars; sort only when it is not.
+            let ordered = zip(nodes, nodes.dropFirst()).allSatisfy { tree[$0].range.start <= tree[$1].range.start }
+            if !ordered { nodes.sort { (tree[$0].range.start, $0) < (tree[$1].range.start, $1) } }
+        }
+
+        /// For each ID of `s`, the range of the first scalar inside `s.range` (in arena order)
+        /// whose text is that ID; the whole suppression's range when there is none.
+        func idRanges(_ s: Suppressions, _ tree: SyntaxTree) -> [SourceRange] {
+            var lo = 0, hi = nodes.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if tree[nodes[mid]].range.start < s.range.start { lo = mid + 1 } else { hi = mid }
+            }
+            var inside: [NodeID] = []
+            var i = lo
+            while i < nodes.count, tree[nodes[i]].range.start <= s.range.end {
+                if tree[nodes[i]].range.end <= s.range.end { inside.append(nodes[i]) }
+                i += 1
+            }
+            inside.sort()
+            return s.ids.map { id in
+                inside.first { tree.scalar($0) == id }.map { tree[$0].range } ?? s.range
+            }
         }
     }
 }

@@ -49,6 +49,25 @@ public enum YAMLEdits {
         return .success(ObjectDefinition(mapping: target, sharedBy: shared, owner: tree.scalar(owner.key) ?? name))
     }
 
+    /// `objectDefinition(_:name:)` through a prebuilt index of the top-level sections:
+    /// O(1) per object instead of a scan of `objects:` (one fix per object stays linear).
+    public static func objectDefinition(_ tree: SyntaxTree, name: String, definitions: DefinitionIndex) -> Result<ObjectDefinition, RefusedEdit> {
+        guard let objects = definitions.sections["objects"] else {
+            return .failure(RefusedEdit(reason: "there is no `objects:` mapping"))
+        }
+        guard let entry = objects.entries[name] else {
+            return .failure(RefusedEdit(reason: "object `\(name)` is not defined under `objects:`"))
+        }
+        let target = tree.resolved(entry.value)
+        guard tree[target].kind == .mapping else {
+            return .failure(RefusedEdit(reason: "object `\(name)` is not a mapping"))
+        }
+        guard let ownerKey = objects.owners[target] else {
+            return .failure(RefusedEdit(reason: "object `\(name)` is an alias of a node that is not an object; give it its own definition"))
+        }
+        return .success(ObjectDefinition(mapping: target, sharedBy: objects.sharedBy[target] ?? [], owner: tree.scalar(ownerKey) ?? name))
+    }
+
     /// Why an edit could not be computed.
     public struct RefusedEdit: Error, Sendable, Hashable {
         public var reason: String
@@ -206,8 +225,8 @@ public enum YAMLEdits {
     /// Applies non-overlapping edits to `bytes`, copying untouched bytes verbatim.
     /// Identical edits count once. Returns nil when edits overlap or fall outside the text.
     public static func apply(_ edits: [Edit], to bytes: [UInt8]) -> [UInt8]? {
-        var unique: [Edit] = []
-        for e in edits where !unique.contains(e) { unique.append(e) }
+        var seen = Set<Edit>()
+        let unique = edits.filter { seen.insert($0).inserted }
         let sorted = unique.sorted { ($0.range.start, $0.range.end, $0.replacement) < ($1.range.start, $1.range.end, $1.replacement) }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + sorted.reduce(0) { $0 + $1.replacement.utf8.count })

@@ -1,3 +1,5 @@
+import enum PipelineIR.Sat
+
 /// CPython 3.11 object layouts shared by the resident and dask.sizeof models.
 enum CPython {
     /// The storage kind of a str (PEP 393) and its `sys.getsizeof`.

@@ -1,28 +1,4 @@
-/// Saturating Int64 arithmetic: sizes clamp at `Int64.max` instead of trapping.
-enum Sat {
-    static func add(_ a: Int64, _ b: Int64) -> Int64 {
-        let (r, o) = a.addingReportingOverflow(b)
-        if o { return b > 0 ? Int64.max : Int64.min }
-        return r
-    }
-    static func mul(_ a: Int64, _ b: Int64) -> Int64 {
-        let (r, o) = a.multipliedReportingOverflow(by: b)
-        if o { return (a < 0) != (b < 0) ? Int64.min : Int64.max }
-        return r
-    }
-    /// ⌈a / b⌉ for a ≥ 0, b > 0, without overflow.
-    static func ceilDiv(_ a: Int64, _ b: Int64) -> Int64 { a / b + (a % b == 0 ? 0 : 1) }
-    static func sum(_ xs: Int64...) -> Int64 { xs.reduce(0, add) }
-    /// Product of non-negative dimensions, saturating; nil when a dimension is negative.
-    static func product(_ dims: [Int]) -> Int64? {
-        var p: Int64 = 1
-        for d in dims {
-            if d < 0 { return nil }
-            p = mul(p, Int64(d))
-        }
-        return p
-    }
-}
+import enum PipelineIR.Sat
 
 /// Python int helpers shared by the three models.
 enum PyInt {

@@ -1,3 +1,5 @@
+import enum PipelineIR.Sat
+
 /// Simulates the byte count of CPython's C pickler (protocol 5) without producing
 /// bytes: opcode sizes, the memo (MEMOIZE = 1 B; BINGET = 2 B below index 256,
 /// LONG_BINGET = 5 B after), and framing.

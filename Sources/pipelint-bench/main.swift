@@ -5,6 +5,7 @@ import Foundation
 //   swift run -c release pipelint-bench check-files        cold `pipelint check` of 500 files
 //   swift run -c release pipelint-bench hostile            time and peak RSS of `check` on each hostile file
 //   swift run -c release pipelint-bench estimate           graph figures of 10 million chunks vs 10 chunks
+//   swift run -c release pipelint-bench scaling [MB...]    check, fix and estimate per MB at 0.1, 1, 10, 50 MB; check of the 51 MB file
 //   swift run -c release pipelint-bench overhead [TASKS]   scheduler overhead vs a bare DAG loop and Dask's threaded scheduler
 //   swift run -c release pipelint-bench kernels [N]        kernels vs numpy on the same data
 //   swift run -c release pipelint-bench memory             the seed's memory as written vs optimized, by chunk count
@@ -18,9 +19,13 @@ case "hostile": HostileBenchmark.run()
 // The child process of `hostile`: one case, measured in a fresh process.
 case "hostile-case" where args.count == 2: HostileBenchmark.runCase(args[1])
 case "estimate": benchEstimate()
+case "scaling":
+    let sizes = args.dropFirst().compactMap { Double($0) }
+    ScalingBenchmark.run(sizes: sizes.isEmpty ? [0.1, 1, 10, 50] : sizes)
+    if sizes.isEmpty { ScalingBenchmark.benchmarkFile() }
 case "overhead": overhead(args.dropFirst().first.flatMap { Int($0) } ?? 1_000_000)
 case "kernels": kernels(args.dropFirst().first.flatMap { Int($0) } ?? 10_000_000)
 case "memory": memory()
 default:
-    print("usage: pipelint-bench parse | check-files | hostile | estimate | overhead [TASKS] | kernels [N] | memory")
+    print("usage: pipelint-bench parse | check-files | hostile | estimate | scaling [MB...] | overhead [TASKS] | kernels [N] | memory")
 }

@@ -89,7 +89,7 @@ public struct LargeGraphRule: Rule {
 
     public func check(_ ctx: RuleContext) -> [Finding] {
         guard ctx.graph.cluster.scheduler == .distributed else { return [] }
-        let e = Estimator.estimate(ctx.graph, options: ctx.settings.estimateOptions)
+        let e = ctx.estimate
         guard e.largeGraphWarning else { return [] }
         let size = "≈ \(formatBytes(e.submitBytes.bytes))"
         let threshold = "distributed.admin.large-graph-warning-threshold (\(formatDecimal(e.largeGraphWarningBytes)))"

@@ -154,7 +154,7 @@ public struct EmbeddedObjectRule: Rule {
 
     public func check(_ ctx: RuleContext) -> [Finding] {
         guard ctx.graph.cluster.scheduler.serializesTasks else { return [] }
-        let estimate = Estimator.estimate(ctx.graph, options: ctx.settings.estimateOptions)
+        let estimate = ctx.estimate
         var out: [Finding] = []
         for layer in estimate.layers where layer.tasks >= 2 {
             guard case .mapBlocks(let call) = ctx.graph[layer.id].kind else { continue }
@@ -173,7 +173,7 @@ public struct EmbeddedObjectRule: Rule {
     func finding(for obj: PipelineObject, use: ObjectUse, layer: LayerEstimate, function: PipelineFunction?, value: PyValue,
                  estimate: GraphEstimate, ctx: RuleContext) -> Finding {
         let cluster = ctx.graph.cluster
-        let path = FieldPath(fields: use.shownName.split(separator: ".").dropFirst().map(String.init))
+        let path = use.path
         var what = "≈ \(formatBytes(use.wire.bytes)) pickled"
         if SizeModel.wireFlavor(value) == .cloudpickle { what += " by value" }
         if case .instance(let inst) = obj.recipe, path.isEmpty { what += inst.isMain ? ", `__main__` class" : ", `\(inst.module ?? "")` class" } else if let r = ObjectValues.project(obj.recipe, path) { what += ", \(r.kindName)" }
@@ -235,7 +235,7 @@ public struct EmbeddedObjectRule: Rule {
         let need = Self.workerRequirement(obj.recipe)
         if let need { title += "; \(need) on every worker" }
         let definition: YAMLEdits.ObjectDefinition
-        switch YAMLEdits.objectDefinition(ctx.tree, name: obj.name) {
+        switch YAMLEdits.objectDefinition(ctx.tree, name: obj.name, definitions: ctx.definitions) {
         case .failure(let refused):
             return (Fix(title: title, applicability: .displayOnly, edits: [], caveat: refused.reason), [])
         case .success(let d):

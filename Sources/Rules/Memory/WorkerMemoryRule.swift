@@ -92,7 +92,7 @@ public struct WorkerMemoryRule: Rule {
     )
 
     public func check(_ ctx: RuleContext) -> [Finding] {
-        let e = Estimator.estimate(ctx.graph, options: ctx.settings.estimateOptions)
+        let e = ctx.estimate
         guard let level = e.memoryLevel, level >= .spill, let limit = e.memoryLimit, let fraction = e.memoryFraction else { return [] }
         let severity: Severity = level == .terminate ? .error : .warning
         let threshold = e.thresholds.fraction(of: level)

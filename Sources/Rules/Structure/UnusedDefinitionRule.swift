@@ -123,12 +123,8 @@ public struct UnusedDefinitionRule: Rule {
     /// Removes a block-mapping entry with its lines (comments on them go too); unsafe.
     func removal(section: String, name: String, ctx: RuleContext, title: String) -> Fix? {
         let tree = ctx.tree
-        guard let root = tree.root,
-              let sec = tree.entries(tree.resolved(root)).first(where: { tree.scalar($0.key) == section })?.value else { return nil }
-        let secNode = tree.resolved(sec)
-        guard tree[secNode].collectionStyle == .block else { return nil }
-        let entries = tree.entries(secNode)
-        guard entries.count > 1, let entry = entries.first(where: { tree.scalar($0.key) == name }) else { return nil }
+        guard let sec = ctx.definitions.sections[section], tree[sec.node].collectionStyle == .block else { return nil }
+        guard sec.entryCount > 1, let entry = sec.entries[name] else { return nil }
         let src = ctx.source
         let keyStart = tree[entry.key].range.start
         let line = src.lineIndex(of: keyStart)

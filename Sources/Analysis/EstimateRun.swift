@@ -1,0 +1,269 @@
+import PipelineIR
+import Sizing
+
+/// The state of one `Estimator.estimate` run, one method per phase. Every phase
+/// visits each layer and each edge a bounded number of times: uses are indexed by
+/// object as they are made, so pricing an object never scans the other layers.
+struct EstimateRun {
+    let graph: Graph
+    let options: EstimateOptions
+    let serializes: Bool
+    /// The threaded scheduler is one process: its "worker" is the whole pool.
+    let workers: Int
+    /// Chunks in flight per worker: two per thread.
+    let inFlight: Int
+    let held: [Bool]
+    let dependents: [[Graph.LayerID]]
+    /// Uses of each layer's result (by other layers, and as an output): a second one blocks fusion.
+    let resultUses: [Int]
+
+    var notes: [EstimateNote] = []
+    /// Whole-object sizes, by layer index (objects only).
+    var objectSizes: [(wire: SizeEstimate, resident: SizeEstimate)?]
+    var layers: [LayerEstimate] = []
+    /// Tasks reading each object, by the object's layer index.
+    var consumerTasks: [Int]
+    /// Where each object's uses are: (layer estimate, use) positions in graph order, by the object's layer index.
+    var usesByObject: [[(layer: Int, use: Int)]]
+
+    var submitFixed: Int64 = 0
+    var submitPerChunk: Int64 = 0
+    var submitConfidence: Confidence = .modelled
+    /// Values already in the submitted pickle (its memo stores each once).
+    var shippedOnce = Set<ShippedValue>()
+    var functionsShipped = Set<String>()
+    var classesShipped = Set<String>()
+    var mapBlocksSeen = false
+
+    /// A value the client pickles: an object, or a field of it reached by `path`.
+    struct ShippedValue: Hashable {
+        var object: Graph.LayerID
+        var path: FieldPath
+    }
+
+    init(graph: Graph, options: EstimateOptions) {
+        self.graph = graph
+        self.options = options
+        let cluster = graph.cluster
+        serializes = cluster.scheduler.serializesTasks
+        workers = serializes ? max(1, cluster.workers) : 1
+        let slots = serializes ? max(1, cluster.threadsPerWorker) : Sat.mul(max(1, cluster.workers), max(1, cluster.threadsPerWorker))
+        inFlight = Sat.mul(2, slots)
+        let deps = GraphAlgorithms.dependents(graph)
+        dependents = deps
+        held = Estimator.heldLayers(graph, dependents: deps)
+        resultUses = graph.layers.map { deps[$0.id.index].count + ($0.output == nil ? 0 : 1) }
+        objectSizes = Array(repeating: nil, count: graph.layers.count)
+        consumerTasks = Array(repeating: 0, count: graph.layers.count)
+        usesByObject = Array(repeating: [], count: graph.layers.count)
+    }
+
+    // MARK: Phase 1: objects and files
+
+    /// Each object's sizes, once, and whether the files it loads exist.
+    mutating func sizeObjects() {
+        for layer in graph.layers {
+            guard let obj = layer.object else { continue }
+            let value = ObjectValues.pyValue(obj.recipe)
+            var wire = SizeModel.wireSize(value)
+            var resident = SizeModel.residentSize(value)
+            if let missing = Estimator.missingFile(obj.recipe, options) {
+                let reason = "`\(missing)` does not exist (relative to the pipeline's folder)"
+                notes.append(EstimateNote(range: obj.nameRange, message: "object `\(obj.name)` loads \(reason); its sizes come from the declared shape or length, and workers cannot build it"))
+                wire.confidence = .unknown(reason: reason)
+                resident.confidence = .unknown(reason: reason)
+            } else if case .unknown(let reason) = wire.confidence {
+                notes.append(EstimateNote(range: obj.nameRange, message: "size of object `\(obj.name)` is unknown: \(reason); figures that include it are lower bounds"))
+            }
+            objectSizes[layer.id.index] = (wire, resident)
+        }
+    }
+
+    /// A note for every array that loads a file that does not exist.
+    mutating func noteMissingArrayFiles() {
+        for layer in graph.layers {
+            if case .array(let a) = layer.kind, case .load(let path) = a.source, let exists = options.fileExists, !exists(path) {
+                notes.append(EstimateNote(range: a.nameRange, message: "array `\(a.name)` loads `\(path)`, which does not exist (relative to the pipeline's folder); its figures come from the declared shape"))
+            }
+        }
+    }
+
+    // MARK: Phase 2: layers
+
+    /// One layer's estimate: the objects its tasks carry, its task bytes and its share of the submit.
+    mutating func price(_ layer: Graph.Layer) {
+        let tasks = layer.taskCount
+        var uses: [ObjectUse] = []
+        var taskBytes = SizeEstimate(bytes: serializes ? GraphCosts.taskBaseBytes(of: layer) : 0, confidence: .modelled)
+        for edge in layer.inputs where edge.role.carriesObject {
+            guard let obj = graph[edge.source].object else { continue }
+            let use = objectUse(edge, of: obj, in: layer)
+            if serializes {
+                taskBytes = Estimator.sum(taskBytes, use.copiedPerTask ? use.wire : SizeEstimate(bytes: GraphCosts.keyReferenceBytes, confidence: .modelled))
+            }
+            usesByObject[edge.source.index].append((layer: layers.count, use: uses.count))
+            uses.append(use)
+        }
+        let cost = submitCost(of: layer)
+        if let o = layer.object, o.placement == .delayed {
+            // The whole graph is one pickle: later delayed tasks refer to the classes this one carries.
+            classesShipped.formUnion(o.recipe.mainClasses.map(\.topLevelName))
+        }
+        submitFixed = Sat.add(submitFixed, cost.fixed)
+        submitPerChunk = Sat.add(submitPerChunk, Sat.mul(cost.perUnit, Int64(cost.units)))
+        let chunkBytes = Sat.mul(Int64(layer.grid.dims.isEmpty && layer.object != nil ? 0 : layer.grid.maxChunkElements), Int64(layer.dtype?.itemSize ?? 8))
+        if tasks == Int.max || chunkBytes == Int64.max {
+            notes.append(EstimateNote(range: layer.nameRange, message: "`\(layer.name)` has more chunks or bytes than 64-bit figures hold; its figures are capped at the largest value"))
+        }
+        layers.append(LayerEstimate(id: layer.id, name: layer.name, kind: Estimator.kindText(layer), nameRange: layer.nameRange, tasks: tasks,
+                                    taskBytes: taskBytes, submit: cost, objects: uses, chunkBytes: layer.object != nil ? 0 : chunkBytes,
+                                    output: layer.output, resultsHeld: held[layer.id.index]))
+    }
+
+    /// What one object edge ships: sizes, copies, and its part of the submit (the memo stores each value once).
+    mutating func objectUse(_ edge: Graph.Edge, of obj: PipelineObject, in layer: Graph.Layer) -> ObjectUse {
+        let tasks = layer.taskCount
+        let isHeld = held[layer.id.index]
+        let tasksPerWorker = Estimator.ceilDiv(tasks, workers)
+        consumerTasks[edge.source.index] = Sat.add(consumerTasks[edge.source.index], tasks)
+        let value = ObjectValues.shippedValue(for: edge, of: obj, layer: layer)
+        let shownName = edge.path.applied(to: obj.name)
+        var wire = value.map(SizeModel.wireSize) ?? SizeEstimate(bytes: 0, confidence: .unknown(reason: "`\(shownName)` does not resolve"))
+        var resident = value.map(SizeModel.residentSize) ?? wire
+        if let whole = objectSizes[edge.source.index], case .unknown = whole.wire.confidence {
+            wire.confidence = Estimator.weaker(wire.confidence, whole.wire.confidence)
+            resident.confidence = Estimator.weaker(resident.confidence, whole.resident.confidence)
+        }
+        let sizeof = value.map(SizeModel.daskSizeof) ?? wire
+        let isReceiver = edge.role == .receiver
+        // normalize_arg covers args and kwargs, never the function (a receiver).
+        let daskDelays = !isReceiver && obj.placement == .embed && (value.map(SizeModel.daskAutoDelays) ?? false)
+        let perTask = serializes && obj.placement == .embed && !daskDelays
+        let copies = perTask ? (isHeld ? tasksPerWorker : min(tasksPerWorker, inFlight)) : 0
+        let copiesTotal = perTask ? (isHeld ? tasks : min(tasks, Sat.mul(inFlight, workers))) : 0
+        addToSubmit(edge, of: obj, wire: wire)
+        return ObjectUse(object: obj.name, source: edge.source, path: edge.path, shownName: shownName, range: edge.range,
+                         isReceiver: isReceiver, value: value, wire: wire, resident: resident, daskSizeof: sizeof,
+                         placement: obj.placement, daskDelays: daskDelays, copiedPerTask: perTask,
+                         copiesPerWorker: copies, copiesTotal: copiesTotal,
+                         residentPerWorker: Estimator.scaled(resident, copies), residentTotal: Estimator.scaled(resident, copiesTotal))
+    }
+
+    /// Submit: the first time a value (embedded, or wrapped by normalize_arg) or a scattered
+    /// object's future enters the pickle.
+    mutating func addToSubmit(_ edge: Graph.Edge, of obj: PipelineObject, wire: SizeEstimate) {
+        if obj.placement == .embed, shippedOnce.insert(ShippedValue(object: edge.source, path: edge.path)).inserted {
+            submitFixed = Sat.add(submitFixed, wire.bytes)
+            submitConfidence = Estimator.weaker(submitConfidence, wire.confidence)
+            // A `__main__` class another object already brought into the pickle is a memo reference.
+            for c in ObjectValues.project(obj.recipe, edge.path)?.mainClasses ?? [] where c.className == c.topLevelName {
+                if !classesShipped.insert(c.topLevelName).inserted {
+                    submitFixed = Sat.add(submitFixed, -ObjectValues.classByValueSavedByReference(c))
+                }
+            }
+        } else if obj.placement == .scatter, shippedOnce.insert(ShippedValue(object: edge.source, path: [])).inserted {
+            submitFixed = Sat.add(submitFixed, GraphCosts.scatterReferenceBytes)
+        }
+    }
+
+    /// The layer's share of the submitted graph, priced in its graph context. The context
+    /// (and its copy of the shipped classes) ends here, before the caller adds to them.
+    mutating func submitCost(of layer: Graph.Layer) -> GraphCosts.LayerCost {
+        var context = GraphCosts.LayerContext()
+        context.input = layer.inputs.first { if case .block = $0.role { true } else { false } }.map { graph[$0.source] }
+        context.inputUses = context.input.map { resultUses[$0.id.index] } ?? 1
+        context.uses = resultUses[layer.id.index]
+        context.isReduced = dependents[layer.id.index].contains { if case .reduce = graph[$0].kind { true } else { false } }
+        if let o = layer.object, o.placement == .delayed { context.shippedClasses = classesShipped }
+        if case .mapBlocks(let call) = layer.kind {
+            let f = call?.function
+            // What the export pickles as the function: a pipeline function, or a wrapper for a
+            // method of a delayed or scattered receiver (one per class and method); an embedded
+            // receiver's bound method is part of its instance.
+            let receiver = layer.inputs.first { $0.role == .receiver }.flatMap { graph[$0.source].object }
+            let className = receiver.flatMap { r -> String? in if case .instance(let i) = r.recipe { i.className } else { nil } }
+            let key = receiver.map { "method:\(className ?? $0.name).\(f?.name ?? "")" } ?? "function:\(f?.name ?? layer.name)"
+            context.shipsNewFunction = receiver?.placement != .embed && functionsShipped.insert(key).inserted
+            context.isFirstMapBlocks = !mapBlocksSeen
+            mapBlocksSeen = true
+        }
+        return GraphCosts.submitCost(of: layer, in: context)
+    }
+
+    // MARK: Phase 3: objects
+
+    /// Objects: embedded copies per use, plus one shared copy per worker for delayed,
+    /// scattered, normalize_arg-wrapped, or (threads) referenced objects.
+    func objectEstimates() -> [ObjectEstimate] {
+        var objects: [ObjectEstimate] = []
+        var visits = 0
+        defer { WorkCounter.count(.estimateUseVisits, visits) }
+        for layer in graph.layers {
+            guard let obj = layer.object, let sizes = objectSizes[layer.id.index] else { continue }
+            let usesHere = usesByObject[layer.id.index].map { (layers[$0.layer], layers[$0.layer].objects[$0.use]) }
+            visits += usesHere.count + 1
+            var perWorker = SizeEstimate(bytes: 0, confidence: sizes.resident.confidence)
+            var copies = 0
+            var total = 0
+            for (_, u) in usesHere where u.copiedPerTask {
+                copies = Sat.add(copies, u.copiesPerWorker)
+                total = Sat.add(total, u.copiesTotal)
+                perWorker = Estimator.sum(perWorker, u.residentPerWorker)
+            }
+            let shared = obj.placement == .scatter || usesHere.contains { !$0.1.copiedPerTask }
+            if shared {
+                let holders = obj.placement == .scatter ? workers : min(workers, max(1, consumerTasks[layer.id.index]))
+                copies = Sat.add(copies, 1)
+                total = Sat.add(total, holders)
+                perWorker = Estimator.sum(perWorker, sizes.resident)
+            }
+            objects.append(ObjectEstimate(name: obj.name, nameRange: obj.nameRange, placement: obj.placement, wire: sizes.wire,
+                                          resident: sizes.resident, copiesPerWorker: copies, copiesTotal: total,
+                                          residentPerWorker: perWorker, usedBy: usesHere.map(\.0.name)))
+        }
+        return objects
+    }
+
+    // MARK: Phase 4: totals
+
+    /// Chunk data: every held output's chunks, spread over the workers, plus the
+    /// chunks in flight of the largest intermediate.
+    func chunkDataPerWorker() -> Int64 {
+        var chunkData: Int64 = 0
+        var largestTransient: Int64 = 0
+        for l in layers where l.chunkBytes > 0 {
+            if l.output != nil {
+                chunkData = Sat.add(chunkData, Sat.mul(Int64(Estimator.ceilDiv(l.tasks, workers)), l.chunkBytes))
+            } else {
+                largestTransient = max(largestTransient, l.chunkBytes)
+            }
+        }
+        return Sat.add(chunkData, Sat.mul(Int64(inFlight), largestTransient))
+    }
+
+    /// The graph's totals: submit bytes, memory per worker, and where it stands against the limits.
+    func totals(objects: [ObjectEstimate]) -> GraphEstimate {
+        let cluster = graph.cluster
+        let chunkData = chunkDataPerWorker()
+        var resident = SizeEstimate(bytes: chunkData, confidence: .modelled)
+        for o in objects { resident = Estimator.sum(resident, o.residentPerWorker) }
+        let hasSubmit = cluster.scheduler == .distributed
+        let submitTotal = Sat.add(submitFixed, submitPerChunk)
+        let submit = hasSubmit ? SizeEstimate(bytes: submitTotal, confidence: submitTotal == Int64.max ? Estimator.saturatedConfidence : submitConfidence)
+                               : SizeEstimate(bytes: 0, confidence: .exact)
+        if resident.bytes == Int64.max { resident.confidence = Estimator.saturatedConfidence }
+        var fraction: Double?
+        var level: MemoryLevel?
+        if let limit = cluster.memoryPerWorker, limit > 0 {
+            let f = Double(resident.bytes) / Double(limit)
+            fraction = f
+            level = options.memory.level(f)
+        }
+        return GraphEstimate(cluster: cluster, layers: layers, objects: objects, tasks: graph.taskCount, hasSubmit: hasSubmit,
+                             submitFixedBytes: hasSubmit ? submitFixed : 0, submitPerChunkBytes: hasSubmit ? submitPerChunk : 0,
+                             submitBytes: submit, largeGraphWarningBytes: options.largeGraphWarningBytes,
+                             largeGraphWarning: hasSubmit && submit.bytes > options.largeGraphWarningBytes,
+                             residentPerWorker: resident, chunkDataPerWorker: chunkData, memoryLimit: cluster.memoryPerWorker,
+                             memoryFraction: fraction, memoryLevel: level, thresholds: options.memory, notes: notes)
+    }
+}
