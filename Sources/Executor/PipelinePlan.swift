@@ -151,7 +151,7 @@ public final class PipelinePlan: TaskRuntime {
             case .array(let a):
                 if case .load(let path) = a.source {
                     let c: Chunk
-                    do { c = try ObjectBuilder.loadNPY(baseDirectory.appendingPathComponent(path), display: path) } catch {
+                    do { c = try ObjectBuilder.loadNPY(path, in: baseDirectory) } catch {
                         throw ExecutorError(.input, "array `\(a.name)`: \(error.message)", at: a.range, in: src)
                     }
                     guard c.shape == l.grid.shape else {

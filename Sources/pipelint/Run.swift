@@ -44,7 +44,7 @@ struct Run: ParsableCommand {
         } catch {
             throw reportFailure(error)
         }
-        let dir = URL(fileURLWithPath: out ?? "pipelint-out/\(report.pipeline)")
+        let dir = try URL(fileURLWithPath: out ?? defaultOutputFolder(report.pipeline))
         let written: [ResultsWriter.Written]
         do {
             try MemoryReport.write(report, to: dir)
@@ -81,6 +81,7 @@ func loadPipeline(_ path: String) throws -> (pipeline: LoadedPipeline, folder: U
         if errors.isEmpty { printError("pipelint: error: \(path) is not a valid pipeline") }
         throw ExitStatus.usage
     }
+    try refuseUnsafeLoads(loaded, path)
     return (loaded, url.deletingLastPathComponent())
 }
 
