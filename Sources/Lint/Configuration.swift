@@ -109,10 +109,12 @@ public enum ConfigurationLoader {
     /// Loads a configuration file. Unknown keys are warnings (returned); anything
     /// malformed throws with its position.
     public static func load(path: String, knownRules: [String]) throws(ConfigurationError) -> (Configuration, warnings: [String]) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError(path: path, position: nil, message: "cannot read the configuration file")
+        // Bounded, and never from a FIFO or a device: a configuration may sit next to hostile files.
+        switch SafeFiles.read(path, limit: ParseLimits.default.maxFileBytes) {
+        case .success(let bytes): return try parse(SourceFile(path: path, bytes: bytes), knownRules: knownRules)
+        case .failure(let why):
+            throw ConfigurationError(path: path, position: nil, message: "cannot read the configuration file: it \(why.phrase)")
         }
-        return try parse(SourceFile(path: path, bytes: [UInt8](data)), knownRules: knownRules)
     }
 
     /// Parses configuration text.

@@ -1,6 +1,7 @@
 import Executor
 import Foundation
 import Lint
+import PipelineIR
 import PipelineYAML
 import Rules
 
@@ -33,4 +34,20 @@ func defaultOutputFolder(_ pipelineName: String) throws -> String {
         }
     }
     return folder
+}
+
+/// A pipeline file named on the command line, read with the default size limit: a
+/// FIFO or device is refused (exit 2) and a larger file is left to the parser's
+/// reported as the parser would, at most limit + 1 bytes being read.
+func readPipelineFile(_ path: String) throws -> [UInt8] {
+    let limit = ParseLimits.default.maxFileBytes
+    switch SafeFiles.read(path, limit: limit) {
+    case .success(let bytes): return bytes
+    case .failure(.tooLarge):
+        printError("\(path):1:1: error: file is over the \(limit)-byte limit [\(CheckCode.invalidYAML.id) \(CheckCode.invalidYAML.name)]")
+        throw ExitStatus.usage
+    case .failure(let why):
+        printError("pipelint: error: cannot read \(path): it \(why.phrase)")
+        throw ExitStatus.usage
+    }
 }

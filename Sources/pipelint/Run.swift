@@ -68,11 +68,7 @@ func optimizerDecisions(_ loaded: LoadedPipeline) -> [PlacementDecision] {
 /// Reads and checks a pipeline file; an invalid one is reported like `check` and exits 2.
 func loadPipeline(_ path: String) throws -> (pipeline: LoadedPipeline, folder: URL) {
     let url = URL(fileURLWithPath: path)
-    guard let data = FileManager.default.contents(atPath: path) else {
-        printError("pipelint: error: cannot read \(path)")
-        throw ExitStatus.usage
-    }
-    let loaded = LoadedPipeline.load(SourceFile(path: path, bytes: [UInt8](data)))
+    let loaded = LoadedPipeline.load(SourceFile(path: path, bytes: try readPipelineFile(path)))
     let errors = loaded.diagnostics.filter { $0.severity == .error }
     if !errors.isEmpty || loaded.graph == nil {
         for d in errors {
