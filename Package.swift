@@ -20,6 +20,8 @@ let package = Package(
         ),
         // Pickle-faithful size model of Python values; only the shared saturating arithmetic of PipelineIR.
         .target(name: "Sizing", dependencies: ["PipelineIR"]),
+        // Bounded, confined reads of the files a pipeline names (no links out of its folder, no FIFOs).
+        .target(name: "FileAccess"),
         // Pure pipeline model and graph IR; no I/O.
         .target(name: "PipelineIR"),
         // Front end: YAML text → syntax tree → pipeline model, with diagnostics.
@@ -27,13 +29,13 @@ let package = Package(
         // Graph figures: submit and per-task bytes, copies, resident memory per worker; pure.
         .target(name: "Analysis", dependencies: ["PipelineIR", "Sizing"]),
         // Rule engine: findings, fixes, reporters, the lint driver.
-        .target(name: "Lint", dependencies: ["PipelineYAML", "PipelineIR", "Analysis"]),
+        .target(name: "Lint", dependencies: ["PipelineYAML", "PipelineIR", "Analysis", "FileAccess"]),
         // Named pure passes over the graph IR, with a verifier between them.
         .target(name: "Optimizer", dependencies: ["PipelineIR"]),
         // The rule catalogue.
-        .target(name: "Rules", dependencies: ["Lint", "PipelineIR", "PipelineYAML", "Sizing", "Analysis"]),
+        .target(name: "Rules", dependencies: ["Lint", "PipelineIR", "PipelineYAML", "Sizing", "Analysis", "FileAccess"]),
         // Local executor: scheduler, workers, kernels, memory sampler, results. Takes the graph.
-        .target(name: "Executor", dependencies: ["PipelineIR"]),
+        .target(name: "Executor", dependencies: ["PipelineIR", "FileAccess"]),
         // `pipelint export --to dask`: the pipeline as a standalone Dask program. Takes the graph.
         .target(name: "Export", dependencies: ["PipelineIR"],
                 // The runtime's Python source; compiled in through DaskRuntimeText.swift (scripts/embed-runtime.py).
@@ -47,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "pipelint",
             dependencies: [
-                "Driver", "Lint", "Rules", "PipelineYAML", "PipelineIR", "Executor", "Analysis", "Export",
+                "Driver", "Lint", "Rules", "PipelineYAML", "PipelineIR", "Executor", "Analysis", "Export", "FileAccess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,3 +1,4 @@
+import FileAccess
 import Foundation
 import PipelineIR
 
@@ -47,7 +48,7 @@ enum ObjectBuilder {
             values = float ? .f64(RandomValues.doubles(seed: seed, start: 0, count: n, low: low, high: high))
                 : .i64(RandomValues.ints(seed: seed, start: 0, count: n, low: low, high: high))
         case .load(let path, let length):
-            values = try csv(baseDirectory.appendingPathComponent(path), display: path, float: float)
+            values = try csv(path, in: baseDirectory, float: float)
             if let n = length, n != values.count {
                 throw Failure(message: "`\(path)` has \(values.count) values but the series declares `length: \(n)`")
             }
@@ -57,11 +58,9 @@ enum ObjectBuilder {
     }
 
     /// One number per line; blank lines are skipped.
-    static func csv(_ url: URL, display: String, float: Bool) throws(Failure) -> Column {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw Failure(message: "cannot read `\(display)`: \(error.localizedDescription)")
-        }
+    /// A file's contents never appear in a message: only the line number.
+    static func csv(_ display: String, in baseDirectory: URL, float: Bool) throws(Failure) -> Column {
+        let data = try readConfined(display, in: baseDirectory)
         var ds: [Double] = []
         var ints: [Int64] = []
         var line = 0
@@ -70,11 +69,11 @@ enum ObjectBuilder {
             let text = String(decoding: raw, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             if text.isEmpty { continue }
             if float {
-                guard let d = Double(text) else { throw Failure(message: "`\(display)` line \(line): `\(text)` is not a number") }
+                guard let d = Double(text) else { throw Failure(message: "`\(display)` line \(line) is not a number") }
                 ds.append(d)
             } else {
                 guard let i = Int64(text) ?? Double(text).flatMap({ Int64(exactly: $0) }) else {
-                    throw Failure(message: "`\(display)` line \(line): `\(text)` is not an integer")
+                    throw Failure(message: "`\(display)` line \(line) is not an integer")
                 }
                 ints.append(i)
             }
@@ -84,7 +83,7 @@ enum ObjectBuilder {
 
     static func ndarray(_ a: NDArrayRecipe, baseDirectory: URL) throws(Failure) -> ObjectValue {
         if let path = a.load {
-            let c = try loadNPY(baseDirectory.appendingPathComponent(path), display: path)
+            let c = try loadNPY(path, in: baseDirectory)
             return .ndarray(shape: c.shape, data: c.data)
         }
         let n = a.count
@@ -134,12 +133,20 @@ enum ObjectBuilder {
         }
     }
 
-    static func loadNPY(_ url: URL, display: String) throws(Failure) -> Chunk {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw Failure(message: "cannot read `\(display)`: \(error.localizedDescription)")
+    /// Reads `display` (a `load:` path), refusing special files and any file that
+    /// resolves outside the pipeline's folder (`baseDirectory`) through a link.
+    static func readConfined(_ display: String, in baseDirectory: URL) throws(Failure) -> [UInt8] {
+        switch SafeFiles.read(SafeFiles.join(baseDirectory.path, display), confinedTo: baseDirectory.path) {
+        case .success(let bytes): return bytes
+        case .failure(.missing): throw Failure(message: "cannot read `\(display)`: it does not exist")
+        case .failure(let why): throw Failure(message: "`\(display)` \(why.phrase)")
         }
-        do { return try NPY.decode([UInt8](data)) } catch {
+    }
+
+    /// Loads `.npy` file `display` (a `load:` path) from the pipeline's folder `baseDirectory`.
+    static func loadNPY(_ display: String, in baseDirectory: URL) throws(Failure) -> Chunk {
+        let data = try readConfined(display, in: baseDirectory)
+        do { return try NPY.decode(data) } catch {
             throw Failure(message: "`\(display)`: \(error.message)")
         }
     }

@@ -105,7 +105,7 @@ struct PlanBuilder {
         let li = l.id.index
         if case .load(let path) = a.source {
             let c: Chunk
-            do { c = try ObjectBuilder.loadNPY(baseDirectory.appendingPathComponent(path), display: path) } catch {
+            do { c = try ObjectBuilder.loadNPY(path, in: baseDirectory) } catch {
                 throw ExecutorError(.input, "array `\(a.name)`: \(error.message)", at: a.range, in: source)
             }
             guard c.shape == l.grid.shape else {

@@ -34,8 +34,7 @@ public enum ResultsWriter {
                 case .array(let shape, let chunks, let grid):
                     let rel: String
                     if case .save(let p) = o.kind { rel = p } else { rel = "\(o.name).npy" }
-                    let url = directory.appendingPathComponent(rel)
-                    try? fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    let url = try OutputPaths.prepare(rel, in: directory)
                     let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())")
                     temps.append(temp)
                     let (crc, bytes) = try writeNPY(shape: shape, chunks: chunks, grid: grid, to: temp, control: control)
@@ -96,7 +95,7 @@ public enum ResultsWriter {
     static func writeNPY(shape: [Int], chunks: [Chunk], grid: ChunkGrid, to url: URL, control: RunControl?) throws(ExecutorError) -> (UInt32, Int) {
         let float = chunks.first?.data.isFloat ?? true
         let header = NPY.header(descr: float ? "<f8" : "<i8", shape: shape)
-        let fd = open(url.path, O_CREAT | O_TRUNC | O_RDWR, 0o644)
+        let fd = OutputPaths.createTemporary(url)
         guard fd >= 0 else { throw ExecutorError(.io, "cannot create \(url.path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         /// Writes all `n` bytes at `off`; false on an I/O error.

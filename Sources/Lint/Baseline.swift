@@ -1,3 +1,4 @@
+import FileAccess
 import Foundation
 import PipelineIR
 import PipelineYAML
@@ -33,9 +34,10 @@ public struct Baseline: Sendable {
 
     /// Reads a baseline file; a malformed one or one of another format version is an error (exit 2).
     public static func load(path: String) throws(ConfigurationError) -> Baseline {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard case .success(let bytes) = SafeFiles.read(path, limit: 1 << 30) else {
             throw ConfigurationError(path: path, position: nil, message: "cannot read the baseline file")
         }
+        let data = Data(bytes)
         guard let doc = try? JSONSerialization.jsonObject(with: data) as? [String: Any], doc["tool"] as? String == "pipelint" else {
             throw ConfigurationError(path: path, position: .init(line: 1, column: 1), message: "not a pipelint baseline (write one with `pipelint check --write-baseline FILE`)")
         }

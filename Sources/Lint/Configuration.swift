@@ -1,3 +1,4 @@
+import FileAccess
 import Foundation
 import PipelineIR
 import PipelineYAML
@@ -109,10 +110,12 @@ public enum ConfigurationLoader {
     /// Loads a configuration file. Unknown keys are warnings (returned); anything
     /// malformed throws with its position.
     public static func load(path: String, knownRules: [String]) throws(ConfigurationError) -> (Configuration, warnings: [String]) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError(path: path, position: nil, message: "cannot read the configuration file")
+        // Bounded, and never from a FIFO or a device: a configuration may sit next to hostile files.
+        switch SafeFiles.read(path, limit: ParseLimits.default.maxFileBytes) {
+        case .success(let bytes): return try parse(SourceFile(path: path, bytes: bytes), knownRules: knownRules)
+        case .failure(let why):
+            throw ConfigurationError(path: path, position: nil, message: "cannot read the configuration file: it \(why.phrase)")
         }
-        return try parse(SourceFile(path: path, bytes: [UInt8](data)), knownRules: knownRules)
     }
 
     /// Parses configuration text.
@@ -272,31 +275,40 @@ public enum ConfigurationLoader {
 /// Glob matching for configuration paths: `*` (within a folder), `**` (across
 /// folders), `?`, relative to the configuration's folder.
 public enum Glob {
+    /// Whether `path` matches `pattern`: `*` any run of characters but `/`, `?` one
+    /// character but `/`, `**` anything (a following `/` is optional). Linear in
+    /// pattern × path (a set of pattern positions advanced one path byte at a time),
+    /// so `*a*a*a*a*a*a*a*a*b` cannot backtrack exponentially.
     public static func matches(_ pattern: String, _ path: String) -> Bool {
-        match(Array(pattern.utf8), 0, Array(path.utf8), 0)
-    }
-
-    private static func match(_ p: [UInt8], _ pi: Int, _ s: [UInt8], _ si: Int) -> Bool {
-        var pi = pi, si = si
-        while pi < p.count {
-            let c = p[pi]
-            if c == UInt8(ascii: "*") {
-                let doubleStar = pi + 1 < p.count && p[pi + 1] == UInt8(ascii: "*")
-                var next = pi + (doubleStar ? 2 : 1)
-                if doubleStar, next < p.count, p[next] == UInt8(ascii: "/") { next += 1 }
-                var k = si
-                while true {
-                    if match(p, next, s, k) { return true }
-                    if k >= s.count || (!doubleStar && s[k] == UInt8(ascii: "/")) { return false }
-                    k += 1
+        let p = Array(pattern.utf8), s = Array(path.utf8)
+        let star = UInt8(ascii: "*"), slash = UInt8(ascii: "/"), any = UInt8(ascii: "?")
+        var current = [Bool](repeating: false, count: p.count + 1)
+        var next = current
+        /// Adds `pi` and every position reachable from it without consuming a byte.
+        func close(_ set: inout [Bool], _ pi: Int) {
+            var pi = pi
+            while pi <= p.count, !set[pi] {
+                set[pi] = true
+                guard pi < p.count, p[pi] == star else { return }
+                let double = pi + 1 < p.count && p[pi + 1] == star
+                var after = pi + (double ? 2 : 1)
+                if double, after < p.count, p[after] == slash { after += 1 }
+                pi = after
+            }
+        }
+        close(&current, 0)
+        for c in s {
+            for i in next.indices { next[i] = false }
+            for pi in 0..<p.count where current[pi] {
+                if p[pi] == star {
+                    let double = pi + 1 < p.count && p[pi + 1] == star
+                    if double || c != slash { close(&next, pi) }
+                } else if p[pi] == c || (p[pi] == any && c != slash) {
+                    close(&next, pi + 1)
                 }
             }
-            guard si < s.count else { return false }
-            if c != UInt8(ascii: "?") && c != s[si] { return false }
-            if c == UInt8(ascii: "?") && s[si] == UInt8(ascii: "/") { return false }
-            pi += 1
-            si += 1
+            swap(&current, &next)
         }
-        return si == s.count
+        return current[p.count]
     }
 }

@@ -1,5 +1,6 @@
-import Foundation
 import Analysis
+import FileAccess
+import Foundation
 import PipelineIR
 import PipelineYAML
 
@@ -56,14 +57,17 @@ public enum FileLookup: Sendable {
 
     /// Whether `relative` is a file (not a folder) next to the pipeline at `pipelinePath`.
     public func exists(_ relative: String, besides pipelinePath: String) -> Bool {
+        status(relative, besides: pipelinePath) == .regular
+    }
+
+    /// What `relative` names next to the pipeline at `pipelinePath`, after symbolic
+    /// links: a regular file inside the pipeline's folder, or why not.
+    public func status(_ relative: String, besides pipelinePath: String) -> SafeFiles.Status {
         switch self {
         case .listed(let paths):
-            return paths.contains(relative)
+            return paths.contains(relative) ? .regular : .failure(.missing)
         case .disk:
-            let folder = (pipelinePath as NSString).deletingLastPathComponent
-            let path = folder.isEmpty ? relative : (folder as NSString).appendingPathComponent(relative)
-            var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+            return SafeFiles.status(of: relative, inside: (pipelinePath as NSString).deletingLastPathComponent)
         }
     }
 }
@@ -98,6 +102,9 @@ public struct RuleContext: Sendable {
 
     /// Whether a path relative to the pipeline's folder exists.
     public func fileExists(_ relative: String) -> Bool { files.exists(relative, besides: source.path) }
+
+    /// What a path relative to the pipeline's folder names, after symbolic links.
+    public func fileStatus(_ relative: String) -> SafeFiles.Status { files.status(relative, besides: source.path) }
 }
 
 /// A check over one pipeline. One type per rule, one file per type.

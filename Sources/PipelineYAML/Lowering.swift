@@ -358,6 +358,7 @@ struct Lowerer {
             for o in list {
                 if let out = lowerOutput(o.key, o.keyRange, o.value) { outputs.append(out) }
             }
+            checkSavePaths(outputs)
         }
         let supp = entry("lint").flatMap { suppressions($0.value) }
         // When every declared entry lowered, positions among the accepted entries are positions in

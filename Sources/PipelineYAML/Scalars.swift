@@ -108,30 +108,49 @@ func parseByteSize(_ text: String, allowHuge: Bool) -> Int64? {
     return Int64(bytes)
 }
 
-/// Edit distance, for "did you mean" suggestions.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a.lowercased()), b = Array(b.lowercased())
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var prev = Array(0...b.count)
-    var cur = [Int](repeating: 0, count: b.count + 1)
+/// Names longer than this get no "did you mean": the work per comparison is bounded.
+let suggestionMaxLength = 64
+
+/// Edit distance, for "did you mean" suggestions, or nil when it is over `limit`:
+/// only a band of width 2 × limit + 1 around the diagonal is computed, and the
+/// scan stops as soon as a row is over the limit.
+func editDistance(_ a: String, _ b: String, limit: Int = .max) -> Int? {
+    let a = Array(a.lowercased().unicodeScalars), b = Array(b.lowercased().unicodeScalars)
+    if abs(a.count - b.count) > limit { return nil }
+    if a.isEmpty || b.isEmpty { return max(a.count, b.count) <= limit ? max(a.count, b.count) : nil }
+    let big = Int.max / 2
+    let band = min(limit, max(a.count, b.count))
+    var prev = [Int](repeating: big, count: b.count + 1)
+    var cur = prev
+    for j in 0...min(b.count, band) { prev[j] = j }
     for i in 1...a.count {
-        cur[0] = i
-        for j in 1...b.count {
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        for j in cur.indices { cur[j] = big }
+        let lo = max(1, i - band), hi = min(b.count, i + band)
+        if i <= band { cur[0] = i }
+        var rowMin = cur[0]
+        if lo <= hi {
+            for j in lo...hi {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                rowMin = min(rowMin, cur[j])
+            }
         }
+        if rowMin > limit { return nil }
         swap(&prev, &cur)
     }
-    return prev[b.count]
+    return prev[b.count] <= limit ? prev[b.count] : nil
 }
 
 /// The closest candidate to `word`, when one is close enough to suggest ("did you mean").
+/// Names over `suggestionMaxLength` characters are never compared.
 public func suggestion(for word: String, among candidates: [String]) -> String? {
+    guard word.utf8.count <= suggestionMaxLength * 4, word.unicodeScalars.count <= suggestionMaxLength else { return nil }
+    let length = word.unicodeScalars.count
     var best: (String, Int)?
-    for c in candidates {
-        let d = editDistance(word, c)
+    for c in candidates where c.utf8.count <= suggestionMaxLength * 4 {
         let limit = max(1, min(3, c.count / 3))
-        if d <= limit, d < (best?.1 ?? Int.max) { best = (c, d) }
+        // Cheap length test first: most candidates are too long or too short to be close.
+        if abs(c.unicodeScalars.count - length) > limit { continue }
+        if let d = editDistance(word, c, limit: min(limit, (best?.1 ?? Int.max) - 1)), d < (best?.1 ?? Int.max) { best = (c, d) }
     }
     return best?.0
 }

@@ -91,9 +91,14 @@ struct PickleWriter {
 
     /// A str CPython interns (names, keys): shared through the memo by value.
     mutating func internedStr(_ s: String) {
-        if reuse("s:" + s) { return }
-        str(utf8Count: Int64(s.utf8.count), key: "s:" + s)
+        let key = "s:" + s
+        if reuse(key) { return }
+        str(utf8Count: Int64(s.utf8.count), key: key)
     }
+
+    /// Room for `n` more memo keys: a dict of a million keys would otherwise rehash
+    /// the memo about twenty times as it grows.
+    mutating func reserveMemo(_ n: Int) { memo.reserveCapacity(memo.count + n) }
 
     /// A module-level global (proto 4: module str, name str, STACK_GLOBAL, MEMOIZE);
     /// a memo reference when the object was pickled before.
@@ -225,6 +230,7 @@ enum WireModel {
             // batch_dict_exact: batches of 1000, plus an empty trailing batch when the
             // count is a multiple of 1000.
             w.emit(Sat.mul(2, Int64(entries.count / 1000 + 1)))
+            w.reserveMemo(entries.count)
             for e in entries {
                 w.internedStr(e.key)
                 save(e.value, &w)

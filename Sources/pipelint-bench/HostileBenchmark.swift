@@ -1,7 +1,7 @@
-import PipelineIR
 import Foundation
 import HostileInputs
 import Lint
+import PipelineIR
 import PipelineYAML
 import Rules
 

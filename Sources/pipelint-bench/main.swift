@@ -4,6 +4,7 @@ import Foundation
 //   swift run -c release pipelint-bench parse              front end on a 50 MB pipeline vs raw libyaml events
 //   swift run -c release pipelint-bench check-files        cold `pipelint check` of 500 files
 //   swift run -c release pipelint-bench hostile            time and peak RSS of `check` on each hostile file
+//   swift run -c release pipelint-bench hostile-scaling    inputs that used to be super-linear (names, keys, globs) at n and 2n
 //   swift run -c release pipelint-bench estimate           graph figures of 10 million chunks vs 10 chunks
 //   swift run -c release pipelint-bench scaling [MB...]    check, fix and estimate per MB at 0.1, 1, 10, 50 MB; check of the 51 MB file
 //   swift run -c release pipelint-bench overhead [TASKS]   scheduler overhead vs a bare DAG loop and Dask's threaded scheduler
@@ -18,6 +19,7 @@ case "check-files": CheckFilesBenchmark.run()
 case "hostile": HostileBenchmark.run()
 // The child process of `hostile`: one case, measured in a fresh process.
 case "hostile-case" where args.count == 2: HostileBenchmark.runCase(args[1])
+case "hostile-scaling": HostileScalingBenchmark.run()
 case "estimate": benchEstimate()
 case "scaling":
     let sizes = args.dropFirst().compactMap { Double($0) }
@@ -27,5 +29,5 @@ case "overhead": overhead(args.dropFirst().first.flatMap { Int($0) } ?? 1_000_00
 case "kernels": kernels(args.dropFirst().first.flatMap { Int($0) } ?? 10_000_000)
 case "memory": memory()
 default:
-    print("usage: pipelint-bench parse | check-files | hostile | estimate | scaling [MB...] | overhead [TASKS] | kernels [N] | memory")
+    print("usage: pipelint-bench parse | check-files | hostile | hostile-scaling | estimate | scaling [MB...] | overhead [TASKS] | kernels [N] | memory")
 }

@@ -76,6 +76,7 @@ struct Check: ParsableCommand {
         }
         collected.files = exclusion.apply(collected.files)
         for e in collected.errors { printError("pipelint: error: \(e)") }
+        for w in collected.warnings { printError("pipelint: warning: \(w)") }
 
         // Each file's configuration; excluded directory-scan files are dropped.
         var fileConfigs: [Configuration] = []
@@ -143,6 +144,7 @@ struct Check: ParsableCommand {
         FileHandle.standardOutput.write(Data(out.utf8))
         if verbose {
             for s in skipped.sorted() { printError("skipped \(s): not a pipeline") }
+            for s in collected.skipped { printError("skipped \(s)") }
         }
         if !collected.errors.isEmpty || !problems.isEmpty { throw ExitStatus.usage }
         let failing = shown.contains { $0.findings.contains { $0.severity >= failOn } }

@@ -36,7 +36,7 @@ struct Compare: ParsableCommand {
         } catch {
             throw reportFailure(error)
         }
-        let dir = URL(fileURLWithPath: out ?? "pipelint-out/\(comparison.asWritten.pipeline)")
+        let dir = try URL(fileURLWithPath: out ?? defaultOutputFolder(comparison.asWritten.pipeline))
         do { try comparison.write(to: dir) } catch { throw reportFailure(error) }
         print(comparison.summary(directory: dir.path))
         if let m = comparison.mismatch {

@@ -1,6 +1,7 @@
-import PipelineIR
+import FileAccess
 import Foundation
 import Lint
+import PipelineIR
 import PipelineYAML
 
 /// A file to lint, and whether a directory scan found it (then non-pipelines are skipped).
@@ -17,10 +18,12 @@ struct CollectedFile {
 enum FileCollector {
     /// `maxFileBytes` gives each file's size limit (from its configuration); larger files are not read.
     static func collect(_ paths: [String], maxFileBytes: (String) -> Int = { _ in ParseLimits.default.maxFileBytes })
-        -> (files: [CollectedFile], skipped: [String], errors: [String])
+        -> (files: [CollectedFile], skipped: [String], errors: [String], warnings: [String])
     {
         var files: [CollectedFile] = []
         var errors: [String] = []
+        var warnings: [String] = []
+        var skipped: [String] = []
         let fm = FileManager.default
         for path in paths {
             var isDir: ObjCBool = false
@@ -29,12 +32,15 @@ enum FileCollector {
                 continue
             }
             if isDir.boolValue {
-                for rel in walk(path) {
+                let found = walk(path)
+                for dir in found.unreadable { warnings.append("\(dir): cannot list this folder; its files were not checked") }
+                for rel in found.files {
                     let full = path == "." ? rel : (path.hasSuffix("/") ? path + rel : path + "/" + rel)
                     switch read(full, maxFileBytes: maxFileBytes(full)) {
                     case .success(let s): files.append(CollectedFile(path: full, source: s, fromDirectory: true))
                     case .failure(let e) where e.oversize != nil:
                         files.append(CollectedFile(path: full, source: SourceFile(path: full, bytes: []), fromDirectory: false, oversizeBytes: e.oversize))
+                    case .failure(let e) where e.special: skipped.append("\(full) (\(e.message.dropFirst(full.count + 2)))")
                     case .failure(let e): errors.append(e.message)
                     }
                 }
@@ -47,49 +53,58 @@ enum FileCollector {
                 }
             }
         }
-        return (files, [], errors)
+        return (files, skipped, errors, warnings)
     }
 
     struct ReadError: Error {
         var message: String
         var oversize: Int? = nil
+        /// A FIFO, device or socket: skipped by a directory scan, an error when named.
+        var special = false
     }
 
-    /// Reads a file; one over the size limit is not read (the parser reports it).
+    /// Reads a file; one over the size limit is not read (the parser reports it). At most
+    /// the limit + 1 bytes are read whatever `stat` says, and a FIFO, device or
+    /// directory is refused without reading from it.
     static func read(_ path: String, maxFileBytes: Int) -> Result<SourceFile, ReadError> {
-        guard let attrs = try? FileManager.default.attributesOfItem(atPath: path) else {
-            return .failure(ReadError(message: "\(path): cannot read"))
-        }
-        let size = (attrs[.size] as? NSNumber)?.intValue ?? 0
-        if size > maxFileBytes {
-            return .failure(ReadError(message: "", oversize: size))
-        }
-        guard let fh = FileHandle(forReadingAtPath: path) else {
-            return .failure(ReadError(message: "\(path): permission denied or not a regular file"))
-        }
-        defer { try? fh.close() }
-        do {
-            let data = try fh.readToEnd() ?? Data()
-            return .success(SourceFile(path: path, bytes: [UInt8](data)))
-        } catch {
-            return .failure(ReadError(message: "\(path): \(error.localizedDescription)"))
+        switch SafeFiles.read(path, limit: maxFileBytes) {
+        case .success(let bytes):
+            return .success(SourceFile(path: path, bytes: bytes))
+        case .failure(.tooLarge):
+            var st = stat()
+            let size = stat(path, &st) == 0 ? Int(st.st_size) : 0
+            return .failure(ReadError(message: "", oversize: max(size, maxFileBytes + 1)))
+        case .failure(let e):
+            return .failure(ReadError(message: "\(path): \(e == .missing ? "no such file or directory" : e.phrase)", special: e.isSpecial))
         }
     }
 
-    /// Relative paths of YAML files under `root`, sorted.
-    static func walk(_ root: String) -> [String] {
-        guard let e = FileManager.default.enumerator(atPath: root) else { return [] }
+    /// Relative paths of YAML files under `root`, sorted; folders that cannot be
+    /// listed are returned apart. Symbolic links to folders are not followed.
+    static func walk(_ root: String) -> (files: [String], unreadable: [String]) {
         var out: [String] = []
-        while let rel = e.nextObject() as? String {
-            let name = (rel as NSString).lastPathComponent
-            if name.hasPrefix(".") || name == "node_modules" {
-                var isDir: ObjCBool = false
-                if FileManager.default.fileExists(atPath: root + "/" + rel, isDirectory: &isDir), isDir.boolValue { e.skipDescendants() }
+        var unreadable: [String] = []
+        var pending = [""]
+        while let rel = pending.popLast() {
+            let dirPath = rel.isEmpty ? root : SafeFiles.join(root, rel)
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: dirPath) else {
+                unreadable.append(rel.isEmpty ? root : dirPath)
                 continue
             }
-            if name.hasSuffix(".yaml") || name.hasSuffix(".yml") { out.append(rel) }
+            for name in names {
+                let child = rel.isEmpty ? name : rel + "/" + name
+                var st = stat()
+                guard lstat(SafeFiles.join(root, child), &st) == 0 else { continue }
+                let isDir = st.st_mode & S_IFMT == S_IFDIR
+                if name.hasPrefix(".") || name == "node_modules" { continue }
+                if isDir {
+                    pending.append(child)
+                } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+                    out.append(child)
+                }
+            }
         }
-        return out.sorted()
+        return (out.sorted(), unreadable.sorted())
     }
 
     /// Whether unparsable bytes still look like a pipeline (a `pipeline:` key at

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Executor
 import Driver
+import Executor
 import Foundation
 import Lint
 import PipelineIR

@@ -46,7 +46,7 @@ struct Run: ParsableCommand {
         } catch {
             throw reportFailure(error)
         }
-        let dir = URL(fileURLWithPath: out ?? "pipelint-out/\(report.pipeline)")
+        let dir = try URL(fileURLWithPath: out ?? defaultOutputFolder(report.pipeline))
         let written: [ResultsWriter.Written]
         do {
             try MemoryReport.write(report, to: dir)
@@ -103,11 +103,7 @@ struct ValidatedPipeline {
 /// Reads and checks a pipeline file; an invalid one is reported like `check` and exits 2.
 func loadPipeline(_ path: String) throws -> ValidatedPipeline {
     let url = URL(fileURLWithPath: path)
-    guard let data = FileManager.default.contents(atPath: path) else {
-        printError("pipelint: error: cannot read \(path)")
-        throw ExitStatus.usage
-    }
-    let loaded = LoadedPipeline.load(SourceFile(path: path, bytes: [UInt8](data)))
+    let loaded = LoadedPipeline.load(SourceFile(path: path, bytes: try readPipelineFile(path)))
     let errors = loaded.diagnostics.filter { $0.severity == .error }
     guard errors.isEmpty, let model = loaded.pipeline, let graph = loaded.graph else {
         for d in errors {
@@ -116,6 +112,7 @@ func loadPipeline(_ path: String) throws -> ValidatedPipeline {
         if errors.isEmpty { printError("pipelint: error: \(path) is not a valid pipeline") }
         throw ExitStatus.usage
     }
+    try refuseUnsafeLoads(loaded, path)
     return ValidatedPipeline(source: loaded.source, model: model, graph: graph, folder: url.deletingLastPathComponent())
 }
 

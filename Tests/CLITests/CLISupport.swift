@@ -21,11 +21,18 @@ enum CLI {
         var status: Int32
     }
 
-    /// Runs `pipelint args...` in `cwd` (the repository root by default).
-    static func run(_ args: [String], cwd: URL? = nil, env: [String: String] = [:]) throws -> Result {
+    /// Runs `pipelint args...` in `cwd` (the repository root by default); with a
+    /// `launcher` (`["/usr/bin/timeout", "10"]`), runs `launcher... pipelint args...`
+    /// and a leading `--` in `args` is dropped.
+    static func run(_ args: [String], cwd: URL? = nil, env: [String: String] = [:], launcher: [String] = []) throws -> Result {
         let p = Process()
-        p.executableURL = binary
-        p.arguments = args
+        if let first = launcher.first {
+            p.executableURL = URL(fileURLWithPath: first)
+            p.arguments = Array(launcher.dropFirst()) + [binary.path] + (args.first == "--" ? Array(args.dropFirst()) : args)
+        } else {
+            p.executableURL = binary
+            p.arguments = args
+        }
         p.currentDirectoryURL = cwd ?? root
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"

@@ -1,8 +1,9 @@
+import FileAccess
 import Lint
 import PipelineIR
 import PipelineYAML
 
-/// PL015: a `load:` path that does not exist next to the pipeline.
+/// PL015: a `load:` path that does not exist next to the pipeline, or leaves its folder through a link.
 public struct MissingFileRule: Rule {
     public init() {}
 
@@ -13,7 +14,8 @@ public struct MissingFileRule: Rule {
         defaultSeverity: .error,
         whatItDoes: """
             Checks every `load:` of an object (`series:`, `ndarray:`) and of an array's `source:`: the file must \
-            exist, relative to the pipeline file's folder.
+            exist, relative to the pipeline file's folder, be a regular file (not a FIFO or a device), and stay \
+            inside that folder once symbolic links are resolved.
             """,
         whyBad: """
             Nothing reads the file until the graph runs: `pipelint run` fails at its first task, and on Dask the \
@@ -66,6 +68,23 @@ public struct MissingFileRule: Rule {
         exampleFiles: ["tables/zip_to_region.csv", "data/codes.npy"]
     )
 
+    /// The problem with a `load:` path; a path is shown escaped, never the file's contents.
+    static func message(_ path: String, _ why: SafeFiles.Failure) -> String {
+        switch why {
+        case .missing: "`\(path)` does not exist (relative to the pipeline's folder)"
+        case .notRegular(let kind) where kind == "a directory": "`\(path)` does not exist (relative to the pipeline's folder)"
+        default: "`\(path)` \(why.phrase)"
+        }
+    }
+
+    static func help(_ why: SafeFiles.Failure) -> String {
+        switch why {
+        case .outside: "copy the file into the pipeline's folder; `run`, `compare` and `export` refuse links that leave it"
+        case .notRegular: "name a regular file: FIFOs and devices are never read"
+        default: "fix the path, or create the file before the pipeline runs"
+        }
+    }
+
     public func check(_ ctx: RuleContext) -> [Finding] {
         let tree = ctx.tree
         guard let root = tree.root.map(tree.resolved) else { return [] }
@@ -83,9 +102,8 @@ public struct MissingFileRule: Rule {
                     let value = tree.resolved(v)
                     if key == "load", tree[value].kind == .scalar, let path = tree.scalar(value) {
                         let range = via ?? tree[v].range
-                        if !ctx.fileExists(path), reported.insert("\(range.start):\(path)").inserted {
-                            out.append(finding("`\(path)` does not exist (relative to the pipeline's folder)", at: range,
-                                               help: "fix the path, or create the file before the pipeline runs", subjects: [owner]))
+                        if case .failure(let why) = ctx.fileStatus(path), reported.insert("\(range.start):\(path)").inserted {
+                            out.append(finding(Self.message(path, why), at: range, help: Self.help(why), subjects: [owner]))
                         }
                     } else {
                         visit(v, owner: owner, alias: via)
