@@ -1,5 +1,7 @@
 import Foundation
 import Lint
+import PipelineIR
+import Rules
 
 /// Finds and caches each folder's configuration, applying command-line overrides.
 public struct ConfigurationResolver {
@@ -30,7 +32,7 @@ public struct ConfigurationResolver {
         var c: Configuration
         if let path {
             if let cached = byPath[path] { c = cached } else {
-                let (loaded, w) = try ConfigurationLoader.load(path: path, knownRules: known)
+                let (loaded, w) = try ConfigurationLoader.load(path: path, knownRules: known, ruleNames: RuleSelectors.catalogue.idsByName)
                 warnings += w
                 byPath[path] = loaded
                 c = loaded
@@ -47,5 +49,22 @@ public struct ConfigurationResolver {
         c.extendSelect += overrides.extendSelect
         c.ignore += overrides.ignore
         return c
+    }
+}
+
+extension RuleSelectors {
+    /// Every rule of the catalogue and the front end's own checks (PL900, PL901), by ID and by name.
+    public static let catalogue: RuleSelectors = {
+        var names: [String: String] = [:]
+        for r in allRules { names[r.description.name] = r.description.id }
+        for c in [CheckCode.invalidYAML, .invalidPipeline] { names[c.name] = c.id }
+        return RuleSelectors(ids: allRules.map { $0.description.id } + [CheckCode.invalidYAML.id, CheckCode.invalidPipeline.id], idsByName: names)
+    }()
+
+    /// `--select`, `--extend-select` and `--ignore` as given, resolved to ID prefixes; the unknown selectors listed.
+    public func overrides(select: [String], extendSelect: [String], ignore: [String])
+        -> (overrides: (select: [String], extendSelect: [String], ignore: [String]), unknown: [String]) {
+        let s = resolve(lists: select), e = resolve(lists: extendSelect), i = resolve(lists: ignore)
+        return ((s.prefixes, e.prefixes, i.prefixes), s.unknown + e.unknown + i.unknown)
     }
 }

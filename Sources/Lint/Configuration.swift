@@ -109,18 +109,20 @@ public enum ConfigurationLoader {
 
     /// Loads a configuration file. Unknown keys are warnings (returned); anything
     /// malformed throws with its position.
-    public static func load(path: String, knownRules: [String]) throws(ConfigurationError) -> (Configuration, warnings: [String]) {
+    /// `ruleNames` (name → ID) lets rule lists name rules as well as give IDs and prefixes.
+    public static func load(path: String, knownRules: [String], ruleNames: [String: String] = [:]) throws(ConfigurationError) -> (Configuration, warnings: [String]) {
         // Bounded, and never from a FIFO or a device: a configuration may sit next to hostile files.
         switch SafeFiles.read(path, limit: ParseLimits.default.maxFileBytes) {
-        case .success(let bytes): return try parse(SourceFile(path: path, bytes: bytes), knownRules: knownRules)
+        case .success(let bytes): return try parse(SourceFile(path: path, bytes: bytes), knownRules: knownRules, ruleNames: ruleNames)
         case .failure(let why):
             throw ConfigurationError(path: path, position: nil, message: "cannot read the configuration file: it \(why.phrase)")
         }
     }
 
     /// Parses configuration text.
-    public static func parse(_ source: SourceFile, knownRules: [String]) throws(ConfigurationError) -> (Configuration, warnings: [String]) {
+    public static func parse(_ source: SourceFile, knownRules: [String], ruleNames: [String: String] = [:]) throws(ConfigurationError) -> (Configuration, warnings: [String]) {
         var r = Reader(source: source, knownRules: knownRules)
+        r.selectors = RuleSelectors(ids: knownRules, idsByName: ruleNames)
         let config = try r.read()
         return (config, r.warnings)
     }
@@ -128,6 +130,7 @@ public enum ConfigurationLoader {
     struct Reader {
         let source: SourceFile
         let knownRules: [String]
+        var selectors = RuleSelectors(ids: [])
         var tree = SyntaxTree()
         var warnings: [String] = []
 
@@ -206,13 +209,14 @@ public enum ConfigurationLoader {
             return s
         }
 
+        /// A rule list entry: an ID, a prefix, a name or `ALL` (a single rule where a prefix makes no sense).
         func ruleRef(_ text: String, _ range: SourceRange, prefixAllowed: Bool) throws(ConfigurationError) -> String {
-            let matches = prefixAllowed ? knownRules.contains { $0.hasPrefix(text) } : knownRules.contains(text)
-            guard text.hasPrefix("PL"), matches else {
-                let hint = suggestion(for: text, among: knownRules).map { "; did you mean `\($0)`?" } ?? "; `pipelint rules` lists them"
-                throw fail("unknown rule \(prefixAllowed ? "ID or prefix" : "ID") `\(text)`\(hint)", range)
+            let resolved = selectors.resolve(text)
+            guard let id = resolved, prefixAllowed || knownRules.contains(id) else {
+                let hint = selectors.suggestion(for: text).map { "; did you mean `\($0)`?" } ?? "; `pipelint rules` lists them"
+                throw fail("unknown rule \(prefixAllowed ? "ID, prefix or name" : "ID or name") `\(text)`\(hint)", range)
             }
-            return text
+            return id
         }
 
         func rules(_ id: NodeID, _ what: String) throws(ConfigurationError) -> [String] {

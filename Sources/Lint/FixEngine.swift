@@ -219,31 +219,3 @@ struct TakenEdits {
         return lo
     }
 }
-
-/// `--select` / `--ignore`: rule IDs, ID prefixes (`PL0`), names, or `ALL`.
-public struct RuleSelection: Sendable, Hashable {
-    public var select: [String]
-    public var ignore: [String]
-
-    public init(select: [String] = [], ignore: [String] = []) {
-        self.select = select
-        self.ignore = ignore
-    }
-
-    /// Whether the rule with this ID and name runs. `--ignore` wins over `--select`.
-    public func includes(id: String, name: String) -> Bool {
-        if ignore.contains(where: { Self.matches($0, id: id, name: name) }) { return false }
-        return select.isEmpty || select.contains { Self.matches($0, id: id, name: name) }
-    }
-
-    /// Selectors that match none of the given rules (a typo should not silently select nothing).
-    public func unknownSelectors(among rules: [(id: String, name: String)]) -> [String] {
-        (select + ignore).filter { s in !rules.contains { Self.matches(s, id: $0.id, name: $0.name) } }
-    }
-
-    static func matches(_ selector: String, id: String, name: String) -> Bool {
-        let s = selector.uppercased()
-        if s == "ALL" { return true }
-        return (!s.isEmpty && id.uppercased().hasPrefix(s)) || selector == name
-    }
-}

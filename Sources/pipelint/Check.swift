@@ -26,13 +26,13 @@ struct Check: ParsableCommand {
     @Option(help: "Configuration file (default: the nearest .pipelint.yml above each file).")
     var config: String?
 
-    @Option(help: "Rule IDs or prefixes to run instead of the configured ones (comma-separated, repeatable).")
+    @Option(help: "Rules to run instead of the configured ones: IDs, ID prefixes, names or ALL (comma-separated, repeatable).")
     var select: [String] = []
 
-    @Option(help: "Rule IDs or prefixes to run in addition (comma-separated, repeatable).")
+    @Option(help: "Rules to run in addition: IDs, ID prefixes, names or ALL (comma-separated, repeatable).")
     var extendSelect: [String] = []
 
-    @Option(help: "Rule IDs or prefixes not to run (comma-separated, repeatable).")
+    @Option(help: "Rules not to run: IDs, ID prefixes, names or ALL (comma-separated, repeatable).")
     var ignore: [String] = []
 
     @Option(help: "Lowest severity that fails the run: info, warning or error.")
@@ -59,17 +59,8 @@ struct Check: ParsableCommand {
     @OptionGroup var exclusion: ForceExcludeOption
 
     func run() throws {
-        let known = allRules.map { $0.description.id } + [CheckCode.invalidYAML.id, CheckCode.invalidPipeline.id]
-        for list in [select, extendSelect, ignore] {
-            for id in list.flatMap({ $0.split(separator: ",").map(String.init) }) where !known.contains(where: { $0.hasPrefix(id) }) || !id.hasPrefix("PL") {
-                printError("pipelint: error: unknown rule ID or prefix `\(id)`; `pipelint rules` lists them")
-                throw ExitStatus.usage
-            }
-        }
-        var configs = ConfigurationResolver(explicit: config, known: allRules.map { $0.description.id }, overrides: (
-            select.flatMap { $0.split(separator: ",").map(String.init) },
-            extendSelect.flatMap { $0.split(separator: ",").map(String.init) },
-            ignore.flatMap { $0.split(separator: ",").map(String.init) }))
+        var configs = ConfigurationResolver(explicit: config, known: allRules.map { $0.description.id },
+                                            overrides: try ruleOverrides(select: select, extendSelect: extendSelect, ignore: ignore))
         // Each file's size limit comes from its configuration (a broken configuration is reported below).
         var collected = FileCollector.collect(paths) { path in
             (try? configs.configuration(for: path))?.settings.parseLimits.maxFileBytes ?? ParseLimits.default.maxFileBytes
@@ -150,6 +141,18 @@ struct Check: ParsableCommand {
         let failing = shown.contains { $0.findings.contains { $0.severity >= failOn } }
         if failing, !exitZero { throw ExitStatus.findings }
     }
+}
+
+/// `--select`, `--extend-select` and `--ignore` resolved as `.pipelint.yml` resolves rule lists
+/// (`check` and `fix` alike); an unknown selector is a usage error with a suggestion.
+func ruleOverrides(select: [String], extendSelect: [String], ignore: [String]) throws -> (select: [String], extendSelect: [String], ignore: [String]) {
+    let (overrides, unknown) = RuleSelectors.catalogue.overrides(select: select, extendSelect: extendSelect, ignore: ignore)
+    if let first = unknown.first {
+        let hint = RuleSelectors.catalogue.suggestion(for: first).map { "; did you mean `\($0)`?" } ?? "; `pipelint rules` lists them"
+        printError("pipelint: error: unknown rule ID, prefix or name `\(first)`\(hint)")
+        throw ExitStatus.usage
+    }
+    return overrides
 }
 
 extension ReportFormat: ExpressibleByArgument {}

@@ -32,10 +32,13 @@ struct FixCommand: ParsableCommand {
     @Flag(help: "List each applied fix.")
     var showFixes = false
 
-    @Option(help: "Only these rules: IDs, ID prefixes or names, comma-separated or repeated (default: all).")
+    @Option(help: "Rules to fix instead of the configured ones: IDs, ID prefixes, names or ALL (comma-separated, repeatable).")
     var select: [String] = []
 
-    @Option(help: "Skip these rules: IDs, ID prefixes or names.")
+    @Option(help: "Rules to fix in addition: IDs, ID prefixes, names or ALL (comma-separated, repeatable).")
+    var extendSelect: [String] = []
+
+    @Option(help: "Rules not to fix: IDs, ID prefixes, names or ALL (comma-separated, repeatable).")
     var ignore: [String] = []
 
     @Option(help: "Configuration file (default: the nearest .pipelint.yml above each file).")
@@ -49,32 +52,55 @@ struct FixCommand: ParsableCommand {
 
     @OptionGroup var exclusion: ForceExcludeOption
 
+    /// A file to fix, the folder it may be replaced in, and its engine (its configuration).
+    struct Job {
+        var file: CollectedFile
+        var root: String
+        var engine: FixEngine
+    }
+
+    /// What the files' fixes came to.
+    struct Results {
+        var shown: [FileReport] = []
+        var diffs = ""
+        var applied: [(path: String, fix: AppliedFix)] = []
+        var changedFiles = 0
+        var brokenFix = false
+        var ioError = false
+    }
+
     func run() throws {
-        let selection = RuleSelection(select: split(select), ignore: split(ignore))
-        let unknown = selection.unknownSelectors(among: allRules.map { ($0.description.id, $0.description.name) })
-        if !unknown.isEmpty {
-            printError("pipelint: error: no rule matches \(unknown.map { "`\($0)`" }.joined(separator: ", ")); `pipelint rules` lists them")
-            throw ExitStatus.usage
-        }
         if prefer == .scatter, !unsafeFixes {
             printError("pipelint: error: scatter fixes are always unsafe (they need a live client); add `--unsafe-fixes` to `--prefer scatter`")
             throw ExitStatus.usage
         }
-        let rules = allRules.filter { selection.includes(id: $0.description.id, name: $0.description.name) }.map { $0.init() }
-        let engine = FixEngine(linter: Linter(rules: rules), options: FixOptions(
-            unsafeFixes: unsafeFixes, preferredPlacement: prefer == .scatter ? .scatter : nil))
+        var resolver = ConfigurationResolver(explicit: config, known: allRules.map { $0.description.id },
+                                             overrides: try ruleOverrides(select: select, extendSelect: extendSelect, ignore: ignore))
+        var results = Results()
+        let jobs = try jobs(targets(&resolver, &results), &resolver)
+        let outcomes = fixInParallel(jobs.map(\.file), engines: jobs.map(\.engine))
+        for (job, outcome) in zip(jobs, outcomes) { settle(job, outcome, into: &results) }
+        report(results)
+        if results.brokenFix { throw ExitStatus(code: 3) }
+        if results.ioError { throw ExitStatus.usage }
+        if diff {
+            if results.changedFiles > 0 { throw ExitStatus.findings }
+        } else if results.shown.contains(where: { $0.findings.contains { $0.severity >= .warning } }) {
+            throw ExitStatus.findings
+        }
+    }
 
-        var resolver = ConfigurationResolver(explicit: config, known: allRules.map { $0.description.id }, overrides: ([], [], []))
-        // Collect per argument: a file may be replaced only inside the tree it was found in.
+    /// The files to fix, each with the folder it was found in (a file may be replaced only inside
+    /// that tree); paths naming one file twice and files over the size limit are dropped.
+    func targets(_ resolver: inout ConfigurationResolver, _ results: inout Results) -> [(file: CollectedFile, root: String)] {
         var files: [(file: CollectedFile, root: String)] = []
-        var ioError = false
         for p in paths {
             let collected = FileCollector.collect([p]) { path in
                 (try? resolver.configuration(for: path))?.settings.parseLimits.maxFileBytes ?? ParseLimits.default.maxFileBytes
             }
             for e in collected.errors {
                 printError("pipelint: error: \(e)")
-                ioError = true
+                results.ioError = true
             }
             let root = isDirectory(p) ? p : (p as NSString).deletingLastPathComponent
             files += exclusion.apply(collected.files).map { ($0, root.isEmpty ? "." : root) }
@@ -86,18 +112,22 @@ struct FixCommand: ParsableCommand {
         let clashing = Set(byIdentity.values.filter { $0.count > 1 }.flatMap { $0 })
         for group in byIdentity.values where group.count > 1 {
             printError("pipelint: error: \(group.joined(separator: ", ")): these paths name the same file; it was not fixed")
-            ioError = true
+            results.ioError = true
         }
         files.removeAll { clashing.contains($0.file.path) }
         for f in files where f.file.oversizeBytes != nil {
             printError("pipelint: error: \(f.file.path): over the file size limit; not fixed")
-            ioError = true
+            results.ioError = true
         }
-        files.removeAll { $0.file.oversizeBytes != nil }
+        return files.filter { $0.file.oversizeBytes == nil }
+    }
 
-        // Each file's configuration (severities, thresholds, per-file ignores, excludes).
-        var engines: [FixEngine] = []
-        var keptFiles: [(file: CollectedFile, root: String)] = []
+    /// One engine per file, with the file's configuration (rule selection, severities, thresholds,
+    /// per-file ignores); files a directory scan found and the configuration excludes are dropped.
+    func jobs(_ files: [(file: CollectedFile, root: String)], _ resolver: inout ConfigurationResolver) throws -> [Job] {
+        let rules = makeAllRules()
+        let options = FixOptions(unsafeFixes: unsafeFixes, preferredPlacement: prefer == .scatter ? .scatter : nil)
+        var jobs: [Job] = []
         for f in files {
             let c: Configuration
             do { c = try resolver.configuration(for: f.file.path) } catch {
@@ -105,87 +135,77 @@ struct FixCommand: ParsableCommand {
                 throw ExitStatus.usage
             }
             if f.file.fromDirectory, c.isExcluded(f.file.path) { continue }
-            keptFiles.append(f)
-            engines.append(FixEngine(linter: Linter(rules: rules, configuration: c), options: engine.options))
+            jobs.append(Job(file: f.file, root: f.root, engine: FixEngine(linter: Linter(rules: rules, configuration: c), options: options)))
         }
         for w in resolver.warnings { printError(w) }
-        files = keptFiles
-        let outcomes = fixInParallel(files.map(\.file), engines: engines)
-        var shown: [FileReport] = []
-        var diffs = ""
-        var applied: [(path: String, fix: AppliedFix)] = []
-        var changedFiles = 0
-        var brokenFix = false
-        for (((file, root), outcome), fileEngine) in zip(zip(files, outcomes), engines) {
-            let report = outcome.remaining
-            if file.fromDirectory, !report.isPipeline { continue }
-            if let failure = outcome.failure {
-                printError("pipelint: error: \(file.path): \(failure)")
-                brokenFix = true
-            }
-            guard outcome.changed else {
-                shown.append(report)
-                continue
-            }
-            if verify {
-                let folder = URL(fileURLWithPath: file.path).deletingLastPathComponent()
-                let before = LoadedPipeline.load(outcome.original)
-                let after = LoadedPipeline.load(SourceFile(path: file.path, bytes: outcome.fixed))
-                let why = if let a = before.pipeline, let b = after.pipeline {
-                    FixVerification.difference(original: a, in: before.source, fixed: b, in: after.source, baseDirectory: folder)
-                } else {
-                    "the pipeline is invalid"
-                }
-                if let why {
-                    printError("pipelint: error: \(file.path): not fixed: verification failed: \(why)")
-                    if why.hasPrefix("output") { brokenFix = true } else { ioError = true }
-                    shown.append(fileEngine.linter.lint(outcome.original))
-                    continue
-                }
-            }
-            if diff {
-                diffs += UnifiedDiff.render(path: file.path, old: outcome.original.bytes, new: outcome.fixed)
-            } else {
-                do {
-                    try AtomicFileWriter.replace(file.path, expected: outcome.original.bytes, with: outcome.fixed, root: root)
-                } catch {
-                    printError("pipelint: error: \(error)")
-                    ioError = true
-                    // Nothing was written: what is left is what was there.
-                    shown.append(fileEngine.linter.lint(outcome.original))
-                    continue
-                }
-            }
-            changedFiles += 1
-            applied += outcome.applied.map { (file.path, $0) }
-            shown.append(report)
-        }
+        return jobs
+    }
 
-        let fixCount = applied.count
+    /// Verifies (with --verify), then writes the fixed file or adds its diff; what is left is shown.
+    func settle(_ job: Job, _ outcome: FixOutcome, into results: inout Results) {
+        let file = job.file
+        if file.fromDirectory, !outcome.remaining.isPipeline { return }
+        if let failure = outcome.failure {
+            printError("pipelint: error: \(file.path): \(failure)")
+            results.brokenFix = true
+        }
+        guard outcome.changed else {
+            results.shown.append(outcome.remaining)
+            return
+        }
+        if verify, let why = verification(file.path, outcome) {
+            printError("pipelint: error: \(file.path): not fixed: verification failed: \(why)")
+            if why.hasPrefix("output") { results.brokenFix = true } else { results.ioError = true }
+            results.shown.append(job.engine.linter.lint(outcome.original))
+            return
+        }
         if diff {
-            FileHandle.standardOutput.write(Data(diffs.utf8))
-            var s = fixCount == 0 ? "No fixes to apply.\n"
-                : "Would fix \(plural(fixCount, "finding")) in \(plural(changedFiles, "file")).\n"
-            if showFixes { s = listing(applied, verb: "Would apply") + s }
-            FileHandle.standardError.write(Data(s.utf8))
+            results.diffs += UnifiedDiff.render(path: file.path, old: outcome.original.bytes, new: outcome.fixed)
         } else {
-            var out = shown.map { TextReporter().render($0) }.joined()
-            if showFixes { out += listing(applied, verb: "Applied") }
-            // Information findings (notes about a fixed object, say) are shown but are not "left to fix".
-            let remaining = shown.reduce(0) { $0 + $1.findings.filter { $0.severity >= .warning }.count }
-            out += fixCount == 0 ? "No fixes applied" : "Fixed \(plural(fixCount, "finding")) in \(plural(changedFiles, "file"))"
-            out += remaining == 0 ? "; nothing left.\n" : "; \(remaining) remaining.\n"
-            let hidden = shown.flatMap(\.findings).filter { $0.fix.map { !$0.edits.isEmpty && $0.applicability == .unsafe } ?? false }.count
-            if hidden > 0, !unsafeFixes { out += "\(plural(hidden, "more fix", "more fixes")) available with `--unsafe-fixes`.\n" }
-            FileHandle.standardOutput.write(Data(out.utf8))
+            do {
+                try AtomicFileWriter.replace(file.path, expected: outcome.original.bytes, with: outcome.fixed, root: job.root)
+            } catch {
+                printError("pipelint: error: \(error)")
+                results.ioError = true
+                // Nothing was written: what is left is what was there.
+                results.shown.append(job.engine.linter.lint(outcome.original))
+                return
+            }
         }
-        if brokenFix { throw ExitStatus(code: 3) }
-        if ioError { throw ExitStatus.usage }
+        results.changedFiles += 1
+        results.applied += outcome.applied.map { (file.path, $0) }
+        results.shown.append(outcome.remaining)
+    }
+
+    /// Nil when the file runs to the same results before and after its fixes, on small data.
+    func verification(_ path: String, _ outcome: FixOutcome) -> String? {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let before = LoadedPipeline.load(outcome.original)
+        let after = LoadedPipeline.load(SourceFile(path: path, bytes: outcome.fixed))
+        guard let a = before.pipeline, let b = after.pipeline else { return "the pipeline is invalid" }
+        return FixVerification.difference(original: a, in: before.source, fixed: b, in: after.source, baseDirectory: folder)
+    }
+
+    /// The diff or the remaining findings, and the summary lines.
+    func report(_ r: Results) {
+        let fixCount = r.applied.count
         if diff {
-            if changedFiles > 0 { throw ExitStatus.findings }
-        } else if shown.contains(where: { $0.findings.contains { $0.severity >= .warning } }) {
-            throw ExitStatus.findings
+            FileHandle.standardOutput.write(Data(r.diffs.utf8))
+            var s = fixCount == 0 ? "No fixes to apply.\n"
+                : "Would fix \(plural(fixCount, "finding")) in \(plural(r.changedFiles, "file")).\n"
+            if showFixes { s = listing(r.applied, verb: "Would apply") + s }
+            FileHandle.standardError.write(Data(s.utf8))
+            return
         }
+        var out = r.shown.map { TextReporter().render($0) }.joined()
+        if showFixes { out += listing(r.applied, verb: "Applied") }
+        // Information findings (notes about a fixed object, say) are shown but are not "left to fix".
+        let remaining = r.shown.reduce(0) { $0 + $1.findings.filter { $0.severity >= .warning }.count }
+        out += fixCount == 0 ? "No fixes applied" : "Fixed \(plural(fixCount, "finding")) in \(plural(r.changedFiles, "file"))"
+        out += remaining == 0 ? "; nothing left.\n" : "; \(remaining) remaining.\n"
+        let hidden = r.shown.flatMap(\.findings).filter { $0.fix.map { !$0.edits.isEmpty && $0.applicability == .unsafe } ?? false }.count
+        if hidden > 0, !unsafeFixes { out += "\(plural(hidden, "more fix", "more fixes")) available with `--unsafe-fixes`.\n" }
+        FileHandle.standardOutput.write(Data(out.utf8))
     }
 
     func listing(_ applied: [(path: String, fix: AppliedFix)], verb: String) -> String {
@@ -196,10 +216,6 @@ struct FixCommand: ParsableCommand {
             if let c = a.fix.fix.caveat { s += "      note: \(c)\n" }
         }
         return s
-    }
-
-    func split(_ xs: [String]) -> [String] {
-        xs.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
     }
 
     func isDirectory(_ p: String) -> Bool {

@@ -51,3 +51,32 @@ import Testing
         }
     }
 }
+
+/// `check` and `fix` take the same rule selectors: IDs, prefixes, names and `ALL`.
+@Suite struct RuleSelectorCommandTests {
+    @Test(arguments: [["--select", "embedded-object"], ["--select", "PL001"], ["--select", "PL00"], ["--select", "ALL"],
+                      ["--select", "PL009", "--extend-select", "embedded-object"]])
+    func checkAndFixSelectTheSameRules(_ selection: [String]) throws {
+        let check = try CLI.run(["check"] + selection + ["samples/seed-argument.yaml"])
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("[PL001 embedded-object]"))
+        let fix = try CLI.run(["fix", "--diff"] + selection + ["samples/seed-argument.yaml"])
+        #expect(fix.status == 1)
+        #expect(fix.stdout.contains("+    placement: delayed"))
+    }
+
+    @Test func ignoringByNameTurnsTheRuleOffInBoth() throws {
+        let check = try CLI.run(["check", "--ignore", "embedded-object", "samples/seed-argument.yaml"])
+        #expect(!check.stdout.contains("PL001"))
+        let fix = try CLI.run(["fix", "--diff", "--ignore", "embedded-object", "samples/seed-argument.yaml"])
+        #expect(fix.stdout == "")
+        #expect(fix.stderr == "No fixes to apply.\n")
+    }
+
+    @Test(arguments: ["check", "fix"])
+    func anUnknownSelectorIsAUsageErrorWithASuggestion(_ command: String) throws {
+        let r = try CLI.run([command, "--select", "embeded-object", "samples/seed-argument.yaml"])
+        #expect(r.status == 2)
+        #expect(r.stderr == "pipelint: error: unknown rule ID, prefix or name `embeded-object`; did you mean `embedded-object`?\n")
+    }
+}

@@ -109,12 +109,17 @@ struct RestlessRule: Rule {
         #expect(onOther?.fix?.caveat == "object `other` is an alias of a node that is not an object; give it its own definition")
     }
 
-    @Test func selectionByIDPrefixAndName() {
-        let s = RuleSelection(select: ["PL0"], ignore: ["embedded-object"])
-        #expect(!s.includes(id: "PL001", name: "embedded-object"))
-        #expect(s.includes(id: "PL002", name: "other"))
-        #expect(!s.includes(id: "PL900", name: "invalid-yaml"))
-        #expect(RuleSelection(select: ["pl001"]).includes(id: "PL001", name: "embedded-object"))
-        #expect(RuleSelection(select: ["PL7", "ALL"]).unknownSelectors(among: [("PL001", "embedded-object")]) == ["PL7"])
+    @Test func selectorsResolveIDsPrefixesNamesAndAll() {
+        let s = RuleSelectors(ids: ["PL001", "PL002", "PL900"], idsByName: ["embedded-object": "PL001", "invalid-yaml": "PL900"])
+        #expect(s.resolve("embedded-object") == "PL001")
+        #expect(s.resolve("PL0") == "PL0")
+        #expect(s.resolve("pl001") == "PL001")
+        #expect(s.resolve("ALL") == "PL")
+        #expect(s.resolve("PL7") == nil)
+        #expect(s.resolve("embedded-objekt") == nil)
+        #expect(s.suggestion(for: "embedded-objekt") == "embedded-object")
+        let r = s.resolve(lists: ["PL001,embedded-object", " PL7 ", "ALL"])
+        #expect(r.prefixes == ["PL001", "PL001", "PL"])
+        #expect(r.unknown == ["PL7"])
     }
 }

@@ -58,7 +58,7 @@ import Testing
         do {
             _ = try parse("ignore: [PL0001]\n")
         } catch {
-            #expect("\(error)" == "cfg/.pipelint.yml:1:10: unknown rule ID or prefix `PL0001`; did you mean `PL001`?")
+            #expect("\(error)" == "cfg/.pipelint.yml:1:10: unknown rule ID, prefix or name `PL0001`; did you mean `PL001`?")
         }
         do {
             _ = try parse("select: [PL001\n")
