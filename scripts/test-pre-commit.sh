@@ -18,8 +18,11 @@ fi
 rev=$(git rev-parse HEAD)
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-cd "$scratch"
+mkdir "$scratch/repo"
+cd "$scratch/repo"
 git init -q .
+git config user.email ci@example.invalid
+git config user.name CI
 mkdir -p pipelines .github/workflows k8s chart/templates
 cp "$root/samples/seed-argument.yaml" "$root/samples/seed-delayed.yaml" pipelines/
 cat > .github/workflows/ci.yml <<'YAML'
@@ -96,8 +99,9 @@ repos:
       - id: pipelint-fix
 YAML
 git add -A
+git commit -q -m "A repository with pipelines and other YAML"
 log=$root/dist/pre-commit-run.log
-run() { PRE_COMMIT_HOME=$scratch/.pre-commit-home PIP_NO_INDEX=1 PIP_FIND_LINKS=$root/dist "$tools/bin/pre-commit" "$@"; }
+run() { PRE_COMMIT_HOME=$scratch/pre-commit-home PIP_NO_INDEX=1 PIP_FIND_LINKS=$root/dist "$tools/bin/pre-commit" "$@"; }
 status=0
 run run --all-files --verbose > "$log" 2>&1 || status=$?
 cat "$log"
@@ -106,7 +110,7 @@ fail() { echo "test-pre-commit: $1" >&2; exit 1; }
 grep -q '^pipelines/seed-argument.yaml:14:48: warning: .*\[PL001 embedded-object\]' "$log" || fail "the finding in pipelines/seed-argument.yaml is missing"
 # pre-commit may split the files between processes: the files each pipelint run checked add up.
 checked=$(sed -n '/^pipelint check\.\.\./,/^pipelint fix\.\.\./p' "$log" \
-  | grep -oE '(of [0-9]+ files?\.|\([0-9]+ files? checked\))' | grep -oE '[0-9]+' | paste -sd+ | bc)
+  | grep -oE '(of [0-9]+ files?\.|\([0-9]+ files? checked\))' | grep -oE '[0-9]+' | awk '{n += $1} END {print n}')
 [ "$checked" = 2 ] || fail "pipelint check saw $checked files, not the two pipelines"
 if grep -nE '(\.github|azure-pipelines|\.drone|k8s/|chart/)' "$log"; then fail "a file that is not a pipeline was reported"; fi
 changed=$(git status --porcelain | sed 's/^...//')
