@@ -115,7 +115,7 @@ struct EstimateRun {
         if tasks == Int.max || chunkBytes == Int64.max {
             notes.append(EstimateNote(range: layer.nameRange, message: "`\(layer.name)` has more chunks or bytes than 64-bit figures hold; its figures are capped at the largest value"))
         }
-        layers.append(LayerEstimate(id: layer.id, name: layer.name, kind: Estimator.kindText(layer), nameRange: layer.nameRange, tasks: tasks,
+        layers.append(LayerEstimate(id: layer.id, name: layer.name, kind: Estimator.kindText(layer), isObject: layer.object != nil, nameRange: layer.nameRange, tasks: tasks,
                                     taskBytes: taskBytes, submit: cost, objects: uses, chunkBytes: layer.object != nil ? 0 : chunkBytes,
                                     output: layer.output, resultsHeld: held[layer.id.index]))
     }
