@@ -160,7 +160,7 @@ public enum EstimateReport {
     }
 
     static func lifetime(_ l: LayerEstimate) -> String {
-        if l.kind.hasPrefix("object") { return "—" }
+        if l.isObject { return "—" }
         if let o = l.output { return outputName(o) + " (all held)" }
         return l.resultsHeld ? "fused, held" : "in flight"
     }

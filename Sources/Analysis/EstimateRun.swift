@@ -20,6 +20,9 @@ struct EstimateRun {
     var notes: [EstimateNote] = []
     /// Whole-object sizes, by layer index (objects only).
     var objectSizes: [(wire: SizeEstimate, resident: SizeEstimate)?]
+    /// The same sizes as the size model gives them, before notes about missing files
+    /// weaken them: what an argument edge shipping the whole object costs, unpriced again.
+    var modelledSizes: [(wire: SizeEstimate, resident: SizeEstimate)?]
     var layers: [LayerEstimate] = []
     /// Tasks reading each object, by the object's layer index.
     var consumerTasks: [Int]
@@ -54,6 +57,7 @@ struct EstimateRun {
         held = Estimator.heldLayers(graph, dependents: deps)
         resultUses = graph.layers.map { deps[$0.id.index].count + ($0.output == nil ? 0 : 1) }
         objectSizes = Array(repeating: nil, count: graph.layers.count)
+        modelledSizes = Array(repeating: nil, count: graph.layers.count)
         consumerTasks = Array(repeating: 0, count: graph.layers.count)
         usesByObject = Array(repeating: [], count: graph.layers.count)
     }
@@ -67,6 +71,7 @@ struct EstimateRun {
             let value = ObjectValues.pyValue(obj.recipe)
             var wire = SizeModel.wireSize(value)
             var resident = SizeModel.residentSize(value)
+            modelledSizes[layer.id.index] = (wire, resident)
             if let missing = Estimator.missingFile(obj.recipe, options) {
                 let reason = "`\(missing)` does not exist (relative to the pipeline's folder)"
                 notes.append(EstimateNote(range: obj.nameRange, message: "object `\(obj.name)` loads \(reason); its sizes come from the declared shape or length, and workers cannot build it"))
@@ -115,7 +120,7 @@ struct EstimateRun {
         if tasks == Int.max || chunkBytes == Int64.max {
             notes.append(EstimateNote(range: layer.nameRange, message: "`\(layer.name)` has more chunks or bytes than 64-bit figures hold; its figures are capped at the largest value"))
         }
-        layers.append(LayerEstimate(id: layer.id, name: layer.name, kind: Estimator.kindText(layer), nameRange: layer.nameRange, tasks: tasks,
+        layers.append(LayerEstimate(id: layer.id, name: layer.name, kind: Estimator.kindText(layer), isObject: layer.object != nil, nameRange: layer.nameRange, tasks: tasks,
                                     taskBytes: taskBytes, submit: cost, objects: uses, chunkBytes: layer.object != nil ? 0 : chunkBytes,
                                     output: layer.output, resultsHeld: held[layer.id.index]))
     }
@@ -128,8 +133,10 @@ struct EstimateRun {
         consumerTasks[edge.source.index] = Sat.add(consumerTasks[edge.source.index], tasks)
         let value = ObjectValues.shippedValue(for: edge, of: obj, layer: layer)
         let shownName = edge.path.applied(to: obj.name)
-        var wire = value.map(SizeModel.wireSize) ?? SizeEstimate(bytes: 0, confidence: .unknown(reason: "`\(shownName)` does not resolve"))
-        var resident = value.map(SizeModel.residentSize) ?? wire
+        // An argument shipping the whole object ships the value priced in phase 1.
+        let whole = edge.role != .receiver && edge.path.isEmpty ? modelledSizes[edge.source.index] : nil
+        var wire = whole?.wire ?? value.map(SizeModel.wireSize) ?? SizeEstimate(bytes: 0, confidence: .unknown(reason: "`\(shownName)` does not resolve"))
+        var resident = whole?.resident ?? value.map(SizeModel.residentSize) ?? wire
         if let whole = objectSizes[edge.source.index], case .unknown = whole.wire.confidence {
             wire.confidence = Estimator.weaker(wire.confidence, whole.wire.confidence)
             resident.confidence = Estimator.weaker(resident.confidence, whole.resident.confidence)

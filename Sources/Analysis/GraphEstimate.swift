@@ -139,8 +139,10 @@ public struct LayerEstimate: Sendable {
     public var id: Graph.LayerID
     /// Its name.
     public var name: String
-    /// A short description: `array (range)`, `map_blocks f`, `reduce sum`, `rechunk`, `object (delayed)`.
+    /// A short description, for display only: `array (range)`, `map_blocks f`, `reduce sum`, `rechunk`, `object (delayed)`.
     public var kind: String
+    /// Whether the layer is an object (its results are the object, not chunks).
+    public var isObject: Bool
     /// Where it is defined.
     public var nameRange: SourceRange
     /// Tasks in the graph.

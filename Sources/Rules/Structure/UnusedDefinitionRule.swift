@@ -104,11 +104,15 @@ public struct UnusedDefinitionRule: Rule {
         }
         guard !p.outputs.isEmpty else { return out }
         // What the outputs need, transitively.
+        // Steps by name (the first of a name), looked up once per needed name: most names on
+        // the stack are arrays, and a failed lookup must not scan every step.
+        var stepsByName: [String: Int] = [:]
+        for (i, s) in p.steps.enumerated() where stepsByName[s.name] == nil { stepsByName[s.name] = i }
         var needed = Set<String>()
         var stack = p.outputs.map(\.target.name)
         while let n = stack.popLast() {
             guard needed.insert(n).inserted else { continue }
-            if let s = p.step(named: n) { stack += s.inputs.map(\.name) }
+            if let i = stepsByName[n] { stack += p.steps[i].inputs.map(\.name) }
         }
         for a in p.arrays where !needed.contains(a.name) {
             out.append(finding("array `\(a.name)` is not needed by any output", at: a.nameRange, subjects: [a.name]))
