@@ -125,117 +125,132 @@ private struct TreeBuilder {
             var event = yaml_event_t()
             while !fatal {
                 guard yaml_parser_parse(&parser, &event) == 1 else {
-                    let offset = marks.offset(ofCharacter: Int(parser.problem_mark.index))
-                    let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
-                    var message = "invalid YAML: \(problem)"
-                    if let ctx = parser.context.map({ String(cString: $0) }) {
-                        let ctxPos = source.position(of: marks.offset(ofCharacter: Int(parser.context_mark.index)))
-                        message += " (\(ctx) at line \(ctxPos.line), column \(ctxPos.column))"
-                    }
-                    fail(message, at: offset)
+                    reportSyntaxError(parser, marks: &marks)
                     return
                 }
                 defer { yaml_event_delete(&event) }
                 let start = marks.offset(ofCharacter: Int(event.start_mark.index))
                 let end = marks.offset(ofCharacter: Int(event.end_mark.index))
-                switch event.type {
-                case YAML_STREAM_END_EVENT:
-                    return
-                case YAML_DOCUMENT_START_EVENT:
-                    documents += 1
-                    if documents > 1 {
-                        fail("several YAML documents in one file; a pipeline file holds exactly one", at: start,
-                             help: "split the documents into separate files")
-                    }
-                case YAML_SCALAR_EVENT:
-                    let s = event.data.scalar
-                    if Int(s.length) > limits.maxScalarBytes {
-                        fail("scalar of \(s.length) bytes is over the \(limits.maxScalarBytes)-byte limit", at: start)
-                        return
-                    }
-                    let style: ScalarStyle
-                    switch s.style {
-                    case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
-                    case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
-                    case YAML_LITERAL_SCALAR_STYLE: style = .literal
-                    case YAML_FOLDED_SCALAR_STYLE: style = .folded
-                    default: style = .plain
-                    }
-                    let payloadStart = tree.scalarBytes.count
-                    if let v = s.value, s.length > 0 {
-                        v.withMemoryRebound(to: UInt8.self, capacity: Int(s.length)) { p in
-                            tree.scalarBytes.append(contentsOf: UnsafeBufferPointer(start: p, count: Int(s.length)))
-                        }
-                    }
-                    let tag = checkTag(s.tag, at: start)
-                    let id = addNode(SyntaxTree.Node(
-                        kind: .scalar, scalarStyle: style, collectionStyle: .flow, tag: tag,
-                        range: SourceRange(start: start, end: end),
-                        payloadStart: Int32(truncatingIfNeeded: payloadStart), payloadCount: Int32(truncatingIfNeeded: Int(s.length)),
-                        aliasTarget: nil, expandedSize: 1))
-                    registerAnchor(s.anchor, id)
-                    appendChild(id)
-                case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
-                    let isSeq = event.type == YAML_SEQUENCE_START_EVENT
-                    let maxDepth = min(limits.maxDepth, ParseLimits.maxDepthCeiling)
-                    if stack.count + 1 > maxDepth {
-                        fail("nesting deeper than \(maxDepth) levels", at: start,
-                             help: "a pipeline never needs this depth; raise `limits.max-depth` if it is legitimate")
-                        return
-                    }
-                    let flow: Bool
-                    let rawTag: UnsafeMutablePointer<yaml_char_t>?
-                    let anchor: UnsafeMutablePointer<yaml_char_t>?
-                    if isSeq {
-                        flow = event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
-                        rawTag = event.data.sequence_start.tag
-                        anchor = event.data.sequence_start.anchor
-                    } else {
-                        flow = event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
-                        rawTag = event.data.mapping_start.tag
-                        anchor = event.data.mapping_start.anchor
-                    }
-                    let tag = checkTag(rawTag, at: start)
-                    let id = addNode(SyntaxTree.Node(
-                        kind: isSeq ? .sequence : .mapping, scalarStyle: .plain, collectionStyle: flow ? .flow : .block, tag: tag,
-                        range: SourceRange(start: start, end: end), payloadStart: 0, payloadCount: 0,
-                        aliasTarget: nil, expandedSize: 1))
-                    registerAnchor(anchor, id)
-                    // Marks the node open until its end event (an alias to it would be a cycle).
-                    tree.nodes[Int(id.raw)].expandedSize = -1
-                    appendChild(id)
-                    stack.append(Open(node: Int(id.raw), pendingBase: pending.count))
-                case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-                    guard let open = stack.popLast() else { break }
-                    closeCollection(open, endMark: end)
-                case YAML_ALIAS_EVENT:
-                    let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
-                    guard let target = anchors[name] else {
-                        fail("alias `*\(name)` refers to no anchor defined before it", at: start)
-                        return
-                    }
-                    if tree[target].expandedSize < 0 {
-                        fail("alias `*\(name)` refers to a node that contains it (a reference cycle)", at: start)
-                        return
-                    }
-                    let size = tree[target].expandedSize
-                    expansion = expansion.addingReportingOverflow(size).overflow ? Int.max : expansion + size
-                    if expansion > limits.aliasExpansionBudget {
-                        fail("alias `*\(name)` expands past the budget of \(limits.aliasExpansionBudget) nodes (an alias bomb?)", at: start,
-                             help: "raise `limits.alias-expansion-budget` if this file is legitimate")
-                        return
-                    }
-                    let id = addNode(SyntaxTree.Node(
-                        kind: .alias, scalarStyle: .plain, collectionStyle: .flow, tag: nil,
-                        range: SourceRange(start: start, end: end), payloadStart: 0, payloadCount: 0,
-                        aliasTarget: target, expandedSize: size))
-                    appendChild(id)
-                default:
-                    break
-                }
+                if !handle(event, start: start, end: end) { return }
             }
         }
         if !fatal { scanComments() }
+    }
+
+    /// libyaml's error, at its mark, with its context's position.
+    mutating func reportSyntaxError(_ parser: yaml_parser_t, marks: inout MarkConverter) {
+        let offset = marks.offset(ofCharacter: Int(parser.problem_mark.index))
+        let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
+        var message = "invalid YAML: \(problem)"
+        if let ctx = parser.context.map({ String(cString: $0) }) {
+            let ctxPos = source.position(of: marks.offset(ofCharacter: Int(parser.context_mark.index)))
+            message += " (\(ctx) at line \(ctxPos.line), column \(ctxPos.column))"
+        }
+        fail(message, at: offset)
+    }
+
+    /// Adds one event's node to the tree; false when parsing stops (the stream ended or a limit was hit).
+    mutating func handle(_ event: yaml_event_t, start: Int, end: Int) -> Bool {
+        switch event.type {
+        case YAML_STREAM_END_EVENT:
+            return false
+        case YAML_DOCUMENT_START_EVENT:
+            documents += 1
+            if documents > 1 {
+                fail("several YAML documents in one file; a pipeline file holds exactly one", at: start,
+                     help: "split the documents into separate files")
+            }
+        case YAML_SCALAR_EVENT:
+            return scalar(event.data.scalar, start: start, end: end)
+        case YAML_SEQUENCE_START_EVENT:
+            let e = event.data.sequence_start
+            return openCollection(isSequence: true, flow: e.style == YAML_FLOW_SEQUENCE_STYLE, tag: e.tag, anchor: e.anchor, start: start, end: end)
+        case YAML_MAPPING_START_EVENT:
+            let e = event.data.mapping_start
+            return openCollection(isSequence: false, flow: e.style == YAML_FLOW_MAPPING_STYLE, tag: e.tag, anchor: e.anchor, start: start, end: end)
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            if let open = stack.popLast() { closeCollection(open, endMark: end) }
+        case YAML_ALIAS_EVENT:
+            return alias(event.data.alias.anchor.map { String(cString: $0) } ?? "", start: start, end: end)
+        default:
+            break
+        }
+        return true
+    }
+
+    mutating func scalar(_ s: yaml_event_s.__Unnamed_union_data.__Unnamed_struct_scalar, start: Int, end: Int) -> Bool {
+        if Int(s.length) > limits.maxScalarBytes {
+            fail("scalar of \(s.length) bytes is over the \(limits.maxScalarBytes)-byte limit", at: start)
+            return false
+        }
+        let style: ScalarStyle
+        switch s.style {
+        case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
+        case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
+        case YAML_LITERAL_SCALAR_STYLE: style = .literal
+        case YAML_FOLDED_SCALAR_STYLE: style = .folded
+        default: style = .plain
+        }
+        let payloadStart = tree.scalarBytes.count
+        if let v = s.value, s.length > 0 {
+            v.withMemoryRebound(to: UInt8.self, capacity: Int(s.length)) { p in
+                tree.scalarBytes.append(contentsOf: UnsafeBufferPointer(start: p, count: Int(s.length)))
+            }
+        }
+        let tag = checkTag(s.tag, at: start)
+        let id = addNode(SyntaxTree.Node(
+            kind: .scalar, scalarStyle: style, collectionStyle: .flow, tag: tag,
+            range: SourceRange(start: start, end: end),
+            payloadStart: Int32(truncatingIfNeeded: payloadStart), payloadCount: Int32(truncatingIfNeeded: Int(s.length)),
+            aliasTarget: nil, expandedSize: 1))
+        registerAnchor(s.anchor, id)
+        appendChild(id)
+        return true
+    }
+
+    mutating func openCollection(isSequence: Bool, flow: Bool, tag rawTag: UnsafeMutablePointer<yaml_char_t>?,
+                                 anchor: UnsafeMutablePointer<yaml_char_t>?, start: Int, end: Int) -> Bool {
+        let maxDepth = min(limits.maxDepth, ParseLimits.maxDepthCeiling)
+        if stack.count + 1 > maxDepth {
+            fail("nesting deeper than \(maxDepth) levels", at: start,
+                 help: "a pipeline never needs this depth; raise `limits.max-depth` if it is legitimate")
+            return false
+        }
+        let tag = checkTag(rawTag, at: start)
+        let id = addNode(SyntaxTree.Node(
+            kind: isSequence ? .sequence : .mapping, scalarStyle: .plain, collectionStyle: flow ? .flow : .block, tag: tag,
+            range: SourceRange(start: start, end: end), payloadStart: 0, payloadCount: 0,
+            aliasTarget: nil, expandedSize: 1))
+        registerAnchor(anchor, id)
+        // Marks the node open until its end event (an alias to it would be a cycle).
+        tree.nodes[Int(id.raw)].expandedSize = -1
+        appendChild(id)
+        stack.append(Open(node: Int(id.raw), pendingBase: pending.count))
+        return true
+    }
+
+    mutating func alias(_ name: String, start: Int, end: Int) -> Bool {
+        guard let target = anchors[name] else {
+            fail("alias `*\(name)` refers to no anchor defined before it", at: start)
+            return false
+        }
+        if tree[target].expandedSize < 0 {
+            fail("alias `*\(name)` refers to a node that contains it (a reference cycle)", at: start)
+            return false
+        }
+        let size = tree[target].expandedSize
+        expansion = expansion.addingReportingOverflow(size).overflow ? Int.max : expansion + size
+        if expansion > limits.aliasExpansionBudget {
+            fail("alias `*\(name)` expands past the budget of \(limits.aliasExpansionBudget) nodes (an alias bomb?)", at: start,
+                 help: "raise `limits.alias-expansion-budget` if this file is legitimate")
+            return false
+        }
+        let id = addNode(SyntaxTree.Node(
+            kind: .alias, scalarStyle: .plain, collectionStyle: .flow, tag: nil,
+            range: SourceRange(start: start, end: end), payloadStart: 0, payloadCount: 0,
+            aliasTarget: target, expandedSize: size))
+        appendChild(id)
+        return true
     }
 
     mutating func addNode(_ node: SyntaxTree.Node) -> NodeID {
