@@ -86,8 +86,6 @@ public enum GraphCosts {
     // A scattered object's future in the graph, once: its key (`Mapper-<token>`) and the
     // future's reduce (216 B for a `Mapper`, against the 60 B a task's key reference costs).
     static let scatterReferenceBytes: Int64 = 216
-    // A bound method's `getattr` reduce: +20 B over passing the instance.
-    static let boundMethodExtra: Int64 = 20
 
     // Per-task `run_spec` bytes on dispatch (`len(pickle.dumps(ts.run_spec))`), measured:
     // zeros 2470, ones 2463 (the task carries its meta), arange 215, the block_info source 531–538,

@@ -4,14 +4,6 @@ import PipelineYAML
 /// Text edits on YAML that keep everything outside the edit byte-for-byte:
 /// never re-emit YAML from a tree.
 public enum YAMLEdits {
-    /// The value node of `section.name` at the top level (aliases resolved to their anchor).
-    public static func entryValue(_ tree: SyntaxTree, section: String, name: String) -> NodeID? {
-        guard let root = tree.root else { return nil }
-        guard let sec = tree.entries(tree.resolved(root)).first(where: { tree.scalar($0.key) == section })?.value else { return nil }
-        guard let v = tree.entries(tree.resolved(sec)).first(where: { tree.scalar($0.key) == name })?.value else { return nil }
-        return tree.resolved(v)
-    }
-
     /// Where an object's definition lives in the text, seen through aliases.
     public struct ObjectDefinition: Sendable {
         /// The mapping that holds the object's keys (the anchored node when the object is written `*alias`).

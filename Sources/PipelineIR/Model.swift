@@ -626,14 +626,6 @@ public enum OutputKind: Sendable, Hashable {
     case compute
     case persist
     case save(path: String)
-
-    /// Whether all chunks are held at once (so every copy embedded in them stays resident).
-    public var holdsAllChunks: Bool {
-        switch self {
-        case .compute: false
-        case .persist, .save: true
-        }
-    }
 }
 
 /// An entry of `outputs:`.

@@ -70,7 +70,6 @@ private struct TreeBuilder {
     var pending: [NodeID] = []
     var anchors: [String: NodeID] = [:]
     var expansion = 0
-    var expansionReported = false
     var documents = 0
 
     init(source: SourceFile, limits: ParseLimits) {

@@ -43,8 +43,6 @@ struct PickleWriter {
         return true
     }
 
-    func memoIndex(_ key: String) -> Int? { memo[key] }
-
     mutating func register(_ key: String, index: Int) { memo[key] = index }
 
     /// Reserves `n` memo indexes for opaque sub-streams (class-by-value blobs).
