@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Executor
 import PipelineIR
+import PipelineYAML
 
 /// Exact results on the shipped samples. Expected checksums and values were
 /// computed independently with numpy (the generator in uint64 arithmetic and
@@ -70,5 +71,36 @@ import PipelineIR
         let o = try #require(coord.outputs.first)
         #expect(o.shape == [20000, 3000])
         #expect(checksum(o) == "a62e92b4")
+    }
+}
+
+/// The storage type the call site's dtype table gives each output (what the exporter writes
+/// as the program's dtype) is the one the executor's kernels actually produce.
+@Suite struct ResultStorageTests {
+    static let runnable = ["clean", "coordinate-index", "csv-lookup", "ndarray-argument", "seed-argument", "seed-delayed",
+                           "seed-method", "seed-reduction", "seed-scatter", "seed-threads"]
+
+    @Test(arguments: runnable)
+    func theTablesStorageIsWhatTheKernelsProduce(_ name: String) throws {
+        let loaded = try loadSample(name)
+        let graph = try #require(loaded.graph)
+        let r = try runSample(name, asWritten: true)
+        #expect(!r.outputs.isEmpty)
+        for o in r.outputs {
+            let layer = try #require(graph.layer(named: o.name))
+            #expect(graph.storage(of: layer)?.rawValue == o.dtype, "\(name): output `\(o.name)`")
+        }
+    }
+
+    @Test(arguments: ["crosscheck/cases/narrow-dtypes.yaml", "crosscheck/cases/dot-weights.yaml"])
+    func crossCheckCases(_ path: String) throws {
+        let url = repoRoot.appendingPathComponent(path)
+        let loaded = LoadedPipeline.load(SourceFile(path: path, bytes: try [UInt8](Data(contentsOf: url))))
+        let graph = try #require(loaded.graph)
+        let r = try run(loaded, in: url.deletingLastPathComponent(), asWritten: true)
+        for o in r.outputs {
+            let layer = try #require(graph.layer(named: o.name))
+            #expect(graph.storage(of: layer)?.rawValue == o.dtype, "\(path): output `\(o.name)`")
+        }
     }
 }
