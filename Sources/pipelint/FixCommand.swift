@@ -236,26 +236,5 @@ func plural(_ n: Int, _ one: String, _ many: String? = nil) -> String {
 
 /// Fixes files on all cores; the result order is the input order.
 func fixInParallel(_ files: [CollectedFile], engines: [FixEngine]) -> [FixOutcome] {
-    let box = OutcomeBox(count: files.count)
-    DispatchQueue.concurrentPerform(iterations: files.count) { i in
-        box.set(i, engines[i].fix(files[i].source))
-    }
-    return box.values()
-}
-
-/// Slots written by concurrent workers, each slot once.
-final class OutcomeBox: @unchecked Sendable {
-    private var slots: [FixOutcome?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: FixOutcome) {
-        lock.lock()
-        slots[i] = r
-        lock.unlock()
-    }
-    func values() -> [FixOutcome] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.compactMap { $0 }
-    }
+    parallelMap(files.count) { i in engines[i].fix(files[i].source) }
 }
