@@ -88,7 +88,7 @@ public struct OutputResult: Sendable {
 /// What a run did and measured.
 public struct RunReport: Sendable {
     public var pipeline: String
-    public var scheduler: PipelineIR.Scheduler
+    public var scheduler: SchedulerKind
     public var outputs: [OutputResult]
     public var seconds: Double
     public var tasks: Int

@@ -99,7 +99,7 @@ public struct Suppressions: Sendable, Hashable {
 }
 
 /// Which Dask scheduler runs the graph.
-public enum Scheduler: String, Sendable, CaseIterable {
+public enum SchedulerKind: String, Sendable, CaseIterable {
     case distributed, processes, threads
 
     /// Whether each task's definition is serialized (so embedded objects are copied per task).
@@ -108,13 +108,13 @@ public enum Scheduler: String, Sendable, CaseIterable {
 
 /// `cluster:`
 public struct Cluster: Sendable, Hashable {
-    public var scheduler: Scheduler
+    public var scheduler: SchedulerKind
     public var workers: Int
     public var threadsPerWorker: Int
     /// Bytes; nil when not declared.
     public var memoryPerWorker: Int64?
     public var range: SourceRange?
-    public init(scheduler: Scheduler = .distributed, workers: Int = 1, threadsPerWorker: Int = 1, memoryPerWorker: Int64? = nil, range: SourceRange? = nil) {
+    public init(scheduler: SchedulerKind = .distributed, workers: Int = 1, threadsPerWorker: Int = 1, memoryPerWorker: Int64? = nil, range: SourceRange? = nil) {
         self.scheduler = scheduler
         self.workers = workers
         self.threadsPerWorker = threadsPerWorker

@@ -411,7 +411,7 @@ struct Lowerer {
         checkKeys(entries, allowed: ["scheduler", "workers", "threads_per_worker", "memory_per_worker"], in: "`cluster`")
         for e in entries {
             switch e.key {
-            case "scheduler": if let s = enumValue(e.value, "scheduler", as: Scheduler.self) { c.scheduler = s }
+            case "scheduler": if let s = enumValue(e.value, "scheduler", as: SchedulerKind.self) { c.scheduler = s }
             case "workers": if let n = int(e.value, "`cluster.workers`", min: 1) { c.workers = min(n, 1_000_000) }
             case "threads_per_worker": if let n = int(e.value, "`cluster.threads_per_worker`", min: 1) { c.threadsPerWorker = min(n, 1_000_000) }
             case "memory_per_worker": c.memoryPerWorker = size(e.value, "`cluster.memory_per_worker`")

@@ -3,7 +3,7 @@ import Export
 import Foundation
 
 /// `pipelint export --to dask PIPELINE [-o program.py] [--as-written]`
-struct Export: ParsableCommand {
+struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write a pipeline as a standalone Dask program (dask.array, dask.delayed, distributed).",

@@ -4,7 +4,7 @@ import Lint
 import Rules
 
 /// `pipelint rules`
-struct Rules: ParsableCommand {
+struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "rules", abstract: "List the rules.")
     func run() throws {
         let width = allRules.map { $0.description.name.count }.max() ?? 0
