@@ -44,6 +44,8 @@ public struct RunOptions: Sendable {
     public var memoryLimit: Int?
     /// Placement decisions for the optimizer (nil: every embedded object used by a step becomes `delayed`).
     public var placements: [PlacementDecision]?
+    /// Run even when the estimate is over the machine's memory (`--force`).
+    public var force = false
     public init(asWritten: Bool = false, placements: [PlacementDecision]? = nil) {
         self.asWritten = asWritten
         self.placements = placements
@@ -118,6 +120,7 @@ public enum Executor {
             if let d = first { throw ExecutorError(.input, d.message, at: d.range, in: loaded.source, help: d.help) }
             throw ExecutorError(.input, "\(loaded.source.path) is not a valid pipeline")
         }
+        try RunPreflight.check(original, in: loaded.source, force: options.force)
         var graph = original
         var delayed: [String] = []
         if !options.asWritten {

@@ -260,7 +260,8 @@ public final class PipelinePlan: TaskRuntime {
                 let g = Reductions.groupSize(splitEvery: split, ndim: counts.count)
                 // Group g per axis, row-major, until one partial is left (Dask's partial_reduce).
                 repeat {
-                    let next = counts.map { ($0 + g - 1) / g }
+                    // An empty axis still ends in one final task, over no partials (sum 0, mean NaN).
+                    let next = counts.map { max(1, $0 / g + ($0 % g == 0 ? 0 : 1)) }
                     let last = next.allSatisfy { $0 == 1 }
                     let nextGeo = next.reduce(1, *)
                     var nextLevel: [Int] = []
@@ -274,7 +275,7 @@ public final class PipelinePlan: TaskRuntime {
                         var lo = gc.enumerated().map { $0.element * g }
                         let hi = gc.enumerated().map { min(($0.element + 1) * g, counts[$0.offset]) }
                         let start = lo
-                        while true {
+                        while !zip(lo, hi).contains(where: { $0 >= $1 }) {
                             var lin = 0
                             for d in 0..<counts.count { lin = lin * counts[d] + lo[d] }
                             members.append(level[lin])

@@ -51,3 +51,9 @@ func readPipelineFile(_ path: String) throws -> [UInt8] {
         throw ExitStatus.usage
     }
 }
+
+/// `run` and `compare` say when the file asks for more workers than the executor runs.
+func noteWorkerCap(_ loaded: LoadedPipeline) {
+    guard let workers = loaded.pipeline?.cluster.workers, workers > RunPreflight.maxWorkers else { return }
+    printError("pipelint: warning: the cluster declares \(workers) workers; the local executor runs \(RunPreflight.maxWorkers), so memory per worker is simulated for \(RunPreflight.maxWorkers)")
+}

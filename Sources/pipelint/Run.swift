@@ -30,6 +30,9 @@ struct Run: ParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
+    @Flag(help: "Run even when the estimate is over this machine's memory.")
+    var force = false
+
     func run() throws {
         let loaded = try loadPipeline(pipeline)
         let control = RunControl()
@@ -37,6 +40,7 @@ struct Run: ParsableCommand {
         defer { signals.cancel() }
         var options = RunOptions(asWritten: asWritten, placements: optimizerDecisions(loaded.pipeline))
         options.sampleInterval = 0.005
+        options.force = force
         let report: RunReport
         do {
             report = try Executor.run(loaded.pipeline, baseDirectory: loaded.folder, options: options,
@@ -78,6 +82,7 @@ func loadPipeline(_ path: String) throws -> (pipeline: LoadedPipeline, folder: U
         throw ExitStatus.usage
     }
     try refuseUnsafeLoads(loaded, path)
+    noteWorkerCap(loaded)
     return (loaded, url.deletingLastPathComponent())
 }
 
