@@ -46,7 +46,7 @@ struct Export: ParsableCommand {
             throw ExitStatus.usage
         }
         guard let out else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            writeStandardOutput(text)
             return
         }
         let url = URL(fileURLWithPath: out)

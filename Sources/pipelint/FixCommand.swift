@@ -155,7 +155,7 @@ struct FixCommand: ParsableCommand {
 
         let fixCount = applied.count
         if diff {
-            FileHandle.standardOutput.write(Data(diffs.utf8))
+            writeStandardOutput(diffs)
             var s = fixCount == 0 ? "No fixes to apply.\n"
                 : "Would fix \(plural(fixCount, "finding")) in \(plural(changedFiles, "file")).\n"
             if showFixes { s = listing(applied, verb: "Would apply") + s }
@@ -169,7 +169,7 @@ struct FixCommand: ParsableCommand {
             out += remaining == 0 ? "; nothing left.\n" : "; \(remaining) remaining.\n"
             let hidden = shown.flatMap(\.findings).filter { $0.fix.map { !$0.edits.isEmpty && $0.applicability == .unsafe } ?? false }.count
             if hidden > 0, !unsafeFixes { out += "\(plural(hidden, "more fix", "more fixes")) available with `--unsafe-fixes`.\n" }
-            FileHandle.standardOutput.write(Data(out.utf8))
+            writeStandardOutput(out)
         }
         if brokenFix { throw ExitStatus(code: 3) }
         if ioError { throw ExitStatus.usage }
