@@ -61,6 +61,7 @@ struct Export: ParsableCommand {
         } catch let e as ExitStatus {
             throw e
         } catch {
+            try? FileManager.default.removeItem(at: temp)  // a full disk leaves nothing behind
             printError("pipelint: error: cannot write \(out): \(error.localizedDescription)")
             throw ExitStatus.usage
         }

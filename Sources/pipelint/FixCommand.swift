@@ -159,6 +159,7 @@ struct FixCommand: ParsableCommand {
             var s = fixCount == 0 ? "No fixes to apply.\n"
                 : "Would fix \(plural(fixCount, "finding")) in \(plural(changedFiles, "file")).\n"
             if showFixes { s = listing(applied, verb: "Would apply") + s }
+            s = invalidFileErrors(shown) + s
             FileHandle.standardError.write(Data(s.utf8))
         } else {
             var out = shown.map { TextReporter().render($0) }.joined()
@@ -174,7 +175,7 @@ struct FixCommand: ParsableCommand {
         if brokenFix { throw ExitStatus(code: 3) }
         if ioError { throw ExitStatus.usage }
         if diff {
-            if changedFiles > 0 { throw ExitStatus.findings }
+            if changedFiles > 0 || !invalidFileErrors(shown).isEmpty { throw ExitStatus.findings }
         } else if shown.contains(where: { $0.findings.contains { $0.severity >= .warning } }) {
             throw ExitStatus.findings
         }

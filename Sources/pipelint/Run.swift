@@ -86,14 +86,8 @@ func loadPipeline(_ path: String) throws -> (pipeline: LoadedPipeline, folder: U
     return (loaded, url.deletingLastPathComponent())
 }
 
-/// Ctrl-C cancels the run (exit 130) instead of killing the process mid-write.
-func installInterruptHandler(_ control: RunControl) -> DispatchSourceSignal {
-    signal(SIGINT, SIG_IGN)
-    let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-    source.setEventHandler { control.cancel() }
-    source.resume()
-    return source
-}
+/// Ctrl-C (SIGINT) and SIGTERM cancel the run (exit 130) instead of killing the process mid-write.
+func installInterruptHandler(_ control: RunControl) -> CancelSignals { CancelSignals(control) }
 
 /// A bar on a terminal, lines otherwise, nothing with --quiet.
 func progressDisplay(quiet: Bool) -> ProgressDisplay {
