@@ -260,8 +260,7 @@ public final class PipelinePlan: TaskRuntime {
                 let g = Reductions.groupSize(splitEvery: split, ndim: counts.count)
                 // Group g per axis, row-major, until one partial is left (Dask's partial_reduce).
                 repeat {
-                    // An empty axis still ends in one final task, over no partials (sum 0, mean NaN).
-                    let next = counts.map { max(1, $0 / g + ($0 % g == 0 ? 0 : 1)) }
+                    let next = counts.map { max(1, $0 / g + ($0 % g == 0 ? 0 : 1)) }  // an empty axis: one final task over no partials
                     let last = next.allSatisfy { $0 == 1 }
                     let nextGeo = next.reduce(1, *)
                     var nextLevel: [Int] = []

@@ -158,8 +158,7 @@ struct FixCommand: ParsableCommand {
             writeStandardOutput(diffs)
             var s = fixCount == 0 ? "No fixes to apply.\n"
                 : "Would fix \(plural(fixCount, "finding")) in \(plural(changedFiles, "file")).\n"
-            if showFixes { s = listing(applied, verb: "Would apply") + s }
-            s = invalidFileErrors(shown) + s
+            s = invalidFileErrors(shown) + (showFixes ? listing(applied, verb: "Would apply") : "") + s
             FileHandle.standardError.write(Data(s.utf8))
         } else {
             var out = shown.map { TextReporter().render($0) }.joined()
