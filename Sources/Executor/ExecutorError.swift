@@ -43,8 +43,9 @@ public struct ExecutorError: Error, Sendable, CustomStringConvertible {
 
     /// `file:line:col: error: message` plus a help line.
     public var description: String {
+        // Names and paths come from the file: shown without terminal controls.
         var s = (location.map { "\($0): " } ?? "") + "error: " + message
         if let h = help { s += "\n  = help: \(h)" }
-        return s
+        return TerminalSafe.escape(s).replacingOccurrences(of: "\\u{A}", with: "\n")
     }
 }
