@@ -42,7 +42,7 @@ let package = Package(
                 exclude: ["python"]),
         // What the command line (and any other front door) calls: configuration discovery and the
         // one optimization policy over the rules and the optimizer.
-        .target(name: "Driver", dependencies: ["Lint", "Rules", "Optimizer", "PipelineIR"]),
+        .target(name: "Driver", dependencies: ["Lint", "Rules", "Optimizer", "PipelineIR", "PipelineYAML", "FileAccess"]),
         // Generated hostile files shared by HostileInputTests and pipelint-bench; no dependencies.
         .target(name: "HostileInputs"),
         // Thin command-line front door.

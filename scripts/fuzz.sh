@@ -10,6 +10,8 @@
 #   frontend  LoadedPipeline.load: YAML parser, lowering, graph builder
 #   check     Linter(rules: makeAllRules()).lint + the text reporter
 #   fix       FixEngine: output parses, is idempotent, bytes outside edits unchanged
+#   extreme   the samples with integers replaced by extreme values (structure-aware):
+#             check with every rule and the fix engine must not trap
 #
 # Why not SwiftPM: `swift build -Xswiftc -sanitize=fuzzer` links a binary whose
 # `main` is SwiftPM's, so libFuzzer never runs. Here each module is compiled
@@ -25,14 +27,14 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-usage() { echo "usage: scripts/fuzz.sh frontend|check|fix SECONDS [libFuzzer flags...]" >&2; exit 2; }
+usage() { echo "usage: scripts/fuzz.sh frontend|check|fix|extreme SECONDS [libFuzzer flags...]" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 TARGET="$1"; SECS="$2"; shift 2
-case "$TARGET" in frontend|check|fix) ;; *) usage ;; esac
+case "$TARGET" in frontend|check|fix|extreme) ;; *) usage ;; esac
 [[ "$SECS" =~ ^[0-9]+$ ]] || usage
 
 # Modules in dependency order; every target links all of them (the linker drops what is unused).
-MODULES=(Sizing PipelineIR PipelineYAML Analysis Lint Rules Optimizer)
+MODULES=(Sizing PipelineIR PipelineYAML Analysis Lint Rules Optimizer HostileInputs)
 OUT=.build-fuzz
 FLAGS=(-O -gline-tables-only -sanitize=fuzzer,address -parse-as-library -swift-version 6
        -package-name pipelint -I Sources/CYAML -I "$OUT/modules")

@@ -194,7 +194,8 @@ public enum GraphCosts {
     /// every axis's count by it until one chunk is left (saturating).
     static func reductionTreeNodes(chunks: [Int], splitEvery: Int) -> Int {
         guard !chunks.isEmpty, chunks.allSatisfy({ $0 > 0 }) else { return 0 }
-        let perAxis = max(2, Int(pow(Double(max(2, splitEvery)), 1 / Double(chunks.count)) + 1e-9))
+        // `split_every` near 2⁶³ rounds to 2⁶³ as a Double: clamp before converting.
+        let perAxis = max(2, Int(min(pow(Double(max(2, splitEvery)), 1 / Double(chunks.count)) + 1e-9, 0x1p62)))
         var level = chunks
         var nodes = 0
         while level.contains(where: { $0 > 1 }) {

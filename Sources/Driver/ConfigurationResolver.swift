@@ -48,6 +48,7 @@ public struct ConfigurationResolver {
         }
         c.extendSelect += overrides.extendSelect
         c.ignore += overrides.ignore
+        c.settings.parseLimits = try trustedLimits(c.settings.parseLimits, from: path)
         return c
     }
 }

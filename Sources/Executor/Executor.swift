@@ -41,8 +41,11 @@ public struct RunOptions: Sendable {
     public var memoryLimit: Int?
     /// Objects whose placement the caller's optimization changed (reported, not acted on).
     public var optimizedObjects: [String] = []
-    public init(optimizedObjects: [String] = []) {
+    /// Run even when the estimate is over the machine's memory (`--force`).
+    public var force = false
+    public init(optimizedObjects: [String] = [], force: Bool = false) {
         self.optimizedObjects = optimizedObjects
+        self.force = force
     }
 }
 
@@ -110,6 +113,7 @@ public enum Executor {
     /// progress, `control` can cancel.
     public static func run(_ graph: Graph, source: SourceFile, baseDirectory: URL, options: RunOptions = RunOptions(),
                            progress: ProgressDisplay? = nil, control: RunControl? = nil) throws(ExecutorError) -> RunReport {
+        try RunPreflight.check(graph, in: source, force: options.force)
         let plan = try PipelinePlan(graph: graph, source: source, baseDirectory: baseDirectory)
         let cluster = graph.cluster
         let limit = options.memoryLimit ?? cluster.memoryPerWorker.map { Int(clamping: $0) }

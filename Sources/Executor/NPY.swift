@@ -34,6 +34,12 @@ public enum NPY {
     }
 
     /// Reads a file's bytes: float dtypes become Float64, integer and bool dtypes Int64.
+    /// A short excerpt of header text for a message: printable ASCII, at most 40 characters.
+    static func excerpt(_ s: String) -> String {
+        let kept = String(String.UnicodeScalarView(s.unicodeScalars.prefix(40).map { $0.value >= 0x20 && $0.value < 0x7F ? $0 : "?" }))
+        return s.unicodeScalars.count > 40 ? kept + "…" : kept
+    }
+
     public static func decode(_ bytes: [UInt8]) throws(ReadError) -> Chunk {
         guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1..<6]) == Array("NUMPY".utf8) else {
             throw ReadError(message: "not a .npy file (no \\x93NUMPY magic)")
@@ -63,19 +69,19 @@ public enum NPY {
         for part in shapeText[shapeText.index(after: shapeText.startIndex)..<close].split(separator: ",") {
             let t = part.trimmingCharacters(in: .whitespaces)
             if t.isEmpty { continue }
-            guard let n = Int(t), n >= 0 else { throw ReadError(message: "bad shape \(shapeText)") }
+            guard let n = Int(t), n >= 0 else { throw ReadError(message: "bad shape \(excerpt(shapeText))") }
             shape.append(n)
         }
         let d = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
         guard let order = d.first, let kind = d.dropFirst().first, let size = Int(d.dropFirst(2)) else {
-            throw ReadError(message: "unsupported dtype \(d)")
+            throw ReadError(message: "unsupported dtype \(excerpt(d))")
         }
-        guard order == "<" || order == "|" || (order == "=" ) else { throw ReadError(message: "big-endian dtype \(d) is not supported") }
+        guard order == "<" || order == "|" || (order == "=" ) else { throw ReadError(message: "big-endian dtype \(excerpt(d)) is not supported") }
         let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
         let data = start + headerLen
-        guard count < Int.max / 8, bytes.count - data >= count * size else { throw ReadError(message: "file is shorter than its shape \(shapeText) needs") }
+        guard count < Int.max / 8, bytes.count - data >= count * size else { throw ReadError(message: "file is shorter than its shape \(excerpt(shapeText)) needs") }
         let supported: Set<String> = ["f8", "f4", "i8", "i4", "i2", "i1", "u8", "u4", "u2", "u1", "b1"]
-        guard supported.contains("\(kind)\(size)") else { throw ReadError(message: "unsupported dtype \(d)") }
+        guard supported.contains("\(kind)\(size)") else { throw ReadError(message: "unsupported dtype \(excerpt(d))") }
         let column: Column = bytes.withUnsafeBytes { raw -> Column in
             let p = UnsafeRawBufferPointer(rebasing: raw[data..<data + count * size])
             func ints<T: FixedWidthInteger>(_: T.Type) -> Column {

@@ -217,7 +217,7 @@ struct PlanBuilder {
         if counts.isEmpty { counts = [1] }
         let g = Reductions.groupSize(splitEvery: split, ndim: counts.count)
         while true {
-            let next = counts.map { ($0 + g - 1) / g }
+            let next = counts.map { max(1, ($0 + g - 1) / g) }  // an empty axis: one final task over no partials
             let last = next.allSatisfy { $0 == 1 }
             var nextLevel: [Int] = []
             nextLevel.reserveCapacity(next.reduce(1, *))
@@ -241,7 +241,7 @@ struct PlanBuilder {
         var lo = gc.map { $0 * g }
         let hi = gc.enumerated().map { min(($0.element + 1) * g, counts[$0.offset]) }
         let start = lo
-        while true {
+        while !zip(lo, hi).contains(where: { $0 >= $1 }) {
             var lin = 0
             for d in 0..<counts.count { lin = lin * counts[d] + lo[d] }
             members.append(lin)
@@ -252,7 +252,8 @@ struct PlanBuilder {
                 lo[d] = start[d]
                 d -= 1
             }
-            if d < 0 { return members }
+            if d < 0 { break }
         }
+        return members
     }
 }

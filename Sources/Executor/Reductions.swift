@@ -123,6 +123,7 @@ public enum Reductions {
     /// `max(int(split_every ** (1 / ndim)), 2)`.
     public static func groupSize(splitEvery: Int, ndim: Int) -> Int {
         let s = Double(Swift.max(splitEvery, 2))
-        return Swift.max(Int(pow(s, 1.0 / Double(Swift.max(ndim, 1)))), 2)
+        // `split_every` near 2⁶³ rounds up to 2⁶³ as a Double: clamp before converting.
+        return Swift.max(Int(Swift.min(pow(s, 1.0 / Double(Swift.max(ndim, 1))), 0x1p62)), 2)
     }
 }

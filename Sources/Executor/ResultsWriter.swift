@@ -52,12 +52,21 @@ public enum ResultsWriter {
             temps.removeLast()
         } catch let e as ExecutorError {
             for t in temps { try? fm.removeItem(at: t) }
+            if e.kind == .cancelled { throw cancelledWhileWriting(directory, kept: written.compactMap(\.file)) }
             throw e
         } catch {
             for t in temps { try? fm.removeItem(at: t) }
             throw ExecutorError(.io, "cannot write results to \(directory.path): \(error.localizedDescription)")
         }
         return written
+    }
+
+    /// What an interrupted write leaves: the memory report, the outputs renamed into
+    /// place before it, no temporary file and no results.json.
+    static func cancelledWhileWriting(_ directory: URL, kept: [String]) -> ExecutorError {
+        let files = ["memory.csv", "memory.json", "memory.svg"] + kept
+        return ExecutorError(.cancelled, "cancelled while writing results; kept in \(directory.path): \(files.joined(separator: ", ")); "
+                             + "no results.json, so the folder does not hold a complete run")
     }
 
     static func rename(_ from: URL, _ to: URL) throws(ExecutorError) {

@@ -86,7 +86,8 @@ public enum SafeFiles {
     /// whatever `stat` says (`/dev/zero`, `/proc` files report sizes that lie).
     /// With `confinedTo`, the file actually opened must lie inside that folder.
     public static func read(_ path: String, limit: Int = .max, confinedTo folder: String? = nil) -> Result<[UInt8], Failure> {
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        // A name that is not valid UTF-8 is opened by its real bytes (`RawPaths`).
+        let fd = RawPaths.withCString(path) { open($0, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
         guard fd >= 0 else {
             return .failure(errno == ENOENT || errno == ENOTDIR ? .missing : .io(String(cString: strerror(errno))))
         }

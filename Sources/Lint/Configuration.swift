@@ -99,7 +99,10 @@ public enum ConfigurationLoader {
         var dir = URL(fileURLWithPath: directory).standardizedFileURL
         for _ in 0..<256 {
             let candidate = dir.appendingPathComponent(fileName).path
-            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            // lstat, not fileExists: a link to itself or a dangling link is found, and
+            // reading it reports the error instead of silently skipping the file.
+            var st = stat()
+            if lstat(candidate, &st) == 0 { return candidate }
             let parent = dir.deletingLastPathComponent()
             if parent.path == dir.path { return nil }
             dir = parent
@@ -114,6 +117,8 @@ public enum ConfigurationLoader {
         // Bounded, and never from a FIFO or a device: a configuration may sit next to hostile files.
         switch SafeFiles.read(path, limit: ParseLimits.default.maxFileBytes) {
         case .success(let bytes): return try parse(SourceFile(path: path, bytes: bytes), knownRules: knownRules, ruleNames: ruleNames)
+        case .failure(.io(let reason)):
+            throw ConfigurationError(path: path, position: nil, message: "cannot read the configuration file: \(reason)")
         case .failure(let why):
             throw ConfigurationError(path: path, position: nil, message: "cannot read the configuration file: it \(why.phrase)")
         }

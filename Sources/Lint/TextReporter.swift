@@ -10,18 +10,18 @@ public struct TextReporter: Sendable {
 
     public init(color: Bool = false) { self.color = color }
 
+    // Everything taken from the file (path, message, help, snippet) goes through
+    // `TerminalSafe`: the output cannot carry terminal escapes or bidi controls.
+
     public func render(_ f: Finding, in source: SourceFile) -> String {
         let pos = source.position(of: f.range.start)
         let lineIndex = pos.line - 1
         var out = ""
         let sev = f.severity.rawValue
-        out += paint("\(source.path):\(pos.line):\(pos.column):", "1") + " " + paint("\(sev):", severityColor(f.severity))
-        out += " \(f.message) " + paint("[\(f.code.id) \(f.code.name)]", "2") + "\n"
+        out += paint("\(TerminalSafe.escape(source.path)):\(pos.line):\(pos.column):", "1") + " " + paint("\(sev):", severityColor(f.severity))
+        out += " \(TerminalSafe.escape(f.message)) " + paint("[\(f.code.id) \(f.code.name)]", "2") + "\n"
         guard lineIndex < source.lineStarts.count else { return out }
-        let lineText = source.lineText(lineIndex)
         let gutter = String(repeating: " ", count: String(pos.line).count)
-        out += "\(gutter) |\n"
-        out += "\(pos.line) | \(displayLine(lineText))\n"
         // The caret spans the token, clipped to its first line.
         let lineRange = source.lineRange(lineIndex)
         // The shown line starts after a BOM; a finding at offset 0 of such a file
@@ -29,16 +29,22 @@ public struct TextReporter: Sendable {
         let shownStart = min(max(lineRange.lowerBound, source.hasBOM && lineIndex == 0 ? 3 : 0), lineRange.upperBound)
         let start = min(max(f.range.start, shownStart), lineRange.upperBound)
         let end = min(max(f.range.end, start + 1), lineRange.upperBound)
-        let prefix = String(decoding: source.bytes[shownStart..<start], as: UTF8.self)
+        // Escaped, and cut around the caret: a 10 MiB line shows a few hundred characters.
+        let prefix = TerminalSafe.clip(TerminalSafe.escape(String(decoding: source.bytes[shownStart..<start], as: UTF8.self)),
+                                       Self.contextScalars, fromEnd: true)
         let token = start < lineRange.upperBound
-            ? String(decoding: source.bytes[start..<max(start, end)], as: UTF8.self) : ""
+            ? TerminalSafe.clip(TerminalSafe.escape(String(decoding: source.bytes[start..<max(start, end)], as: UTF8.self)), Self.contextScalars, fromEnd: false) : ""
+        let suffix = TerminalSafe.clip(TerminalSafe.escape(String(decoding: source.bytes[max(start, end)..<lineRange.upperBound], as: UTF8.self)),
+                                       Self.contextScalars, fromEnd: false)
+        out += "\(gutter) |\n"
+        out += "\(pos.line) | \(prefix)\(token)\(suffix)\n"
         let tokenWidth = max(1, displayWidth(token))
         let pad = prefix.unicodeScalars.map { $0 == "\t" ? "\t" : String(repeating: " ", count: scalarWidth($0)) }.joined()
         out += "\(gutter) | \(pad)" + paint("^" + String(repeating: "~", count: tokenWidth - 1), severityColor(f.severity)) + "\n"
         if let fix = f.fix {
-            out += "\(gutter) = " + paint("help:", "36") + " \(fix.title) (\(fix.applicability == .displayOnly ? "display-only" : fix.applicability.rawValue) fix)\n"
+            out += "\(gutter) = " + paint("help:", "36") + " \(TerminalSafe.escape(fix.title)) (\(fix.applicability == .displayOnly ? "display-only" : fix.applicability.rawValue) fix)\n"
         } else if let help = f.help {
-            out += "\(gutter) = " + paint("help:", "36") + " \(help)\n"
+            out += "\(gutter) = " + paint("help:", "36") + " \(TerminalSafe.escape(help))\n"
         }
         return out
     }
@@ -48,7 +54,8 @@ public struct TextReporter: Sendable {
         report.findings.map { render($0, in: report.source) }.joined()
     }
 
-    func displayLine(_ s: String) -> String { s }
+    /// Characters of the source line shown on each side of the caret (and of the token).
+    static let contextScalars = 160
 
     func displayWidth(_ s: String) -> Int { s.unicodeScalars.reduce(0) { $0 + scalarWidth($1) } }
 

@@ -17,10 +17,11 @@ public struct LocatedError: Error, Sendable, CustomStringConvertible {
         self.init(message, location: "\(source.path):\(source.position(of: range.start))", help: help)
     }
 
-    /// `file:line:col: error: message` plus a help line.
+    /// `file:line:col: error: message` plus a help line. Names and paths come from the file:
+    /// shown without terminal controls.
     public var description: String {
         var s = (location.map { "\($0): " } ?? "") + "error: " + message
         if let h = help { s += "\n  = help: \(h)" }
-        return s
+        return TerminalSafe.escape(s).replacing("\\u{A}", with: "\n")
     }
 }

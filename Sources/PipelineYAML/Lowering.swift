@@ -167,7 +167,11 @@ struct Lowerer {
     mutating func number(_ v: V, _ what: String) -> Double? {
         switch scalar(v) {
         case .int(let i)?: return Double(i)
-        case .float(let d)?: return d
+        case .float(let d)? where d.isFinite: return d
+        case .float?:
+            // NaN or ±Infinity: numpy and the export refuse them as bounds; say so here.
+            error("\(what) must be a finite number, not `\(String((tree.scalar(v.id) ?? "NaN").prefix(20)))`", v.at)
+            return nil
         default:
             error("\(what) must be a number, not \(kindName(v))", v.at)
             return nil
@@ -495,7 +499,9 @@ struct Lowerer {
                     if items.count != 2 { error("`range` as a list must be [START, STOP]", r.value.at) }
                     return nil
                 }
-                return .intList(start: Int64(a), count: max(0, b - a))
+                // [-2⁶³, 2⁶³ − 1] spans more than Int64 holds: the count saturates.
+                let (span, overflow) = b.subtractingReportingOverflow(a)
+                return .intList(start: Int64(a), count: overflow ? .max : max(0, span))
             }
             return int(r.value, "`range`").map { .intList(start: 0, count: $0) }
         case "series":

@@ -132,7 +132,7 @@ struct Check: ParsableCommand {
         case .gitlab: out = GitLabReporter.render(shown)
         }
         if statistics { out += Statistics.render(shown.flatMap(\.findings)) }
-        FileHandle.standardOutput.write(Data(out.utf8))
+        writeStandardOutput(out)
         if verbose {
             for s in skipped.sorted() { printError("skipped \(s): not a pipeline") }
             for s in collected.skipped { printError("skipped \(s)") }

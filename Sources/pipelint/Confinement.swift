@@ -52,3 +52,38 @@ func readPipelineFile(_ path: String) throws -> [UInt8] {
         throw ExitStatus.usage
     }
 }
+
+/// `run` and `compare` say when the file asks for more workers than the executor runs.
+func noteWorkerCap(_ loaded: LoadedPipeline) {
+    guard let workers = loaded.pipeline?.cluster.workers, workers > RunPreflight.maxWorkers else { return }
+    printError("pipelint: warning: the cluster declares \(workers) workers; the local executor runs \(RunPreflight.maxWorkers), so memory per worker is simulated for \(RunPreflight.maxWorkers)")
+}
+
+/// `fix --diff`: the errors of files that do not parse or are not valid pipelines,
+/// rendered (they have no diff, and make the exit status 1 as `fix` does).
+func invalidFileErrors(_ reports: [FileReport]) -> String {
+    reports.map { r in
+        let errors = r.findings.filter { $0.code == .invalidYAML || $0.code == .invalidPipeline }
+        return errors.isEmpty ? "" : TextReporter().render(FileReport(source: r.source, findings: errors, isPipeline: r.isPipeline))
+    }.joined()
+}
+
+/// SIGINT and SIGTERM both cancel a run: tasks in flight finish, nothing new starts,
+/// temporary files are removed (a plain SIGTERM used to leave `.partial-PID` files).
+final class CancelSignals {
+    private var sources: [DispatchSourceSignal] = []
+
+    init(_ control: RunControl) {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { control.cancel() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func cancel() {
+        for s in sources { s.cancel() }
+    }
+}

@@ -43,7 +43,7 @@ struct Estimate: ParsableCommand {
             // An invalid pipeline is reported as `check` reports it.
             let report = FileReport(source: source, findings: loaded.diagnostics.map(Finding.init), isPipeline: loaded.looksLikePipeline)
             let out = format == .json ? JSONReporter.render([report]) : TextOutput.render([report], color: false)
-            FileHandle.standardOutput.write(Data(out.utf8))
+            writeStandardOutput(out)
             throw ExitStatus.findings
         }
         // Files are checked here, relative to the pipeline's folder; the analysis stays pure.
@@ -57,7 +57,7 @@ struct Estimate: ParsableCommand {
         let out = format == .json
             ? EstimateReport.json(estimate, path: file, pipeline: pipeline.name, position: position)
             : EstimateReport.text(estimate, path: file, pipeline: pipeline.name, position: position)
-        FileHandle.standardOutput.write(Data(out.utf8))
+        writeStandardOutput(out)
     }
 }
 

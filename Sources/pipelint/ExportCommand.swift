@@ -49,7 +49,7 @@ struct ExportCommand: ParsableCommand {
             throw ExitStatus.usage
         }
         guard let out else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            writeStandardOutput(text)
             return
         }
         let url = URL(fileURLWithPath: out)
@@ -64,6 +64,7 @@ struct ExportCommand: ParsableCommand {
         } catch let e as ExitStatus {
             throw e
         } catch {
+            try? FileManager.default.removeItem(at: temp)  // a full disk leaves nothing behind
             printError("pipelint: error: cannot write \(out): \(error.localizedDescription)")
             throw ExitStatus.usage
         }

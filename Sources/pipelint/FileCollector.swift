@@ -24,14 +24,14 @@ enum FileCollector {
         var errors: [String] = []
         var warnings: [String] = []
         var skipped: [String] = []
-        let fm = FileManager.default
-        for path in paths {
-            var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
+        for argument in paths {
+            let path = RawPaths.argument(argument)
+            var st = stat()
+            guard RawPaths.withCString(path, { stat($0, &st) }) == 0 else {
                 errors.append("\(path): no such file or directory")
                 continue
             }
-            if isDir.boolValue {
+            if st.st_mode & S_IFMT == S_IFDIR {
                 let found = walk(path)
                 for dir in found.unreadable { warnings.append("\(dir): cannot list this folder; its files were not checked") }
                 for rel in found.files {
@@ -80,26 +80,36 @@ enum FileCollector {
     }
 
     /// Relative paths of YAML files under `root`, sorted; folders that cannot be
-    /// listed are returned apart. Symbolic links to folders are not followed.
+    /// listed are returned apart. Symbolic links to folders are not followed. Names
+    /// are read as bytes: one that is not valid UTF-8 is shown with `\xFF` escapes
+    /// (and opened by its real bytes, `RawPaths`).
     static func walk(_ root: String) -> (files: [String], unreadable: [String]) {
         var out: [String] = []
         var unreadable: [String] = []
-        var pending = [""]
-        while let rel = pending.popLast() {
-            let dirPath = rel.isEmpty ? root : SafeFiles.join(root, rel)
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: dirPath) else {
-                unreadable.append(rel.isEmpty ? root : dirPath)
+        let rootRaw = RawPaths.raw(for: root)
+        var pending: [(rel: String, raw: [UInt8])] = [("", rootRaw)]
+        while let (rel, dirRaw) = pending.popLast() {
+            guard let dir = opendir(dirRaw.map { CChar(bitPattern: $0) } + [0]) else {
+                unreadable.append(rel.isEmpty ? root : SafeFiles.join(root, rel))
                 continue
             }
-            for name in names {
+            defer { closedir(dir) }
+            while let entry = readdir(dir) {
+                let nameRaw = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix(while: { $0 != 0 })) }
+                if nameRaw == [0x2E] || nameRaw == [0x2E, 0x2E] || nameRaw.first == 0x2E { continue }
+                let name = RawPaths.display(nameRaw)
+                if name == "node_modules" { continue }
+                let childRaw = dirRaw + [0x2F] + nameRaw
                 let child = rel.isEmpty ? name : rel + "/" + name
                 var st = stat()
-                guard lstat(SafeFiles.join(root, child), &st) == 0 else { continue }
-                let isDir = st.st_mode & S_IFMT == S_IFDIR
-                if name.hasPrefix(".") || name == "node_modules" { continue }
-                if isDir {
-                    pending.append(child)
+                let cpath = childRaw.map { CChar(bitPattern: $0) } + [0]
+                guard lstat(cpath, &st) == 0 else { continue }
+                if st.st_mode & S_IFMT == S_IFDIR {
+                    pending.append((child, childRaw))
                 } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+                    // The path `collect` will open, mapped to its real bytes when it needs escapes.
+                    let full = root == "." ? child : (root.hasSuffix("/") ? root + child : root + "/" + child)
+                    if String(validating: childRaw, as: UTF8.self) == nil { RawPaths.register(full, raw: childRaw) }
                     out.append(child)
                 }
             }

@@ -84,7 +84,7 @@ struct FixCommand: ParsableCommand {
         if results.brokenFix { throw ExitStatus(code: 3) }
         if results.ioError { throw ExitStatus.usage }
         if diff {
-            if results.changedFiles > 0 { throw ExitStatus.findings }
+            if results.changedFiles > 0 || !invalidFileErrors(results.shown).isEmpty { throw ExitStatus.findings }
         } else if results.shown.contains(where: { $0.findings.contains { $0.severity >= .warning } }) {
             throw ExitStatus.findings
         }
@@ -190,10 +190,10 @@ struct FixCommand: ParsableCommand {
     func report(_ r: Results) {
         let fixCount = r.applied.count
         if diff {
-            FileHandle.standardOutput.write(Data(r.diffs.utf8))
+            writeStandardOutput(r.diffs)
             var s = fixCount == 0 ? "No fixes to apply.\n"
                 : "Would fix \(plural(fixCount, "finding")) in \(plural(r.changedFiles, "file")).\n"
-            if showFixes { s = listing(r.applied, verb: "Would apply") + s }
+            s = invalidFileErrors(r.shown) + (showFixes ? listing(r.applied, verb: "Would apply") : "") + s
             FileHandle.standardError.write(Data(s.utf8))
             return
         }
@@ -205,7 +205,7 @@ struct FixCommand: ParsableCommand {
         out += remaining == 0 ? "; nothing left.\n" : "; \(remaining) remaining.\n"
         let hidden = r.shown.flatMap(\.findings).filter { $0.fix.map { !$0.edits.isEmpty && $0.applicability == .unsafe } ?? false }.count
         if hidden > 0, !unsafeFixes { out += "\(plural(hidden, "more fix", "more fixes")) available with `--unsafe-fixes`.\n" }
-        FileHandle.standardOutput.write(Data(out.utf8))
+        writeStandardOutput(out)
     }
 
     func listing(_ applied: [(path: String, fix: AppliedFix)], verb: String) -> String {

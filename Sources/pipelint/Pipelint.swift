@@ -23,3 +23,30 @@ struct ExitStatus: Error {
 func printError(_ s: String) {
     FileHandle.standardError.write(Data((s + "\n").utf8))
 }
+
+/// Writes to standard output (after anything `print` buffered, to keep the order);
+/// a failed write (`> /dev/full`, a closed pipe) exits 2 with a message.
+func writeStandardOutput(_ s: String) {
+    if fflush(nil) != 0 { failedOutput(errno) }
+    var bytes = Array(s.utf8)[...]
+    while !bytes.isEmpty {
+        let n = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            failedOutput(errno)
+        }
+        bytes = bytes.dropFirst(n)
+    }
+}
+
+/// Flushes what `print` buffered and exits with `code`, or with 2 and a message
+/// when standard output could not be written.
+func exitFlushingOutput(_ code: Int32) -> Never {
+    if fflush(nil) != 0 { failedOutput(errno) }
+    exit(code)
+}
+
+func failedOutput(_ error: Int32) -> Never {
+    printError("pipelint: error: cannot write to standard output: \(String(cString: strerror(error)))")
+    exit(2)
+}

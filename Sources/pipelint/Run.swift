@@ -33,6 +33,9 @@ struct Run: ParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
+    @Flag(help: "Run even when the estimate is over this machine's memory.")
+    var force = false
+
     func run() throws {
         let loaded = try loadPipeline(pipeline)
         let control = RunControl()
@@ -41,7 +44,7 @@ struct Run: ParsableCommand {
         let (graph, changed) = try asWritten ? (loaded.graph, []) : optimization.optimize(loaded)
         let report: RunReport
         do {
-            report = try Executor.run(graph, source: loaded.source, baseDirectory: loaded.folder, options: RunOptions(optimizedObjects: changed),
+            report = try Executor.run(graph, source: loaded.source, baseDirectory: loaded.folder, options: RunOptions(optimizedObjects: changed, force: force),
                                       progress: progressDisplay(quiet: quiet), control: control)
         } catch {
             throw reportFailure(error)
@@ -113,17 +116,12 @@ func loadPipeline(_ path: String) throws -> ValidatedPipeline {
         throw ExitStatus.usage
     }
     try refuseUnsafeLoads(loaded, path)
+    noteWorkerCap(loaded)
     return ValidatedPipeline(source: loaded.source, model: model, graph: graph, folder: url.deletingLastPathComponent())
 }
 
-/// Ctrl-C cancels the run (exit 130) instead of killing the process mid-write.
-func installInterruptHandler(_ control: RunControl) -> DispatchSourceSignal {
-    signal(SIGINT, SIG_IGN)
-    let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-    source.setEventHandler { control.cancel() }
-    source.resume()
-    return source
-}
+/// Ctrl-C (SIGINT) and SIGTERM cancel the run (exit 130) instead of killing the process mid-write.
+func installInterruptHandler(_ control: RunControl) -> CancelSignals { CancelSignals(control) }
 
 /// A bar on a terminal, lines otherwise, nothing with --quiet.
 func progressDisplay(quiet: Bool) -> ProgressDisplay {

@@ -3,12 +3,14 @@ import Foundation
 
 // Our own entry point, so exit codes are ours: 0 clean, 1 findings,
 // 2 usage/config/I-O errors (argument-parser's 64 becomes 2), 3 internal errors.
+// A closed pipe is an error we report (EPIPE), not a signal that kills us mid-write.
+signal(SIGPIPE, SIG_IGN)
 do {
     var command = try Pipelint.parseAsRoot()
     try command.run()
-    exit(0)
+    exitFlushingOutput(0)
 } catch let e as ExitStatus {
-    exit(e.code)
+    exitFlushingOutput(e.code)
 } catch {
     let code = Pipelint.exitCode(for: error).rawValue
     if code == 0 {

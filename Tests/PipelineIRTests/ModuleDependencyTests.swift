@@ -17,7 +17,7 @@ import Testing
         "Lint": ["PipelineYAML", "PipelineIR", "Analysis", "FileAccess"],
         "Rules": ["Lint", "PipelineYAML", "PipelineIR", "Sizing", "Analysis", "FileAccess"],
         "Optimizer": ["PipelineIR"],
-        "Driver": ["Lint", "Rules", "Optimizer", "PipelineIR"],
+        "Driver": ["Lint", "Rules", "Optimizer", "PipelineIR", "PipelineYAML", "FileAccess"],
         "Executor": ["PipelineIR", "FileAccess"],
         "Export": ["PipelineIR"],
         "pipelint": ["Driver", "Lint", "Rules", "PipelineYAML", "PipelineIR", "Executor", "Analysis", "Export", "FileAccess"],

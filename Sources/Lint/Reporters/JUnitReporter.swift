@@ -39,8 +39,9 @@ public enum JUnitReporter {
             case "\r": out += "&#13;"
             case "\t": out += "&#9;"
             default:
-                // XML 1.0 forbids most control characters, even escaped.
-                if u.value < 0x20 { out += "\u{FFFD}" } else { out.unicodeScalars.append(u) }
+                // XML 1.0 forbids most control characters, even escaped;
+                // U+FFFE and U+FFFF are not XML characters either.
+                if u.value < 0x20 || u.value == 0xFFFE || u.value == 0xFFFF { out += "\u{FFFD}" } else { out.unicodeScalars.append(u) }
             }
         }
         return out

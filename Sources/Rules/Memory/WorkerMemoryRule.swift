@@ -96,14 +96,14 @@ public struct WorkerMemoryRule: Rule {
         guard let level = e.memoryLevel, level >= .spill, let limit = e.memoryLimit, let fraction = e.memoryFraction else { return [] }
         let severity: Severity = level == .terminate ? .error : .warning
         let threshold = e.thresholds.fraction(of: level)
-        var message = "workers are predicted to hold ≈ \(formatBytes(e.residentPerWorker.bytes)) each, \(Int((fraction * 100).rounded()))% of memory_per_worker \(formatBytes(limit)): "
+        var message = "workers are predicted to hold ≈ \(formatBytes(e.residentPerWorker.bytes)) each, \(Self.percent(fraction))% of memory_per_worker \(formatBytes(limit)): "
         message += "past \(level.configKey) (\(threshold)), so \(level.consequence)"
         // Point at the largest part: an object's copies, or an output's chunks.
         var at = ctx.graph.cluster.range ?? .at(0)
         var subjects: [String] = []
         let workers = ctx.graph.cluster.scheduler.serializesTasks ? max(1, ctx.graph.cluster.workers) : 1
         let outputs = e.layers.filter { $0.output != nil && $0.chunkBytes > 0 }
-            .map { l in (l, Int64((l.tasks + workers - 1) / workers).multipliedReportingOverflow(by: l.chunkBytes)) }
+            .map { l in (l, Int64(l.tasks / workers + (l.tasks % workers == 0 ? 0 : 1)).multipliedReportingOverflow(by: l.chunkBytes)) }
             .map { ($0.0, $0.1.overflow ? Int64.max : $0.1.partialValue) }
         let biggestOutput = outputs.max { $0.1 < $1.1 }
         if let (layer, use) = e.largestUse, use.residentPerWorker.bytes >= (biggestOutput?.1 ?? 0) {
@@ -121,5 +121,11 @@ public struct WorkerMemoryRule: Rule {
         var f = finding(message, at: at, help: help, subjects: subjects)
         f.severity = severity
         return [f]
+    }
+
+    /// `fraction` as a whole percentage, saturating (a fraction of 10¹⁸ cannot trap).
+    static func percent(_ fraction: Double) -> Int {
+        let p = (fraction * 100).rounded()
+        return p.isNaN ? 0 : Int(max(min(p, 0x1p62), -0x1p62))
     }
 }
