@@ -41,11 +41,15 @@ extension Lowerer {
 
     /// `partial:`, `closure:`, `globals:` of a function: each entry `name: object` (or a field path,
     /// taken on the client) becomes a parameter the function carries, after the declared ones.
+    /// Nil when an entry is wrong (reported): the function is not lowered, so nothing cascades.
     mutating func lowerCarried(_ es: [(key: String, keyRange: SourceRange, value: V)], params: inout [Param],
-                               function name: String, isMethod: Bool, isPython: Bool) -> [CarriedObject] {
+                               function name: String, isMethod: Bool, isPython: Bool) -> [CarriedObject]? {
         var carried: [CarriedObject] = []
+        let before = diagnostics.count
         for (key, route) in Self.carryRoutes {
-            guard let e = es.first(where: { $0.key == key }), requireVersion11("`\(key)`", e.keyRange) else { continue }
+            guard let e = es.first(where: { $0.key == key }) else { continue }
+            // Reported, then lowered as 1.1 would, so the rest of the file is checked too.
+            _ = requireVersion11("`\(key)`", e.keyRange)
             if isMethod {
                 error("a method carries its instance; `\(key)` is for functions", e.keyRange, help: "read the instance's fields through `self`")
                 continue
@@ -71,7 +75,12 @@ extension Lowerer {
                 carried.append(CarriedObject(name: m.key, nameRange: m.keyRange, route: route, object: object, path: path, range: range))
             }
         }
-        return carried
+        return diagnostics.count - before > carriedVersionErrors(es) ? nil : carried
+    }
+
+    /// How many version errors `lowerCarried` reports for these entries (they do not stop the lowering).
+    func carriedVersionErrors(_ es: [(key: String, keyRange: SourceRange, value: V)]) -> Int {
+        minorVersion >= 1 ? 0 : Self.carryRoutes.filter { r in es.contains { $0.key == r.key } }.count
     }
 
     /// A carried value: an object name or a field path into one (`model.weights`).

@@ -753,7 +753,7 @@ struct Lowerer {
         }
         let kernelEntry = es.first { $0.key == "kernel" }
         let pythonEntry = es.first { $0.key == "python" }
-        let carried = lowerCarried(es, params: &params, function: name, isMethod: isMethod, isPython: pythonEntry != nil)
+        guard let carried = lowerCarried(es, params: &params, function: name, isMethod: isMethod, isPython: pythonEntry != nil) else { return nil }
         let supp = es.first(where: { $0.key == "lint" }).flatMap { suppressions($0.value) }
         if kernelEntry != nil, let p = pythonEntry {
             error("\(what()) has both `kernel` and `python`; give one", p.keyRange)
@@ -840,7 +840,10 @@ struct Lowerer {
         for (i, segment) in path.segments.enumerated() {
             guard case .field(let field) = segment else { return nil }
             guard case .instance(let inst) = cur else {
-                error("`\(display())`: `\(FieldPath(Array(path.segments[..<i])))` is \(kindArticle(cur)), which has no field `\(field)`", at)
+                // The object itself when the first field is missing (`lookup.values`: `lookup` is a Series).
+                let shown = display()
+                let base = i > 0 ? "\(FieldPath(Array(path.segments[..<i])))" : String(shown.dropLast(path.applied(to: "").utf8.count))
+                error("`\(shown)`: `\(base)` is \(kindArticle(cur)), which has no field `\(field)`", at)
                 return nil
             }
             guard let f = inst.field(field) else {
