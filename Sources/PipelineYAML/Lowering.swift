@@ -734,23 +734,7 @@ struct Lowerer {
         func what() -> String { isMethod ? "method `\(name)`" : "function `\(name)`" }
         guard let es = mapping(v, what()) else { return nil }
         checkKeys(es, allowed: Self.functionKeys, in: what())
-        var params: [Param] = []
-        if isMethod { params.append(Param(name: "self", range: nameRange)) }
-        if let p = es.first(where: { $0.key == "params" }) {
-            for item in list(p.value, "`params`") ?? [] {
-                guard let n = identifier(item, "parameter name") else { continue }
-                if params.contains(where: { $0.name == n }) {
-                    error("parameter `\(n)` is listed twice", textRange(item))
-                    continue
-                }
-                params.append(Param(name: n, range: textRange(item)))
-            }
-        } else if isMethod {
-            params.append(Param(name: "block", range: nameRange))
-        } else {
-            error("\(what()) needs `params`", v.at, help: "list the parameters: the blocks of `over` first, then `args`, then `kwargs`")
-            return nil
-        }
+        guard var params = lowerParams(es, nameRange, v, isMethod: isMethod, what: what()) else { return nil }
         let kernelEntry = es.first { $0.key == "kernel" }
         let pythonEntry = es.first { $0.key == "python" }
         guard let carried = lowerCarried(es, params: &params, function: name, isMethod: isMethod, isPython: pythonEntry != nil) else { return nil }
@@ -831,6 +815,29 @@ struct Lowerer {
         }
         return PipelineFunction(name: name, nameRange: nameRange, range: v.at, params: params,
                                 body: .kernel(kernel, bindings: bindings), isMethod: isMethod, suppressions: supp, carried: carried)
+    }
+
+    /// A function's `params` (`self` first for a method, whose `params` defaults to `[block]`).
+    mutating func lowerParams(_ es: [(key: String, keyRange: SourceRange, value: V)], _ nameRange: SourceRange, _ v: V,
+                              isMethod: Bool, what: @autoclosure () -> String) -> [Param]? {
+        var params: [Param] = []
+        if isMethod { params.append(Param(name: "self", range: nameRange)) }
+        if let p = es.first(where: { $0.key == "params" }) {
+            for item in list(p.value, "`params`") ?? [] {
+                guard let n = identifier(item, "parameter name") else { continue }
+                if params.contains(where: { $0.name == n }) {
+                    error("parameter `\(n)` is listed twice", textRange(item))
+                    continue
+                }
+                params.append(Param(name: n, range: textRange(item)))
+            }
+        } else if isMethod {
+            params.append(Param(name: "block", range: nameRange))
+        } else {
+            error("\(what()) needs `params`", v.at, help: "list the parameters: the blocks of `over` first, then `args`, then `kwargs`")
+            return nil
+        }
+        return params
     }
 
     /// Checks that `path` names fields that exist, starting from `recipe`. Reports at `at`.
