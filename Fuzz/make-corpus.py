@@ -27,6 +27,13 @@ hostile = {
     "python-tag.yaml": "pipeline: t\nversion: 1\nobjects: !!python/object:os.system {a: 1}\nsteps: {}\n",
     "python-apply.yaml": "!!python/object/apply:os.system ['echo pwned']\n",
     "custom-tags.yaml": "pipeline: !secret t\nversion: !<tag:example.com,2000:x> 1\nsteps: !!map {}\n",
+    "version-1-10.yaml": "pipeline: t\nversion: 1.10\nsteps: {}\n",
+    "carried-in-version-1.yaml": "pipeline: t\nversion: 1\nobjects: {o: {value: 1}}\nfunctions: {f: {params: [b], kernel: scale, partial: {factor: o}}}\n"
+        "arrays: {x: {shape: [4], chunks: [2]}}\nsteps: {s: {map_blocks: f, over: [x]}}\n",
+    "carried-unknown-object.yaml": "pipeline: t\nversion: 1.1\nfunctions: {f: {params: [b], kernel: take, closure: {t: nope}, globals: [1]}}\n"
+        "arrays: {x: {shape: [4], chunks: [2]}}\nsteps: {s: {map_blocks: f, over: [x], kwargs: {t: 1}}}\n",
+    "callable-without-call.yaml": "pipeline: t\nversion: 1.1\nobjects: {c: {class: C, methods: {__call__: {kernel: identity}}}, d: {class: D}}\n"
+        "arrays: {x: {shape: [4], chunks: [2]}}\nsteps: {s: {map_blocks: c, over: [x]}, t: {map_blocks: d, over: [x]}}\n",
     "duplicate-keys.yaml": "pipeline: t\nversion: 1\npipeline: u\nsteps: {a: 1, a: 2}\n",
     "several-documents.yaml": "pipeline: t\n---\npipeline: u\n...\n---\n",
     "alias-cycle.yaml": "a: &x [1, *x]\nb: &y {k: *y}\n",

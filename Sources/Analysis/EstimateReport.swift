@@ -166,7 +166,7 @@ public enum EstimateReport {
     }
 
     static func useKind(_ u: ObjectUse) -> String {
-        var s = u.isReceiver ? "receiver" : "argument"
+        var s = u.carried.map { $0.route == .instance ? "callable instance" : "carried by the function, \($0.route.phrase)" } ?? (u.isReceiver ? "receiver" : "argument")
         if u.copiedPerTask { s += ", copied per task" } else if u.daskDelays { s += ", delayed by normalize_arg" } else { s += ", \(u.placement.rawValue)" }
         return s
     }

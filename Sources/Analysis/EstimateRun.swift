@@ -143,14 +143,15 @@ struct EstimateRun {
         }
         let sizeof = value.map(SizeModel.daskSizeof) ?? wire
         let isReceiver = edge.role == .receiver
-        // normalize_arg covers args and kwargs, never the function (a receiver).
-        let daskDelays = !isReceiver && obj.placement == .embed && (value.map(SizeModel.daskAutoDelays) ?? false)
+        let carried: (route: Graph.CarryRoute, name: String)? = if case .carried(let r, let n) = edge.role { (r, n) } else { nil }
+        // normalize_arg covers args and kwargs, never the function (a receiver, or what it carries).
+        let daskDelays = !isReceiver && carried == nil && obj.placement == .embed && (value.map(SizeModel.daskAutoDelays) ?? false)
         let perTask = serializes && obj.placement == .embed && !daskDelays
         let copies = perTask ? (isHeld ? tasksPerWorker : min(tasksPerWorker, inFlight)) : 0
         let copiesTotal = perTask ? (isHeld ? tasks : min(tasks, Sat.mul(inFlight, workers))) : 0
         addToSubmit(edge, of: obj, wire: wire)
         return ObjectUse(object: obj.name, source: edge.source, path: edge.path, shownName: shownName, range: edge.range,
-                         isReceiver: isReceiver, value: value, wire: wire, resident: resident, daskSizeof: sizeof,
+                         isReceiver: isReceiver, carried: carried, value: value, wire: wire, resident: resident, daskSizeof: sizeof,
                          placement: obj.placement, daskDelays: daskDelays, copiedPerTask: perTask,
                          copiesPerWorker: copies, copiesTotal: copiesTotal,
                          residentPerWorker: Estimator.scaled(resident, copies), residentTotal: Estimator.scaled(resident, copiesTotal))
@@ -187,7 +188,7 @@ struct EstimateRun {
             // What the export pickles as the function: a pipeline function, or a wrapper for a
             // method of a delayed or scattered receiver (one per class and method); an embedded
             // receiver's bound method is part of its instance.
-            let receiver = layer.inputs.first { $0.role == .receiver }.flatMap { graph[$0.source].object }
+            let receiver = layer.inputs.first { $0.role == .receiver || $0.role == .carried(.instance, name: "self") }.flatMap { graph[$0.source].object }
             let className = receiver.flatMap { r -> String? in if case .instance(let i) = r.recipe { i.className } else { nil } }
             let key = receiver.map { "method:\(className ?? $0.name).\(f?.name ?? "")" } ?? "function:\(f?.name ?? layer.name)"
             context.shipsNewFunction = receiver?.placement != .embed && functionsShipped.insert(key).inserted

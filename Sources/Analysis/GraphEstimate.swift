@@ -108,6 +108,9 @@ public struct ObjectUse: Sendable {
     public var range: SourceRange
     /// Whether it is a bound method's receiver (Dask never inspects the function).
     public var isReceiver: Bool
+    /// How the function carries it, when it does (a partial, a closure, a global, a callable
+    /// instance): like a receiver, Dask never inspects it.
+    public var carried: (route: Graph.CarryRoute, name: String)?
     /// The shipped value (nil when the path does not resolve).
     public var value: PyValue?
     /// Pickled bytes of the shipped value.

@@ -53,6 +53,9 @@ struct ProgramWriter {
     var wrapperOrder: [String] = []
     /// `build_…` function of each object (defined in the generated objects module).
     var builders: [String: String] = [:]
+    /// Module globals the functions read (`globals:`), by "function.name"; closure factories by function.
+    var carriedGlobals: [String: String] = [:]
+    var closureFactories: [String: String] = [:]
 
     struct ClassKey: Hashable {
         var module: String
@@ -89,6 +92,7 @@ struct ProgramWriter {
         for l in graph.layers { names[l.name] = globals.fresh(l.name) }
         for f in pipeline.functions where names[f.name] == nil { names[f.name] = globals.fresh(f.name) }
         for l in graph.layers where l.object != nil { builders[l.name] = globals.fresh("build_" + l.name) }
+        nameCarried()
 
         let classText = try classDefinitions()
         var out: [String] = []
@@ -129,9 +133,10 @@ struct ProgramWriter {
         var blocks: [String] = []
         if !classText.isEmpty { blocks.append(classText) }
         if let objects = objectsFunction() { blocks.append(objects) }
+        if let carried = carriedPreamble() { blocks.append(carried) }
         for f in pipeline.functions {
             guard case .kernel = f.body, let name = names[f.name] else { continue }
-            blocks.append(try functionDefinition(f, name: name, indent: ""))
+            blocks.append(try carryingDefinition(f, name: name))
         }
         let graphText = try buildGraph()
         blocks += wrapperOrder.compactMap { wrappers[$0] }
@@ -391,9 +396,9 @@ struct ProgramWriter {
 
     /// `def name(params): return _k_kernel(...)` for a kernel function or method.
     func functionDefinition(_ f: PipelineFunction, name: String, indent: String) throws(ExportError) -> String {
-        var local = Namer(reserved: PythonSyntax.usedGlobals.subtracting(["self"]).union(DaskRuntime.definedNames))
-        let params = f.params.map { local.fresh($0.name) }
-        var lines = ["\(indent)def \(name)(\(params.joined(separator: ", "))):"]
+        let params = localNames(f)
+        let declared = params.indices.filter { !isFree(f, parameter: $0) }.map { params[$0] }
+        var lines = ["\(indent)def \(name)(\(declared.joined(separator: ", "))):"]
         switch f.body {
         case .kernel(let k, let bindings):
             var args: [String] = []
@@ -514,6 +519,7 @@ struct ProgramWriter {
             case .mapBlocks(let call):
                 guard let call else { throw error("step `\(l.name)` calls an unknown function", l.range) }
                 let f = call.function
+                body += try globalAssignments(l, call: call)
                 if case .python(let ref) = f.body, !call.isMethod, let fn = names[f.name], !pythonFunctions.contains(fn) {
                     try checkReference(ref, f.range)
                     pythonFunctions.insert(fn)
@@ -540,6 +546,8 @@ struct ProgramWriter {
         }
         var lines = ["def build_graph(client):",
                      "    \"\"\"The pipeline's collections; returns (name, output kind, save path, collection) per output.\"\"\""]
+        let assigned = carriedGlobals.values.sorted()
+        if !assigned.isEmpty { lines.append("    global \(assigned.joined(separator: ", "))  # read by the pipeline's functions") }
         lines += body.map { "    " + $0 }
         lines.append("    return [")
         lines += outs
@@ -558,7 +566,7 @@ struct ProgramWriter {
         var keywordValues: [(index: Int, name: String, text: String, at: Int)] = []
         for (index, a) in call.arguments.enumerated() {
             switch a.role {
-            case .receiver: continue
+            case .receiver, .carried: continue
             case .block:
                 guard case .input(let e) = a.source, let input = names[graph[l.inputs[e].source].name] else { continue }
                 positional.append(graph[l.inputs[e].source].grid != l.grid ? "\(input).rechunk(\(firstBlock ?? input).chunks)" : input)
@@ -602,13 +610,13 @@ struct ProgramWriter {
     /// What map_blocks is handed as the function: the pipeline function, an embedded receiver's bound
     /// method (`self` bound), or a wrapper taking a delayed or scattered receiver as its first argument.
     mutating func callable(_ l: Graph.Layer, call: CallSite) throws(ExportError) -> (function: String, selfBound: Int, receiver: String?) {
-        guard call.isMethod else { return (names[call.function.name] ?? call.function.name, 0, nil) }
-        guard let e = l.inputs.first(where: { $0.role == .receiver }), let o = graph[e.source].object,
+        guard call.isMethod || call.isCallableInstance else { return (try carryingCallable(l, call: call), 0, nil) }
+        guard let e = l.inputs.first(where: { $0.role == .receiver || $0.role == .carried(.instance, name: "self") }), let o = graph[e.source].object,
               let receiver = names[o.name], case .instance(let inst) = o.recipe else {
             throw error("step `\(l.name)` calls a method of an object that is not an instance", l.range)
         }
         let method = call.function.name
-        if o.placement == .embed { return (PythonSyntax.attribute(receiver, method), 1, nil) }
+        if o.placement == .embed { return (call.isCallableInstance ? receiver : PythonSyntax.attribute(receiver, method), 1, nil) }
         // map_blocks never unpacks a delayed object or future used as the function.
         let key = "_call_\(inst.className.replacingOccurrences(of: ".", with: "_"))_\(method)"
         if wrappers[key] == nil {

@@ -41,12 +41,16 @@ public enum Verifier {
                 case .block:
                     if src.object != nil { bad("block input comes from object `\(src.name)`") }
                     if !e.path.isEmpty { bad("block input has a field path") }
-                case .argument, .keyword, .receiver:
+                case .argument, .keyword, .receiver, .carried:
                     guard let o = src.object else {
                         bad("object input comes from `\(src.name)`, which is not an object")
                         continue
                     }
                     if o.recipe.projected(through: e.path) == nil { bad("field path `\(e.path.applied(to: o.name))` does not exist") }
+                    // Dask never looks inside the function: only an embedded object can travel in it.
+                    if case .carried(let route, _) = e.role, route != .instance, o.placement != .embed {
+                        bad("object `\(o.name)` is carried by the function but is \(o.placement.rawValue) (Dask never unpacks the function)")
+                    }
                 }
             }
             let blocks = l.inputs.compactMap { e -> Int? in if case .block(let k) = e.role { return k } else { return nil } }
@@ -101,11 +105,23 @@ public enum Verifier {
             case .literal:
                 switch a.role {
                 case .argument, .keyword: break
-                case .block, .receiver: out.append("parameter \(i) is a number passed as \(a.role)")
+                case .block, .receiver, .carried: out.append("parameter \(i) is a number passed as \(a.role)")
                 }
             }
         }
         if used.count != inputs.count { out.append("\(inputs.count - used.count) inputs reach no parameter") }
+        // The objects a function carries fill its last parameters, in its order; a callable instance is `self`.
+        let carriedRoles = call.function.carried.map { Graph.EdgeRole.carried($0.route, name: $0.name) }
+        if Array(call.arguments.suffix(carriedRoles.count).map(\.role)) != carriedRoles {
+            out.append("the objects `\(call.function.name)` carries do not fill its last parameters")
+        }
+        for (i, a) in call.arguments.enumerated() {
+            guard case .carried(let route, let name) = a.role else { continue }
+            let isInstance = i == 0 && route == .instance && name == "self" && call.function.isMethod && call.function.name == "__call__"
+            if route == .instance ? !isInstance : !carriedRoles.contains(a.role) {
+                out.append("parameter \(i) is passed as \(a.role), which `\(call.function.name)` does not carry")
+            }
+        }
         return out
     }
 }

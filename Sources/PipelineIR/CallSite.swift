@@ -57,6 +57,8 @@ public struct CallSite: Sendable {
 
     /// Whether the call is a bound method (`map_blocks: mapper.lookup`).
     public var isMethod: Bool { arguments.first?.role == .receiver }
+    /// Whether the call is a callable instance (`map_blocks: scorer`, format 1.1): `self` is the function.
+    public var isCallableInstance: Bool { arguments.first?.role == .carried(.instance, name: "self") }
 
     /// The built-in kernel and its bindings, when the function is one.
     public var kernel: (kernel: Kernel, bindings: [Binding])? {

@@ -21,11 +21,38 @@ public struct Graph: Sendable {
         case keyword(String)
         /// The object of a bound method (`map_blocks: mapper.lookup`): shipped with every task like an argument.
         case receiver
+        /// An object the function carries itself (a `functools.partial` argument, a closure cell, a
+        /// global of a `__main__` function, a callable instance's `self`): pickled with the function,
+        /// once per task, and never seen by Dask's `normalize_arg`. `name` is what the function
+        /// reads it as (the partial's keyword, the variable; `self` for a callable instance).
+        case carried(CarryRoute, name: String)
 
         /// Whether the edge carries an object into the task's definition (not a chunk).
         public var carriesObject: Bool {
             if case .block = self { return false }
             return true
+        }
+    }
+
+    /// How a function carries an object.
+    public enum CarryRoute: String, Sendable, Hashable, CaseIterable {
+        /// `functools.partial(f, name=obj)`: the partial's keyword, pickled by value with it.
+        case partial
+        /// A nested function closing over a local: the closure cell.
+        case closure
+        /// A module global a `__main__` function reads: cloudpickle ships it with the function.
+        case global
+        /// A callable instance (`__call__`): the instance is the function.
+        case instance
+
+        /// How a message names the route: "carried by function `f` (functools.partial)".
+        public var phrase: String {
+            switch self {
+            case .partial: "functools.partial"
+            case .closure: "closure"
+            case .global: "global of a `__main__` function"
+            case .instance: "callable instance"
+            }
         }
     }
 

@@ -204,6 +204,12 @@ private struct Builder {
                 l.inputs.append(Graph.Edge(source: oid, role: .receiver, range: objRange))
                 if case .instance(let inst)? = p.object(named: obj)?.recipe { function = inst.method(method)?.function }
             }
+        case .instance(let obj, let range):
+            calleeRange = range
+            if let oid = layerID(obj) {
+                l.inputs.append(Graph.Edge(source: oid, role: .carried(.instance, name: "self"), range: range))
+                if case .instance(let inst)? = p.object(named: obj)?.recipe { function = inst.method("__call__")?.function }
+            }
         }
         addBlocks(over, of: s, to: &l)
         for (i, a) in args.enumerated() {
@@ -214,6 +220,12 @@ private struct Builder {
         for kw in kwargs {
             if case .object(let name, let path, let range) = kw.value, let id = layerID(name) {
                 l.inputs.append(Graph.Edge(source: id, role: .keyword(kw.name), path: path, range: range))
+            }
+        }
+        // Objects the function carries: edges of the function itself, after the call's own inputs.
+        for c in function?.carried ?? [] {
+            if let id = layerID(c.object) {
+                l.inputs.append(Graph.Edge(source: id, role: .carried(c.route, name: c.name), path: c.path, range: c.range))
             }
         }
         l.dtype = dt ?? l.dtype
@@ -271,7 +283,7 @@ private struct Builder {
             switch role {
             case .argument(let i): written = i < args.count ? args[i] : nil
             case .keyword(let name): written = kwargs.first { $0.name == name }?.value
-            case .block, .receiver: written = nil
+            case .block, .receiver, .carried: written = nil
             }
             if case .literal(let d, let r)? = written { return CallSite.Argument(role: role, source: .literal(d, range: r)) }
             return CallSite.Argument(role: role, source: .input(edgeByRole[role] ?? -1))

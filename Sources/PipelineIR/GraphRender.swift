@@ -27,6 +27,7 @@ public enum GraphRender {
         case .argument(let i): base = "arg \(i)"
         case .keyword(let k): base = k
         case .receiver: base = "receiver"
+        case .carried(let route, let name): base = "carried \(name) (\(route.rawValue))"
         }
         return e.path.isEmpty ? base : base + " ." + e.path.description
     }

@@ -3,7 +3,10 @@
 /// a `Graph` by `GraphBuilder`.
 public struct Pipeline: Sendable {
     public var name: String
+    /// The format's major version (`1`).
     public var version: Int
+    /// The format's minor version: 0 for `version: 1`, 1 for `version: 1.1` (docs/pipeline-format.md, "Versions").
+    public var minorVersion: Int = 0
     public var cluster: Cluster
     public var objects: [PipelineObject]
     public var functions: [PipelineFunction]
@@ -425,12 +428,18 @@ public struct PipelineFunction: Sendable {
     public var nameRange: SourceRange
     public var range: SourceRange
     /// Parameters; for a method, `self` is the first.
+    /// Parameters; for a method, `self` is the first. The objects the function carries come
+    /// last, one parameter each (`carried[i]` is parameter `params.count - carried.count + i`).
     public var params: [Param]
     public var body: Body
     public var isMethod: Bool
     public var suppressions: Suppressions?
+    /// Objects the function carries itself (format 1.1: `partial`, `closure`, `globals`).
+    public var carried: [CarriedObject]
 
-    public init(name: String, nameRange: SourceRange, range: SourceRange, params: [Param], body: Body, isMethod: Bool = false, suppressions: Suppressions? = nil) {
+    public init(name: String, nameRange: SourceRange, range: SourceRange, params: [Param], body: Body, isMethod: Bool = false,
+                suppressions: Suppressions? = nil, carried: [CarriedObject] = []) {
+        self.carried = carried
         self.name = name
         self.nameRange = nameRange
         self.range = range
@@ -438,6 +447,31 @@ public struct PipelineFunction: Sendable {
         self.body = body
         self.isMethod = isMethod
         self.suppressions = suppressions
+    }
+
+    /// The parameters a call passes (blocks, `args`, `kwargs`): all but the carried ones.
+    public var calledParamCount: Int { params.count - carried.count }
+}
+
+/// An object a function carries (`partial: {table: lookup}`): bound to the parameter `name`
+/// (usable in `with:` like any parameter), reaching the task inside the pickled function.
+public struct CarriedObject: Sendable, Hashable {
+    /// The name the function's body reads (the partial's keyword, the closure or global variable).
+    public var name: String
+    public var nameRange: SourceRange
+    public var route: Graph.CarryRoute
+    /// The object, and the projection taken on the client before the function captures it.
+    public var object: String
+    public var path: FieldPath
+    /// The value as written (`lookup`, `model.weights`).
+    public var range: SourceRange
+    public init(name: String, nameRange: SourceRange, route: Graph.CarryRoute, object: String, path: FieldPath, range: SourceRange) {
+        self.name = name
+        self.nameRange = nameRange
+        self.route = route
+        self.object = object
+        self.path = path
+        self.range = range
     }
 }
 
@@ -568,6 +602,8 @@ public enum Callee: Sendable, Hashable {
     case function(name: String, range: SourceRange)
     /// `object.method`: the object is the receiver, shipped like an argument.
     case method(object: String, objectRange: SourceRange, method: String, methodRange: SourceRange)
+    /// `object`, an instance whose class declares `__call__` (format 1.1): the instance is the function.
+    case instance(object: String, range: SourceRange)
 }
 
 /// A reduction kind.

@@ -40,6 +40,18 @@ extension Lowerer {
                 return nil
             }
             return (m.function, obj, SourceRange(start: objRange.start, end: methodRange.end))
+        case .instance(let objName, let range):
+            guard let obj = p.object(named: objName) else { return nil }
+            guard case .instance(let inst) = obj.recipe else {
+                error("object `\(objName)` is \(kindArticle(obj.recipe)), which cannot be called", range, help: "call a function, or a `class` instance that declares `__call__`")
+                return nil
+            }
+            guard let call = inst.method("__call__") else {
+                error("object `\(objName)` is not callable: class `\(inst.className)` declares no `__call__` method", range,
+                      help: "declare `__call__` under its `methods:`, or call one of its methods as `\(objName).method`")
+                return nil
+            }
+            return (call.function, obj, range)
         }
     }
 
@@ -48,16 +60,21 @@ extension Lowerer {
         guard let (function, receiver, calleeRange) = callee(c, in: p) else { return nil }
         var incoming: [(value: Incoming, role: Graph.EdgeRole)] = []
         if let receiver, case .method(_, let objRange, _, _) = c { incoming.append((.receiver(receiver, range: objRange), .receiver)) }
+        if let receiver, case .instance(_, let range) = c { incoming.append((.receiver(receiver, range: range), .carried(.instance, name: "self"))) }
         for (i, r) in over.enumerated() { incoming.append((.block(r), .block(i))) }
         for (i, a) in args.enumerated() { incoming.append((incomingArgument(a, p), .argument(i))) }
         let positional = incoming.count
-        let expected = function.params.count
+        let expected = function.calledParamCount
         var byKeyword: [Int: (value: Incoming, role: Graph.EdgeRole)] = [:]
         for kw in kwargs {
             guard let idx = function.params.firstIndex(where: { $0.name == kw.name }), !(function.isMethod && idx == 0) else {
                 let names = function.params.map(\.name).filter { $0 != "self" || !function.isMethod }
                 error("`\(function.name)` has no parameter `\(kw.name)`", kw.nameRange,
                       help: suggestion(for: kw.name, among: names).map { "did you mean `\($0)`?" } ?? "its parameters are \(names.map { "`\($0)`" }.joined(separator: ", "))")
+                continue
+            }
+            if idx >= expected, let c = function.carried.first(where: { $0.name == kw.name }) {
+                error("parameter `\(kw.name)` of `\(function.name)` is carried by the function (\(c.route.phrase)); a step cannot pass it", kw.nameRange)
                 continue
             }
             if idx < positional {
@@ -77,8 +94,12 @@ extension Lowerer {
                   calleeRange, help: "the blocks of `over` come first, then `args`, then `kwargs` by name")
             return nil
         }
-        // Keyword slots in parameter order.
+        // Keyword slots in parameter order, then the objects the function carries.
         incoming += (positional..<expected).compactMap { byKeyword[$0] }
+        for carried in function.carried {
+            guard let obj = p.object(named: carried.object) else { return nil }
+            incoming.append((.object(obj, path: carried.path, range: carried.range), .carried(carried.route, name: carried.name)))
+        }
         checkBindings(of: function, step: step, incoming: incoming.map(\.value))
         return incoming.map(\.role)
     }

@@ -49,6 +49,8 @@ struct Lowerer {
     var names: [String: (section: Section, range: SourceRange, position: Int32)] = [:]
     /// Steps already reported as broken: their calls are not checked again (no cascades).
     var stepsWithErrors = Set<String>()
+    /// The file's minor format version (`version: 1.1` → 1), read before any section.
+    var minorVersion = 0
 
     /// Whether `name` is declared in `section`.
     func isDeclared(_ name: String, in section: Section) -> Bool { names[name]?.section == section }
@@ -308,13 +310,7 @@ struct Lowerer {
         if let e = entry("pipeline") { name = string(e.value, "`pipeline`") ?? "" } else {
             error("missing required key `pipeline` (the pipeline's name)", rootStart)
         }
-        var version = 1
-        if let e = entry("version") {
-            if let ver = int(e.value, "`version`") {
-                version = ver
-                if ver != 1 { error("unsupported format version \(ver); this pipelint reads version 1", e.value.at) }
-            }
-        } else {
+        if let e = entry("version") { lowerVersion(e.value) } else {
             error("missing required key `version`", rootStart, help: "add `version: 1`")
         }
         var cluster = Cluster()
@@ -369,9 +365,11 @@ struct Lowerer {
         // the pipeline: its name index is the names table, without hashing every name again.
         let everyEntryLowered = objects.count == declaredObjects.count && functions.count == declaredFunctions.count
             && arrays.count == declaredArrays.count && steps.count == declaredSteps.count
-        var pipeline = Pipeline(name: name, version: version, cluster: cluster, objects: objects, functions: functions,
+        var pipeline = Pipeline(name: name, version: 1, cluster: cluster, objects: objects, functions: functions,
                                 arrays: arrays, steps: steps, outputs: outputs, suppressions: supp,
                                 positions: everyEntryLowered ? names.mapValues(Self.positions) : nil)
+        pipeline.minorVersion = minorVersion
+        checkCarried(pipeline)
         checkSteps(&pipeline)
         return pipeline
     }
@@ -433,7 +431,7 @@ struct Lowerer {
     static let fieldKeys = recipeKeys + ["fields", "methods"]
     static let seriesSources = ["range", "values", "random", "load"]
     static let seriesKeys = ["range", "values", "random", "load", "length", "dtype", "index", "name"]
-    static let functionKeys = ["params", "kernel", "with", "python", "lint"]
+    static let functionKeys = ["params", "kernel", "with", "python", "lint", "partial", "closure", "globals"]
     static let arraySourceKeys = ["random", "load"]
     static let arrayRandomKeys = ["seed", "low", "high"]
     static let arrayKeys = ["shape", "chunks", "dtype", "source", "lint"]
@@ -742,26 +740,11 @@ struct Lowerer {
         func what() -> String { isMethod ? "method `\(name)`" : "function `\(name)`" }
         guard let es = mapping(v, what()) else { return nil }
         checkKeys(es, allowed: Self.functionKeys, in: what())
-        var params: [Param] = []
-        if isMethod { params.append(Param(name: "self", range: nameRange)) }
-        if let p = es.first(where: { $0.key == "params" }) {
-            for item in list(p.value, "`params`") ?? [] {
-                guard let n = identifier(item, "parameter name") else { continue }
-                if params.contains(where: { $0.name == n }) {
-                    error("parameter `\(n)` is listed twice", textRange(item))
-                    continue
-                }
-                params.append(Param(name: n, range: textRange(item)))
-            }
-        } else if isMethod {
-            params.append(Param(name: "block", range: nameRange))
-        } else {
-            error("\(what()) needs `params`", v.at, help: "list the parameters: the blocks of `over` first, then `args`, then `kwargs`")
-            return nil
-        }
-        let supp = es.first(where: { $0.key == "lint" }).flatMap { suppressions($0.value) }
+        guard var params = lowerParams(es, nameRange, v, isMethod: isMethod, what: what()) else { return nil }
         let kernelEntry = es.first { $0.key == "kernel" }
         let pythonEntry = es.first { $0.key == "python" }
+        guard let carried = lowerCarried(es, params: &params, function: name, isMethod: isMethod, isPython: pythonEntry != nil) else { return nil }
+        let supp = es.first(where: { $0.key == "lint" }).flatMap { suppressions($0.value) }
         if kernelEntry != nil, let p = pythonEntry {
             error("\(what()) has both `kernel` and `python`; give one", p.keyRange)
             return nil
@@ -773,7 +756,7 @@ struct Lowerer {
                 return nil
             }
             if let w = es.first(where: { $0.key == "with" }) { error("`with` binds kernel parameters; a `python` function takes its params directly", w.keyRange) }
-            return PipelineFunction(name: name, nameRange: nameRange, range: v.at, params: params, body: .python(ref), isMethod: isMethod, suppressions: supp)
+            return PipelineFunction(name: name, nameRange: nameRange, range: v.at, params: params, body: .python(ref), isMethod: isMethod, suppressions: supp, carried: carried)
         }
         guard let k = kernelEntry else {
             error("\(what()) needs `kernel` (a built-in kernel) or `python` (module:function)", v.at)
@@ -837,7 +820,30 @@ struct Lowerer {
             }
         }
         return PipelineFunction(name: name, nameRange: nameRange, range: v.at, params: params,
-                                body: .kernel(kernel, bindings: bindings), isMethod: isMethod, suppressions: supp)
+                                body: .kernel(kernel, bindings: bindings), isMethod: isMethod, suppressions: supp, carried: carried)
+    }
+
+    /// A function's `params` (`self` first for a method, whose `params` defaults to `[block]`).
+    mutating func lowerParams(_ es: [(key: String, keyRange: SourceRange, value: V)], _ nameRange: SourceRange, _ v: V,
+                              isMethod: Bool, what: @autoclosure () -> String) -> [Param]? {
+        var params: [Param] = []
+        if isMethod { params.append(Param(name: "self", range: nameRange)) }
+        if let p = es.first(where: { $0.key == "params" }) {
+            for item in list(p.value, "`params`") ?? [] {
+                guard let n = identifier(item, "parameter name") else { continue }
+                if params.contains(where: { $0.name == n }) {
+                    error("parameter `\(n)` is listed twice", textRange(item))
+                    continue
+                }
+                params.append(Param(name: n, range: textRange(item)))
+            }
+        } else if isMethod {
+            params.append(Param(name: "block", range: nameRange))
+        } else {
+            error("\(what()) needs `params`", v.at, help: "list the parameters: the blocks of `over` first, then `args`, then `kwargs`")
+            return nil
+        }
+        return params
     }
 
     /// Checks that `path` names fields that exist, starting from `recipe`. Reports at `at`.
@@ -847,7 +853,10 @@ struct Lowerer {
         for (i, segment) in path.segments.enumerated() {
             guard case .field(let field) = segment else { return nil }
             guard case .instance(let inst) = cur else {
-                error("`\(display())`: `\(FieldPath(Array(path.segments[..<i])))` is \(kindArticle(cur)), which has no field `\(field)`", at)
+                // The object itself when the first field is missing (`lookup.values`: `lookup` is a Series).
+                let shown = display()
+                let base = i > 0 ? "\(FieldPath(Array(path.segments[..<i])))" : String(shown.dropLast(path.applied(to: "").utf8.count))
+                error("`\(shown)`: `\(base)` is \(kindArticle(cur)), which has no field `\(field)`", at)
                 return nil
             }
             guard let f = inst.field(field) else {
@@ -993,29 +1002,7 @@ struct Lowerer {
         case "map_blocks":
             checkKeys(es, allowed: Self.mapBlocksKeys, in: "`map_blocks` step `\(name)`")
             guard let calleeText = string(kindEntry.value, "`map_blocks`") else { return nil }
-            let calleeRange = textRange(kindEntry.value)
-            let callee: Callee
-            let parts = dotParts(calleeText)
-            if parts.count == 1 {
-                guard isDeclared(calleeText, in: .functions) else {
-                    let hint = suggestion(for: calleeText, among: declaredNames(in: .functions)).map { "did you mean `\($0)`?" }
-                    error("`\(calleeText)` is not a function", calleeRange, help: hint ?? "define it under `functions:`, or call a method as `object.method`")
-                    return nil
-                }
-                callee = .function(name: calleeText, range: calleeRange)
-            } else if parts.count == 2, isIdentifier(parts[0]), isIdentifier(parts[1]) {
-                let objRange = SourceRange(start: calleeRange.start, end: calleeRange.start + parts[0].utf8.count)
-                let methRange = SourceRange(start: objRange.end + 1, end: calleeRange.end)
-                guard isDeclared(parts[0], in: .objects) else {
-                    let hint = suggestion(for: parts[0], among: declaredNames(in: .objects)).map { "did you mean `\($0)`?" }
-                    error("`\(parts[0])` is not an object", objRange, help: hint)
-                    return nil
-                }
-                callee = .method(object: parts[0], objectRange: objRange, method: parts[1], methodRange: methRange)
-            } else {
-                error("`map_blocks` must name a function or `object.method`, not `\(calleeText)`", calleeRange)
-                return nil
-            }
+            guard let callee = lowerCallee(calleeText, range: textRange(kindEntry.value)) else { return nil }
             guard let overEntry = get("over") else {
                 error("`map_blocks` step `\(name)` needs `over` (the arrays it maps)", v.at)
                 return nil
@@ -1075,6 +1062,32 @@ struct Lowerer {
             }
             return Step(name: name, nameRange: nameRange, range: v.at, kind: .rechunk(over, grid: specs), suppressions: supp)
         }
+    }
+
+    /// What `map_blocks:` names: a function, `object.method`, or (format 1.1) a callable instance.
+    mutating func lowerCallee(_ calleeText: String, range calleeRange: SourceRange) -> Callee? {
+        let parts = dotParts(calleeText)
+        if parts.count == 1 {
+            if isDeclared(calleeText, in: .objects) { return instanceCallee(calleeText, range: calleeRange) }
+            guard isDeclared(calleeText, in: .functions) else {
+                let hint = suggestion(for: calleeText, among: declaredNames(in: .functions)).map { "did you mean `\($0)`?" }
+                error("`\(calleeText)` is not a function", calleeRange, help: hint ?? "define it under `functions:`, or call a method as `object.method`")
+                return nil
+            }
+            return .function(name: calleeText, range: calleeRange)
+        }
+        guard parts.count == 2, isIdentifier(parts[0]), isIdentifier(parts[1]) else {
+            error("`map_blocks` must name a function or `object.method`, not `\(calleeText)`", calleeRange)
+            return nil
+        }
+        let objRange = SourceRange(start: calleeRange.start, end: calleeRange.start + parts[0].utf8.count)
+        let methRange = SourceRange(start: objRange.end + 1, end: calleeRange.end)
+        guard isDeclared(parts[0], in: .objects) else {
+            let hint = suggestion(for: parts[0], among: declaredNames(in: .objects)).map { "did you mean `\($0)`?" }
+            error("`\(parts[0])` is not an object", objRange, help: hint)
+            return nil
+        }
+        return .method(object: parts[0], objectRange: objRange, method: parts[1], methodRange: methRange)
     }
 
     /// A reference to an array or a step.

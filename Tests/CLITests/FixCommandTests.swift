@@ -43,7 +43,9 @@ import Testing
         } else {
             #expect(result == original)
         }
-        #expect(r.status == 0)
+        // An object a function carries gets a display-only fix: the finding stays (exit 1).
+        let displayOnly: Set<String> = ["carried-partial.yaml", "carried-closure.yaml", "carried-global.yaml"]
+        #expect(r.status == (displayOnly.contains(name) ? 1 : 0))
     }
 
     @Test func diffPrintsTheChangeWritesNothingAndExitsOne() throws {

@@ -12,7 +12,8 @@ public struct BoundMethodRule: Rule {
         summary: "A bound method ships its whole instance though it reads only some of its fields",
         defaultSeverity: .warning,
         whatItDoes: """
-            Finds `map_blocks: object.method` steps whose method reads only some of the instance's fields while the \
+            Finds `map_blocks: object.method` steps — and calls of a callable instance, `map_blocks: object` whose \
+            class declares `__call__` (format 1.1) — whose method reads only some of the instance's fields while the \
             others are large: every task carries the whole instance as the method's receiver.
             """,
         whyBad: """
@@ -62,7 +63,8 @@ public struct BoundMethodRule: Rule {
         for layer in ctx.graph.layers {
             guard let function = layer.function, function.isMethod,
                   case .kernel(_, let bindings) = function.body else { continue }
-            for edge in layer.inputs where edge.role == .receiver {
+            // A bound method's receiver, or a callable instance (its `__call__` is the function).
+            for edge in layer.inputs where edge.role == .receiver || edge.role == .carried(.instance, name: "self") {
                 guard let obj = ctx.graph[edge.source].object, obj.placement == .embed,
                       case .instance(let inst) = obj.recipe else { continue }
                 var read = Set<String>()
@@ -83,8 +85,9 @@ public struct BoundMethodRule: Rule {
                 guard bytes >= ctx.settings.embeddedObjectMinBytes, !unused.isEmpty else { continue }
                 let readList = read.sorted().map { "`self.\($0)`" }.joined(separator: ", ")
                 let unusedList = unused.map { "`\($0.name)`" }.joined(separator: ", ")
+                let callee = edge.role == .receiver ? "`\(obj.name).\(function.name)`" : "callable instance `\(obj.name)`"
                 out.append(finding(
-                    "`\(obj.name).\(function.name)` reads only \(readList.isEmpty ? "no field" : readList) but ships the whole `\(inst.className)` instance, with \(unusedList) (≈ \(formatBytes(bytes)) unused), in each of the \(layer.taskCount) tasks of step `\(layer.name)`; Dask never de-duplicates the function",
+                    "\(callee) reads only \(readList.isEmpty ? "no field" : readList) but ships the whole `\(inst.className)` instance, with \(unusedList) (≈ \(formatBytes(bytes)) unused), in each of the \(layer.taskCount) tasks of step `\(layer.name)`; Dask never de-duplicates the function",
                     at: edge.range,
                     help: "pass what it reads instead: a function over `\(obj.name).\(read.sorted().first ?? "field")` called with `args: [\(obj.name).\(read.sorted().first ?? "field")]`",
                     subjects: [obj.name, layer.name]))

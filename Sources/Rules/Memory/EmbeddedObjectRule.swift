@@ -183,7 +183,10 @@ public struct EmbeddedObjectRule: Rule {
         let perWorker = use.residentPerWorker.bytes == Int64.max ? "" : " (≈ \(formatBytes(use.residentPerWorker.bytes)) per worker)"
         let lifetime = layer.resultsHeld ? "while the results live" : "at a time while chunks are in flight"
         let how: String
-        if use.isReceiver, let f = function {
+        if let carried = use.carried, let f = function {
+            let by = carried.route == .instance ? "as the callable instance `\(obj.name)` itself" : "by function `\(f.name)` (\(carried.route.phrase))"
+            how = "is carried \(by) into each of the \(layer.tasks) tasks of step `\(layer.name)`"
+        } else if use.isReceiver, let f = function {
             how = "is dragged into each of the \(layer.tasks) tasks of step `\(layer.name)` as the receiver of `\(obj.name).\(f.name)`"
         } else {
             how = "is copied into each of the \(layer.tasks) tasks of step `\(layer.name)`"
@@ -191,16 +194,31 @@ public struct EmbeddedObjectRule: Rule {
         let silence: String
         if estimate.largeGraphWarning {
             silence = "Dask only warns about the graph's size at submit"
-        } else if use.isReceiver {
+        } else if use.isReceiver || use.carried != nil {
             silence = "Dask's own checks stay silent (it never inspects the function)"
         } else {
             silence = "Dask's own checks stay silent (sizeof sees \(formatBytes(use.daskSizeof.bytes)))"
         }
         let message = "object `\(use.shownName)` (\(what)) \(how) on a \(cluster.scheduler.rawValue) scheduler: workers hold \(heldText)\(perWorker) \(lifetime); \(silence)"
-        let fixes = fixes(for: obj, ctx: ctx)
+        // A callable instance is fixed like a receiver (delayed: the export calls it through a wrapper).
+        let fixes = use.carried.flatMap { $0.route == .instance ? nil : $0 }
+            .map { (primary: Self.carriedFix(obj, route: $0.route, name: $0.name, function: function, layer: layer.name), alternatives: [Fix]()) }
+            ?? fixes(for: obj, ctx: ctx)
         var f = finding(message, at: use.range, fix: fixes.primary, subjects: [obj.name, layer.name])
         f.alternativeFixes = fixes.alternatives
         return f
+    }
+
+    /// The fix for an object a function carries: pass it as an argument, built in one task. Display-only:
+    /// the edit changes the function's signature (a parameter instead of the `partial`/`closure`/`globals`
+    /// entry) and every step that calls it, which
+    /// pipelint does not rewrite on its own. (A callable instance gets the usual `placement` fix.)
+    static func carriedFix(_ obj: PipelineObject, route: Graph.CarryRoute, name: String, function: PipelineFunction?, layer: String) -> Fix {
+        let f = function?.name ?? "the function"
+        let key = route == .global ? "globals" : route.rawValue
+        let title = "pass it as an argument: move `\(name)` from `\(key)` of function `\(f)` to its `params`, pass `\(obj.name)` in `args` of step `\(layer)` (and every step calling `\(f)`), and add `placement: delayed` to object `\(obj.name)`"
+        return Fix(title: title, applicability: .displayOnly, edits: [],
+                   caveat: "the edit changes the function's signature and every step that calls it; pipelint does not rewrite calls on its own")
     }
 
     /// What a worker needs to build the object itself, when the YAML alone is not enough.
@@ -231,6 +249,12 @@ public struct EmbeddedObjectRule: Rule {
     /// a live distributed client, keeps one copy per worker, and the Active
     /// Memory Manager may drop the replicas.
     func fixes(for obj: PipelineObject, ctx: RuleContext) -> (primary: Fix, alternatives: [Fix]) {
+        if let carrier = ctx.pipeline.functions.first(where: { $0.carried.contains { $0.object == obj.name } }) {
+            // A delayed or scattered object cannot travel inside a function: the edit would make the file invalid.
+            return (Fix(title: "build it inside one task: add `placement: delayed` to object `\(obj.name)`, after function `\(carrier.name)` takes it as an argument",
+                        applicability: .displayOnly, edits: [],
+                        caveat: "function `\(carrier.name)` also carries `\(obj.name)`, and Dask never unpacks a delayed object inside a function"), [])
+        }
         var title = "build it inside one task: add `placement: delayed` to object `\(obj.name)`"
         let need = Self.workerRequirement(obj.recipe)
         if let need { title += "; \(need) on every worker" }

@@ -70,6 +70,7 @@ public struct DuplicateComputationRule: Rule {
             switch callee {
             case .function(let n, _): c = n
             case .method(let o, _, let m, _): c = "\(o).\(m)"
+            case .instance(let o, _): c = "\(o)()"
             }
             let kw = kwargs.map { "\($0.name)=\(arg($0.value))" }.sorted()
             return "map:\(c)|\(over.map(\.name))|\(args.map(arg))|\(kw)|\(dtype?.rawValue ?? "")"

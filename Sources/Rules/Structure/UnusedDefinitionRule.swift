@@ -84,13 +84,15 @@ public struct UnusedDefinitionRule: Rule {
             if case .mapBlocks(let callee, _, let args, let kwargs, _) = s.kind {
                 switch callee {
                 case .function(let name, _): usedFunctions.insert(name)
-                case .method(let obj, _, _, _): usedObjects.insert(obj)
+                case .method(let obj, _, _, _), .instance(let obj, _): usedObjects.insert(obj)
                 }
                 for a in args + kwargs.map(\.value) {
                     if case .object(let name, _, _) = a { usedObjects.insert(name) }
                 }
             }
         }
+        // A function a step calls uses the objects it carries.
+        for f in p.functions where usedFunctions.contains(f.name) { usedObjects.formUnion(f.carried.map(\.object)) }
         var out: [Finding] = []
         for o in p.objects where !usedObjects.contains(o.name) {
             out.append(finding("object `\(o.name)` is not used by any step", at: o.nameRange,
