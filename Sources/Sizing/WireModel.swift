@@ -90,8 +90,14 @@ struct PickleWriter {
     /// A str CPython interns (names, keys): shared through the memo by value.
     mutating func internedStr(_ s: String) {
         let key = "s:" + s
-        if reuse(key) { return }
-        str(utf8Count: Int64(s.utf8.count), key: key)
+        // One hash per new string (a dict's keys are nearly always new): claim the next
+        // memo index, and put the old one back when the string was pickled before.
+        if let old = memo.updateValue(memoCount, forKey: key) {
+            memo[key] = old
+            get(old)
+            return
+        }
+        str(utf8Count: Int64(s.utf8.count))  // memoized at the index claimed above
     }
 
     /// Room for `n` more memo keys: a dict of a million keys would otherwise rehash

@@ -34,6 +34,9 @@ import Testing
 
             """)
         #expect(!r.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x202E || $0.value == 0x07 })
+        // GitHub's log viewer interprets ANSI escapes in annotations too.
+        let github = try CLI.run(["check", "a.yaml", "--format", "github"], cwd: dir)
+        #expect(github.stdout.hasPrefix("::error file=a.yaml,line=8,col=4,endLine=8,endColumn=24,title=PL901 invalid-pipeline::output `\\u{1B}[2J\\u{7}\\u{D}x\\u{202E}evil` is not an array or step\n"))
     }
 
     @Test func aTenMebibyteLineIsCutAroundTheCaret() throws {

@@ -99,6 +99,40 @@ import PipelineIR
             #expect(error.message.hasPrefix("array `x`: cannot read `nowhere.npy`"))
         }
     }
+
+    /// The executor itself (as `fix --verify` and `compare` use it) refuses a `load:` that
+    /// leaves the pipeline's folder through a link, and never quotes the file.
+    @Test func loadThroughALinkOutOfTheFolderIsRefused() throws {
+        let text = """
+            pipeline: t
+            version: 1
+            objects:
+              table: {series: {load: link.csv, length: 1}}
+            functions:
+              f: {params: [block, table], kernel: take}
+            arrays:
+              x: {shape: [10], chunks: [5], dtype: int64}
+            steps:
+              s: {map_blocks: f, over: [x], args: [table]}
+            outputs:
+              s: compute
+
+            """
+        let outer = try temporaryFolder()
+        let dir = outer.appendingPathComponent("p")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try Data("SECRET_TOKEN=abc\n".utf8).write(to: outer.appendingPathComponent("secret.csv"))
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("link.csv").path, withDestinationPath: "../secret.csv")
+        do {
+            _ = try runText(text, in: dir)
+            Issue.record("read a file outside the folder")
+        } catch {
+            // Made `delayed` by the placement optimization, the object is built in a task.
+            #expect(error.kind == .task)
+            #expect(error.message.hasPrefix("object `table` failed in task 'table': cannot build object `table`: `link.csv` resolves outside the pipeline's folder (through a symbolic link);"))
+            #expect(!error.description.contains("SECRET"))
+        }
+    }
 }
 
 /// An error handed from a thread to the test.

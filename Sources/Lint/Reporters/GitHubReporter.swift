@@ -21,9 +21,11 @@ public enum GitHubReporter {
         return out
     }
 
-    /// Escapes a message (`%`, CR, LF).
+    /// Escapes a message (`%`, CR, LF); other control characters from the file (an
+    /// ESC the log viewer would interpret) are shown as `\u{…}` (`TerminalSafe`).
     public static func data(_ s: String) -> String {
-        s.replacingAll("%", "%25").replacingAll("\r", "%0D").replacingAll("\n", "%0A")
+        let safe = s.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalSafe.escape(String($0)) }.joined(separator: "\n")
+        return safe.replacingAll("%", "%25").replacingAll("\r", "%0D").replacingAll("\n", "%0A")
     }
 
     /// Escapes a property value (also `:` and `,`).
