@@ -1,3 +1,4 @@
+import FileAccess
 import Foundation
 import PipelineIR
 
@@ -45,11 +46,9 @@ public enum ResultsWriter {
             }
             let doc = resultsDocument(report, written)
             let data = try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys])
-            let temp = directory.appendingPathComponent(".results.json.partial-\(getpid())")
-            temps.append(temp)
-            try data.write(to: temp)
-            try rename(temp, resultsURL)
-            temps.removeLast()
+            do { try AtomicWrite.write([UInt8](data), to: resultsURL.path) } catch {
+                throw ExecutorError(.io, error.description)
+            }
         } catch let e as ExecutorError {
             for t in temps { try? fm.removeItem(at: t) }
             if e.kind == .cancelled { throw cancelledWhileWriting(directory, kept: written.compactMap(\.file)) }

@@ -1,3 +1,4 @@
+import FileAccess
 import Foundation
 import PipelineIR
 
@@ -29,16 +30,16 @@ public enum MemoryReport {
     public static func write(_ r: RunReport, to directory: URL) throws(ExecutorError) {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try Data(r.timeline.csv().utf8).write(to: directory.appendingPathComponent("memory.csv"), options: .atomic)
+            try AtomicWrite.write(r.timeline.csv(), to: directory.appendingPathComponent("memory.csv").path)
             let json = try JSONSerialization.data(withJSONObject: r.timeline.json(), options: [.sortedKeys])
-            try json.write(to: directory.appendingPathComponent("memory.json"), options: .atomic)
+            try AtomicWrite.write([UInt8](json), to: directory.appendingPathComponent("memory.json").path)
             let line = MemoryChart.Line(label: "accounted (all workers)", points: r.timeline.samples.map { ($0.time, $0.accounted) })
             let svg = MemoryChart.svg(title: "\(r.pipeline): memory over time",
                                       subtitle: "\(r.scheduler.rawValue) scheduler, simulated: worker stores, decoded objects, task definitions",
                                       lines: [line])
-            try Data(svg.utf8).write(to: directory.appendingPathComponent("memory.svg"), options: .atomic)
+            try AtomicWrite.write(svg, to: directory.appendingPathComponent("memory.svg").path)
         } catch {
-            throw ExecutorError(.io, "cannot write the memory report to \(directory.path): \(error.localizedDescription)")
+            throw ExecutorError(.io, "cannot write the memory report to \(directory.path): \((error as? AtomicWrite.Failure)?.description ?? error.localizedDescription)")
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Driver
+import FileAccess
 import Foundation
 import Lint
 import PipelineIR
@@ -103,8 +104,8 @@ struct Check: ParsableCommand {
 
         if let path = writeBaseline {
             let text = Baseline(reports: shown).serialized()
-            do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-                printError("pipelint: error: cannot write \(path): \(error.localizedDescription)")
+            do { try AtomicWrite.write(text, to: path) } catch {
+                printError("pipelint: error: \(error)")
                 throw ExitStatus.usage
             }
             printError("wrote \(shown.reduce(0) { $0 + $1.findings.count }) findings to \(path)")

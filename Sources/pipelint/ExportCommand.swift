@@ -1,5 +1,6 @@
 import ArgumentParser
 import Export
+import FileAccess
 import Foundation
 
 /// `pipelint export --to dask PIPELINE [-o program.py] [--as-written]`
@@ -52,20 +53,9 @@ struct ExportCommand: ParsableCommand {
             writeStandardOutput(text)
             return
         }
-        let url = URL(fileURLWithPath: out)
-        let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())")
-        do {
-            try Data(text.utf8).write(to: temp)
-            guard rename(temp.path, url.path) == 0 else {
-                try? FileManager.default.removeItem(at: temp)
-                printError("pipelint: error: cannot write \(out): \(String(cString: strerror(errno)))")
-                throw ExitStatus.usage
-            }
-        } catch let e as ExitStatus {
-            throw e
-        } catch {
-            try? FileManager.default.removeItem(at: temp)  // a full disk leaves nothing behind
-            printError("pipelint: error: cannot write \(out): \(error.localizedDescription)")
+        do { try AtomicWrite.write(text, to: out) } catch {
+            // A full disk leaves nothing behind: the temporary file is removed.
+            printError("pipelint: error: \(error)")
             throw ExitStatus.usage
         }
     }

@@ -123,11 +123,22 @@ import PipelineIR
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try Data("SECRET_TOKEN=abc\n".utf8).write(to: outer.appendingPathComponent("secret.csv"))
         try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("link.csv").path, withDestinationPath: "../secret.csv")
+        // Embedded, the object is built on the client before anything runs.
         do {
             _ = try runText(text, in: dir)
             Issue.record("read a file outside the folder")
         } catch {
-            // Made `delayed` by the placement optimization, the object is built in a task.
+            #expect(error.kind == .input)
+            #expect(error.message == "cannot build object `table`: `link.csv` resolves outside the pipeline's folder (through a symbolic link)")
+            #expect(!error.description.contains("SECRET"))
+        }
+        // Delayed, it is built in a task, which refuses the same way.
+        let delayed = text.replacingOccurrences(of: "table: {series: {load: link.csv, length: 1}}",
+                                                with: "table: {series: {load: link.csv, length: 1}, placement: delayed}")
+        do {
+            _ = try runText(delayed, in: dir)
+            Issue.record("read a file outside the folder")
+        } catch {
             #expect(error.kind == .task)
             #expect(error.message.hasPrefix("object `table` failed in task 'table': cannot build object `table`: `link.csv` resolves outside the pipeline's folder (through a symbolic link);"))
             #expect(!error.description.contains("SECRET"))
