@@ -296,10 +296,7 @@ struct ProgramWriter {
     /// Top-level modules a class's stand-in module must not be written as: the generated ones,
     /// and the packages the program and its runtime import (a stand-in `numpy/__init__.py` first
     /// on `sys.path` would hide numpy).
-    static let reservedModules: Set<String> = [
-        DaskRuntime.moduleName, objectsModule, "numpy", "pandas", "dask", "distributed", "argparse", "atexit", "builtins",
-        "contextlib", "gc", "importlib", "json", "os", "shutil", "sys", "tempfile", "time", "zipfile", "zlib",
-    ]
+    static let reservedModules = ExportNames.reservedModules
 
     /// A `python:` reference (`package.module:name`) may not point into a generated module.
     func checkReference(_ reference: String, _ range: SourceRange) throws(ExportError) {

@@ -700,6 +700,10 @@ struct Lowerer {
             let parts = cls.split(separator: ":")
             module = String(parts[0])
             className = String(parts[1])
+            if let top = parts[0].split(separator: ".").first.map(String.init), ExportNames.reservedModules.contains(top) {
+                error("module `\(parts[0])` cannot hold a pipeline's class: `\(top)` is a module the exported program generates, or one it, Dask or distributed import", textRange(v),
+                      help: "put the class in a module with another name")
+            }
         } else if !cls.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ isIdentifier(String($0)) }) {
             error("`class` `\(cls)` is not a class name", textRange(v))
             return nil
@@ -723,6 +727,11 @@ struct Lowerer {
             for e in es {
                 guard isIdentifier(e.key) else {
                     error("method name `\(e.key)` is not a valid name", e.keyRange)
+                    continue
+                }
+                if e.key.hasPrefix("__"), e.key.hasSuffix("__"), e.key != "__call__" {
+                    error("method name `\(e.key)` is one Python gives a meaning of its own (building, comparing or pickling the instance)", e.keyRange,
+                          help: "name the method otherwise; `__call__` is the one special method a pipeline declares")
                     continue
                 }
                 if let f = lowerFunction(e.key, e.keyRange, e.value, isMethod: true, receiver: inst) {

@@ -34,8 +34,19 @@ def _random_bits(seed, index):
         return _mix64(_U(seed) ^ _mix64(index + _U(1)))
 
 
+def _int_bound(d):
+    """A bound as an int64, as the executor clamps it: NaN is 0, the ends saturate, the rest truncates."""
+    if d != d:
+        return 0
+    if d >= 9.223372036854775807e18:
+        return 2**63 - 1
+    if d <= -9.223372036854775808e18:
+        return -(2**63)
+    return int(d)
+
+
 def _int_bounds(low, high):
-    lo, hi = int(np.clip(np.trunc(low), -2**63, 2**63 - 1)), int(np.clip(np.trunc(high), -2**63, 2**63 - 1))
+    lo, hi = _int_bound(low), _int_bound(high)
     return lo, (hi - lo if hi > lo else 0)
 
 
