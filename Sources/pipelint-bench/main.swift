@@ -11,6 +11,8 @@ import Foundation
 //   swift run -c release pipelint-bench kernels [N] [--rounds R] [--only a,b] [--max-ratio X]
 //                                                         kernels vs numpy on the same data, int64 and float64
 //   swift run -c release pipelint-bench fix [GROUPS...]   fix vs check on 500 files (cold and in-process); one file with thousands of fixes
+//   swift run -c release pipelint-bench guard [--frontend-min 0.15] [--kernels-max 2.5] [--scheduler-min 20] [--yamllint-max 0.5]
+//                                                         the cheap figures against their baselines, exit 1 past a threshold (CI)
 //   swift run -c release pipelint-bench memory             the seed's memory as written vs optimized, by chunk count
 // Python baselines use $PIPELINT_PYTHON (default python3) and are skipped when it lacks numpy/dask.
 
@@ -43,6 +45,13 @@ case "memory": memory()
 case "fix":
     let sizes = args.dropFirst().compactMap { Int($0) }
     FixBenchmark.run(sizes: sizes.isEmpty ? [1000, 2000, 4000, 8000] : sizes)
+case "guard":
+    var t = GuardBenchmark.Thresholds()
+    if let v = option("--frontend-min").flatMap(Double.init) { t.frontEndMin = v }
+    if let v = option("--kernels-max").flatMap(Double.init) { t.kernelsMax = v }
+    if let v = option("--scheduler-min").flatMap(Double.init) { t.schedulerMin = v }
+    if let v = option("--yamllint-max").flatMap(Double.init) { t.yamllintMax = v }
+    if !GuardBenchmark.run(t) { exit(1) }
 default:
-    print("usage: pipelint-bench parse | check-files | hostile | hostile-scaling | estimate | scaling [MB...] | overhead [TASKS] | kernels [N] [--rounds R] [--only a,b] [--max-ratio X] | memory | fix [GROUPS...]")
+    print("usage: pipelint-bench parse | check-files | hostile | hostile-scaling | estimate | scaling [MB...] | overhead [TASKS] | kernels [N] [--rounds R] [--only a,b] [--max-ratio X] | memory | fix [GROUPS...] | guard [--frontend-min F] [--kernels-max X] [--scheduler-min Y] [--yamllint-max Z]")
 }
