@@ -4,35 +4,43 @@ import PipelineIR
 import Rules
 
 /// `fix` against `check` on the same files, in the same run: 500 files (half
-/// copies of the samples, half `scaling`-shaped pipelines with a safe fix per
-/// embedded object), as the release binary run cold (`pipelint check .`, then
+/// copies of the samples, half generated: once without fixes as in `check-files`,
+/// once `scaling`-shaped with a safe fix per embedded object), as the release binary run cold (`pipelint check .`, then
 /// `pipelint fix --diff .` and `pipelint fix .` on a fresh copy) and in-process (the linter and the fix
 /// engine, CPU time); then one file with thousands of fixes at growing sizes:
 /// fix against check, and the time per applied fix, which is linear when the
 /// largest size's is within 1.5× of the smallest's.
 enum FixBenchmark {
-    static func texts() -> [String] {
+    /// 500 files: half copies of the samples, half generated pipelines of 20–60
+    /// entries; `fixes`: the generated ones in the `scaling` shape (a safe fix per
+    /// embedded object), else in `check-files`' shape (delayed objects, no fix).
+    static func texts(fixes: Bool) -> [String] {
         let samples = repo.appendingPathComponent("samples")
         let sampleTexts = ((try? FileManager.default.contentsOfDirectory(atPath: samples.path)) ?? [])
             .filter { $0.hasSuffix(".yaml") }.sorted()
             .compactMap { try? String(contentsOf: samples.appendingPathComponent($0), encoding: .utf8) }
         return (0..<500).map { i in
-            i % 2 == 0 && !sampleTexts.isEmpty ? sampleTexts[i / 2 % sampleTexts.count]
-                : generateScalingPipeline(groups: 5 + i % 11, name: "gen-\(i)")
+            if i % 2 == 0, !sampleTexts.isEmpty { return sampleTexts[i / 2 % sampleTexts.count] }
+            return fixes ? generateScalingPipeline(groups: 5 + i % 11, name: "gen-\(i)") : generatePipeline(groups: 5 + i % 11, name: "gen-\(i)")
         }
     }
 
-    /// Returns fix's time over check's for the 500 files (cold processes when the
-    /// release `pipelint` is beside this binary, else in-process), nil when not measured.
+    /// Returns fix's time over check's for the 500 files with fixes (cold processes when
+    /// the release `pipelint` is beside this binary, else in-process).
     @discardableResult
     static func run(sizes: [Int]) -> Double? {
-        let files = texts()
-        let bytes = files.reduce(0) { $0 + $1.utf8.count }
-        print("fix: 500 files, \(mb(bytes)) in all; ratio = fix / check (target ≤ 1.50×)")
-        let cold = coldProcesses(files)
-        let warm = inProcess(files)
+        var ratio: Double?
+        for fixes in [false, true] {
+            let files = texts(fixes: fixes)
+            let bytes = files.reduce(0) { $0 + $1.utf8.count }
+            print("fix: 500 files, \(mb(bytes)) in all, " + (fixes ? "every generated file with fixes" : "check-files' corpus (the samples' fixes only)")
+                  + "; ratio = fix / check (target ≤ 1.50×)")
+            let cold = coldProcesses(files)
+            let warm = inProcess(files)
+            ratio = cold ?? warm
+        }
         fileWithThousandsOfFixes(sizes)
-        return cold ?? warm
+        return ratio
     }
 
     /// The release binary, cold: best of 3 of `check .` and of `fix .` (each on a fresh copy).

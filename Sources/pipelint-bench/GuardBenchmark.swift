@@ -83,7 +83,7 @@ enum GuardBenchmark {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-guard-\(getpid())")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        for (i, text) in FixBenchmark.texts().enumerated() {
+        for (i, text) in FixBenchmark.texts(fixes: false).enumerated() {
             try? text.write(to: dir.appendingPathComponent(String(format: "p%03d.yaml", i)), atomically: false, encoding: .utf8)
         }
         func time(_ exe: String, _ arguments: [String]) -> Double {
