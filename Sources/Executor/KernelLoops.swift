@@ -86,9 +86,21 @@ enum KernelLoops {
         guard n > 0, let src = x.baseAddress, let dst = out.baseAddress else { return }
         var i = 0
         while i < n {
-            dst[i] = sqrt(Double(src[i]))
+            dst[i] = sqrt(double(src[i]))
             i &+= 1
         }
+    }
+
+    /// `Double(v)`, correctly rounded, in operations baseline x86-64 has in
+    /// vector form (it has no packed Int64 → Double conversion): with `v = hi·2³² + lo`,
+    /// `(2⁸⁴ + (hi + 2³¹)·2³²) − (2⁸⁴ + 2⁶³ + 2⁵²)` is `hi·2³² − 2⁵²` exactly, and adding
+    /// `2⁵² + lo` rounds once, as the conversion does.
+    @inline(__always)
+    static func double(_ v: Int64) -> Double {
+        let bits = UInt64(bitPattern: v)
+        let hi = Double(bitPattern: 0x4530_0000_0000_0000 | ((bits >> 32) ^ 0x8000_0000))
+        let lo = Double(bitPattern: 0x4330_0000_0000_0000 | (bits & 0xFFFF_FFFF))
+        return (hi - (0x1p84 + 0x1p63 + 0x1p52)) + lo
     }
 
     /// numpy's `pairwise_sum` (loops_utils.h) over `n` doubles at `p`: below 8 a

@@ -188,15 +188,29 @@ public enum Kernels {
             guard v.isFinite, v > -1, v < Double(n) else { return -1 }
             return Int(v.rounded(.towardZero))
         }
+        // Int64 indices: one unsigned compare, a load from the index or from 0, a select —
+        // no branch (an empty table has no element 0: every index is invalid).
         switch (x.data, table) {
-        case (.i64(let xs), .f64(let t)):
+        case (.i64(let xs), .f64(let t)) where n > 0:
             return Chunk(shape: x.shape, data: .f64(t.withUnsafeBufferPointer { tb in
-                mapDFromI(xs) { v in v >= 0 && v < Int64(n) ? tb[Int(v)] : .nan }
+                mapDFromI(xs) { v in
+                    let ok = UInt64(bitPattern: v) < UInt64(n)
+                    let r = tb[ok ? Int(truncatingIfNeeded: v) : 0]
+                    return ok ? r : .nan
+                }
             }))
-        case (.i64(let xs), .i64(let t)):
+        case (.i64(let xs), .i64(let t)) where n > 0:
             return Chunk(shape: x.shape, data: .i64(t.withUnsafeBufferPointer { tb in
-                mapI(xs) { v in v >= 0 && v < Int64(n) ? tb[Int(v)] : 0 }
+                mapI(xs) { v in
+                    let ok = UInt64(bitPattern: v) < UInt64(n)
+                    let r = tb[ok ? Int(truncatingIfNeeded: v) : 0]
+                    return ok ? r : 0
+                }
             }))
+        case (.i64(let xs), .f64):
+            return Chunk(shape: x.shape, data: .f64(Array(repeating: .nan, count: xs.count)))
+        case (.i64(let xs), .i64):
+            return Chunk(shape: x.shape, data: .i64(Array(repeating: 0, count: xs.count)))
         case (.f64(let xs), .f64(let t)):
             return Chunk(shape: x.shape, data: .f64(t.withUnsafeBufferPointer { tb in
                 mapD(xs) { v in let i = index(v); return i >= 0 ? tb[i] : .nan }

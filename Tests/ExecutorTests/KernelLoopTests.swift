@@ -80,6 +80,26 @@ import PipelineIR
         for (v, got) in zip(ints, s) { #expect(Self.same(got, Double(v).squareRoot())) }
     }
 
+    @Test func integerToDoubleIsTheRoundedConversion() {
+        var values: [Int64] = [.min, .min + 1, -1, 0, 1, .max, .max - 1, 1 << 53, (1 << 53) + 1, -(1 << 53) - 1, .max - 1023,
+                               Int64(UInt32.max), -Int64(UInt32.max), 1 << 32, -(1 << 32)]
+        values += (0..<10_000).map { Int64(bitPattern: RandomValues.bits(seed: 5, index: UInt64($0))) >> ($0 % 64) }
+        for v in values {
+            #expect(KernelLoops.double(v).bitPattern == Double(v).bitPattern, "Double(\(v))")
+        }
+    }
+
+    @Test func takeWithInvalidIndicesAndAnEmptyTable() {
+        let idx: [Int64] = [-1, 0, 2, 3, .min, .max, 1]
+        let t = Kernels.take(Chunk(shape: [7], data: .i64(idx)), .i64([10, 20, 30]))
+        #expect(t.data == .i64([0, 10, 30, 0, 0, 0, 20]))
+        guard case .f64(let f) = Kernels.take(Chunk(shape: [7], data: .i64(idx)), .f64([1.5, 2.5, 3.5])).data else { return }
+        #expect(f[1] == 1.5 && f[2] == 3.5 && f[6] == 2.5 && f[0].isNaN && f[3].isNaN && f[4].isNaN && f[5].isNaN)
+        #expect(Kernels.take(Chunk(shape: [2], data: .i64([0, 1])), .i64([])).data == .i64([0, 0]))
+        guard case .f64(let e) = Kernels.take(Chunk(shape: [2], data: .i64([0, 1])), .f64([])).data else { return }
+        #expect(e.allSatisfy(\.isNaN))
+    }
+
     @Test func pairwiseSumIsNumpysOrderAtEveryLength() {
         let x = Self.values(5000, seed: 11).map { $0.isFinite ? $0 * 1e3 : 1 }
         for n in Array(0...300) + [511, 512, 513, 1023, 1024, 1025, 4099, 5000] {
