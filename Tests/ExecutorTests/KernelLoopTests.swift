@@ -97,7 +97,7 @@ import PipelineIR
         #expect(f[1] == 1.5 && f[2] == 3.5 && f[6] == 2.5 && f[0].isNaN && f[3].isNaN && f[4].isNaN && f[5].isNaN)
         #expect(Kernels.take(Chunk(shape: [2], data: .i64([0, 1])), .i64([])).data == .i64([0, 0]))
         guard case .f64(let e) = Kernels.take(Chunk(shape: [2], data: .i64([0, 1])), .f64([])).data else { return }
-        #expect(e.allSatisfy(\.isNaN))
+        #expect(e.allSatisfy { $0.isNaN })
     }
 
     @Test func pairwiseSumIsNumpysOrderAtEveryLength() {
