@@ -1,8 +1,9 @@
 """numpy timings of the kernels pipelint-bench `kernels` runs, on the same data
-(the counter-based generator, docs/kernels.md). Prints `<kernel> <seconds>` per
-line, best of 5.
+(the counter-based generator, docs/kernels.md), in int64 and float64. Prints
+`<kernel> <dtype> <seconds>` per line, best of at least 5 runs.
 
-    python3 benchmarks/numpy_kernels.py 10000000
+    python3 benchmarks/numpy_kernels.py 10000000              # every kernel
+    python3 benchmarks/numpy_kernels.py 10000000 add,sqrt     # some
 """
 import sys
 import time
@@ -26,30 +27,58 @@ def bits(seed, n):
         return mix64(U(seed) ^ mix64(i + U(1)))
 
 
+def floats(seed, n):
+    return (bits(seed, n) >> U(11)).astype(np.float64) * 2.0**-53
+
+
+def ints(seed, n):
+    return np.int64(0) + (bits(seed, n) % U(30000)).astype(np.int64)
+
+
 def best(f):
+    """Best of at least 5 runs, more for short kernels (up to 0.25 s of runs, at most 100)."""
     ts = []
-    for _ in range(5):
+    while len(ts) < 5 or (len(ts) < 100 and sum(ts) < 0.25):
         t = time.perf_counter()
         f()
         ts.append(time.perf_counter() - t)
     return min(ts)
 
 
+def cases(n, dtype):
+    """The same operations as KernelBenchmark.cases in Sources/pipelint-bench."""
+    if dtype == "float64":
+        x, y = floats(1, n), floats(2, n)
+        table = np.arange(30000, dtype=np.float64)
+        factor, low, high = 0.5, 0.25, 0.75
+        edges = np.arange(100000, dtype=np.float64) / 100000
+        random = lambda: floats(4, n)  # noqa: E731
+    else:
+        x, y = ints(1, n), ints(2, n)
+        table = np.arange(30000, dtype=np.int64)
+        factor, low, high = 3, 7500, 22500
+        edges = np.arange(100000, dtype=np.int64) * 3 // 10
+        random = lambda: ints(4, n)  # noqa: E731
+    idx = ints(3, n)
+    return {
+        "random": random,
+        "take": lambda: table[idx],
+        "add": lambda: x + y,
+        "scale": lambda: x * factor,
+        "clip": lambda: np.minimum(np.maximum(x, low), high),
+        "sqrt": lambda: np.sqrt(x),
+        "searchsorted": lambda: np.searchsorted(edges, x),
+        "sum": lambda: np.sum(x),
+    }
+
+
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000
-    x = (bits(1, n) >> U(11)).astype(np.float64) * 2.0**-53
-    y = (bits(2, n) >> U(11)).astype(np.float64) * 2.0**-53
-    idx = (bits(3, n) % U(30000)).astype(np.int64)
-    table = np.arange(30000, dtype=np.int64)
-    edges = np.arange(100000, dtype=np.float64) / 100000
-    print("random", best(lambda: (bits(4, n) >> U(11)).astype(np.float64) * 2.0**-53))
-    print("take", best(lambda: table[idx]))
-    print("add", best(lambda: x + y))
-    print("scale", best(lambda: x * 0.5))
-    print("clip", best(lambda: np.minimum(np.maximum(x, 0.25), 0.75)))
-    print("sqrt", best(lambda: np.sqrt(x)))
-    print("searchsorted", best(lambda: np.searchsorted(edges, x)))
-    print("sum", best(lambda: np.sum(x)))
+    only = [k for k in sys.argv[2].split(",") if k] if len(sys.argv) > 2 else []
+    for dtype in ("int64", "float64"):
+        for name, f in cases(n, dtype).items():
+            if not only or name in only:
+                print(name, dtype, best(f), flush=True)
 
 
 if __name__ == "__main__":

@@ -118,6 +118,17 @@ public enum Kernels {
 
     // MARK: helpers (one loop each; specialised closures inline in release builds)
 
+    /// A new array of `a.count` elements that `body` fills from `a`'s buffer
+    /// (huge pages asked for first).
+    @inline(__always)
+    static func fill<T, U>(_ a: [T], _ body: (UnsafeBufferPointer<T>, UnsafeMutableBufferPointer<U>) -> Void) -> [U] {
+        [U](unsafeUninitializedCapacity: a.count) { out, n in
+            adviseHugePages(out)
+            a.withUnsafeBufferPointer { body($0, out) }
+            n = a.count
+        }
+    }
+
     @inline(__always)
     static func mapD(_ a: [Double], _ f: (Double) -> Double) -> [Double] {
         [Double](unsafeUninitializedCapacity: a.count) { out, n in
@@ -177,15 +188,29 @@ public enum Kernels {
             guard v.isFinite, v > -1, v < Double(n) else { return -1 }
             return Int(v.rounded(.towardZero))
         }
+        // Int64 indices: one unsigned compare, a load from the index or from 0, a select —
+        // no branch (an empty table has no element 0: every index is invalid).
         switch (x.data, table) {
-        case (.i64(let xs), .f64(let t)):
+        case (.i64(let xs), .f64(let t)) where n > 0:
             return Chunk(shape: x.shape, data: .f64(t.withUnsafeBufferPointer { tb in
-                mapDFromI(xs) { v in v >= 0 && v < Int64(n) ? tb[Int(v)] : .nan }
+                mapDFromI(xs) { v in
+                    let ok = UInt64(bitPattern: v) < UInt64(n)
+                    let r = tb[ok ? Int(truncatingIfNeeded: v) : 0]
+                    return ok ? r : .nan
+                }
             }))
-        case (.i64(let xs), .i64(let t)):
+        case (.i64(let xs), .i64(let t)) where n > 0:
             return Chunk(shape: x.shape, data: .i64(t.withUnsafeBufferPointer { tb in
-                mapI(xs) { v in v >= 0 && v < Int64(n) ? tb[Int(v)] : 0 }
+                mapI(xs) { v in
+                    let ok = UInt64(bitPattern: v) < UInt64(n)
+                    let r = tb[ok ? Int(truncatingIfNeeded: v) : 0]
+                    return ok ? r : 0
+                }
             }))
+        case (.i64(let xs), .f64):
+            return Chunk(shape: x.shape, data: .f64(Array(repeating: .nan, count: xs.count)))
+        case (.i64(let xs), .i64):
+            return Chunk(shape: x.shape, data: .i64(Array(repeating: 0, count: xs.count)))
         case (.f64(let xs), .f64(let t)):
             return Chunk(shape: x.shape, data: .f64(t.withUnsafeBufferPointer { tb in
                 mapD(xs) { v in let i = index(v); return i >= 0 ? tb[i] : .nan }
@@ -272,13 +297,14 @@ public enum Kernels {
     @inline(__always) static func npMin(_ a: Double, _ b: Double) -> Double { a < b || a.isNaN ? a : b }
 
     /// `minimum(maximum(x, low), high)`: NaN stays NaN; `low > high` gives `high`.
+    /// One pass in `SIMD8` lanes (`KernelLoops.clip`), where numpy makes two.
     static func clip(_ x: Chunk, low: Scalar, high: Scalar) -> Chunk {
         if case .i64(let a) = x.data, case .i64(let lo) = low, case .i64(let hi) = high {
-            return Chunk(shape: x.shape, data: .i64(mapI(a) { Swift.min(Swift.max($0, lo), hi) }))
+            return Chunk(shape: x.shape, data: .i64(fill(a) { KernelLoops.clip($0, $1, low: lo, high: hi) }))
         }
         let lo = low.double
         let hi = high.double
-        return Chunk(shape: x.shape, data: .f64(mapD(x.data.asDoubles) { npMin(npMax($0, lo), hi) }))
+        return Chunk(shape: x.shape, data: .f64(fill(x.data.asDoubles) { KernelLoops.clip($0, $1, low: lo, high: hi) }))
     }
 
     /// `x` where `cond ≠ 0` (NaN counts as true) else `y`.
@@ -326,11 +352,11 @@ public enum Kernels {
         }
     }
 
-    /// √x in Float64; negative values give NaN.
+    /// √x in Float64; negative values give NaN (`KernelLoops.sqrt`: no libm call, so it vectorizes).
     static func squareRoot(_ x: Chunk) -> Chunk {
         switch x.data {
-        case .f64(let a): Chunk(shape: x.shape, data: .f64(mapD(a) { $0.squareRoot() }))
-        case .i64(let a): Chunk(shape: x.shape, data: .f64(mapDFromI(a) { Double($0).squareRoot() }))
+        case .f64(let a): Chunk(shape: x.shape, data: .f64(fill(a) { KernelLoops.sqrt($0, $1) }))
+        case .i64(let a): Chunk(shape: x.shape, data: .f64(fill(a) { KernelLoops.sqrt($0, $1) }))
         }
     }
 

@@ -51,6 +51,7 @@ public enum RandomValues {
     /// Floats for global indices `start ..< start + count`.
     public static func doubles(seed: UInt64, start: Int, count: Int, low: Double, high: Double) -> [Double] {
         [Double](unsafeUninitializedCapacity: count) { buf, n in
+            adviseHugePages(buf)
             let base = UInt64(start)
             for k in 0..<count { buf[k] = double(bits(seed: seed, index: base &+ UInt64(k)), low: low, high: high) }
             n = count
@@ -61,6 +62,7 @@ public enum RandomValues {
     public static func ints(seed: UInt64, start: Int, count: Int, low: Double, high: Double) -> [Int64] {
         let (lo, span) = intBounds(low: low, high: high)
         return [Int64](unsafeUninitializedCapacity: count) { buf, n in
+            adviseHugePages(buf)
             let base = UInt64(start)
             for k in 0..<count { buf[k] = int(bits(seed: seed, index: base &+ UInt64(k)), low: lo, span: span) }
             n = count

@@ -15,33 +15,11 @@ public enum Partial: Sendable, Equatable {
 public enum Reductions {
     /// numpy's `pairwise_sum` (loops_utils.h): below 8 elements a plain loop
     /// from 0.0; up to 128 eight accumulators; above, split at n/2 rounded
-    /// down to a multiple of 8 and recurse.
+    /// down to a multiple of 8 and recurse (`KernelLoops.pairwiseSum`, the
+    /// accumulators in `SIMD8` lanes).
     public static func pairwiseSum(_ a: UnsafeBufferPointer<Double>) -> Double {
-        let n = a.count
-        if n < 8 {
-            var r = 0.0
-            for i in 0..<n { r += a[i] }
-            return r
-        }
-        if n <= 128 {
-            var r0 = a[0], r1 = a[1], r2 = a[2], r3 = a[3], r4 = a[4], r5 = a[5], r6 = a[6], r7 = a[7]
-            var i = 8
-            let end = n - n % 8
-            while i < end {
-                r0 += a[i]; r1 += a[i + 1]; r2 += a[i + 2]; r3 += a[i + 3]
-                r4 += a[i + 4]; r5 += a[i + 5]; r6 += a[i + 6]; r7 += a[i + 7]
-                i += 8
-            }
-            var res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-            while i < n {
-                res += a[i]
-                i += 1
-            }
-            return res
-        }
-        var n2 = n / 2
-        n2 -= n2 % 8
-        return pairwiseSum(UnsafeBufferPointer(rebasing: a[0..<n2])) + pairwiseSum(UnsafeBufferPointer(rebasing: a[n2..<n]))
+        guard let p = a.baseAddress else { return 0 }
+        return KernelLoops.pairwiseSum(p, a.count)
     }
 
     /// `np.sum(a)` of Float64: `0.0 + pairwise(a)`.
@@ -49,27 +27,35 @@ public enum Reductions {
         a.withUnsafeBufferPointer { 0.0 + pairwiseSum($0) }
     }
 
+    /// `np.sum(a)` of Int64: the wrapping sum.
+    public static func sum(_ a: [Int64]) -> Int64 {
+        a.withUnsafeBufferPointer { KernelLoops.wrappingSum($0) }
+    }
+
     /// `np.sum(a, dtype=float64)` of Int64: numpy casts through a buffer of
     /// 8,192 elements and adds each buffer's pairwise sum to the total in order.
     public static func sumAsDouble(_ a: [Int64]) -> Double {
-        var total = 0.0
-        var buf = [Double](repeating: 0, count: Swift.min(8192, a.count))
-        var start = 0
-        while start < a.count {
-            let end = Swift.min(start + 8192, a.count)
-            let n = end - start
-            for i in 0..<n { buf[i] = Double(a[start + i]) }
-            total += buf.withUnsafeBufferPointer { pairwiseSum(UnsafeBufferPointer(rebasing: $0[0..<n])) }
-            start = end
+        let size = 8192
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: Swift.min(size, Swift.max(a.count, 1))) { buf in
+            a.withUnsafeBufferPointer { src in
+                var total = 0.0
+                var start = 0
+                while start < src.count {
+                    let n = Swift.min(size, src.count &- start)
+                    for i in 0..<n { buf[i] = Double(src[start &+ i]) }
+                    total += pairwiseSum(UnsafeBufferPointer(rebasing: buf[0..<n]))
+                    start &+= n
+                }
+                return total
+            }
         }
-        return total
     }
 
     /// The partial of one chunk.
     public static func partial(_ r: Reduction, _ c: Column) -> Partial {
         switch (r, c) {
         case (.sum, .f64(let a)): return .value(.f64(sum(a)))
-        case (.sum, .i64(let a)): return .value(.i64(a.reduce(0, &+)))
+        case (.sum, .i64(let a)): return .value(.i64(sum(a)))
         case (.mean, .f64(let a)): return .mean(total: sum(a), count: Double(a.count))
         case (.mean, .i64(let a)): return .mean(total: sumAsDouble(a), count: Double(a.count))
         case (.count, .f64(let a)): return .value(.i64(Int64(a.reduce(0) { $0 + ($1.isNaN ? 0 : 1) })))

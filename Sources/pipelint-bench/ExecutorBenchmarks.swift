@@ -6,7 +6,6 @@ import PipelineYAML
 
 // Benchmarks, each printing ratios against a baseline measured in the same run:
 //   swift run -c release pipelint-bench overhead [TASKS]   scheduler overhead vs a bare DAG loop and Dask's threaded scheduler
-//   swift run -c release pipelint-bench kernels [N]        kernels vs numpy on the same data
 //   swift run -c release pipelint-bench memory             the seed's memory as written vs optimized, by chunk count
 // Python baselines use $PIPELINT_PYTHON (default python3) and are skipped when it lacks numpy/dask.
 
@@ -93,54 +92,6 @@ func overhead(_ n: Int) {
     } else {
         print("dask threaded scheduler: skipped (no python with dask; set PIPELINT_PYTHON)")
     }
-}
-
-func kernels(_ n: Int) {
-    func bestOf(_ f: () -> Void) -> Double {
-        var b = Double.infinity
-        for _ in 0..<5 {
-            let t = now()
-            f()
-            b = min(b, now() - t)
-        }
-        return b
-    }
-    let x = Chunk(shape: [n], data: .f64(RandomValues.doubles(seed: 1, start: 0, count: n, low: 0, high: 1)))
-    let y = Chunk(shape: [n], data: .f64(RandomValues.doubles(seed: 2, start: 0, count: n, low: 0, high: 1)))
-    let idx = Chunk(shape: [n], data: .i64(RandomValues.ints(seed: 3, start: 0, count: n, low: 0, high: 30000)))
-    let table = Column.i64((0..<30000).map { Int64($0) })
-    let edges = Column.f64((0..<100_000).map { Double($0) / 100_000 })
-    var sink = 0.0
-    var ours: [(String, Double)] = []
-    ours.append(("random", bestOf { sink += RandomValues.doubles(seed: 4, start: 0, count: n, low: 0, high: 1)[0] }))
-    func k(_ name: String, _ kernel: Kernel, _ a: [KernelArg]) {
-        ours.append((name, bestOf {
-            if case .f64(let d)? = try? Kernels.apply(kernel, a).data { sink += d[0] } else { sink += 1 }
-        }))
-    }
-    k("take", .take, [.chunk(idx), .table(table)])
-    k("add", .add, [.chunk(x), .chunk(y)])
-    k("scale", .scale, [.chunk(x), .scalar(.f64(0.5))])
-    k("clip", .clip, [.chunk(x), .scalar(.f64(0.25)), .scalar(.f64(0.75))])
-    k("sqrt", .sqrt, [.chunk(x)])
-    k("searchsorted", .searchsorted, [.chunk(x), .table(edges)])
-    ours.append(("sum", bestOf { if case .f64(let d) = x.data { sink += Reductions.sum(d) } }))
-    var numpy: [String: Double] = [:]
-    if let out = runPython("benchmarks/numpy_kernels.py", [String(n)]) {
-        for line in out.split(separator: "\n") {
-            let parts = line.split(separator: " ")
-            if parts.count == 2, let s = Double(parts[1]) { numpy[String(parts[0])] = s }
-        }
-    }
-    print("kernels on \(n) elements, best of 5 (target: within 2× of numpy)")
-    for (name, s) in ours {
-        if let np = numpy[name] {
-            print(name.padding(toLength: 13, withPad: " ", startingAt: 0) + String(format: " pipelint %8.2f ms   numpy %8.2f ms   ratio %.2f×", s * 1e3, np * 1e3, s / np))
-        } else {
-            print(name.padding(toLength: 13, withPad: " ", startingAt: 0) + String(format: " pipelint %8.2f ms   numpy skipped", s * 1e3))
-        }
-    }
-    if sink == 42 { print("") }
 }
 
 func memory() {

@@ -8,11 +8,20 @@ import Foundation
 //   swift run -c release pipelint-bench estimate           graph figures of 10 million chunks vs 10 chunks
 //   swift run -c release pipelint-bench scaling [MB...]    check, fix and estimate per MB at 0.1, 1, 10, 50 MB; check of the 51 MB file
 //   swift run -c release pipelint-bench overhead [TASKS]   scheduler overhead vs a bare DAG loop and Dask's threaded scheduler
-//   swift run -c release pipelint-bench kernels [N]        kernels vs numpy on the same data
+//   swift run -c release pipelint-bench kernels [N] [--rounds R] [--only a,b] [--max-ratio X]
+//                                                         kernels vs numpy on the same data, int64 and float64
+//   swift run -c release pipelint-bench fix [GROUPS...]   fix vs check on 500 files (cold and in-process); one file with thousands of fixes
+//   swift run -c release pipelint-bench guard [--frontend-min 0.15] [--kernels-max 2.5] [--scheduler-min 20] [--yamllint-max 0.5]
+//                                                         the cheap figures against their baselines, exit 1 past a threshold (CI)
 //   swift run -c release pipelint-bench memory             the seed's memory as written vs optimized, by chunk count
 // Python baselines use $PIPELINT_PYTHON (default python3) and are skipped when it lacks numpy/dask.
 
 let args = Array(CommandLine.arguments.dropFirst())
+/// The value after `name` on the command line.
+func option(_ name: String) -> String? {
+    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
+    return args[i + 1]
+}
 switch args.first {
 case "parse": ParseBenchmark.run()
 case "check-files": CheckFilesBenchmark.run()
@@ -26,8 +35,23 @@ case "scaling":
     ScalingBenchmark.run(sizes: sizes.isEmpty ? [0.1, 1, 10, 50] : sizes)
     if sizes.isEmpty { ScalingBenchmark.benchmarkFile() }
 case "overhead": overhead(args.dropFirst().first.flatMap { Int($0) } ?? 1_000_000)
-case "kernels": kernels(args.dropFirst().first.flatMap { Int($0) } ?? 10_000_000)
+case "kernels":
+    let n = args.dropFirst().first.flatMap { Int($0) } ?? 10_000_000
+    let ok = KernelBenchmark.run(n: n, rounds: option("--rounds").flatMap { Int($0) } ?? 1,
+                                 only: option("--only")?.split(separator: ",").map(String.init) ?? [],
+                                 maxRatio: option("--max-ratio").flatMap { Double($0) })
+    if !ok { exit(1) }
 case "memory": memory()
+case "fix":
+    let sizes = args.dropFirst().compactMap { Int($0) }
+    FixBenchmark.run(sizes: sizes.isEmpty ? [1000, 2000, 4000, 8000] : sizes)
+case "guard":
+    var t = GuardBenchmark.Thresholds()
+    if let v = option("--frontend-min").flatMap(Double.init) { t.frontEndMin = v }
+    if let v = option("--kernels-max").flatMap(Double.init) { t.kernelsMax = v }
+    if let v = option("--scheduler-min").flatMap(Double.init) { t.schedulerMin = v }
+    if let v = option("--yamllint-max").flatMap(Double.init) { t.yamllintMax = v }
+    if !GuardBenchmark.run(t) { exit(1) }
 default:
-    print("usage: pipelint-bench parse | check-files | hostile | hostile-scaling | estimate | scaling [MB...] | overhead [TASKS] | kernels [N] | memory")
+    print("usage: pipelint-bench parse | check-files | hostile | hostile-scaling | estimate | scaling [MB...] | overhead [TASKS] | kernels [N] [--rounds R] [--only a,b] [--max-ratio X] | memory | fix [GROUPS...] | guard [--frontend-min F] [--kernels-max X] [--scheduler-min Y] [--yamllint-max Z]")
 }

@@ -1,0 +1,122 @@
+import Foundation
+import Lint
+import PipelineIR
+import Rules
+
+/// `fix` against `check` on the same files, in the same run: 500 files (half
+/// copies of the samples, half generated: once without fixes as in `check-files`,
+/// once `scaling`-shaped with a safe fix per embedded object), as the release binary run cold (`pipelint check .`, then
+/// `pipelint fix --diff .` and `pipelint fix .` on a fresh copy) and in-process (the linter and the fix
+/// engine, CPU time); then one file with thousands of fixes at growing sizes:
+/// fix against check, and the time per applied fix, which is linear when the
+/// largest size's is within 1.5× of the smallest's.
+enum FixBenchmark {
+    /// 500 files: half copies of the samples, half generated pipelines of 20–60
+    /// entries; `fixes`: the generated ones in the `scaling` shape (a safe fix per
+    /// embedded object), else in `check-files`' shape (delayed objects, no fix).
+    static func texts(fixes: Bool) -> [String] {
+        let samples = repo.appendingPathComponent("samples")
+        let sampleTexts = ((try? FileManager.default.contentsOfDirectory(atPath: samples.path)) ?? [])
+            .filter { $0.hasSuffix(".yaml") }.sorted()
+            .compactMap { try? String(contentsOf: samples.appendingPathComponent($0), encoding: .utf8) }
+        return (0..<500).map { i in
+            if i % 2 == 0, !sampleTexts.isEmpty { return sampleTexts[i / 2 % sampleTexts.count] }
+            return fixes ? generateScalingPipeline(groups: 5 + i % 11, name: "gen-\(i)") : generatePipeline(groups: 5 + i % 11, name: "gen-\(i)")
+        }
+    }
+
+    /// Returns fix's time over check's for the 500 files with fixes (cold processes when
+    /// the release `pipelint` is beside this binary, else in-process).
+    @discardableResult
+    static func run(sizes: [Int]) -> Double? {
+        var ratio: Double?
+        for fixes in [false, true] {
+            let files = texts(fixes: fixes)
+            let bytes = files.reduce(0) { $0 + $1.utf8.count }
+            print("fix: 500 files, \(mb(bytes)) in all, " + (fixes ? "every generated file with fixes" : "check-files' corpus (the samples' fixes only)")
+                  + "; ratio = fix / check (target ≤ 1.50×)")
+            let cold = coldProcesses(files)
+            let warm = inProcess(files)
+            ratio = cold ?? warm
+        }
+        fileWithThousandsOfFixes(sizes)
+        return ratio
+    }
+
+    /// The release binary, cold: best of 3 of `check .` and of `fix .` (each on a fresh copy).
+    static func coldProcesses(_ files: [String]) -> Double? {
+        let bin = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("pipelint")
+        guard FileManager.default.isExecutableFile(atPath: bin.path) else {
+            print("  cold processes: skipped (build the tool beside pipelint-bench: swift build -c release)")
+            return nil
+        }
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-bench-fix-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        func fresh() -> URL {
+            try? FileManager.default.removeItem(at: root)
+            try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+            for (i, text) in files.enumerated() {
+                try? text.write(to: root.appendingPathComponent(String(format: "p%03d.yaml", i)), atomically: false, encoding: .utf8)
+            }
+            return root
+        }
+        func time(_ arguments: [String]) -> Double {
+            var best = Double.infinity
+            for _ in 0..<3 {
+                let dir = fresh()
+                let p = Process()
+                p.executableURL = bin
+                p.arguments = arguments
+                p.currentDirectoryURL = dir
+                p.standardOutput = FileHandle.nullDevice
+                p.standardError = FileHandle.nullDevice
+                let t = DispatchTime.now().uptimeNanoseconds
+                try? p.run()
+                p.waitUntilExit()
+                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9)
+            }
+            return best
+        }
+        let check = time(["check", "."])
+        let diff = time(["fix", "--diff", "."])
+        let fix = time(["fix", "."])
+        print(String(format: "  cold processes (wall, best of 3): check %.3f s [baseline]", check))
+        print(String(format: "    fix --diff (the fix loop, nothing written) %.3f s → %.2f× check", diff, diff / check))
+        print(String(format: "    fix (each changed file written durably: fsync of the file and its folder) %.3f s → %.2f× check", fix, fix / check))
+        return fix / check
+    }
+
+    /// The linter and the fix engine in this process (CPU seconds, median of 3).
+    static func inProcess(_ files: [String]) -> Double {
+        let linter = Linter(rules: makeAllRules())
+        let sources = files.enumerated().map { SourceFile(path: String(format: "p%03d.yaml", $0.offset), text: $0.element) }
+        var findings = 0, applied = 0
+        let check = ScalingBenchmark.median(3) { findings = sources.reduce(0) { $0 + linter.lint($1).findings.count } }
+        let fix = ScalingBenchmark.median(3) { applied = sources.reduce(0) { $0 + FixEngine(linter: linter).fix($1).applied.count } }
+        print(String(format: "  in-process (CPU, median of 3): check %.3f s (%d findings), fix %.3f s (%d fixes) → fix is %.2f× check",
+                     check, findings, fix, applied, fix / check))
+        return fix / check
+    }
+
+    /// One file of `groups` groups per size: check and fix CPU time, per applied fix.
+    static func fileWithThousandsOfFixes(_ sizes: [Int]) {
+        let linter = Linter(rules: makeAllRules())
+        var perFix: [(fixes: Int, seconds: Double)] = []
+        for groups in sizes {
+            let source = SourceFile(path: "many-fixes.yaml", text: generateScalingPipeline(groups: groups))
+            let repeats = groups <= 4000 ? 3 : 1
+            let check = ScalingBenchmark.median(repeats) { _ = linter.lint(source) }
+            var outcome: FixOutcome?
+            let fix = ScalingBenchmark.median(repeats) { outcome = FixEngine(linter: linter).fix(source) }
+            let fixes = outcome?.applied.count ?? 0
+            if let failure = outcome?.failure { print("  fix failed: \(failure)") }
+            perFix.append((fixes, fix / Double(max(1, fixes))))
+            print(String(format: "  one file, %6d fixes (%.1f MB): check %.3f s, fix %.3f s → %.2f× check, %.1f µs per fix",
+                         fixes, Double(source.bytes.count) / 1e6, check, fix, fix / check, fix / Double(max(1, fixes)) * 1e6))
+        }
+        if let first = perFix.first, let last = perFix.last, last.fixes > first.fixes {
+            let r = last.seconds / first.seconds
+            print(String(format: "  time per fix at %d fixes is %.2f× that at %d fixes", last.fixes, r, first.fixes) + (r <= 1.5 ? " (linear)" : " (NOT linear)"))
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Executor
+import Foundation
+import Lint
+import PipelineIR
+import PipelineYAML
+
+/// The regression guard CI runs: the cheap figures, each as a ratio against its
+/// baseline measured in the same run, with thresholds generous enough for a
+/// noisy shared 2-core machine but tight enough that a 2× regression fails.
+/// Exit status 1 when a figure is past its threshold or a required baseline is missing.
+///
+/// - front end (tree + model + graph) as a share of raw libyaml event throughput on a 10 MB pipeline;
+/// - each kernel's time against numpy's, int64 and float64, at 10⁷ elements (not `searchsorted`: seconds per call);
+/// - the scheduler's cost per task against Dask's threaded scheduler (when Python has dask);
+/// - `pipelint check` of 500 files against yamllint on the same files (when yamllint is installed).
+enum GuardBenchmark {
+    struct Thresholds {
+        /// The front end's throughput must be at least this share of raw libyaml's.
+        var frontEndMin = 0.15
+        /// No kernel may take more than this multiple of numpy's time.
+        var kernelsMax = 2.5
+        /// Dask's per-task cost must be at least this multiple of the scheduler's.
+        var schedulerMin = 20.0
+        /// `check` may take at most this share of yamllint's time.
+        var yamllintMax = 0.5
+    }
+
+    static func run(_ t: Thresholds) -> Bool {
+        var ok = true
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+        print("guard: load average \(load), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        ok = frontEnd(min: t.frontEndMin) && ok
+        let only = KernelBenchmark.names.filter { $0 != "searchsorted" }
+        ok = KernelBenchmark.run(n: 10_000_000, rounds: 2, only: only, maxRatio: t.kernelsMax) && ok
+        ok = scheduler(min: t.schedulerMin) && ok
+        ok = yamllint(max: t.yamllintMax) && ok
+        print(ok ? "guard: every figure within its threshold" : "guard: FAILED (a figure past its threshold, or its baseline missing)")
+        return ok
+    }
+
+    static func verdict(_ pass: Bool, _ text: String) -> Bool {
+        print("  " + text + (pass ? "  ok" : "  FAIL"))
+        return pass
+    }
+
+    /// Best of 3 of raw libyaml events and of the whole front end on the same 10 MB.
+    static func frontEnd(min: Double) -> Bool {
+        let bytes = Array(generatePipeline(groups: 26_000).utf8)
+        let source = SourceFile(path: "guard.yaml", bytes: bytes)
+        let raw = measure { _ = ParseBenchmark.rawLibyamlEvents(bytes) }
+        let full = measure { precondition(LoadedPipeline.load(source).graph != nil) }
+        let share = raw / full
+        print("front end on \(mb(bytes.count)): raw libyaml \(String(format: "%.3f", raw)) s [baseline], tree + model + graph \(String(format: "%.3f", full)) s")
+        return verdict(share >= min, String(format: "front end at %.0f%% of raw libyaml's throughput (threshold ≥ %.0f%%)", share * 100, min * 100))
+    }
+
+    /// Per-task cost of 200,000 trivial tasks on 2 threads against Dask's threaded scheduler on 20,000.
+    static func scheduler(min: Double) -> Bool {
+        let g = pairGraph(200_000)
+        let ours = measure {
+            let s = TaskScheduler(graph: g, runtime: NoopRuntime(), workers: 2, threadsPerWorker: 1, memoryLimit: nil)
+            guard case .success = s.run() else { fatalError("run failed") }
+        } / Double(g.taskCount) * 1e6
+        guard let out = runPython("benchmarks/dask_threaded_overhead.py", ["20000"]),
+              let dask = out.split(separator: " ").last.flatMap({ Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else {
+            print(String(format: "scheduler: %.3f µs/task; Dask threaded skipped (no python with dask; set PIPELINT_PYTHON)", ours))
+            return true
+        }
+        print(String(format: "scheduler: pipelint %.3f µs/task, Dask threaded %.2f µs/task [baseline]", ours, dask))
+        return verdict(dask / ours >= min, String(format: "pipelint %.0f× cheaper per task (threshold ≥ %.0f×)", dask / ours, min))
+    }
+
+    /// `pipelint check .` against `yamllint .` on 500 generated files, when both are at hand.
+    static func yamllint(max: Double) -> Bool {
+        let bin = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("pipelint")
+        let yamllint = ProcessInfo.processInfo.environment["PIPELINT_YAMLLINT"]
+            ?? (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/yamllint" }
+                .first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let yamllint, FileManager.default.isExecutableFile(atPath: bin.path) else {
+            print("check vs yamllint: skipped (needs yamllint on PATH and the release pipelint beside pipelint-bench)")
+            return true
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-guard-\(getpid())")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (i, text) in FixBenchmark.texts(fixes: false).enumerated() {
+            try? text.write(to: dir.appendingPathComponent(String(format: "p%03d.yaml", i)), atomically: false, encoding: .utf8)
+        }
+        func time(_ exe: String, _ arguments: [String]) -> Double {
+            measure {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: exe)
+                p.arguments = arguments
+                p.currentDirectoryURL = dir
+                p.standardOutput = FileHandle.nullDevice
+                p.standardError = FileHandle.nullDevice
+                try? p.run()
+                p.waitUntilExit()
+            }
+        }
+        let theirs = time(yamllint, ["-d", "relaxed", "."])
+        let ours = time(bin.path, ["check", "."])
+        print(String(format: "check of 500 files: yamllint %.3f s [baseline], pipelint %.3f s", theirs, ours))
+        return verdict(ours / theirs <= max, String(format: "pipelint takes %.0f%% of yamllint's time (threshold ≤ %.0f%%)", ours / theirs * 100, max * 100))
+    }
+}
