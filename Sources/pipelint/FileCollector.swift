@@ -17,7 +17,8 @@ struct CollectedFile {
 /// hidden folders and `.build` skipped), in sorted order.
 enum FileCollector {
     /// `maxFileBytes` gives each file's size limit (from its configuration); larger files are not read.
-    static func collect(_ paths: [String], maxFileBytes: (String) -> Int = { _ in ParseLimits.default.maxFileBytes })
+    /// `ignores`: what `.gitignore` and `.ignore` files exclude from directory scans (nil: nothing).
+    static func collect(_ paths: [String], ignores: IgnoreFiles? = nil, maxFileBytes: (String) -> Int = { _ in ParseLimits.default.maxFileBytes })
         -> (files: [CollectedFile], skipped: [String], errors: [String], warnings: [String])
     {
         var files: [CollectedFile] = []
@@ -32,7 +33,7 @@ enum FileCollector {
                 continue
             }
             if isDir.boolValue {
-                let found = walk(path)
+                let found = walk(path, ignores: ignores)
                 for dir in found.unreadable { warnings.append("\(dir): cannot list this folder; its files were not checked") }
                 for rel in found.files {
                     let full = path == "." ? rel : (path.hasSuffix("/") ? path + rel : path + "/" + rel)
@@ -81,7 +82,7 @@ enum FileCollector {
 
     /// Relative paths of YAML files under `root`, sorted; folders that cannot be
     /// listed are returned apart. Symbolic links to folders are not followed.
-    static func walk(_ root: String) -> (files: [String], unreadable: [String]) {
+    static func walk(_ root: String, ignores: IgnoreFiles? = nil) -> (files: [String], unreadable: [String]) {
         var out: [String] = []
         var unreadable: [String] = []
         var pending = [""]
@@ -97,6 +98,7 @@ enum FileCollector {
                 guard lstat(SafeFiles.join(root, child), &st) == 0 else { continue }
                 let isDir = st.st_mode & S_IFMT == S_IFDIR
                 if name.hasPrefix(".") || name == "node_modules" { continue }
+                if let ignores, ignores.isIgnored(root: root, relative: child, isDirectory: isDir) { continue }
                 if isDir {
                     pending.append(child)
                 } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {

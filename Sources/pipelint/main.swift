@@ -3,8 +3,15 @@ import Foundation
 
 // Our own entry point, so exit codes are ours: 0 clean, 1 findings,
 // 2 usage/config/I-O errors (argument-parser's 64 becomes 2), 3 internal errors.
+let arguments = Array(CommandLine.arguments.dropFirst())
+if let mistake = CommandLineHints.mistake(in: arguments, commands: CommandLineHints.commandNames) {
+    printError(mistake)
+    exit(2)
+}
+// The common invocations skip argument-parser's start-up (reflection over every option).
+if let code = FastPath.run(arguments) { exit(code) }
 do {
-    var command = try Pipelint.parseAsRoot()
+    var command = try Pipelint.parseAsRoot(arguments)
     try command.run()
     exit(0)
 } catch let e as ExitStatus {
