@@ -8,9 +8,9 @@ struct Export: ParsableCommand {
         commandName: "export",
         abstract: "Write a pipeline as a standalone Dask program (dask.array, dask.delayed, distributed).",
         discussion: """
-        Placements are optimized as `pipelint run` optimizes them unless --as-written. The program runs on
-        --scheduler-address / DASK_SCHEDULER_ADDRESS, else on a LocalCluster shaped like `cluster:`, and
-        prints its results in `pipelint run`'s format. See docs/dask.md.
+        Placements are optimized as `pipelint run` optimizes them unless --as-written. \
+        The program runs on --scheduler-address / DASK_SCHEDULER_ADDRESS, else on a LocalCluster shaped like `cluster:`, \
+        and prints its results in `pipelint run`'s format. See docs/dask.md.
         Exit status: 0 written, 2 invalid pipeline, something Dask cannot express, or I/O error.
         """
     )
@@ -34,6 +34,7 @@ struct Export: ParsableCommand {
             printError("pipelint: error: unknown export target `\(target)` (supported: dask)")
             throw ExitStatus.usage
         }
+        try expectPipelineFile(pipeline, command: "export")
         let loaded = try loadPipeline(pipeline)
         let folder = loaded.folder
         let (graph, changed) = try asWritten ? (loaded.graph, []) : optimization.optimize(loaded)
@@ -64,7 +65,7 @@ struct Export: ParsableCommand {
         } catch let e as ExitStatus {
             throw e
         } catch {
-            printError("pipelint: error: cannot write \(out): \(error.localizedDescription)")
+            printError("pipelint: error: cannot write \(out): \(describeIOError(error))")
             throw ExitStatus.usage
         }
     }

@@ -14,7 +14,7 @@ struct Run: ParsableCommand {
         discussion: """
         Embedded objects are made `delayed` first (the placement optimization) unless --as-written.
         Writes <out>/<output>.npy (or the `save:` path), memory.csv/.json/.svg and, last, results.json.
-        Exit status: 0 done, 1 the run failed (a task error, a worker over memory_per_worker),
+        Exit status: 0 done, 1 the run failed (a task error, a worker over memory_per_worker), \
         2 invalid pipeline, refused (python: functions) or I/O error, 130 interrupted.
         """
     )
@@ -34,6 +34,7 @@ struct Run: ParsableCommand {
     var quiet = false
 
     func run() throws {
+        try expectPipelineFile(pipeline, command: "run")
         let loaded = try loadPipeline(pipeline)
         let control = RunControl()
         let signals = installInterruptHandler(control)
@@ -47,6 +48,7 @@ struct Run: ParsableCommand {
             throw reportFailure(error)
         }
         let dir = try URL(fileURLWithPath: out ?? defaultOutputFolder(report.pipeline))
+        try prepareOutputFolder(dir)
         let written: [ResultsWriter.Written]
         do {
             try MemoryReport.write(report, to: dir)
