@@ -149,7 +149,9 @@ public enum ConfigurationLoader {
             tree = parsed.tree
             var c = Configuration()
             c.path = source.path
-            c.baseDirectory = (source.path as NSString).deletingLastPathComponent.isEmpty ? "." : (source.path as NSString).deletingLastPathComponent
+            // Foundation's deletingLastPathComponent traps on a one-character path (`--config c`).
+            let folder = source.path.utf8.count < 2 ? "" : (source.path as NSString).deletingLastPathComponent
+            c.baseDirectory = folder.isEmpty ? "." : folder
             guard let root = tree.root else { return c }
             for (key, value) in try entries(root, "the configuration") {
                 switch key.text {

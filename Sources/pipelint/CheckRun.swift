@@ -118,8 +118,8 @@ struct CheckRun {
 
     func write(baselineOf shown: [FileReport], to path: String) throws {
         let text = Baseline(reports: shown).serialized()
-        do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-            printError("pipelint: error: cannot write \(path): \(describeIOError(error))")
+        do { try writeFile(path, text, atomically: true) } catch {
+            printError("pipelint: error: cannot write \(path): \(error)")
             throw ExitStatus.usage
         }
         printError("wrote \(plural(shown.reduce(0) { $0 + $1.findings.count }, "finding")) to \(path)")

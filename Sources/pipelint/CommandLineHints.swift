@@ -19,13 +19,28 @@ enum CommandLineHints {
         }
         let names = commands()
         guard first != "help", !names.contains(first) else { return nil }
-        if let near = suggestion(for: first, among: names) {
+        if let near = names.min(by: { distance(first, $0) < distance(first, $1) }), distance(first, near) <= min(2, near.count / 2) {
             return "pipelint: error: unknown command `\(first)`; did you mean `\(near)`?"
         }
         if FileManager.default.fileExists(atPath: first) {
             return "pipelint: error: unknown command `\(first)`; to lint it: `pipelint check \(first)`"
         }
         return "pipelint: error: unknown command `\(first)`; the commands are \(names.map { "`\($0)`" }.joined(separator: ", "))"
+    }
+
+    /// Edits (insert, delete, replace, swap two neighbours) from `a` to `b`; command names are short.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let x = Array(a.prefix(64).unicodeScalars), y = Array(b.unicodeScalars)
+        var d = [[Int]](repeating: [Int](repeating: 0, count: y.count + 1), count: x.count + 1)
+        for i in 0...x.count { d[i][0] = i }
+        for j in 0...y.count { d[0][j] = j }
+        for i in stride(from: 1, through: x.count, by: 1) {
+            for j in stride(from: 1, through: y.count, by: 1) {
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+                if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+            }
+        }
+        return d[x.count][y.count]
     }
 
     /// The subcommands' names.

@@ -56,7 +56,7 @@ struct Export: ParsableCommand {
         let url = URL(fileURLWithPath: out)
         let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())")
         do {
-            try Data(text.utf8).write(to: temp)
+            try writeFile(temp.path, text)
             guard rename(temp.path, url.path) == 0 else {
                 try? FileManager.default.removeItem(at: temp)
                 printError("pipelint: error: cannot write \(out): \(String(cString: strerror(errno)))")

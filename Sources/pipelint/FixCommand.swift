@@ -109,7 +109,8 @@ struct FixCommand: ParsableCommand {
                 printError("pipelint: error: \(e)")
                 results.ioError = true
             }
-            let root = isDirectory(p) ? p : (p as NSString).deletingLastPathComponent
+            let slash = p.lastIndex(of: "/")
+            let root = isDirectory(p) ? p : slash == p.startIndex ? "/" : String(p[..<(slash ?? p.startIndex)])
             files += exclusion.apply(collected.files).map { ($0, root.isEmpty ? "." : root) }
         }
         // Two paths naming one file (`a.yaml ./a.yaml`, a hard link, a link): fixing it twice

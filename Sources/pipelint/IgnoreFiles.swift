@@ -55,7 +55,8 @@ final class IgnoreFiles {
                 break
             }
             guard dir != "/" else { break }
-            dir = (dir as NSString).deletingLastPathComponent
+            let slash = dir.lastIndex(of: "/") ?? dir.startIndex
+            dir = slash == dir.startIndex ? "/" : String(dir[..<slash])
             candidates.append(dir)
         }
         // Folders above the scan count only up to the repository's root.

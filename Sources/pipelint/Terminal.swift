@@ -32,8 +32,8 @@ enum Output {
             FileHandle.standardOutput.write(Data(text.utf8))
             return
         }
-        do { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) } catch {
-            printError("pipelint: error: cannot write \(path): \(describeIOError(error))")
+        do { try writeFile(path, text) } catch {
+            printError("pipelint: error: cannot write \(path): \(error)")
             throw ExitStatus.usage
         }
     }
@@ -47,13 +47,14 @@ func describeIOError(_ error: any Error) -> String {
     if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
         return String(cString: strerror(Int32(underlying.code)))
     }
+    guard ns.domain == NSCocoaErrorDomain else { return "\(error)" }
     switch CocoaError.Code(rawValue: ns.code) {
     case .fileNoSuchFile, .fileReadNoSuchFile: return String(cString: strerror(ENOENT))
     case .fileReadNoPermission, .fileWriteNoPermission: return String(cString: strerror(EACCES))
     case .fileWriteOutOfSpace: return String(cString: strerror(ENOSPC))
     case .fileWriteVolumeReadOnly: return String(cString: strerror(EROFS))
     case .fileWriteFileExists: return String(cString: strerror(EEXIST))
-    default: return ns.domain == NSCocoaErrorDomain ? "input/output error" : "\(error)"
+    default: return String(cString: strerror(EIO))
     }
 }
 
@@ -76,4 +77,37 @@ enum StandardInput {
         }
         return .failure(Failure(message: "over the \(limit)-byte limit"))
     }
+}
+
+/// Writes `text` to `path` with the system's calls, so a failure is worded by `strerror`
+/// (`Not a directory`); `atomically` writes a temporary file next to it and renames it.
+func writeFile(_ path: String, _ text: String, atomically: Bool = false) throws(FileWriteError) {
+    let target = atomically ? path + ".partial-\(getpid())" : path
+    let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw FileWriteError(errno: errno) }
+    var bytes = Array(text.utf8)
+    var written = 0
+    while written < bytes.count {
+        let n = bytes.withUnsafeMutableBytes { Foundation.write(fd, $0.baseAddress! + written, $0.count - written) }
+        if n < 0, errno == EINTR { continue }
+        guard n > 0 else {
+            let e = errno
+            close(fd)
+            if atomically { unlink(target) }
+            throw FileWriteError(errno: e)
+        }
+        written += n
+    }
+    guard close(fd) == 0 else { throw FileWriteError(errno: errno) }
+    if atomically, rename(target, path) != 0 {
+        let e = errno
+        unlink(target)
+        throw FileWriteError(errno: e)
+    }
+}
+
+/// A failed write, as `strerror` says it.
+struct FileWriteError: Error, CustomStringConvertible {
+    var errno: Int32
+    var description: String { String(cString: strerror(errno)) }
 }
