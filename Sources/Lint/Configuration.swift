@@ -38,7 +38,8 @@ public struct Configuration: Sendable {
             enabled = true
         }
         var ignores = ignore
-        if let file {
+        // The relative path costs a URL standardization: only worth it when there are globs to match.
+        if let file, !perFileIgnores.isEmpty {
             let rel = relativePath(file)
             for entry in perFileIgnores where Glob.matches(entry.glob, rel) { ignores += entry.rules }
         }

@@ -142,7 +142,7 @@ struct CheckRun {
 
     /// The report in the chosen format (or only the counts with `--statistics`).
     func render(_ shown: [FileReport], failed: Bool) -> String {
-        let chosen = request.format ?? (ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" ? .github : .text)
+        let chosen = request.format ?? (Output.environment("GITHUB_ACTIONS") == "true" ? .github : .text)
         if request.statistics { return Statistics.render(shown.flatMap(\.findings), json: chosen == .json) }
         let color = Output.colors(request.color, toFile: request.outputFile != nil)
         // A run that could not read everything it was given does not claim that all checks passed.

@@ -6,7 +6,7 @@ import PipelineYAML
 /// instead: `check --fix` (fixing is `pipelint fix`) and an unknown command ("did you mean").
 enum CommandLineHints {
     /// `check` options that belong to `fix` (ruff's `check --fix` spelling).
-    static let fixOptions: Set<String> = ["--fix", "--fix-only", "--unsafe-fixes", "--diff", "--show-fixes"]
+    static let fixOptions = ["--fix", "--fix-only", "--unsafe-fixes", "--diff", "--show-fixes"]
 
     /// The error to print for these arguments, or nil when they are for the parser.
     static func mistake(in arguments: [String], commands: () -> [String]) -> String? {

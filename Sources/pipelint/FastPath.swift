@@ -28,24 +28,55 @@ enum FastPath {
         }
     }
 
-    static var flags: [String: WritableKeyPath<CheckRequest, Bool>] { [
-        "--exit-zero": \.exitZero, "--fail-on-empty": \.failOnEmpty, "--statistics": \.statistics, "--quiet": \.quiet,
-        "--verbose": \.verbose, "--no-ignore": \.noIgnore, "--force-exclude": \.forceExclude,
-    ] }
-    static var lists: [String: WritableKeyPath<CheckRequest, [String]>] { [
-        "--select": \.select, "--extend-select": \.extendSelect, "--ignore": \.ignore,
-    ] }
-    static var strings: [String: WritableKeyPath<CheckRequest, String?>] { [
-        "--config": \.config, "--baseline": \.baseline, "--write-baseline": \.writeBaseline,
-        "--output-file": \.outputFile, "--stdin-filename": \.stdinFilename,
-    ] }
+    /// Sets the flag `name`; nil when `name` is not one of `check`'s flags, false when it is repeated.
+    static func setFlag(_ name: String, in r: inout CheckRequest) -> Bool? {
+        func set(_ flag: inout Bool) -> Bool {
+            defer { flag = true }
+            return !flag
+        }
+        switch name {
+        case "--exit-zero": return set(&r.exitZero)
+        case "--fail-on-empty": return set(&r.failOnEmpty)
+        case "--statistics": return set(&r.statistics)
+        case "--quiet": return set(&r.quiet)
+        case "--verbose": return set(&r.verbose)
+        case "--no-ignore": return set(&r.noIgnore)
+        case "--force-exclude": return set(&r.forceExclude)
+        default: return nil
+        }
+    }
+
+    /// Sets the option `name` to `value`; false when `name` is not one of `check`'s options or the value is not one it takes.
+    static func setOption(_ name: String, _ value: String, in r: inout CheckRequest) -> Bool {
+        switch name {
+        case "--select": r.select.append(value)
+        case "--extend-select": r.extendSelect.append(value)
+        case "--ignore": r.ignore.append(value)
+        case "--config": r.config = value
+        case "--baseline": r.baseline = value
+        case "--write-baseline": r.writeBaseline = value
+        case "--output-file": r.outputFile = value
+        case "--stdin-filename": r.stdinFilename = value
+        case "--format":
+            guard let f = ReportFormat(rawValue: value) else { return false }
+            r.format = f
+        case "--fail-on":
+            guard let s = Severity(rawValue: value) else { return false }
+            r.failOn = s
+        case "--color":
+            guard let c = ColorChoice(rawValue: value) else { return false }
+            r.color = c
+        default: return false
+        }
+        return true
+    }
 
     /// `check`'s request, or nil when argument-parser must see these arguments.
     static func checkRequest(_ arguments: [String]) -> CheckRequest? {
         guard arguments.first == "check" else { return nil }
         var r = CheckRequest()
         var paths: [String] = []
-        var seen = Set<String>()
+        var seen: [String] = []
         var i = 1
         while i < arguments.count {
             let arg = arguments[i]
@@ -58,38 +89,25 @@ enum FastPath {
                 paths.append(arg)
                 continue
             }
-            let parts = arg.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            let name = parts[0]
-            if let flag = flags[name] {
-                guard parts.count == 1, !r[keyPath: flag] else { return nil }
-                r[keyPath: flag] = true
+            let equals = arg.firstIndex(of: "=")
+            let name = equals.map { String(arg[..<$0]) } ?? arg
+            if let fresh = setFlag(name, in: &r) {
+                guard fresh, equals == nil else { return nil }
                 continue
             }
             // An option's value: `--name=value` or the next argument (not one that looks like an option).
             let value: String
-            if parts.count == 2 {
-                value = parts[1]
+            if let equals {
+                value = String(arg[arg.index(after: equals)...])
             } else {
                 guard i < arguments.count, !arguments[i].hasPrefix("-") else { return nil }
                 value = arguments[i]
                 i += 1
             }
-            if let list = lists[name] {
-                r[keyPath: list].append(value)
-                continue
-            }
-            guard seen.insert(name).inserted else { return nil }
-            if let string = strings[name] {
-                r[keyPath: string] = value
-            } else if name == "--format", let f = ReportFormat(rawValue: value) {
-                r.format = f
-            } else if name == "--fail-on", let s = Severity(rawValue: value) {
-                r.failOn = s
-            } else if name == "--color", let c = ColorChoice(rawValue: value) {
-                r.color = c
-            } else {
-                return nil
-            }
+            // A single-value option given twice is left to argument-parser.
+            let repeatable = name == "--select" || name == "--extend-select" || name == "--ignore"
+            guard repeatable || !seen.contains(name), setOption(name, value, in: &r) else { return nil }
+            seen.append(name)
         }
         if !paths.isEmpty { r.paths = paths }
         return r
