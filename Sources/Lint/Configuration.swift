@@ -52,6 +52,7 @@ public struct Configuration: Sendable {
 
     /// Whether a path is excluded.
     public func isExcluded(_ file: String) -> Bool {
+        guard !exclude.isEmpty else { return false }
         let rel = relativePath(file)
         return exclude.contains { Glob.matches($0, rel) || Glob.matches($0 + "/**", rel) }
     }
