@@ -139,7 +139,7 @@ func reportFailure(_ error: any Error) -> ExitStatus {
         printError("pipelint: internal error: \(error)")
         return ExitStatus(code: 3)
     }
-    printError(e.description)
+    printError(withoutFoundationCodes(e.description))
     switch e.kind {
     case .cancelled: return ExitStatus(code: 130)
     case .task, .memory, .mismatch: return ExitStatus.findings

@@ -111,3 +111,16 @@ struct FileWriteError: Error, CustomStringConvertible {
     var errno: Int32
     var description: String { String(cString: strerror(errno)) }
 }
+
+/// `message` with Foundation's "The operation could not be completed. (NSCocoaErrorDomain error N.)"
+/// replaced by what the code means, for messages a library built from a Foundation error.
+func withoutFoundationCodes(_ message: String) -> String {
+    let marker = "(NSCocoaErrorDomain error "
+    guard let start = message.range(of: marker), let close = message[start.upperBound...].range(of: ".)") else { return message }
+    let code = Int(message[start.upperBound..<close.lowerBound]) ?? 0
+    let phrase = describeIOError(NSError(domain: NSCocoaErrorDomain, code: code))
+    var head = message[..<start.lowerBound]
+    let generic = "The operation could not be completed. "
+    if head.hasSuffix(generic) { head = head.dropLast(generic.count) }
+    return withoutFoundationCodes(head + phrase + message[close.upperBound...])
+}

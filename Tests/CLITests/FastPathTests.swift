@@ -36,6 +36,15 @@ import Testing
     }
 }
 
+/// Messages built from Foundation errors are reworded.
+@Suite struct FoundationWordingTests {
+    @Test func cocoaCodesBecomeTheSystemsWords() {
+        #expect(withoutFoundationCodes("cannot write to out: The operation could not be completed. (NSCocoaErrorDomain error 4.)") == "cannot write to out: No such file or directory")
+        #expect(withoutFoundationCodes("a: (NSCocoaErrorDomain error 640.); b") == "a: No space left on device; b")
+        #expect(withoutFoundationCodes("nothing to change") == "nothing to change")
+    }
+}
+
 /// gitignore patterns as git matches them, in linear time.
 @Suite struct IgnorePatternTests {
     func matches(_ pattern: String, _ path: String, directory: Bool = false) -> Bool {
