@@ -111,10 +111,7 @@ struct CheckRun {
     }
 
     /// ruff's behaviour: finding nothing to lint is a warning, not a silent pass (`--fail-on-empty` makes it fail).
-    func warnNothingFound() {
-        let named = request.paths.map { $0 == "-" ? "standard input" : "`\($0)`" }.joined(separator: ", ")
-        printError("pipelint: warning: no pipeline files found in \(named) (pipelines are *.yaml/*.yml files with a top-level `pipeline:` key)")
-    }
+    func warnNothingFound() { DirectoryScan.warnNothingFound(request.paths) }
 
     func write(baselineOf shown: [FileReport], to path: String) throws {
         let text = Baseline(reports: shown).serialized()

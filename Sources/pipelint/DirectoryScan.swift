@@ -14,6 +14,12 @@ enum DirectoryScan {
         }
         return PipelineLookalike.evidence(in: report.source, limits: limits) != nil
     }
+
+    /// The warning for a run that found no pipeline in `paths` (ruff warns the same way).
+    static func warnNothingFound(_ paths: [String]) {
+        let named = paths.map { $0 == "-" ? "standard input" : "`\($0)`" }.joined(separator: ", ")
+        printError("pipelint: warning: no pipeline files found in \(named) (pipelines are *.yaml/*.yml files with a top-level `pipeline:` key)")
+    }
 }
 
 /// Signs that YAML without a top-level `pipeline:` key was written as a pipelint pipeline.

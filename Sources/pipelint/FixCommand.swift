@@ -83,10 +83,9 @@ struct FixCommand: ParsableCommand {
         let jobs = try jobs(targets(&resolver, &results), &resolver)
         let outcomes = fixInParallel(jobs.map(\.file), engines: jobs.map(\.engine))
         for (job, outcome) in zip(jobs, outcomes) { settle(job, outcome, into: &results) }
-        if results.shown.isEmpty, !results.ioError, !results.brokenFix {
-            printError("pipelint: warning: no pipeline files found in \(paths.map { "`\($0)`" }.joined(separator: ", "))")
-        }
-        report(results)
+        if results.shown.isEmpty, !results.ioError, !results.brokenFix { DirectoryScan.warnNothingFound(paths) }
+        // A run that could not read what it was given does not claim there is nothing left.
+        if !(results.ioError && results.shown.isEmpty) { report(results) }
         if results.brokenFix { throw ExitStatus(code: 3) }
         if results.ioError { throw ExitStatus.usage }
         if diff {

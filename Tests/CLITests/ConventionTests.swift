@@ -130,3 +130,19 @@ import Testing
         #expect(none.stdout == "1\tPL012\tscatter-replicas\n")
     }
 }
+
+/// `fix` follows the same conventions for paths.
+@Suite struct FixConventionTests {
+    @Test func aMissingPathOrAnEmptyScan() throws {
+        let missing = try CLI.run(["fix", "no/such.yaml"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "pipelint: error: no/such.yaml: no such file or directory\n")
+        #expect(missing.stdout == "")
+        let dir = try ConventionTests.workspace(["ci.yml": "jobs: {a: {runs-on: x}}\n"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let empty = try CLI.run(["fix", "."], cwd: dir)
+        #expect(empty.status == 0)
+        #expect(empty.stderr == "pipelint: warning: no pipeline files found in `.`" + ConventionTests.nothingFound)
+        #expect(empty.stdout == "No fixes applied; nothing left.\n")
+    }
+}
