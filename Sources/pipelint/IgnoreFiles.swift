@@ -2,14 +2,14 @@ import FileAccess
 import Foundation
 
 /// `.gitignore` and `.ignore` files, as directory scans honour them (ripgrep's and ruff's
-/// rules): each file applies to its folder and below; a deeper file overrides a shallower
-/// one, `.ignore` overrides `.gitignore` in the same folder, and within a file the last
-/// matching pattern decides (`!` re-includes). `.gitignore` (and `.git/info/exclude`) count
+/// rules): each file applies to its folder and below; `.ignore` files override `.gitignore`
+/// files, which override `.git/info/exclude`; among files of one kind the deepest decides,
+/// and within a file the last matching pattern (`!` re-includes). `.gitignore` (and `.git/info/exclude`) count
 /// only inside a git repository, and the files of the folders above the scanned one are read
 /// up to the repository's root. An ignored folder is not entered. Paths named on the
 /// command line are always checked.
 final class IgnoreFiles {
-    /// Patterns by absolute folder, highest precedence first (`.ignore`, `.gitignore`, `info/exclude`).
+    /// Patterns by absolute folder: `.ignore`, `.gitignore`, `info/exclude`.
     private var byFolder: [String: [[IgnorePattern]]] = [:]
     /// Per scanned root: its absolute path and the folders above it whose files apply.
     private var roots: [String: (absolute: String, above: [String], gitRoot: String?)] = [:]
@@ -34,8 +34,11 @@ final class IgnoreFiles {
             folders.append((above, up + "/" + relative))
             below = above
         }
-        for (path, rel) in folders {
-            for file in patterns(path, gitRoot: scan.gitRoot) {
+        // As ripgrep: the kind of file first (`.ignore`, then `.gitignore`, then `info/exclude`),
+        // then the deepest folder.
+        for kind in 0..<3 {
+            for (path, rel) in folders {
+                let file = patterns(path, gitRoot: scan.gitRoot)[kind]
                 if let last = file.last(where: { $0.matches(rel, isDirectory: isDirectory) }) { return !last.negated }
             }
         }
@@ -65,16 +68,17 @@ final class IgnoreFiles {
         return info
     }
 
+    /// The folder's `.ignore`, `.gitignore` and (at the repository's root) `info/exclude` patterns, each possibly empty.
     private func patterns(_ folder: String, gitRoot: String?) -> [[IgnorePattern]] {
         if let cached = byFolder[folder] { return cached }
-        var files = [Self.load(folder + "/.ignore")]
-        if gitRoot != nil {
-            files.append(Self.load(folder + "/.gitignore"))
-            if folder == gitRoot { files.append(Self.load(folder + "/.git/info/exclude")) }
-        }
-        let nonEmpty = files.filter { !$0.isEmpty }
-        byFolder[folder] = nonEmpty
-        return nonEmpty
+        let inRepository = gitRoot != nil
+        let files = [
+            Self.load(folder + "/.ignore"),
+            inRepository ? Self.load(folder + "/.gitignore") : [],
+            folder == gitRoot ? Self.load(folder + "/.git/info/exclude") : [],
+        ]
+        byFolder[folder] = files
+        return files
     }
 
     /// The patterns of one file (none when it is missing or unreadable); at most 1 MiB is read.

@@ -85,11 +85,17 @@ import Testing
         #expect(try files(["--no-ignore", "."], cwd: dir).count == 9)
         // Scanning a subfolder still applies the repository's files above it.
         #expect(try files(["."], cwd: dir.appendingPathComponent("sub")) == ["new.yaml", "top-only.yaml"])
+        // `.ignore` overrides `.gitignore`, even from a folder above.
+        try "!sub/keep/\n".write(to: dir.appendingPathComponent(".ignore"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub/keep"), withIntermediateDirectories: true)
+        try "keep/\n".write(to: dir.appendingPathComponent("sub/.gitignore"), atomically: true, encoding: .utf8)
+        try Self.seed.write(to: dir.appendingPathComponent("sub/keep/k.yaml"), atomically: true, encoding: .utf8)
+        #expect(try files(["sub"], cwd: dir) == ["sub/keep/k.yaml", "sub/new.yaml", "sub/top-only.yaml"])
         // A file named on the command line is always checked.
         #expect(try files(["generated/p.yaml"], cwd: dir) == ["generated/p.yaml"])
         // Outside a git repository `.gitignore` does not count; `.ignore` does.
         try FileManager.default.removeItem(at: dir.appendingPathComponent(".git"))
-        #expect(try files(["."], cwd: dir).count == 8)
+        #expect(try files(["."], cwd: dir).count == 9)
     }
 
     @Test func checkFixAndUnknownNamesSayWhatToRun() throws {
