@@ -43,9 +43,17 @@ Cflags: -I\${includedir}
 Libs: -L\${libdir} -lyaml
 PC
 
+# Start-up: a position-independent binary this size carries ~80,000 relative relocations, which
+# the loader used to apply one by one on every run (~1.5 ms of a 3 ms `--version`). lld packs them
+# (DT_RELR, glibc 2.36, the floor we support anyway), keeping address randomization.
+link_flags=()
+if command -v ld.lld >/dev/null 2>&1 || [ -x "$(dirname "$(command -v swift)")/ld.lld" ]; then
+  link_flags=(-Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs)
+fi
+
 PKG_CONFIG_PATH="$static/pkgconfig" swift build -c release --product pipelint --scratch-path "$scratch" \
   --static-swift-stdlib --disable-local-rpath \
-  -Xswiftc -Xclang-linker -Xswiftc -static-libgcc
+  -Xswiftc -Xclang-linker -Xswiftc -static-libgcc "${link_flags[@]}"
 
 binary="$scratch/release/pipelint"
 reported=$("$binary" --version)

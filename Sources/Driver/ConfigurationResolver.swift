@@ -23,7 +23,8 @@ public struct ConfigurationResolver {
 
     /// The configuration that applies to `file`, with the command line's overrides.
     public mutating func configuration(for file: String) throws -> Configuration {
-        let dir = (file as NSString).deletingLastPathComponent
+        // Foundation's deletingLastPathComponent traps on a one-character path (`-`, `a`).
+        let dir = file.utf8.count < 2 ? (file == "/" ? "/" : "") : (file as NSString).deletingLastPathComponent
         let path: String?
         if let explicit { path = explicit } else if let cached = byDirectory[dir] { path = cached } else {
             path = ConfigurationLoader.find(from: dir.isEmpty ? "." : dir)

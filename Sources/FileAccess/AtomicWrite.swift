@@ -12,7 +12,7 @@ public enum AtomicWrite {
         public var path: String
         public var operation: String
         public var errno: Int32
-        public var description: String { "cannot write \(path): \(operation): \(String(cString: strerror(errno)))" }
+        public var description: String { "cannot write \(path): \(String(cString: strerror(errno)))" }
     }
 
     /// The temporary name beside `path` (`dir/.name.partial-PID`).

@@ -55,23 +55,46 @@ public struct Baseline: Sendable {
         return b
     }
 
+    /// What applying a baseline did.
+    public struct Outcome: Sendable {
+        /// The reports without the findings the baseline accepts.
+        public var reports: [FileReport]
+        /// Findings the baseline hid.
+        public var hidden: Int
+        /// Entries for the files checked that matched no finding (fixed or changed since): the
+        /// baseline can be written again. Entries for files not checked in this run are not counted.
+        public var stale: Int
+    }
+
     /// Removes the findings the baseline accepts (each entry accepts one finding).
     public func filter(_ reports: [FileReport]) -> [FileReport] {
+        apply(to: reports).reports
+    }
+
+    /// Removes the findings the baseline accepts (each entry accepts one finding), and counts
+    /// what was hidden and which entries of the checked files are stale.
+    public func apply(to reports: [FileReport]) -> Outcome {
         var remaining: [Entry: Int] = [:]
         for e in entries { remaining[e, default: 0] += 1 }
-        return reports.map { r in
+        var hidden = 0
+        var checked = Set<String>()
+        let filtered = reports.map { r in
             var r = r
             let path = Self.normalise(r.source.path)
+            checked.insert(path)
             r.findings = r.findings.filter { f in
                 let key = Entry(path: path, rule: f.code.id, yamlPath: f.yamlPath, fingerprint: f.fingerprint)
                 if let n = remaining[key], n > 0 {
                     remaining[key] = n - 1
+                    hidden += 1
                     return false
                 }
                 return true
             }
             return r
         }
+        let stale = remaining.reduce(0) { $0 + (checked.contains($1.key.path) ? $1.value : 0) }
+        return Outcome(reports: filtered, hidden: hidden, stale: stale)
     }
 
     static func normalise(_ path: String) -> String {

@@ -38,7 +38,8 @@ public struct Configuration: Sendable {
             enabled = true
         }
         var ignores = ignore
-        if let file {
+        // The relative path costs a URL standardization: only worth it when there are globs to match.
+        if let file, !perFileIgnores.isEmpty {
             let rel = relativePath(file)
             for entry in perFileIgnores where Glob.matches(entry.glob, rel) { ignores += entry.rules }
         }
@@ -51,6 +52,7 @@ public struct Configuration: Sendable {
 
     /// Whether a path is excluded.
     public func isExcluded(_ file: String) -> Bool {
+        guard !exclude.isEmpty else { return false }
         let rel = relativePath(file)
         return exclude.contains { Glob.matches($0, rel) || Glob.matches($0 + "/**", rel) }
     }
@@ -154,7 +156,9 @@ public enum ConfigurationLoader {
             tree = parsed.tree
             var c = Configuration()
             c.path = source.path
-            c.baseDirectory = (source.path as NSString).deletingLastPathComponent.isEmpty ? "." : (source.path as NSString).deletingLastPathComponent
+            // Foundation's deletingLastPathComponent traps on a one-character path (`--config c`).
+            let folder = source.path.utf8.count < 2 ? "" : (source.path as NSString).deletingLastPathComponent
+            c.baseDirectory = folder.isEmpty ? "." : folder
             guard let root = tree.root else { return c }
             for (key, value) in try entries(root, "the configuration") {
                 switch key.text {

@@ -67,7 +67,9 @@ public enum FileLookup: Sendable {
         case .listed(let paths):
             return paths.contains(relative) ? .regular : .failure(.missing)
         case .disk:
-            return SafeFiles.status(of: relative, inside: (pipelinePath as NSString).deletingLastPathComponent)
+            // Foundation's deletingLastPathComponent traps on a one-character path (`-`, `a`).
+            let folder = pipelinePath.utf8.count < 2 ? (pipelinePath == "/" ? "/" : "") : (pipelinePath as NSString).deletingLastPathComponent
+            return SafeFiles.status(of: relative, inside: folder)
         }
     }
 }

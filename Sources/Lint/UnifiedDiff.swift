@@ -2,13 +2,21 @@
 /// print it (`--- a/path`, `+++ b/path`, hunks with 3 lines of context), so
 /// `git apply` takes it.
 public enum UnifiedDiff {
+    /// `path` as `git diff --no-index` writes it after `a/` and `b/`: no leading `/` (an absolute
+    /// path `/tmp/x.yaml` gives `a/tmp/x.yaml`), no `.` components and no empty ones
+    /// (`./x.yaml` and `dir//x.yaml` give `a/x.yaml` and `a/dir/x.yaml`); `..` is kept.
+    public static func gitPath(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }.joined(separator: "/")
+    }
+
     /// The diff of `old` → `new` for `path`; empty when they are equal.
     public static func render(path: String, old: [UInt8], new: [UInt8], context: Int = 3) -> String {
         if old == new { return "" }
         let a = lines(old)
         let b = lines(new)
         let ops = diff(a, b)
-        var out = "--- a/\(path)\n+++ b/\(path)\n"
+        let shown = gitPath(path)
+        var out = "--- a/\(shown)\n+++ b/\(shown)\n"
         // Group operations into hunks separated by more than 2 × context unchanged lines.
         var i = 0
         while i < ops.count {

@@ -1,27 +1,25 @@
 import ArgumentParser
 import Driver
-import FileAccess
-import Foundation
 import Lint
 import PipelineIR
-import PipelineYAML
-import Rules
 
-/// `pipelint check PATH...`
+/// `pipelint check PATH...`: parses its arguments into a `CheckRequest` and runs it.
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Lint pipeline files and directories.",
         discussion: """
             Configuration comes from the nearest `.pipelint.yml` above each file, or from --config.
+            Directory scans skip hidden folders and what `.gitignore` and `.ignore` files list (see --no-ignore).
+            Fixing is `pipelint fix`.
             Exit status: 0 no findings at or above --fail-on, 1 findings (an invalid pipeline is an error finding), \
             2 usage, configuration or I/O error, 3 internal error.
             """
     )
 
-    @Argument(help: "Files or directories to lint (directories: *.yaml/*.yml files with a top-level `pipeline:` key).")
+    @Argument(help: "Files or directories to lint (directories: *.yaml/*.yml files with a top-level `pipeline:` key); `-` reads standard input.")
     var paths: [String] = ["."]
 
-    @Option(help: "Output format: text, json, sarif, github, junit or gitlab (github by default when GITHUB_ACTIONS=true).")
+    @Option(help: "Output format: text, concise (one line per finding), json, sarif, github, junit or gitlab (github by default when GITHUB_ACTIONS=true).")
     var format: ReportFormat?
 
     @Option(help: "Configuration file (default: the nearest .pipelint.yml above each file).")
@@ -42,7 +40,10 @@ struct Check: ParsableCommand {
     @Flag(help: "Exit 0 even when there are findings.")
     var exitZero = false
 
-    @Flag(help: "Print the number of findings per rule.")
+    @Flag(help: "Exit 2 when no pipeline file was found (by default a warning).")
+    var failOnEmpty = false
+
+    @Flag(help: "Print only the number of findings per rule; [*] marks rules whose findings `pipelint fix` fixes, [-] those it fixes only in part or with --unsafe-fixes.")
     var statistics = false
 
     @Flag(help: "Print findings only: no summary line.")
@@ -51,96 +52,36 @@ struct Check: ParsableCommand {
     @Flag(help: "List the files a directory scan skipped.")
     var verbose = false
 
-    @Option(help: "Report only findings not in this baseline file.")
+    @Option(help: "Report only findings not in this baseline file, and say how many it hid.")
     var baseline: String?
 
     @Option(help: "Write the current findings to this baseline file and exit 0.")
     var writeBaseline: String?
 
+    @Option(help: "Write the report to this file instead of standard output.")
+    var outputFile: String?
+
+    @Option(help: "Colour the text output: auto (on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it), always or never.")
+    var color: ColorChoice = .auto
+
+    @Option(help: "The path standard input (`-`) stands for: shown in the report, and where its configuration is looked up.")
+    var stdinFilename: String?
+
+    @Flag(name: .customLong("no-ignore"), help: "Do not skip what `.gitignore` and `.ignore` files list in directory scans.")
+    var noIgnore = false
+
     @OptionGroup var exclusion: ForceExcludeOption
 
+    /// The request these arguments make.
+    var request: CheckRequest {
+        CheckRequest(paths: paths, format: format, config: config, select: select, extendSelect: extendSelect, ignore: ignore,
+                     failOn: failOn, exitZero: exitZero, failOnEmpty: failOnEmpty, statistics: statistics, quiet: quiet,
+                     verbose: verbose, baseline: baseline, writeBaseline: writeBaseline, outputFile: outputFile, color: color,
+                     stdinFilename: stdinFilename, noIgnore: noIgnore, forceExclude: exclusion.forceExclude)
+    }
+
     func run() throws {
-        var configs = ConfigurationResolver(explicit: config, known: allRules.map { $0.description.id },
-                                            overrides: try ruleOverrides(select: select, extendSelect: extendSelect, ignore: ignore))
-        // Each file's size limit comes from its configuration (a broken configuration is reported below).
-        var collected = FileCollector.collect(paths) { path in
-            (try? configs.configuration(for: path))?.settings.parseLimits.maxFileBytes ?? ParseLimits.default.maxFileBytes
-        }
-        collected.files = exclusion.apply(collected.files)
-        for e in collected.errors { printError("pipelint: error: \(e)") }
-        for w in collected.warnings { printError("pipelint: warning: \(w)") }
-
-        // Each file's configuration; excluded directory-scan files are dropped.
-        var fileConfigs: [Configuration] = []
-        var kept: [CollectedFile] = []
-        for f in collected.files {
-            let c: Configuration
-            do { c = try configs.configuration(for: f.path) } catch {
-                printError("pipelint: error: \(error)")
-                throw ExitStatus.usage
-            }
-            if f.fromDirectory, c.isExcluded(f.path) { continue }
-            kept.append(f)
-            fileConfigs.append(c)
-        }
-        for w in configs.warnings { printError(w) }
-        collected.files = kept
-
-        let rules = makeAllRules()
-        let reports = lintInParallel(kept, configurations: fileConfigs, rules: rules)
-        var shown: [FileReport] = []
-        var skipped: [String] = []
-        for (file, report) in zip(kept, reports) {
-            // A directory scan keeps pipelines, and unparsable files that still look like one.
-            let unparsable = report.findings.contains { $0.code == .invalidYAML }
-            if file.fromDirectory, !report.isPipeline, !(unparsable && FileCollector.mentionsPipeline(report.source.bytes)) {
-                skipped.append(file.path)
-                continue
-            }
-            shown.append(report)
-        }
-        let problems = shown.flatMap(\.problems)
-        for p in problems { printError("pipelint: error: \(p)") }
-
-        if let path = writeBaseline {
-            let text = Baseline(reports: shown).serialized()
-            do { try AtomicWrite.write(text, to: path) } catch {
-                printError("pipelint: error: \(error)")
-                throw ExitStatus.usage
-            }
-            printError("wrote \(shown.reduce(0) { $0 + $1.findings.count }) findings to \(path)")
-            if !collected.errors.isEmpty || !problems.isEmpty { throw ExitStatus.usage }
-            return
-        }
-        if let path = baseline {
-            do { shown = try Baseline.load(path: path).filter(shown) } catch {
-                printError("pipelint: error: \(error)")
-                throw ExitStatus.usage
-            }
-        }
-
-        let chosen = format ?? (ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" ? .github : .text)
-        var out: String
-        switch chosen {
-        case .text:
-            let env = ProcessInfo.processInfo.environment
-            let color = isatty(STDOUT_FILENO) == 1 && (env["NO_COLOR"] ?? "").isEmpty && env["TERM"] != "dumb"
-            out = quiet ? shown.map { TextReporter(color: color).render($0) }.joined() : TextOutput.render(shown, color: color)
-        case .json: out = JSONReporter.render(shown)
-        case .sarif: out = SARIFReporter.render(shown, rules: allRules.map { $0.description })
-        case .github: out = GitHubReporter.render(shown)
-        case .junit: out = JUnitReporter.render(shown)
-        case .gitlab: out = GitLabReporter.render(shown)
-        }
-        if statistics { out += Statistics.render(shown.flatMap(\.findings)) }
-        writeStandardOutput(out)
-        if verbose {
-            for s in skipped.sorted() { printError("skipped \(s): not a pipeline") }
-            for s in collected.skipped { printError("skipped \(s)") }
-        }
-        if !collected.errors.isEmpty || !problems.isEmpty { throw ExitStatus.usage }
-        let failing = shown.contains { $0.findings.contains { $0.severity >= failOn } }
-        if failing, !exitZero { throw ExitStatus.findings }
+        try CheckRun(request: request).run()
     }
 }
 
@@ -158,32 +99,4 @@ func ruleOverrides(select: [String], extendSelect: [String], ignore: [String]) t
 
 extension ReportFormat: ExpressibleByArgument {}
 extension Severity: ExpressibleByArgument {}
-
-/// `--statistics`: findings per rule, most frequent first.
-enum Statistics {
-    static func render(_ findings: [Finding]) -> String {
-        var counts: [CheckCode: (n: Int, fixable: Bool)] = [:]
-        for f in findings {
-            let fixable = f.fix.map { !$0.edits.isEmpty && $0.applicability != .displayOnly } ?? false
-            let c = counts[f.code] ?? (0, false)
-            counts[f.code] = (c.n + 1, c.fixable || fixable)
-        }
-        return counts.sorted { ($1.value.n, $0.key.id) < ($0.value.n, $1.key.id) }
-            .map { String(format: "%5d", $0.value.n) + "  \($0.key.id)  \($0.key.name)\($0.value.fixable ? "  [*] fixable" : "")\n" }
-            .joined()
-    }
-}
-
-/// Lints files on all cores, each with its own configuration; the result order is the input order.
-func lintInParallel(_ files: [CollectedFile], configurations: [Configuration], rules: [any Rule]) -> [FileReport] {
-    parallelMap(files.count) { i in
-        let f = files[i]
-        let linter = Linter(rules: rules, configuration: configurations[i])
-        guard let size = f.oversizeBytes else { return linter.lint(f.source) }
-        let limit = linter.settings.parseLimits.maxFileBytes
-        let finding = Finding(code: .invalidYAML, severity: .error,
-                              message: "file is \(size) bytes, over the \(limit)-byte limit", range: .at(0),
-                              help: "raise `limits.max-file-bytes` in .pipelint.yml if this file is legitimate")
-        return FileReport(source: f.source, findings: [finding], isPipeline: true)
-    }
-}
+extension ColorChoice: ExpressibleByArgument {}

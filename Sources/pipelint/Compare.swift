@@ -24,6 +24,7 @@ struct Compare: ParsableCommand {
     var quiet = false
 
     func run() throws {
+        try expectPipelineFile(pipeline, command: "compare")
         let loaded = try loadPipeline(pipeline)
         let control = RunControl()
         let signals = installInterruptHandler(control)
@@ -37,6 +38,7 @@ struct Compare: ParsableCommand {
             throw reportFailure(error)
         }
         let dir = try URL(fileURLWithPath: out ?? defaultOutputFolder(comparison.asWritten.pipeline))
+        try prepareOutputFolder(dir)
         do { try comparison.write(to: dir) } catch { throw reportFailure(error) }
         print(comparison.summary(directory: dir.path))
         if let m = comparison.mismatch {

@@ -24,6 +24,7 @@ struct Estimate: ParsableCommand {
     var config: String?
 
     func run() throws {
+        try expectPipelineFile(file, command: "estimate")
         var resolver = ConfigurationResolver(explicit: config, known: allRules.map { $0.description.id }, overrides: ([], [], []))
         let settings: LintSettings
         do { settings = try resolver.configuration(for: file).settings } catch {

@@ -9,9 +9,9 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write a pipeline as a standalone Dask program (dask.array, dask.delayed, distributed).",
         discussion: """
-        Placements are optimized as `pipelint run` optimizes them unless --as-written. The program runs on
-        --scheduler-address / DASK_SCHEDULER_ADDRESS, else on a LocalCluster shaped like `cluster:`, and
-        prints its results in `pipelint run`'s format. See docs/dask.md.
+        Placements are optimized as `pipelint run` optimizes them unless --as-written. \
+        The program runs on --scheduler-address / DASK_SCHEDULER_ADDRESS, else on a LocalCluster shaped like `cluster:`, \
+        and prints its results in `pipelint run`'s format. See docs/dask.md.
         Exit status: 0 written, 2 invalid pipeline, something Dask cannot express, or I/O error.
         """
     )
@@ -35,6 +35,7 @@ struct ExportCommand: ParsableCommand {
             printError("pipelint: error: unknown export target `\(target)` (supported: dask)")
             throw ExitStatus.usage
         }
+        try expectPipelineFile(pipeline, command: "export")
         let loaded = try loadPipeline(pipeline)
         let folder = loaded.folder
         let (graph, changed) = try asWritten ? (loaded.graph, []) : optimization.optimize(loaded)

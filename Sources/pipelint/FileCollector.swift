@@ -17,7 +17,8 @@ struct CollectedFile {
 /// hidden folders and `.build` skipped), in sorted order.
 enum FileCollector {
     /// `maxFileBytes` gives each file's size limit (from its configuration); larger files are not read.
-    static func collect(_ paths: [String], maxFileBytes: (String) -> Int = { _ in ParseLimits.default.maxFileBytes })
+    /// `ignores`: what `.gitignore` and `.ignore` files exclude from directory scans (nil: nothing).
+    static func collect(_ paths: [String], ignores: IgnoreFiles? = nil, maxFileBytes: (String) -> Int = { _ in ParseLimits.default.maxFileBytes })
         -> (files: [CollectedFile], skipped: [String], errors: [String], warnings: [String])
     {
         var files: [CollectedFile] = []
@@ -32,7 +33,7 @@ enum FileCollector {
                 continue
             }
             if st.st_mode & S_IFMT == S_IFDIR {
-                let found = walk(path)
+                let found = walk(path, ignores: ignores)
                 for dir in found.unreadable { warnings.append("\(dir): cannot list this folder; its files were not checked") }
                 for rel in found.files {
                     let full = path == "." ? rel : (path.hasSuffix("/") ? path + rel : path + "/" + rel)
@@ -82,8 +83,8 @@ enum FileCollector {
     /// Relative paths of YAML files under `root`, sorted; folders that cannot be
     /// listed are returned apart. Symbolic links to folders are not followed. Names
     /// are read as bytes: one that is not valid UTF-8 is shown with `\xFF` escapes
-    /// (and opened by its real bytes, `RawPaths`).
-    static func walk(_ root: String) -> (files: [String], unreadable: [String]) {
+    /// (and opened by its real bytes, `RawPaths`). Paths `ignores` (.gitignore, .ignore) excludes are skipped.
+    static func walk(_ root: String, ignores: IgnoreFiles? = nil) -> (files: [String], unreadable: [String]) {
         var out: [String] = []
         var unreadable: [String] = []
         let rootRaw = RawPaths.raw(for: root)
@@ -104,7 +105,9 @@ enum FileCollector {
                 var st = stat()
                 let cpath = childRaw.map { CChar(bitPattern: $0) } + [0]
                 guard lstat(cpath, &st) == 0 else { continue }
-                if st.st_mode & S_IFMT == S_IFDIR {
+                let isDir = st.st_mode & S_IFMT == S_IFDIR
+                if let ignores, ignores.isIgnored(root: root, relative: child, isDirectory: isDir) { continue }
+                if isDir {
                     pending.append((child, childRaw))
                 } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
                     // The path `collect` will open, mapped to its real bytes when it needs escapes.

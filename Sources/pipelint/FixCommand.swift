@@ -14,7 +14,7 @@ struct FixCommand: ParsableCommand {
         abstract: "Apply fixes by editing the YAML text (comments and formatting outside each edit stay byte-for-byte).",
         discussion: """
             Safe fixes are applied; unsafe ones need --unsafe-fixes; display-only ones are never applied. \
-            Files are replaced atomically; a file whose fix would break it is left unchanged. \
+            Files are replaced atomically; a file whose fix would break it is left unchanged.
             Exit status: 0 nothing left to fix, 1 findings remain (with --diff: there would be changes), \
             2 usage or I/O error (the file is unchanged), 3 a fix broke a file or did not converge (the file is unchanged).
             """
@@ -50,6 +50,9 @@ struct FixCommand: ParsableCommand {
     @Option(help: "Placement a placement fix sets: delayed (the rules' choice) or scatter (always unsafe: needs --unsafe-fixes).")
     var prefer: PlacementChoice = .delayed
 
+    @Flag(name: .customLong("no-ignore"), help: "Do not skip what `.gitignore` and `.ignore` files list in directory scans.")
+    var noIgnore = false
+
     @OptionGroup var exclusion: ForceExcludeOption
 
     /// A file to fix, the folder it may be replaced in, and its engine (its configuration).
@@ -80,7 +83,9 @@ struct FixCommand: ParsableCommand {
         let jobs = try jobs(targets(&resolver, &results), &resolver)
         let outcomes = fixInParallel(jobs.map(\.file), engines: jobs.map(\.engine))
         for (job, outcome) in zip(jobs, outcomes) { settle(job, outcome, into: &results) }
-        report(results)
+        if results.shown.isEmpty, !results.ioError, !results.brokenFix { DirectoryScan.warnNothingFound(paths) }
+        // A run that could not read what it was given does not claim there is nothing left.
+        if !(results.ioError && results.shown.isEmpty) { report(results) }
         if results.brokenFix { throw ExitStatus(code: 3) }
         if results.ioError { throw ExitStatus.usage }
         if diff {
@@ -94,15 +99,17 @@ struct FixCommand: ParsableCommand {
     /// that tree); paths naming one file twice and files over the size limit are dropped.
     func targets(_ resolver: inout ConfigurationResolver, _ results: inout Results) -> [(file: CollectedFile, root: String)] {
         var files: [(file: CollectedFile, root: String)] = []
+        let ignoreFiles = IgnoreFiles()
         for p in paths {
-            let collected = FileCollector.collect([p]) { path in
+            let collected = FileCollector.collect([p], ignores: noIgnore ? nil : ignoreFiles) { path in
                 (try? resolver.configuration(for: path))?.settings.parseLimits.maxFileBytes ?? ParseLimits.default.maxFileBytes
             }
             for e in collected.errors {
                 printError("pipelint: error: \(e)")
                 results.ioError = true
             }
-            let root = isDirectory(p) ? p : (p as NSString).deletingLastPathComponent
+            let slash = p.lastIndex(of: "/")
+            let root = isDirectory(p) ? p : slash == p.startIndex ? "/" : String(p[..<(slash ?? p.startIndex)])
             files += exclusion.apply(collected.files).map { ($0, root.isEmpty ? "." : root) }
         }
         // Two paths naming one file (`a.yaml ./a.yaml`, a hard link, a link): fixing it twice
@@ -144,7 +151,7 @@ struct FixCommand: ParsableCommand {
     /// Verifies (with --verify), then writes the fixed file or adds its diff; what is left is shown.
     func settle(_ job: Job, _ outcome: FixOutcome, into results: inout Results) {
         let file = job.file
-        if file.fromDirectory, !outcome.remaining.isPipeline { return }
+        if file.fromDirectory, !DirectoryScan.keeps(outcome.remaining, limits: job.engine.linter.settings.parseLimits) { return }
         if let failure = outcome.failure {
             printError("pipelint: error: \(file.path): \(failure)")
             results.brokenFix = true
@@ -189,12 +196,15 @@ struct FixCommand: ParsableCommand {
     /// The diff or the remaining findings, and the summary lines.
     func report(_ r: Results) {
         let fixCount = r.applied.count
+        // Fixes left out because they are unsafe: said after the diff or the summary.
+        let hidden = r.shown.flatMap(\.findings).filter { $0.fix.map { !$0.edits.isEmpty && $0.applicability == .unsafe } ?? false }.count
+        let hint = hidden > 0 && !unsafeFixes ? "\(plural(hidden, "more fix", "more fixes")) available with `--unsafe-fixes`.\n" : ""
         if diff {
             writeStandardOutput(r.diffs)
             var s = fixCount == 0 ? "No fixes to apply.\n"
                 : "Would fix \(plural(fixCount, "finding")) in \(plural(r.changedFiles, "file")).\n"
             s = invalidFileErrors(r.shown) + (showFixes ? listing(r.applied, verb: "Would apply") : "") + s
-            FileHandle.standardError.write(Data(s.utf8))
+            FileHandle.standardError.write(Data((s + hint).utf8))
             return
         }
         var out = r.shown.map { TextReporter().render($0) }.joined()
@@ -203,9 +213,7 @@ struct FixCommand: ParsableCommand {
         let remaining = r.shown.reduce(0) { $0 + $1.findings.filter { $0.severity >= .warning }.count }
         out += fixCount == 0 ? "No fixes applied" : "Fixed \(plural(fixCount, "finding")) in \(plural(r.changedFiles, "file"))"
         out += remaining == 0 ? "; nothing left.\n" : "; \(remaining) remaining.\n"
-        let hidden = r.shown.flatMap(\.findings).filter { $0.fix.map { !$0.edits.isEmpty && $0.applicability == .unsafe } ?? false }.count
-        if hidden > 0, !unsafeFixes { out += "\(plural(hidden, "more fix", "more fixes")) available with `--unsafe-fixes`.\n" }
-        writeStandardOutput(out)
+        writeStandardOutput(out + hint)
     }
 
     func listing(_ applied: [(path: String, fix: AppliedFix)], verb: String) -> String {

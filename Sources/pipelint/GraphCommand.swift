@@ -21,6 +21,7 @@ struct GraphCommand: ParsableCommand {
     @OptionGroup var optimization: OptimizationOptions
 
     func run() throws {
+        try expectPipelineFile(pipeline, command: "graph")
         let loaded = try loadPipeline(pipeline)
         let g = optimized ? try optimization.optimize(loaded).graph : loaded.graph
         print(GraphRender.render(g, title: loaded.model.name, format: format), terminator: "")

@@ -7,11 +7,15 @@ import PipelineYAML
 enum TextOutput {
     static func render(_ reports: [FileReport], color: Bool) -> String {
         let r = TextReporter(color: color)
+        return reports.map { r.render($0) }.joined() + summary(reports)
+    }
+
+    /// "All checks passed (N files checked)." or "Found 1 error, 2 warnings in 2 of 5 files.", then the fix hint.
+    static func summary(_ reports: [FileReport]) -> String {
         var out = ""
         var counts: [Severity: Int] = [:]
         var filesWithFindings = 0
         for report in reports {
-            out += r.render(report)
             if !report.findings.isEmpty { filesWithFindings += 1 }
             for f in report.findings { counts[f.severity, default: 0] += 1 }
         }
@@ -42,4 +46,3 @@ enum TextOutput {
         }
     }
 }
-

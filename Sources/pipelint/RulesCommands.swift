@@ -1,4 +1,5 @@
 import ArgumentParser
+import Driver
 import Foundation
 import Lint
 import Rules
@@ -19,15 +20,21 @@ struct RulesCommand: ParsableCommand {
 
 /// `pipelint explain ID|name`
 struct Explain: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Explain a rule: what it does, why, examples and fix safety.")
-    @Argument(help: "A rule ID (PL001) or name (embedded-object).")
+    static let configuration = CommandConfiguration(abstract: "Explain a rule or check: what it does, why, examples and fix safety.")
+    @Argument(help: "A rule ID (PL001) or name (embedded-object); PL900 and PL901 are the front end's checks.")
     var rule: String
 
     func run() throws {
-        guard let r = allRules.first(where: { $0.description.id == rule.uppercased() || $0.description.name == rule }) else {
-            printError("pipelint: error: unknown rule `\(rule)`; `pipelint rules` lists them")
-            throw ExitStatus.usage
+        if let r = allRules.first(where: { $0.description.id == rule.uppercased() || $0.description.name == rule }) {
+            print(RulePage.markdown(r, catalogue: makeAllRules()), terminator: "")
+            return
         }
-        print(RulePage.markdown(r, catalogue: makeAllRules()), terminator: "")
+        if let page = FrontEndPages.page(rule) {
+            print(page, terminator: "")
+            return
+        }
+        let hint = RuleSelectors.catalogue.suggestion(for: rule).map { "; did you mean `\($0)`?" } ?? "; `pipelint rules` lists them"
+        printError("pipelint: error: unknown rule `\(rule)`\(hint)")
+        throw ExitStatus.usage
     }
 }

@@ -14,7 +14,7 @@ struct Run: ParsableCommand {
         discussion: """
         Embedded objects are made `delayed` first (the placement optimization) unless --as-written.
         Writes <out>/<output>.npy (or the `save:` path), memory.csv/.json/.svg and, last, results.json.
-        Exit status: 0 done, 1 the run failed (a task error, a worker over memory_per_worker),
+        Exit status: 0 done, 1 the run failed (a task error, a worker over memory_per_worker), \
         2 invalid pipeline, refused (python: functions) or I/O error, 130 interrupted.
         """
     )
@@ -37,6 +37,7 @@ struct Run: ParsableCommand {
     var force = false
 
     func run() throws {
+        try expectPipelineFile(pipeline, command: "run")
         let loaded = try loadPipeline(pipeline)
         let control = RunControl()
         let signals = installInterruptHandler(control)
@@ -50,6 +51,7 @@ struct Run: ParsableCommand {
             throw reportFailure(error)
         }
         let dir = try URL(fileURLWithPath: out ?? defaultOutputFolder(report.pipeline))
+        try prepareOutputFolder(dir)
         let written: [ResultsWriter.Written]
         do {
             try MemoryReport.write(report, to: dir)
@@ -135,7 +137,7 @@ func reportFailure(_ error: any Error) -> ExitStatus {
         printError("pipelint: internal error: \(error)")
         return ExitStatus(code: 3)
     }
-    printError(e.description)
+    printError(withoutFoundationCodes(e.description))
     switch e.kind {
     case .cancelled: return ExitStatus(code: 130)
     case .task, .memory, .mismatch: return ExitStatus.findings

@@ -5,8 +5,15 @@ import Foundation
 // 2 usage/config/I-O errors (argument-parser's 64 becomes 2), 3 internal errors.
 // A closed pipe is an error we report (EPIPE), not a signal that kills us mid-write.
 signal(SIGPIPE, SIG_IGN)
+let arguments = Array(CommandLine.arguments.dropFirst())
+if let mistake = CommandLineHints.mistake(in: arguments, commands: CommandLineHints.commandNames) {
+    printError(mistake)
+    exit(2)
+}
+// The common invocations skip argument-parser's start-up (reflection over every option).
+if let code = FastPath.run(arguments) { exitFlushingOutput(code) }
 do {
-    var command = try Pipelint.parseAsRoot()
+    var command = try Pipelint.parseAsRoot(arguments)
     try command.run()
     exitFlushingOutput(0)
 } catch let e as ExitStatus {

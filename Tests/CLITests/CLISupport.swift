@@ -23,8 +23,8 @@ enum CLI {
 
     /// Runs `pipelint args...` in `cwd` (the repository root by default); with a
     /// `launcher` (`["/usr/bin/timeout", "10"]`), runs `launcher... pipelint args...`
-    /// and a leading `--` in `args` is dropped.
-    static func run(_ args: [String], cwd: URL? = nil, env: [String: String] = [:], launcher: [String] = []) throws -> Result {
+    /// and a leading `--` in `args` is dropped. `stdin` is written to its standard input (else it is empty).
+    static func run(_ args: [String], cwd: URL? = nil, env: [String: String] = [:], launcher: [String] = [], stdin: String? = nil) throws -> Result {
         let p = Process()
         if let first = launcher.first {
             p.executableURL = URL(fileURLWithPath: first)
@@ -43,7 +43,12 @@ enum CLI {
         let err = Pipe()
         p.standardOutput = out
         p.standardError = err
+        let input = Pipe()
+        p.standardInput = input
         try p.run()
+        // Small inputs only (a pipeline file): the pipe's buffer holds them.
+        input.fileHandleForWriting.write(Data((stdin ?? "").utf8))
+        try input.fileHandleForWriting.close()
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()

@@ -110,8 +110,7 @@ import Testing
         #expect(try CLI.run(["check", "--fail-on", "error", "samples/seed-argument.yaml"]).status == 0)
         #expect(try CLI.run(["check", "--exit-zero", "samples/seed-argument.yaml"]).status == 0)
         let s = try CLI.run(["check", "--statistics", "--quiet", "samples/seed-argument.yaml", "samples/seed-method.yaml"])
-        #expect(s.stdout.hasSuffix("    2  PL001  embedded-object  [*] fixable\n"))
-        #expect(!s.stdout.contains("Found"))
+        #expect(s.stdout == "2\tPL001\t[*] embedded-object\n")
     }
 
     @Test func configurationFileIsFoundAndHonoured() throws {

@@ -50,7 +50,7 @@ import Testing
         let r = try Self.run(["check", "scan", "--verbose"], cwd: dir)
         #expect(r.status == 0)
         #expect(r.stdout == "All checks passed (0 files checked).\n")
-        #expect(r.stderr == "skipped scan/sub/fifo.yaml (is a FIFO, not a regular file)\nskipped scan/zero.yaml (is a device, not a regular file)\n")
+        #expect(r.stderr == "pipelint: warning: no pipeline files found in `scan` (pipelines are *.yaml/*.yml files with a top-level `pipeline:` key)\nskipped scan/sub/fifo.yaml (is a FIFO, not a regular file)\nskipped scan/zero.yaml (is a device, not a regular file)\n")
     }
 
     @Test func unreadableSubfolderIsAWarning() throws {
@@ -65,7 +65,7 @@ import Testing
         try Data("pipeline: [\n".utf8).write(to: dir.appendingPathComponent("scan/locked/broken.yaml"))
         chmod(dir.appendingPathComponent("scan/locked").path, 0)
         let r = try Self.run(["check", "scan"], cwd: dir, asNobody: true)
-        #expect(r.stderr == "pipelint: warning: scan/locked: cannot list this folder; its files were not checked\n")
+        #expect(r.stderr == "pipelint: warning: scan/locked: cannot list this folder; its files were not checked\npipelint: warning: no pipeline files found in `scan` (pipelines are *.yaml/*.yml files with a top-level `pipeline:` key)\n")
         #expect(r.stdout == "All checks passed (0 files checked).\n")
         #expect(r.status == 0)
     }

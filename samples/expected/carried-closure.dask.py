@@ -63,8 +63,19 @@ def _random_bits(seed, index):
         return _mix64(_U(seed) ^ _mix64(index + _U(1)))
 
 
+def _int_bound(d):
+    """A bound as an int64, as the executor clamps it: NaN is 0, the ends saturate, the rest truncates."""
+    if d != d:
+        return 0
+    if d >= 9.223372036854775807e18:
+        return 2**63 - 1
+    if d <= -9.223372036854775808e18:
+        return -(2**63)
+    return int(d)
+
+
 def _int_bounds(low, high):
-    lo, hi = int(np.clip(np.trunc(low), -2**63, 2**63 - 1)), int(np.clip(np.trunc(high), -2**63, 2**63 - 1))
+    lo, hi = _int_bound(low), _int_bound(high)
     return lo, (hi - lo if hi > lo else 0)
 
 
@@ -374,10 +385,11 @@ def _install_modules():
 _MODULE_DIR = _install_modules()
 # The runtime, imported: Dask pickles its functions by reference (module and name).
 from pipelint_runtime import (
-    _U, _storage, _mix64, _random_bits, _int_bounds, _random_values, _global_index, _source_block,
-    _source, _series, _csv_column, _ndarray, _field, _scatter, _project, _at, _import, _operand,
-    _k_identity, _k_take, _k_arith, _k_add, _k_sub, _k_mul, _k_div, _k_scale, _k_clip, _k_where,
-    _k_abs, _k_sqrt, _k_searchsorted, _k_dot, _count_chunk, _count_combine, _reduce, _live_copies,
+    _U, _storage, _mix64, _random_bits, _int_bound, _int_bounds, _random_values, _global_index,
+    _source_block, _source, _series, _csv_column, _ndarray, _field, _scatter, _project, _at,
+    _import, _operand, _k_identity, _k_take, _k_arith, _k_add, _k_sub, _k_mul, _k_div, _k_scale,
+    _k_clip, _k_where, _k_abs, _k_sqrt, _k_searchsorted, _k_dot, _count_chunk, _count_combine,
+    _reduce, _live_copies,
 )
 # The objects' builders (MODULES above), imported.
 from pipelint_objects import build_model

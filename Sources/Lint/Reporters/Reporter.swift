@@ -4,7 +4,7 @@ import PipelineYAML
 
 /// The machine-readable output formats. Every format shows invalid pipelines as error findings.
 public enum ReportFormat: String, Sendable, CaseIterable {
-    case text, json, sarif, github, junit, gitlab
+    case text, concise, json, sarif, github, junit, gitlab
 }
 
 /// Where the rule pages live (SARIF `helpUri`).
