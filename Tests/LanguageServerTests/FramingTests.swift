@@ -82,7 +82,7 @@ import Testing
         #expect(invalid.id == nil)
     }
 
-    @Test func messagesAreClassified() {
+    @Test func messagesAreClassified() throws {
         #expect(try Message.decode(Array(#"{"jsonrpc":"2.0","id":3,"method":"shutdown"}"#.utf8)).get() == .request(id: .int(3), method: "shutdown", params: .null))
         #expect(try Message.decode(Array(#"{"jsonrpc":"2.0","id":"a","method":"m","params":[true]}"#.utf8)).get() == .request(id: .string("a"), method: "m", params: [true]))
         #expect(try Message.decode(Array(#"{"jsonrpc":"2.0","method":"exit"}"#.utf8)).get() == .notification(method: "exit", params: .null))
