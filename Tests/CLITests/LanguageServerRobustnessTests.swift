@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+
+/// `pipelint server` under what editors and hostile files send: other position
+/// encodings, broken framing and JSON, requests out of order, cancellations,
+/// configuration changes, hostile documents, a closed input.
+@Suite(.serialized) struct LanguageServerRobustnessTests {
+    typealias T = LanguageServerTests
+
+    /// The seed with `表 😀` before the object on the finding's line.
+    static let wideText = (try? String(contentsOf: CLI.root.appendingPathComponent("samples/seed-argument.yaml"), encoding: .utf8))?
+        .replacingOccurrences(of: "  looked_up: {map_blocks", with: "  looked_up: {lint: {ignore: [PL008], reason: \"表 😀\"}, map_blocks") ?? ""
+
+    /// The same finding in UTF-16 units and in UTF-8 bytes: 表 is 1 unit and 3 bytes, 😀 2 units and 4 bytes.
+    @Test(arguments: [("utf-16", 88), ("utf-8", 92)])
+    func positionsCountInTheNegotiatedEncoding(encoding: String, column: Int) throws {
+        let c = try LSPClient()
+        let caps = try T.initialize(c, encodings: encoding == "utf-8" ? ["utf-32", "utf-8", "utf-16"] : ["utf-16"])
+        #expect(caps["positionEncoding"] as? String == encoding)
+        let uri = "file:///nonexistent/wide.yaml"
+        T.open(c, uri, Self.wideText)
+        let diags = try c.diagnostics(uri, version: 1)
+        #expect(diags.map { $0["code"] as? String ?? "" } == ["PL013", "PL001"])
+        #expect(diags.map { EditorText.range($0["range"]) } == [[13, 30, 13, 35], [13, column, 13, column + 6]])
+        // Hover and rename at the same token, in the same units; the edit lands on `mapper` in the editor's text.
+        let hover = try c.call("textDocument/hover", T.at(uri, 13, column + 3)) as? [String: Any]
+        #expect(EditorText.range(hover?["range"]) == [13, column, 13, column + 6])
+        let rename = try c.call("textDocument/rename", T.at(uri, 13, column + 6).merging(["newName": "m2"]) { a, _ in a }) as? [String: Any]
+        let edits = (rename?["changes"] as? [String: Any])?[uri] as? [[String: Any]] ?? []
+        let renamed = EditorText.apply(edits, to: Self.wideText, utf8: encoding == "utf-8").components(separatedBy: "\n")
+        #expect(renamed[4] == "  m2:")
+        #expect(renamed[13].hasSuffix("reason: \"表 😀\"}, map_blocks: f, over: [x], args: [m2]}"))
+        // An incremental edit after the emoji, in the same units: `nothing` typed over `mapper` is not an object.
+        T.change(c, uri, version: 2, [["range": T.range(13, column, 13, column + 6), "newText": "nothing"]])
+        let after = try c.diagnostics(uri, version: 2)
+        #expect(after.map { $0["code"] as? String ?? "" } == ["PL901"])
+        #expect(after.map { EditorText.range($0["range"]) } == [[13, column, 13, column + 7]])
+        _ = try c.call("shutdown", [:])
+        c.notify("exit", [:])
+        #expect(try c.waitForExit() == 0)
+    }
+
+    @Test func brokenMessagesGetErrorsAndTheServerCarriesOn() throws {
+        let c = try LSPClient()
+        // Before `initialize`: refused, not dropped.
+        let early = try c.response(c.request("textDocument/hover", T.at("file:///x.yaml", 0, 0)))
+        #expect((early["error"] as? [String: Any])?["code"] as? Int == -32002)
+        _ = try T.initialize(c)
+        // A header without a number, a body that is not JSON, one that is not UTF-8, an unknown method.
+        c.write(raw: Data("Content-Length: many\r\n\r\n".utf8))
+        var e = try c.wait("parse error") { $0["error"] != nil }
+        #expect((e["error"] as? [String: Any])?["code"] as? Int == -32700)
+        #expect(e["id"] is NSNull)
+        c.write(raw: Data("Content-Length: 8\r\n\r\n{\"jsonrp".utf8))
+        e = try c.wait("parse error") { $0["error"] != nil }
+        #expect((e["error"] as? [String: Any])?["code"] as? Int == -32700)
+        c.write(raw: Data("Content-Length: 4\r\n\r\n".utf8) + Data([0x22, 0xFF, 0xFE, 0x22]))
+        e = try c.wait("parse error") { $0["error"] != nil }
+        #expect((e["error"] as? [String: Any])?["code"] as? Int == -32700)
+        let unknown = try c.response(c.request("pipelint/nothing", [:]))
+        #expect((unknown["error"] as? [String: Any])?["code"] as? Int == -32601)
+
+        // A document the front end cannot read: its located errors as diagnostics.
+        T.open(c, "file:///nonexistent/broken.yaml", "pipeline: broken\nversion: [1\nobjects: {}\n")
+        let broken = try c.diagnostics("file:///nonexistent/broken.yaml", version: 1)
+        #expect(broken.map { $0["code"] as? String ?? "" } == ["PL900"])
+        #expect(broken.map { EditorText.range($0["range"]) } == [[2, 7, 2, 8]])
+        #expect(try c.call("textDocument/hover", T.at("file:///nonexistent/broken.yaml", 0, 2)) is NSNull)
+
+        // Hostile documents stay within the parse limits.
+        var bomb = "pipeline: bomb\nversion: 1\ncluster: {scheduler: distributed, workers: 2}\n"
+        bomb += "x0: &x0 [" + Array(repeating: "\"lol\"", count: 10).joined(separator: ",") + "]\n"
+        for i in 1..<9 { bomb += "x\(i): &x\(i) [" + Array(repeating: "*x\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        T.open(c, "file:///nonexistent/bomb.yaml", bomb)
+        let b = try c.diagnostics("file:///nonexistent/bomb.yaml", version: 1)
+        #expect(b.map { $0["code"] as? String ?? "" } == ["PL900"])
+        #expect(b.map { EditorText.range($0["range"]) } == [[7, 44, 7, 48]])
+        let big = "pipeline: big\nversion: 1\nx: \"" + String(repeating: "a", count: 17 << 20) + "\"\n"
+        T.open(c, "file:///nonexistent/big.yaml", big)
+        let g = try c.diagnostics("file:///nonexistent/big.yaml", version: 1)
+        #expect(g.map { $0["message"] as? String ?? "" }.first?.hasPrefix("scalar of 17825792 bytes is over the 16777216-byte limit") == true)
+
+        // A request cancelled while waiting behind another is answered with RequestCancelled.
+        let uri = "file:///nonexistent/seed.yaml"
+        T.open(c, uri, LanguageServerRobustnessTests.wideText)
+        _ = try c.diagnostics(uri, version: 1)
+        T.change(c, uri, version: 2, [["range": T.range(0, 0, 0, 0), "newText": "# edited\n"]])
+        let first = 1000, second = 1001
+        func frame(_ o: [String: Any]) -> Data {
+            let body = try! JSONSerialization.data(withJSONObject: o)
+            return Data("Content-Length: \(body.count)\r\n\r\n".utf8) + body
+        }
+        c.write(raw: frame(["jsonrpc": "2.0", "id": first, "method": "textDocument/documentSymbol", "params": ["textDocument": ["uri": uri]]])
+                + frame(["jsonrpc": "2.0", "id": second, "method": "textDocument/documentSymbol", "params": ["textDocument": ["uri": uri]]])
+                + frame(["jsonrpc": "2.0", "method": "$/cancelRequest", "params": ["id": second]]))
+        #expect((try c.response(first)["result"] as? [Any])?.count == 4)
+        #expect(((try c.response(second))["error"] as? [String: Any])?["code"] as? Int == -32800)
+
+        // Requests after `shutdown` are refused; closing stdin ends the server cleanly.
+        _ = try c.call("shutdown", [:])
+        let late = try c.response(c.request("textDocument/hover", T.at(uri, 0, 0)))
+        #expect((late["error"] as? [String: Any])?["code"] as? Int == -32600)
+        c.closeInput()
+        #expect(try c.waitForExit() == 0)
+        _ = try c.all()  // nothing but whole protocol messages on stdout
+    }
+
+    @Test func aChangedConfigurationIsReadAgain() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-lsp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("seed.yaml")
+        try FileManager.default.copyItem(at: CLI.root.appendingPathComponent("samples/seed-argument.yaml"), to: file)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let c = try LSPClient()
+        _ = try T.initialize(c)
+        T.open(c, file.absoluteString, text)
+        #expect(try c.diagnostics(file.absoluteString, version: 1).map { $0["code"] as? String } == ["PL001"])
+        let config = dir.appendingPathComponent(".pipelint.yml")
+        try "severity: {PL001: error}\n".write(to: config, atomically: true, encoding: .utf8)
+        c.notify("workspace/didChangeWatchedFiles", ["changes": [["uri": config.absoluteString, "type": 1]]])
+        #expect(try c.diagnostics(file.absoluteString).map { $0["severity"] as? Int } == [1])
+        try "ignore: [PL001]\n".write(to: config, atomically: true, encoding: .utf8)
+        c.notify("textDocument/didSave", ["textDocument": ["uri": file.absoluteString]])
+        #expect(try c.diagnostics(file.absoluteString).isEmpty)
+        try "ignore: [PL999]\n".write(to: config, atomically: true, encoding: .utf8)
+        c.notify("workspace/didChangeWatchedFiles", ["changes": [["uri": config.absoluteString, "type": 2]]])
+        let broken = try c.diagnostics(file.absoluteString)
+        #expect((broken.first?["message"] as? String)?.hasPrefix("configuration: ") == true)
+        #expect(broken.map { $0["code"] as? String } == [nil, "PL001"])
+        c.closeInput()
+        #expect(try c.waitForExit() == 0)
+    }
+}
