@@ -10,11 +10,12 @@
 #   frontend  LoadedPipeline.load: YAML parser, lowering, graph builder
 #   check     Linter(rules: makeAllRules()).lint + the text reporter
 #   fix       FixEngine: output parses, is idempotent, bytes outside edits unchanged
+#   lsp       the language server's MessageFramer and Message.decode: any split, bounded, round trips
 #
 # Why not SwiftPM: `swift build -Xswiftc -sanitize=fuzzer` links a binary whose
 # `main` is SwiftPM's, so libFuzzer never runs. Here each module is compiled
 # with swiftc (instrumented for coverage and ASan), and the target is linked
-# with libFuzzer's own main. Module objects are shared by the three targets and
+# with libFuzzer's own main. Module objects are shared by the targets and
 # cached under .build-fuzz/ by a hash of the sources and this script.
 #
 # The seed corpus Fuzz/corpus/<target>/ is read-only; inputs libFuzzer finds
@@ -25,14 +26,14 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-usage() { echo "usage: scripts/fuzz.sh frontend|check|fix SECONDS [libFuzzer flags...]" >&2; exit 2; }
+usage() { echo "usage: scripts/fuzz.sh frontend|check|fix|lsp SECONDS [libFuzzer flags...]" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 TARGET="$1"; SECS="$2"; shift 2
-case "$TARGET" in frontend|check|fix) ;; *) usage ;; esac
+case "$TARGET" in frontend|check|fix|lsp) ;; *) usage ;; esac
 [[ "$SECS" =~ ^[0-9]+$ ]] || usage
 
 # Modules in dependency order; every target links all of them (the linker drops what is unused).
-MODULES=(Sizing PipelineIR PipelineYAML Analysis Lint Rules Optimizer)
+MODULES=(Sizing PipelineIR PipelineYAML Analysis Lint Rules Optimizer JSONRPC)
 OUT=.build-fuzz
 FLAGS=(-O -gline-tables-only -sanitize=fuzzer,address -parse-as-library -swift-version 6
        -package-name pipelint -I Sources/CYAML -I "$OUT/modules")

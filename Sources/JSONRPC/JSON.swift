@@ -50,29 +50,58 @@ public enum JSON: Sendable, Hashable {
         }
     }
 
-    /// The Foundation form `JSONSerialization` writes.
-    var foundation: Any {
+    /// The compact JSON text, keys sorted (so output is reproducible). Written directly rather
+    /// than through `JSONSerialization`: bridging every diagnostic to Foundation objects cost
+    /// more than linting the file.
+    public func serialized() -> Data {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        write(into: &out)
+        return Data(out)
+    }
+
+    func write(into out: inout [UInt8]) {
         switch self {
-        case .null: NSNull()
-        case .bool(let b): NSNumber(value: b)
-        case .int(let i): NSNumber(value: i)
-        case .double(let d): d.isFinite ? NSNumber(value: d) : NSNull()
-        case .string(let s): s
-        case .array(let a): a.map(\.foundation)
-        case .object(let o): o.mapValues(\.foundation)
+        case .null: out += Array("null".utf8)
+        case .bool(let b): out += Array((b ? "true" : "false").utf8)
+        case .int(let i): out += Array(String(i).utf8)
+        case .double(let d): out += Array((d.isFinite ? "\(d)" : "null").utf8)
+        case .string(let s): JSON.writeString(s, into: &out)
+        case .array(let a):
+            out.append(UInt8(ascii: "["))
+            for (i, x) in a.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                x.write(into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let o):
+            out.append(UInt8(ascii: "{"))
+            for (i, k) in o.keys.sorted().enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSON.writeString(k, into: &out)
+                out.append(UInt8(ascii: ":"))
+                o[k]?.write(into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    /// The compact JSON text, keys sorted (so output is reproducible).
-    public func serialized() -> Data {
-        let value = foundation
-        if JSONSerialization.isValidJSONObject(value) {
-            if let d = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes]) { return d }
+    /// A JSON string: quotes, backslashes and control characters escaped, the rest as UTF-8.
+    static func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        let hex = Array("0123456789abcdef".utf8)
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0..<0x20: out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]]
+            default: out.append(b)
+            }
         }
-        // Top-level scalars: wrap in an array and unwrap the text.
-        guard let d = try? JSONSerialization.data(withJSONObject: [value], options: [.sortedKeys, .withoutEscapingSlashes]),
-              d.count >= 2 else { return Data("null".utf8) }
-        return d.subdata(in: 1..<(d.count - 1))
+        out.append(UInt8(ascii: "\""))
     }
 
     /// `self[key]` of an object; `.null` otherwise.

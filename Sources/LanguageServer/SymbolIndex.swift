@@ -26,6 +26,8 @@ public struct SymbolIndex: Sendable {
 
     /// Sorted by position.
     public private(set) var occurrences: [Occurrence] = []
+    /// Indices into `occurrences` by kind and name, so lookups stay O(1) on large files.
+    private var byName: [Kind: [String: [Int]]] = [:]
 
     /// Indexes `pipeline`'s names; an occurrence whose text is not the name (an escaped
     /// quoted scalar) is left out, so it is never edited.
@@ -55,6 +57,7 @@ public struct SymbolIndex: Sendable {
         }
         for o in pipeline.outputs { b.addData(o.target, pipeline) }
         occurrences = b.found.sorted { ($0.range.start, $0.range.end) < ($1.range.start, $1.range.end) }
+        for (i, o) in occurrences.enumerated() { byName[o.kind, default: [:]][o.name, default: []].append(i) }
     }
 
     /// The occurrence whose range holds `offset` (its end counts, so a cursor just after a name finds it).
@@ -71,12 +74,12 @@ public struct SymbolIndex: Sendable {
 
     /// The definition of a name.
     public func definition(_ kind: Kind, _ name: String) -> Occurrence? {
-        occurrences.first { $0.isDefinition && $0.kind == kind && $0.name == name }
+        occurrences(of: kind, name).first { $0.isDefinition }
     }
 
     /// Every occurrence of a name, the definition included, in file order.
     public func occurrences(of kind: Kind, _ name: String) -> [Occurrence] {
-        occurrences.filter { $0.kind == kind && $0.name == name }
+        (byName[kind]?[name] ?? []).map { occurrences[$0] }
     }
 
     private struct Builder {

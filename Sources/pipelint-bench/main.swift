@@ -10,6 +10,7 @@ import Foundation
 //   swift run -c release pipelint-bench overhead [TASKS]   scheduler overhead vs a bare DAG loop and Dask's threaded scheduler
 //   swift run -c release pipelint-bench kernels [N]        kernels vs numpy on the same data
 //   swift run -c release pipelint-bench memory             the seed's memory as written vs optimized, by chunk count
+//   swift run -c release pipelint-bench lsp                language server: end of debounce → publishDiagnostics, 1,000 lines, 100 edits
 // Python baselines use $PIPELINT_PYTHON (default python3) and are skipped when it lacks numpy/dask.
 
 let args = Array(CommandLine.arguments.dropFirst())
@@ -28,6 +29,7 @@ case "scaling":
 case "overhead": overhead(args.dropFirst().first.flatMap { Int($0) } ?? 1_000_000)
 case "kernels": kernels(args.dropFirst().first.flatMap { Int($0) } ?? 10_000_000)
 case "memory": memory()
+case "lsp": LanguageServerBenchmark.run()
 default:
-    print("usage: pipelint-bench parse | check-files | hostile | hostile-scaling | estimate | scaling [MB...] | overhead [TASKS] | kernels [N] | memory")
+    print("usage: pipelint-bench parse | check-files | hostile | hostile-scaling | estimate | scaling [MB...] | overhead [TASKS] | kernels [N] | memory | lsp")
 }
