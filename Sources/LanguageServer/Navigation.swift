@@ -47,7 +47,7 @@ enum Navigation {
         default: taken = p.array(named: newName) != nil || p.step(named: newName) != nil
         }
         if taken, newName != occ.name {
-            throw RPCError(code: RPCError.requestFailedCode, message: "a \(occ.kind == .array || occ.kind == .step ? "array or step" : occ.kind.rawValue) named `\(newName)` already exists")
+            throw RPCError(code: RPCError.requestFailedCode, message: "\(occ.kind == .array || occ.kind == .step ? "an array or step" : occ.kind == .object ? "an object" : "a function") named `\(newName)` already exists")
         }
         let edits: [JSON] = index.occurrences(of: occ.kind, occ.name).map {
             ["range": conv.range($0.range), "newText": .string(newName)]

@@ -132,3 +132,63 @@ import Testing
         #expect(try c.waitForExit() == 0)
     }
 }
+
+/// Hover on steps and suppressions, document symbols, and the fix-all action, on the seed.
+@Suite(.serialized) struct LanguageServerFeatureTests {
+    typealias T = LanguageServerTests
+
+    @Test func fixAllHoverSymbolsAndSuppressions() throws {
+        let c = try LSPClient()
+        _ = try T.initialize(c)
+        let uri = T.sampleURI
+        let text = try String(contentsOf: CLI.root.appendingPathComponent("samples/seed-argument.yaml"), encoding: .utf8)
+        T.open(c, uri, text)
+        _ = try c.diagnostics(uri, version: 1)
+
+        // `source.fixAll.pipelint` writes what `pipelint fix` writes (samples/fixed/).
+        let all = try c.call("textDocument/codeAction", ["textDocument": ["uri": uri], "range": T.range(0, 0, 0, 0),
+                                                         "context": ["diagnostics": [], "only": ["source.fixAll"]]]) as? [[String: Any]] ?? []
+        #expect(all.map { $0["kind"] as? String } == ["source.fixAll.pipelint"])
+        let edits = ((all.first?["edit"] as? [String: Any])?["changes"] as? [String: Any])?[uri] as? [[String: Any]] ?? []
+        let fixed = try String(contentsOf: CLI.root.appendingPathComponent("samples/fixed/seed-argument.yaml"), encoding: .utf8)
+        #expect(EditorText.apply(edits, to: text) == fixed)
+
+        // A step: its tasks, bytes per task and chunk size.
+        let step = try c.call("textDocument/hover", T.at(uri, 13, 5)) as? [String: Any]
+        let stepText = (step?["contents"] as? [String: Any])?["value"] as? String ?? ""
+        #expect(stepText.contains("**step `looked_up`**"))
+        #expect(stepText.contains("| tasks | 100 |"))
+        #expect(stepText.contains("| chunk size | 7.8 KiB |"))
+        #expect(stepText.contains("| object `mapper` | copied into each task (≈ 236 KiB) |"))
+
+        // Symbols: one per definition, the object's field and method inside it.
+        let symbols = try c.call("textDocument/documentSymbol", ["textDocument": ["uri": uri]]) as? [[String: Any]] ?? []
+        #expect(symbols.map { $0["name"] as? String ?? "" } == ["mapper", "f", "x", "looked_up"])
+        #expect((symbols.first?["children"] as? [[String: Any]])?.map { $0["name"] as? String ?? "" } == ["series", "lookup"])
+
+        // A rule ID in a suppression comment: the rule's summary.
+        T.change(c, uri, version: 2, [["range": T.range(13, 55, 13, 55), "newText": "  # pipelint: ignore[PL001] sized for tests"]])
+        #expect(try c.diagnostics(uri, version: 2).isEmpty)
+        let rule = try c.call("textDocument/hover", T.at(uri, 13, 78)) as? [String: Any]
+        #expect(((rule?["contents"] as? [String: Any])?["value"] as? String)?.hasPrefix("**PL001 embedded-object** (warning)") == true)
+        #expect(EditorText.range(rule?["range"]) == [13, 76, 13, 81])
+
+        // Definition of a field path and a method; rename refuses a field and a taken name.
+        var lines = text.components(separatedBy: "\n")
+        lines[11] = "  f: {params: [block, table], kernel: take, with: {table: table}}"
+        lines[13] = "  looked_up: {map_blocks: f, over: [x], args: [mapper.series]}"
+        lines.insert("  via_method: {map_blocks: mapper.lookup, over: [x]}", at: 14)
+        c.notify("textDocument/didChange", ["textDocument": ["uri": uri, "version": 3], "contentChanges": [["text": lines.joined(separator: "\n")]]])
+        #expect(try c.diagnostics(uri, version: 3).allSatisfy { $0["code"] as? String != "PL901" })
+        let method = try c.call("textDocument/definition", T.at(uri, 14, 36)) as? [String: Any]
+        #expect(EditorText.range(method?["range"]) == [9, 6, 9, 12])
+        let field = try c.call("textDocument/definition", T.at(uri, 13, 56)) as? [String: Any]
+        #expect(EditorText.range(field?["range"]) == [7, 6, 7, 12])
+        let refused = try c.response(c.request("textDocument/rename", T.at(uri, 13, 56).merging(["newName": "s"]) { a, _ in a }))
+        #expect((refused["error"] as? [String: Any])?["code"] as? Int == -32803)
+        let taken = try c.response(c.request("textDocument/rename", T.at(uri, 13, 4).merging(["newName": "x"]) { a, _ in a }))
+        #expect(((taken["error"] as? [String: Any])?["message"] as? String) == "an array or step named `x` already exists")
+        c.closeInput()
+        #expect(try c.waitForExit() == 0)
+    }
+}
