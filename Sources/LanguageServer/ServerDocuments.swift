@@ -67,12 +67,18 @@ extension LanguageServer {
                 queue.async { [self] in
                     guard documents[uri]?.version == version else { return }
                     analyses[uri] = analysis
-                    endpoint.sink.notify("textDocument/publishDiagnostics", Diagnostics.publishParams(analysis, encoding: encoding))
+                    endpoint.sink.send(.notification(method: "textDocument/publishDiagnostics",
+                                                     params: Diagnostics.publishParams(analysis, encoding: encoding)))
                     let seconds = Double(DispatchTime.now().uptimeNanoseconds - debounceEnd.uptimeNanoseconds) / 1e9
                     onPublish?(uri, version, seconds)
                 }
             }
         }
+    }
+
+    /// The framed `publishDiagnostics` notification for an analysis (benchmarks time it).
+    public static func diagnosticsMessage(_ a: DocumentAnalysis, encoding: PositionEncoding) -> [UInt8] {
+        Message.notification(method: "textDocument/publishDiagnostics", params: Diagnostics.publishParams(a, encoding: encoding)).framed
     }
 
     /// The analysis of the document's current text: the published one, or computed now.

@@ -3,6 +3,7 @@ import JSONRPC
 import LanguageServer
 import Lint
 import PipelineIR
+import PipelineYAML
 import Rules
 
 /// `pipelint-bench lsp`: the language server's latency on a 1,000-line pipeline — from
@@ -59,18 +60,32 @@ enum LanguageServerBenchmark {
         func pct(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int((Double(latencies.count) * p).rounded(.up)) - 1)] * 1000 }
         print("lsp: \(lineCount)-line pipeline, \(latencies.count) edits, end of debounce → publishDiagnostics written")
         print(String(format: "  p50 %.2f ms   p99 %.2f ms   max %.2f ms   (%d bytes of protocol written)", pct(0.5), pct(0.99), (latencies.last ?? 0) * 1000, written.total))
-        // Baseline: `Linter.lint` alone on the same text (what `check` does for the file).
+        // Baseline: `Linter.lint` alone on the same text (what `check` does for the file), and the
+        // server's other parts one by one, sequentially: the front end again (run beside the linter
+        // in the server), the whole analysis, and the diagnostics written as JSON.
         let linter = Linter(rules: makeAllRules())
-        var base: [Double] = []
-        for _ in 0..<edits {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            _ = linter.lint(SourceFile(path: "bench.yaml", text: text))
-            base.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
-        }
-        base.sort()
-        let baseP50 = base[base.count / 2] * 1000
-        print(String(format: "  baseline Linter.lint p50 %.2f ms; server p50 / baseline = %.2f", baseP50, pct(0.5) / baseP50))
+        let source = SourceFile(path: "bench.yaml", text: text)
+        let document = TextDocument(uri: uri, version: 0, text: text)
+        let base = median(edits) { _ = linter.lint(source) }
+        let frontEnd = median(edits) { _ = LoadedPipeline.load(source) }
+        let analysis = DocumentAnalysis(document, configuration: Configuration(), rules: makeAllRules())
+        let whole = median(edits) { _ = DocumentAnalysis(document, configuration: Configuration(), rules: makeAllRules()) }
+        let json = median(edits) { _ = LanguageServer.diagnosticsMessage(analysis, encoding: .utf16) }
+        print(String(format: "  baseline Linter.lint p50 %.2f ms; server p50 / baseline = %.2f", base, pct(0.5) / base))
+        print(String(format: "  parts (p50): front end again %.2f ms, whole analysis %.2f ms, diagnostics as framed JSON %.2f ms", frontEnd, whole, json))
         print("  target: p50 under 20 ms")
+    }
+
+    /// Median milliseconds of `body` over `n` runs.
+    static func median(_ n: Int, _ body: () -> Void) -> Double {
+        var xs: [Double] = []
+        for _ in 0..<n {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            body()
+            xs.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+        }
+        xs.sort()
+        return xs[xs.count / 2]
     }
 
     /// The generated benchmark pipeline with enough groups for `lines` lines.
