@@ -33,7 +33,7 @@ case "$TARGET" in frontend|check|fix|lsp) ;; *) usage ;; esac
 [[ "$SECS" =~ ^[0-9]+$ ]] || usage
 
 # Modules in dependency order; every target links all of them (the linker drops what is unused).
-MODULES=(PipelineIR Sizing PipelineYAML Analysis Lint Rules Optimizer JSONRPC)
+MODULES=(PipelineIR FileAccess Sizing PipelineYAML Analysis Lint Rules Optimizer JSONRPC)
 OUT=.build-fuzz
 FLAGS=(-O -gline-tables-only -sanitize=fuzzer,address -parse-as-library -swift-version 6
        -package-name pipelint -I Sources/CYAML -I "$OUT/modules")
