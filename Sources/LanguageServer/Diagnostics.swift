@@ -21,6 +21,11 @@ enum Diagnostics {
 
     /// The `publishDiagnostics` params for an analysis.
     static func publishParams(_ a: DocumentAnalysis, encoding: PositionEncoding) -> JSON {
+        // Editors start the server for every YAML file: like a directory scan of `check`, leave
+        // alone YAML that is not a pipeline (no top-level `pipeline:`, or unparsable without one).
+        guard a.report.isPipeline || mentionsPipeline(a.source.bytes) else {
+            return ["uri": .string(a.uri), "version": .number(a.version), "diagnostics": []]
+        }
         let conv = PositionConverter(a.source, encoding)
         var list = a.report.findings.map { diagnostic($0, a, conv) }
         if let problem = a.configurationProblem {
@@ -31,6 +36,19 @@ enum Diagnostics {
             list.append(["range": conv.range(.at(0)), "severity": 1, "source": "pipelint", "message": .string(p)])
         }
         return ["uri": .string(a.uri), "version": .number(a.version), "diagnostics": .array(list)]
+    }
+
+    /// Whether a line starts with `pipeline:` (as `check` decides for unparsable files it scans).
+    static func mentionsPipeline(_ bytes: [UInt8]) -> Bool {
+        let key = Array("pipeline:".utf8)
+        var i = 0
+        var atLineStart = true
+        while i + key.count <= bytes.count {
+            if atLineStart, bytes[i] == key[0], bytes[i..<(i + key.count)].elementsEqual(key) { return true }
+            atLineStart = bytes[i] == 0x0A || bytes[i] == 0x0D
+            i += 1
+        }
+        return false
     }
 
     static func diagnostic(_ f: Finding, _ a: DocumentAnalysis, _ conv: PositionConverter) -> JSON {

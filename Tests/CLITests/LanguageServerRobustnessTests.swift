@@ -60,6 +60,10 @@ import Testing
         let unknown = try c.response(c.request("pipelint/nothing", [:]))
         #expect((unknown["error"] as? [String: Any])?["code"] as? Int == -32601)
 
+        // YAML that is not a pipeline (a CI workflow) is left alone.
+        T.open(c, "file:///nonexistent/workflow.yaml", "name: ci\non: [push]\njobs: {build: {runs-on: ubuntu-latest}}\n")
+        #expect(try c.diagnostics("file:///nonexistent/workflow.yaml", version: 1).isEmpty)
+
         // A document the front end cannot read: its located errors as diagnostics.
         T.open(c, "file:///nonexistent/broken.yaml", "pipeline: broken\nversion: [1\nobjects: {}\n")
         let broken = try c.diagnostics("file:///nonexistent/broken.yaml", version: 1)
