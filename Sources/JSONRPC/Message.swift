@@ -74,6 +74,10 @@ public enum Message: Sendable, Hashable {
     public struct Invalid: Error, Sendable, Hashable {
         public var id: RequestID?
         public var error: RPCError
+        public init(id: RequestID?, error: RPCError) {
+            self.id = id
+            self.error = error
+        }
     }
 
     /// Decodes a message body: invalid JSON (including invalid UTF-8) is a parse error,
