@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "FixTests", dependencies: ["Lint", "Rules", "Optimizer", "PipelineYAML", "PipelineIR"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Driver", "PipelineYAML", "PipelineIR"]),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "Driver", "PipelineYAML", "PipelineIR"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "PipelineIR"]),
+        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "PipelineIR", "Lint", "Rules"]),
         .testTarget(name: "HostileInputTests", dependencies: ["HostileInputs", "Lint", "Rules", "PipelineYAML", "PipelineIR"]),
     ],
     swiftLanguageModes: [.v6]
