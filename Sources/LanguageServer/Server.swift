@@ -17,8 +17,6 @@ public final class LanguageServer: @unchecked Sendable {
         public init(debounce: Double = 0.15) { self.debounce = debounce }
     }
 
-    public static let version = "0.1.0"
-
     let endpoint: Endpoint
     let queue = DispatchQueue(label: "pipelint.server.state")
     let lintQueue = DispatchQueue(label: "pipelint.server.lint")
@@ -37,7 +35,7 @@ public final class LanguageServer: @unchecked Sendable {
     var watchesFilesDynamically = false
 
     /// Called on the state queue after each publication, with the seconds from the end of
-    /// the debounce to the notification written (benchmarks read it).
+    /// the debounce to the notification written (benchmarks read it). Set it before the first message.
     public var onPublish: (@Sendable (_ uri: String, _ version: Int, _ seconds: Double) -> Void)?
 
     /// `exit` ends the process with a status (0 after `shutdown`, 1 otherwise).
@@ -104,7 +102,7 @@ public final class LanguageServer: @unchecked Sendable {
                 "documentSymbolProvider": true,
                 "codeActionProvider": ["codeActionKinds": ["quickfix", .string(CodeActions.fixAllKind)]],
             ],
-            "serverInfo": ["name": "pipelint", "version": .string(Self.version)],
+            "serverInfo": ["name": "pipelint", "version": .string(pipelintVersion)],
         ]
     }
 
