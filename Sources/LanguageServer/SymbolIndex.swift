@@ -56,7 +56,11 @@ public struct SymbolIndex: Sendable {
             }
         }
         for o in pipeline.outputs { b.addData(o.target, pipeline) }
+        // An alias (`args: *shared`) makes several steps resolve the same scalar: keep it once,
+        // so a rename never sends overlapping edits.
+        var seen = Set<SourceRange>()
         occurrences = b.found.sorted { ($0.range.start, $0.range.end) < ($1.range.start, $1.range.end) }
+            .filter { seen.insert($0.range).inserted }
         for (i, o) in occurrences.enumerated() { byName[o.kind, default: [:]][o.name, default: []].append(i) }
     }
 
