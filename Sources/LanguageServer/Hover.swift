@@ -76,7 +76,8 @@ enum Hover {
         if !uses.isEmpty {
             out += "\nPer step:\n"
             for (l, u) in uses {
-                let shipped = u.copiedPerTask ? "copied into each task: \(ByteFormat.text(u.wire.bytes.multipliedReportingOverflow(by: Int64(l.tasks)).partialValue)) shipped" : "referenced by key, not copied"
+                let (total, overflow) = u.wire.bytes.multipliedReportingOverflow(by: Int64(l.tasks))
+                let shipped = u.copiedPerTask ? "copied into each task: \(ByteFormat.text(overflow ? .max : total)) shipped" : "referenced by key, not copied"
                 out += "- `\(l.name)`: \(l.tasks) tasks, \(shipped)\n"
             }
         }
