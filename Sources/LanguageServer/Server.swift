@@ -8,7 +8,7 @@ import Rules
 
 /// The language server: document state, debounced linting and the features, on top of
 /// the JSON-RPC `Endpoint`. All state lives on one serial queue; linting runs on a
-/// second queue and its result is published only if no newer version arrived meanwhile.
+/// second queue, which publishes a result only if no newer version arrived meanwhile.
 public final class LanguageServer: @unchecked Sendable {
     /// Server settings; the client may change `debounce` in `initializationOptions.debounceMilliseconds`.
     public struct Options: Sendable {
@@ -131,5 +131,13 @@ final class LatestVersions: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return versions[uri]
+    }
+    /// Runs `body` if `version` is still the newest, holding the lock so no change lands meanwhile.
+    func ifCurrent(_ uri: String, _ version: Int, _ body: () -> Void) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard versions[uri] == version else { return false }
+        body()
+        return true
     }
 }

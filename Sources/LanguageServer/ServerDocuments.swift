@@ -53,25 +53,25 @@ extension LanguageServer {
         }
     }
 
-    /// Lints the document after `delay` seconds without a newer change, off the state queue;
-    /// the result is published only if the document has not changed since.
+    /// Lints the document after `delay` seconds without a newer change, on the lint queue, and
+    /// writes its diagnostics from there — unless a newer version arrived meanwhile (checked
+    /// under the same lock the change handler takes, so a stale result is never written).
     func scheduleLint(_ uri: String, after delay: Double) {
-        guard let version = documents[uri]?.version else { return }
-        queue.asyncAfter(deadline: .now() + delay) { [self] in
-            guard let doc = documents[uri], doc.version == version else { return }
+        guard let doc = documents[uri] else { return }
+        let version = doc.version
+        let (configuration, problem) = configuration(for: doc)
+        let encoding = encoding
+        lintQueue.asyncAfter(deadline: .now() + delay) { [self] in
+            guard latest.get(uri) == version else { return }
             let debounceEnd = DispatchTime.now()
-            let (configuration, problem) = configuration(for: doc)
-            lintQueue.async { [self] in
-                guard latest.get(uri) == version else { return }
-                let analysis = DocumentAnalysis(doc, configuration: configuration, configurationProblem: problem, rules: rules)
-                queue.async { [self] in
-                    guard documents[uri]?.version == version else { return }
-                    analyses[uri] = analysis
-                    endpoint.sink.send(.notification(method: "textDocument/publishDiagnostics",
-                                                     params: Diagnostics.publishParams(analysis, encoding: encoding)))
-                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - debounceEnd.uptimeNanoseconds) / 1e9
-                    onPublish?(uri, version, seconds)
-                }
+            let analysis = DocumentAnalysis(doc, configuration: configuration, configurationProblem: problem, rules: rules)
+            let message = Message.notification(method: "textDocument/publishDiagnostics",
+                                               params: Diagnostics.publishParams(analysis, encoding: encoding))
+            guard latest.ifCurrent(uri, version, { endpoint.sink.send(message) }) else { return }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - debounceEnd.uptimeNanoseconds) / 1e9
+            queue.async { [self] in
+                if documents[uri]?.version == version { analyses[uri] = analysis }
+                onPublish?(uri, version, seconds)
             }
         }
     }
