@@ -43,6 +43,10 @@ let package = Package(
         // What the command line (and any other front door) calls: configuration discovery and the
         // one optimization policy over the rules and the optimizer.
         .target(name: "Driver", dependencies: ["Lint", "Rules", "Optimizer", "PipelineIR", "PipelineYAML", "FileAccess"]),
+        // JSON-RPC 2.0 over a byte stream: `Content-Length` framing, messages, dispatch; no project dependencies.
+        .target(name: "JSONRPC"),
+        // `pipelint server`: the Language Server Protocol over the linter, the estimate and the model.
+        .target(name: "LanguageServer", dependencies: ["JSONRPC", "Driver", "Lint", "Rules", "PipelineYAML", "PipelineIR", "Analysis", "Sizing"]),
         // Generated hostile files shared by HostileInputTests and pipelint-bench; no dependencies.
         .target(name: "HostileInputs"),
         // Thin command-line front door.
@@ -50,13 +54,15 @@ let package = Package(
             name: "pipelint",
             dependencies: [
                 "Driver", "Lint", "Rules", "PipelineYAML", "PipelineIR", "Executor", "Analysis", "Export", "FileAccess",
+                "JSONRPC", "LanguageServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks: `swift run -c release pipelint-bench`; not part of `swift test`.
         .executableTarget(
             name: "pipelint-bench",
-            dependencies: ["CYAML", "PipelineYAML", "PipelineIR", "Lint", "Rules", "Driver", "Executor", "Analysis", "HostileInputs"]
+            dependencies: ["CYAML", "PipelineYAML", "PipelineIR", "Lint", "Rules", "Driver", "Executor", "Analysis", "HostileInputs",
+                           "JSONRPC", "LanguageServer"]
         ),
         .testTarget(name: "SizingTests", dependencies: ["Sizing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PipelineYAMLTests", dependencies: ["PipelineYAML", "PipelineIR", "Lint"]),
@@ -68,6 +74,7 @@ let package = Package(
         .testTarget(name: "FixTests", dependencies: ["Lint", "Rules", "Optimizer", "PipelineYAML", "PipelineIR"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Driver", "PipelineYAML", "PipelineIR"]),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "Driver", "PipelineYAML", "PipelineIR"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "PipelineIR", "Lint", "Rules"]),
         .testTarget(name: "HostileInputTests", dependencies: ["HostileInputs", "Lint", "Rules", "PipelineYAML", "PipelineIR"]),
     ],
     swiftLanguageModes: [.v6]

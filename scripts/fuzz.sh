@@ -12,11 +12,12 @@
 #   fix       FixEngine: output parses, is idempotent, bytes outside edits unchanged
 #   extreme   the samples with integers replaced by extreme values (structure-aware):
 #             check with every rule and the fix engine must not trap
+#   lsp       the language server's MessageFramer and Message.decode: any split, bounded, round trips
 #
 # Why not SwiftPM: `swift build -Xswiftc -sanitize=fuzzer` links a binary whose
 # `main` is SwiftPM's, so libFuzzer never runs. Here each module is compiled
 # with swiftc (instrumented for coverage and ASan), and the target is linked
-# with libFuzzer's own main. Module objects are shared by the three targets and
+# with libFuzzer's own main. Module objects are shared by the targets and
 # cached under .build-fuzz/ by a hash of the sources and this script.
 #
 # The seed corpus Fuzz/corpus/<target>/ is read-only; inputs libFuzzer finds
@@ -27,14 +28,14 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-usage() { echo "usage: scripts/fuzz.sh frontend|check|fix|extreme SECONDS [libFuzzer flags...]" >&2; exit 2; }
+usage() { echo "usage: scripts/fuzz.sh frontend|check|fix|extreme|lsp SECONDS [libFuzzer flags...]" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 TARGET="$1"; SECS="$2"; shift 2
-case "$TARGET" in frontend|check|fix|extreme) ;; *) usage ;; esac
+case "$TARGET" in frontend|check|fix|extreme|lsp) ;; *) usage ;; esac
 [[ "$SECS" =~ ^[0-9]+$ ]] || usage
 
 # Modules in dependency order; every target links all of them (the linker drops what is unused).
-MODULES=(Sizing PipelineIR PipelineYAML Analysis Lint Rules Optimizer HostileInputs)
+MODULES=(PipelineIR FileAccess Sizing PipelineYAML Analysis Lint Rules Optimizer HostileInputs JSONRPC)
 OUT=.build-fuzz
 FLAGS=(-O -gline-tables-only -sanitize=fuzzer,address -parse-as-library -swift-version 6
        -package-name pipelint -I Sources/CYAML -I "$OUT/modules")

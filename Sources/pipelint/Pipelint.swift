@@ -8,7 +8,7 @@ struct Pipelint: ParsableCommand {
         commandName: "pipelint",
         abstract: "Find the graph shapes that make Dask clusters run out of memory, before anything runs.",
         version: pipelintVersion,
-        subcommands: [Check.self, FixCommand.self, Estimate.self, Run.self, Compare.self, ExportCommand.self, GraphCommand.self, RulesCommand.self, Explain.self]
+        subcommands: [Check.self, FixCommand.self, Estimate.self, Run.self, Compare.self, ExportCommand.self, GraphCommand.self, RulesCommand.self, Explain.self, Server.self]
     )
 }
 

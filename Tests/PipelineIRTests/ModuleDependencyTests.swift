@@ -20,8 +20,10 @@ import Testing
         "Driver": ["Lint", "Rules", "Optimizer", "PipelineIR", "PipelineYAML", "FileAccess"],
         "Executor": ["PipelineIR", "FileAccess"],
         "Export": ["PipelineIR"],
-        "pipelint": ["Driver", "Lint", "Rules", "PipelineYAML", "PipelineIR", "Executor", "Analysis", "Export", "FileAccess"],
-        "pipelint-bench": ["CYAML", "PipelineYAML", "PipelineIR", "Lint", "Rules", "Driver", "Executor", "Analysis", "HostileInputs"],
+        "JSONRPC": [],
+        "LanguageServer": ["JSONRPC", "Driver", "Lint", "Rules", "PipelineYAML", "PipelineIR", "Analysis", "Sizing"],
+        "pipelint": ["Driver", "Lint", "Rules", "PipelineYAML", "PipelineIR", "Executor", "Analysis", "Export", "FileAccess", "JSONRPC", "LanguageServer"],
+        "pipelint-bench": ["CYAML", "PipelineYAML", "PipelineIR", "Lint", "Rules", "Driver", "Executor", "Analysis", "HostileInputs", "JSONRPC", "LanguageServer"],
     ]
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
