@@ -16,11 +16,11 @@ import PipelineYAML
 enum GuardBenchmark {
     struct Thresholds {
         /// The front end's throughput must be at least this share of raw libyaml's.
-        var frontEndMin = 0.15
+        var frontEndMin = 0.20
         /// No kernel may take more than this multiple of numpy's time.
         var kernelsMax = 2.5
         /// Dask's per-task cost must be at least this multiple of the scheduler's.
-        var schedulerMin = 20.0
+        var schedulerMin = 70.0
         /// `check` may take at most this share of yamllint's time.
         var yamllintMax = 0.5
     }
