@@ -126,8 +126,13 @@ extension Rule {
 
 /// Thresholds the rules read, with defaults taken from Dask's own configuration.
 public struct LintSettings: Sendable, Hashable {
-    /// Objects whose wire size is under this are not worth a finding (default 64 KiB).
+    /// Objects whose wire size is under this are not worth a finding on their size alone (default 64 KiB).
     public var embeddedObjectMinBytes: Int64 = 64 * 1024
+    /// `embedded-object.min-bytes-per-worker`: a smaller object is still worth a finding when
+    /// its copies cost one worker this much — bytes shipped to it in task messages, or copies it
+    /// holds at once, whichever is larger (default 10 MB, the amount Dask itself warns about
+    /// when a client ships it in one graph: `distributed.admin.large-graph-warning-threshold`).
+    public var embeddedObjectMinBytesPerWorker: Int64 = 10_000_000
     /// `distributed.admin.large-graph-warning-threshold` (default 10 MB).
     public var largeGraphWarningBytes: Int64 = 10_000_000
     /// `array.chunk-size`: Dask's target chunk size (default 128 MiB).
