@@ -10,6 +10,10 @@ struct PlanBuilder {
     let baseDirectory: URL
     let serializes: Bool
     let dependents: [[Graph.LayerID]]
+    /// Uses (`RunOptions.wrappedUse` keys) Dask's normalize_arg wraps in delayed.
+    let daskWrapped: Set<String>
+    /// Embedded objects some step passes where Dask wraps them: the task that builds them there.
+    var wrappedTask: [Int: Int] = [:]
 
     var ops: [PipelinePlan.Op] = []
     var opLayer: [Int32] = []
@@ -28,8 +32,9 @@ struct PlanBuilder {
     var reductionKind: [Int: Reduction] = [:]
     var layerTotal: Int
 
-    init(graph: Graph, source: SourceFile, baseDirectory: URL) {
+    init(graph: Graph, source: SourceFile, baseDirectory: URL, daskWrapped: Set<String> = []) {
         self.graph = graph
+        self.daskWrapped = daskWrapped
         self.source = source
         self.baseDirectory = baseDirectory
         serializes = graph.cluster.scheduler.serializesTasks
@@ -93,6 +98,10 @@ struct PlanBuilder {
         guard !dependents[li].isEmpty else { return }
         if serializes && o.placement == .embed {
             clientObjects[li] = try buildObject(o)
+            if dependents[li].contains(where: { daskWrapped.contains(RunOptions.wrappedUse(step: graph[$0].name, object: o.name)) }) {
+                // Where Dask's normalize_arg wraps it, it is a delayed value: one task, fetched once per worker.
+                wrappedTask[li] = add(.build(layer: li), layer: li, deps: [], keep: false)
+            }
         } else if serializes && o.placement == .delayed {
             objectTask[li] = add(.build(layer: li), layer: li, deps: [], keep: l.output != nil)
         } else {
@@ -170,7 +179,9 @@ struct PlanBuilder {
                 let e = l.inputs[k]
                 if case .block(let i) = e.role {
                     params.append(.dep(i, path: []))
-                } else if let t = objectTask[e.source.index] {
+                } else if let t = objectTask[e.source.index] ?? wrappedTask[e.source.index].flatMap({ t in
+                    e.role != .receiver && daskWrapped.contains(RunOptions.wrappedUse(step: l.name, object: graph[e.source].name)) ? t : nil
+                }) {
                     objectDeps.append(t)
                     params.append(.dep(blocks.count + objectDeps.count - 1, path: e.path))
                 } else {
