@@ -32,6 +32,13 @@ public enum GraphCosts {
     // chunk of the grid (4 B more than the 1-D formula gives for its entries).
     static let blockwiseCreationFixed: Int64 = 3150
     static let blockwiseCreationPerExtraDimension: Int64 = 100
+    // 1-D, measured chunk by chunk (`da.ones` of 100-element chunks at 100, 200, 255, 256, 257,
+    // 300, 1,000, 65,535 and 65,536 chunks: 4,028 … 5,268, 5,277, 5,286 … 593,001, 593,012 B):
+    // the k-th chunk costs its size's int, its own index's int and 4 B — 8 B below 256 chunks,
+    // 9 B from the 256th (BININT1 → BININT2), 11 B from the 65,536th (BININT); with 1,000-element
+    // chunks 9 → 10 B. Fixed part 3,228–3,237 B (zeros 4,137 / 12,982 B at 100 / 1,000 chunks).
+    static let blockwiseCreation1DFixed: Int64 = 3232
+    static let blockwiseCreation1DPerChunk: Int64 = 4
     // arange 8316 / 80915 / 810050 (10k) / 10789754 (130k): one materialized task per chunk.
     static let rangeFixed: Int64 = 240
     static let rangePerChunk: Int64 = 81
@@ -175,6 +182,13 @@ public enum GraphCosts {
         case .array(let a):
             switch a.source {
             case .zeros, .ones:
+                if a.grid.dims.count == 1 {
+                    // What the per-chunk index ints add beyond the 2 B each of the first 255 goes in the fixed part.
+                    let n = layer.taskCount
+                    let steps = Sat.add(Int64(max(0, min(n, 65535) - 255)), Sat.mul(3, Int64(max(0, n - 65535))))
+                    let perChunk = pickledIntBytes(a.grid.dims[0].maxSize) + 2 + blockwiseCreation1DPerChunk
+                    return LayerCost(fixed: Sat.add(blockwiseCreation1DFixed, steps), perUnit: perChunk, units: n)
+                }
                 let extraDimensions = Int64(max(0, a.grid.dims.count - 1))
                 let perChunk = 3 * pickledIntBytes(a.grid.dims.map(\.maxSize).max() ?? 0) + 1 + 4 * extraDimensions
                 let fixed = blockwiseCreationFixed + blockwiseCreationPerExtraDimension * extraDimensions

@@ -78,4 +78,21 @@ import Testing
             #expect(e.parentBytes?.bytes == 20 * 8000 + 12 * task)
         }
     }
+
+    @Test func submitBytesStepAtPicklesIntegerOpcodes() throws {
+        func submit(_ chunks: Int) throws -> Int64 {
+            let text = "pipeline: t\nversion: 1\ncluster: {scheduler: distributed, workers: 2}\n"
+                + "arrays:\n  x: {shape: [\(chunks * 100)], chunks: [100], dtype: int64, source: ones}\nsteps: {}\noutputs:\n  x: persist\n"
+            let g = try #require(LoadedPipeline.load(SourceFile(path: "t.yaml", text: text)).graph)
+            return Estimator.estimate(g).submitBytes.bytes
+        }
+        // Measured (`da.ones` persisted on a LocalCluster): 8 B per chunk, 9 B from the 256th, 11 B from the 65,536th.
+        #expect(try submit(200) - submit(100) == 800)
+        #expect(try submit(256) - submit(255) == 9)
+        #expect(try submit(300) - submit(257) == 43 * 9)
+        #expect(try submit(65536) - submit(65535) == 11)
+        for (n, measured) in [(100, 4028.0), (256, 5277), (1000, 11975), (65535, 593_001)] {
+            #expect(abs(Double(try submit(n)) - measured) / measured < 0.001)
+        }
+    }
 }

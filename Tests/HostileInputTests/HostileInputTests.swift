@@ -47,7 +47,7 @@ import Testing
         "chunks-billions": [
             "8:38: PL005 warning: array `x` is split into 100000000000 chunks of 8 B: at Dask's 200 µs – 1 ms per task that is 231 days – 1157 days of scheduling overhead",
             "10:40: PL001 warning: object `mapper` (≈ 235 KiB pickled, series) is copied into each of the 100000000000 tasks of step `s` on a distributed scheduler: workers hold ≈ 474 KiB (≈ 474 KiB per worker) at a time while chunks are in flight; Dask only warns about the graph's size at submit",
-            "11:3: PL002 warning: the graph pickles to ≈ 3 TiB when submitted, over distributed.admin.large-graph-warning-threshold (10 MB): the 200000000011 tasks of `total` cost ≈ 2.4 TiB in keys and arguments; Dask will warn \"Sending large graph\" only at submit",
+            "11:3: PL002 warning: the graph pickles to ≈ 3.4 TiB when submitted, over distributed.admin.large-graph-warning-threshold (10 MB): the 200000000011 tasks of `total` cost ≈ 2.4 TiB in keys and arguments; Dask will warn \"Sending large graph\" only at submit",
         ],
         "alias-cycle": ["4:40: PL900 error: alias `*m` refers to a node that contains it (a reference cycle)"],
         "load-outside-folder": [
