@@ -212,7 +212,8 @@ struct PlanBuilder {
     }
 
     /// Partials, one per input chunk on the input's grid, then groups of `g` per axis in
-    /// row-major order until one partial is left (Dask's partial_reduce).
+    /// row-major order, level by level as Dask's `_tree_reduce` counts its levels (so the task
+    /// count is Dask's: 125 chunks by 5 take four levels, the last of one group).
     mutating func planReduce(_ r: Reduction, splitEvery split: Int, layer l: Graph.Layer) {
         guard let e = l.inputs.first else { return }
         let li = l.id.index
@@ -227,9 +228,10 @@ struct PlanBuilder {
         var counts = inGeo.counts
         if counts.isEmpty { counts = [1] }
         let g = Reductions.groupSize(splitEvery: split, ndim: counts.count)
-        while true {
+        let depth = reductionTreeDepth(chunksPerAxis: counts, perAxis: g)
+        for levelIndex in 0..<depth {
             let next = counts.map { ($0 + g - 1) / g }
-            let last = next.allSatisfy { $0 == 1 }
+            let last = levelIndex == depth - 1
             var nextLevel: [Int] = []
             nextLevel.reserveCapacity(next.reduce(1, *))
             for gi in 0..<next.reduce(1, *) {
@@ -238,7 +240,6 @@ struct PlanBuilder {
             }
             level = nextLevel
             counts = next
-            if last { break }
         }
         finalTask[li] = level.first ?? -1
     }

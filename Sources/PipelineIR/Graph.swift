@@ -185,6 +185,17 @@ public func reductionTaskCount(chunksPerAxis: [Int], splitEvery: Int) -> Int {
     return o ? Int.max : s
 }
 
+/// Levels of Dask's reduction tree (`depth − 1` combines and the aggregate) over `chunksPerAxis`
+/// blocks grouped `perAxis` at a time: `max(1, ceil(log(n, perAxis)))` over the axes, in floating
+/// point as Python computes it.
+public func reductionTreeDepth(chunksPerAxis: [Int], perAxis: Int) -> Int {
+    var depth = 1
+    for n in chunksPerAxis where n > 1 {
+        depth = max(depth, Int((log(Double(n)) / log(Double(max(2, perAxis)))).rounded(.up)))
+    }
+    return depth
+}
+
 /// Combine and aggregate nodes of Dask's `_tree_reduce` (dask/array/reductions.py) over a grid
 /// of `chunksPerAxis` blocks: an int `split_every` becomes `max(int(s ** (1 / axes)), 2)` per
 /// axis; `depth = max(1, ceil(log(n, per_axis)))` over the axes, in floating point as Python
@@ -194,10 +205,7 @@ public func reductionTaskCount(chunksPerAxis: [Int], splitEvery: Int) -> Int {
 public func reductionTreeNodes(chunksPerAxis: [Int], splitEvery: Int) -> Int {
     let axes = max(1, chunksPerAxis.count)
     let perAxis = max(2, Int(pow(Double(max(1, splitEvery)), 1 / Double(axes))))
-    var depth = 1
-    for n in chunksPerAxis where n > 1 {
-        depth = max(depth, Int((log(Double(n)) / log(Double(perAxis))).rounded(.up)))
-    }
+    let depth = reductionTreeDepth(chunksPerAxis: chunksPerAxis, perAxis: perAxis)
     var level = chunksPerAxis.isEmpty ? [1] : chunksPerAxis.map { max(1, $0) }
     var nodes = 0
     for _ in 0..<depth {
