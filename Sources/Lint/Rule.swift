@@ -28,12 +28,14 @@ public struct RuleDescription: Sendable {
     public var fixSafety: String
     /// Files that exist next to the examples (relative paths), for rules that look at the disk.
     public var exampleFiles: [String]
+    /// "Options" on the rule's page: the `.pipelint.yml` settings it reads, with their defaults.
+    public var options: String?
 
     public var code: CheckCode { CheckCode(id: id, name: name) }
 
     public init(id: String, name: String, summary: String, defaultSeverity: Severity, whatItDoes: String, whyBad: String,
                 triggeringExamples: [String], nonTriggeringExamples: [String], fixExamples: [(before: String, after: String)] = [],
-                fixSafety: String = "This rule has no fix.", exampleFiles: [String] = []) {
+                fixSafety: String = "This rule has no fix.", exampleFiles: [String] = [], options: String? = nil) {
         self.id = id
         self.name = name
         self.summary = summary
@@ -45,6 +47,7 @@ public struct RuleDescription: Sendable {
         self.fixExamples = fixExamples
         self.fixSafety = fixSafety
         self.exampleFiles = exampleFiles
+        self.options = options
     }
 }
 

@@ -202,6 +202,13 @@ public struct EmbeddedObjectRule: Rule {
             Manager may drop the extra replicas. On the `processes` scheduler no fix is offered: a delayed or \
             scattered object still travels with every task there; run on a distributed cluster or the threads \
             scheduler, or build the object inside the task.
+            """,
+        options: """
+            In `.pipelint.yml` under `thresholds:` (docs/configuration.md). `embedded-object.min-bytes` (default \
+            64KiB): an object whose pickle is at least this is reported. `embedded-object.min-bytes-per-worker` \
+            (default 10MB, Dask's own `distributed.admin.large-graph-warning-threshold`): a smaller object is \
+            reported when its copies cost one worker at least this much — the larger of the bytes shipped to it in \
+            task messages and the copies it holds at once.
             """
     )
 
