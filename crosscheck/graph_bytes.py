@@ -41,15 +41,15 @@ def _spy(self, msg):
 
 dclient.Client._send_to_scheduler = _spy
 
-g = __main__.__dict__
+_g = __main__.__dict__  # the program's namespace: a pipeline may name a function `g`
 client = Client(address)
 try:
     # The program installed its modules (the runtime) when it ran; the workers get them too.
-    g["_upload_modules"](client)
+    _g["_upload_modules"](client)
     objects = {}
-    for name, obj in (g["build_objects"]() if "build_objects" in g else {}).items():
+    for name, obj in (_g["build_objects"]() if "build_objects" in _g else {}).items():
         objects[name] = {"wire": len(dpickle.dumps(obj)), "cloudpickle": len(cloudpickle.dumps(obj, protocol=5))}
-    outputs = g["build_graph"](client)
+    outputs = _g["build_graph"](client)
     persisted = client.persist([c for _, _, _, c in outputs])
     wait(persisted)
     print(json.dumps({"submit_bytes": submitted[-1], "objects": objects}))

@@ -20,7 +20,7 @@ public enum EstimateReport {
         for l in e.layers {
             rows.append([
                 l.name, l.kind, count(l.tasks),
-                serializes && l.tasks > 0 ? approx(l.taskBytes) : "—",
+                serializes && l.tasks > 0 ? (l.fusedInto.map { "fused → \($0)" } ?? approx(l.taskBytes)) : "—",
                 e.hasSubmit ? ByteFormat.text(l.submit.fixed) : "—",
                 e.hasSubmit && l.submit.units > 0 ? ByteFormat.text(l.submit.perUnit) : "—",
                 l.chunkBytes > 0 ? ByteFormat.text(l.chunkBytes) : "—",
@@ -32,8 +32,11 @@ public enum EstimateReport {
         if !uses.isEmpty { out += "\nobjects in tasks\n" }
         for (l, u) in uses {
             out += "  `\(l.name)` ← `\(u.shownName)` (\(useKind(u))): wire \(approx(u.wire)), resident \(approx(u.resident)), dask.sizeof \(ByteFormat.text(u.daskSizeof.bytes)); "
-            if u.copiedPerTask {
-                out += "\(count(u.copiesPerWorker)) cop\(u.copiesPerWorker == 1 ? "y" : "ies") per worker (\(count(u.copiesTotal)) in all), \(approx(u.residentPerWorker)) per worker\n"
+            if u.copiedPerTask && c.scheduler == .processes {
+                out += "pickled into every task's message; one copy per pool process at a time while tasks run (\(count(u.copiesTotal)) in all), none after the run\n"
+            } else if u.copiedPerTask {
+                out += "while tasks run \(count(u.copiesPerWorker)) cop\(u.copiesPerWorker == 1 ? "y" : "ies") per worker (\(count(u.copiesTotal)) in all), \(approx(u.residentPerWorker)) per worker; "
+                out += "after the run \(count(u.copiesPerWorkerAfter)) per worker\n"
             } else if !serializes {
                 out += "passed by reference\n"
             } else {
@@ -43,12 +46,14 @@ public enum EstimateReport {
 
         if !e.objects.isEmpty {
             out += "\nobjects\n"
-            var orows: [[String]] = [["object", "placement", "wire", "resident", "copies/worker", "copies", "per worker"]]
+            // Two moments: the peak while the tasks run, and what stays once they are done.
+            var orows: [[String]] = [["object", "placement", "wire", "resident", "copies/worker", "copies", "per worker", "after: copies/worker", "per worker"]]
             for o in e.objects {
                 orows.append([o.name, o.placement.rawValue, approx(o.wire), approx(o.resident), count(o.copiesPerWorker), count(o.copiesTotal),
-                              approx(o.residentPerWorker)])
+                              approx(o.residentPerWorker), count(o.copiesPerWorkerAfter), approx(o.residentPerWorkerAfter)])
             }
-            out += table(orows, rightAligned: [2, 3, 4, 5, 6], indent: "  ")
+            out += "  (copies while the tasks run, at their peak; after: what workers still hold once the run is done)\n"
+            out += table(orows, rightAligned: [2, 3, 4, 5, 6, 7, 8], indent: "  ")
         }
 
         out += "\ntotals\n"
@@ -63,11 +68,15 @@ public enum EstimateReport {
             out += "  largest task: \(approx(top.taskBytes)) (`\(top.name)`), pickled on dispatch\n"
         }
         let objectsBytes = e.objects.reduce(Int64(0)) { Sat.add($0, $1.residentPerWorker.bytes) }
-        out += "  memory per worker: \(approx(e.residentPerWorker)) (objects ≈ \(ByteFormat.text(objectsBytes)) + chunks ≈ \(ByteFormat.text(e.chunkDataPerWorker)))"
+        out += "  memory per worker while tasks run (peak): \(approx(e.residentPerWorker)) (objects ≈ \(ByteFormat.text(objectsBytes)) + chunks ≈ \(ByteFormat.text(e.chunkDataPerWorker)))"
         if let f = e.memoryFraction, let limit = e.memoryLimit, let level = e.memoryLevel {
             out += " = \(percent(f)) of \(ByteFormat.text(limit)): \(level == .belowTarget ? "below target (\(e.thresholds.target))" : "past \(level.rawValue) (\(e.thresholds.fraction(of: level)))")"
         }
         out += "\n"
+        out += "  memory per worker after the run: \(approx(e.residentPerWorkerAfter))\n"
+        if let parent = e.parentBytes {
+            out += "  parent process: \(approx(parent)) (every result, plus up to \(GraphCosts.processesChunksize) pickled task messages per pool process)\n"
+        }
 
         out += "\nverdicts\n"
         for v in e.verdicts { out += "  - \(v)\n" }
@@ -104,13 +113,14 @@ public enum EstimateReport {
                 "chunk_bytes": .int(l.chunkBytes),
                 "output": l.output.map { .string(outputName($0)) } ?? .null,
                 "results_held": .bool(l.resultsHeld),
+                "fused_into": l.fusedInto.map(JSON.string) ?? .null,
                 "objects": .array(l.objects.map { u in
                     .object([
                         "object": .string(u.object), "shipped": .string(u.shownName), "at": loc(u.range), "receiver": .bool(u.isReceiver),
                         "placement": .string(u.placement.rawValue), "dask_delays": .bool(u.daskDelays), "copied_per_task": .bool(u.copiedPerTask),
                         "wire": size(u.wire), "resident": size(u.resident), "dask_sizeof": size(u.daskSizeof),
                         "copies_per_worker": .int(Int64(u.copiesPerWorker)), "copies_total": .int(Int64(u.copiesTotal)),
-                        "resident_per_worker": size(u.residentPerWorker),
+                        "resident_per_worker": size(u.residentPerWorker), "copies_per_worker_after": .int(Int64(u.copiesPerWorkerAfter)),
                     ])
                 }),
             ])
@@ -121,12 +131,15 @@ public enum EstimateReport {
                 "wire": size(o.wire), "resident": size(o.resident),
                 "copies_per_worker": .int(Int64(o.copiesPerWorker)), "copies_total": .int(Int64(o.copiesTotal)),
                 "resident_per_worker": size(o.residentPerWorker), "used_by": .array(o.usedBy.map(JSON.string)),
+                "copies_per_worker_after": .int(Int64(o.copiesPerWorkerAfter)), "resident_per_worker_after": size(o.residentPerWorkerAfter),
             ])
         }
         var memory: [String: JSON] = ["resident_per_worker": size(e.residentPerWorker), "chunk_data_per_worker": .int(e.chunkDataPerWorker),
                                       "thresholds": .object(["target": .double(e.thresholds.target), "spill": .double(e.thresholds.spill),
                                                              "pause": .double(e.thresholds.pause), "terminate": .double(e.thresholds.terminate)])]
         memory["limit"] = e.memoryLimit.map { .int($0) } ?? .null
+        memory["resident_per_worker_after"] = size(e.residentPerWorkerAfter)
+        memory["parent_bytes"] = e.parentBytes.map(size) ?? .null
         memory["fraction"] = e.memoryFraction.map { .double(($0 * 10000).rounded() / 10000) } ?? .null
         memory["level"] = e.memoryLevel.map { .string($0.rawValue) } ?? .null
         let submit: JSON = e.hasSubmit

@@ -8,9 +8,12 @@ struct EstimateRun {
     let graph: Graph
     let options: EstimateOptions
     let serializes: Bool
+    /// Dask's local processes scheduler: each task is pickled with its dependencies' values,
+    /// a pool process runs one task at a time and returns its result to the parent.
+    let processes: Bool
     /// The threaded scheduler is one process: its "worker" is the whole pool.
     let workers: Int
-    /// Chunks in flight per worker: two per thread.
+    /// Chunks in flight per worker: two per thread (a processes pool runs one task per process).
     let inFlight: Int
     let held: [Bool]
     let dependents: [[Graph.LayerID]]
@@ -24,6 +27,8 @@ struct EstimateRun {
     /// weaken them: what an argument edge shipping the whole object costs, unpriced again.
     var modelledSizes: [(wire: SizeEstimate, resident: SizeEstimate)?]
     var layers: [LayerEstimate] = []
+    /// Bytes of each layer's task as dispatched, objects included (a fused task includes its input's).
+    var dispatched: [SizeEstimate]
     /// Tasks reading each object, by the object's layer index.
     var consumerTasks: [Int]
     /// Where each object's uses are: (layer estimate, use) positions in graph order, by the object's layer index.
@@ -49,8 +54,9 @@ struct EstimateRun {
         self.options = options
         let cluster = graph.cluster
         serializes = cluster.scheduler.serializesTasks
+        processes = cluster.scheduler == .processes
         workers = serializes ? max(1, cluster.workers) : 1
-        let slots = serializes ? max(1, cluster.threadsPerWorker) : Sat.mul(max(1, cluster.workers), max(1, cluster.threadsPerWorker))
+        let slots = processes ? 1 : serializes ? max(1, cluster.threadsPerWorker) : Sat.mul(max(1, cluster.workers), max(1, cluster.threadsPerWorker))
         inFlight = Sat.mul(2, slots)
         let deps = GraphAlgorithms.dependents(graph)
         dependents = deps
@@ -60,6 +66,7 @@ struct EstimateRun {
         modelledSizes = Array(repeating: nil, count: graph.layers.count)
         consumerTasks = Array(repeating: 0, count: graph.layers.count)
         usesByObject = Array(repeating: [], count: graph.layers.count)
+        dispatched = Array(repeating: SizeEstimate(bytes: 0, confidence: .modelled), count: graph.layers.count)
     }
 
     // MARK: Phase 1: objects and files
@@ -100,15 +107,24 @@ struct EstimateRun {
         let tasks = layer.taskCount
         var uses: [ObjectUse] = []
         var taskBytes = SizeEstimate(bytes: serializes ? GraphCosts.taskBaseBytes(of: layer) : 0, confidence: .modelled)
+        if serializes, let input = fusedInput(of: layer) {
+            // Dask fuses a Blockwise input used once into this task: what is dispatched is one task.
+            taskBytes = Estimator.sum(dispatched[input.id.index], SizeEstimate(bytes: GraphCosts.fusedMapBlocksBytes(over: input), confidence: .modelled))
+            layers[input.id.index].fusedInto = layer.name
+        }
+        let fused = serializes && fusedInput(of: layer) != nil
+        var sharesMachinery = false
         for edge in layer.inputs where edge.role.carriesObject {
             guard let obj = graph[edge.source].object else { continue }
             let use = objectUse(edge, of: obj, in: layer)
             if serializes {
-                taskBytes = Estimator.sum(taskBytes, use.copiedPerTask ? use.wire : SizeEstimate(bytes: GraphCosts.keyReferenceBytes, confidence: .modelled))
+                taskBytes = Estimator.sum(taskBytes, objectTaskBytes(use))
+                sharesMachinery = sharesMachinery || (use.copiedPerTask && use.value.map { SizeModel.wireFlavor($0) == .cloudpickle } == true)
             }
             usesByObject[edge.source.index].append((layer: layers.count, use: uses.count))
             uses.append(use)
         }
+        if fused && sharesMachinery { taskBytes.bytes = Sat.add(taskBytes.bytes, -GraphCosts.fusedSharedWithObjectBytes) }
         let cost = submitCost(of: layer)
         if let o = layer.object, o.placement == .delayed {
             // The whole graph is one pickle: later delayed tasks refer to the classes this one carries.
@@ -120,9 +136,36 @@ struct EstimateRun {
         if tasks == Int.max || chunkBytes == Int64.max {
             notes.append(EstimateNote(range: layer.nameRange, message: "`\(layer.name)` has more chunks or bytes than 64-bit figures hold; its figures are capped at the largest value"))
         }
+        dispatched[layer.id.index] = taskBytes
         layers.append(LayerEstimate(id: layer.id, name: layer.name, kind: Estimator.kindText(layer), isObject: layer.object != nil, nameRange: layer.nameRange, tasks: tasks,
-                                    taskBytes: taskBytes, submit: cost, objects: uses, chunkBytes: layer.object != nil ? 0 : chunkBytes,
+                                    taskBytes: taskBytes, submit: cost, fusedInto: nil, objects: uses, chunkBytes: layer.object != nil ? 0 : chunkBytes,
                                     output: layer.output, resultsHeld: held[layer.id.index]))
+    }
+
+    /// The input Dask fuses into a `map_blocks` layer's tasks: its first block input when that is
+    /// Blockwise (`zeros`, `ones`, the `block_info` sources, another `map_blocks`) and used once.
+    /// The 1-D `range` (`da.arange`) is materialized and travels on its own.
+    func fusedInput(of layer: Graph.Layer) -> Graph.Layer? {
+        guard case .mapBlocks = layer.kind, let edge = layer.inputs.first(where: { $0.role == .block(0) }) else { return nil }
+        let input = graph[edge.source]
+        guard resultUses[input.id.index] == 1, input.grid == layer.grid else { return nil }
+        switch input.kind {
+        case .mapBlocks: return input
+        case .array(let a):
+            if case .range = a.source, a.grid.dims.count <= 1 { return nil }
+            return input
+        default: return nil
+        }
+    }
+
+    /// What one object adds to each task's message on dispatch: its whole pickle when the task
+    /// carries a copy (on `processes` a delayed or wrapped object's value travels as the task's
+    /// dependency, next to its key), else a key reference (a future's for a scattered one).
+    func objectTaskBytes(_ use: ObjectUse) -> SizeEstimate {
+        let reference = use.placement == .scatter && !processes ? GraphCosts.futureReferenceBytes : GraphCosts.keyReferenceBytes
+        guard use.copiedPerTask else { return SizeEstimate(bytes: reference, confidence: .modelled) }
+        let byKey = processes && (use.placement != .embed || use.daskDelays)
+        return byKey ? Estimator.sum(use.wire, SizeEstimate(bytes: reference, confidence: .modelled)) : use.wire
     }
 
     /// What one object edge ships: sizes, copies, and its part of the submit (the memo stores each value once).
@@ -146,14 +189,22 @@ struct EstimateRun {
         let carried: (route: Graph.CarryRoute, name: String)? = if case .carried(let r, let n) = edge.role { (r, n) } else { nil }
         // normalize_arg covers args and kwargs, never the function (a receiver, or what it carries).
         let daskDelays = !isReceiver && carried == nil && obj.placement == .embed && (value.map(SizeModel.daskAutoDelays) ?? false)
-        let perTask = serializes && obj.placement == .embed && !daskDelays
-        let copies = perTask ? (isHeld ? tasksPerWorker : min(tasksPerWorker, inFlight)) : 0
-        let copiesTotal = perTask ? (isHeld ? tasks : min(tasks, Sat.mul(inFlight, workers))) : 0
+        // On processes every task's message carries the values of its dependencies too.
+        let perTask = serializes && (processes || (obj.placement == .embed && !daskDelays))
+        var copies = perTask ? (isHeld ? tasksPerWorker : min(tasksPerWorker, inFlight)) : 0
+        var copiesTotal = perTask ? (isHeld ? tasks : min(tasks, Sat.mul(inFlight, workers))) : 0
+        var after = perTask && isHeld ? tasksPerWorker : 0
+        if processes {
+            // A pool process unpickles one task at a time and sends its result back to the parent.
+            copies = min(1, tasks)
+            copiesTotal = min(tasks, workers)
+            after = 0
+        }
         addToSubmit(edge, of: obj, wire: wire)
         return ObjectUse(object: obj.name, source: edge.source, path: edge.path, shownName: shownName, range: edge.range,
                          isReceiver: isReceiver, carried: carried, value: value, wire: wire, resident: resident, daskSizeof: sizeof,
                          placement: obj.placement, daskDelays: daskDelays, copiedPerTask: perTask,
-                         copiesPerWorker: copies, copiesTotal: copiesTotal,
+                         copiesPerWorker: copies, copiesPerWorkerAfter: after, copiesTotal: copiesTotal,
                          residentPerWorker: Estimator.scaled(resident, copies), residentTotal: Estimator.scaled(resident, copiesTotal))
     }
 
@@ -210,26 +261,48 @@ struct EstimateRun {
             guard let obj = layer.object, let sizes = objectSizes[layer.id.index] else { continue }
             let usesHere = usesByObject[layer.id.index].map { (layers[$0.layer], layers[$0.layer].objects[$0.use]) }
             visits += usesHere.count + 1
+            let (copies, total, after) = copies(of: obj, layer: layer, uses: usesHere.map(\.1))
             var perWorker = SizeEstimate(bytes: 0, confidence: sizes.resident.confidence)
-            var copies = 0
-            var total = 0
-            for (_, u) in usesHere where u.copiedPerTask {
-                copies = Sat.add(copies, u.copiesPerWorker)
-                total = Sat.add(total, u.copiesTotal)
-                perWorker = Estimator.sum(perWorker, u.residentPerWorker)
-            }
-            let shared = obj.placement == .scatter || usesHere.contains { !$0.1.copiedPerTask }
-            if shared {
-                let holders = obj.placement == .scatter ? workers : min(workers, max(1, consumerTasks[layer.id.index]))
-                copies = Sat.add(copies, 1)
-                total = Sat.add(total, holders)
-                perWorker = Estimator.sum(perWorker, sizes.resident)
+            if processes {
+                perWorker = Estimator.scaled(sizes.resident, copies)
+            } else {
+                for (_, u) in usesHere where u.copiedPerTask { perWorker = Estimator.sum(perWorker, u.residentPerWorker) }
+                if copies > usesHere.reduce(0, { Sat.add($0, $1.1.copiedPerTask ? $1.1.copiesPerWorker : 0) }) {
+                    perWorker = Estimator.sum(perWorker, sizes.resident)
+                }
             }
             objects.append(ObjectEstimate(name: obj.name, nameRange: obj.nameRange, placement: obj.placement, wire: sizes.wire,
                                           resident: sizes.resident, copiesPerWorker: copies, copiesTotal: total,
-                                          residentPerWorker: perWorker, usedBy: usesHere.map(\.0.name)))
+                                          residentPerWorker: perWorker, copiesPerWorkerAfter: after,
+                                          residentPerWorkerAfter: Estimator.scaled(sizes.resident, after), usedBy: usesHere.map(\.0.name)))
         }
         return objects
+    }
+
+    /// An object's copies per worker while the tasks run, in all, and per worker after the run.
+    /// Embedded copies add up over the layers that carry them; a delayed, scattered or
+    /// Dask-wrapped object (or any object on `threads`) is one copy per worker that needs it,
+    /// of which only a scattered replica (or the client's own object on `threads`) stays.
+    /// On `processes` a pool process holds one copy at a time and none afterwards.
+    func copies(of obj: PipelineObject, layer: Graph.Layer, uses: [ObjectUse]) -> (perWorker: Int, total: Int, after: Int) {
+        if processes {
+            let used = consumerTasks[layer.id.index] > 0
+            return (used ? 1 : 0, min(workers, consumerTasks[layer.id.index]), 0)
+        }
+        var copies = 0, total = 0, after = 0
+        for u in uses where u.copiedPerTask {
+            copies = Sat.add(copies, u.copiesPerWorker)
+            total = Sat.add(total, u.copiesTotal)
+            after = Sat.add(after, u.copiesPerWorkerAfter)
+        }
+        if obj.placement == .scatter || uses.contains(where: { !$0.copiedPerTask }) {
+            let holders = obj.placement == .scatter ? workers : min(workers, max(1, consumerTasks[layer.id.index]))
+            copies = Sat.add(copies, 1)
+            total = Sat.add(total, holders)
+            let stays = obj.placement == .scatter || (!serializes && obj.placement == .embed)
+            if stays { after = Sat.add(after, 1) }
+        }
+        return (copies, total, after)
     }
 
     // MARK: Phase 4: totals
@@ -240,7 +313,8 @@ struct EstimateRun {
         var chunkData: Int64 = 0
         var largestTransient: Int64 = 0
         for l in layers where l.chunkBytes > 0 {
-            if l.output != nil {
+            // A processes pool returns every result to the parent: its workers hold chunks in flight only.
+            if l.output != nil && !processes {
                 chunkData = Sat.add(chunkData, Sat.mul(Int64(Estimator.ceilDiv(l.tasks, workers)), l.chunkBytes))
             } else {
                 largestTransient = max(largestTransient, l.chunkBytes)
@@ -250,6 +324,32 @@ struct EstimateRun {
     }
 
     /// The graph's totals: submit bytes, memory per worker, and where it stands against the limits.
+    /// What one worker holds after the run: the copies that stay and the chunks of `persist` outputs.
+    func residentAfter(objects: [ObjectEstimate]) -> SizeEstimate {
+        var after = SizeEstimate(bytes: 0, confidence: .modelled)
+        for l in layers where l.output == .persist && l.chunkBytes > 0 && !processes {
+            after.bytes = Sat.add(after.bytes, Sat.mul(Int64(Estimator.ceilDiv(l.tasks, workers)), l.chunkBytes))
+        }
+        for o in objects { after = Estimator.sum(after, o.residentPerWorkerAfter) }
+        return after
+    }
+
+    /// `processes`: the parent holds every output's chunks and up to `chunksize` (6) pickled task
+    /// messages per pool process, prepared ahead (`dask.local`'s batches).
+    func parentBytes() -> SizeEstimate? {
+        guard processes else { return nil }
+        var results: Int64 = 0
+        var largestTask = SizeEstimate(bytes: 0, confidence: .modelled)
+        var tasks = 0
+        for l in layers {
+            if l.output != nil && l.chunkBytes > 0 { results = Sat.add(results, Sat.mul(Int64(l.tasks), l.chunkBytes)) }
+            if l.fusedInto == nil && l.taskBytes.bytes > largestTask.bytes { largestTask = l.taskBytes }
+            tasks = Sat.add(tasks, l.tasks)
+        }
+        let messages = Estimator.scaled(largestTask, min(tasks, Sat.mul(GraphCosts.processesChunksize, workers)))
+        return Estimator.sum(SizeEstimate(bytes: results, confidence: .modelled), messages)
+    }
+
     func totals(objects: [ObjectEstimate]) -> GraphEstimate {
         let cluster = graph.cluster
         let chunkData = chunkDataPerWorker()
@@ -271,7 +371,8 @@ struct EstimateRun {
                              submitFixedBytes: hasSubmit ? submitFixed : 0, submitPerChunkBytes: hasSubmit ? submitPerChunk : 0,
                              submitBytes: submit, largeGraphWarningBytes: options.largeGraphWarningBytes,
                              largeGraphWarning: hasSubmit && submit.bytes > options.largeGraphWarningBytes,
-                             residentPerWorker: resident, chunkDataPerWorker: chunkData, memoryLimit: cluster.memoryPerWorker,
+                             residentPerWorker: resident, chunkDataPerWorker: chunkData,
+                             residentPerWorkerAfter: residentAfter(objects: objects), parentBytes: parentBytes(), memoryLimit: cluster.memoryPerWorker,
                              memoryFraction: fraction, memoryLevel: level, thresholds: options.memory, notes: notes)
     }
 }

@@ -32,6 +32,13 @@ public enum GraphCosts {
     // chunk of the grid (4 B more than the 1-D formula gives for its entries).
     static let blockwiseCreationFixed: Int64 = 3150
     static let blockwiseCreationPerExtraDimension: Int64 = 100
+    // 1-D, measured chunk by chunk (`da.ones` of 100-element chunks at 100, 200, 255, 256, 257,
+    // 300, 1,000, 65,535 and 65,536 chunks: 4,028 … 5,268, 5,277, 5,286 … 593,001, 593,012 B):
+    // the k-th chunk costs its size's int, its own index's int and 4 B — 8 B below 256 chunks,
+    // 9 B from the 256th (BININT1 → BININT2), 11 B from the 65,536th (BININT); with 1,000-element
+    // chunks 9 → 10 B. Fixed part 3,228–3,237 B (zeros 4,137 / 12,982 B at 100 / 1,000 chunks).
+    static let blockwiseCreation1DFixed: Int64 = 3232
+    static let blockwiseCreation1DPerChunk: Int64 = 4
     // arange 8316 / 80915 / 810050 (10k) / 10789754 (130k): one materialized task per chunk.
     static let rangeFixed: Int64 = 240
     static let rangePerChunk: Int64 = 81
@@ -94,11 +101,44 @@ public enum GraphCosts {
     static let zerosTaskBytes: Int64 = 2470
     static let rangeTaskBytes: Int64 = 215
     static let blockInfoSourceTaskBytes: Int64 = 535
-    static let mapBlocksTaskBytes: Int64 = 560
+    // The map_blocks task alone (not fused: over a 1-D `range`, or an input used twice):
+    // range+mapper 242,315 B = 682 + the 241,633 B object (the fixture's task_bytes_max).
+    static let mapBlocksTaskBytes: Int64 = 682
     static let reduceTaskBytes: Int64 = 140
     static let rechunkTaskBytes: Int64 = 330
-    // A key reference to a delayed, scattered or normalize_arg-wrapped object inside a task.
+    // A key reference to a delayed or normalize_arg-wrapped object inside a task (744 B for the
+    // unfused map_blocks task with a delayed argument against 682 B), a scattered object's
+    // future (763 B).
     static let keyReferenceBytes: Int64 = 60
+    static let futureReferenceBytes: Int64 = 80
+    // A map_blocks fused with its Blockwise input, as the scheduler dispatches the fused task:
+    // the input's task plus this. Measured on fresh 2-worker LocalClusters (crosscheck/probes.py,
+    // the scheduler's `run_spec` of the fused task): over the `block_info` source 1,353 B with a
+    // delayed argument (535 + 758 + its key), 1,377 B with a scattered one (535 + 762 + its
+    // future), random+scale 1,320 B (535 + 785); over zeros 712 B (zeros+scale 3,182 B); a second
+    // map_blocks in a fused chain +289 B (zeros/random + scale + bound).
+    static let fusedOverCreationBytes: Int64 = 712
+    static let fusedOverBlockInfoBytes: Int64 = 760
+    static let fusedOverMapBlocksBytes: Int64 = 289
+    // A fused task that embeds a `__main__` object (pickled by value) shares cloudpickle's
+    // machinery with the function: zeros+mapper 244,445 B = 2,470 + 342 + object, seed-argument
+    // 242,613 B = 535 + 428 + the 241,650 B object.
+    static let fusedSharedWithObjectBytes: Int64 = 320
+    // dask.local's pool takes tasks in batches of `chunksize` (6 by default): that many
+    // pickled task messages per pool process are prepared in the parent.
+    static let processesChunksize = 6
+
+    /// What a `map_blocks` task adds to the task of the Blockwise `input` fused into it.
+    static func fusedMapBlocksBytes(over input: Graph.Layer) -> Int64 {
+        switch input.kind {
+        case .array(let a):
+            switch a.source {
+            case .zeros, .ones: fusedOverCreationBytes
+            case .range, .random, .load: fusedOverBlockInfoBytes
+            }
+        default: fusedOverMapBlocksBytes
+        }
+    }
 
     /// Where a layer stands in its graph: what its submit bytes depend on beyond the layer itself.
     public struct LayerContext: Sendable {
@@ -140,6 +180,13 @@ public enum GraphCosts {
         case .array(let a):
             switch a.source {
             case .zeros, .ones:
+                if a.grid.dims.count == 1 {
+                    // What the per-chunk index ints add beyond the 2 B each of the first 255 goes in the fixed part.
+                    let n = layer.taskCount
+                    let steps = Sat.add(Int64(max(0, min(n, 65535) - 255)), Sat.mul(3, Int64(max(0, n - 65535))))
+                    let perChunk = pickledIntBytes(a.grid.dims[0].maxSize) + 2 + blockwiseCreation1DPerChunk
+                    return LayerCost(fixed: Sat.add(blockwiseCreation1DFixed, steps), perUnit: perChunk, units: n)
+                }
                 let extraDimensions = Int64(max(0, a.grid.dims.count - 1))
                 let perChunk = 3 * pickledIntBytes(a.grid.dims.map(\.maxSize).max() ?? 0) + 1 + 4 * extraDimensions
                 let fixed = blockwiseCreationFixed + blockwiseCreationPerExtraDimension * extraDimensions
@@ -189,21 +236,11 @@ public enum GraphCosts {
         return Sat.add(Sat.add(delayedTaskBytes, SizeModel.wireSize(call).bytes), ObjectValues.memoReferenceBytes * Int64(references))
     }
 
-    /// Combine nodes of Dask's reduction tree over a grid of `chunks` per axis: an int
-    /// `split_every` becomes `max(⌊split^(1/axes)⌋, 2)` per axis, and each level divides
-    /// every axis's count by it until one chunk is left (saturating).
+    /// Combine and aggregate nodes of Dask's reduction tree over a grid of `chunks` per axis
+    /// (`PipelineIR.reductionTreeNodes`, the count `Layer.taskCount` uses too).
     static func reductionTreeNodes(chunks: [Int], splitEvery: Int) -> Int {
         guard !chunks.isEmpty, chunks.allSatisfy({ $0 > 0 }) else { return 0 }
-        // `split_every` near 2⁶³ rounds to 2⁶³ as a Double: clamp before converting.
-        let perAxis = max(2, Int(min(pow(Double(max(2, splitEvery)), 1 / Double(chunks.count)) + 1e-9, 0x1p62)))
-        var level = chunks
-        var nodes = 0
-        while level.contains(where: { $0 > 1 }) {
-            level = level.map { Sat.ceilDiv($0, perAxis) }
-            let (s, o) = nodes.addingReportingOverflow(saturatingProduct(level))
-            nodes = o ? Int.max : s
-        }
-        return nodes
+        return PipelineIR.reductionTreeNodes(chunksPerAxis: chunks, splitEvery: splitEvery)
     }
 
     /// Bytes of the pickle opcode for a non-negative int (BININT1 / BININT2 / BININT / LONG1).

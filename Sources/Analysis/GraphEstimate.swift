@@ -123,11 +123,17 @@ public struct ObjectUse: Sendable {
     public var placement: Placement
     /// Whether `normalize_arg` already wraps it in `delayed` (args and kwargs only).
     public var daskDelays: Bool
-    /// Whether every task's definition carries its own copy.
+    /// Whether every task's message carries its own copy: an embedded object Dask does not
+    /// wrap on `distributed`; any object on `processes`, which pickles every task with the
+    /// values of its dependencies.
     public var copiedPerTask: Bool
-    /// Copies a worker holds at once because of this use (embedded copies only;
-    /// a delayed or scattered object's one copy per worker is counted on the object).
+    /// Copies a worker holds at once while the tasks run because of this use (copies per task
+    /// only; a delayed or scattered object's one copy per worker is counted on the object).
+    /// On `processes`, one: a pool process runs one task at a time and returns its result.
     public var copiesPerWorker: Int
+    /// Copies a worker still holds after the run because of this use: an embedded object
+    /// lives with each held result's `run_spec` (`persist`); none on `processes`.
+    public var copiesPerWorkerAfter: Int
     /// Copies all workers hold at once because of this use.
     public var copiesTotal: Int
     /// `copiesPerWorker × resident`, saturating.
@@ -154,6 +160,9 @@ public struct LayerEstimate: Sendable {
     public var taskBytes: SizeEstimate
     /// Its share of the submitted graph, without objects.
     public var submit: GraphCosts.LayerCost
+    /// The map_blocks layer whose tasks Dask fuses this layer's tasks into (they are never
+    /// dispatched on their own; that layer's `taskBytes` is the fused task).
+    public var fusedInto: String?
     /// Objects its tasks carry or reference.
     public var objects: [ObjectUse]
     /// Bytes of its largest output chunk.
@@ -176,12 +185,18 @@ public struct ObjectEstimate: Sendable {
     public var wire: SizeEstimate
     /// Bytes one copy occupies in a worker.
     public var resident: SizeEstimate
-    /// Copies one worker holds at most at once, over all the layers that use it.
+    /// Copies one worker holds at most at once while the tasks run, over all the layers that use it.
     public var copiesPerWorker: Int
-    /// Copies all workers hold at once.
+    /// Copies all workers hold at once while the tasks run.
     public var copiesTotal: Int
-    /// Bytes a worker holds for it (saturating).
+    /// Bytes a worker holds for it at the peak, while the tasks run (saturating).
     public var residentPerWorker: SizeEstimate
+    /// Copies one worker still holds after the run: embedded copies of held results, a
+    /// scattered object's replica; a delayed (or Dask-wrapped) one is released once its last
+    /// dependent is in memory, and a processes pool holds nothing.
+    public var copiesPerWorkerAfter: Int
+    /// Bytes a worker holds for it after the run (saturating).
+    public var residentPerWorkerAfter: SizeEstimate
     /// Names of the layers that use it.
     public var usedBy: [String]
 }
@@ -222,10 +237,16 @@ public struct GraphEstimate: Sendable {
     public var largeGraphWarningBytes: Int64
     /// Whether the client would warn "Sending large graph of size …".
     public var largeGraphWarning: Bool
-    /// Predicted peak memory of one worker: object copies plus chunk data.
+    /// Predicted peak memory of one worker while the tasks run: object copies plus chunk data.
     public var residentPerWorker: SizeEstimate
     /// The part of `residentPerWorker` that is chunk data.
     public var chunkDataPerWorker: Int64
+    /// What one worker still holds after the run: copies that stay and `persist`ed chunks.
+    public var residentPerWorkerAfter: SizeEstimate
+    /// `processes` only: what the parent process holds — every output's chunks (the pool
+    /// returns results) plus the pickled task messages the pool prepares ahead
+    /// (`chunksize` 6 per process, each carrying its objects).
+    public var parentBytes: SizeEstimate?
     /// `memory_per_worker`, when declared.
     public var memoryLimit: Int64?
     /// `residentPerWorker / memoryLimit`.

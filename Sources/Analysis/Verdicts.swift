@@ -14,7 +14,7 @@ extension GraphEstimate {
         case .threads:
             out.append("The threaded scheduler passes objects by reference: nothing is pickled and no copies are made.")
         case .processes:
-            out.append("The processes scheduler pickles each task on its own when it runs it: there is no whole-graph submit and no large-graph warning.")
+            out.append("The processes scheduler pickles each task on its own, with the values of its dependencies, when it runs it: there is no whole-graph submit and no large-graph warning, and a delayed object travels with every task that uses it.")
         case .distributed:
             let copies = objects.filter { $0.copiesPerWorker > 1 && $0.wire.bytes >= notableObjectBytes }.max { $0.copiesPerWorker < $1.copiesPerWorker }
             if largeGraphWarning {
@@ -25,10 +25,12 @@ extension GraphEstimate {
                 out.append("Dask's large-graph warning stays silent: ≈ \(ByteFormat.text(submitBytes.bytes)) submitted, under \(decimalBytes(largeGraphWarningBytes)).")
             }
         }
-        if c.scheduler.serializesTasks, let (layer, use) = largestUse, use.wire.bytes >= notableObjectBytes {
+        if c.scheduler == .processes, let (layer, use) = largestUse, use.wire.bytes >= notableObjectBytes {
+            out.append("Every task of `\(layer.name)` carries its own copy of `\(use.shownName)` (≈ \(ByteFormat.text(use.wire.bytes)) pickled, ≈ \(ByteFormat.text(Sat.mul(use.wire.bytes, Int64(layer.tasks)))) through the pipes); a pool process holds one copy at a time and none after the run.")
+        } else if c.scheduler.serializesTasks, let (layer, use) = largestUse, use.wire.bytes >= notableObjectBytes {
             out.append("Every task of `\(layer.name)` carries its own copy of `\(use.shownName)` (≈ \(ByteFormat.text(use.wire.bytes)) pickled); each worker keeps \(use.copiesPerWorker) at once \(layer.resultsHeld ? "while the results live" : "while chunks are in flight").")
         }
-        for o in objects where o.placement != .embed && !o.usedBy.isEmpty {
+        for o in objects where o.placement != .embed && !o.usedBy.isEmpty && c.scheduler != .processes {
             out.append("`\(o.name)` (\(o.placement.rawValue)) costs one copy per worker (\(o.copiesTotal) in all).")
         }
         if let level = memoryLevel, let limit = memoryLimit, let f = memoryFraction {

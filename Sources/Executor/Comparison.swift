@@ -10,10 +10,19 @@ public struct Comparison: Sendable {
 
     /// Runs both forms of the pipeline in `source`, one after the other: `asWritten` and the
     /// caller's `optimized` graph, in which `optimizedObjects` changed placement.
+    /// `daskWrapped`: each graph's uses Dask's normalize_arg wraps (`RunOptions.daskWrapped`).
+    /// Each run's RSS is its own growth from its start, after the allocator has returned what
+    /// the run before it freed (`malloc_trim`), so the optimized run is not charged for the
+    /// as-written run's heap.
     public static func run(asWritten written: Graph, optimized: Graph, optimizedObjects: [String], source: SourceFile, baseDirectory: URL,
+                           daskWrapped: (asWritten: Set<String>, optimized: Set<String>) = ([], []),
                            progress: ProgressDisplay? = nil, control: RunControl? = nil) throws(ExecutorError) -> Comparison {
-        let a = try Executor.run(written, source: source, baseDirectory: baseDirectory, progress: progress, control: control)
-        let b = try Executor.run(optimized, source: source, baseDirectory: baseDirectory, options: RunOptions(optimizedObjects: optimizedObjects),
+        ResidentMemory.returnFreedMemory()
+        let a = try Executor.run(written, source: source, baseDirectory: baseDirectory, options: RunOptions(daskWrapped: daskWrapped.asWritten),
+                                 progress: progress, control: control)
+        ResidentMemory.returnFreedMemory()
+        let b = try Executor.run(optimized, source: source, baseDirectory: baseDirectory,
+                                 options: RunOptions(optimizedObjects: optimizedObjects, daskWrapped: daskWrapped.optimized),
                                  progress: progress, control: control)
         var mismatch: String?
         if a.outputs.count != b.outputs.count {
@@ -40,7 +49,8 @@ public struct Comparison: Sendable {
                                       lines: lines)
             try Data(svg.utf8).write(to: directory.appendingPathComponent("compare.svg"), options: .atomic)
             func side(_ r: RunReport) -> [String: Any] {
-                ["peak_accounted_bytes": r.peakAccounted, "peak_rss_bytes": r.timeline.peakRSS, "seconds": r.seconds,
+                ["peak_accounted_bytes": r.peakAccounted, "peak_rss_bytes": r.timeline.peakRSS, "start_rss_bytes": r.startRSS,
+                 "rss_growth_bytes": r.rssGrowth, "seconds": r.seconds,
                  "tasks": r.tasks, "peak_object_copies": r.peakCopies, "timeline": r.timeline.json()]
             }
             let doc: [String: Any] = ["pipeline": asWritten.pipeline, "identical": mismatch == nil,
@@ -57,7 +67,7 @@ public struct Comparison: Sendable {
     public func summary(directory: String) -> String {
         func row(_ label: String, _ r: RunReport) -> String {
             let copies = r.peakCopies.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
-            return "\(label)  peak \(ByteFormat.text(Int64(r.peakAccounted))) accounted, \(ByteFormat.text(Int64(r.timeline.peakRSS))) RSS, "
+            return "\(label)  peak \(ByteFormat.text(Int64(r.peakAccounted))) accounted, RSS +\(ByteFormat.text(Int64(r.rssGrowth))) over its start, "
                 + String(format: "%.3f s", r.seconds) + (copies.isEmpty ? "" : ", peak object copies: \(copies)")
         }
         var s = "simulated cost on the \(asWritten.scheduler.rawValue) scheduler:\n"

@@ -43,10 +43,18 @@ public struct RunOptions: Sendable {
     public var optimizedObjects: [String] = []
     /// Run even when the estimate is over the machine's memory (`--force`).
     public var force = false
-    public init(optimizedObjects: [String] = [], force: Bool = false) {
+    /// Embedded objects Dask's `normalize_arg` wraps in `delayed` where a step passes them
+    /// (`RunOptions.wrappedUse(step:object:)` keys, from the caller's graph estimate): built
+    /// by one task and fetched once per worker, as Dask does, not copied into every task.
+    public var daskWrapped: Set<String> = []
+    public init(optimizedObjects: [String] = [], force: Bool = false, daskWrapped: Set<String> = []) {
         self.optimizedObjects = optimizedObjects
         self.force = force
+        self.daskWrapped = daskWrapped
     }
+
+    /// The key of one step's use of one object in `daskWrapped`.
+    public static func wrappedUse(step: String, object: String) -> String { Graph.objectUseKey(step: step, object: object) }
 }
 
 /// A computed output.
@@ -105,6 +113,12 @@ public struct RunReport: Sendable {
     public var peakCopies: [String: Int]
     /// The scheduler's own copies (one encoded copy per embedded object use).
     public var schedulerBytes: Int
+    /// The process's RSS when the run started (before its plan was built).
+    public var startRSS: Int = 0
+
+    /// What the run added to the process's RSS at its peak (its own growth, not what an
+    /// earlier run in the same process left behind).
+    public var rssGrowth: Int { max(0, timeline.peakRSS - startRSS) }
 }
 
 /// Runs pipelines on the bundled executor.
@@ -114,7 +128,8 @@ public enum Executor {
     public static func run(_ graph: Graph, source: SourceFile, baseDirectory: URL, options: RunOptions = RunOptions(),
                            progress: ProgressDisplay? = nil, control: RunControl? = nil) throws(ExecutorError) -> RunReport {
         try RunPreflight.check(graph, in: source, force: options.force)
-        let plan = try PipelinePlan(graph: graph, source: source, baseDirectory: baseDirectory)
+        let startRSS = ResidentMemory.current()
+        let plan = try PipelinePlan(graph: graph, source: source, baseDirectory: baseDirectory, daskWrapped: options.daskWrapped)
         let cluster = graph.cluster
         let limit = options.memoryLimit ?? cluster.memoryPerWorker.map { Int(clamping: $0) }
         let scheduler = TaskScheduler(graph: plan.taskGraph, runtime: plan, workers: cluster.workers,
@@ -171,7 +186,7 @@ public enum Executor {
         return RunReport(pipeline: graph.name, scheduler: cluster.scheduler, outputs: outputs, seconds: elapsed,
                          tasks: plan.taskGraph.taskCount, delayedObjects: options.optimizedObjects, timeline: timeline,
                          peakAccounted: peaks.total, peakPerWorker: peaks.workers.map(\.total), peakCopies: copies,
-                         schedulerBytes: snap.scheduler)
+                         schedulerBytes: snap.scheduler, startRSS: startRSS)
     }
 }
 

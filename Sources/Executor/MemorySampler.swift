@@ -47,6 +47,15 @@ public enum ResidentMemory {
         guard parts.count > 1, let pages = Int(parts[1]) else { return 0 }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
+
+    /// Hands the heap the process freed back to the system (glibc's `malloc_trim`), so a
+    /// run that follows another starts from what is really in use.
+    public static func returnFreedMemory() {
+        // `malloc_trim` is not in Swift's Glibc module map: looked up by name.
+        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "malloc_trim") else { return }
+        typealias MallocTrim = @convention(c) (Int) -> Int32
+        _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+    }
 }
 
 /// An SVG line chart of memory over time, in the manner of Dask's

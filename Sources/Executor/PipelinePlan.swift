@@ -60,8 +60,8 @@ public final class PipelinePlan: TaskRuntime {
     let reductionKind: [Int: Reduction]
 
     /// Plans `graph` (as optimized by the caller) of the pipeline in `source`.
-    public init(graph: Graph, source: SourceFile, baseDirectory: URL) throws(ExecutorError) {
-        var b = PlanBuilder(graph: graph, source: source, baseDirectory: baseDirectory)
+    public init(graph: Graph, source: SourceFile, baseDirectory: URL, daskWrapped: Set<String> = []) throws(ExecutorError) {
+        var b = PlanBuilder(graph: graph, source: source, baseDirectory: baseDirectory, daskWrapped: daskWrapped)
         try b.refuseWhatCannotRun()
         try b.planLayers()
         self.source = source

@@ -10,6 +10,10 @@ struct PlanBuilder {
     let baseDirectory: URL
     let serializes: Bool
     let dependents: [[Graph.LayerID]]
+    /// Uses (`RunOptions.wrappedUse` keys) Dask's normalize_arg wraps in delayed.
+    let daskWrapped: Set<String>
+    /// Embedded objects some step passes where Dask wraps them: the task that builds them there.
+    var wrappedTask: [Int: Int] = [:]
 
     var ops: [PipelinePlan.Op] = []
     var opLayer: [Int32] = []
@@ -28,8 +32,9 @@ struct PlanBuilder {
     var reductionKind: [Int: Reduction] = [:]
     var layerTotal: Int
 
-    init(graph: Graph, source: SourceFile, baseDirectory: URL) {
+    init(graph: Graph, source: SourceFile, baseDirectory: URL, daskWrapped: Set<String> = []) {
         self.graph = graph
+        self.daskWrapped = daskWrapped
         self.source = source
         self.baseDirectory = baseDirectory
         serializes = graph.cluster.scheduler.serializesTasks
@@ -93,6 +98,10 @@ struct PlanBuilder {
         guard !dependents[li].isEmpty else { return }
         if serializes && o.placement == .embed {
             clientObjects[li] = try buildObject(o)
+            if dependents[li].contains(where: { daskWrapped.contains(RunOptions.wrappedUse(step: graph[$0].name, object: o.name)) }) {
+                // Where Dask's normalize_arg wraps it, it is a delayed value: one task, fetched once per worker.
+                wrappedTask[li] = add(.build(layer: li), layer: li, deps: [], keep: false)
+            }
         } else if serializes && o.placement == .delayed {
             objectTask[li] = add(.build(layer: li), layer: li, deps: [], keep: l.output != nil)
         } else {
@@ -170,7 +179,9 @@ struct PlanBuilder {
                 let e = l.inputs[k]
                 if case .block(let i) = e.role {
                     params.append(.dep(i, path: []))
-                } else if let t = objectTask[e.source.index] {
+                } else if let t = objectTask[e.source.index] ?? wrappedTask[e.source.index].flatMap({ t in
+                    e.role != .receiver && daskWrapped.contains(RunOptions.wrappedUse(step: l.name, object: graph[e.source].name)) ? t : nil
+                }) {
                     objectDeps.append(t)
                     params.append(.dep(blocks.count + objectDeps.count - 1, path: e.path))
                 } else {
@@ -201,7 +212,8 @@ struct PlanBuilder {
     }
 
     /// Partials, one per input chunk on the input's grid, then groups of `g` per axis in
-    /// row-major order until one partial is left (Dask's partial_reduce).
+    /// row-major order, level by level as Dask's `_tree_reduce` counts its levels (so the task
+    /// count is Dask's: 125 chunks by 5 take four levels, the last of one group).
     mutating func planReduce(_ r: Reduction, splitEvery split: Int, layer l: Graph.Layer) {
         guard let e = l.inputs.first else { return }
         let li = l.id.index
@@ -216,9 +228,10 @@ struct PlanBuilder {
         var counts = inGeo.counts
         if counts.isEmpty { counts = [1] }
         let g = Reductions.groupSize(splitEvery: split, ndim: counts.count)
-        while true {
+        let depth = reductionTreeDepth(chunksPerAxis: counts, perAxis: g)
+        for levelIndex in 0..<depth {
             let next = counts.map { max(1, ($0 + g - 1) / g) }  // an empty axis: one final task over no partials
-            let last = next.allSatisfy { $0 == 1 }
+            let last = levelIndex == depth - 1
             var nextLevel: [Int] = []
             nextLevel.reserveCapacity(next.reduce(1, *))
             for gi in 0..<next.reduce(1, *) {
@@ -227,7 +240,6 @@ struct PlanBuilder {
             }
             level = nextLevel
             counts = next
-            if last { break }
         }
         finalTask[li] = level.first ?? -1
     }

@@ -77,7 +77,7 @@ struct ProgramWriter {
         self.graph = graph
         self.options = options
         self.changed = changed
-        let own: Set<String> = ["PIPELINE", "SCHEDULER", "CLUSTER", "BASE_DIR", "MODULES", "PROBES", "build_graph", "build_objects", "main", "Delayed"]
+        let own: Set<String> = ["PIPELINE", "SCHEDULER", "CLUSTER", "BASE_DIR", "MODULES", "PROBES", "build_graph", "build_objects", "main", "Delayed", "hold"]
         globals = Namer(reserved: PythonSyntax.usedGlobals.union(DaskRuntime.definedNames).union(own))
     }
 
@@ -488,6 +488,7 @@ struct ProgramWriter {
     mutating func buildGraph() throws(ExportError) -> String {
         var body: [String] = []
         var pythonFunctions = Set<String>()
+        let persisted = Set(pipeline.outputs.compactMap { o -> String? in if case .persist = o.kind { o.target.name } else { nil } })
         for l in graph.layers {
             guard let v = names[l.name] else { continue }
             switch l.kind {
@@ -530,6 +531,9 @@ struct ProgramWriter {
                 guard let e = l.inputs.first, let input = names[graph[e.source].name] else { continue }
                 body.append("\(v) = \(input).rechunk(\(chunksText(l.grid)))")
             }
+            if persisted.contains(l.name) {
+                body.append("\(v) = hold(\(v))  # persist: held on the workers; later steps build on the persisted collection")
+            }
         }
         var outs: [String] = []
         for o in pipeline.outputs {
@@ -541,8 +545,9 @@ struct ProgramWriter {
             }
             outs.append("        (\(PythonSyntax.string(o.target.name)), '\(kind)', \(save), \(v)),")
         }
-        var lines = ["def build_graph(client):",
-                     "    \"\"\"The pipeline's collections; returns (name, output kind, save path, collection) per output.\"\"\""]
+        var lines = ["def build_graph(client, hold=lambda c: c):",
+                     "    \"\"\"The pipeline's collections; returns (name, output kind, save path, collection) per output.",
+                     "    `hold` persists a `persist` output as soon as it is built (main() passes it).\"\"\""]
         let assigned = carriedGlobals.values.sorted()
         if !assigned.isEmpty { lines.append("    global \(assigned.joined(separator: ", "))  # read by the pipeline's functions") }
         lines += body.map { "    " + $0 }

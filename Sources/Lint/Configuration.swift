@@ -90,6 +90,7 @@ public enum ConfigurationLoader {
         "distributed.worker.memory.pause",
         "distributed.worker.memory.terminate",
         "embedded-object.min-bytes",
+        "embedded-object.min-bytes-per-worker",
         "inline-data.max-items",
         "chunks.min-bytes",
     ]
@@ -255,6 +256,7 @@ public enum ConfigurationLoader {
             case "distributed.worker.memory.pause": s.workerMemoryPause = try fraction(v)
             case "distributed.worker.memory.terminate": s.workerMemoryTerminate = try fraction(v)
             case "embedded-object.min-bytes": s.embeddedObjectMinBytes = try size(v)
+            case "embedded-object.min-bytes-per-worker": s.embeddedObjectMinBytesPerWorker = try size(v)
             case "chunks.min-bytes": s.minChunkBytes = try size(v)
             case "inline-data.max-items":
                 guard let n = Int(try string(v)), n >= 0 else { throw fail("expected a whole number", tree[v].range) }

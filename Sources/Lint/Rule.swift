@@ -28,12 +28,14 @@ public struct RuleDescription: Sendable {
     public var fixSafety: String
     /// Files that exist next to the examples (relative paths), for rules that look at the disk.
     public var exampleFiles: [String]
+    /// "Options" on the rule's page: the `.pipelint.yml` settings it reads, with their defaults.
+    public var options: String?
 
     public var code: CheckCode { CheckCode(id: id, name: name) }
 
     public init(id: String, name: String, summary: String, defaultSeverity: Severity, whatItDoes: String, whyBad: String,
                 triggeringExamples: [String], nonTriggeringExamples: [String], fixExamples: [(before: String, after: String)] = [],
-                fixSafety: String = "This rule has no fix.", exampleFiles: [String] = []) {
+                fixSafety: String = "This rule has no fix.", exampleFiles: [String] = [], options: String? = nil) {
         self.id = id
         self.name = name
         self.summary = summary
@@ -45,6 +47,7 @@ public struct RuleDescription: Sendable {
         self.fixExamples = fixExamples
         self.fixSafety = fixSafety
         self.exampleFiles = exampleFiles
+        self.options = options
     }
 }
 
@@ -128,8 +131,13 @@ extension Rule {
 
 /// Thresholds the rules read, with defaults taken from Dask's own configuration.
 public struct LintSettings: Sendable, Hashable {
-    /// Objects whose wire size is under this are not worth a finding (default 64 KiB).
+    /// Objects whose wire size is under this are not worth a finding on their size alone (default 64 KiB).
     public var embeddedObjectMinBytes: Int64 = 64 * 1024
+    /// `embedded-object.min-bytes-per-worker`: a smaller object is still worth a finding when
+    /// its copies cost one worker this much — bytes shipped to it in task messages, or copies it
+    /// holds at once, whichever is larger (default 10 MB, the amount Dask itself warns about
+    /// when a client ships it in one graph: `distributed.admin.large-graph-warning-threshold`).
+    public var embeddedObjectMinBytesPerWorker: Int64 = 10_000_000
     /// `distributed.admin.large-graph-warning-threshold` (default 10 MB).
     public var largeGraphWarningBytes: Int64 = 10_000_000
     /// `array.chunk-size`: Dask's target chunk size (default 128 MiB).

@@ -47,7 +47,7 @@ public enum RulePage {
             s += "## Use instead\n\n```yaml\n\(ok)\n```\n\n"
         }
         s += "## Fix safety\n\n\(d.fixSafety)\n\n"
-        s += "## Options\n\nNone yet.\n"
+        s += "## Options\n\n\(d.options ?? "None yet.")\n"
         return s
     }
 

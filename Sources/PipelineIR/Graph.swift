@@ -1,3 +1,4 @@
+import Foundation
 /// The graph IR: one layer per object, array and step (as Dask's
 /// HighLevelGraph has one layer per collection). Tasks are not expanded: a layer
 /// knows its chunk grid and task count, so a 10-million-chunk array costs the
@@ -135,12 +136,14 @@ public struct Graph: Sendable {
             case .object(let o): o.placement == .delayed ? 1 : 0
             case .array, .mapBlocks, .rechunk: grid.chunkCount
             case .reduce(_, let split):
-                reductionTaskCount(chunks: inputChunkCount, splitEvery: split)
+                reductionTaskCount(chunksPerAxis: inputChunksPerAxis.isEmpty ? [inputChunkCount] : inputChunksPerAxis, splitEvery: split)
             }
         }
 
         /// For reductions: chunk count of the reduced input (set by the builder).
         public var inputChunkCount: Int = 0
+        /// For reductions: blocks of the reduced input along each axis (set by the builder; Dask's tree is per axis).
+        public var inputChunksPerAxis: [Int] = []
     }
 
     public var layers: [Layer]
@@ -197,14 +200,46 @@ public struct Graph: Sendable {
 /// Tasks in a tree reduction of `chunks` inputs combining `splitEvery` at a time:
 /// one per input chunk (the per-chunk partial), then one per group at each level.
 public func reductionTaskCount(chunks: Int, splitEvery: Int) -> Int {
-    guard chunks > 0 else { return 1 }
-    let split = max(2, splitEvery)
-    var total = chunks
-    var level = chunks
-    while level > 1 {
-        level = level / split + (level % split == 0 ? 0 : 1)
-        let (s, o) = total.addingReportingOverflow(level)
-        total = o ? Int.max : s
+    reductionTaskCount(chunksPerAxis: [chunks], splitEvery: splitEvery)
+}
+
+/// Tasks of Dask's tree reduction of every axis of a grid of `chunksPerAxis` blocks, as
+/// `len(x.sum(split_every=s).__dask_graph__())` counts them beyond the input: one partial per
+/// input chunk, plus `reductionTreeNodes` (saturating).
+public func reductionTaskCount(chunksPerAxis: [Int], splitEvery: Int) -> Int {
+    let partials = saturatingProduct(chunksPerAxis.map { max(1, $0) })
+    let (s, o) = partials.addingReportingOverflow(reductionTreeNodes(chunksPerAxis: chunksPerAxis, splitEvery: splitEvery))
+    return o ? Int.max : s
+}
+
+/// Levels of Dask's reduction tree (`depth − 1` combines and the aggregate) over `chunksPerAxis`
+/// blocks grouped `perAxis` at a time: `max(1, ceil(log(n, perAxis)))` over the axes, in floating
+/// point as Python computes it.
+public func reductionTreeDepth(chunksPerAxis: [Int], perAxis: Int) -> Int {
+    var depth = 1
+    for n in chunksPerAxis where n > 1 {
+        depth = max(depth, Int((log(Double(n)) / log(Double(max(2, perAxis)))).rounded(.up)))
     }
-    return total
+    return depth
+}
+
+/// Combine and aggregate nodes of Dask's `_tree_reduce` (dask/array/reductions.py) over a grid
+/// of `chunksPerAxis` blocks: an int `split_every` becomes `max(int(s ** (1 / axes)), 2)` per
+/// axis; `depth = max(1, ceil(log(n, per_axis)))` over the axes, in floating point as Python
+/// computes it (`log(125, 5)` is 3.0000000000000004, so 125 chunks by 5 take four levels); then
+/// `depth − 1` combine levels and one aggregate, each grouping `per_axis` blocks along every axis.
+/// Even one chunk gets its aggregate node.
+public func reductionTreeNodes(chunksPerAxis: [Int], splitEvery: Int) -> Int {
+    let axes = max(1, chunksPerAxis.count)
+    // `split_every` near 2⁶³ rounds to 2⁶³ as a Double: clamp before converting.
+    let perAxis = max(2, Int(min(pow(Double(max(1, splitEvery)), 1 / Double(axes)), 0x1p62)))
+    let depth = reductionTreeDepth(chunksPerAxis: chunksPerAxis, perAxis: perAxis)
+    var level = chunksPerAxis.isEmpty ? [1] : chunksPerAxis.map { max(1, $0) }
+    var nodes = 0
+    for _ in 0..<depth {
+        level = level.map { $0 / perAxis + ($0 % perAxis == 0 ? 0 : 1) }
+        let (s, o) = nodes.addingReportingOverflow(saturatingProduct(level))
+        nodes = o ? Int.max : s
+    }
+    return nodes
 }

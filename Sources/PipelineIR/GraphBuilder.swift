@@ -125,6 +125,7 @@ private struct Builder {
         var dtype: NumericType?
         var misaligned = false
         var inputChunks = 0
+        var inputChunksPerAxis: [Int] = []
         var ok = true
     }
 
@@ -139,6 +140,7 @@ private struct Builder {
             if let input = blockInput(over, of: s, ok: &l.ok) {
                 l.inputs.append(Graph.Edge(source: input.id, role: .block(0), range: over.range))
                 l.inputChunks = input.grid.chunkCount
+                l.inputChunksPerAxis = input.grid.dims.map(\.count)
                 l.dtype = r == .count ? .int64 : (r == .mean ? .float64 : input.dtype)
             }
             built = l
@@ -151,6 +153,7 @@ private struct Builder {
                                 inputs: built.inputs, range: s.range, nameRange: s.nameRange, output: stepOutputs[index])
         layer.misalignedInputs = built.misaligned
         layer.inputChunkCount = built.inputChunks
+        layer.inputChunksPerAxis = built.inputChunksPerAxis
         layers.append(layer)
     }
 

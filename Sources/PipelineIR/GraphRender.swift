@@ -3,10 +3,19 @@
 public enum GraphRender {
     public enum Format: String, Sendable, CaseIterable { case dot, mermaid }
 
-    public static func render(_ g: Graph, title: String, format: Format) -> String {
+    /// `copiedPerTask`: the uses (`Graph.objectUseKey`) whose object every task carries, as the
+    /// caller's graph estimate says (Dask's normalize_arg wraps some embedded ones; the
+    /// processes scheduler ships even delayed ones); nil draws every embedded object as copied.
+    public static func render(_ g: Graph, title: String, format: Format, copiedPerTask: Set<String>? = nil) -> String {
+        func copied(_ e: Graph.Edge, into l: Graph.Layer) -> Bool {
+            guard e.role.carriesObject, let o = g[e.source].object else { return false }
+            return copiedPerTask.map { $0.contains(Graph.objectUseKey(step: l.name, object: o.name)) } ?? (o.placement == .embed)
+        }
+        var red = Set<Int>()
+        for l in g.layers { for e in l.inputs where copied(e, into: l) { red.insert(e.source.index) } }
         switch format {
-        case .dot: dot(g, title: title)
-        case .mermaid: mermaid(g)
+        case .dot: return dot(g, title: title, copied: copied, red: red)
+        case .mermaid: return mermaid(g, red: red)
         }
     }
 
@@ -37,12 +46,12 @@ public enum GraphRender {
         "\"" + s.replacingQuotes + "\""
     }
 
-    static func dot(_ g: Graph, title: String) -> String {
+    static func dot(_ g: Graph, title: String, copied: (Graph.Edge, Graph.Layer) -> Bool, red: Set<Int>) -> String {
         var s = "digraph \(quoted(title)) {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n"
         for l in g.layers {
             var attrs = "label=\(quoted(label(l, "\n")))"
-            if let o = l.object {
-                attrs += o.placement == .embed ? ", shape=note, color=red" : ", shape=note"
+            if l.object != nil {
+                attrs += red.contains(l.id.index) ? ", shape=note, color=red" : ", shape=note"
             } else if l.output != nil {
                 attrs += ", shape=box, peripheries=2"
             } else {
@@ -52,14 +61,14 @@ public enum GraphRender {
         }
         for l in g.layers {
             for e in l.inputs {
-                let style = e.role.carriesObject && g[e.source].object?.placement == .embed ? ", color=red, penwidth=2" : ""
+                let style = copied(e, l) ? ", color=red, penwidth=2" : ""
                 s += "  n\(e.source.index) -> n\(l.id.index) [label=\(quoted(role(e)))\(style)];\n"
             }
         }
         return s + "}\n"
     }
 
-    static func mermaid(_ g: Graph) -> String {
+    static func mermaid(_ g: Graph, red: Set<Int>) -> String {
         var s = "flowchart LR\n"
         for l in g.layers {
             let text = quoted(label(l, "<br>"))
@@ -70,9 +79,14 @@ public enum GraphRender {
                 s += "  n\(e.source.index) -->|\(quoted(role(e)))| n\(l.id.index)\n"
             }
         }
-        for l in g.layers where l.object?.placement == .embed { s += "  style n\(l.id.index) stroke:#d00,stroke-width:2px\n" }
+        for l in g.layers where red.contains(l.id.index) { s += "  style n\(l.id.index) stroke:#d00,stroke-width:2px\n" }
         return s
     }
+}
+
+extension Graph {
+    /// The key of one step's use of one object, as `graph` and the executor take per-use decisions.
+    public static func objectUseKey(step: String, object: String) -> String { step + "\u{0}" + object }
 }
 
 extension String {

@@ -33,7 +33,8 @@ struct Compare: ParsableCommand {
         let comparison: Comparison
         do {
             comparison = try Comparison.run(asWritten: loaded.graph, optimized: optimized, optimizedObjects: changed, source: loaded.source,
-                                            baseDirectory: loaded.folder, progress: progressDisplay(quiet: quiet), control: control)
+                                            baseDirectory: loaded.folder,
+                                            daskWrapped: (objectUses(of: loaded.graph).daskWrapped, objectUses(of: optimized).daskWrapped), progress: progressDisplay(quiet: quiet), control: control)
         } catch {
             throw reportFailure(error)
         }

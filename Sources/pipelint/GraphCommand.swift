@@ -24,7 +24,7 @@ struct GraphCommand: ParsableCommand {
         try expectPipelineFile(pipeline, command: "graph")
         let loaded = try loadPipeline(pipeline)
         let g = optimized ? try optimization.optimize(loaded).graph : loaded.graph
-        print(GraphRender.render(g, title: loaded.model.name, format: format), terminator: "")
+        print(GraphRender.render(g, title: loaded.model.name, format: format, copiedPerTask: objectUses(of: g).copiedPerTask), terminator: "")
     }
 }
 

@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Driver
 import Executor
@@ -45,7 +46,8 @@ struct Run: ParsableCommand {
         let (graph, changed) = try asWritten ? (loaded.graph, []) : optimization.optimize(loaded)
         let report: RunReport
         do {
-            report = try Executor.run(graph, source: loaded.source, baseDirectory: loaded.folder, options: RunOptions(optimizedObjects: changed, force: force),
+            report = try Executor.run(graph, source: loaded.source, baseDirectory: loaded.folder,
+                                      options: RunOptions(optimizedObjects: changed, force: force, daskWrapped: objectUses(of: graph).daskWrapped),
                                       progress: progressDisplay(quiet: quiet), control: control)
         } catch {
             throw reportFailure(error)
@@ -95,6 +97,19 @@ struct OptimizationOptions: ParsableArguments {
             throw ExitStatus(code: 3)
         }
     }
+}
+
+/// Per step and object (`Graph.objectUseKey`), from the one graph estimate every command
+/// shares: the uses Dask's normalize_arg wraps in delayed, and the uses whose object every task carries.
+func objectUses(of graph: Graph) -> (daskWrapped: Set<String>, copiedPerTask: Set<String>) {
+    var wrapped = Set<String>(), copied = Set<String>()
+    for l in Estimator.estimate(graph).layers {
+        for u in l.objects {
+            if u.daskDelays { wrapped.insert(Graph.objectUseKey(step: l.name, object: u.object)) }
+            if u.copiedPerTask { copied.insert(Graph.objectUseKey(step: l.name, object: u.object)) }
+        }
+    }
+    return (wrapped, copied)
 }
 
 /// A pipeline file that passed the front end: its text, model and graph, and its folder.

@@ -75,8 +75,8 @@ import Testing
             // The task that carries the embedded mapper: the largest, and what the model prices.
             guard let measured = e.taskBytesMax, e.name.hasSuffix("+mapper") || e.name.hasSuffix("+method") else { continue }
             let est = try Self.estimate(e)
-            // Dask fuses the source into the map task: the model's two layers together.
-            let fused = est.layers.filter { $0.name == "x" || $0.name == "s0" }.reduce(Int64(0)) { $0 + $1.taskBytes.bytes }
+            // The largest task as dispatched: the map task, with its source when Dask fuses it.
+            let fused = est.layers.filter { $0.fusedInto == nil }.map(\.taskBytes.bytes).max() ?? 0
             let error = Double(fused - measured) / Double(measured)
             #expect(abs(error) <= 0.05, "\(e.name) × \(e.chunks): model \(fused), measured \(measured)")
             checked += 1

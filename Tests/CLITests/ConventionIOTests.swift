@@ -101,7 +101,15 @@ import Testing
     }
 
     @Test func diffWithOnlyUnsafeFixesGivesTheHint() throws {
-        let r = try CLI.run(["fix", "--diff", "samples/model-weights.yaml"])
+        // csv-lookup's table embedded: its fix is unsafe (the CSV must exist on the workers).
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-unsafe-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(at: CLI.root.appendingPathComponent("samples/tables"), to: dir.appendingPathComponent("tables"))
+        let text = try String(contentsOf: CLI.root.appendingPathComponent("samples/csv-lookup.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "    placement: delayed                 # the file must exist on the workers (same relative path)\n", with: "")
+        try text.write(to: dir.appendingPathComponent("lookup.yaml"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["fix", "--diff", "lookup.yaml"], cwd: dir)
         #expect(r.status == 0)
         #expect(r.stdout == "")
         #expect(r.stderr == "No fixes to apply.\n1 more fix available with `--unsafe-fixes`.\n")

@@ -9,6 +9,15 @@ import Testing
         return url
     }
 
+    @Test func graphDrawsCopiesAsTheEstimateCountsThem() throws {
+        // ndarray-argument's 8 MB curve is wrapped by Dask's normalize_arg: not copied per task, not red.
+        let wrapped = try CLI.run(["graph", "samples/ndarray-argument.yaml"])
+        #expect(wrapped.status == 0)
+        #expect(!wrapped.stdout.contains("color=red"))
+        let copied = try CLI.run(["graph", "samples/seed-argument.yaml"])
+        #expect(copied.stdout.contains("shape=note, color=red"))
+    }
+
     @Test func runWritesResultsAndReportsMemory() throws {
         let out = try Self.tempDir()
         defer { try? FileManager.default.removeItem(at: out) }

@@ -36,6 +36,21 @@ import PipelineIR
         #expect((r.peakCopies["mapper"] ?? 0) <= 2)
     }
 
+    @Test func anObjectDaskWrapsIsFetchedOncePerWorker() throws {
+        // ndarray-argument's 8 MB curve: Dask's normalize_arg wraps it in delayed (sizeof > 1e6),
+        // so Dask never copies it per task; the executor follows the estimate's per-use decision.
+        let loaded = try loadSample("ndarray-argument")
+        let graph = try #require(loaded.graph)
+        var options = RunOptions()
+        options.daskWrapped = [RunOptions.wrappedUse(step: "volts", object: "curve")]
+        let dir = repoRoot.appendingPathComponent("samples")
+        let wrapped = try Executor.run(graph, source: loaded.source, baseDirectory: dir, options: options)
+        #expect((wrapped.peakCopies["curve"] ?? 0) <= 2)
+        #expect(wrapped.outputs.count == 1)
+        // (Without the decision each of the 100 tasks decodes its own copy: 800 MB, not run here.)
+        #expect(wrapped.rssGrowth >= 0 && wrapped.startRSS > 0)
+    }
+
     @Test func theSchedulerKeepsOneEncodedCopy() throws {
         let r = try runSample("seed-argument", asWritten: true)
         #expect(r.schedulerBytes > 240_000)

@@ -33,6 +33,20 @@ import PipelineYAML
         }
     }
 
+    @Test func reductionTreesHaveDasksTaskCounts() throws {
+        // len(graph) in Dask 2026.8 (sources included): 125 chunks by 5 take four levels
+        // (Python's log(125, 5) is 3.0000000000000004); 20 × 20 blocks by 4 are 2 × 2 per level.
+        for (shape, chunks, split, tasks) in [("[125000]", "[1000]", 5, 282), ("[2000, 2000]", "[100, 100]", 4, 939), ("[1000]", "[1000]", 8, 3)] {
+            let text = "pipeline: t\nversion: 1\ncluster: {scheduler: distributed, workers: 2}\n"
+                + "arrays:\n  x: {shape: \(shape), chunks: \(chunks), dtype: float64, source: ones}\n"
+                + "steps:\n  total: {reduce: sum, over: x, split_every: \(split)}\noutputs:\n  total: compute\n"
+            let r = try run(loadText(text), in: FileManager.default.temporaryDirectory)
+            #expect(r.tasks == tasks, "\(shape) in \(chunks) by \(split)")
+            guard case .scalar(let s)? = r.outputs.first?.data else { Issue.record("no scalar"); continue }
+            #expect(s == .f64(Double(shape == "[1000]" ? 1000 : shape == "[125000]" ? 125_000 : 4_000_000)))
+        }
+    }
+
     @Test func csvLookup() throws {
         let r = try runSample("csv-lookup")
         let o = try #require(r.outputs.first)

@@ -38,7 +38,7 @@ import Testing
         "bytes-1GB-in-instance": [
             "13:40: PL001 warning: object `holder` (≈ 954 MiB pickled by value, `__main__` class) is copied into each of the 100 tasks of step `s` on a distributed scheduler: workers hold ≈ 93.1 GiB (≈ 46.6 GiB per worker) while the results live; Dask only warns about the graph's size at submit",
             "13:40: PL002 warning: the graph pickles to ≈ 954 MiB when submitted, over distributed.admin.large-graph-warning-threshold (10 MB): object `holder` alone is ≈ 954 MiB (stored once); Dask will warn \"Sending large graph\" only at submit",
-            "13:40: PL003 error: workers are predicted to hold ≈ 46.6 GiB each, 1164% of memory_per_worker 4 GiB: past distributed.worker.memory.terminate (0.95), so the nanny kills and restarts the worker; most of it is 50 copies of `holder` per worker in step `s` (≈ 46.6 GiB)",
+            "13:40: PL003 error: workers are predicted to hold ≈ 46.6 GiB each at the peak while the tasks run, 1164% of memory_per_worker 4 GiB: past distributed.worker.memory.terminate (0.95), so the nanny kills and restarts the worker; ≈ 46.6 GiB each stays after the run; most of it is 50 copies of `holder` per worker in step `s` (≈ 46.6 GiB)",
         ],
         "shape-overflow": [
             "4:27: PL901 error: an ndarray of shape [4294967296, 4294967296, 4294967296] and dtype float64 is over 2^63 bytes; numpy cannot create an array this large",
@@ -47,7 +47,7 @@ import Testing
         "chunks-billions": [
             "8:38: PL005 warning: array `x` is split into 100000000000 chunks of 8 B: at Dask's 200 µs – 1 ms per task that is 231 days – 1157 days of scheduling overhead",
             "10:40: PL001 warning: object `mapper` (≈ 235 KiB pickled, series) is copied into each of the 100000000000 tasks of step `s` on a distributed scheduler: workers hold ≈ 474 KiB (≈ 474 KiB per worker) at a time while chunks are in flight; Dask only warns about the graph's size at submit",
-            "11:3: PL002 warning: the graph pickles to ≈ 3 TiB when submitted, over distributed.admin.large-graph-warning-threshold (10 MB): the 200000000011 tasks of `total` cost ≈ 2.4 TiB in keys and arguments; Dask will warn \"Sending large graph\" only at submit",
+            "11:3: PL002 warning: the graph pickles to ≈ 3.4 TiB when submitted, over distributed.admin.large-graph-warning-threshold (10 MB): the 200000000011 tasks of `total` cost ≈ 2.4 TiB in keys and arguments; Dask will warn \"Sending large graph\" only at submit",
         ],
         "alias-cycle": ["4:40: PL900 error: alias `*m` refers to a node that contains it (a reference cycle)"],
         "load-outside-folder": [

@@ -474,20 +474,31 @@ def main(argv=None):
     try:
         if client is not None and (args.scheduler_address or os.environ.get("DASK_SCHEDULER_ADDRESS")):
             _upload_modules(client)
-        outputs = build_graph(client)
-        collections = [c for _, _, _, c in outputs]
-        keys = {}
-        for c in collections:
-            keys.update(dict(c.__dask_graph__()))
-        tasks = len(keys)
+        layers = {}
+
+        def count(c):
+            # Tasks as `len` gives them, layer by layer, without materializing the graph
+            # (`dict(graph)`, `.keys()` and `to_dict()` would cache every task and inflate what is sent).
+            for name, layer in c.__dask_graph__().layers.items():
+                layers.setdefault(name, len(layer))
+
+        def hold(c):
+            # `persist` outputs are held in worker memory, as `pipelint run` holds them, as soon as
+            # they are built: later steps build on the persisted collection and never recompute it.
+            count(c)
+            return c.persist()
+
         sampler = None
         if args.memory_sampler and client is not None:
             from distributed.diagnostics import MemorySampler
             sampler = MemorySampler()
         start = time.perf_counter()
         with (sampler.sample(PIPELINE, interval=0.05) if sampler else contextlib.nullcontext()):
-            # `persist` outputs are held in worker memory, as `pipelint run` holds them.
-            held = [c.persist() if kind == "persist" else c for _, kind, _, c in outputs]
+            outputs = build_graph(client, hold)
+            held = [c for _, _, _, c in outputs]
+            for c in held:
+                count(c)
+            tasks = sum(layers.values())
             if client is not None:
                 _wait_for(held)
                 if args.count_copies:
@@ -562,13 +573,15 @@ def to_region(block):
     return _k_take(block, REGIONS.codes)
 
 
-def build_graph(client):
-    """The pipeline's collections; returns (name, output kind, save path, collection) per output."""
+def build_graph(client, hold=lambda c: c):
+    """The pipeline's collections; returns (name, output kind, save path, collection) per output.
+    `hold` persists a `persist` output as soon as it is built (main() passes it)."""
     global REGIONS  # read by the pipeline's functions
     regions = build_regions(Regions)  # placement: embed (passed directly: each task carries a copy)
     x = _source('x', (100000,), (1000,), 'int64', 'random', seed=7, low=0.0, high=30000.0)
     REGIONS = regions  # read by `to_region` as a module global
     mapped = da.map_blocks(to_region, x, dtype=np.int64, meta=np.empty((0,), dtype=np.int64), token='mapped')
+    mapped = hold(mapped)  # persist: held on the workers; later steps build on the persisted collection
     return [
         ('mapped', 'persist', None, mapped),
     ]

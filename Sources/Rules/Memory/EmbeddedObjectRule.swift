@@ -24,7 +24,10 @@ public struct EmbeddedObjectRule: Rule {
             it is a list of 10 or more items — and `sizeof` of a custom class falls back to `sys.getsizeof` (~56 B), \
             so an instance holding a large Series slips through. The function (a bound method's receiver) is never \
             checked at all. The "Sending large graph" warning does not fire either: the client pickles the graph in \
-            one go and pickle's memo stores the object once.
+            one go and pickle's memo stores the object once. The local `processes` scheduler pickles every task \
+            together with the values of its dependencies, so there even a `delayed` object travels with every task \
+            (a pool process holds one copy at a time). A small object is reported too when its copies add up: \
+            `embedded-object.min-bytes-per-worker` (10 MB) of task messages or held copies per worker.
             """,
         triggeringExamples: [
             """
@@ -59,6 +62,39 @@ public struct EmbeddedObjectRule: Rule {
             outputs:
               looked_up: persist
             """,
+            // On the processes scheduler a delayed object travels with every task as its dependency's value.
+            """
+            pipeline: example
+            version: 1
+            cluster: {scheduler: processes, workers: 2}
+            objects:
+              mapper:
+                class: Mapper
+                fields: {series: {series: {range: 30000, dtype: int64}}}
+                placement: delayed
+            functions:
+              f: {params: [block, mapper], kernel: take, with: {table: mapper.series}}
+            arrays:
+              x: {shape: [100000], chunks: [1000], dtype: int64, source: range}
+            steps:
+              looked_up: {map_blocks: f, over: [x], args: [↓mapper]}
+            """,
+            // 40 KB is under embedded-object.min-bytes, but 1,000 copies per worker are 40 MB.
+            """
+            pipeline: example
+            version: 1
+            cluster: {scheduler: distributed, workers: 2}
+            objects:
+              edges: {ndarray: {shape: [5000], dtype: float64}}
+            functions:
+              g: {params: [block, e], kernel: searchsorted, with: {edges: e}}
+            arrays:
+              x: {shape: [200000], chunks: [100], dtype: float64, source: range}
+            steps:
+              binned: {map_blocks: g, over: [x], args: [↓edges]}
+            outputs:
+              binned: persist
+            """,
         ],
         nonTriggeringExamples: [
             // The threaded scheduler passes objects by reference.
@@ -92,6 +128,21 @@ public struct EmbeddedObjectRule: Rule {
               x: {shape: [100000], chunks: [1000], dtype: int64, source: range}
             steps:
               looked_up: {map_blocks: f, over: [x], args: [mapper]}
+            """,
+            // 76 bytes in 40 tasks: noise.
+            """
+            pipeline: example
+            version: 1
+            objects:
+              options: {value: {fill_value: -1, out_of_range: fill, version: "2024-06"}}
+            functions:
+              g: {params: [block, options], kernel: identity}
+            arrays:
+              x: {shape: [40000], chunks: [1000], dtype: int64, source: range}
+            steps:
+              out: {map_blocks: g, over: [x], kwargs: {options: options}}
+            outputs:
+              out: persist
             """,
             // Dask's normalize_arg already wraps an 8 MB ndarray argument in delayed.
             """
@@ -148,7 +199,16 @@ public struct EmbeddedObjectRule: Rule {
             every object defined by that anchor; an alias of something that is not an object gets no automatic fix. \
             `pipelint fix --unsafe-fixes --prefer scatter` adds `placement: scatter` instead (distributed scheduler \
             only): always unsafe, because it needs a live client, keeps one copy per worker, and the Active Memory \
-            Manager may drop the extra replicas.
+            Manager may drop the extra replicas. On the `processes` scheduler no fix is offered: a delayed or \
+            scattered object still travels with every task there; run on a distributed cluster or the threads \
+            scheduler, or build the object inside the task.
+            """,
+        options: """
+            In `.pipelint.yml` under `thresholds:` (docs/configuration.md). `embedded-object.min-bytes` (default \
+            64KiB): an object whose pickle is at least this is reported. `embedded-object.min-bytes-per-worker` \
+            (default 10MB, Dask's own `distributed.admin.large-graph-warning-threshold`): a smaller object is \
+            reported when its copies cost one worker at least this much — the larger of the bytes shipped to it in \
+            task messages and the copies it holds at once.
             """
     )
 
@@ -162,7 +222,7 @@ public struct EmbeddedObjectRule: Rule {
             // `copiedPerTask` is false for delayed/scattered objects and for arguments normalize_arg already wraps.
             for use in layer.objects where use.copiedPerTask {
                 if case .unknown = use.wire.confidence { continue }
-                guard use.wire.bytes >= ctx.settings.embeddedObjectMinBytes,
+                guard Self.worthAFinding(use, layer: layer, workers: ctx.graph.cluster.workers, settings: ctx.settings),
                       let obj = ctx.pipeline.object(named: use.object), let value = use.value else { continue }
                 out.append(finding(for: obj, use: use, layer: layer, function: function, value: value, estimate: estimate, ctx: ctx))
             }
@@ -170,13 +230,22 @@ public struct EmbeddedObjectRule: Rule {
         return out
     }
 
+    /// Large enough on its own (`embedded-object.min-bytes`), or small but paid for many times
+    /// over by one worker (`embedded-object.min-bytes-per-worker`): the bytes shipped to a worker
+    /// in its tasks' messages, or the copies it holds at once, whichever is larger.
+    static func worthAFinding(_ use: ObjectUse, layer: LayerEstimate, workers: Int, settings: LintSettings) -> Bool {
+        if use.wire.bytes >= settings.embeddedObjectMinBytes { return true }
+        let tasksPerWorker = Int64((layer.tasks + max(1, workers) - 1) / max(1, workers))
+        let shipped = use.wire.bytes.multipliedReportingOverflow(by: tasksPerWorker)
+        let perWorker = max(shipped.overflow ? Int64.max : shipped.partialValue, use.residentPerWorker.bytes)
+        return perWorker >= settings.embeddedObjectMinBytesPerWorker
+    }
+
     func finding(for obj: PipelineObject, use: ObjectUse, layer: LayerEstimate, function: PipelineFunction?, value: PyValue,
                  estimate: GraphEstimate, ctx: RuleContext) -> Finding {
         let cluster = ctx.graph.cluster
-        let path = use.path
-        var what = "≈ \(formatBytes(use.wire.bytes)) pickled"
-        if SizeModel.wireFlavor(value) == .cloudpickle { what += " by value" }
-        if case .instance(let inst) = obj.recipe, path.isEmpty { what += inst.isMain ? ", `__main__` class" : ", `\(inst.module ?? "")` class" } else if let r = ObjectValues.project(obj.recipe, path) { what += ", \(r.kindName)" }
+        if cluster.scheduler == .processes { return processesFinding(for: obj, use: use, layer: layer, function: function, value: value) }
+        let what = Self.description(of: obj, use: use, value: value)
         // The resident prediction: copies alive at once times one unpickled copy.
         let total = use.residentTotal.bytes
         let heldText = total == Int64.max ? "more memory than exists" : "≈ \(formatBytes(total))"
@@ -219,6 +288,29 @@ public struct EmbeddedObjectRule: Rule {
         let title = "pass it as an argument: move `\(name)` from `\(key)` of function `\(f)` to its `params`, pass `\(obj.name)` in `args` of step `\(layer)` (and every step calling `\(f)`), and add `placement: delayed` to object `\(obj.name)`"
         return Fix(title: title, applicability: .displayOnly, edits: [],
                    caveat: "the edit changes the function's signature and every step that calls it; pipelint does not rewrite calls on its own")
+    }
+
+    /// What the object is, for the message: `≈ 236 KiB pickled by value, `__main__` class`.
+    static func description(of obj: PipelineObject, use: ObjectUse, value: PyValue) -> String {
+        var what = "≈ \(formatBytes(use.wire.bytes)) pickled"
+        if SizeModel.wireFlavor(value) == .cloudpickle { what += " by value" }
+        if case .instance(let inst) = obj.recipe, use.path.isEmpty { what += inst.isMain ? ", `__main__` class" : ", `\(inst.module ?? "")` class" } else if let r = ObjectValues.project(obj.recipe, use.path) { what += ", \(r.kindName)" }
+        return what
+    }
+
+    /// The processes scheduler pickles every task with the values of its dependencies, so a
+    /// delayed (or Dask-wrapped) object travels with every task too: no placement reduces what
+    /// it ships, and no fix is offered. A pool process holds one copy at a time.
+    func processesFinding(for obj: PipelineObject, use: ObjectUse, layer: LayerEstimate, function: PipelineFunction?, value: PyValue) -> Finding {
+        let shipped = use.wire.bytes.multipliedReportingOverflow(by: Int64(layer.tasks))
+        let through = shipped.overflow ? "more bytes than exist" : "≈ \(formatBytes(shipped.partialValue))"
+        let role = use.isReceiver ? " (the receiver of `\(obj.name).\(function?.name ?? "")`)" : ""
+        var message = "object `\(use.shownName)` (\(Self.description(of: obj, use: use, value: value)))\(role) is pickled into each of the \(layer.tasks) tasks of step `\(layer.name)` "
+        message += "on a processes scheduler, which sends every task with the values of its dependencies: \(through) through the pipes, one copy at a time in each pool process; "
+        message += obj.placement == .embed && !use.daskDelays ? "`placement: delayed` would not change that" : "its `\(use.daskDelays ? "delayed" : obj.placement.rawValue)` placement does not change that"
+        let help = "run it on a distributed cluster (`scheduler: distributed`), where `placement: delayed` builds one copy per worker, "
+            + "or on the threads scheduler (`scheduler: threads`), which passes objects by reference; or build the object inside the task"
+        return finding(message, at: use.range, help: help, subjects: [obj.name, layer.name])
     }
 
     /// What a worker needs to build the object itself, when the YAML alone is not enough.

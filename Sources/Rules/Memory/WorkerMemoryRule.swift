@@ -13,8 +13,8 @@ public struct WorkerMemoryRule: Rule {
         summary: "Predicted memory per worker crosses Dask's spill, pause or terminate threshold",
         defaultSeverity: .warning,
         whatItDoes: """
-            Predicts the peak memory of one worker — the copies of embedded objects alive at once plus the chunks \
-            it holds — and compares it with the cluster's `memory_per_worker` and Dask's thresholds: \
+            Predicts the peak memory of one worker while the tasks run — the copies of embedded objects alive at once \
+            plus the chunks it holds — and compares it with the cluster's `memory_per_worker` and Dask's thresholds: \
             `distributed.worker.memory.target` 0.6, `spill` 0.7, `pause` 0.8, `terminate` 0.95. It reports the \
             highest one crossed: a warning at spill or pause, an error at terminate. Silent when `memory_per_worker` \
             is not declared.
@@ -96,8 +96,8 @@ public struct WorkerMemoryRule: Rule {
         guard let level = e.memoryLevel, level >= .spill, let limit = e.memoryLimit, let fraction = e.memoryFraction else { return [] }
         let severity: Severity = level == .terminate ? .error : .warning
         let threshold = e.thresholds.fraction(of: level)
-        var message = "workers are predicted to hold ≈ \(formatBytes(e.residentPerWorker.bytes)) each, \(Self.percent(fraction))% of memory_per_worker \(formatBytes(limit)): "
-        message += "past \(level.configKey) (\(threshold)), so \(level.consequence)"
+        var message = "workers are predicted to hold ≈ \(formatBytes(e.residentPerWorker.bytes)) each at the peak while the tasks run, \(Self.percent(fraction))% of memory_per_worker \(formatBytes(limit)): "
+        message += "past \(level.configKey) (\(threshold)), so \(level.consequence); ≈ \(formatBytes(e.residentPerWorkerAfter.bytes)) each stays after the run"
         // Point at the largest part: an object's copies, or an output's chunks.
         var at = ctx.graph.cluster.range ?? .at(0)
         var subjects: [String] = []
