@@ -458,11 +458,24 @@ def _summary_text(value):
     return str(int(value))
 
 
+def _slug(name):
+    """The pipeline's name as a folder name, as `pipelint run` makes it: ASCII letters, digits, `-`, `_`
+    and `.` kept, any other run of characters one `-`, no leading dot or dash, at most 64 bytes."""
+    out = ""
+    for c in name:
+        if c.isascii() and (c.isalnum() or c in "-_."):
+            out += c
+        elif out and not out.endswith("-"):
+            out += "-"
+    out = out.lstrip(".-").rstrip("-")[:64]
+    return out or "pipeline"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=f"Runs pipeline {PIPELINE!r} with Dask and writes its results.")
     parser.add_argument("--scheduler-address", help="an existing Dask scheduler (default: $DASK_SCHEDULER_ADDRESS, "
                         "else a LocalCluster shaped like the pipeline's cluster)")
-    parser.add_argument("--out", "-o", default=os.path.join("pipelint-out", PIPELINE + "-dask"), help="output folder")
+    parser.add_argument("--out", "-o", default=os.path.join("pipelint-out", _slug(PIPELINE) + "-dask"), help="output folder")
     parser.add_argument("--workers", type=int, help="LocalCluster workers (default: the pipeline's cluster)")
     parser.add_argument("--threads-per-worker", type=int, help="LocalCluster threads per worker")
     parser.add_argument("--memory-sampler", metavar="CSV", help="record cluster memory with distributed's MemorySampler")
