@@ -3,6 +3,8 @@ import Foundation
 /// `body(0..<count)` on all cores; the results in index order. Each file of a
 /// `check` or `fix` is independent, so they are linted and fixed this way.
 public func parallelMap<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+    // One item needs no thread pool (the common case of an editor or a pre-commit hook).
+    if count == 1 { return [body(0)] }
     let box = Slots<T>(count: count)
     DispatchQueue.concurrentPerform(iterations: count) { i in box.set(i, body(i)) }
     return box.values()

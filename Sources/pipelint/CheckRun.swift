@@ -161,38 +161,14 @@ struct CheckRun {
 
 /// Lints files on all cores, each with its own configuration; the result order is the input order.
 func lintInParallel(_ files: [CollectedFile], configurations: [Configuration], rules: [any Rule]) -> [FileReport] {
-    let results = ResultBox(count: files.count)
-    let lint: @Sendable (Int) -> Void = { i in
+    parallelMap(files.count) { i in
         let f = files[i]
         let linter = Linter(rules: rules, configuration: configurations[i])
-        if let size = f.oversizeBytes {
-            let limit = linter.settings.parseLimits.maxFileBytes
-            let finding = Finding(code: .invalidYAML, severity: .error,
-                                  message: "file is \(size) bytes, over the \(limit)-byte limit", range: .at(0),
-                                  help: "raise `limits.max-file-bytes` in .pipelint.yml if this file is legitimate")
-            results.set(i, FileReport(source: f.source, findings: [finding], isPipeline: true))
-        } else {
-            results.set(i, linter.lint(f.source))
-        }
-    }
-    // One file needs no thread pool (the common case of an editor or a pre-commit hook).
-    if files.count == 1 { lint(0) } else { DispatchQueue.concurrentPerform(iterations: files.count, execute: lint) }
-    return results.values()
-}
-
-/// Slots written by concurrent workers, each slot once.
-final class ResultBox: @unchecked Sendable {
-    private var slots: [FileReport?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: FileReport) {
-        lock.lock()
-        slots[i] = r
-        lock.unlock()
-    }
-    func values() -> [FileReport] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.compactMap { $0 }
+        guard let size = f.oversizeBytes else { return linter.lint(f.source) }
+        let limit = linter.settings.parseLimits.maxFileBytes
+        let finding = Finding(code: .invalidYAML, severity: .error,
+                              message: "file is \(size) bytes, over the \(limit)-byte limit", range: .at(0),
+                              help: "raise `limits.max-file-bytes` in .pipelint.yml if this file is legitimate")
+        return FileReport(source: f.source, findings: [finding], isPipeline: true)
     }
 }
