@@ -351,10 +351,17 @@ def count_by_object(per_worker):
 
 def moment_checks(name, doc, pipeline, work, args, python):
     """Part (f): copies while the tasks run and after `wait`, and the fused task as dispatched."""
+    import tempfile
     checks = []
-    prog = os.path.join(work, "program-moments.py")
+    # A `__main__` function pickled by value carries its script's path (1 B per character): the
+    # program is measured at a path as short as the calibration's (/tmp/pl-XXXXXXXX/m.py), so the
+    # figure does not depend on where the repository is checked out.
+    prog = os.path.join(tempfile.mkdtemp(prefix="pl-"), "m.py")
     run([args.pipelint, "export", "--to", "dask", "--as-written", pipeline, "-o", prog])
-    real = probe(python, "moments", prog, os.path.join(work, "moments-out"))
+    try:
+        real = probe(python, "moments", prog, os.path.join(work, "moments-out"))
+    finally:
+        shutil.rmtree(os.path.dirname(prog), ignore_errors=True)
     est = estimate_json(args.pipelint, pipeline)
     objects = {o["name"]: o for o in est["objects"]}
     held = count_by_object(real["held"])
