@@ -1,3 +1,4 @@
+import FileAccess
 import Foundation
 import PipelineIR
 
@@ -47,7 +48,7 @@ public struct Comparison: Sendable {
             let svg = MemoryChart.svg(title: "\(asWritten.pipeline): as written vs optimized",
                                       subtitle: "simulated cost on the \(asWritten.scheduler.rawValue) scheduler: accounted worker memory",
                                       lines: lines)
-            try Data(svg.utf8).write(to: directory.appendingPathComponent("compare.svg"), options: .atomic)
+            try AtomicWrite.write(svg, to: directory.appendingPathComponent("compare.svg").path)
             func side(_ r: RunReport) -> [String: Any] {
                 ["peak_accounted_bytes": r.peakAccounted, "peak_rss_bytes": r.timeline.peakRSS, "start_rss_bytes": r.startRSS,
                  "rss_growth_bytes": r.rssGrowth, "seconds": r.seconds,
@@ -57,9 +58,9 @@ public struct Comparison: Sendable {
                                       "as_written": side(asWritten), "optimized": side(optimized),
                                       "delayed_objects": optimized.delayedObjects]
             let data = try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys])
-            try data.write(to: directory.appendingPathComponent("compare.json"), options: .atomic)
+            try AtomicWrite.write([UInt8](data), to: directory.appendingPathComponent("compare.json").path)
         } catch {
-            throw ExecutorError(.io, "cannot write the comparison to \(directory.path): \(error.localizedDescription)")
+            throw ExecutorError(.io, "cannot write the comparison to \(directory.path): \((error as? AtomicWrite.Failure)?.description ?? error.localizedDescription)")
         }
     }
 
