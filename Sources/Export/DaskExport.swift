@@ -457,6 +457,9 @@ struct ProgramWriter {
         case .python(let factory, _):
             try checkReference(factory, range)
             return "_import(\(PythonSyntax.string(factory)))()"
+        case .element:
+            // Only a projection yields an element; objects are built whole and projected after.
+            throw error("an element is not an object recipe", range)
         }
     }
 

@@ -37,6 +37,13 @@ public indirect enum PyValue: Sendable, Equatable {
     case series(SeriesShape)
     /// A C-contiguous, writeable numpy array of a numeric dtype.
     case ndarray(dtype: DType, shape: [Int])
+    /// A numpy array that is neither C- nor F-contiguous (a strided view such as `w[:, 0]`):
+    /// `ndarray.__reduce__` pickles `_reconstruct(ndarray, (0,), b'b')` and a state tuple
+    /// holding a C-ordered copy of the view's data as `bytes` — the view, never its base.
+    case stridedArray(dtype: DType, shape: [Int])
+    /// A numpy scalar (`np.int64(5)`, an element of a Series or ndarray):
+    /// `numpy._core.multiarray.scalar(dtype, raw bytes)`.
+    case numpyScalar(DType)
     /// An instance whose `__dict__` is `fields` (reduced by `copyreg.__newobj__`:
     /// class global, EMPTY_TUPLE NEWOBJ, then the state dict and BUILD when non-empty).
     case instance(PyClass, fields: [PyDictEntry])

@@ -191,6 +191,17 @@ enum WireModel {
             }
         case .ndarray(let dtype, let shape):
             _ = saveArray(dtype: dtype, shape: shape, &w)
+        case .stridedArray(let dtype, let shape):
+            saveStridedArray(dtype: dtype, shape: shape, &w)
+        case .numpyScalar(let dtype):
+            w.global("numpy._core.multiarray", "scalar")
+            saveDType(dtype, &w)
+            w.blob(header: 2, payload: Int64(dtype.itemSize))  // SHORT_BINBYTES
+            w.memoize()
+            w.emit(1)  // TUPLE2
+            w.memoize()
+            w.emit(1)  // REDUCE
+            w.memoize()
         case .series(let s):
             saveSeries(s, &w)
         case .instance(let cls, let fields):
@@ -266,6 +277,36 @@ enum WireModel {
         w.memoize()
         w.emit(1)  // REDUCE
         return w.memoize()
+    }
+
+    /// `ndarray.__reduce__` (numpy 2.4), used for arrays that are neither C- nor F-contiguous:
+    /// `_reconstruct(ndarray, (0,), b'b')`, then BUILD with `(1, shape, dtype, False, data)`.
+    static func saveStridedArray(dtype: DType, shape: [Int], _ w: inout PickleWriter) {
+        var nbytes: Int64 = 0
+        if let count = Sat.product(shape) {
+            nbytes = Sat.mul(count, Int64(dtype.itemSize))
+        } else {
+            w.degrade(.unknown(reason: "negative dimension in shape \(shape)"))
+        }
+        w.global("numpy._core.multiarray", "_reconstruct")
+        w.global("numpy", "ndarray")
+        save(.tuple([.int(0)]), &w)
+        w.blob(header: 2, payload: 1)  // SHORT_BINBYTES b'b'
+        w.memoize()
+        w.emit(1)  // TUPLE3
+        w.memoize()
+        w.emit(1)  // REDUCE
+        w.memoize()
+        w.emit(1)  // MARK
+        w.int(1)
+        save(.tuple(shape.map { .int(Int64($0)) }), &w)
+        saveDType(dtype, &w)
+        w.emit(1)  // NEWFALSE: not Fortran-ordered
+        w.blob(header: nbytes < 256 ? 2 : (nbytes <= 0xFFFF_FFFF ? 5 : 9), payload: nbytes)
+        w.memoize()
+        w.emit(1)  // TUPLE
+        w.memoize()
+        w.emit(1)  // BUILD
     }
 
     static func saveDType(_ dtype: DType, _ w: inout PickleWriter) {
