@@ -55,6 +55,9 @@ def has_python(doc):
         for v in (doc.get(section) or {}).values():
             if isinstance(v, dict) and ("python" in v or any(isinstance(m, dict) and "python" in m for m in (v.get("methods") or {}).values())):
                 return True
+            # Format 1.1: an opaque field of a class (`tokenizer: {python: pkg.mod:factory, size: ...}`).
+            if isinstance(v, dict) and any(isinstance(f, dict) and "python" in f for f in (v.get("fields") or {}).values()):
+                return True
     return False
 
 
@@ -162,8 +165,9 @@ def probed_objects(doc):
     for name, s in doc["steps"].items():
         if name not in persisted or "map_blocks" not in s:
             continue
-        used = [str(s["map_blocks"]).split(".")[0]] + [str(a).split(".")[0] for a in s.get("args") or []]
-        used += [str(v).split(".")[0] for v in (s.get("kwargs") or {}).values()]
+        # A projection (`"mapper.series.iloc[-1]"`, format 1.1) ships its element or slice, not the object.
+        used = [str(s["map_blocks"]).split(".")[0]] + [str(a).split(".")[0] for a in s.get("args") or [] if "[" not in str(a)]
+        used += [str(v).split(".")[0] for v in (s.get("kwargs") or {}).values() if "[" not in str(v)]
         used += list(carried_objects(doc, s["map_blocks"]))
         for u in used:
             o = (doc.get("objects") or {}).get(u)

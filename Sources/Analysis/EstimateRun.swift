@@ -214,8 +214,11 @@ struct EstimateRun {
             var copies = 0
             var total = 0
             for (_, u) in usesHere where u.copiedPerTask {
-                copies = Sat.add(copies, u.copiesPerWorker)
-                total = Sat.add(total, u.copiesTotal)
+                // An element or a slice passed as the argument is not a copy of the object (its bytes still count).
+                if !u.path.hasSubscript {
+                    copies = Sat.add(copies, u.copiesPerWorker)
+                    total = Sat.add(total, u.copiesTotal)
+                }
                 perWorker = Estimator.sum(perWorker, u.residentPerWorker)
             }
             let shared = obj.placement == .scatter || usesHere.contains { !$0.1.copiedPerTask }

@@ -521,10 +521,8 @@ struct Lowerer {
             }
             return lowerInstance(rv, entries: entries).map { .instance($0) }
         case "python":
-            guard allowPython else {
-                error("a field cannot be an opaque `python` object; declare it as a separate object", first.keyRange)
-                return nil
-            }
+            // A field of a class may be opaque from format 1.1 on.
+            guard allowPython || requireVersion11("an opaque `python` field", first.keyRange) else { return nil }
             guard let ref = string(rv, "`python`") else { return nil }
             guard isImportRef(ref) else {
                 error("`python` must name a factory as `package.module:function`, not `\(ref)`", textRange(rv))
@@ -712,8 +710,9 @@ struct Lowerer {
                     continue
                 }
                 guard let fe = mapping(e.value, "field `\(e.key)`") else { continue }
-                checkKeys(fe, allowed: Self.fieldKeys, in: "field `\(e.key)`")
-                if let r = lowerRecipe(fe, e.value, what: "field `\(e.key)`", allowInstance: true, allowPython: false) {
+                // 1.1: a field may be an opaque `python` object with its declared `size`.
+                checkKeys(fe, allowed: minorVersion >= 1 ? Self.fieldKeys + ["size"] : Self.fieldKeys, in: "field `\(e.key)`")
+                if let r = lowerRecipe(fe, e.value, what: "field `\(e.key)`", allowInstance: true, allowPython: minorVersion >= 1) {
                     fields.append(.init(name: e.key, nameRange: e.keyRange, recipe: r))
                 }
             }

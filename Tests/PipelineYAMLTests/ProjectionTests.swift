@@ -164,3 +164,45 @@ import Testing
         #expect(series.projected(through: [.iloc([.index(-1)])]) != nil)
     }
 }
+
+/// Opaque fields (format 1.1): a `python:` factory with its declared `size` as a field of a class.
+@Suite struct OpaqueFieldTests {
+    static func file(version: String = "1.1", field: String) -> String {
+        """
+        pipeline: t
+        version: \(version)
+        objects:
+          model: {class: Model, fields: {w: {ndarray: {shape: [8]}}, tok: \(field)}, methods: {score: {kernel: take, with: {table: self.w}}}}
+        arrays:
+          x: {shape: [100], chunks: [10], dtype: int64, source: range}
+        steps:
+          s: {map_blocks: model.score, over: [x]}
+
+        """
+    }
+
+    @Test(arguments: [
+        ("1.1", "{python: \"textkit.tokenizers:load_default\", size: 3MB}", [String]()),
+        ("1.1", "{python: \"textkit.tokenizers:load_default\"}", []),
+        ("1", "{python: \"textkit.tokenizers:load_default\", size: 3MB}",
+         ["4:68: an opaque `python` field needs format version 1.1; this file declares `version: 1`",
+          "4:111: unknown key `size` in field `tok`"]),
+        ("1.1", "{python: \"not a ref\", size: 3MB}", ["4:77: `python` must name a factory as `package.module:function`, not `not a ref`"]),
+        ("1.1", "{ndarray: {shape: [8]}, size: 3MB}", ["4:91: `size` is declared only for `python` objects (other recipes are sized from the recipe)"]),
+    ])
+    func opaqueFields(_ version: String, _ field: String, _ expected: [String]) {
+        #expect(frontEnd(Self.file(version: version, field: field)) == expected)
+    }
+
+    @Test func theDeclaredSizeIsPartOfTheInstance() throws {
+        let loaded = LoadedPipeline.load(SourceFile(path: "t.yaml", text: Self.file(field: "{python: \"textkit.tokenizers:load_default\", size: 3MB}")))
+        let model = try #require(loaded.pipeline?.object(named: "model"))
+        guard case .instance(let i) = model.recipe, case .python(let factory, let size)? = i.field("tok")?.recipe else {
+            Issue.record("the field is an opaque Python object")
+            return
+        }
+        #expect(factory == "textkit.tokenizers:load_default")
+        #expect(size == 3_000_000)
+        #expect(!model.recipe.isSelfContained)
+    }
+}
