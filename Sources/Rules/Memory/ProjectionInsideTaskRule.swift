@@ -18,7 +18,9 @@ public struct ProjectionInsideTaskRule: Rule {
             (`factor: mapper.series.iloc[-1]`, `table: weights[:, 0]`) while the step passes the whole object: the \
             projection is evaluated inside the task, so every task ships the whole object to read a small part of it. \
             Passing the projection itself as the argument (`args: ["mapper.series.iloc[-1]"]`) ships only the \
-            element or the slice.
+            element or the slice. It fires on a serializing scheduler for an embedded object passed in `args` or \
+            `kwargs` when the whole object pickles at least the embedded-object threshold (64 KiB) larger than the \
+            projection; a bound method's receiver is PL004's, an object a function carries PL001's.
             """,
         whyBad: """
             Dask pickles each task's arguments as they are given to `map_blocks`; a subscript written in the \
