@@ -180,7 +180,8 @@ def carried_objects(doc, callee):
     """Objects a function carries (format 1.1: `partial`, `closure`, `globals`): Dask never
     looks inside the function, so they stay one copy per task even after optimizing."""
     f = (doc.get("functions") or {}).get(str(callee)) or {}
-    return {str(v).split(".")[0] for key in ("partial", "closure", "globals") for v in (f.get(key) or {}).values()}
+    # A projected value (`"lookup.iloc[-1]"`) is taken on the client: the function carries the element, not the object.
+    return {str(v).split(".")[0] for key in ("partial", "closure", "globals") for v in (f.get(key) or {}).values() if "[" not in str(v)}
 
 
 def count_copies(text):
@@ -202,6 +203,10 @@ def auto_delayed(program, name):
     import importlib.util
 
     from dask.sizeof import sizeof
+    # Each program writes its own generated modules: forget the previous program's (a stale
+    # `pipelint_objects` lacks this program's builders).
+    for m in [m for m in sys.modules if m in ("pipelint_objects", "pipelint_runtime")]:
+        del sys.modules[m]
     spec = importlib.util.spec_from_file_location("probe_program", program)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
