@@ -121,7 +121,10 @@ def main():
         "weights[:, 0] (strided view: a copy of its 5000 elements)": weights[:, 0],
         "weights[0] (contiguous row view)": weights[0],
         "edges[-1] (numpy float64 scalar)": np.linspace(0, 1, 40)[-1],
-        "series.iloc[0:10:2] (RangeIndex(0, 10, 2))": mapper.series.iloc[0:10:2],
+        "series.iloc[0:10:2] (RangeIndex(0, 10, 2), strided values)": mapper.series.iloc[0:10:2],
+        "series.iloc[100:20000] (RangeIndex(100, 20000))": mapper.series.iloc[100:20000],
+        "series.iloc[::-1] (RangeIndex(29999, -1, -1), strided values)": mapper.series.iloc[::-1],
+        "series.iloc[-1:] (RangeIndex(29999, 30000))": mapper.series.iloc[-1:],
     }.items():
         print(f"{label:<74} {len(pickle.dumps(value, protocol=5)):>12,}")
     print()

@@ -16,7 +16,11 @@ public enum ObjectValues {
             guard let dtype = DType(rawValue: s.dtype.rawValue) else {
                 return .opaque(declaredBytes: nil, reason: "dtype \(s.dtype.rawValue) is not modelled")
             }
-            return .series(SeriesShape(dtype: dtype, length: count, index: s.index == .range ? .range : .int64, name: s.name))
+            var shape = SeriesShape(dtype: dtype, length: count, index: s.index == .range ? .range : .int64, name: s.name)
+            shape.stridedValues = s.isStridedView
+            shape.rangeStart = Int64(s.rangeStart)
+            shape.rangeStep = Int64(s.rangeStep)
+            return .series(shape)
         case .ndarray(let a):
             guard let dtype = DType(rawValue: a.dtype.rawValue) else {
                 return .opaque(declaredBytes: nil, reason: "dtype \(a.dtype.rawValue) is not modelled")

@@ -296,6 +296,9 @@ public indirect enum Recipe: Sendable {
             } else {
                 s.source = s.source.resized(sel.count)
             }
+            s.isStridedView = s.isStridedView || (sel.step != 1 && sel.count > 1)
+            s.rangeStart = s.rangeStart &+ sel.start &* s.rangeStep
+            s.rangeStep = s.rangeStep &* sel.step
             return .series(s)
         case .ndarray(var a):
             guard axes.count <= a.shape.count else { return nil }
@@ -428,6 +431,11 @@ public struct SeriesRecipe: Sendable, Hashable {
     public var dtype: NumericType
     public var index: Index
     public var name: String?
+    /// A projection's slice whose values are a strided view (`s.iloc[::2]`, `s.iloc[::-1]`).
+    public var isStridedView = false
+    /// The first label and step of a sliced `RangeIndex` (`s.iloc[100:200]`: 100, 1).
+    public var rangeStart = 0
+    public var rangeStep = 1
     public init(source: SeriesSource, dtype: NumericType, index: Index = .range, name: String? = nil) {
         self.source = source
         self.dtype = dtype

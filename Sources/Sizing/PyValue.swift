@@ -158,6 +158,13 @@ public struct SeriesShape: Sendable, Equatable {
     public var name: String?
     /// Optional knowledge of the values (does not change any size for numeric dtypes).
     public var values: SeriesValues?
+    /// The values are a strided view (a slice with a step other than 1, `s.iloc[::2]`): the
+    /// block's array pickles through `ndarray.__reduce__` (see ``PyValue/stridedArray(dtype:shape:)``).
+    public var stridedValues = false
+    /// The first label and the step of a `RangeIndex` that a slice kept (`s.iloc[100:200]` is
+    /// `RangeIndex(100, 200, 1)`; the stop is `start + step × length`, as Python's range slicing makes it).
+    public var rangeStart: Int64 = 0
+    public var rangeStep: Int64 = 1
     /// A Series shape.
     public init(dtype: DType, length: Int, index: SeriesIndex = .range, name: String? = nil,
                 values: SeriesValues? = nil) {

@@ -281,7 +281,9 @@ enum WireModel {
 
     /// `ndarray.__reduce__` (numpy 2.4), used for arrays that are neither C- nor F-contiguous:
     /// `_reconstruct(ndarray, (0,), b'b')`, then BUILD with `(1, shape, dtype, False, data)`.
-    static func saveStridedArray(dtype: DType, shape: [Int], _ w: inout PickleWriter) {
+    /// Returns the memo index of the rebuilt array.
+    @discardableResult
+    static func saveStridedArray(dtype: DType, shape: [Int], _ w: inout PickleWriter) -> Int {
         var nbytes: Int64 = 0
         if let count = Sat.product(shape) {
             nbytes = Sat.mul(count, Int64(dtype.itemSize))
@@ -296,7 +298,7 @@ enum WireModel {
         w.emit(1)  // TUPLE3
         w.memoize()
         w.emit(1)  // REDUCE
-        w.memoize()
+        let array = w.memoize()
         w.emit(1)  // MARK
         w.int(1)
         save(.tuple(shape.map { .int(Int64($0)) }), &w)
@@ -307,6 +309,7 @@ enum WireModel {
         w.emit(1)  // TUPLE
         w.memoize()
         w.emit(1)  // BUILD
+        return array
     }
 
     static func saveDType(_ dtype: DType, _ w: inout PickleWriter) {
@@ -339,9 +342,11 @@ enum WireModel {
             w.memoize()
             w.emit(1)  // MARK
             w.internedStr("name"); w.emit(1)
-            w.internedStr("start"); w.int(0)
-            w.internedStr("stop"); w.int(Int64(max(0, s.length)))
-            w.internedStr("step"); w.int(1)
+            // A slice's RangeIndex keeps its labels: `RangeIndex(start, stop, step)`.
+            let (span, overflow) = s.rangeStep.multipliedReportingOverflow(by: Int64(max(0, s.length)))
+            w.internedStr("start"); w.int(s.rangeStart)
+            w.internedStr("stop"); w.int(overflow ? Int64.max : s.rangeStart &+ span)
+            w.internedStr("step"); w.int(s.rangeStep)
             w.emit(1)  // SETITEMS
         case .int64:
             w.global("pandas", "Index")
@@ -381,7 +386,7 @@ enum WireModel {
         w.emit(1)  // APPEND
         w.emit(1)  // EMPTY_LIST block values
         w.memoize()
-        let values = saveArray(dtype: s.dtype, shape: [n], &w)
+        let values = s.stridedValues && n > 1 ? saveStridedArray(dtype: s.dtype, shape: [n], &w) : saveArray(dtype: s.dtype, shape: [n], &w)
         w.emit(1)
         w.emit(1)  // EMPTY_LIST block items: the index again, rebuilt (not memo-shared)
         w.memoize()

@@ -160,6 +160,7 @@ import Testing
             return
         }
         #expect(s.source == .values([.int(8), .int(6)]))
+        #expect(s.isStridedView && s.rangeStart == 3 && s.rangeStep == -2)
         #expect(series.projected(through: [.subscript([.index(-1)])]) == nil)
         #expect(series.projected(through: [.iloc([.index(-1)])]) != nil)
     }

@@ -159,4 +159,20 @@ import Testing
         #expect(SizeModel.wireSize(.ndarray(dtype: .float64, shape: [16])).bytes == 255)
         #expect(SizeModel.daskSizeof(.stridedArray(dtype: .float64, shape: [5000])).bytes == 40_000)
     }
+
+    /// Slices of `pd.Series(np.arange(30000))`: the RangeIndex keeps its labels; a step other
+    /// than 1 makes the values a strided view.
+    @Test(arguments: [
+        (5, Int64(0), Int64(2), true, Int64(610)),          // s.iloc[0:10:2]
+        (19_900, 100, 1, false, 159_762),                   // s.iloc[100:20000]
+        (30_000, 29_999, -1, true, 240_598),                // s.iloc[::-1]
+        (1, 29_999, 1, false, 561),                         // s.iloc[-1:]
+    ])
+    func seriesSlicesPickleAsMeasured(_ n: Int, _ start: Int64, _ step: Int64, _ strided: Bool, _ bytes: Int64) {
+        var shape = SeriesShape(dtype: .int64, length: n)
+        shape.rangeStart = start
+        shape.rangeStep = step
+        shape.stridedValues = strided
+        #expect(SizeModel.wireSize(.series(shape)).bytes == bytes)
+    }
 }
