@@ -34,6 +34,15 @@ hostile = {
         "arrays: {x: {shape: [4], chunks: [2]}}\nsteps: {s: {map_blocks: f, over: [x], kwargs: {t: 1}}}\n",
     "callable-without-call.yaml": "pipeline: t\nversion: 1.1\nobjects: {c: {class: C, methods: {__call__: {kernel: identity}}}, d: {class: D}}\n"
         "arrays: {x: {shape: [4], chunks: [2]}}\nsteps: {s: {map_blocks: c, over: [x]}, t: {map_blocks: d, over: [x]}}\n",
+    "projection-errors.yaml": "pipeline: t\nversion: 1.1\nobjects: {e: {ndarray: {shape: [4, 2]}}, m: {class: M, fields: {s: {series: {range: 3}}}}}\n"
+        "functions: {f: {params: [b, w], kernel: take, with: {table: \"w[:, 9]\"}}, g: {params: [b, h], kernel: scale}}\n"
+        "arrays: {x: {shape: [4], chunks: [2]}}\nsteps: {s: {map_blocks: f, over: [x], args: [e]}, t: {map_blocks: g, over: [x], "
+        "args: [\"m.s[-1]\"]}, u: {map_blocks: g, over: [x], args: [\"m.s.iloc[0, 1]\"]}, v: {map_blocks: g, over: [x], args: [\"e[0][1][2]\"]}, "
+        "w: {map_blocks: g, over: [x], args: [\"e[1:2:0]\"]}, y: {map_blocks: g, over: [x], args: [\"e[99999999999999999999]\"]}}\n",
+    "projection-unquoted-flow.yaml": "pipeline: t\nversion: 1.1\nobjects: {e: {ndarray: {shape: [4]}}}\nfunctions: {g: {params: [b, h], kernel: scale}}\n"
+        "arrays: {x: {shape: [4], chunks: [2]}}\nsteps: {s: {map_blocks: g, over: [x], args: [e[-1]]}}\n",
+    "projection-block.yaml": "pipeline: t\nversion: 1.1\nobjects:\n  e: {ndarray: {shape: [4, 3], fill: range}}\nfunctions:\n  g: {params: [b, lo, hi], kernel: clip}\n"
+        "arrays:\n  x: {shape: [4], chunks: [2]}\nsteps:\n  s:\n    map_blocks: g\n    over: [x]\n    args:\n      - e[::-1, 2][3]\n      - e[-1,-1]\n",
     "duplicate-keys.yaml": "pipeline: t\nversion: 1\npipeline: u\nsteps: {a: 1, a: 2}\n",
     "several-documents.yaml": "pipeline: t\n---\npipeline: u\n...\n---\n",
     "alias-cycle.yaml": "a: &x [1, *x]\nb: &y {k: *y}\n",

@@ -86,6 +86,9 @@ def has_python(doc):
         for v in (doc.get(section) or {}).values():
             if isinstance(v, dict) and ("python" in v or any(isinstance(m, dict) and "python" in m for m in (v.get("methods") or {}).values())):
                 return True
+            # Format 1.1: an opaque field of a class (`tokenizer: {python: pkg.mod:factory, size: ...}`).
+            if isinstance(v, dict) and any(isinstance(f, dict) and "python" in f for f in (v.get("fields") or {}).values()):
+                return True
     return False
 
 
@@ -193,8 +196,9 @@ def probed_objects(doc):
     for name, s in doc["steps"].items():
         if name not in persisted or "map_blocks" not in s:
             continue
-        used = [str(s["map_blocks"]).split(".")[0]] + [str(a).split(".")[0] for a in s.get("args") or []]
-        used += [str(v).split(".")[0] for v in (s.get("kwargs") or {}).values()]
+        # A projection (`"mapper.series.iloc[-1]"`, format 1.1) ships its element or slice, not the object.
+        used = [str(s["map_blocks"]).split(".")[0]] + [str(a).split(".")[0] for a in s.get("args") or [] if "[" not in str(a)]
+        used += [str(v).split(".")[0] for v in (s.get("kwargs") or {}).values() if "[" not in str(v)]
         used += list(carried_objects(doc, s["map_blocks"]))
         for u in used:
             o = (doc.get("objects") or {}).get(u)
@@ -207,7 +211,8 @@ def carried_objects(doc, callee):
     """Objects a function carries (format 1.1: `partial`, `closure`, `globals`): Dask never
     looks inside the function, so they stay one copy per task even after optimizing."""
     f = (doc.get("functions") or {}).get(str(callee)) or {}
-    return {str(v).split(".")[0] for key in ("partial", "closure", "globals") for v in (f.get(key) or {}).values()}
+    # A projected value (`"lookup.iloc[-1]"`) is taken on the client: the function carries the element, not the object.
+    return {str(v).split(".")[0] for key in ("partial", "closure", "globals") for v in (f.get(key) or {}).values() if "[" not in str(v)}
 
 
 def count_copies(text):

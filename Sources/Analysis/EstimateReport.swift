@@ -121,6 +121,8 @@ public enum EstimateReport {
                         "wire": size(u.wire), "resident": size(u.resident), "dask_sizeof": size(u.daskSizeof),
                         "copies_per_worker": .int(Int64(u.copiesPerWorker)), "copies_total": .int(Int64(u.copiesTotal)),
                         "resident_per_worker": size(u.residentPerWorker), "copies_per_worker_after": .int(Int64(u.copiesPerWorkerAfter)),
+                        "route": .string(u.carried?.route.rawValue ?? (u.isReceiver ? "receiver" : "argument")),
+                        "carried_name": u.carried.map { .string($0.name) } ?? .null,
                     ])
                 }),
             ])

@@ -266,8 +266,10 @@ struct EstimateRun {
             if processes {
                 perWorker = Estimator.scaled(sizes.resident, copies)
             } else {
+                // An element or a slice passed as the argument is not a copy of the object (its bytes still count).
                 for (_, u) in usesHere where u.copiedPerTask { perWorker = Estimator.sum(perWorker, u.residentPerWorker) }
-                if copies > usesHere.reduce(0, { Sat.add($0, $1.1.copiedPerTask ? $1.1.copiesPerWorker : 0) }) {
+                let embedded = usesHere.reduce(0) { Sat.add($0, $1.1.copiedPerTask && !$1.1.path.hasSubscript ? $1.1.copiesPerWorker : 0) }
+                if copies > embedded {
                     perWorker = Estimator.sum(perWorker, sizes.resident)
                 }
             }
@@ -290,7 +292,8 @@ struct EstimateRun {
             return (used ? 1 : 0, min(workers, consumerTasks[layer.id.index]), 0)
         }
         var copies = 0, total = 0, after = 0
-        for u in uses where u.copiedPerTask {
+        // An element or a slice passed as the argument is not a copy of the object.
+        for u in uses where u.copiedPerTask && !u.path.hasSubscript {
             copies = Sat.add(copies, u.copiesPerWorker)
             total = Sat.add(total, u.copiesTotal)
             after = Sat.add(after, u.copiesPerWorkerAfter)

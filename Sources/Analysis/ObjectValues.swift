@@ -16,16 +16,25 @@ public enum ObjectValues {
             guard let dtype = DType(rawValue: s.dtype.rawValue) else {
                 return .opaque(declaredBytes: nil, reason: "dtype \(s.dtype.rawValue) is not modelled")
             }
-            return .series(SeriesShape(dtype: dtype, length: count, index: s.index == .range ? .range : .int64, name: s.name))
+            var shape = SeriesShape(dtype: dtype, length: count, index: s.index == .range ? .range : .int64, name: s.name)
+            shape.stridedValues = s.isStridedView
+            shape.rangeStart = Int64(s.rangeStart)
+            shape.rangeStep = Int64(s.rangeStep)
+            return .series(shape)
         case .ndarray(let a):
             guard let dtype = DType(rawValue: a.dtype.rawValue) else {
                 return .opaque(declaredBytes: nil, reason: "dtype \(a.dtype.rawValue) is not modelled")
             }
-            return .ndarray(dtype: dtype, shape: a.shape)
+            return a.isStridedView ? .stridedArray(dtype: dtype, shape: a.shape) : .ndarray(dtype: dtype, shape: a.shape)
         case .bytes(let n): return .bytes(count: Int(clamping: n))
         case .instance(let i):
             let cls = PyClass(module: i.module ?? "__main__", qualname: i.className, methods: i.methods.map(\.name))
             return .instance(cls, fields: i.fields.map { PyDictEntry(key: $0.name, value: pyValue($0.recipe)) })
+        case .element(let t):
+            guard let dtype = DType(rawValue: t.rawValue) else {
+                return .opaque(declaredBytes: nil, reason: "dtype \(t.rawValue) is not modelled")
+            }
+            return .numpyScalar(dtype)
         case .python(let factory, let size):
             return .opaque(declaredBytes: size.map { Int(clamping: $0) },
                            reason: size == nil ? "`\(factory)` builds an opaque object; declare its `size`" : "declared size of `\(factory)`")

@@ -23,6 +23,8 @@ enum ObjectBuilder {
             return .instance(className: i.className, module: i.module, fields: fields)
         case .python(let factory, _):
             throw Failure(message: "`\(factory)` is a Python factory; `pipelint run` cannot build it")
+        case .element:
+            throw Failure(message: "an element is what a projection yields, not an object recipe")
         }
     }
 

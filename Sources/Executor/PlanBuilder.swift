@@ -56,9 +56,23 @@ struct PlanBuilder {
             }
         }
         for l in graph.layers {
-            guard let o = l.object, !dependents[l.id.index].isEmpty, case .python(let factory, _) = o.recipe else { continue }
-            throw ExecutorError(.refused, "object `\(o.name)` is built by a Python factory (`\(factory)`); `pipelint run` cannot build it",
+            guard let o = l.object, !dependents[l.id.index].isEmpty, let (field, factory) = Self.pythonFactory(in: o.recipe) else { continue }
+            let what = field.map { "object `\(o.name)` holds field `\($0)`, built by a Python factory" } ?? "object `\(o.name)` is built by a Python factory"
+            throw ExecutorError(.refused, "\(what) (`\(factory)`); `pipelint run` cannot build it",
                                 at: o.range, in: source, help: "run it with Dask: `pipelint export --to dask \(source.path)`")
+        }
+    }
+
+    /// The first Python factory a recipe needs: the object itself, or a field (by its dotted path) of an instance.
+    static func pythonFactory(in r: Recipe) -> (field: String?, factory: String)? {
+        switch r {
+        case .python(let factory, _): return (nil, factory)
+        case .instance(let i):
+            for f in i.fields {
+                if let (inner, factory) = pythonFactory(in: f.recipe) { return (inner.map { "\(f.name).\($0)" } ?? f.name, factory) }
+            }
+            return nil
+        default: return nil
         }
     }
 

@@ -84,7 +84,7 @@ public enum RunPreflight {
         case .ndarray(let a): Sat.mul(Int64(clamping: a.count), 8)
         case .bytes(let n): max(0, n)
         case .instance(let i): i.fields.reduce(0) { Sat.add($0, bytesToBuild($1.recipe)) }
-        case .python: 0
+        case .python, .element: 0
         }
     }
 }

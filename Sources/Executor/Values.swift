@@ -101,13 +101,24 @@ public indirect enum ObjectValue: Sendable {
         }
     }
 
-    /// The value reached by following `path` through instance fields.
+    /// The value reached by following `path`: instance fields, then elements and slices with
+    /// numpy and pandas semantics (docs/pipeline-format.md, "Projections"); nil when it does not apply.
     public func project(_ path: FieldPath) -> ObjectValue? {
         var cur = self
         for segment in path.segments {
-            guard case .field(let f) = segment, case .instance(_, _, let fields) = cur,
-                  let field = fields.first(where: { $0.name == f }) else { return nil }
-            cur = field.value
+            switch segment {
+            case .field(let f):
+                guard case .instance(_, _, let fields) = cur, let field = fields.first(where: { $0.name == f }) else { return nil }
+                cur = field.value
+            case .subscript(let axes):
+                guard let next = cur.subscripted(axes, positional: false) else { return nil }
+                cur = next
+            case .iloc(let axes):
+                guard case .series = cur, let next = cur.subscripted(axes, positional: true) else { return nil }
+                cur = next
+            case .column:
+                return nil
+            }
         }
         return cur
     }

@@ -454,6 +454,9 @@ struct ProgramWriter {
         case .python(let factory, _):
             try checkReference(factory, range)
             return "_import(\(PythonSyntax.string(factory)))()"
+        case .element:
+            // Only a projection yields an element; objects are built whole and projected after.
+            throw error("an element is not an object recipe", range)
         }
     }
 
@@ -656,7 +659,10 @@ struct ProgramWriter {
         guard !e.path.isEmpty else { return v }
         if src.object?.placement == .embed || src.object == nil { return PythonSyntax.projection(v, e.path) }
         guard let fields = e.path.fieldNames else {
-            throw error("`\(e.path.applied(to: src.name))`: only field paths can be projected from a delayed or scattered object", e.range)
+            // A Delayed takes attributes and subscripts itself (each one a small task on the worker
+            // holding the object), as a user writes them; a Future has no such projection.
+            if src.object?.placement == .delayed { return PythonSyntax.projection(v, e.path) }
+            throw error("`\(e.path.applied(to: src.name))`: only field paths can be projected from a scattered object", e.range)
         }
         return "_project(client, \(v), \(PythonSyntax.strings(fields)))"
     }

@@ -88,9 +88,8 @@ public enum PythonSyntax {
         path.segments.reduce(base) { text, segment in
             switch segment {
             case .field(let f): attribute(text, f)
-            case .index(let i): "\(text)[\(i)]"
-            case .slice(let a, let b, let step):
-                "\(text)[\(a.map(String.init) ?? ""):\(b.map(String.init) ?? "")\(step.map { ":\($0)" } ?? "")]"
+            case .subscript(let axes): "\(text)[\(axes.map(\.description).joined(separator: ", "))]"
+            case .iloc(let axes): "\(text).iloc[\(axes.map(\.description).joined(separator: ", "))]"
             case .column(let c): "\(text)[\(string(c))]"
             }
         }

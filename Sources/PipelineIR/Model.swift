@@ -219,6 +219,9 @@ public indirect enum Recipe: Sendable {
     case instance(InstanceRecipe)
     /// An opaque object built by `module:factory`, with a declared wire size.
     case python(factory: String, size: Int64?)
+    /// A numpy scalar (`np.int64`, `np.float64`…): an element of a Series or ndarray. Never
+    /// written in a file; what a projection (`edges[-1]`, `mapper.series.iloc[0]`) yields.
+    case element(NumericType)
 
     /// A short name of the kind, for messages.
     public var kindName: String {
@@ -230,6 +233,7 @@ public indirect enum Recipe: Sendable {
         case .bytes: "bytes"
         case .instance(let i): i.isMain ? "`__main__` class" : "instance"
         case .python: "Python object"
+        case .element(let t): "numpy \(t.rawValue) scalar"
         }
     }
 
@@ -246,14 +250,105 @@ public indirect enum Recipe: Sendable {
         return found
     }
 
-    /// The recipe reached by following `path` (fields of instances; other segments are not in format v1).
+    /// The recipe of the value reached by following `path`, nil when the path does not apply
+    /// (docs/pipeline-format.md, "Projections"). An element is a numpy scalar of the dtype (a
+    /// Python value for a list); a slice keeps the recipe's kind with the selected length or
+    /// shape — what sizes it exactly — while its values stand for the selected ones (the
+    /// executor computes those: `ObjectValue.project`).
     public func projected(through path: FieldPath) -> Recipe? {
         var cur = self
         for segment in path.segments {
-            guard case .field(let f) = segment, case .instance(let i) = cur, let field = i.field(f) else { return nil }
-            cur = field.recipe
+            switch segment {
+            case .field(let f):
+                guard case .instance(let i) = cur, let field = i.field(f) else { return nil }
+                cur = field.recipe
+            case .subscript(let axes):
+                guard let next = cur.subscripted(axes, positional: false) else { return nil }
+                cur = next
+            case .iloc(let axes):
+                guard case .series = cur, let next = cur.subscripted(axes, positional: true) else { return nil }
+                cur = next
+            case .column:
+                return nil
+            }
         }
         return cur
+    }
+
+    /// One subscript applied: nil when the value cannot be subscripted so, or an index is out of range.
+    func subscripted(_ axes: [FieldPath.Subscript], positional: Bool) -> Recipe? {
+        switch self {
+        case .series(var s):
+            guard axes.count == 1 else { return nil }
+            guard let n = s.source.count else {
+                // A loaded Series of undeclared length: nothing to check against, nothing to resize.
+                if case .index = axes[0] { return .element(s.dtype) }
+                return axes[0].sliceSelection(length: 0) == nil ? nil : .series(s)
+            }
+            if case .index(let i) = axes[0] {
+                // `[i]` is a label (labels are 0…n-1), `.iloc[i]` a position.
+                guard positional ? axes[0].position(length: n) != nil : (i >= 0 && i < n) else { return nil }
+                return .element(s.dtype)
+            }
+            guard let sel = axes[0].sliceSelection(length: n) else { return nil }
+            if case .values(let v) = s.source {
+                s.source = .values((0..<sel.count).map { v[sel.start + $0 * sel.step] })
+            } else {
+                s.source = s.source.resized(sel.count)
+            }
+            s.isStridedView = s.isStridedView || (sel.step != 1 && sel.count > 1)
+            s.rangeStart = s.rangeStart &+ sel.start &* s.rangeStep
+            s.rangeStep = s.rangeStep &* sel.step
+            return .series(s)
+        case .ndarray(var a):
+            guard axes.count <= a.shape.count else { return nil }
+            // Element strides of the (C-ordered, or already strided) base, then of the view.
+            var strides = [Int](repeating: 1, count: a.shape.count)
+            for d in a.shape.indices.dropLast().reversed() { strides[d] = strides[d + 1].multipliedReportingOverflow(by: Swift.max(1, a.shape[d + 1])).partialValue }
+            var shape: [Int] = [], viewStrides: [Int] = []
+            for (d, axis) in axes.enumerated() {
+                if case .index = axis {
+                    guard axis.position(length: a.shape[d]) != nil else { return nil }
+                } else {
+                    guard let sel = axis.sliceSelection(length: a.shape[d]) else { return nil }
+                    shape.append(sel.count)
+                    viewStrides.append(strides[d].multipliedReportingOverflow(by: sel.step).partialValue)
+                }
+            }
+            shape += a.shape[axes.count...]
+            viewStrides += strides[axes.count...]
+            if shape.isEmpty { return .element(a.dtype) }
+            a.isStridedView = a.isStridedView || !Self.isContiguous(shape: shape, strides: viewStrides)
+            a.shape = shape
+            return .ndarray(a)
+        case .intList(let start, let count):
+            guard axes.count == 1 else { return nil }
+            if let p = axes[0].position(length: count) { return .value(.int(start &+ Int64(p))) }
+            guard let sel = axes[0].sliceSelection(length: count) else { return nil }
+            return .intList(start: start &+ Int64(sel.start), count: sel.count)
+        case .value(.list(let xs)):
+            guard axes.count == 1 else { return nil }
+            if let p = axes[0].position(length: xs.count) { return .value(xs[p]) }
+            guard let sel = axes[0].sliceSelection(length: xs.count) else { return nil }
+            return .value(.list((0..<sel.count).map { xs[sel.start + $0 * sel.step] }))
+        default:
+            return nil
+        }
+    }
+
+    /// numpy's contiguity flags (relaxed strides: axes of length 1 do not count; an empty
+    /// array is contiguous): C- or F-ordered, strides in elements.
+    static func isContiguous(shape: [Int], strides: [Int]) -> Bool {
+        if shape.contains(0) { return true }
+        func ordered(_ axes: [Int]) -> Bool {
+            var expected = 1
+            for d in axes where shape[d] != 1 {
+                guard strides[d] == expected else { return false }
+                expected = expected.multipliedReportingOverflow(by: shape[d]).partialValue
+            }
+            return true
+        }
+        return ordered(Array(shape.indices.reversed())) || ordered(Array(shape.indices))
     }
 
     /// The shape of array-like data (an `ndarray`, a series, a list), when known.
@@ -273,6 +368,7 @@ public indirect enum Recipe: Sendable {
         case .ndarray(let a): StorageType(a.dtype)
         case .intList, .value(.int), .value(.bool): .int64
         case .value(.float): .float64
+        case .element(let t): StorageType(t)
         default: nil
         }
     }
@@ -280,7 +376,7 @@ public indirect enum Recipe: Sendable {
     /// Whether building it reads a file (`load:`) relative to the pipeline's folder.
     public var readsFile: Bool {
         switch self {
-        case .value, .intList, .bytes, .python: false
+        case .value, .intList, .bytes, .python, .element: false
         case .series(let s): if case .load = s.source { true } else { false }
         case .ndarray(let a): a.load != nil
         case .instance(let i): i.fields.contains { $0.recipe.readsFile }
@@ -292,7 +388,7 @@ public indirect enum Recipe: Sendable {
     /// instance already needs its module on the worker.)
     public var isSelfContained: Bool {
         switch self {
-        case .value, .intList, .bytes: true
+        case .value, .intList, .bytes, .element: true
         case .series(let s): if case .load = s.source { false } else { true }
         case .ndarray(let a): a.load == nil
         case .instance(let i): i.fields.allSatisfy { $0.recipe.isSelfContained }
@@ -307,6 +403,16 @@ public enum SeriesSource: Sendable, Hashable {
     case values([Literal])
     case random(count: Int, seed: UInt64, low: Double, high: Double)
     case load(path: String, length: Int?)
+
+    /// The same kind of source with `n` values (a slice's length; the values stand for the selected ones).
+    public func resized(_ n: Int) -> SeriesSource {
+        switch self {
+        case .range: .range(count: n)
+        case .values(let v): .values(Array(v.prefix(n)))
+        case .random(_, let seed, let low, let high): .random(count: n, seed: seed, low: low, high: high)
+        case .load(let path, _): .load(path: path, length: n)
+        }
+    }
 
     public var count: Int? {
         switch self {
@@ -325,6 +431,11 @@ public struct SeriesRecipe: Sendable, Hashable {
     public var dtype: NumericType
     public var index: Index
     public var name: String?
+    /// A projection's slice whose values are a strided view (`s.iloc[::2]`, `s.iloc[::-1]`).
+    public var isStridedView = false
+    /// The first label and step of a sliced `RangeIndex` (`s.iloc[100:200]`: 100, 1).
+    public var rangeStart = 0
+    public var rangeStep = 1
     public init(source: SeriesSource, dtype: NumericType, index: Index = .range, name: String? = nil) {
         self.source = source
         self.dtype = dtype
@@ -341,6 +452,9 @@ public struct NDArrayRecipe: Sendable, Hashable {
     public var fill: Fill
     public var seed: UInt64
     public var load: String?
+    /// A projection's view that is neither C- nor F-contiguous (`weights[:, 0]` of a 2-D
+    /// array): pickled with a copy of its own elements, through `ndarray.__reduce__`.
+    public var isStridedView = false
     public init(shape: [Int], dtype: NumericType, fill: Fill = .zeros, seed: UInt64 = 0, load: String? = nil) {
         self.shape = shape
         self.dtype = dtype

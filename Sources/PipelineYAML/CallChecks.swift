@@ -167,6 +167,7 @@ extension Lowerer {
             default: .other
             }
         case .python: .unknown
+        case .element: .scalar
         case .intList, .bytes, .instance: .other
         }
     }

@@ -89,19 +89,16 @@ extension Lowerer {
             error("a carried value must be an object name or a field path, not \(kindName(v))", v.at)
             return nil
         }
-        let parts = dotParts(s)
+        let head = pathHead(s)
         let r = textRange(v)
-        let headRange = SourceRange(start: r.start, end: r.start + parts[0].utf8.count)
-        guard isDeclared(parts[0], in: .objects) else {
-            error("`\(parts[0])` is not an object", headRange,
-                  help: suggestion(for: parts[0], among: declaredNames(in: .objects)).map { "did you mean `\($0)`?" } ?? "define it under `objects:`")
+        let headRange = SourceRange(start: r.start, end: r.start + head.utf8.count)
+        guard isDeclared(head, in: .objects) else {
+            error("`\(head)` is not an object", headRange,
+                  help: suggestion(for: head, among: declaredNames(in: .objects)).map { "did you mean `\($0)`?" } ?? "define it under `objects:`")
             return nil
         }
-        guard parts.dropFirst().allSatisfy(isIdentifier) else {
-            error("field path `\(s)` is malformed", r, help: "write fields separated by dots, e.g. `model.weights`")
-            return nil
-        }
-        return (parts[0], FieldPath(fields: Array(parts.dropFirst())), r)
+        guard let parsed = parsedPath(s, v, malformedHelp: "write fields separated by dots, e.g. `model.weights`") else { return nil }
+        return (head, parsed.path, r)
     }
 
     /// The objects functions carry, against the lowered objects: the field path exists,

@@ -521,10 +521,8 @@ struct Lowerer {
             }
             return lowerInstance(rv, entries: entries).map { .instance($0) }
         case "python":
-            guard allowPython else {
-                error("a field cannot be an opaque `python` object; declare it as a separate object", first.keyRange)
-                return nil
-            }
+            // A field of a class may be opaque from format 1.1 on.
+            guard allowPython || requireVersion11("an opaque `python` field", first.keyRange) else { return nil }
             guard let ref = string(rv, "`python`") else { return nil }
             guard isImportRef(ref) else {
                 error("`python` must name a factory as `package.module:function`, not `\(ref)`", textRange(rv))
@@ -716,8 +714,9 @@ struct Lowerer {
                     continue
                 }
                 guard let fe = mapping(e.value, "field `\(e.key)`") else { continue }
-                checkKeys(fe, allowed: Self.fieldKeys, in: "field `\(e.key)`")
-                if let r = lowerRecipe(fe, e.value, what: "field `\(e.key)`", allowInstance: true, allowPython: false) {
+                // 1.1: a field may be an opaque `python` object with its declared `size`.
+                checkKeys(fe, allowed: minorVersion >= 1 ? Self.fieldKeys + ["size"] : Self.fieldKeys, in: "field `\(e.key)`")
+                if let r = lowerRecipe(fe, e.value, what: "field `\(e.key)`", allowInstance: true, allowPython: minorVersion >= 1) {
                     fields.append(.init(name: e.key, nameRange: e.keyRange, recipe: r))
                 }
             }
@@ -789,22 +788,18 @@ struct Lowerer {
                 case .int(let i)?: bound[slot] = .literal(Double(i))
                 case .float(let d)?: bound[slot] = .literal(d)
                 case .string(let s)?:
-                    let parts = dotParts(s)
-                    guard let idx = params.firstIndex(where: { $0.name == parts[0] }) else {
-                        let hint = suggestion(for: parts[0], among: params.map(\.name)).map { "did you mean `\($0)`?" }
-                        error("`\(parts[0])` is not a parameter of \(what())", textRange(e.value),
+                    let head = pathHead(s)
+                    guard let idx = params.firstIndex(where: { $0.name == head }) else {
+                        let hint = suggestion(for: head, among: params.map(\.name)).map { "did you mean `\($0)`?" }
+                        error("`\(head)` is not a parameter of \(what())", textRange(e.value),
                               help: hint ?? "bind to one of \(params.map { "`\($0.name)`" }.joined(separator: ", ")), a field path such as `\(params.last?.name ?? "p").field`, or a number")
                         continue
                     }
-                    let path = Array(parts.dropFirst())
-                    if path.contains(where: { !isIdentifier($0) }) {
-                        error("field path `\(s)` is malformed", textRange(e.value), help: "write fields separated by dots, e.g. `mapper.series`")
-                        continue
-                    }
+                    guard let path = parsedPath(s, e.value, malformedHelp: "write fields separated by dots, e.g. `mapper.series`")?.path else { continue }
                     if isMethod, idx == 0, let recv = receiver {
-                        checkFieldPath(FieldPath(fields: path), in: .instance(recv), at: textRange(e.value), display: s)
+                        checkFieldPath(path, in: .instance(recv), at: textRange(e.value), display: s)
                     }
-                    bound[slot] = .param(index: idx, path: FieldPath(fields: path))
+                    bound[slot] = .param(index: idx, path: path)
                     usedParams[idx] = true
                 default:
                     error("a kernel binding must be a parameter, a field path or a number, not \(kindName(e.value))", e.value.at)
@@ -855,26 +850,39 @@ struct Lowerer {
         return params
     }
 
-    /// Checks that `path` names fields that exist, starting from `recipe`. Reports at `at`.
+    /// Checks that `path` applies, starting from `recipe`: fields that exist, subscripts that fit
+    /// the value they reach (docs/pipeline-format.md, "Projections"). Reports at `at`.
     @discardableResult
     mutating func checkFieldPath(_ path: FieldPath, in recipe: Recipe, at: SourceRange, display: @autoclosure () -> String) -> Recipe? {
         var cur = recipe
         for (i, segment) in path.segments.enumerated() {
-            guard case .field(let field) = segment else { return nil }
-            guard case .instance(let inst) = cur else {
-                // The object itself when the first field is missing (`lookup.values`: `lookup` is a Series).
+            // The path up to this segment, as written (`mapper.series` before `.iloc[0]`).
+            func base() -> String {
                 let shown = display()
-                let base = i > 0 ? "\(FieldPath(Array(path.segments[..<i])))" : String(shown.dropLast(path.applied(to: "").utf8.count))
-                error("`\(shown)`: `\(base)` is \(kindArticle(cur)), which has no field `\(field)`", at)
+                return path.prefix(i).applied(to: String(shown.dropLast(path.applied(to: "").utf8.count)))
+            }
+            switch segment {
+            case .field(let field):
+                guard case .instance(let inst) = cur else {
+                    // The object itself when the first field is missing (`lookup.values`: `lookup` is a Series).
+                    let b = i > 0 ? "\(path.prefix(i))" : base()
+                    error("`\(display())`: `\(b)` is \(kindArticle(cur)), which has no field `\(field)`", at)
+                    return nil
+                }
+                guard let f = inst.field(field) else {
+                    let hint = suggestion(for: field, among: inst.fields.map(\.name)).map { "did you mean `\($0)`?" }
+                    error("class `\(inst.className)` has no field `\(field)`", at,
+                          help: hint ?? (inst.fields.isEmpty ? "it declares no fields" : "its fields are \(inst.fields.map { "`\($0.name)`" }.joined(separator: ", "))"))
+                    return nil
+                }
+                cur = f.recipe
+            case .subscript, .iloc:
+                guard let next = checkSubscript(segment, on: cur, base: base(), shown: display(), at: at) else { return nil }
+                cur = next
+            case .column:
+                error("`\(display())`: columns need a dataframe, which this format version does not describe", at)
                 return nil
             }
-            guard let f = inst.field(field) else {
-                let hint = suggestion(for: field, among: inst.fields.map(\.name)).map { "did you mean `\($0)`?" }
-                error("class `\(inst.className)` has no field `\(field)`", at,
-                      help: hint ?? (inst.fields.isEmpty ? "it declares no fields" : "its fields are \(inst.fields.map { "`\($0.name)`" }.joined(separator: ", "))"))
-                return nil
-            }
-            cur = f.recipe
         }
         return cur
     }
@@ -888,6 +896,7 @@ struct Lowerer {
         case .bytes: "a bytes object"
         case .instance(let i): "an instance of `\(i.className)`"
         case .python: "an opaque Python object"
+        case .element(let t): "a numpy \(t.rawValue) scalar"
         }
     }
 
@@ -1118,23 +1127,20 @@ struct Lowerer {
         case .int(let i)?: return .literal(Double(i), range: v.at)
         case .float(let d)?: return .literal(d, range: v.at)
         case .string(let s)?:
-            let parts = dotParts(s)
+            let head = pathHead(s)
             let r = textRange(v)
-            let headRange = SourceRange(start: r.start, end: r.start + parts[0].utf8.count)
-            guard isDeclared(parts[0], in: .objects) else {
-                if isData(parts[0]) {
-                    error("`\(parts[0])` is an array or step; map over it with `over`", headRange)
+            let headRange = SourceRange(start: r.start, end: r.start + head.utf8.count)
+            guard isDeclared(head, in: .objects) else {
+                if isData(head) {
+                    error("`\(head)` is an array or step; map over it with `over`", headRange)
                 } else {
-                    error("`\(parts[0])` is not an object", headRange,
-                          help: suggestion(for: parts[0], among: declaredNames(in: .objects)).map { "did you mean `\($0)`?" } ?? "define it under `objects:`")
+                    error("`\(head)` is not an object", headRange,
+                          help: suggestion(for: head, among: declaredNames(in: .objects)).map { "did you mean `\($0)`?" } ?? "define it under `objects:`")
                 }
                 return nil
             }
-            guard parts.dropFirst().allSatisfy(isIdentifier) else {
-                error("field path `\(s)` is malformed", r)
-                return nil
-            }
-            return .object(name: parts[0], path: FieldPath(fields: Array(parts.dropFirst())), range: r)
+            guard let parsed = parsedPath(s, v, malformedHelp: nil) else { return nil }
+            return .object(name: head, path: parsed.path, range: r)
         default:
             error("an argument must be an object name, a field path or a number, not \(kindName(v))", v.at)
             return nil

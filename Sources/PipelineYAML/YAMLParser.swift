@@ -141,11 +141,37 @@ private struct TreeBuilder {
         let offset = marks.offset(ofCharacter: Int(parser.problem_mark.index))
         let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
         var message = "invalid YAML: \(problem)"
-        if let ctx = parser.context.map({ String(cString: $0) }) {
+        let ctx = parser.context.map({ String(cString: $0) })
+        if let ctx {
             let ctxPos = source.position(of: marks.offset(ofCharacter: Int(parser.context_mark.index)))
             message += " (\(ctx) at line \(ctxPos.line), column \(ctxPos.column))"
         }
+        if ctx?.contains("flow") == true, let path = unquotedSubscript(at: offset) {
+            fail("invalid YAML: `[` inside a flow collection (`[…]` or `{…}`) starts a new sequence, so the path `\(path)` is split; a path with a subscript must be quoted there",
+                 at: offset, help: "write it quoted: `\"\(path)\"`, or use a block collection")
+            return
+        }
         fail(message, at: offset)
+    }
+
+    /// The path written unquoted around the `[` at `offset` (`edges[-1]`, `weights[:, 0]`),
+    /// when the byte before it continues a plain scalar; nil otherwise.
+    func unquotedSubscript(at offset: Int) -> String? {
+        let b = source.bytes
+        func pathByte(_ c: UInt8) -> Bool { (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F || c == 0x2E }
+        guard offset > 0, offset < b.count, b[offset] == 0x5B, pathByte(b[offset - 1]) else { return nil }
+        var start = offset
+        while start > 0, pathByte(b[start - 1]) { start -= 1 }
+        var end = offset
+        while end < b.count, b[end] == 0x5B || pathByte(b[end]) {
+            if b[end] == 0x5B {
+                guard let close = b[end...].prefix(200).firstIndex(of: 0x5D), !b[end..<close].contains(0x0A) else { return nil }
+                end = close + 1
+            } else {
+                end += 1
+            }
+        }
+        return String(decoding: b[start..<end], as: UTF8.self)
     }
 
     /// Adds one event's node to the tree; false when parsing stops (the stream ended or a limit was hit).

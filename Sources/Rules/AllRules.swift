@@ -17,6 +17,7 @@ public let allRules: [any Rule.Type] = [
     UnusedSuppressionRule.self,
     SuppressionWithoutReasonRule.self,
     MissingFileRule.self,
+    ProjectionInsideTaskRule.self,
 ]
 
 /// A fresh instance of every rule.

@@ -140,12 +140,15 @@ enum ResidentModel {
             let ints = PyInt.piecewiseSum(lo: start, hi: o ? Int64.max : hi, boundaries: PyInt.boundaries,
                                           value: PyInt.resident)
             return Sat.sum(56, Sat.mul(8, cap), ints)
-        case .ndarray(let dtype, let shape):
+        case .ndarray(let dtype, let shape), .stridedArray(let dtype, let shape):
+            // A strided view unpickles as a new contiguous array of its own elements.
             guard let count = Sat.product(shape) else {
                 conf.conf = conf.conf.combined(with: .unknown(reason: "negative dimension"))
                 return 0
             }
             return Sat.add(ndarrayOverhead, Sat.mul(count, Int64(dtype.itemSize)))
+        case .numpyScalar(let dtype):
+            return Sat.add(24, Int64(dtype.itemSize))  // sys.getsizeof: object header + the value
         case .series(let s):
             let n = Int64(max(0, s.length))
             var t = Sat.mul(n, Int64(s.dtype.itemSize))
@@ -250,12 +253,14 @@ enum DaskSizeofModel {
                 && (start >= 0 || hi <= 0 || PyInt.getsizeof(0) == PyInt.getsizeof(start))
             if !uniform { conf = conf.combined(with: .modelled) }
             return Sat.add(base, sampled(n, sampleSum: 10 * Double(total) / Double(n)))
-        case .ndarray(let dtype, let shape):
+        case .ndarray(let dtype, let shape), .stridedArray(let dtype, let shape):
             guard let count = Sat.product(shape) else {
                 conf = conf.combined(with: .unknown(reason: "negative dimension"))
                 return 0
             }
             return Sat.mul(count, Int64(dtype.itemSize))
+        case .numpyScalar(let dtype):
+            return Sat.add(24, Int64(dtype.itemSize))  // no registration: sys.getsizeof
         case .series(let s):
             let n = Int64(max(0, s.length))
             let index: Int64

@@ -37,6 +37,13 @@ public indirect enum PyValue: Sendable, Equatable {
     case series(SeriesShape)
     /// A C-contiguous, writeable numpy array of a numeric dtype.
     case ndarray(dtype: DType, shape: [Int])
+    /// A numpy array that is neither C- nor F-contiguous (a strided view such as `w[:, 0]`):
+    /// `ndarray.__reduce__` pickles `_reconstruct(ndarray, (0,), b'b')` and a state tuple
+    /// holding a C-ordered copy of the view's data as `bytes` — the view, never its base.
+    case stridedArray(dtype: DType, shape: [Int])
+    /// A numpy scalar (`np.int64(5)`, an element of a Series or ndarray):
+    /// `numpy._core.multiarray.scalar(dtype, raw bytes)`.
+    case numpyScalar(DType)
     /// An instance whose `__dict__` is `fields` (reduced by `copyreg.__newobj__`:
     /// class global, EMPTY_TUPLE NEWOBJ, then the state dict and BUILD when non-empty).
     case instance(PyClass, fields: [PyDictEntry])
@@ -151,6 +158,13 @@ public struct SeriesShape: Sendable, Equatable {
     public var name: String?
     /// Optional knowledge of the values (does not change any size for numeric dtypes).
     public var values: SeriesValues?
+    /// The values are a strided view (a slice with a step other than 1, `s.iloc[::2]`): the
+    /// block's array pickles through `ndarray.__reduce__` (see ``PyValue/stridedArray(dtype:shape:)``).
+    public var stridedValues = false
+    /// The first label and the step of a `RangeIndex` that a slice kept (`s.iloc[100:200]` is
+    /// `RangeIndex(100, 200, 1)`; the stop is `start + step × length`, as Python's range slicing makes it).
+    public var rangeStart: Int64 = 0
+    public var rangeStep: Int64 = 1
     /// A Series shape.
     public init(dtype: DType, length: Int, index: SeriesIndex = .range, name: String? = nil,
                 values: SeriesValues? = nil) {

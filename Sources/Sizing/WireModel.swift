@@ -191,6 +191,17 @@ enum WireModel {
             }
         case .ndarray(let dtype, let shape):
             _ = saveArray(dtype: dtype, shape: shape, &w)
+        case .stridedArray(let dtype, let shape):
+            saveStridedArray(dtype: dtype, shape: shape, &w)
+        case .numpyScalar(let dtype):
+            w.global("numpy._core.multiarray", "scalar")
+            saveDType(dtype, &w)
+            w.blob(header: 2, payload: Int64(dtype.itemSize))  // SHORT_BINBYTES
+            w.memoize()
+            w.emit(1)  // TUPLE2
+            w.memoize()
+            w.emit(1)  // REDUCE
+            w.memoize()
         case .series(let s):
             saveSeries(s, &w)
         case .instance(let cls, let fields):
@@ -268,6 +279,39 @@ enum WireModel {
         return w.memoize()
     }
 
+    /// `ndarray.__reduce__` (numpy 2.4), used for arrays that are neither C- nor F-contiguous:
+    /// `_reconstruct(ndarray, (0,), b'b')`, then BUILD with `(1, shape, dtype, False, data)`.
+    /// Returns the memo index of the rebuilt array.
+    @discardableResult
+    static func saveStridedArray(dtype: DType, shape: [Int], _ w: inout PickleWriter) -> Int {
+        var nbytes: Int64 = 0
+        if let count = Sat.product(shape) {
+            nbytes = Sat.mul(count, Int64(dtype.itemSize))
+        } else {
+            w.degrade(.unknown(reason: "negative dimension in shape \(shape)"))
+        }
+        w.global("numpy._core.multiarray", "_reconstruct")
+        w.global("numpy", "ndarray")
+        save(.tuple([.int(0)]), &w)
+        w.blob(header: 2, payload: 1)  // SHORT_BINBYTES b'b'
+        w.memoize()
+        w.emit(1)  // TUPLE3
+        w.memoize()
+        w.emit(1)  // REDUCE
+        let array = w.memoize()
+        w.emit(1)  // MARK
+        w.int(1)
+        save(.tuple(shape.map { .int(Int64($0)) }), &w)
+        saveDType(dtype, &w)
+        w.emit(1)  // NEWFALSE: not Fortran-ordered
+        w.blob(header: nbytes < 256 ? 2 : (nbytes <= 0xFFFF_FFFF ? 5 : 9), payload: nbytes)
+        w.memoize()
+        w.emit(1)  // TUPLE
+        w.memoize()
+        w.emit(1)  // BUILD
+        return array
+    }
+
     static func saveDType(_ dtype: DType, _ w: inout PickleWriter) {
         let key = "dtype:" + dtype.rawValue
         if w.reuse(key) { return }
@@ -298,9 +342,11 @@ enum WireModel {
             w.memoize()
             w.emit(1)  // MARK
             w.internedStr("name"); w.emit(1)
-            w.internedStr("start"); w.int(0)
-            w.internedStr("stop"); w.int(Int64(max(0, s.length)))
-            w.internedStr("step"); w.int(1)
+            // A slice's RangeIndex keeps its labels: `RangeIndex(start, stop, step)`.
+            let (span, overflow) = s.rangeStep.multipliedReportingOverflow(by: Int64(max(0, s.length)))
+            w.internedStr("start"); w.int(s.rangeStart)
+            w.internedStr("stop"); w.int(overflow ? Int64.max : s.rangeStart &+ span)
+            w.internedStr("step"); w.int(s.rangeStep)
             w.emit(1)  // SETITEMS
         case .int64:
             w.global("pandas", "Index")
@@ -340,7 +386,7 @@ enum WireModel {
         w.emit(1)  // APPEND
         w.emit(1)  // EMPTY_LIST block values
         w.memoize()
-        let values = saveArray(dtype: s.dtype, shape: [n], &w)
+        let values = s.stridedValues && n > 1 ? saveStridedArray(dtype: s.dtype, shape: [n], &w) : saveArray(dtype: s.dtype, shape: [n], &w)
         w.emit(1)
         w.emit(1)  // EMPTY_LIST block items: the index again, rebuilt (not memo-shared)
         w.memoize()

@@ -57,6 +57,28 @@ import Testing
         #expect(memory["limit"] as? Int == 4 * 1024 * 1024 * 1024)
     }
 
+    /// Each object edge says how it reaches the task (docs/estimate.md): a carried object its
+    /// route and the name the function reads; a projection passed as the argument what is shipped.
+    @Test(arguments: [
+        ("carried-partial.yaml", "scored", "lookup", "partial", "table" as String?, 240_562 as Int64),
+        ("callable-instance.yaml", "scored", "scorer", "instance", "self", nil),
+        ("seed-method.yaml", "looked_up", "mapper", "receiver", nil, nil),
+        ("projection-element.yaml", "passed", "mapper.series.iloc[-1]", "argument", nil, 117),
+        ("projection-column.yaml", "passed", "weights[:, 0]", "argument", nil, 40_152),
+    ])
+    func estimateJSONSaysEachObjectsRoute(_ sample: String, _ layer: String, _ shipped: String, _ route: String, _ name: String?, _ wire: Int64?) throws {
+        let r = try CLI.run(["estimate", "--format", "json", "samples/\(sample)"])
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let layers = try #require(doc["layers"] as? [[String: Any]])
+        let step = try #require(layers.first { $0["name"] as? String == layer })
+        let use = try #require((step["objects"] as? [[String: Any]])?.first)
+        #expect(use["shipped"] as? String == shipped)
+        #expect(use["route"] as? String == route)
+        #expect(use["carried_name"] as? String == name)
+        if name == nil { #expect(use["carried_name"] is NSNull) }
+        if let wire { #expect(((use["wire"] as? [String: Any])?["bytes"] as? NSNumber)?.int64Value == wire) }
+    }
+
     @Test func estimateOfAMissingLoadFileSaysSoAtItsPosition() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-estimate-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -105,7 +127,7 @@ import Testing
     @Test func directoryScanSkipsTheHelmTemplateAndReportsTheRest() throws {
         let r = try CLI.run(["check", "samples", "--verbose"])
         #expect(r.status == 1)
-        #expect(r.stdout.hasSuffix("Found 8 warnings, 2 infos in 10 of 19 files.\n4 fixable with `pipelint fix`.\n"))
+        #expect(r.stdout.hasSuffix("Found 13 warnings, 3 infos in 14 of 26 files.\n6 fixable with `pipelint fix` (3 more with `--unsafe-fixes`).\n"))
         #expect(r.stderr == "skipped samples/helm/templates/deployment.yaml: not a pipeline\n")
     }
 

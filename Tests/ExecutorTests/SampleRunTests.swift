@@ -23,6 +23,21 @@ import PipelineYAML
         }
     }
 
+    /// The same projection read inside the task and passed as the argument gives the same chunks,
+    /// as written and optimized (checksums equal to the exported Dask program's, 2026.8.0).
+    @Test(arguments: [("projection-element", "int64", "86b31006"), ("projection-column", "float64", "d0c059a1")])
+    func projectionsInsideAndPassedAgree(_ name: String, _ dtype: String, _ crc: String) throws {
+        for asWritten in [true, false] {
+            let r = try runSample(name, asWritten: asWritten)
+            #expect(r.outputs.map(\.name) == ["inside", "passed"])
+            for o in r.outputs {
+                #expect(o.shape == [100_000])
+                #expect(o.dtype == dtype)
+                #expect(checksum(o) == crc)
+            }
+        }
+    }
+
     @Test func seedReductionTotal() throws {
         for asWritten in [true, false] {
             let r = try runSample("seed-reduction", asWritten: asWritten)

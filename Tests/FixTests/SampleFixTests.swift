@@ -3,6 +3,7 @@ import Lint
 import Optimizer
 import PipelineIR
 import PipelineYAML
+import Rules
 import Testing
 
 /// On every sample: "apply the text fix, then lower" equals "lower, then run
@@ -27,11 +28,35 @@ import Testing
         let keeps = ["carried-partial.yaml", "carried-closure.yaml", "carried-global.yaml", "model-weights.yaml"].contains(name)
         #expect(outcome.remaining.findings.contains { $0.code.id == "PL001" } == keeps)
         #expect(!e.fix(SourceFile(path: name, bytes: outcome.fixed)).changed)
-        let expectFix = ["seed-argument.yaml", "seed-method.yaml", "seed-reduction.yaml", "callable-instance.yaml"].contains(name)
+        let expectFix = ["seed-argument.yaml", "seed-method.yaml", "seed-reduction.yaml", "callable-instance.yaml",
+                         "projection-element.yaml", "projection-column.yaml", "opaque-field.yaml"].contains(name)
         #expect(outcome.changed == expectFix)
         if expectFix {
             #expect(outcome.applied.flatMap(\.fix.placements).map(\.placement) == [placement])
         }
+    }
+
+    /// PL016's unsafe fix on the projection samples: the step passes the projection, the function
+    /// binds its parameter itself, and nothing is left to say but PL001 on nothing.
+    @Test(arguments: [
+        ("projection-element.yaml", #"with: {factor: "m"}"#, #"args: ["mapper.series.iloc[-1]"]}                # ships the whole mapper"#),
+        ("projection-column.yaml", #"with: {table: "w"}"#, #"inside: {map_blocks: first_inside, over: [bins], args: ["weights[:, 0]"]}"#),
+    ])
+    func projectionFixPassesTheProjection(_ name: String, _ binding: String, _ step: String) throws {
+        let bytes = [UInt8](try Data(contentsOf: repoRoot.appendingPathComponent("samples/\(name)")))
+        let e = engine(unsafe: true, rules: [ProjectionInsideTaskRule()])
+        let outcome = e.fix(SourceFile(path: name, bytes: bytes))
+        #expect(outcome.failure == nil)
+        let text = String(decoding: outcome.fixed, as: UTF8.self)
+        #expect(text.contains(binding))
+        #expect(text.contains(step))
+        #expect(outcome.remaining.findings.isEmpty)
+        // Without --unsafe-fixes nothing changes.
+        #expect(!engine(unsafe: false, rules: [ProjectionInsideTaskRule()]).fix(SourceFile(path: name, bytes: bytes)).changed)
+        // The fixed step ships only the projection.
+        let fixedGraph = try #require(graph(outcome.fixed))
+        let inside = try #require(fixedGraph.layer(named: "inside"))
+        #expect(inside.inputs.contains { !$0.path.isEmpty && $0.path.hasSubscript })
     }
 
     @Test func theFixedSeedIsTheDelayedSampleUpToItsNameAndComment() throws {

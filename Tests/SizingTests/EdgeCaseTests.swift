@@ -140,3 +140,39 @@ import Testing
         #expect(SizeModel.residentSize(.classObject(cls)).bytes == 0)
     }
 }
+
+/// Projections (calibration/projections.py, pickle protocol 5, numpy 2.4.6): an element is a
+/// numpy scalar; a strided view pickles through `ndarray.__reduce__` with a copy of its own data.
+@Suite struct ProjectedValueTests {
+    @Test(arguments: [(DType.int64, Int64(117)), (.float64, 117), (.int8, 110), (.float32, 113), (.bool, 110)])
+    func numpyScalarsPickleAsMeasured(_ dtype: DType, _ bytes: Int64) {
+        let w = SizeModel.wireSize(.numpyScalar(dtype))
+        #expect(w.bytes == bytes)
+        #expect(w.confidence == .exact)
+        #expect(SizeModel.daskSizeof(.numpyScalar(dtype)).bytes == 24 + Int64(dtype.itemSize))
+    }
+
+    @Test func stridedViewsPickleACopyOfTheirData() {
+        #expect(SizeModel.wireSize(.stridedArray(dtype: .float64, shape: [3])).bytes == 172)
+        #expect(SizeModel.wireSize(.stridedArray(dtype: .float64, shape: [5000])).bytes == 40_152)
+        // A contiguous row of the same matrix is an ordinary array.
+        #expect(SizeModel.wireSize(.ndarray(dtype: .float64, shape: [16])).bytes == 255)
+        #expect(SizeModel.daskSizeof(.stridedArray(dtype: .float64, shape: [5000])).bytes == 40_000)
+    }
+
+    /// Slices of `pd.Series(np.arange(30000))`: the RangeIndex keeps its labels; a step other
+    /// than 1 makes the values a strided view.
+    @Test(arguments: [
+        (5, Int64(0), Int64(2), true, Int64(610)),          // s.iloc[0:10:2]
+        (19_900, 100, 1, false, 159_762),                   // s.iloc[100:20000]
+        (30_000, 29_999, -1, true, 240_598),                // s.iloc[::-1]
+        (1, 29_999, 1, false, 561),                         // s.iloc[-1:]
+    ])
+    func seriesSlicesPickleAsMeasured(_ n: Int, _ start: Int64, _ step: Int64, _ strided: Bool, _ bytes: Int64) {
+        var shape = SeriesShape(dtype: .int64, length: n)
+        shape.rangeStart = start
+        shape.rangeStep = step
+        shape.stridedValues = strided
+        #expect(SizeModel.wireSize(.series(shape)).bytes == bytes)
+    }
+}
