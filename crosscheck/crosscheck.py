@@ -92,13 +92,20 @@ def has_python(doc):
     return False
 
 
+def uses_dot(doc):
+    """Whether a function multiplies blocks by weights: their last axis must keep its length."""
+    return any(isinstance(f, dict) and f.get("kernel") == "dot" for f in (doc.get("functions") or {}).values())
+
+
 def scale_factor(doc):
-    """One factor for every array (arrays of equal shape stay equal): chunk sizes are divided by it."""
+    """One factor for every array (arrays of equal shape stay equal): chunk sizes are divided by it,
+    along every axis, or along the first only when a `dot` needs the last axis whole."""
     f = 1
+    first_only = uses_dot(doc)
     for a in (doc.get("arrays") or {}).values():
         n = math.prod(a["shape"])
         if n > MAX_ELEMENTS:
-            f = max(f, math.ceil((n / MAX_ELEMENTS) ** (1 / len(a["shape"]))))
+            f = max(f, math.ceil((n / MAX_ELEMENTS) ** (1 if first_only else 1 / len(a["shape"]))))
     return f
 
 
@@ -121,8 +128,9 @@ def scaled_copy(path, work):
         return path, doc, 1
     if any("rechunk" in s for s in doc["steps"].values()):
         raise SystemExit(f"{path}: cannot down-scale a pipeline with rechunk steps; add a small variant")
+    first_only = uses_dot(doc)
     for a in doc["arrays"].values():
-        dims = [scale_dim(n, c, f) for n, c in zip(a["shape"], a["chunks"])]
+        dims = [scale_dim(n, c, f if i == 0 or not first_only else 1) for i, (n, c) in enumerate(zip(a["shape"], a["chunks"]))]
         a["shape"] = [d[0] for d in dims]
         a["chunks"] = [d[1] for d in dims]
     os.makedirs(work, exist_ok=True)
