@@ -10,7 +10,7 @@ extension Lowerer {
     /// `version:` is read by its text, never as a number: YAML reads `1.10` as the float 1.1,
     /// so a number would let `1.10` (or `1.100`) pass for 1.1. `1` and `1.1` are accepted,
     /// plain or quoted; anything else is a located error.
-    mutating func lowerVersion(_ v: V) {
+    mutating func lowerVersion(_ v: WrittenValue) {
         guard tree[v.id].kind == .scalar, let text = tree.scalar(v.id) else {
             error("`version` must be `1` or `1.1`, not \(kindName(v))", v.at)
             return
@@ -42,7 +42,7 @@ extension Lowerer {
     /// `partial:`, `closure:`, `globals:` of a function: each entry `name: object` (or a field path,
     /// taken on the client) becomes a parameter the function carries, after the declared ones.
     /// Nil when an entry is wrong (reported): the function is not lowered, so nothing cascades.
-    mutating func lowerCarried(_ es: [(key: String, keyRange: SourceRange, value: V)], params: inout [Param],
+    mutating func lowerCarried(_ es: [(key: String, keyRange: SourceRange, value: WrittenValue)], params: inout [Param],
                                function name: String, isMethod: Bool, isPython: Bool) -> [CarriedObject]? {
         var carried: [CarriedObject] = []
         let before = diagnostics.count
@@ -79,12 +79,12 @@ extension Lowerer {
     }
 
     /// How many version errors `lowerCarried` reports for these entries (they do not stop the lowering).
-    func carriedVersionErrors(_ es: [(key: String, keyRange: SourceRange, value: V)]) -> Int {
+    func carriedVersionErrors(_ es: [(key: String, keyRange: SourceRange, value: WrittenValue)]) -> Int {
         minorVersion >= 1 ? 0 : Self.carryRoutes.filter { r in es.contains { $0.key == r.key } }.count
     }
 
     /// A carried value: an object name or a field path into one (`model.weights`).
-    mutating func carriedValue(_ v: V) -> (String, FieldPath, SourceRange)? {
+    mutating func carriedValue(_ v: WrittenValue) -> (String, FieldPath, SourceRange)? {
         guard case .string(let s)? = scalar(v) else {
             error("a carried value must be an object name or a field path, not \(kindName(v))", v.at)
             return nil

@@ -27,7 +27,7 @@ public enum Lowering {
 }
 
 /// A value node together with where the user wrote it (an alias's own range).
-struct V {
+struct WrittenValue {
     let id: NodeID
     let at: SourceRange
 }
@@ -78,9 +78,9 @@ struct Lowerer {
 
     // MARK: node access
 
-    func v(_ id: NodeID) -> V { V(id: tree.resolved(id), at: tree[id].range) }
+    func written(_ id: NodeID) -> WrittenValue { WrittenValue(id: tree.resolved(id), at: tree[id].range) }
 
-    func kindName(_ v: V) -> String {
+    func kindName(_ v: WrittenValue) -> String {
         switch tree[v.id].kind {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
@@ -89,14 +89,14 @@ struct Lowerer {
         }
     }
 
-    func scalar(_ v: V) -> ScalarValue? {
+    func scalar(_ v: WrittenValue) -> ScalarValue? {
         let n = tree[v.id]
         guard n.kind == .scalar, let text = tree.scalar(v.id) else { return nil }
         return ScalarValue.resolve(text, style: n.scalarStyle, tag: n.tag)
     }
 
     /// Range of the scalar's text without quotes (for carets and field paths).
-    func textRange(_ v: V) -> SourceRange {
+    func textRange(_ v: WrittenValue) -> SourceRange {
         let n = tree[v.id]
         guard v.at == n.range, n.kind == .scalar else { return v.at }
         switch n.scalarStyle {
@@ -108,31 +108,31 @@ struct Lowerer {
     }
 
     /// Mapping entries with string keys; reports non-string keys and non-mappings.
-    mutating func mapping(_ v: V, _ what: @autoclosure () -> String) -> [(key: String, keyRange: SourceRange, value: V)]? {
+    mutating func mapping(_ v: WrittenValue, _ what: @autoclosure () -> String) -> [(key: String, keyRange: SourceRange, value: WrittenValue)]? {
         guard tree[v.id].kind == .mapping else {
             error("\(what()) must be a mapping, not \(kindName(v))", v.at)
             return nil
         }
-        var out: [(key: String, keyRange: SourceRange, value: V)] = []
+        var out: [(key: String, keyRange: SourceRange, value: WrittenValue)] = []
         out.reserveCapacity(tree.childCount(v.id) / 2)
         for position in tree.keyPositions(v.id) {
-            let kv = self.v(tree.children[position])
+            let kv = self.written(tree.children[position])
             let val = tree.children[position + 1]
             guard case .string(let s)? = scalar(kv) else {
                 if tree.scalar(kv.id) == nil {
                     error("keys in \(what()) must be strings, not \(kindName(kv))", kv.at)
                     continue
                 }
-                out.append((tree.scalar(kv.id) ?? "", textRange(kv), self.v(val)))
+                out.append((tree.scalar(kv.id) ?? "", textRange(kv), self.written(val)))
                 continue
             }
-            out.append((s, textRange(kv), self.v(val)))
+            out.append((s, textRange(kv), self.written(val)))
         }
         return out
     }
 
     /// Reports keys not in `allowed`, with a suggestion.
-    mutating func checkKeys(_ entries: [(key: String, keyRange: SourceRange, value: V)], allowed: [String], in what: @autoclosure () -> String) {
+    mutating func checkKeys(_ entries: [(key: String, keyRange: SourceRange, value: WrittenValue)], allowed: [String], in what: @autoclosure () -> String) {
         for e in entries where !allowed.contains(e.key) {
             let hint = suggestion(for: e.key, among: allowed).map { "did you mean `\($0)`?" }
             error("unknown key `\(e.key)` in \(what())", e.keyRange,
@@ -140,7 +140,7 @@ struct Lowerer {
         }
     }
 
-    mutating func string(_ v: V, _ what: String) -> String? {
+    mutating func string(_ v: WrittenValue, _ what: String) -> String? {
         guard let s = scalar(v) else {
             error("\(what) must be a string, not \(kindName(v))", v.at)
             return nil
@@ -154,7 +154,7 @@ struct Lowerer {
         }
     }
 
-    mutating func int(_ v: V, _ what: String, min lower: Int64 = 0) -> Int? {
+    mutating func int(_ v: WrittenValue, _ what: String, min lower: Int64 = 0) -> Int? {
         guard case .int(let i)? = scalar(v) else {
             error("\(what) must be an integer, not \(kindName(v))", v.at)
             return nil
@@ -166,7 +166,7 @@ struct Lowerer {
         return Int(i)
     }
 
-    mutating func number(_ v: V, _ what: String) -> Double? {
+    mutating func number(_ v: WrittenValue, _ what: String) -> Double? {
         switch scalar(v) {
         case .int(let i)?: return Double(i)
         case .float(let d)? where d.isFinite: return d
@@ -180,7 +180,7 @@ struct Lowerer {
         }
     }
 
-    mutating func size(_ v: V, _ what: String) -> Int64? {
+    mutating func size(_ v: WrittenValue, _ what: String) -> Int64? {
         switch scalar(v) {
         case .int(let i)? where i >= 0: return i
         case .string(let s)?:
@@ -200,7 +200,7 @@ struct Lowerer {
         }
     }
 
-    mutating func enumValue<E: RawRepresentable & CaseIterable>(_ v: V, _ what: String, as _: E.Type) -> E? where E.RawValue == String {
+    mutating func enumValue<E: RawRepresentable & CaseIterable>(_ v: WrittenValue, _ what: String, as _: E.Type) -> E? where E.RawValue == String {
         guard case .string(let s)? = scalar(v) else {
             error("\(what) must be one of \(E.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ")), not \(kindName(v))", v.at)
             return nil
@@ -212,15 +212,15 @@ struct Lowerer {
         return nil
     }
 
-    mutating func list(_ v: V, _ what: String) -> [V]? {
+    mutating func list(_ v: WrittenValue, _ what: String) -> [WrittenValue]? {
         guard tree[v.id].kind == .sequence else {
             error("\(what) must be a list, not \(kindName(v))", v.at)
             return nil
         }
-        return tree.items(v.id).map { self.v($0) }
+        return tree.items(v.id).map { self.written($0) }
     }
 
-    mutating func identifier(_ v: V, _ what: String) -> String? {
+    mutating func identifier(_ v: WrittenValue, _ what: String) -> String? {
         guard let s = string(v, what) else { return nil }
         guard isIdentifier(s) else {
             error("\(what) `\(s)` is not a valid name", textRange(v), help: "names are letters, digits and `_`, not starting with a digit")
@@ -247,7 +247,7 @@ struct Lowerer {
     }
 
     /// A relative path that stays inside the pipeline's folder.
-    mutating func relativePath(_ v: V, _ what: String) -> String? {
+    mutating func relativePath(_ v: WrittenValue, _ what: String) -> String? {
         guard let s = string(v, what) else { return nil }
         if s.isEmpty || s.hasPrefix("/") || s.hasPrefix("~") || s.contains("\\") || s.contains("\0") {
             error("\(what) `\(s)` must be a relative path inside the pipeline's folder", textRange(v))
@@ -264,7 +264,7 @@ struct Lowerer {
         return s
     }
 
-    mutating func suppressions(_ v: V) -> Suppressions? {
+    mutating func suppressions(_ v: WrittenValue) -> Suppressions? {
         guard let entries = mapping(v, "`lint`") else { return nil }
         checkKeys(entries, allowed: ["ignore", "reason"], in: "`lint`")
         var ids: [String] = []
@@ -296,14 +296,14 @@ struct Lowerer {
             error("file is empty; a pipeline needs at least `pipeline`, `version` and `steps`", .at(0))
             return nil
         }
-        let rv = v(root)
+        let rv = written(root)
         guard tree[rv.id].kind == .mapping else {
             error("the top level of a pipeline must be a mapping, not \(kindName(rv))", rv.at)
             return nil
         }
         guard let entries = mapping(rv, "the top level") else { return nil }
         checkKeys(entries, allowed: Self.topKeys, in: "the top level")
-        func entry(_ k: String) -> (key: String, keyRange: SourceRange, value: V)? { entries.first { $0.key == k } }
+        func entry(_ k: String) -> (key: String, keyRange: SourceRange, value: WrittenValue)? { entries.first { $0.key == k } }
         let rootStart = SourceRange.at(tree[rv.id].range.start)
 
         var name = ""
@@ -320,7 +320,7 @@ struct Lowerer {
         let objectEntries = entry("objects").flatMap { mapping($0.value, "`objects`") } ?? []
         let functionEntries = entry("functions").flatMap { mapping($0.value, "`functions`") } ?? []
         let arrayEntries = entry("arrays").flatMap { mapping($0.value, "`arrays`") } ?? []
-        let stepEntries: [(key: String, keyRange: SourceRange, value: V)]
+        let stepEntries: [(key: String, keyRange: SourceRange, value: WrittenValue)]
         if let e = entry("steps") { stepEntries = mapping(e.value, "`steps`") ?? [] } else {
             error("missing required key `steps`", rootStart)
             stepEntries = []
@@ -386,9 +386,9 @@ struct Lowerer {
 
     /// Registers the names of one section; a name is unique across sections.
     /// Returns the entries whose names were accepted, in order.
-    mutating func declare(_ list: [(key: String, keyRange: SourceRange, value: V)],
-                          _ section: Section) -> [(key: String, keyRange: SourceRange, value: V)] {
-        var accepted: [(key: String, keyRange: SourceRange, value: V)] = []
+    mutating func declare(_ list: [(key: String, keyRange: SourceRange, value: WrittenValue)],
+                          _ section: Section) -> [(key: String, keyRange: SourceRange, value: WrittenValue)] {
+        var accepted: [(key: String, keyRange: SourceRange, value: WrittenValue)] = []
         accepted.reserveCapacity(list.count)
         for e in list {
             guard isIdentifier(e.key) else {
@@ -407,7 +407,7 @@ struct Lowerer {
         return accepted
     }
 
-    mutating func lowerCluster(_ v: V) -> Cluster {
+    mutating func lowerCluster(_ v: WrittenValue) -> Cluster {
         var c = Cluster(range: v.at)
         guard let entries = mapping(v, "`cluster`") else { return c }
         checkKeys(entries, allowed: ["scheduler", "workers", "threads_per_worker", "memory_per_worker"], in: "`cluster`")
@@ -438,7 +438,7 @@ struct Lowerer {
     static let stepKinds = ["map_blocks", "reduce", "rechunk"]
     static let mapBlocksKeys = ["map_blocks", "over", "args", "kwargs", "dtype", "lint"]
 
-    mutating func lowerObject(_ name: String, _ nameRange: SourceRange, _ v: V) -> PipelineObject? {
+    mutating func lowerObject(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue) -> PipelineObject? {
         guard let entries = mapping(v, "object `\(name)`") else { return nil }
         checkKeys(entries, allowed: Self.objectKeys, in: "object `\(name)`")
         var placement = Placement.embed
@@ -456,9 +456,9 @@ struct Lowerer {
                               placementRange: placementRange, suppressions: supp)
     }
 
-    mutating func lowerRecipe(_ entries: [(key: String, keyRange: SourceRange, value: V)], _ v: V, what: @autoclosure () -> String,
+    mutating func lowerRecipe(_ entries: [(key: String, keyRange: SourceRange, value: WrittenValue)], _ v: WrittenValue, what: @autoclosure () -> String,
                               allowInstance: Bool, allowPython: Bool) -> Recipe? {
-        func isRecipe(_ e: (key: String, keyRange: SourceRange, value: V)) -> Bool { Self.recipeKeys.contains(e.key) }
+        func isRecipe(_ e: (key: String, keyRange: SourceRange, value: WrittenValue)) -> Bool { Self.recipeKeys.contains(e.key) }
         guard let firstAt = entries.firstIndex(where: isRecipe) else {
             error("\(what()) has no recipe", v.at, help: "give it exactly one of: \(Self.recipeKeys.map { "`\($0)`" }.joined(separator: ", "))")
             return nil
@@ -471,7 +471,7 @@ struct Lowerer {
             return nil
         }
         // The first entry with a key; mappings are small, so a scan beats building a table.
-        func other(_ key: String) -> (key: String, keyRange: SourceRange, value: V)? { entries.first { $0.key == key } }
+        func other(_ key: String) -> (key: String, keyRange: SourceRange, value: WrittenValue)? { entries.first { $0.key == key } }
         if first.key != "class" {
             for k in ["fields", "methods"] {
                 if let e = other(k) { error("`\(k)` belongs to a `class` recipe", e.keyRange) }
@@ -542,7 +542,7 @@ struct Lowerer {
             && parts[1].split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isIdentifier(String($0)) }
     }
 
-    mutating func literal(_ v: V, depth: Int = 0) -> Literal? {
+    mutating func literal(_ v: WrittenValue, depth: Int = 0) -> Literal? {
         switch tree[v.id].kind {
         case .scalar:
             switch scalar(v) {
@@ -556,7 +556,7 @@ struct Lowerer {
         case .sequence:
             var xs: [Literal] = []
             for item in tree.items(v.id) {
-                guard let l = literal(self.v(item), depth: depth + 1) else { return nil }
+                guard let l = literal(self.written(item), depth: depth + 1) else { return nil }
                 xs.append(l)
             }
             return .list(xs)
@@ -573,10 +573,10 @@ struct Lowerer {
         }
     }
 
-    mutating func lowerSeries(_ v: V) -> SeriesRecipe? {
+    mutating func lowerSeries(_ v: WrittenValue) -> SeriesRecipe? {
         guard let es = mapping(v, "`series`") else { return nil }
         checkKeys(es, allowed: Self.seriesKeys, in: "`series`")
-        func isSource(_ e: (key: String, keyRange: SourceRange, value: V)) -> Bool { Self.seriesSources.contains(e.key) }
+        func isSource(_ e: (key: String, keyRange: SourceRange, value: WrittenValue)) -> Bool { Self.seriesSources.contains(e.key) }
         guard let srcAt = es.firstIndex(where: isSource) else {
             error("`series` needs its values: one of `range`, `values`, `random`, `load`", v.at)
             return nil
@@ -622,10 +622,8 @@ struct Lowerer {
                 if !r.contains(where: { $0.key == "count" }) { error("`random` needs `count`", src.value.at) }
                 return nil
             }
-            let seed = r.first(where: { $0.key == "seed" }).flatMap { int($0.value, "`seed`") } ?? 0
-            let low = r.first(where: { $0.key == "low" }).flatMap { number($0.value, "`low`") } ?? 0
-            let high = r.first(where: { $0.key == "high" }).flatMap { number($0.value, "`high`") } ?? 1
-            source = .random(count: count, seed: UInt64(seed), low: low, high: high)
+            let (seed, low, high) = randomParameters(r, at: src.value.at)
+            source = .random(count: count, seed: seed, low: low, high: high)
         default:
             guard let path = relativePath(src.value, "`load` path") else { return nil }
             source = .load(path: path, length: length)
@@ -633,7 +631,7 @@ struct Lowerer {
         return SeriesRecipe(source: source, dtype: dtype, index: index, name: name)
     }
 
-    mutating func shape(_ v: V, _ what: String) -> [Int]? {
+    mutating func shape(_ v: WrittenValue, _ what: String) -> [Int]? {
         guard let items = list(v, what) else { return nil }
         var dims: [Int] = []
         for item in items {
@@ -647,7 +645,7 @@ struct Lowerer {
         return dims
     }
 
-    mutating func lowerNDArray(_ v: V) -> NDArrayRecipe? {
+    mutating func lowerNDArray(_ v: WrittenValue) -> NDArrayRecipe? {
         guard let es = mapping(v, "`ndarray`") else { return nil }
         checkKeys(es, allowed: ["shape", "dtype", "fill", "seed", "load"], in: "`ndarray`")
         guard let s = es.first(where: { $0.key == "shape" }) else {
@@ -686,7 +684,7 @@ struct Lowerer {
         return true
     }
 
-    mutating func lowerInstance(_ v: V, entries: [(key: String, keyRange: SourceRange, value: V)]) -> InstanceRecipe? {
+    mutating func lowerInstance(_ v: WrittenValue, entries: [(key: String, keyRange: SourceRange, value: WrittenValue)]) -> InstanceRecipe? {
         guard let cls = string(v, "`class`") else { return nil }
         var module: String?
         var className = cls
@@ -743,7 +741,7 @@ struct Lowerer {
 
     // MARK: functions
 
-    mutating func lowerFunction(_ name: String, _ nameRange: SourceRange, _ v: V, isMethod: Bool, receiver: InstanceRecipe? = nil) -> PipelineFunction? {
+    mutating func lowerFunction(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue, isMethod: Bool, receiver: InstanceRecipe? = nil) -> PipelineFunction? {
         // Built only for messages: most functions have none.
         func what() -> String { isMethod ? "method `\(name)`" : "function `\(name)`" }
         guard let es = mapping(v, what()) else { return nil }
@@ -828,7 +826,7 @@ struct Lowerer {
     }
 
     /// A function's `params` (`self` first for a method, whose `params` defaults to `[block]`).
-    mutating func lowerParams(_ es: [(key: String, keyRange: SourceRange, value: V)], _ nameRange: SourceRange, _ v: V,
+    mutating func lowerParams(_ es: [(key: String, keyRange: SourceRange, value: WrittenValue)], _ nameRange: SourceRange, _ v: WrittenValue,
                               isMethod: Bool, what: @autoclosure () -> String) -> [Param]? {
         var params: [Param] = []
         if isMethod { params.append(Param(name: "self", range: nameRange)) }
@@ -902,7 +900,7 @@ struct Lowerer {
 
     // MARK: arrays
 
-    mutating func lowerArray(_ name: String, _ nameRange: SourceRange, _ v: V) -> ArrayDecl? {
+    mutating func lowerArray(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue) -> ArrayDecl? {
         guard let es = mapping(v, "array `\(name)`") else { return nil }
         checkKeys(es, allowed: Self.arrayKeys, in: "array `\(name)`")
         guard let s = es.first(where: { $0.key == "shape" }) else {
@@ -939,7 +937,7 @@ struct Lowerer {
         return decl
     }
 
-    mutating func chunkSpecs(_ v: V, dims: [Int]) -> [ChunkSpec]? {
+    mutating func chunkSpecs(_ v: WrittenValue, dims: [Int]) -> [ChunkSpec]? {
         guard let items = list(v, "`chunks`") else { return nil }
         guard items.count == dims.count else {
             error("`chunks` has \(items.count) entries but the shape has \(dims.count) dimensions", v.at)
@@ -967,7 +965,7 @@ struct Lowerer {
         return out
     }
 
-    mutating func arraySource(_ v: V) -> ArrayDecl.Source? {
+    mutating func arraySource(_ v: WrittenValue) -> ArrayDecl.Source? {
         if case .string(let s)? = scalar(v) {
             switch s {
             case "zeros": return .zeros
@@ -990,20 +988,27 @@ struct Lowerer {
         if e.key == "random" {
             guard let r = mapping(e.value, "`random`") else { return nil }
             checkKeys(r, allowed: Self.arrayRandomKeys, in: "`random`")
-            let seed = r.first(where: { $0.key == "seed" }).flatMap { int($0.value, "`seed`") } ?? 0
-            let low = r.first(where: { $0.key == "low" }).flatMap { number($0.value, "`low`") } ?? 0
-            let high = r.first(where: { $0.key == "high" }).flatMap { number($0.value, "`high`") } ?? 1
-            if high <= low { error("`random` needs `low` < `high`", e.value.at) }
-            return .random(seed: UInt64(seed), low: low, high: high)
+            let (seed, low, high) = randomParameters(r, at: e.value.at)
+            return .random(seed: seed, low: low, high: high)
         }
         return nil
     }
 
+    /// `seed`, `low` and `high` of a `random:` source, a series' or an array's alike (defaults 0, 0, 1);
+    /// `low` must be below `high`.
+    mutating func randomParameters(_ r: [(key: String, keyRange: SourceRange, value: WrittenValue)], at: SourceRange) -> (seed: UInt64, low: Double, high: Double) {
+        let seed = r.first(where: { $0.key == "seed" }).flatMap { int($0.value, "`seed`") } ?? 0
+        let low = r.first(where: { $0.key == "low" }).flatMap { number($0.value, "`low`") } ?? 0
+        let high = r.first(where: { $0.key == "high" }).flatMap { number($0.value, "`high`") } ?? 1
+        if high <= low { error("`random` needs `low` < `high`", at) }
+        return (UInt64(seed), low, high)
+    }
+
     // MARK: steps
 
-    mutating func lowerStep(_ name: String, _ nameRange: SourceRange, _ v: V) -> Step? {
+    mutating func lowerStep(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue) -> Step? {
         guard let es = mapping(v, "step `\(name)`") else { return nil }
-        func isKind(_ e: (key: String, keyRange: SourceRange, value: V)) -> Bool { Self.stepKinds.contains(e.key) }
+        func isKind(_ e: (key: String, keyRange: SourceRange, value: WrittenValue)) -> Bool { Self.stepKinds.contains(e.key) }
         guard let kindAt = es.firstIndex(where: isKind) else {
             checkKeys(es, allowed: ["map_blocks", "reduce", "rechunk", "over", "args", "kwargs", "dtype", "split_every", "chunks", "lint"], in: "step `\(name)`")
             error("step `\(name)` needs a kind: `map_blocks`, `reduce` or `rechunk`", v.at)
@@ -1015,7 +1020,7 @@ struct Lowerer {
             return nil
         }
         let supp = es.first(where: { $0.key == "lint" }).flatMap { suppressions($0.value) }
-        func get(_ k: String) -> (key: String, keyRange: SourceRange, value: V)? { es.first { $0.key == k } }
+        func get(_ k: String) -> (key: String, keyRange: SourceRange, value: WrittenValue)? { es.first { $0.key == k } }
         switch kindEntry.key {
         case "map_blocks":
             checkKeys(es, allowed: Self.mapBlocksKeys, in: "`map_blocks` step `\(name)`")
@@ -1109,7 +1114,7 @@ struct Lowerer {
     }
 
     /// A reference to an array or a step.
-    mutating func dataRef(_ v: V) -> Ref? {
+    mutating func dataRef(_ v: WrittenValue) -> Ref? {
         guard let n = string(v, "an array or step name") else { return nil }
         let r = textRange(v)
         if isData(n) { return Ref(name: n, range: r) }
@@ -1122,7 +1127,7 @@ struct Lowerer {
         return nil
     }
 
-    mutating func argument(_ v: V) -> CallArgument? {
+    mutating func argument(_ v: WrittenValue) -> CallArgument? {
         switch scalar(v) {
         case .int(let i)?: return .literal(Double(i), range: v.at)
         case .float(let d)?: return .literal(d, range: v.at)
@@ -1147,7 +1152,7 @@ struct Lowerer {
         }
     }
 
-    mutating func lowerOutput(_ name: String, _ nameRange: SourceRange, _ v: V) -> Output? {
+    mutating func lowerOutput(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue) -> Output? {
         guard isData(name) else {
             error("output `\(name)` is not an array or step", nameRange,
                   help: suggestion(for: name, among: declaredNames(in: .arrays, .steps)).map { "did you mean `\($0)`?" })

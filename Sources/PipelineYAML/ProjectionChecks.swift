@@ -69,7 +69,7 @@ extension Lowerer {
 extension Lowerer {
     /// The path written in `v` (text `s`) parsed: nil after a located error. `malformedHelp`
     /// keeps each place's own advice for a malformed field name. A subscript needs 1.1.
-    mutating func parsedPath(_ s: String, _ v: V, malformedHelp: String?) -> PathSyntax? {
+    mutating func parsedPath(_ s: String, _ v: WrittenValue, malformedHelp: String?) -> PathSyntax? {
         let r = textRange(v)
         switch PathSyntax.parse(s, isIdentifier: isIdentifier) {
         case .success(let p):

@@ -154,3 +154,23 @@ import Testing
         #expect(parseByteSize("99999999999TB") == nil)
     }
 }
+
+/// A series' `random:` and an array's are read by one parser: the same keys, defaults and rule.
+@Suite struct RandomSourceTests {
+    @Test func lowMustBeBelowHighForSeriesAndArraysAlike() {
+        let text = """
+        pipeline: r
+        version: 1
+        objects:
+          s: {series: {random: {count: 10, seed: 1, low: 5, high: 5}}}
+        functions:
+          f: {params: [block, t], kernel: take}
+        arrays:
+          x: {shape: [10], chunks: [5], dtype: int64, source: {random: {seed: 1, low: 3, high: 1}}}
+        steps:
+          y: {map_blocks: f, over: [x], args: [s]}
+        outputs: {y: compute}
+        """
+        #expect(frontEnd(text) == ["4:24: `random` needs `low` < `high`", "8:64: `random` needs `low` < `high`"])
+    }
+}
