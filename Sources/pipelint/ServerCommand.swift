@@ -28,7 +28,11 @@ struct Server: ParsableCommand {
         let cancellations = CancellationRegistry()
         let server = LanguageServer(sink: .fileDescriptor(protocolOut), cancellations: cancellations,
                                     options: .init(debounce: Double(max(0, debounceMs)) / 1000)) { status in
-            Foundation.exit(status)
+            // Every protocol message is already written (write(2) on its own descriptor). The stdin
+            // reader may be blocked in read(2), and the other threads mid-task: leave without running
+            // exit handlers and destructors under their feet.
+            fflush(nil)
+            _exit(status)
         }
         InputLoop.start(fd: STDIN_FILENO, cancellations: cancellations, deliver: { server.receive($0) }, end: { server.endOfInput() })
         dispatchMain()
