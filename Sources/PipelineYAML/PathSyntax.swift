@@ -45,6 +45,8 @@ struct PathSyntax {
                     segments.append(.field(f))
                 }
             } else {
+                // After a name or a subscript only `.` or `[` may follow (`e[0]]`, `e[0]x` are malformed).
+                guard bytes[i] == 0x5B else { return .failure(malformed) }
                 switch subscriptAxes(bytes, &i, text: text) {
                 case .success(let axes): segments.append(.subscript(axes))
                 case .failure(let e): return .failure(e)
@@ -57,7 +59,7 @@ struct PathSyntax {
     /// `[axis, axis, …]` starting at the `[` at `i`; leaves `i` after the `]`.
     static func subscriptAxes(_ bytes: [UInt8], _ i: inout Int, text: String) -> Result<[FieldPath.Subscript], Failure> {
         let open = i
-        guard let close = bytes[open...].firstIndex(of: 0x5D) else {
+        guard let close = bytes[open...].firstIndex(of: 0x5D), close > open else {
             return .failure(Failure(message: "`[` in `\(text)` is never closed", help: "write a subscript as `[0]`, `[1:10:2]` or `[:, 0]`",
                                     offset: open, length: bytes.count - open))
         }

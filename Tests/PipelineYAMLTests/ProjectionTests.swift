@@ -115,6 +115,11 @@ import Testing
         #expect(parsed("e[1:10:2]") == [.subscript([.slice(start: 1, stop: 10, step: 2)])])
         #expect(parsed("e[::-1]") == [.subscript([.slice(start: nil, stop: nil, step: -1)])])
         #expect(parsed("m.iloc") == [.field("iloc")])
+        // After a subscript only `.` or `[` may follow: a stray `]` or a name is malformed, never a crash.
+        #expect(parsed("e[0][1]]2[") == nil)
+        #expect(parsed("e[0]x") == nil)
+        #expect(parsed("e[0]]") == nil)
+        #expect(parsed("e[0][1]") == [.subscript([.index(0)]), .subscript([.index(1)])])
         #expect(FieldPath([.field("series"), .iloc([.slice(start: 1, stop: nil, step: 2)])]).applied(to: "m") == "m.series.iloc[1::2]")
     }
 
