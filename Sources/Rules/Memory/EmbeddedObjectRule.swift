@@ -235,7 +235,7 @@ public struct EmbeddedObjectRule: Rule {
     /// in its tasks' messages, or the copies it holds at once, whichever is larger.
     static func worthAFinding(_ use: ObjectUse, layer: LayerEstimate, workers: Int, settings: LintSettings) -> Bool {
         if use.wire.bytes >= settings.embeddedObjectMinBytes { return true }
-        let tasksPerWorker = Int64((layer.tasks + max(1, workers) - 1) / max(1, workers))
+        let tasksPerWorker = Int64(Sat.ceilDiv(layer.tasks, max(1, workers)))
         let shipped = use.wire.bytes.multipliedReportingOverflow(by: tasksPerWorker)
         let perWorker = max(shipped.overflow ? Int64.max : shipped.partialValue, use.residentPerWorker.bytes)
         return perWorker >= settings.embeddedObjectMinBytesPerWorker
