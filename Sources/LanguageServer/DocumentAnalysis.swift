@@ -29,43 +29,18 @@ public final class DocumentAnalysis: Sendable {
         version = document.version
         source = document.source
         linter = Linter(rules: rules, configuration: configuration)
-        // The model for navigation is read on the other core while the linter runs.
-        let limits = configuration.settings.parseLimits
-        let source = source
-        let box = LoadedBox()
-        let group = DispatchGroup()
-        DispatchQueue.global(qos: .userInitiated).async(group: group) { box.set(LoadedPipeline.load(source, limits: limits)) }
-        report = linter.lint(source)
-        group.wait()
-        loaded = box.get() ?? LoadedPipeline.load(source, limits: limits)
-        if let p = loaded.pipeline, let g = loaded.graph, !loaded.diagnostics.contains(where: { $0.severity == .error }) {
-            index = SymbolIndex(p, source: source)
-            context = RuleContext(source: source, tree: loaded.tree, pipeline: p, graph: g, settings: configuration.settings, files: linter.files)
-        } else {
-            index = nil
-            context = nil
-        }
+        // One front-end run and one estimate serve the diagnostics, navigation and hover.
+        let analysis = linter.analyse(source)
+        report = analysis.report
+        loaded = analysis.loaded
+        context = analysis.context
+        let text = document.source
+        index = analysis.context.map { SymbolIndex($0.pipeline, source: text) }
         self.configurationProblem = configurationProblem
     }
 
     /// The findings whose range meets `range` (an empty range at a finding's edge counts).
     public func findings(meeting range: SourceRange) -> [Finding] {
         report.findings.filter { $0.range.start <= range.end && range.start <= $0.range.end }
-    }
-}
-
-/// The front end's result handed from the thread that computed it.
-final class LoadedBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: LoadedPipeline?
-    func set(_ v: LoadedPipeline) {
-        lock.lock()
-        value = v
-        lock.unlock()
-    }
-    func get() -> LoadedPipeline? {
-        lock.lock()
-        defer { lock.unlock() }
-        return value
     }
 }

@@ -50,12 +50,27 @@ public struct Linter: Sendable {
     /// Lints one file. Front-end problems become error findings (never
     /// suppressed); rules run only on valid pipelines; then suppressions,
     /// configured severities, and the findings about suppressions themselves.
-    public func lint(_ source: SourceFile) -> FileReport {
+    public func lint(_ source: SourceFile) -> FileReport { analyse(source).report }
+
+    /// What `lint` computes on the way to the report, kept for callers that read the model
+    /// too (the language server): one front-end run and one estimate serve both.
+    public struct Analysis: Sendable {
+        public var report: FileReport
+        public var loaded: LoadedPipeline
+        /// The rules' context, when the text is a valid pipeline (its estimate already computed
+        /// when a rule asked for it).
+        public var context: RuleContext?
+    }
+
+    /// Lints one file (as `lint`) and returns the model and rule context with the report.
+    public func analyse(_ source: SourceFile) -> Analysis {
         let loaded = LoadedPipeline.load(source, limits: settings.parseLimits)
         var findings = loaded.diagnostics.map(Finding.init)
         var problems: [String] = []
+        var context: RuleContext?
         if let pipeline = loaded.pipeline, let graph = loaded.graph, !findings.contains(where: { $0.severity == .error }) {
             let ctx = RuleContext(source: source, tree: loaded.tree, pipeline: pipeline, graph: graph, settings: settings, files: files)
+            context = ctx
             var ruleFindings = runRules(ctx)
             let suppressions = SuppressionScanner.data(in: pipeline, tree: loaded.tree) + SuppressionScanner.comments(in: loaded.tree, source: source)
             let used = SuppressionIndex(suppressions).apply(to: &ruleFindings, source: source)
@@ -70,7 +85,8 @@ public struct Linter: Sendable {
         }
         WorkCounter.count(.pathProbes, paths.probes)
         findings.sort { ($0.range.start, $0.range.end, $0.code.id, $0.message) < ($1.range.start, $1.range.end, $1.code.id, $1.message) }
-        return FileReport(source: source, findings: findings, isPipeline: loaded.looksLikePipeline, problems: problems)
+        let report = FileReport(source: source, findings: findings, isPipeline: loaded.looksLikePipeline, problems: problems)
+        return Analysis(report: report, loaded: loaded, context: context)
     }
 
     /// The findings of the rules the configuration enables for the file, in rule order.
