@@ -94,7 +94,7 @@ import Testing
         let took = Date().timeIntervalSince(sent)
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(p.terminationStatus == 130)
-        #expect(took < 1.0)
+        #expect(took < 3.0)  // prompt, with room for a loaded machine
         #expect(stderr.hasPrefix("error: cancelled after "))
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("results.json").path))
     }

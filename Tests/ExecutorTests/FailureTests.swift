@@ -62,7 +62,7 @@ import PipelineIR
         control.cancel()
         let finished = done.wait(timeout: .now() + 5)
         #expect(finished == .success)
-        #expect(Date().timeIntervalSince(start) < 1.0)
+        #expect(Date().timeIntervalSince(start) < 3.0)  // prompt, with room for a loaded machine
         #expect(box.get()?.kind == .cancelled)
     }
 

@@ -65,12 +65,21 @@ import Testing
     func exactFindingsQuickly(_ name: String) throws {
         let c = try #require(Self.cases.first { $0.name == name })
         let source = SourceFile(path: "\(name).yaml", bytes: c.bytes)
-        let start = Date()
+        // A guard against hangs and blow-ups, not a speed target (those are benchmarks): the
+        // thread's CPU time, so a loaded machine does not fail it; debug and sanitizer builds
+        // take 1-11 s on the largest case.
+        let start = Self.threadCPUSeconds()
         let report = Linter(rules: makeAllRules()).lint(source)
-        let seconds = Date().timeIntervalSince(start)
+        let seconds = Self.threadCPUSeconds() - start
         let got = report.findings.map { "\(source.position(of: $0.range.start)): \($0.code.id) \($0.severity): \($0.message)" }
         #expect(got == Self.expected[name], "\(name)")
-        #expect(seconds < 10, "\(name) took \(seconds) s")
+        #expect(seconds < 60, "\(name) took \(seconds) s of CPU")
+    }
+
+    static func threadCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     @Test func everyCaseHasAnExpectation() {
