@@ -30,17 +30,19 @@ struct Compare: ParsableCommand {
         let signals = installInterruptHandler(control)
         defer { signals.cancel() }
         let (optimized, changed) = try optimization.optimize(loaded)
-        let comparison: Comparison
-        do {
-            comparison = try Comparison.run(asWritten: loaded.graph, optimized: optimized, optimizedObjects: changed, source: loaded.source,
-                                            baseDirectory: loaded.folder,
-                                            daskWrapped: (objectUses(of: loaded.graph).daskWrapped, objectUses(of: optimized).daskWrapped), progress: progressDisplay(quiet: quiet), control: control)
-        } catch {
-            throw reportFailure(error)
+        let dir = try URL(fileURLWithPath: out ?? defaultOutputFolder(loaded.graph.name))
+        let comparison = try inOutputFolder(dir) { () throws -> Comparison in
+            do {
+                let comparison = try Comparison.run(asWritten: loaded.graph, optimized: optimized, optimizedObjects: changed, source: loaded.source,
+                                                    baseDirectory: loaded.folder,
+                                                    daskWrapped: (objectUses(of: loaded.graph).daskWrapped, objectUses(of: optimized).daskWrapped),
+                                                    progress: progressDisplay(quiet: quiet), control: control)
+                try comparison.write(to: dir)
+                return comparison
+            } catch {
+                throw reportFailure(error)
+            }
         }
-        let dir = try URL(fileURLWithPath: out ?? defaultOutputFolder(comparison.asWritten.pipeline))
-        try prepareOutputFolder(dir)
-        do { try comparison.write(to: dir) } catch { throw reportFailure(error) }
         print(comparison.summary(directory: dir.path))
         if let m = comparison.mismatch {
             printError("error: \(m)")

@@ -36,3 +36,15 @@ func prepareOutputFolder(_ folder: URL) throws {
         throw ExitStatus.usage
     }
 }
+
+/// Prepares the output folder before the work that fills it, so a folder that cannot be made
+/// fails before the pipeline runs; when the work fails, a folder this call created is removed
+/// again if it is still empty.
+func inOutputFolder<T>(_ folder: URL, _ body: () throws -> T) throws -> T {
+    let existed = FileManager.default.fileExists(atPath: folder.path)
+    try prepareOutputFolder(folder)
+    do { return try body() } catch {
+        if !existed { rmdir(folder.path) }
+        throw error
+    }
+}

@@ -44,22 +44,17 @@ struct Run: ParsableCommand {
         let signals = installInterruptHandler(control)
         defer { signals.cancel() }
         let (graph, changed) = try asWritten ? (loaded.graph, []) : optimization.optimize(loaded)
-        let report: RunReport
-        do {
-            report = try Executor.run(graph, source: loaded.source, baseDirectory: loaded.folder,
-                                      options: RunOptions(optimizedObjects: changed, force: force, daskWrapped: objectUses(of: graph).daskWrapped),
-                                      progress: progressDisplay(quiet: quiet), control: control)
-        } catch {
-            throw reportFailure(error)
-        }
-        let dir = try URL(fileURLWithPath: out ?? defaultOutputFolder(report.pipeline))
-        try prepareOutputFolder(dir)
-        let written: [ResultsWriter.Written]
-        do {
-            try MemoryReport.write(report, to: dir)
-            written = try ResultsWriter.write(report, to: dir, control: control)
-        } catch {
-            throw reportFailure(error)
+        let dir = try URL(fileURLWithPath: out ?? defaultOutputFolder(graph.name))
+        let (report, written) = try inOutputFolder(dir) { () throws -> (RunReport, [ResultsWriter.Written]) in
+            do {
+                let report = try Executor.run(graph, source: loaded.source, baseDirectory: loaded.folder,
+                                              options: RunOptions(optimizedObjects: changed, force: force, daskWrapped: objectUses(of: graph).daskWrapped),
+                                              progress: progressDisplay(quiet: quiet), control: control)
+                try MemoryReport.write(report, to: dir)
+                return (report, try ResultsWriter.write(report, to: dir, control: control))
+            } catch {
+                throw reportFailure(error)
+            }
         }
         print(RunSummary.text(report, written: written, directory: dir.path))
     }
