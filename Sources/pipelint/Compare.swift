@@ -23,6 +23,8 @@ struct Compare: ParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
+    @OptionGroup var engineOptions: EngineOptions
+
     func run() throws {
         try expectPipelineFile(pipeline, command: "compare")
         let loaded = try loadPipeline(pipeline)
@@ -30,6 +32,9 @@ struct Compare: ParsableCommand {
         let signals = installInterruptHandler(control)
         defer { signals.cancel() }
         let (optimized, changed) = try optimization.optimize(loaded)
+        if try engineOptions.resolve(loaded.graph, loaded.source) == .dask {
+            return try compareOnDask(loaded, optimized: optimized, changed: changed, control: control)
+        }
         let comparison: Comparison
         do {
             comparison = try Comparison.run(asWritten: loaded.graph, optimized: optimized, optimizedObjects: changed, source: loaded.source,
