@@ -625,7 +625,7 @@ def _run(args):
         if args.memory_sampler and client is not None:
             from distributed.diagnostics import MemorySampler
             sampler = MemorySampler()
-        start = time.perf_counter()
+        start, settled = time.perf_counter(), 0.0
         try:
             with (sampler.sample(PIPELINE, interval=0.05) if sampler else contextlib.nullcontext()):
                 outputs = build_graph(client, hold)
@@ -635,6 +635,11 @@ def _run(args):
                 tasks = sum(layers.values())
                 if client is not None:
                     _wait_for(held)
+                    if sampler is not None:
+                        # MemorySampler reads what worker heartbeats report (every 0.5 s on a small
+                        # cluster): keep sampling two heartbeats while the persisted results are held.
+                        time.sleep(1.0)
+                        settled = 1.0
                     if args.count_copies:
                         for worker, counts in sorted(client.run(_live_copies, PROBES).items()):
                             print("copies on " + worker + ": " + ", ".join(f"{n} {counts[n]}" for n in sorted(counts)))
@@ -647,7 +652,7 @@ def _run(args):
         finally:
             if stop is not None:
                 stop.set()
-        seconds = time.perf_counter() - start
+        seconds = time.perf_counter() - start - settled  # not the sampler's settling time
         lines, items = [], []
         for (name, kind, save, _), value in zip(outputs, values):
             value = np.asarray(value)

@@ -21,6 +21,8 @@ struct DaskRun {
     var scheduler: String { document["scheduler"] as? String ?? "" }
     var outputs: [[String: Any]] { document["outputs"] as? [[String: Any]] ?? [] }
     var peakMemory: Int { memory.map(\.1).max() ?? 0 }
+    /// The peak over the first sample: what the run added to the idle cluster's processes.
+    var memoryGrowth: Int { max(0, peakMemory - (memory.first?.1 ?? 0)) }
     /// `copies on tcp://…: Mapper 46` lines of `--count-copies`.
     var copies: [String] { stdout.filter { $0.hasPrefix("copies on ") } }
 }

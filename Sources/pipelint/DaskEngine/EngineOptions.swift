@@ -83,7 +83,7 @@ enum DaskResults {
             let csv = "seconds,cluster_bytes\n" + run.memory.map { String(format: "%.3f", $0.0) + ",\($0.1)" }.joined(separator: "\n") + "\n"
             try AtomicWrite.write(csv, to: directory.appendingPathComponent("memory.csv").path)
             let doc: [String: Any] = ["engine": "dask", "source": "distributed.diagnostics.MemorySampler (cluster-wide process memory, from worker heartbeats)",
-                                      "interval": 0.05, "peak_bytes": run.peakMemory, "samples": run.memory.map { [$0.0, $0.1] as [Any] }]
+                                      "interval": 0.05, "peak_bytes": run.peakMemory, "growth_bytes": run.memoryGrowth, "samples": run.memory.map { [$0.0, $0.1] as [Any] }]
             let json = try JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys])
             try AtomicWrite.write([UInt8](json), to: directory.appendingPathComponent("memory.json").path)
             let svg = MemoryChart.svg(title: "\(name): memory over time (Dask)",
@@ -110,7 +110,7 @@ enum DaskResults {
         }
         let opt = changed.isEmpty ? "" : " (made delayed: \(changed.map { "`\($0)`" }.joined(separator: ", ")))"
         let memory = run.memory.isEmpty ? "no memory samples (MemorySampler needs the distributed scheduler)"
-            : "peak cluster memory \(ByteFormat.text(Int64(run.peakMemory))) (MemorySampler)"
+            : "peak cluster memory \(ByteFormat.text(Int64(run.peakMemory))) (MemorySampler; +\(ByteFormat.text(Int64(run.memoryGrowth))) over its start)"
         lines.append("\(run.tasks) tasks in \(String(format: "%.3f", run.seconds)) s on \(run.scheduler) with Dask \(python.daskVersion)\(opt); \(memory)")
         lines.append("results in \(directory)/results.json; memory timeline in \(directory)/memory.{csv,json,svg}")
         return lines.joined(separator: "\n")
