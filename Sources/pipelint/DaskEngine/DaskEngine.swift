@@ -201,7 +201,7 @@ enum TaskFailure {
         var where_ = key.map { "task \($0)" } ?? "a task"
         if let k = key, let chunk = chunkIndex(k) { where_ += " (chunk (\(chunk.map(String.init).joined(separator: ", "))\(chunk.count == 1 ? "," : "")))" }
         guard let l = found else {
-            return ExecutorError(.task, "a Dask task failed in \(where_): \(error); the remaining tasks were cancelled")
+            return ExecutorError(.task, "the Dask computation failed" + (key == nil ? "" : " in \(where_)") + ": \(error)")
         }
         return ExecutorError(.task, "\(l.name) failed in \(where_): \(error); the remaining tasks were cancelled", at: l.range, in: source)
     }
@@ -221,8 +221,8 @@ enum TaskFailure {
             for worker in failed.keys.sorted() {
                 if let e = failed[worker]?[module] {
                     let others = failed.keys.filter { $0 != worker && failed[$0]?[module] != nil }.count
-                    return ExecutorError(.refused, "python: module `\(module)` does not import on worker \(worker)\(others > 0 ? " (and \(others) more)" : ""): \(e)",
-                                         location: location, help: "install `\(module)` on every worker of the cluster (the dask engine checks it; it does not ship it)")
+                    return ExecutorError(.refused, "python: module `\(module)` does not import on \(worker == "the scheduler" ? worker : "worker \(worker)")\(others > 0 ? " (and \(others) more)" : ""): \(e)",
+                                         location: location, help: "install `\(module)` on the scheduler and every worker of the cluster (the dask engine checks it; it does not ship it)")
                 }
             }
         }

@@ -130,7 +130,7 @@ func pythonModules(of graph: Graph, in source: SourceFile) -> [(module: String, 
         order.append(module)
     }
     for l in graph.layers {
-        if case .mapBlocks(let call?) = l.kind, case .python(let ref) = call.function.body { add(ref, call.range) }
+        if case .mapBlocks(let call?) = l.kind, case .python(let ref) = call.function.body { add(ref, call.function.range) }
         if let o = l.object { for f in pythonFactories(in: o.recipe) { add(f, o.range) } }
     }
     return order.map { ($0, seen[$0] ?? "") }
