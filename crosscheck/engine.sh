@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The dask engine on a real cluster (docs/dask.md, "Running on a cluster"): a `dask scheduler` and
-# two `dask worker` processes on 127.0.0.1 from the cross-check's virtualenv, then
+# The dask engine (docs/executor.md, "Engines"; docs/dask.md, "Running on a cluster"). First the
+# samples with `python:` code, which only the dask engine runs (their stand-in modules are in
+# samples/, on PYTHONPATH), on a LocalCluster each. Then a `dask scheduler` and
+# two `dask worker` processes on 127.0.0.1 from the cross-check's virtualenv, and
 # `pipelint run --engine dask --scheduler-address` on seed-argument (same CRC-32 as the bundled
 # executor) and on importable-global (its `python:` module importable on the workers through
 # PYTHONPATH), a module missing on the workers (a located error naming it and the worker), and an
@@ -19,7 +21,16 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "cluster: $1" >&2; tail -n 20 "$work"/*.log >&2 || true; exit 1; }
+fail() { echo "engine: $1" >&2; tail -n 20 "$work"/*.log >&2 || true; exit 1; }
+
+export PIPELINT_PYTHON="$venv/bin/python"
+for sample in importable-global opaque-field model-weights; do
+  timeout 180 "$pipelint" run --quiet "samples/$sample.yaml" -o "$work/$sample-local" > "$work/$sample-local.out" \
+    || fail "$sample did not run on the dask engine"
+  [ -f "$work/$sample-local/results.json" ] || fail "$sample: no results.json"
+  grep -q " with Dask " "$work/$sample-local.out" || fail "$sample did not run on the dask engine"
+done
+echo "engine: the python: samples ran on the dask engine ($(( $(date +%s) - start )) s)" >&2
 
 port=$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 address="tcp://127.0.0.1:$port"
@@ -32,9 +43,8 @@ for n in 1 2; do
 done
 timeout 90 "$venv/bin/python" -c "from distributed import Client; Client('$address', timeout=60).wait_for_workers(2, timeout=60)" \
   || fail "the scheduler and two workers did not start within 90 s"
-echo "cluster: scheduler and 2 workers at $address ($(( $(date +%s) - start )) s)" >&2
+echo "engine: scheduler and 2 workers at $address ($(( $(date +%s) - start )) s)" >&2
 
-export PIPELINT_PYTHON="$venv/bin/python"
 crc() { "$venv/bin/python" -c 'import json, sys; print(" ".join(o.get("crc32", str(o.get("value"))) for o in json.load(open(sys.argv[1]))["outputs"]))' "$1"; }
 for sample in seed-argument importable-global; do
   timeout 180 "$pipelint" run --engine dask --scheduler-address "$address" --quiet "samples/$sample.yaml" -o "$work/$sample-dask" \
@@ -77,4 +87,4 @@ set -e
 took=$(( $(date +%s) - t0 ))
 [ "$status" = 2 ] && grep -q "cannot reach the Dask scheduler at tcp://127.0.0.1:$dead within 10 s" "$work/dead.err" && [ "$took" -le 30 ] \
   || { cat "$work/dead.err" >&2; fail "an unreachable scheduler: expected exit 2 within 30 s, got $status after $took s"; }
-echo "cluster: done in $(( $(date +%s) - start )) s (unreachable address refused in $took s)" >&2
+echo "engine: done in $(( $(date +%s) - start )) s (unreachable address refused in $took s)" >&2
