@@ -184,4 +184,76 @@ import Testing
         let fixed = try String(contentsOf: dir.appendingPathComponent("opaque-field.yaml"), encoding: .utf8)
         #expect(fixed == (try String(contentsOf: CLI.root.appendingPathComponent("samples/fixed/opaque-field.yaml"), encoding: .utf8)))
     }
+
+    /// Processes whose process group is `group`, from /proc.
+    static func members(ofGroup group: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { Int32($0) }.filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 2 && Int32(fields[2]) == group
+        }
+    }
+
+    /// The process whose command line contains `text`, if any.
+    static func process(running text: String) -> Int32? {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { Int32($0) }.first { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            return String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self).contains(text)
+        }
+    }
+
+    /// Ctrl-C while the cluster computes: exit 130, nothing written, and no process of the
+    /// program's group (the program, the LocalCluster's workers) left behind.
+    @Test(.enabled(if: python != nil || pythonRequired, "needs a Python with dask, distributed, numpy and pandas"))
+    func interruptStopsTheClusterAndWritesNothing() throws {
+        let python = try #require(Self.python, "no Python with dask; PIPELINT_REQUIRE_PYTHON=1 is set")
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "import time\n\n\ndef slow(block):\n    time.sleep(0.5)\n    return block\n".write(to: dir.appendingPathComponent("slowlib.py"), atomically: true, encoding: .utf8)
+        try """
+        pipeline: slow
+        version: 1
+        cluster: {scheduler: distributed, workers: 2, threads_per_worker: 1, memory_per_worker: 1GiB}
+        functions:
+          slow: {params: [block], python: "slowlib:slow"}
+        arrays:
+          x: {shape: [10000], chunks: [100], dtype: int64, source: {random: {seed: 1, low: 0, high: 10}}}
+        steps:
+          y: {map_blocks: slow, over: [x], dtype: int64}
+        outputs:
+          y: persist
+
+        """.write(to: dir.appendingPathComponent("slow.yaml"), atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out")
+        let p = Process()
+        p.executableURL = CLI.binary
+        p.arguments = ["run", dir.appendingPathComponent("slow.yaml").path, "-o", out.path, "--quiet"]
+        var env = ProcessInfo.processInfo.environment
+        env["PIPELINT_PYTHON"] = python
+        p.environment = env
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        // The program, once its two workers run (its group: itself, 2 workers and more).
+        var program: Int32?
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            program = program ?? Self.process(running: ".pipelint-dask-\(p.processIdentifier) --engine-protocol")
+            if let g = program, Self.members(ofGroup: g).count >= 3 { break }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        let group = try #require(program, "the Dask program did not start")
+        Thread.sleep(forTimeInterval: 3)
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(p.terminationStatus == 130)
+        #expect(stderr == "error: cancelled: the Dask computation was stopped and its cluster closed; nothing was written\n")
+        #expect(Self.members(ofGroup: group).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
 }
