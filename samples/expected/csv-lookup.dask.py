@@ -600,7 +600,11 @@ def _run(args):
         if client is not None and (args.scheduler_address or os.environ.get("DASK_SCHEDULER_ADDRESS")):
             _upload_modules(client)
         if client is not None and args.check_imports:
+            # The scheduler unpickles the graph too, so a module pickled by reference must import there.
             failed = {w: f for w, f in client.run(_check_worker_imports, args.check_imports).items() if f}
+            on_scheduler = client.run_on_scheduler(_check_worker_imports, args.check_imports)
+            if on_scheduler:
+                failed["the scheduler"] = on_scheduler
             if failed:
                 if not args.engine_protocol:
                     raise ImportError(f"python: modules do not import on the workers: {failed}")

@@ -220,8 +220,12 @@ enum TaskFailure {
         for (module, location) in refs {
             for worker in failed.keys.sorted() {
                 if let e = failed[worker]?[module] {
-                    let others = failed.keys.filter { $0 != worker && failed[$0]?[module] != nil }.count
-                    return ExecutorError(.refused, "python: module `\(module)` does not import on \(worker == "the scheduler" ? worker : "worker \(worker)")\(others > 0 ? " (and \(others) more)" : ""): \(e)",
+                    let others = failed.keys.filter { $0 != worker && failed[$0]?[module] != nil }
+                    let workers = others.filter { $0 != "the scheduler" }.count
+                    var also: [String] = workers > 0 ? ["\(workers) more worker\(workers == 1 ? "" : "s")"] : []
+                    if others.contains("the scheduler") { also.append("the scheduler") }
+                    let place = worker == "the scheduler" ? worker : "worker \(worker)"
+                    return ExecutorError(.refused, "python: module `\(module)` does not import on \(place)\(also.isEmpty ? "" : " (and on \(also.joined(separator: " and ")))"): \(e)",
                                          location: location, help: "install `\(module)` on the scheduler and every worker of the cluster (the dask engine checks it; it does not ship it)")
                 }
             }
