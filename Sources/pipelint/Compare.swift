@@ -32,9 +32,11 @@ struct Compare: ParsableCommand {
         let signals = installInterruptHandler(control)
         defer { signals.cancel() }
         let (optimized, changed) = try optimization.optimize(loaded)
-        if try engineOptions.resolve(loaded.graph, loaded.source) == .dask {
+        let engine = try engineOptions.resolve(loaded.graph, loaded.source, allowBoth: true)
+        if engine == .dask {
             return try compareOnDask(loaded, optimized: optimized, changed: changed, control: control)
         }
+        if engine == .both { try refuseBundled(loaded) }
         let comparison: Comparison
         do {
             comparison = try Comparison.run(asWritten: loaded.graph, optimized: optimized, optimizedObjects: changed, source: loaded.source,
@@ -42,6 +44,9 @@ struct Compare: ParsableCommand {
                                             daskWrapped: (objectUses(of: loaded.graph).daskWrapped, objectUses(of: optimized).daskWrapped), progress: progressDisplay(quiet: quiet), control: control)
         } catch {
             throw reportFailure(error)
+        }
+        if engine == .both {
+            return try compareOnDask(loaded, optimized: optimized, changed: changed, control: control, bundled: comparison)
         }
         let dir = try URL(fileURLWithPath: out ?? defaultOutputFolder(comparison.asWritten.pipeline))
         try prepareOutputFolder(dir)

@@ -104,7 +104,35 @@ import Testing
         #expect(c.stderr == "pipelint: error: unknown --cluster `kubernetes` (supported: local; use --scheduler-address for an existing cluster)\n")
     }
 
+    @Test func compareOnBothEnginesRefusesWhatTheBundledOneCannotRun() throws {
+        let r = try CLI.run(["compare", "--engine", "both", "samples/importable-global.yaml", "--quiet", "-o", "/nonexistent/never"],
+                            env: ["PIPELINT_PYTHON": "/nonexistent/python"])
+        #expect(r.status == 2)
+        #expect(r.stderr == """
+        samples/importable-global.yaml:9:11: error: compare --engine both: the bundled executor cannot run this pipeline: it calls python: code (`regions.lookup`)
+          = help: compare it on Dask alone: --engine dask
+
+        """)
+        let run = try CLI.run(["run", "--engine", "both", "samples/seed-argument.yaml"])
+        #expect(run.status == 2)
+        #expect(run.stderr == "pipelint: error: --engine both is for `compare` (bundled, dask or auto here)\n")
+    }
+
     // MARK: on real Dask
+
+    @Test(.enabled(if: python != nil || pythonRequired, "needs a Python with dask, distributed, numpy and pandas"))
+    func compareOnBothEnginesChecksTheResultsAcrossThem() throws {
+        let python = try #require(Self.python, "no Python with dask; PIPELINT_REQUIRE_PYTHON=1 is set")
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLI.run(["compare", "--engine", "both", "samples/seed-reduction.yaml", "--quiet", "-o", dir.path], env: ["PIPELINT_PYTHON": python])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("simulated cost on the distributed scheduler:\n"))
+        #expect(r.stdout.contains("\nmeasured on Dask "))
+        #expect(r.stdout.hasSuffix("\nengines: bundled and dask results identical, as written and optimized\n"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(files == ["bundled", "compare.json", "compare.svg"])
+    }
 
     @Test(.enabled(if: python != nil || pythonRequired, "needs a Python with dask, distributed, numpy and pandas (set PIPELINT_PYTHON, or run crosscheck/run.sh)"))
     func daskGivesTheBundledResultsInTheSameLayout() throws {

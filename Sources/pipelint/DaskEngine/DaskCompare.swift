@@ -6,7 +6,15 @@ import PipelineIR
 extension Compare {
     /// `compare --engine dask`: as written, then optimized, each on a fresh cluster (each run is its own
     /// program, which starts and closes its LocalCluster), with a gc probe of live copies after persist.
-    func compareOnDask(_ loaded: ValidatedPipeline, optimized: Graph, changed: [String], control: RunControl) throws {
+    /// `--engine both` needs the bundled executor: a pipeline with `python:` code is refused at its first reference.
+    func refuseBundled(_ loaded: ValidatedPipeline) throws {
+        guard let (module, location) = pythonModules(of: loaded.graph, in: loaded.source).first else { return }
+        printError(LocatedError("compare --engine both: the bundled executor cannot run this pipeline: it calls python: code (`\(module)`)",
+                                location: location, help: "compare it on Dask alone: --engine dask").description)
+        throw ExitStatus.usage
+    }
+
+    func compareOnDask(_ loaded: ValidatedPipeline, optimized: Graph, changed: [String], control: RunControl, bundled: Comparison? = nil) throws {
         let python = try engineOptions.python(for: loaded.graph, loaded.source, folder: loaded.folder)
         let dir = try URL(fileURLWithPath: out ?? defaultOutputFolder(loaded.model.name))
         let existed = FileManager.default.fileExists(atPath: dir.path)
@@ -22,9 +30,19 @@ extension Compare {
                                   asWritten: asWritten, schedulerAddress: engineOptions.schedulerAddress, countCopies: true)
                 runs.append(try DaskEngine.run(job, python: python, staging: staging, progress: progressDisplay(quiet: quiet), control: control))
             }
-            let mismatch = DaskComparison.mismatch(runs[0], runs[1])
+            var mismatch = DaskComparison.mismatch(runs[0], runs[1])
+            if let bundled {
+                // The bundled runs' files go to <out>/bundled; their results must be the dask runs'.
+                let folder = dir.appendingPathComponent("bundled")
+                try bundled.write(to: folder)
+                print(bundled.summary(directory: folder.path))
+                mismatch = mismatch ?? bundled.mismatch
+                mismatch = try mismatch ?? DaskComparison.acrossEngines(bundled.asWritten, runs[0], scratch: staged[0], "as written")
+                mismatch = try mismatch ?? DaskComparison.acrossEngines(bundled.optimized, runs[1], scratch: staged[1], "optimized")
+            }
             try DaskComparison.write(runs[0], runs[1], mismatch: mismatch, changed: changed, to: dir)
             print(DaskComparison.summary(runs[0], runs[1], mismatch: mismatch, changed: changed, directory: dir.path))
+            if bundled != nil, mismatch == nil { print("engines: bundled and dask results identical, as written and optimized") }
             if let m = mismatch {
                 printError("error: \(m)")
                 throw ExitStatus.findings
@@ -58,6 +76,27 @@ enum DaskComparison {
                 same = "\(x["value"] ?? "")" == "\(y["value"] ?? "")"
             }
             if !same { return "output `\(name)` differs between the as-written and the optimized run" }
+        }
+        return nil
+    }
+
+    /// Why a bundled run's results differ from a dask run's (nil when they agree as `mismatch` defines it):
+    /// the bundled outputs are written under `scratch` for their CRC-32s.
+    static func acrossEngines(_ report: RunReport, _ run: DaskRun, scratch: URL, _ form: String) throws(ExecutorError) -> String? {
+        let written = try ResultsWriter.write(report, to: scratch.appendingPathComponent("bundled"))
+        guard written.count == run.outputs.count else { return "\(form): the engines produced \(written.count) and \(run.outputs.count) outputs" }
+        for ((o, w), d) in zip(zip(report.outputs, written), run.outputs) {
+            var item: [String: Any] = ["name": o.name, "dtype": o.dtype, "shape": o.shape]
+            if let c = w.crc32 { item["crc32"] = String(format: "%08x", c) }
+            if case .scalar(let s) = o.data {
+                switch s {
+                case .i64(let i): item["value"] = i
+                case .f64(let x): item["value"] = x
+                }
+            }
+            let one = DaskRun(document: ["outputs": [item]], staging: scratch, memory: [], stdout: [])
+            let other = DaskRun(document: ["outputs": [d]], staging: scratch, memory: [], stdout: [])
+            if mismatch(one, other) != nil { return "\(form): output `\(o.name)` differs between the bundled and the dask engine" }
         }
         return nil
     }

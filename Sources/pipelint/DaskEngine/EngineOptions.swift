@@ -7,11 +7,13 @@ import PipelineIR
 /// Which engine runs a pipeline.
 enum EngineChoice: String, ExpressibleByArgument, CaseIterable {
     case bundled, dask, auto
+    /// `compare` only: both engines, as written and optimized, with the results checked across them.
+    case both
 }
 
 /// `--engine`, `--scheduler-address` and `--cluster` of `run`, `compare` and `fix --verify`.
 struct EngineOptions: ParsableArguments {
-    @Option(help: "bundled (the local executor), dask (the exported program on real Dask, with your Python: $PIPELINT_PYTHON, else python3), or auto: dask when the pipeline has python: code, else bundled.")
+    @Option(help: "bundled (the local executor), dask (the exported program on real Dask, with your Python: $PIPELINT_PYTHON, else python3), auto: dask when the pipeline has python: code, else bundled; compare also takes both.")
     var engine: EngineChoice = .auto
 
     @Option(help: "Run on an existing Dask cluster (tcp://HOST:PORT) with the dask engine; the connection waits at most 10 s.")
@@ -21,7 +23,11 @@ struct EngineOptions: ParsableArguments {
     var cluster = "local"
 
     /// The engine for a pipeline: `auto` picks dask for `python:` code or a scheduler address.
-    func resolve(_ graph: Graph, _ source: SourceFile) throws -> EngineChoice {
+    func resolve(_ graph: Graph, _ source: SourceFile, allowBoth: Bool = false) throws -> EngineChoice {
+        if engine == .both, !allowBoth {
+            printError("pipelint: error: --engine both is for `compare` (bundled, dask or auto here)")
+            throw ExitStatus.usage
+        }
         guard cluster == "local" else {
             printError("pipelint: error: unknown --cluster `\(cluster)` (supported: local; use --scheduler-address for an existing cluster)")
             throw ExitStatus.usage
@@ -31,6 +37,7 @@ struct EngineOptions: ParsableArguments {
                 printError("pipelint: error: --scheduler-address `\(a)` is not a Dask address (tcp://HOST:PORT)")
                 throw ExitStatus.usage
             }
+            if engine == .both { return .both }
             if engine == .bundled {
                 printError("pipelint: error: --scheduler-address needs the dask engine (the bundled executor runs in this process)")
                 throw ExitStatus.usage
