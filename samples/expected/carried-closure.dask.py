@@ -576,7 +576,7 @@ def main(argv=None):
     def interrupt(signum, frame):
         raise KeyboardInterrupt
 
-    # pipelint ignores SIGINT and SIGTERM itself (it forwards them here); the ignored disposition is inherited.
+    # pipelint forwards Ctrl-C here as SIGINT; SIGTERM too unwinds through the `finally` that closes the cluster.
     signal.signal(signal.SIGINT, interrupt)
     signal.signal(signal.SIGTERM, interrupt)
     try:
