@@ -8,6 +8,11 @@ public enum FixVerification {
     /// chunks along each dimension (same chunk sizes, same values: random values
     /// depend on the global element index only), steps re-derived from them.
     public static func shrink(_ pipeline: Pipeline, chunksPerDimension: Int = 2) -> Graph? {
+        GraphBuilder.build(shrunk(pipeline, chunksPerDimension: chunksPerDimension)).graph
+    }
+
+    /// The pipeline `shrink` runs: every input array cut to its first `chunksPerDimension` chunks per dimension.
+    public static func shrunk(_ pipeline: Pipeline, chunksPerDimension: Int = 2) -> Pipeline {
         var p = pipeline
         for i in p.arrays.indices {
             let dims = p.arrays[i].grid.dims.map { d -> DimChunks in
@@ -19,7 +24,7 @@ public enum FixVerification {
             }
             p.arrays[i].grid = ChunkGrid(dims: dims)
         }
-        return GraphBuilder.build(p).graph
+        return p
     }
 
     /// Nil when both run to the same results; otherwise why they differ (or why they could not be compared).

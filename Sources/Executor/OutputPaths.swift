@@ -24,11 +24,11 @@ public enum OutputSlug {
 
 /// Where a run may write: below its output folder, never through a symbolic link
 /// planted there (`save: link/x.npy` with `link -> /elsewhere`).
-enum OutputPaths {
+public enum OutputPaths {
     /// The URL of `relative` (a `save:` path or a file name) under `directory`, with its
     /// folders created. A component that exists as a symbolic link, or as anything but
     /// a folder, is refused before anything is created under it.
-    static func prepare(_ relative: String, in directory: URL) throws(ExecutorError) -> URL {
+    public static func prepare(_ relative: String, in directory: URL) throws(ExecutorError) -> URL {
         let parts = relative.split(separator: "/").map(String.init).filter { $0 != "." && !$0.isEmpty }
         var path = directory.path
         for part in parts.dropLast() {

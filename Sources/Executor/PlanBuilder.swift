@@ -52,14 +52,14 @@ struct PlanBuilder {
             guard let call else { throw ExecutorError(.input, "step `\(l.name)` calls an unknown function", at: l.range, in: source) }
             if case .python(let ref) = call.function.body {
                 throw ExecutorError(.refused, "step `\(l.name)` calls `\(call.function.name)`, a Python function (`\(ref)`); `pipelint run` executes built-in kernels only",
-                                    at: call.range, in: source, help: "run it with Dask: `pipelint export --to dask \(source.path)`")
+                                    at: call.range, in: source, help: "run it on Dask: `pipelint run --engine dask \(source.path)` (or `pipelint export --to dask`)")
             }
         }
         for l in graph.layers {
             guard let o = l.object, !dependents[l.id.index].isEmpty, let (field, factory) = Self.pythonFactory(in: o.recipe) else { continue }
             let what = field.map { "object `\(o.name)` holds field `\($0)`, built by a Python factory" } ?? "object `\(o.name)` is built by a Python factory"
             throw ExecutorError(.refused, "\(what) (`\(factory)`); `pipelint run` cannot build it",
-                                at: o.range, in: source, help: "run it with Dask: `pipelint export --to dask \(source.path)`")
+                                at: o.range, in: source, help: "run it on Dask: `pipelint run --engine dask \(source.path)` (or `pipelint export --to dask`)")
         }
     }
 

@@ -38,7 +38,7 @@ public final class ProgressDisplay: @unchecked Sendable {
         return String(format: "%dm%02ds", Int(s) / 60, Int(s) % 60)
     }
 
-    func update(done: Int, total: Int, elapsed: Double) {
+    public func update(done: Int, total: Int, elapsed: Double) {
         switch style {
         case .quiet: return
         case .bar:
@@ -52,7 +52,7 @@ public final class ProgressDisplay: @unchecked Sendable {
         }
     }
 
-    func finish(done: Int, total: Int, elapsed: Double) {
+    public func finish(done: Int, total: Int, elapsed: Double) {
         switch style {
         case .quiet: return
         case .bar:

@@ -23,6 +23,8 @@ struct Compare: ParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
+    @OptionGroup var engineOptions: EngineOptions
+
     func run() throws {
         try expectPipelineFile(pipeline, command: "compare")
         let loaded = try loadPipeline(pipeline)
@@ -30,6 +32,11 @@ struct Compare: ParsableCommand {
         let signals = installInterruptHandler(control)
         defer { signals.cancel() }
         let (optimized, changed) = try optimization.optimize(loaded)
+        let engine = try engineOptions.resolve(loaded.graph, loaded.source, allowBoth: true)
+        if engine == .dask {
+            return try compareOnDask(loaded, optimized: optimized, changed: changed, control: control)
+        }
+        if engine == .both { try refuseBundled(loaded) }
         let dir = try URL(fileURLWithPath: out ?? defaultOutputFolder(loaded.graph.name))
         let comparison = try inOutputFolder(dir) { () throws -> Comparison in
             do {
@@ -37,11 +44,15 @@ struct Compare: ParsableCommand {
                                                     baseDirectory: loaded.folder,
                                                     daskWrapped: (objectUses(of: loaded.graph).daskWrapped, objectUses(of: optimized).daskWrapped),
                                                     progress: progressDisplay(quiet: quiet), control: control)
-                try comparison.write(to: dir)
+                // With both engines, the dask comparison writes the bundled one beside its own.
+                if engine != .both { try comparison.write(to: dir) }
                 return comparison
             } catch {
                 throw reportFailure(error)
             }
+        }
+        if engine == .both {
+            return try compareOnDask(loaded, optimized: optimized, changed: changed, control: control, bundled: comparison)
         }
         print(comparison.summary(directory: dir.path))
         if let m = comparison.mismatch {

@@ -50,6 +50,8 @@ struct FixCommand: ParsableCommand {
     @Option(help: "Placement a placement fix sets: delayed (the rules' choice) or scatter (always unsafe: needs --unsafe-fixes).")
     var prefer: PlacementChoice = .delayed
 
+    @OptionGroup(title: "Verification engine (--verify)") var engineOptions: EngineOptions
+
     @Flag(name: .customLong("no-ignore"), help: "Do not skip what `.gitignore` and `.ignore` files list in directory scans.")
     var noIgnore = false
 
@@ -189,7 +191,11 @@ struct FixCommand: ParsableCommand {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         let before = LoadedPipeline.load(outcome.original)
         let after = LoadedPipeline.load(SourceFile(path: path, bytes: outcome.fixed))
-        guard let a = before.pipeline, let b = after.pipeline else { return "the pipeline is invalid" }
+        guard let a = before.pipeline, let b = after.pipeline, let graph = before.graph else { return "the pipeline is invalid" }
+        guard let engine = try? engineOptions.resolve(graph, before.source) else { return "the engine options are invalid" }
+        if engine == .dask {
+            return DaskVerification.difference(original: a, in: before.source, fixed: b, in: after.source, folder: folder, options: engineOptions)
+        }
         return FixVerification.difference(original: a, in: before.source, fixed: b, in: after.source, baseDirectory: folder)
     }
 

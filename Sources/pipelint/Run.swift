@@ -37,6 +37,8 @@ struct Run: ParsableCommand {
     @Flag(help: "Run even when the estimate is over this machine's memory.")
     var force = false
 
+    @OptionGroup var engineOptions: EngineOptions
+
     func run() throws {
         try expectPipelineFile(pipeline, command: "run")
         let loaded = try loadPipeline(pipeline)
@@ -44,6 +46,9 @@ struct Run: ParsableCommand {
         let signals = installInterruptHandler(control)
         defer { signals.cancel() }
         let (graph, changed) = try asWritten ? (loaded.graph, []) : optimization.optimize(loaded)
+        if try engineOptions.resolve(graph, loaded.source) == .dask {
+            return try runOnDask(loaded, graph: graph, changed: changed, control: control)
+        }
         let dir = try URL(fileURLWithPath: out ?? defaultOutputFolder(graph.name))
         let (report, written) = try inOutputFolder(dir) { () throws -> (RunReport, [ResultsWriter.Written]) in
             do {
@@ -57,6 +62,26 @@ struct Run: ParsableCommand {
             }
         }
         print(RunSummary.text(report, written: written, directory: dir.path))
+    }
+
+    /// The dask engine: the exported program on the user's Python, its outputs published as `run` writes them.
+    func runOnDask(_ loaded: ValidatedPipeline, graph: Graph, changed: [String], control: RunControl) throws {
+        let python = try engineOptions.python(for: graph, loaded.source, folder: loaded.folder)
+        let dir = try URL(fileURLWithPath: out ?? defaultOutputFolder(loaded.model.name))
+        let existed = FileManager.default.fileExists(atPath: dir.path)
+        try prepareOutputFolder(dir)
+        let staging = dir.appendingPathComponent(".pipelint-dask-\(getpid())")
+        let job = DaskJob(model: loaded.model, graph: graph, changed: changed, source: loaded.source, folder: loaded.folder,
+                          asWritten: asWritten, schedulerAddress: engineOptions.schedulerAddress)
+        do {
+            let result = try DaskEngine.run(job, python: python, staging: staging, progress: progressDisplay(quiet: quiet), control: control)
+            try DaskResults.publish(result, to: dir, control: control)
+            print(DaskResults.summary(result, python: python, directory: dir.path, changed: changed))
+        } catch {
+            try? FileManager.default.removeItem(at: staging)
+            if !existed { rmdir(dir.path) }
+            throw reportFailure(error)
+        }
     }
 }
 

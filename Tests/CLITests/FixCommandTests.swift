@@ -180,9 +180,14 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         try FixCommandTests().onDistributed(dir.appendingPathComponent("model-weights.yaml"))
         let before = try Data(contentsOf: dir.appendingPathComponent("model-weights.yaml"))
-        let r = try CLI.run(["fix", "--verify", "--unsafe-fixes", "model-weights.yaml"], cwd: dir)
+        let r = try CLI.run(["fix", "--verify", "--engine", "bundled", "--unsafe-fixes", "model-weights.yaml"], cwd: dir)
         #expect(r.status == 2)
         #expect(r.stderr.hasPrefix("pipelint: error: model-weights.yaml: not fixed: verification failed: could not run it locally:"))
+        #expect(try Data(contentsOf: dir.appendingPathComponent("model-weights.yaml")) == before)
+        // The default engine runs python: code on Dask, which needs a Python: none here, so no fix either.
+        let d = try CLI.run(["fix", "--verify", "--unsafe-fixes", "model-weights.yaml"], cwd: dir, env: ["PIPELINT_PYTHON": "/nonexistent/python"])
+        #expect(d.status == 2)
+        #expect(d.stderr.hasPrefix("pipelint: error: model-weights.yaml: not fixed: verification failed: could not run it with Dask: the dask engine needs Python: PIPELINT_PYTHON=/nonexistent/python is not an executable file"))
         #expect(try Data(contentsOf: dir.appendingPathComponent("model-weights.yaml")) == before)
     }
 }

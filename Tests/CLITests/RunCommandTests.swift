@@ -41,11 +41,11 @@ import Testing
     }
 
     @Test func pythonFunctionsAreRefused() throws {
-        let r = try CLI.run(["run", "samples/model-weights.yaml", "--quiet", "-o", "/nonexistent/never"])
+        let r = try CLI.run(["run", "--engine", "bundled", "samples/model-weights.yaml", "--quiet", "-o", "/nonexistent/never"])
         #expect(r.status == 2)
         #expect(r.stdout == "")
         #expect(r.stderr.hasPrefix("samples/model-weights.yaml:26:24: error: step `scores` calls `score`, a Python function"))
-        #expect(r.stderr.contains("pipelint export --to dask samples/model-weights.yaml"))
+        #expect(r.stderr.contains("pipelint run --engine dask samples/model-weights.yaml"))
     }
 
     @Test func compareChecksResultsAndDrawsBothLines() throws {

@@ -85,7 +85,7 @@ import PipelineYAML
             #expect(error.kind == .refused)
             #expect(error.description == """
             samples/model-weights.yaml:26:24: error: step `scores` calls `score`, a Python function (`models.churn:score`); `pipelint run` executes built-in kernels only
-              = help: run it with Dask: `pipelint export --to dask samples/model-weights.yaml`
+              = help: run it on Dask: `pipelint run --engine dask samples/model-weights.yaml` (or `pipelint export --to dask`)
             """)
         }
     }
