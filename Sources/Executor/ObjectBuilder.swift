@@ -119,7 +119,7 @@ enum ObjectBuilder {
             case .uint16: Int64(UInt16(truncatingIfNeeded: x))
             case .uint32: Int64(UInt32(truncatingIfNeeded: x))
             case .bool: x == 0 ? 0 : 1
-            case .int64, .uint64, .float32, .float64: x
+            case .int64, .uint64, .float32, .float64, .complex64, .complex128, .datetime64, .timedelta64: x
             }
         }
         switch (c, dtype) {

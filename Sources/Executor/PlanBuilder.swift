@@ -55,11 +55,41 @@ struct PlanBuilder {
                                     at: call.range, in: source, help: "run it with Dask: `pipelint export --to dask \(source.path)`")
             }
         }
+        try refuseUncomputedDTypes()
         for l in graph.layers {
             guard let o = l.object, !dependents[l.id.index].isEmpty, let (field, factory) = Self.pythonFactory(in: o.recipe) else { continue }
             let what = field.map { "object `\(o.name)` holds field `\($0)`, built by a Python factory" } ?? "object `\(o.name)` is built by a Python factory"
             throw ExecutorError(.refused, "\(what) (`\(factory)`); `pipelint run` cannot build it",
                                 at: o.range, in: source, help: "run it with Dask: `pipelint export --to dask \(source.path)`")
+        }
+    }
+
+    /// The complex and nanosecond dtypes are sized, linted and exported but not computed here
+    /// (docs/executor.md, "Limits"): refused at the array, object or step that holds one.
+    func refuseUncomputedDTypes() throws(ExecutorError) {
+        for l in graph.layers {
+            var found: (what: String, dtype: String, at: SourceRange)?
+            if case .array(let a) = l.kind, a.dtype.needsFormat11 {
+                found = ("array `\(a.name)`", a.dtype.rawValue, a.range)
+            } else if let o = l.object, !dependents[l.id.index].isEmpty, let d = Self.uncomputedDType(in: o.recipe) {
+                found = ("object `\(o.name)`", d.rawValue, o.range)
+            } else if let t = graph.storage(of: l), !t.isReal, l.object == nil {
+                found = ("step `\(l.name)`", t.rawValue, l.range)
+            }
+            guard let found else { continue }
+            throw ExecutorError(.refused, "\(found.what) holds dtype \(found.dtype); `pipelint run` computes bool, integer and float dtypes only",
+                                at: found.at, in: source, help: "run it with Dask: `pipelint export --to dask \(source.path)`")
+        }
+    }
+
+    /// A complex or nanosecond dtype a recipe holds (itself or a field of an instance).
+    static func uncomputedDType(in r: Recipe) -> NumericType? {
+        switch r {
+        case .series(let s) where s.dtype.needsFormat11: return s.dtype
+        case .ndarray(let a) where a.dtype.needsFormat11: return a.dtype
+        case .element(let t) where t.needsFormat11: return t
+        case .instance(let i): return i.fields.lazy.compactMap { uncomputedDType(in: $0.recipe) }.first
+        default: return nil
         }
     }
 

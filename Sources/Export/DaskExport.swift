@@ -432,7 +432,7 @@ struct ProgramWriter {
             case .range(let n): values = "np.arange(\(n))"
             case .values(let ls): values = "[" + ls.map(literal).joined(separator: ", ") + "]"
             case .random(let n, let seed, let low, let high):
-                values = "_random_values(\(seed), np.arange(\(n), dtype=np.uint64), \(PythonSyntax.float(low)), \(PythonSyntax.float(high)), \(s.dtype.isFloat ? "True" : "False"))"
+                values = "_random_values(\(seed), np.arange(\(n), dtype=np.uint64), \(PythonSyntax.float(low)), \(PythonSyntax.float(high)), \(s.dtype.isFloat || s.dtype.isComplex ? "True" : "False"))"
             case .load(let path, let length):
                 values = "_csv_column(_at(BASE_DIR, \(PythonSyntax.string(path))), \(s.dtype.isFloat ? "True" : "False"), \(length.map(String.init) ?? "None"))"
             }
@@ -609,8 +609,8 @@ struct ProgramWriter {
         if call.kernel?.kernel == .dot {
             (shapeArgs, metaDims) = try dotShape(l, call: call)
         }
-        let meta = "np.empty(\(tuple(Array(repeating: 0, count: metaDims))), dtype=np.\(dtype))"
-        let all = [function] + positional + keywords + (shapeArgs.isEmpty ? [] : [shapeArgs]) + ["dtype=np.\(dtype)", "meta=\(meta)", "token=\(PythonSyntax.string(l.name))"]
+        let meta = "np.empty(\(tuple(Array(repeating: 0, count: metaDims))), dtype=np.dtype('\(dtype)'))"
+        let all = [function] + positional + keywords + (shapeArgs.isEmpty ? [] : [shapeArgs]) + ["dtype=np.dtype('\(dtype)')", "meta=\(meta)", "token=\(PythonSyntax.string(l.name))"]
         return "\(v) = da.map_blocks(\(all.joined(separator: ", ")))"
     }
 

@@ -235,6 +235,12 @@ private struct Builder {
         guard let function, let roles = s.parameterRoles else { return l }
         let call = resolveCall(function, range: calleeRange, roles: roles, inputs: l.inputs, args: args, kwargs: kwargs)
         l.kind = .mapBlocks(call: call)
+        if let (kernel, _) = call.kernel, case .failure(let refusal) = kernel.resultType({ k in
+            call.operand(ofKernelParameter: k, inputs: l.inputs).flatMap { operandStorage($0, inputs: l.inputs) }
+        }) {
+            error(refusal.message, calleeRange)
+            l.ok = false
+        }
         // A kernel that changes the block's shape changes the step's grid, so every
         // consumer (rules, estimator, executor, export) sees the result's shape.
         if call.kernel?.kernel == .dot, l.grid.dims.count == 2,

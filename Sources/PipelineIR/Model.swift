@@ -129,6 +129,10 @@ public struct Cluster: Sendable, Hashable {
 /// A numeric element type, named as numpy names it.
 public enum NumericType: String, Sendable, CaseIterable {
     case bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64
+    /// Complex dtypes (format 1.1): pairs of float32 or float64.
+    case complex64, complex128
+    /// Nanosecond datetimes and durations (format 1.1): int64 counts of nanoseconds.
+    case datetime64 = "datetime64[ns]", timedelta64 = "timedelta64[ns]"
 
     /// Bytes per element.
     public var itemSize: Int {
@@ -136,12 +140,38 @@ public enum NumericType: String, Sendable, CaseIterable {
         case .bool, .int8, .uint8: 1
         case .int16, .uint16: 2
         case .int32, .uint32, .float32: 4
-        case .int64, .uint64, .float64: 8
+        case .int64, .uint64, .float64, .complex64, .datetime64, .timedelta64: 8
+        case .complex128: 16
         }
     }
 
     public var isFloat: Bool { self == .float32 || self == .float64 }
-    public var isInteger: Bool { !isFloat && self != .bool }
+    public var isComplex: Bool { self == .complex64 || self == .complex128 }
+    /// `datetime64[ns]` or `timedelta64[ns]`.
+    public var isTemporal: Bool { self == .datetime64 || self == .timedelta64 }
+    /// Whether the dtype came with format 1.1 (complex and nanosecond dtypes).
+    public var needsFormat11: Bool { isComplex || isTemporal }
+    public var isInteger: Bool { !isFloat && !isComplex && !isTemporal && self != .bool }
+    /// numpy's `.npy` descr (`<f8`, `<c16`, `<M8[ns]` …).
+    public var npyDescr: String {
+        switch self {
+        case .bool: "|b1"
+        case .int8: "|i1"
+        case .uint8: "|u1"
+        case .int16: "<i2"
+        case .uint16: "<u2"
+        case .int32: "<i4"
+        case .uint32: "<u4"
+        case .int64: "<i8"
+        case .uint64: "<u8"
+        case .float32: "<f4"
+        case .float64: "<f8"
+        case .complex64: "<c8"
+        case .complex128: "<c16"
+        case .datetime64: "<M8[ns]"
+        case .timedelta64: "<m8[ns]"
+        }
+    }
 }
 
 /// How an object reaches the tasks that use it.

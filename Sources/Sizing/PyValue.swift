@@ -83,6 +83,9 @@ public enum DType: String, Sendable, CaseIterable {
     case bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64
     /// Floating and complex dtypes.
     case float32, float64, complex64, complex128
+    /// Nanosecond datetimes and durations: `dtype('M8')` / `dtype('m8')` with the unit in
+    /// their state (version 4, metadata `(b'ns', 1, 1, 1)`); not a singleton, so never shared.
+    case datetime64 = "datetime64[ns]", timedelta64 = "timedelta64[ns]"
 
     /// Bytes per element (numpy `itemsize`).
     public var itemSize: Int {
@@ -90,7 +93,7 @@ public enum DType: String, Sendable, CaseIterable {
         case .bool, .int8, .uint8: return 1
         case .int16, .uint16: return 2
         case .int32, .uint32, .float32: return 4
-        case .int64, .uint64, .float64, .complex64: return 8
+        case .int64, .uint64, .float64, .complex64, .datetime64, .timedelta64: return 8
         case .complex128: return 16
         }
     }
@@ -111,8 +114,15 @@ public enum DType: String, Sendable, CaseIterable {
         case .float64: return "f8"
         case .complex64: return "c8"
         case .complex128: return "c16"
+        case .datetime64: return "M8"
+        case .timedelta64: return "m8"
         }
     }
+
+    /// `datetime64[ns]` or `timedelta64[ns]`: numpy pickles such an array through
+    /// `ndarray.__reduce__` (never `_frombuffer`), and pandas holds it in a
+    /// `DatetimeArray` / `TimedeltaArray`.
+    public var isTemporal: Bool { self == .datetime64 || self == .timedelta64 }
 
     /// The byte-order character of the pickled dtype state: `'|'` for one-byte
     /// types, `'<'` (little-endian) otherwise.
