@@ -231,6 +231,8 @@ def _operand(v):
         return v
     if isinstance(v, pd.Series):
         return _storage(v.to_numpy())
+    if isinstance(v, (pd.Timestamp, pd.Timedelta)):
+        return v.to_numpy()  # an element of a datetime or timedelta Series, as numpy's scalar
     return _storage(v)
 
 

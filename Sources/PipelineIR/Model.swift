@@ -251,7 +251,7 @@ public indirect enum Recipe: Sendable {
     case python(factory: String, size: Int64?)
     /// A numpy scalar (`np.int64`, `np.float64`…): an element of a Series or ndarray. Never
     /// written in a file; what a projection (`edges[-1]`, `mapper.series.iloc[0]`) yields.
-    case element(NumericType)
+    case element(NumericType, boxed: Bool = false)
 
     /// A short name of the kind, for messages.
     public var kindName: String {
@@ -263,8 +263,15 @@ public indirect enum Recipe: Sendable {
         case .bytes: "bytes"
         case .instance(let i): i.isMain ? "`__main__` class" : "instance"
         case .python: "Python object"
-        case .element(let t): "numpy \(t.rawValue) scalar"
+        case .element(let t, let boxed): Recipe.scalarName(t, boxed: boxed)
         }
+    }
+
+    /// What an element is in Python: a numpy scalar, or the pandas `Timestamp` / `Timedelta`
+    /// a datetime or timedelta Series boxes its elements in.
+    public static func scalarName(_ t: NumericType, boxed: Bool) -> String {
+        guard boxed, t.isTemporal else { return "numpy \(t.rawValue) scalar" }
+        return t == .datetime64 ? "pandas Timestamp" : "pandas Timedelta"
     }
 
     /// The `__main__` classes it instantiates, one per top-level class name, in order of
@@ -312,13 +319,13 @@ public indirect enum Recipe: Sendable {
             guard axes.count == 1 else { return nil }
             guard let n = s.source.count else {
                 // A loaded Series of undeclared length: nothing to check against, nothing to resize.
-                if case .index = axes[0] { return .element(s.dtype) }
+                if case .index = axes[0] { return .element(s.dtype, boxed: s.dtype.isTemporal) }
                 return axes[0].sliceSelection(length: 0) == nil ? nil : .series(s)
             }
             if case .index(let i) = axes[0] {
                 // `[i]` is a label (labels are 0…n-1), `.iloc[i]` a position.
                 guard positional ? axes[0].position(length: n) != nil : (i >= 0 && i < n) else { return nil }
-                return .element(s.dtype)
+                return .element(s.dtype, boxed: s.dtype.isTemporal)
             }
             guard let sel = axes[0].sliceSelection(length: n) else { return nil }
             if case .values(let v) = s.source {
@@ -398,7 +405,7 @@ public indirect enum Recipe: Sendable {
         case .ndarray(let a): StorageType(a.dtype)
         case .intList, .value(.int), .value(.bool): .int64
         case .value(.float): .float64
-        case .element(let t): StorageType(t)
+        case .element(let t, _): StorageType(t)
         default: nil
         }
     }

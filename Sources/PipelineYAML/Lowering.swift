@@ -894,7 +894,7 @@ struct Lowerer {
         case .bytes: "a bytes object"
         case .instance(let i): "an instance of `\(i.className)`"
         case .python: "an opaque Python object"
-        case .element(let t): "a numpy \(t.rawValue) scalar"
+        case .element(let t, let boxed): "a " + Recipe.scalarName(t, boxed: boxed)
         }
     }
 

@@ -44,6 +44,10 @@ public indirect enum PyValue: Sendable, Equatable {
     /// A numpy scalar (`np.int64(5)`, an element of a Series or ndarray):
     /// `numpy._core.multiarray.scalar(dtype, raw bytes)`.
     case numpyScalar(DType)
+    /// A pandas `Timestamp` or `Timedelta` (an element of a datetime or timedelta Series):
+    /// `_unpickle_timestamp(value, None, None, 10)` / `_timedelta_unpickle(value, 10)`. The
+    /// value is priced as a present-day count of nanoseconds (an 8-byte LONG1).
+    case pandasScalar(DType)
     /// An instance whose `__dict__` is `fields` (reduced by `copyreg.__newobj__`:
     /// class global, EMPTY_TUPLE NEWOBJ, then the state dict and BUILD when non-empty).
     case instance(PyClass, fields: [PyDictEntry])
@@ -78,6 +82,11 @@ public struct PyDictEntry: Sendable, Equatable {
 /// BUILD state `(3, byteorder, None, None, None, -1, -1, 0)`; the dtype object is a
 /// singleton, so every later array of the same dtype in one pickle refers to it
 /// through the memo.
+extension PyValue {
+    /// A count of nanoseconds since 1970 as of the 2020s (≈ 1.8e18): pickled as an 8-byte LONG1.
+    static let presentDayNanoseconds: Int64 = 1_796_083_200_000_000_000
+}
+
 public enum DType: String, Sendable, CaseIterable {
     /// Boolean and integer dtypes (numpy names); raw values are the numpy dtype names.
     case bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64

@@ -193,6 +193,23 @@ enum WireModel {
             _ = saveArray(dtype: dtype, shape: shape, &w)
         case .stridedArray(let dtype, let shape):
             saveStridedArray(dtype: dtype, shape: shape, &w)
+        case .pandasScalar(let dtype):
+            if dtype == .timedelta64 {
+                w.global("pandas._libs.tslibs.timedeltas", "_timedelta_unpickle")
+                w.int(PyValue.presentDayNanoseconds)
+                w.int(10)
+                w.emit(1)  // TUPLE2
+            } else {
+                w.global("pandas._libs.tslibs.timestamps", "_unpickle_timestamp")
+                w.emit(1)  // MARK
+                w.int(PyValue.presentDayNanoseconds)
+                w.emit(2)  // NONE NONE
+                w.int(10)
+                w.emit(1)  // TUPLE
+            }
+            w.memoize()
+            w.emit(1)  // REDUCE
+            w.memoize()
         case .numpyScalar(let dtype):
             w.global("numpy._core.multiarray", "scalar")
             saveDType(dtype, &w)
