@@ -563,12 +563,30 @@ struct ProgramWriter {
     }
 
     /// Names Dask's `map_blocks` takes for itself: a kwarg with one of these names is passed by position.
+    /// The grid blocks are paired on: the first input's, each dimension of length 1 taken from
+    /// the first input longer there (the graph builder's rule for the step's grid).
+    static func blockGrid(_ grids: [ChunkGrid]) -> ChunkGrid? {
+        guard var dims = grids.first?.dims else { return nil }
+        for g in grids.dropFirst() where g.dims.count == dims.count {
+            for (d, dim) in g.dims.enumerated() where dims[d].length == 1 && dim.length != 1 { dims[d] = dim }
+        }
+        return ChunkGrid(dims: dims)
+    }
+
+    /// What an input is rechunked to: the blocks' grid, but a broadcast dimension (length 1) kept.
+    static func broadcastTarget(_ grid: ChunkGrid, blocks: ChunkGrid) -> ChunkGrid {
+        guard grid.dims.count == blocks.dims.count else { return grid }
+        return ChunkGrid(dims: zip(grid.dims, blocks.dims).map { $0.length == 1 && $1.length != 1 ? $0 : $1 })
+    }
+
     static let mapBlocksKeywords: Set<String> = ["func", "name", "token", "dtype", "chunks", "drop_axis", "new_axis", "enforce_ndim", "meta", "block_info", "block_id"]
 
     mutating func mapBlocksLine(_ l: Graph.Layer, call: CallSite, variable v: String) throws(ExportError) -> String {
         let (function, selfBound, receiverArgument) = try callable(l, call: call)
         var positional = receiverArgument.map { [$0] } ?? []
-        // Blocks: inputs on another chunk grid are rechunked to the first input's grid, as `pipelint run` does.
+        // Blocks: inputs on another chunk grid are rechunked to the blocks' grid, as `pipelint run` does;
+        // a dimension of length 1 stays as it is (map_blocks broadcasts it, as blockwise does).
+        let blockGrid = Self.blockGrid(l.inputs.compactMap { e in if case .block = e.role { graph[e.source].grid } else { nil } })
         let firstBlock = l.inputs.first { $0.role == .block(0) }.flatMap { names[graph[$0.source].name] }
         var keywordValues: [(index: Int, name: String, text: String, at: Int)] = []
         for (index, a) in call.arguments.enumerated() {
@@ -576,7 +594,13 @@ struct ProgramWriter {
             case .receiver, .carried: continue
             case .block:
                 guard case .input(let e) = a.source, let input = names[graph[l.inputs[e].source].name] else { continue }
-                positional.append(graph[l.inputs[e].source].grid != l.grid ? "\(input).rechunk(\(firstBlock ?? input).chunks)" : input)
+                let grid = graph[l.inputs[e].source].grid
+                if let blockGrid, grid.shape != blockGrid.shape {
+                    let target = Self.broadcastTarget(grid, blocks: blockGrid)
+                    positional.append(grid != target ? "\(input).rechunk(\(chunksText(target)))" : input)
+                } else {
+                    positional.append(grid != l.grid ? "\(input).rechunk(\(firstBlock ?? input).chunks)" : input)
+                }
             case .argument:
                 positional.append(try argumentText(a.source, of: l))
             case .keyword(let name):

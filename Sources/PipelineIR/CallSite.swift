@@ -76,7 +76,7 @@ public struct CallSite: Sendable {
             switch arguments[index].source {
             case .literal(let d, _): return .literal(d)
             case .input(let e):
-                guard e < inputs.count else { return nil }
+                guard e >= 0, e < inputs.count else { return nil }
                 if case .block = inputs[e].role { return .block(edge: e) }
                 return .object(edge: e, inside: inside)
             }

@@ -238,8 +238,8 @@ private struct Builder {
         if let (kernel, _) = call.kernel, case .failure(let refusal) = kernel.resultType({ k in
             call.operand(ofKernelParameter: k, inputs: l.inputs).flatMap { operandStorage($0, inputs: l.inputs) }
         }) {
+            // The step's grid stays right: later steps are checked against it (no follow-on errors).
             error(refusal.message, calleeRange)
-            l.ok = false
         }
         if let (kernel, _) = call.kernel { checkObjectOperands(call, kernel, over: over, in: &l) }
         // A kernel that changes the block's shape changes the step's grid, so every
@@ -315,7 +315,6 @@ private struct Builder {
             error("`\(name)` has shape \(GraphBuilder.shapeText(shape)), which does not broadcast with the blocks of `\(over.first?.name ?? "")` \(blocks): numpy broadcasts a whole ndarray against each block, so each of its dimensions must be 1 or the block's",
                   over.first?.range ?? call.range,
                   help: shape.count > dims.count ? nil : "rechunk so that every block has the ndarray's lengths, or reshape the ndarray with 1 where the blocks differ")
-            l.ok = false
         }
     }
 

@@ -52,6 +52,10 @@ import Testing
         ("s: {map_blocks: f, over: [z], args: [long]}",
          ["21:29: `long` has shape (20, 1), which does not broadcast with the blocks of `z` (10, 8): numpy broadcasts a whole ndarray against each block, so each of its dimensions must be 1 or the block's"]),
         ("s: {map_blocks: f, over: [z, tall]}", ["21:32: `tall` has shape (20, 3), which does not broadcast with `z`'s (20, 8)"]),
+        // A later step over a refused one gets no follow-on error (and nothing crashes).
+        ("s: {map_blocks: f, over: [z], args: [wrong]}\n  u: {map_blocks: r, over: [s]}\n  v: {map_blocks: f, over: [t, t]}\n  w: {map_blocks: r, over: [v]}",
+         ["21:29: `wrong` has shape (9,), which does not broadcast with the blocks of `z` (10, 8): numpy broadcasts a whole ndarray against each block, so each of its dimensions must be 1 or the block's",
+          "23:19: kernel `add` is not defined for `x` datetime64[ns], `y` datetime64[ns]: numpy refuses these operand types"]),
     ])
     func operandsAsNumpyDecides(_ steps: String, _ expected: [String]) {
         #expect(frontEnd(Self.file(functions: Self.binary, steps: steps)).filter { !$0.contains("is not used") } == expected)
