@@ -106,12 +106,13 @@ def _global_index(location, shape):
     return index
 
 
-def _source_block(kind, storage, seed=0, low=0.0, high=1.0, path=None, block_info=None):
-    """One chunk of an input array (`arrays:`), from its place in the whole array."""
+def _source_block(kind, is_float, seed=0, low=0.0, high=1.0, path=None, storage=None, block_info=None):
+    """One chunk of an input array (`arrays:`), from its place in the whole array; `storage`
+    names a complex or nanosecond storage dtype."""
     info = block_info[None]
     location, shape = info["array-location"], info["shape"]
     block_shape = tuple(stop - start for start, stop in location)
-    dtype = np.dtype(storage)
+    dtype = np.dtype(storage) if storage else np.dtype(np.float64 if is_float else np.int64)
     if kind == "zeros":
         return np.zeros(block_shape, dtype)
     if kind == "ones":
@@ -139,7 +140,9 @@ def _source(token, shape, chunks, dtype, kind, **source):
         return getattr(da, kind)(shape, chunks=chunks, dtype=storage)
     if kind == "range" and len(shape) == 1 and storage.kind in "if":
         return da.arange(shape[0], chunks=chunks, dtype=storage)
-    return da.map_blocks(_source_block, kind, storage.str, **source, chunks=chunks, dtype=storage,
+    if storage.kind not in "fi":
+        source["storage"] = storage.str
+    return da.map_blocks(_source_block, kind, storage.kind in "fc", **source, chunks=chunks, dtype=storage,
                          meta=np.empty((0,) * len(shape), storage), token=token)
 
 

@@ -368,8 +368,8 @@ enum WireModel {
     /// pandas 3.1 `DatetimeArray` / `TimedeltaArray`:
     /// `__pyx_unpickle_NDArrayBacked(cls, checksum, None)`, then BUILD with
     /// `(dtype, ndarray, {'_cache': {}, 'unit': 'ns'})`. Returns the memo index of the array.
-    /// A `TimedeltaArray` of at most one element (measured) shares its dtype with its
-    /// ndarray and has no state dict: BUILD with `(dtype, ndarray)`.
+    /// A `TimedeltaArray` (measured) shares its dtype with its ndarray and has no state
+    /// dict: BUILD with `(dtype, ndarray)`.
     static func saveTemporalValues(_ dtype: DType, count n: Int, _ w: inout PickleWriter) -> Int {
         w.global("pandas._libs.arrays", "__pyx_unpickle_NDArrayBacked")
         w.global("pandas.arrays", dtype == .datetime64 ? "DatetimeArray" : "TimedeltaArray")
@@ -378,7 +378,7 @@ enum WireModel {
         w.emit(1)  // REDUCE
         let values = w.memoize()
         let memo = saveDType(dtype, &w)
-        if dtype == .timedelta64, n <= 1 {
+        if dtype == .timedelta64 {
             saveStridedArray(dtype: dtype, shape: [n], &w, dtypeMemo: memo)
             w.emit(1)  // TUPLE2
             w.memoize()
