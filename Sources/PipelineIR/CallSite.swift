@@ -181,6 +181,9 @@ public struct DTypeRefusal: Error, Sendable, Equatable {
 
     public var message: String {
         let named = zip(kernel.params, operands).map { "`\($0.name)` \($1.rawValue)" }.joined(separator: ", ")
-        return "kernel `\(kernel.rawValue)` is not defined for \(named): numpy refuses these operand types"
+        // numpy defines `clip` and `dot` over complex and timedelta values; pipelint does not.
+        let why = (kernel == .clip || kernel == .dot) && !operands.contains(.datetime64) ? "pipelint defines it for real numbers only"
+            : "numpy refuses these operand types"
+        return "kernel `\(kernel.rawValue)` is not defined for \(named): \(why)"
     }
 }
