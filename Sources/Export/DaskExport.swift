@@ -627,14 +627,16 @@ struct ProgramWriter {
             // As written.
             keywords = keywordValues.sorted { $0.at < $1.at }.map { "\($0.name)=\($0.text)" }
         }
-        let dtype = (graph.storage(of: l) ?? .float64).rawValue
+        // numpy's scalar types by name where one exists (`np.float64`), `np.dtype('…')` for the nanosecond ones.
+        let storage = graph.storage(of: l) ?? .float64
+        let dtype = storage == .datetime64 || storage == .timedelta64 ? "np.dtype('\(storage.rawValue)')" : "np.\(storage.rawValue)"
         var shapeArgs = ""
         var metaDims = l.grid.dims.count
         if call.kernel?.kernel == .dot {
             (shapeArgs, metaDims) = try dotShape(l, call: call)
         }
-        let meta = "np.empty(\(tuple(Array(repeating: 0, count: metaDims))), dtype=np.dtype('\(dtype)'))"
-        let all = [function] + positional + keywords + (shapeArgs.isEmpty ? [] : [shapeArgs]) + ["dtype=np.dtype('\(dtype)')", "meta=\(meta)", "token=\(PythonSyntax.string(l.name))"]
+        let meta = "np.empty(\(tuple(Array(repeating: 0, count: metaDims))), dtype=\(dtype))"
+        let all = [function] + positional + keywords + (shapeArgs.isEmpty ? [] : [shapeArgs]) + ["dtype=\(dtype)", "meta=\(meta)", "token=\(PythonSyntax.string(l.name))"]
         return "\(v) = da.map_blocks(\(all.joined(separator: ", ")))"
     }
 
