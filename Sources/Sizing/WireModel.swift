@@ -194,22 +194,7 @@ enum WireModel {
         case .stridedArray(let dtype, let shape):
             saveStridedArray(dtype: dtype, shape: shape, &w)
         case .pandasScalar(let dtype):
-            if dtype == .timedelta64 {
-                w.global("pandas._libs.tslibs.timedeltas", "_timedelta_unpickle")
-                w.int(PyValue.presentDayNanoseconds)
-                w.int(10)
-                w.emit(1)  // TUPLE2
-            } else {
-                w.global("pandas._libs.tslibs.timestamps", "_unpickle_timestamp")
-                w.emit(1)  // MARK
-                w.int(PyValue.presentDayNanoseconds)
-                w.emit(2)  // NONE NONE
-                w.int(10)
-                w.emit(1)  // TUPLE
-            }
-            w.memoize()
-            w.emit(1)  // REDUCE
-            w.memoize()
+            savePandasScalar(dtype, &w)
         case .numpyScalar(let dtype):
             w.global("numpy._core.multiarray", "scalar")
             saveDType(dtype, &w)
@@ -249,6 +234,27 @@ enum WireModel {
                 w.degrade(.unknown(reason: reason))
             }
         }
+    }
+
+    /// pandas 3.1 `Timestamp.__reduce__`: `_unpickle_timestamp(value, None, None, 10)`;
+    /// `Timedelta.__reduce__`: `_timedelta_unpickle(value, 10)` (10: nanosecond resolution).
+    static func savePandasScalar(_ dtype: DType, _ w: inout PickleWriter) {
+        if dtype == .timedelta64 {
+            w.global("pandas._libs.tslibs.timedeltas", "_timedelta_unpickle")
+            w.int(PyValue.presentDayNanoseconds)
+            w.int(10)
+            w.emit(1)  // TUPLE2
+        } else {
+            w.global("pandas._libs.tslibs.timestamps", "_unpickle_timestamp")
+            w.emit(1)  // MARK
+            w.int(PyValue.presentDayNanoseconds)
+            w.emit(2)  // NONE NONE
+            w.int(10)
+            w.emit(1)  // TUPLE
+        }
+        w.memoize()
+        w.emit(1)  // REDUCE
+        w.memoize()
     }
 
     static func saveDict(_ entries: [PyDictEntry], _ w: inout PickleWriter) {
