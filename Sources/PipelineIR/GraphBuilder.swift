@@ -23,6 +23,17 @@ public enum GraphBuilder {
         return weights.count == 1 || weights.count == 2 ? ChunkGrid(dims: dims) : input
     }
 
+    /// The distinct block lengths along a dimension, without walking its chunks (a uniform
+    /// dimension has at most two: the chunk size and the remainder; `0` has none).
+    static func blockLengths(_ d: DimChunks) -> Set<Int> {
+        switch d {
+        case .uniform(let s, let l):
+            guard s > 0, l > 0 else { return [] }
+            return l <= s ? [l] : (l % s == 0 ? [s] : [s, l % s])
+        case .explicit(let xs): return Set(xs)
+        }
+    }
+
     /// Whether two shapes broadcast (NumPy rules on equal ranks).
     static func broadcastable(_ a: [Int], _ b: [Int]) -> Bool {
         zip(a, b).allSatisfy { $0 == $1 || $0 == 1 || $1 == 1 }
@@ -305,8 +316,7 @@ private struct Builder {
                   let shape = layers[l.inputs[e].source.index].object?.recipe.projected(through: l.inputs[e].path + inside)?.shape else { continue }
             let dims = l.grid.dims
             let fits = shape.count <= dims.count && shape.reversed().enumerated().allSatisfy { i, n in
-                let dim = dims[dims.count - 1 - i]
-                return n == 1 || (0..<dim.count).allSatisfy { dim.size($0) == n }
+                n == 1 || GraphBuilder.blockLengths(dims[dims.count - 1 - i]).allSatisfy { $0 == n }
             }
             guard !fits else { continue }
             let name = (l.inputs[e].path + inside).applied(to: layers[l.inputs[e].source.index].name)
