@@ -43,6 +43,19 @@ hostile = {
         "arrays: {x: {shape: [4], chunks: [2]}}\nsteps: {s: {map_blocks: g, over: [x], args: [e[-1]]}}\n",
     "projection-block.yaml": "pipeline: t\nversion: 1.1\nobjects:\n  e: {ndarray: {shape: [4, 3], fill: range}}\nfunctions:\n  g: {params: [b, lo, hi], kernel: clip}\n"
         "arrays:\n  x: {shape: [4], chunks: [2]}\nsteps:\n  s:\n    map_blocks: g\n    over: [x]\n    args:\n      - e[::-1, 2][3]\n      - e[-1,-1]\n",
+    "dtype-refused.yaml": "pipeline: t\nversion: 1.1\nobjects: {c: {ndarray: {shape: [3, 1], dtype: complex64}}, e: {series: {values: [1, 2], dtype: \"datetime64[ns]\"}}}\n"
+        "functions: {f: {params: [a, b], kernel: add}, r: {params: [a], kernel: sqrt}, k: {params: [a, lo, hi], kernel: clip}}\n"
+        "arrays: {t: {shape: [4], chunks: [2], dtype: \"datetime64[ns]\"}, d: {shape: [4], chunks: [2], dtype: \"timedelta64[ns]\", source: range}, "
+        "z: {shape: [4, 2], chunks: [2, 2], dtype: complex128}, o: {shape: [1, 2], chunks: [1, 2]}}\n"
+        "steps: {s: {map_blocks: f, over: [t, t]}, u: {map_blocks: r, over: [d]}, v: {map_blocks: k, over: [z], args: [0, 1]}, "
+        "w: {map_blocks: f, over: [z], args: [c]}, x: {map_blocks: f, over: [z, o]}, y: {map_blocks: f, over: [t], args: [\"e.iloc[0]\"]}, "
+        "q: {map_blocks: f, over: [z, d]}, n: {reduce: sum, over: u}}\n",
+    "dtype-unquoted-flow.yaml": "pipeline: t\nversion: 1\narrays: {t: {shape: [4], chunks: [2], dtype: datetime64[ns]}}\nsteps: {s: {rechunk: t, chunks: [4]}}\n",
+    "broadcast-mismatch.yaml": "pipeline: t\nversion: 1.1\nobjects: {w: {ndarray: {shape: [3], dtype: float64}}, v: {ndarray: {shape: [2, 2, 2]}}}\n"
+        "functions: {f: {params: [a, b], kernel: mul}, g: {params: [c, a, b], kernel: where}}\n"
+        "arrays: {x: {shape: [6, 4], chunks: [[1, 5], 4]}, y: {shape: [1, 3], chunks: [1, 3]}, z: {shape: [6, 1], chunks: [3, 1]}}\n"
+        "steps: {s: {map_blocks: f, over: [x], args: [w]}, t: {map_blocks: f, over: [x, y]}, u: {map_blocks: g, over: [z], args: [v, w]}, "
+        "r: {map_blocks: f, over: [z, x]}}\n",
     "duplicate-keys.yaml": "pipeline: t\nversion: 1\npipeline: u\nsteps: {a: 1, a: 2}\n",
     "several-documents.yaml": "pipeline: t\n---\npipeline: u\n...\n---\n",
     "alias-cycle.yaml": "a: &x [1, *x]\nb: &y {k: *y}\n",

@@ -277,18 +277,29 @@ def entries():
                     continue
                 add(f"series_{dt}_{idx}_{n}", {"kind": "series", "dtype": dt, "length": n,
                                                "index": idx, "name": None})
+    for dt in ["complex64", "complex128", "datetime64[ns]", "timedelta64[ns]"]:
+        for n in [0, 1, 1000, 30000, 1_000_000]:
+            add(f"series_{dt.replace('[ns]', '')}_range_{n}", {"kind": "series", "dtype": dt, "length": n,
+                                                              "index": "range", "name": None})
+        add(f"series_{dt.replace('[ns]', '')}_int64_1000", {"kind": "series", "dtype": dt, "length": 1000,
+                                                           "index": "int64", "name": None})
     add("series_named", {"kind": "series", "dtype": "int64", "length": 100, "index": "range",
                          "name": "price"})
     dtypes = ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-              "float32", "float64", "complex64", "complex128"]
+              "float32", "float64", "complex64", "complex128", "datetime64[ns]", "timedelta64[ns]"]
     for dt in dtypes:
-        add(f"ndarray_{dt}_10", {"kind": "ndarray", "dtype": dt, "shape": [10]})
+        add(f"ndarray_{dt.replace('[ns]', '')}_10", {"kind": "ndarray", "dtype": dt, "shape": [10]})
     for name, dt, shape in [("0d", "int64", []), ("empty", "float64", [0]), ("empty2d", "int32", [0, 5]),
                             ("2d", "float64", [3, 4]), ("3d", "uint8", [2, 3, 4]),
                             ("big1d", "float64", [1_000_000]), ("big2d", "float32", [1000, 1000]),
                             ("big_u8", "uint8", [1_200_000]), ("edge64k", "uint8", [65536]),
-                            ("under64k", "uint8", [65535]), ("wide_shape", "int8", [300, 70000])]:
+                            ("under64k", "uint8", [65535]), ("wide_shape", "int8", [300, 70000]),
+                            ("big_c16", "complex128", [200_000]), ("c8_2d", "complex64", [3, 4]),
+                            ("big_datetime", "datetime64[ns]", [1_000_000]), ("timedelta_2d", "timedelta64[ns]", [3, 4]),
+                            ("empty_datetime", "datetime64[ns]", [0])]:
         add(f"ndarray_{name}", {"kind": "ndarray", "dtype": dt, "shape": shape})
+    add("ndarray_list_datetime", {"kind": "list", "repeat": {"kind": "ndarray", "dtype": "datetime64[ns]",
+                                                             "shape": [4]}, "count": 3})
     add("ndarray_list_shared_dtype", {"kind": "list", "repeat": {"kind": "ndarray", "dtype": "int64",
                                                                  "shape": [4]}, "count": 3})
 

@@ -55,14 +55,24 @@ def from_json_float(v):
     return float(v)
 
 
+NAT = np.iinfo(np.int64).min
+
+
 def array_from(spec):
+    """float64 values are repr strings, complex128 ones [re, im] pairs of them, nanosecond
+    ones integers with "NaT" for NaT."""
     shape = spec["shape"]
     n = int(np.prod(shape)) if shape else 1
+    dtype = spec["dtype"]
     if "random" in spec:
         r = spec["random"]
-        a = random_values(r["seed"], 0, n, r.get("low", 0.0), r.get("high", 1.0), spec["dtype"])
-    elif spec["dtype"] == "float64":
+        a = random_values(r["seed"], 0, n, r.get("low", 0.0), r.get("high", 1.0), dtype)
+    elif dtype == "float64":
         a = np.array([from_json_float(v) for v in spec["data"]], dtype=np.float64)
+    elif dtype == "complex128":
+        a = np.array([complex(from_json_float(r), from_json_float(i)) for r, i in spec["data"]], dtype=np.complex128)
+    elif dtype in ("datetime64[ns]", "timedelta64[ns]"):
+        a = np.array([NAT if v == "NaT" else v for v in spec["data"]], dtype=np.int64).view(dtype)
     else:
         a = np.array(spec["data"], dtype=np.int64)
     return a.reshape(shape)
@@ -70,8 +80,15 @@ def array_from(spec):
 
 def array_json(a):
     a = np.asarray(a)
-    dtype = "float64" if a.dtype.kind == "f" else "int64"
-    data = [to_json_float(v) for v in a.ravel()] if dtype == "float64" else [int(v) for v in a.ravel()]
+    dtype = {"f": "float64", "c": "complex128", "M": "datetime64[ns]", "m": "timedelta64[ns]"}.get(a.dtype.kind, "int64")
+    if dtype == "float64":
+        data = [to_json_float(v) for v in a.ravel()]
+    elif dtype == "complex128":
+        data = [[to_json_float(v.real), to_json_float(v.imag)] for v in a.ravel()]
+    elif dtype in ("datetime64[ns]", "timedelta64[ns]"):
+        data = ["NaT" if v == NAT else int(v) for v in a.astype(dtype).view(np.int64).ravel()]
+    else:
+        data = [int(v) for v in a.ravel()]
     return {"dtype": dtype, "shape": list(a.shape), "data": data}
 
 
@@ -100,12 +117,12 @@ def kernel(name, args):
             else:
                 ok = (x >= 0) & (x < n)
                 idx = np.where(ok, x, 0)
-            fill = np.nan if t.dtype.kind == "f" else 0
+            fill = {"f": np.nan, "c": np.nan, "M": np.datetime64("NaT", "ns"), "m": np.timedelta64("NaT", "ns")}.get(t.dtype.kind, 0)
             return np.where(ok, t[idx] if n else np.zeros(x.shape, t.dtype), fill).astype(t.dtype)
         if name in ("add", "sub", "mul", "div", "scale"):
             x, y = args
             if name == "div":
-                return np.true_divide(x.astype(np.float64), y)
+                return np.true_divide(x.astype(np.float64) if x.dtype.kind in "iub" else x, y)
             op = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "scale": np.multiply}[name]
             return op(x, y)
         if name == "clip":
@@ -118,7 +135,8 @@ def kernel(name, args):
         if name == "abs":
             return np.abs(args[0])
         if name == "sqrt":
-            return np.sqrt(args[0].astype(np.float64))
+            x = args[0]
+            return np.sqrt(x if x.dtype.kind == "c" else x.astype(np.float64))
         if name == "searchsorted":
             x, e = args
             return np.searchsorted(e, x, side="left").astype(np.int64)

@@ -49,6 +49,13 @@ public enum GraphCosts {
     // about 1.15 KB for the layer (817 B fitted over 100 → 1000 1-D chunks, where the
     // offsets outgrow 2-byte ints; 1,134–1,182 B in 2-D; 1,242 B at 32 → 64 1-D chunks).
     static let blockInfoSourceFixed: Int64 = 1150
+    // Format 1.1 dtypes: a complex or nanosecond source passes its storage dtype to
+    // `_source_block` (`storage='<M8[ns]'`, once in the layer), and the `meta` of a
+    // datetime64/timedelta64 layer pickles a dtype with its unit (state version 4, never
+    // memo-shared): ≈ 40 B more per such layer than a float64 meta (timestamps-binned in
+    // the cross-check).
+    static let storageKeywordBytes: Int64 = 20
+    static let nanosecondMetaBytes: Int64 = 40
     static let blockInfoSourceBase: Int64 = 56
     static let blockInfoSourcePerDimension: Int64 = 8
     // map_blocks: Blockwise, fused with its input on `persist`, nothing per chunk. The first
@@ -195,10 +202,12 @@ public enum GraphCosts {
                 return LayerCost(fixed: rangeFixed, perUnit: rangePerChunk, units: layer.taskCount)
             case .range, .load, .random:
                 let perChunk = blockInfoSourceBase + blockInfoSourcePerDimension * Int64(max(1, a.grid.dims.count))
-                return LayerCost(fixed: blockInfoSourceFixed, perUnit: perChunk, units: layer.taskCount)
+                let extra = (a.dtype.needsFormat11 ? storageKeywordBytes : 0) + (a.dtype.isTemporal ? nanosecondMetaBytes : 0)
+                return LayerCost(fixed: blockInfoSourceFixed + extra, perUnit: perChunk, units: layer.taskCount)
             }
-        case .mapBlocks:
+        case .mapBlocks(let call):
             var fixed = mapBlocksFixed + (context.isFirstMapBlocks ? firstMapBlocksExtra : 0) + (context.shipsNewFunction ? functionByValueBytes : 0)
+            if let t = call?.resultStorage, t == .datetime64 || t == .timedelta64 { fixed += nanosecondMetaBytes }
             if let input = context.input, context.inputUses == 1, input.grid.dims.count > layer.grid.dims.count {
                 fixed -= dropAxisSaving
             }

@@ -30,11 +30,11 @@ public enum ObjectValues {
         case .instance(let i):
             let cls = PyClass(module: i.module ?? "__main__", qualname: i.className, methods: i.methods.map(\.name))
             return .instance(cls, fields: i.fields.map { PyDictEntry(key: $0.name, value: pyValue($0.recipe)) })
-        case .element(let t):
+        case .element(let t, let boxed):
             guard let dtype = DType(rawValue: t.rawValue) else {
                 return .opaque(declaredBytes: nil, reason: "dtype \(t.rawValue) is not modelled")
             }
-            return .numpyScalar(dtype)
+            return boxed && dtype.isTemporal ? .pandasScalar(dtype) : .numpyScalar(dtype)
         case .python(let factory, let size):
             return .opaque(declaredBytes: size.map { Int(clamping: $0) },
                            reason: size == nil ? "`\(factory)` builds an opaque object; declare its `size`" : "declared size of `\(factory)`")

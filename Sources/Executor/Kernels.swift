@@ -29,6 +29,8 @@ public enum Kernels {
         guard args.count == kernel.params.count else {
             throw KernelError("`\(kernel.rawValue)` takes \(kernel.params.count) arguments, got \(args.count)")
         }
+        let args = broadcasts(kernel) ? try broadcastArguments(kernel, args) : args
+        if args.contains(where: isExtended) { return try applyExtended(kernel, args) }
         switch kernel {
         case .identity:
             return try block(args[0], kernel, "x")
@@ -219,6 +221,9 @@ public enum Kernels {
             return Chunk(shape: x.shape, data: .i64(t.withUnsafeBufferPointer { tb in
                 mapIFromD(xs) { v in let i = index(v); return i >= 0 ? tb[i] : 0 }
             }))
+        default:
+            // Complex and nanosecond operands run in `applyExtended`; a real table here.
+            return take(Chunk(shape: x.shape, data: .f64(x.data.asDoubles)), table.isFloat ? table : .i64(table.int64Words ?? []))
         }
     }
 
@@ -312,7 +317,7 @@ public enum Kernels {
         let n = cond.data.count
         let truth: [Bool] = switch cond.data {
         case .f64(let c): c.map { $0 != 0 }
-        case .i64(let c): c.map { $0 != 0 }
+        default: (cond.data.int64Words ?? cond.data.asDoubles.map { Int64($0) }).map { $0 != 0 }
         }
         if !x.isFloat, !y.isFloat {
             func get(_ o: Operand) -> (Int) -> Int64 {
@@ -349,6 +354,7 @@ public enum Kernels {
         switch x.data {
         case .f64(let a): Chunk(shape: x.shape, data: .f64(mapD(a) { Swift.abs($0) }))
         case .i64(let a): Chunk(shape: x.shape, data: .i64(mapI(a) { $0 < 0 ? 0 &- $0 : $0 }))
+        default: Chunk(shape: x.shape, data: .f64(mapD(x.data.asDoubles) { Swift.abs($0) }))  // runs in `applyExtended`
         }
     }
 
@@ -357,6 +363,7 @@ public enum Kernels {
         switch x.data {
         case .f64(let a): Chunk(shape: x.shape, data: .f64(fill(a) { KernelLoops.sqrt($0, $1) }))
         case .i64(let a): Chunk(shape: x.shape, data: .f64(fill(a) { KernelLoops.sqrt($0, $1) }))
+        default: Chunk(shape: x.shape, data: .f64(fill(x.data.asDoubles) { KernelLoops.sqrt($0, $1) }))  // runs in `applyExtended`
         }
     }
 

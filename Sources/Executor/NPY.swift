@@ -19,11 +19,8 @@ public enum NPY {
 
     /// A whole file in memory (for small arrays and tests).
     public static func encode(_ c: Chunk) -> [UInt8] {
-        var out = header(descr: c.data.isFloat ? "<f8" : "<i8", shape: c.shape)
-        switch c.data {
-        case .f64(let a): a.withUnsafeBytes { out.append(contentsOf: $0) }
-        case .i64(let a): a.withUnsafeBytes { out.append(contentsOf: $0) }
-        }
+        var out = header(descr: c.data.npyDescr, shape: c.shape)
+        c.data.withRawBytes { out.append(contentsOf: $0) }
         return out
     }
 
@@ -72,7 +69,10 @@ public enum NPY {
             guard let n = Int(t), n >= 0 else { throw ReadError(message: "bad shape \(excerpt(shapeText))") }
             shape.append(n)
         }
-        let d = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
+        var d = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
+        // Nanosecond datetimes and durations: 8-byte words with a unit (only `ns` is read).
+        let unit = d.hasSuffix("8[ns]") && (d.dropFirst().first == "M" || d.dropFirst().first == "m")
+        if unit { d.removeLast(4) }
         guard let order = d.first, let kind = d.dropFirst().first, let size = Int(d.dropFirst(2)) else {
             throw ReadError(message: "unsupported dtype \(excerpt(d))")
         }
@@ -80,7 +80,8 @@ public enum NPY {
         let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
         let data = start + headerLen
         guard count < Int.max / 8, bytes.count - data >= count * size else { throw ReadError(message: "file is shorter than its shape \(excerpt(shapeText)) needs") }
-        let supported: Set<String> = ["f8", "f4", "i8", "i4", "i2", "i1", "u8", "u4", "u2", "u1", "b1"]
+        let supported: Set<String> = Set(["f8", "f4", "i8", "i4", "i2", "i1", "u8", "u4", "u2", "u1", "b1", "c16", "c8"])
+            .union(unit ? ["M8", "m8"] : [])
         guard supported.contains("\(kind)\(size)") else { throw ReadError(message: "unsupported dtype \(excerpt(d))") }
         let column: Column = bytes.withUnsafeBytes { raw -> Column in
             let p = UnsafeRawBufferPointer(rebasing: raw[data..<data + count * size])
@@ -90,6 +91,10 @@ public enum NPY {
             switch (kind, size) {
             case ("f", 8): return .f64((0..<count).map { Double(bitPattern: UInt64(littleEndian: p.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) })
             case ("f", 4): return .f64((0..<count).map { Double(Float(bitPattern: UInt32(littleEndian: p.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))) })
+            case ("c", 16): return .c128((0..<count &* 2).map { Double(bitPattern: UInt64(littleEndian: p.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) })
+            case ("c", 8): return .c128((0..<count &* 2).map { Double(Float(bitPattern: UInt32(littleEndian: p.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))) })
+            case ("M", 8): if case .i64(let a) = ints(Int64.self) { return .datetime(a) } else { return .datetime([]) }
+            case ("m", 8): if case .i64(let a) = ints(Int64.self) { return .timedelta(a) } else { return .timedelta([]) }
             case ("i", 8): return ints(Int64.self)
             case ("i", 4): return ints(Int32.self)
             case ("i", 2): return ints(Int16.self)

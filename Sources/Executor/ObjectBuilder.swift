@@ -29,7 +29,7 @@ enum ObjectBuilder {
     }
 
     static func series(_ s: SeriesRecipe, baseDirectory: URL) throws(Failure) -> ObjectValue {
-        let float = s.dtype.isFloat
+        let float = s.dtype.isFloat || s.dtype.isComplex
         let values: Column
         switch s.source {
         case .range(let n):
@@ -90,7 +90,7 @@ enum ObjectBuilder {
         }
         let n = a.count
         guard n < 1 << 34 else { throw Failure(message: "ndarray of \(n) elements is too large to build") }
-        let float = a.dtype.isFloat
+        let float = a.dtype.isFloat || a.dtype.isComplex
         let data: Column
         switch a.fill {
         case .zeros: data = float ? .f64(Array(repeating: 0, count: n)) : .i64(Array(repeating: 0, count: n))
@@ -110,6 +110,12 @@ enum ObjectBuilder {
     /// float stored in an integer dtype truncates toward zero first. `uint64` keeps the
     /// bits, as its int64 storage does in numpy.
     static func numpyCast(_ c: Column, to dtype: NumericType) -> Column {
+        if dtype.needsFormat11 {
+            // Complex: value + 0j (complex64 rounds both parts to float32); nanoseconds: the integers.
+            let cast = c.converted(to: StorageType(dtype))
+            if dtype == .complex64, case .c128(let a) = cast { return .c128(a.map { Double(Float($0)) }) }
+            return cast
+        }
         func wrap(_ x: Int64) -> Int64 {
             switch dtype {
             case .int8: Int64(Int8(truncatingIfNeeded: x))
@@ -119,7 +125,7 @@ enum ObjectBuilder {
             case .uint16: Int64(UInt16(truncatingIfNeeded: x))
             case .uint32: Int64(UInt32(truncatingIfNeeded: x))
             case .bool: x == 0 ? 0 : 1
-            case .int64, .uint64, .float32, .float64: x
+            case .int64, .uint64, .float32, .float64, .complex64, .complex128, .datetime64, .timedelta64: x
             }
         }
         switch (c, dtype) {
@@ -132,6 +138,8 @@ enum ObjectBuilder {
         case (.f64(let ds), _):
             // Out of int64's range numpy's result is platform-defined; clamp there.
             return .i64(ds.map { wrap($0.isNaN ? 0 : Int64(clamping: Int(exactly: $0.rounded(.towardZero)) ?? ($0 < 0 ? Int.min : Int.max))) })
+        default:
+            return c.converted(to: StorageType(dtype))
         }
     }
 

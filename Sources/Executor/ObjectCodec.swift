@@ -27,7 +27,7 @@ public enum ObjectCodec {
         case .literal(let l): writeLiteral(l, &w)
         case .series(let values, let index, let name):
             w.byte(Tag.series.rawValue)
-            w.byte(values.isFloat ? UInt8(ascii: "f") : UInt8(ascii: "i"))
+            w.byte(values.kindByte)
             w.varint(UInt64(values.count))
             w.byte((index == nil ? 0 : 1) | (name == nil ? 0 : 2))
             if let name { w.string(name) }
@@ -35,7 +35,7 @@ public enum ObjectCodec {
             if let index { w.column(.i64(index)) }
         case .ndarray(let shape, let data):
             w.byte(Tag.ndarray.rawValue)
-            w.byte(data.isFloat ? UInt8(ascii: "f") : UInt8(ascii: "i"))
+            w.byte(data.kindByte)
             w.varint(UInt64(shape.count))
             for d in shape { w.varint(UInt64(d)) }
             w.column(data)
@@ -100,21 +100,21 @@ public enum ObjectCodec {
         case .none, .bool, .int, .float, .string, .list, .map:
             return .literal(try readLiteral(tag, &r, depth: depth))
         case .series:
-            let isFloat = try r.byte() == UInt8(ascii: "f")
+            let kind = try r.byte()
             let n = try r.count()
             let flags = try r.byte()
             let name = flags & 2 != 0 ? try r.string() : nil
-            let values = try r.column(count: n, isFloat: isFloat)
+            let values = try r.column(count: n, kind: kind)
             var index: [Int64]?
-            if flags & 1 != 0, case .i64(let ix) = try r.column(count: n, isFloat: false) { index = ix }
+            if flags & 1 != 0, case .i64(let ix) = try r.column(count: n, kind: UInt8(ascii: "i")) { index = ix }
             return .series(values: values, index: index, name: name)
         case .ndarray:
-            let isFloat = try r.byte() == UInt8(ascii: "f")
+            let kind = try r.byte()
             let ndim = try r.count()
             guard ndim <= 32 else { throw CodecError(message: "too many dimensions") }
             var shape: [Int] = []
             for _ in 0..<ndim { shape.append(try r.count()) }
-            return .ndarray(shape: shape, data: try r.column(count: saturatingProduct(shape), isFloat: isFloat))
+            return .ndarray(shape: shape, data: try r.column(count: saturatingProduct(shape), kind: kind))
         case .bytes:
             let n = try r.count()
             return .bytes(try r.raw(n))
@@ -186,10 +186,7 @@ struct ByteWriter {
     }
     /// Raw little-endian elements (one bulk copy; this machine is little-endian).
     mutating func column(_ c: Column) {
-        switch c {
-        case .f64(let a): a.withUnsafeBytes { bytes.append(contentsOf: $0) }
-        case .i64(let a): a.withUnsafeBytes { bytes.append(contentsOf: $0) }
-        }
+        c.withRawBytes { bytes.append(contentsOf: $0) }
     }
 }
 
@@ -243,25 +240,25 @@ struct ByteReader {
         let n = try count()
         return String(decoding: try raw(n), as: UTF8.self)
     }
-    /// `count` elements of 8 bytes in one bulk copy.
-    mutating func column(count n: Int, isFloat: Bool) throws(CodecError) -> Column {
-        let (nbytes, o) = n.multipliedReportingOverflow(by: 8)
-        guard !o, bytes.count - offset >= nbytes else { throw CodecError(message: "truncated buffer") }
+    /// `count` elements of the column kind `kind` (8 bytes each, 16 for complex) in one bulk copy.
+    mutating func column(count n: Int, kind: UInt8) throws(CodecError) -> Column {
+        let words = kind == UInt8(ascii: "c") ? n.multipliedReportingOverflow(by: 2) : (n, false)
+        let (nbytes, o) = words.0.multipliedReportingOverflow(by: 8)
+        guard !o, !words.1, bytes.count - offset >= nbytes else { throw CodecError(message: "truncated buffer") }
         let start = offset
         offset += nbytes
-        if isFloat {
-            return .f64([Double](unsafeUninitializedCapacity: n) { buf, k in
+        let w = words.0
+        func load<T>(_: T.Type) -> [T] {
+            [T](unsafeUninitializedCapacity: w) { buf, k in
                 bytes.withUnsafeBytes { src in
                     UnsafeMutableRawBufferPointer(buf).copyMemory(from: UnsafeRawBufferPointer(rebasing: src[start..<start + nbytes]))
                 }
-                k = n
-            })
-        }
-        return .i64([Int64](unsafeUninitializedCapacity: n) { buf, k in
-            bytes.withUnsafeBytes { src in
-                UnsafeMutableRawBufferPointer(buf).copyMemory(from: UnsafeRawBufferPointer(rebasing: src[start..<start + nbytes]))
+                k = w
             }
-            k = n
-        })
+        }
+        guard let c = Column.from(kindByte: kind, doubles: { load(Double.self) }, ints: { load(Int64.self) }) else {
+            throw CodecError(message: "unknown column kind \(kind)")
+        }
+        return c
     }
 }

@@ -329,13 +329,25 @@ public final class PipelinePlan: TaskRuntime {
         }
     }
 
+    /// Chunk `c` of an input array: its values in the array's storage type (complex values
+    /// are the float values plus 0j, nanosecond values the integer ones).
     func sourceChunk(layer l: Int, chunk c: Int) -> Chunk {
+        var chunk = baseSourceChunk(layer: l, chunk: c)
+        if case .array(let a) = graph.layers[l].kind, a.dtype.needsFormat11, case .load = a.source {
+            return chunk
+        } else if case .array(let a) = graph.layers[l].kind, a.dtype.needsFormat11 {
+            chunk.data = chunk.data.converted(to: StorageType(a.dtype))
+        }
+        return chunk
+    }
+
+    func baseSourceChunk(layer l: Int, chunk c: Int) -> Chunk {
         let layer = graph.layers[l]
         guard case .array(let a) = layer.kind else { return Chunk(shape: [], data: .f64([0])) }
         let geo = geometry[l]
         let box = geo.box(c)
         let n = box.shape.reduce(1, *)
-        let float = a.dtype.isFloat
+        let float = a.dtype.isFloat || a.dtype.isComplex
         let shape = geo.shape
         switch a.source {
         case .zeros: return Chunk(shape: box.shape, data: float ? .f64(Array(repeating: 0, count: n)) : .i64(Array(repeating: 0, count: n)))
@@ -392,6 +404,12 @@ public final class PipelinePlan: TaskRuntime {
                     }
                     k = n
                 }))
+            default:
+                var picks = [Int](repeating: 0, count: n)
+                forEachRow(arrayShape: shape, origin: box.origin, shape: box.shape) { g, local, len in
+                    for j in 0..<len { picks[local + j] = g + j }
+                }
+                return Chunk(shape: box.shape, data: full.data.gather(picks))
             }
         }
     }
@@ -405,7 +423,6 @@ public final class PipelinePlan: TaskRuntime {
         let members = Self.overlapping(outGeo, c, inGeo)
         let n = box.shape.reduce(1, *)
         let chunks = inputs.compactMap { v -> Chunk? in if case .chunk(let ch) = v { ch } else { nil } }
-        let float = chunks.first?.data.isFloat ?? true
         func fill<T>(_ extract: (Chunk) -> [T]?) -> [T] {
             [T](unsafeUninitializedCapacity: n) { buf, k in
                 for (m, ch) in zip(members, chunks) {
@@ -420,9 +437,19 @@ public final class PipelinePlan: TaskRuntime {
                 k = n
             }
         }
-        if float {
+        switch chunks.first?.data.storage ?? .float64 {
+        case .float64:
             return Chunk(shape: box.shape, data: .f64(fill { if case .f64(let a) = $0.data { a } else { $0.data.asDoubles } }))
+        case .complex128:
+            // Elements are (re, im) pairs: copy them as one 16-byte element each.
+            let pairs: [SIMD2<Double>] = fill { ch in
+                let a = ch.data.asComplex
+                return (0..<a.count / 2).map { SIMD2(a[2 * $0], a[2 * $0 + 1]) }
+            }
+            return Chunk(shape: box.shape, data: .c128(pairs.flatMap { [$0.x, $0.y] }))
+        case let t:
+            let words: [Int64] = fill { $0.data.int64Words }
+            return Chunk(shape: box.shape, data: Column.i64(words).converted(to: t))
         }
-        return Chunk(shape: box.shape, data: .i64(fill { if case .i64(let a) = $0.data { a } else { nil } }))
     }
 }

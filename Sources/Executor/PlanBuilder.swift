@@ -55,11 +55,22 @@ struct PlanBuilder {
                                     at: call.range, in: source, help: "run it on Dask: `pipelint run --engine dask \(source.path)` (or `pipelint export --to dask`)")
             }
         }
+        try refuseUncomputedDTypes()
         for l in graph.layers {
             guard let o = l.object, !dependents[l.id.index].isEmpty, let (field, factory) = Self.pythonFactory(in: o.recipe) else { continue }
             let what = field.map { "object `\(o.name)` holds field `\($0)`, built by a Python factory" } ?? "object `\(o.name)` is built by a Python factory"
             throw ExecutorError(.refused, "\(what) (`\(factory)`); `pipelint run` cannot build it",
                                 at: o.range, in: source, help: "run it on Dask: `pipelint run --engine dask \(source.path)` (or `pipelint export --to dask`)")
+        }
+    }
+
+    /// Reductions over complex and nanosecond values are exported but not computed here
+    /// (docs/executor.md, "Limits"): refused at the step.
+    func refuseUncomputedDTypes() throws(ExecutorError) {
+        for l in graph.layers {
+            guard case .reduce(let r, _) = l.kind, let input = l.inputs.first, let t = graph.storage(of: graph[input.source]), !t.isReal else { continue }
+            throw ExecutorError(.refused, "step `\(l.name)` takes the \(r.rawValue) of \(t.rawValue) values; `pipelint run` reduces bool, integer and float values only",
+                                at: l.range, in: source, help: "run it with Dask: `pipelint export --to dask \(source.path)`")
         }
     }
 
@@ -141,38 +152,61 @@ struct PlanBuilder {
     }
 
     /// The layers a map task reads its blocks from: each `over` input, or an implicit rechunk of it
-    /// to the first input's grid (same shape only). That grid is the blocks', not the step's:
-    /// a kernel like `dot` changes the shape.
-    mutating func blockLayers(of l: Graph.Layer) throws(ExecutorError) -> [Int] {
+    /// to the step's block grid. That grid is the blocks', not the step's: a kernel like `dot`
+    /// changes the shape. A dimension of length 1 where the grid's is longer is broadcast, as
+    /// Dask's blockwise does: it keeps its one block, which every task along that axis reads.
+    mutating func blockLayers(of l: Graph.Layer) throws(ExecutorError) -> [(layer: Int, broadcast: [Bool])] {
         let blockEdges = l.inputs.filter { if case .block = $0.role { true } else { false } }
-        let blockGrid = blockEdges.first.map { graph[$0.source].grid } ?? l.grid
-        var out: [Int] = []
+        let blockGrid = Self.blockGrid(blockEdges.map { graph[$0.source].grid }) ?? l.grid
+        var out: [(layer: Int, broadcast: [Bool])] = []
         for e in blockEdges {
             let input = graph[e.source]
-            if input.grid.shape != blockGrid.shape {
+            guard input.grid.dims.count == blockGrid.dims.count,
+                  zip(input.grid.shape, blockGrid.shape).allSatisfy({ $0 == $1 || $0 == 1 }) else {
                 let first = blockEdges.first.map { graph[$0.source].name } ?? ""
-                throw ExecutorError(.input, "step `\(l.name)`: `\(input.name)` has shape \(Kernels.shapeText(input.grid.shape)) but `\(first)` has \(Kernels.shapeText(blockGrid.shape)); `pipelint run` does not broadcast blocks",
+                throw ExecutorError(.input, "step `\(l.name)`: `\(input.name)` has shape \(Kernels.shapeText(input.grid.shape)), which does not broadcast with `\(first)`'s \(Kernels.shapeText(blockGrid.shape))",
                                     at: e.range, in: source)
             }
-            guard input.grid != blockGrid else {
-                out.append(e.source.index)
+            let broadcast = zip(input.grid.shape, blockGrid.shape).map { $0 == 1 && $1 != 1 }
+            let target = ChunkGrid(dims: zip(input.grid.dims, blockGrid.dims).enumerated().map { d, pair in broadcast[d] ? pair.0 : pair.1 })
+            guard input.grid != target else {
+                out.append((e.source.index, broadcast))
                 continue
             }
             let v = layerTotal
             layerTotal += 1
             virtualSources[v] = e.source.index
-            geometry.append(GridGeometry(blockGrid))
+            geometry.append(GridGeometry(target))
             firstTask.append(ops.count)
             finalTask.append(-1)
             let inGeo = geometry[e.source.index]
-            let outGeo = GridGeometry(blockGrid)
-            for c in 0..<blockGrid.chunkCount {
+            let outGeo = GridGeometry(target)
+            for c in 0..<target.chunkCount {
                 _ = add(.rechunk(layer: v, chunk: c), layer: v,
                         deps: PipelinePlan.overlapping(outGeo, c, inGeo).map { firstTask[e.source.index] + $0 }, keep: false)
             }
-            out.append(v)
+            out.append((v, broadcast))
         }
         return out
+    }
+
+    /// The grid the blocks are paired on: the first input's, with each dimension of length 1
+    /// taken from the first input that is longer there (as the graph builder sets the step's grid).
+    static func blockGrid(_ grids: [ChunkGrid]) -> ChunkGrid? {
+        guard var dims = grids.first?.dims else { return nil }
+        for g in grids.dropFirst() where g.dims.count == dims.count {
+            for (d, dim) in g.dims.enumerated() where dims[d].length == 1 && dim.length != 1 { dims[d] = dim }
+        }
+        return ChunkGrid(dims: dims)
+    }
+
+    /// The chunk of a block input that task `c` of the step reads: its own index along each axis,
+    /// or 0 along a broadcast one.
+    func blockChunk(_ c: Int, of input: (layer: Int, broadcast: [Bool]), stepGeometry: GridGeometry) -> Int {
+        guard input.broadcast.contains(true) else { return c }
+        var coords = stepGeometry.coords(c)
+        for (d, b) in input.broadcast.enumerated() where b && d < coords.count { coords[d] = 0 }
+        return geometry[input.layer].linear(coords)
     }
 
     /// Map tasks: the call site says what each parameter receives; blocks are the task's first
@@ -207,8 +241,10 @@ struct PlanBuilder {
         }
         calls[li] = PipelinePlan.Call(kernel: kernel, bindings: bindings, params: params, embedded: embedded)
         firstTask[li] = ops.count
+        let blockGeometry = GridGeometry(Self.blockGrid(l.inputs.compactMap { e in if case .block = e.role { graph[e.source].grid } else { nil } }) ?? l.grid)
         for c in 0..<GridGeometry(l.grid).chunkCount {
-            _ = add(.map(layer: li, chunk: c), layer: li, deps: blocks.map { firstTask[$0] + c } + objectDeps, keep: l.output != nil)
+            _ = add(.map(layer: li, chunk: c), layer: li,
+                    deps: blocks.map { firstTask[$0.layer] + blockChunk(c, of: $0, stepGeometry: blockGeometry) } + objectDeps, keep: l.output != nil)
         }
     }
 

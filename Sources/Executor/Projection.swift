@@ -39,19 +39,17 @@ extension ObjectValue {
         }
     }
 
+    /// A numpy scalar: a number, or a 0-d ndarray for a complex or nanosecond element
+    /// (it reaches a kernel as an array that broadcasts like a number).
     static func element(_ c: Column, at i: Int) -> ObjectValue {
         switch c {
         case .f64(let a): .literal(.float(a[i]))
         case .i64(let a): .literal(.int(a[i]))
+        default: .ndarray(shape: [], data: c.gather([i]))
         }
     }
 
-    static func gather(_ c: Column, _ picks: [Int]) -> Column {
-        switch c {
-        case .f64(let a): .f64(picks.map { a[$0] })
-        case .i64(let a): .i64(picks.map { a[$0] })
-        }
-    }
+    static func gather(_ c: Column, _ picks: [Int]) -> Column { c.gather(picks) }
 
     /// numpy basic indexing of a row-major array: the selected positions per axis, then
     /// every combination in row-major order.

@@ -64,6 +64,9 @@ public enum Reductions {
         case (.max, .f64(let a)): return .value(.f64(a.isEmpty ? .nan : a.dropFirst().reduce(a[0]) { Kernels.npMax($0, $1) }))
         case (.min, .i64(let a)): return .value(.i64(a.min() ?? 0))
         case (.max, .i64(let a)): return .value(.i64(a.max() ?? 0))
+        default:
+            // `pipelint run` refuses reductions over complex and nanosecond values before planning.
+            return partial(r, .f64(c.asDoubles))
         }
     }
 

@@ -101,8 +101,8 @@ public enum ResultsWriter {
 
     /// Writes chunks into their places in one .npy file; returns the CRC-32 of the data and the file size.
     static func writeNPY(shape: [Int], chunks: [Chunk], grid: ChunkGrid, to url: URL, control: RunControl?) throws(ExecutorError) -> (UInt32, Int) {
-        let float = chunks.first?.data.isFloat ?? true
-        let header = NPY.header(descr: float ? "<f8" : "<i8", shape: shape)
+        let header = NPY.header(descr: chunks.first?.data.npyDescr ?? "<f8", shape: shape)
+        let item = chunks.first?.data.isComplex == true ? 16 : 8
         let fd = OutputPaths.createTemporary(url)
         guard fd >= 0 else { throw ExecutorError(.io, "cannot create \(url.path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -130,20 +130,17 @@ public enum ResultsWriter {
             var ok = true
             func rows(_ base: UnsafeRawPointer) {
                 forEachRow(arrayShape: shape, origin: box.origin, shape: ch.shape.count == box.shape.count ? box.shape : ch.shape) { g, local, len in
-                    if ok { ok = pw(base + local * 8, len * 8, header.count + g * 8) }
+                    if ok { ok = pw(base + local * item, len * item, header.count + g * item) }
                 }
             }
-            switch ch.data {
-            case .f64(let a): a.withUnsafeBytes { if let b = $0.baseAddress { rows(b) } }
-            case .i64(let a): a.withUnsafeBytes { if let b = $0.baseAddress { rows(b) } }
-            }
+            ch.data.withRawBytes { if let b = $0.baseAddress { rows(b) } }
             if !ok { throw ioError() }
         }
         // The checksum is read back from the file, in file order.
         var crc = CRC32()
         var buf = [UInt8](repeating: 0, count: 1 << 22)
         var off = header.count
-        let end = header.count + total * 8
+        let end = header.count + total * item
         while off < end {
             let n = min(buf.count, end - off)
             let k = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, n, off_t(off)) }

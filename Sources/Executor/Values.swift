@@ -1,22 +1,28 @@
 import PipelineIR
 
-/// The numbers of a chunk or of a numeric object. The executor computes in two
-/// storage types: every float dtype is held as Float64 and every integer or
-/// bool dtype as Int64 (see docs/kernels.md, "Dtypes").
+/// The numbers of a chunk or of a numeric object. The executor computes in five
+/// storage types: every float dtype is held as Float64, every integer or bool dtype as
+/// Int64, both complex dtypes as Complex128 (real and imaginary parts interleaved, as
+/// numpy lays them out), and `datetime64[ns]` / `timedelta64[ns]` as Int64 counts of
+/// nanoseconds, NaT being Int64.min (see docs/kernels.md, "Dtypes").
 public enum Column: Sendable, Equatable {
     case f64([Double])
     case i64([Int64])
+    /// `2 × count` doubles: re₀, im₀, re₁, im₁ …
+    case c128([Double])
+    case datetime([Int64])
+    case timedelta([Int64])
 
     /// Number of elements.
     public var count: Int {
         switch self {
-        case .f64(let a): a.count
-        case .i64(let a): a.count
+        case .f64(let a), .c128(let a): isComplex ? a.count / 2 : a.count
+        case .i64(let a), .datetime(let a), .timedelta(let a): a.count
         }
     }
 
     /// Bytes held by the elements.
-    public var byteCount: Int { count &* 8 }
+    public var byteCount: Int { count &* (isComplex ? 16 : 8) }
 
     /// Whether the storage is Float64.
     public var isFloat: Bool {
@@ -24,30 +30,149 @@ public enum Column: Sendable, Equatable {
         return false
     }
 
-    /// The storage dtype name as numpy spells it.
-    public var dtypeName: String { isFloat ? "float64" : "int64" }
+    /// Whether the storage is Complex128.
+    public var isComplex: Bool {
+        if case .c128 = self { return true }
+        return false
+    }
 
-    /// Element `i` as a Double (for scalars and messages).
-    public func double(at i: Int) -> Double {
+    /// Whether the storage is Int64 or Float64 (a plain number).
+    public var isReal: Bool {
         switch self {
-        case .f64(let a): a[i]
-        case .i64(let a): Double(a[i])
+        case .f64, .i64: true
+        default: false
         }
     }
 
-    /// The elements as Float64 (copies when stored as Int64).
+    /// The storage type.
+    public var storage: StorageType {
+        switch self {
+        case .f64: .float64
+        case .i64: .int64
+        case .c128: .complex128
+        case .datetime: .datetime64
+        case .timedelta: .timedelta64
+        }
+    }
+
+    /// The storage dtype name as numpy spells it.
+    public var dtypeName: String { storage.rawValue }
+
+    /// The `.npy` descr of the storage (`<f8`, `<i8`, `<c16`, `<M8[ns]`, `<m8[ns]`).
+    public var npyDescr: String {
+        switch self {
+        case .f64: "<f8"
+        case .i64: "<i8"
+        case .c128: "<c16"
+        case .datetime: "<M8[ns]"
+        case .timedelta: "<m8[ns]"
+        }
+    }
+
+    /// The codec's one-byte kind: numpy's dtype kind character.
+    public var kindByte: UInt8 {
+        switch self {
+        case .f64: UInt8(ascii: "f")
+        case .i64: UInt8(ascii: "i")
+        case .c128: UInt8(ascii: "c")
+        case .datetime: UInt8(ascii: "M")
+        case .timedelta: UInt8(ascii: "m")
+        }
+    }
+
+    /// A column of the kind `kindByte` names over raw 8-byte words (`words` doubles for
+    /// Float64 and Complex128, integers otherwise); nil for an unknown kind.
+    static func from(kindByte k: UInt8, doubles: () -> [Double], ints: () -> [Int64]) -> Column? {
+        switch k {
+        case UInt8(ascii: "f"): .f64(doubles())
+        case UInt8(ascii: "c"): .c128(doubles())
+        case UInt8(ascii: "i"): .i64(ints())
+        case UInt8(ascii: "M"): .datetime(ints())
+        case UInt8(ascii: "m"): .timedelta(ints())
+        default: nil
+        }
+    }
+
+    /// The elements' bytes, little-endian, C order (what a `.npy` file holds after its header).
+    public func withRawBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        switch self {
+        case .f64(let a), .c128(let a): a.withUnsafeBytes(body)
+        case .i64(let a), .datetime(let a), .timedelta(let a): a.withUnsafeBytes(body)
+        }
+    }
+
+    /// The elements at `picks`, in order, in the same storage.
+    public func gather(_ picks: [Int]) -> Column {
+        switch self {
+        case .f64(let a): .f64(picks.map { a[$0] })
+        case .i64(let a): .i64(picks.map { a[$0] })
+        case .c128(let a): .c128(picks.flatMap { [a[2 &* $0], a[2 &* $0 &+ 1]] })
+        case .datetime(let a): .datetime(picks.map { a[$0] })
+        case .timedelta(let a): .timedelta(picks.map { a[$0] })
+        }
+    }
+
+    /// Element `i` as a Double (for scalars and messages; a complex element's real part).
+    public func double(at i: Int) -> Double {
+        switch self {
+        case .f64(let a): a[i]
+        case .c128(let a): a[2 &* i]
+        case .i64(let a), .datetime(let a), .timedelta(let a): Double(a[i])
+        }
+    }
+
+    /// The elements as Float64 (copies when stored as Int64; a complex column's real parts).
     public var asDoubles: [Double] {
         switch self {
         case .f64(let a): a
-        case .i64(let a): a.map { Double($0) }
+        case .c128(let a): stride(from: 0, to: a.count, by: 2).map { a[$0] }
+        case .i64(let a), .datetime(let a), .timedelta(let a): a.map { Double($0) }
+        }
+    }
+
+    /// The elements as interleaved Complex128 (numpy's cast of a real value: imaginary part +0.0).
+    public var asComplex: [Double] {
+        switch self {
+        case .c128(let a): return a
+        default:
+            let d = asDoubles
+            return [Double](unsafeUninitializedCapacity: d.count &* 2) { out, n in
+                for i in 0..<d.count { out[2 &* i] = d[i]; out[2 &* i &+ 1] = 0 }
+                n = d.count &* 2
+            }
+        }
+    }
+
+    /// The raw Int64 words of an Int64, datetime or timedelta column (nil otherwise).
+    public var int64Words: [Int64]? {
+        switch self {
+        case .i64(let a), .datetime(let a), .timedelta(let a): a
+        default: nil
+        }
+    }
+
+    /// The column in storage `t`, as numpy's `astype` makes it: a real value becomes
+    /// `value + 0j`; an Int64 keeps its words as nanoseconds; a Float64 truncates toward
+    /// zero, NaN and values out of Int64's range becoming NaT (x86's conversion).
+    public func converted(to t: StorageType) -> Column {
+        guard t != storage else { return self }
+        let words: () -> [Int64] = {
+            int64Words ?? asDoubles.map { d in d.isNaN ? Int64.min : Int64(exactly: d.rounded(.towardZero)) ?? Int64.min }
+        }
+        switch t {
+        case .float64: return .f64(asDoubles)
+        case .int64: return .i64(words())
+        case .complex128: return .c128(asComplex)
+        case .datetime64: return .datetime(words())
+        case .timedelta64: return .timedelta(words())
         }
     }
 
     /// Whether two columns hold the same bits (NaN equals NaN of the same payload).
     public func bitwiseEqual(_ o: Column) -> Bool {
         switch (self, o) {
-        case (.i64(let a), .i64(let b)): return a == b
-        case (.f64(let a), .f64(let b)):
+        case (.i64(let a), .i64(let b)), (.datetime(let a), .datetime(let b)), (.timedelta(let a), .timedelta(let b)): return a == b
+        case (.f64(let a), .f64(let b)), (.c128(let a), .c128(let b)):
             guard a.count == b.count else { return false }
             for i in a.indices where a[i].bitPattern != b[i].bitPattern { return false }
             return true

@@ -432,7 +432,7 @@ struct ProgramWriter {
             case .range(let n): values = "np.arange(\(n))"
             case .values(let ls): values = "[" + ls.map(literal).joined(separator: ", ") + "]"
             case .random(let n, let seed, let low, let high):
-                values = "_random_values(\(seed), np.arange(\(n), dtype=np.uint64), \(PythonSyntax.float(low)), \(PythonSyntax.float(high)), \(s.dtype.isFloat ? "True" : "False"))"
+                values = "_random_values(\(seed), np.arange(\(n), dtype=np.uint64), \(PythonSyntax.float(low)), \(PythonSyntax.float(high)), \(s.dtype.isFloat || s.dtype.isComplex ? "True" : "False"))"
             case .load(let path, let length):
                 values = "_csv_column(_at(BASE_DIR, \(PythonSyntax.string(path))), \(s.dtype.isFloat ? "True" : "False"), \(length.map(String.init) ?? "None"))"
             }
@@ -563,12 +563,30 @@ struct ProgramWriter {
     }
 
     /// Names Dask's `map_blocks` takes for itself: a kwarg with one of these names is passed by position.
+    /// The grid blocks are paired on: the first input's, each dimension of length 1 taken from
+    /// the first input longer there (the graph builder's rule for the step's grid).
+    static func blockGrid(_ grids: [ChunkGrid]) -> ChunkGrid? {
+        guard var dims = grids.first?.dims else { return nil }
+        for g in grids.dropFirst() where g.dims.count == dims.count {
+            for (d, dim) in g.dims.enumerated() where dims[d].length == 1 && dim.length != 1 { dims[d] = dim }
+        }
+        return ChunkGrid(dims: dims)
+    }
+
+    /// What an input is rechunked to: the blocks' grid, but a broadcast dimension (length 1) kept.
+    static func broadcastTarget(_ grid: ChunkGrid, blocks: ChunkGrid) -> ChunkGrid {
+        guard grid.dims.count == blocks.dims.count else { return grid }
+        return ChunkGrid(dims: zip(grid.dims, blocks.dims).map { $0.length == 1 && $1.length != 1 ? $0 : $1 })
+    }
+
     static let mapBlocksKeywords: Set<String> = ["func", "name", "token", "dtype", "chunks", "drop_axis", "new_axis", "enforce_ndim", "meta", "block_info", "block_id"]
 
     mutating func mapBlocksLine(_ l: Graph.Layer, call: CallSite, variable v: String) throws(ExportError) -> String {
         let (function, selfBound, receiverArgument) = try callable(l, call: call)
         var positional = receiverArgument.map { [$0] } ?? []
-        // Blocks: inputs on another chunk grid are rechunked to the first input's grid, as `pipelint run` does.
+        // Blocks: inputs on another chunk grid are rechunked to the blocks' grid, as `pipelint run` does;
+        // a dimension of length 1 stays as it is (map_blocks broadcasts it, as blockwise does).
+        let blockGrid = Self.blockGrid(l.inputs.compactMap { e in if case .block = e.role { graph[e.source].grid } else { nil } })
         let firstBlock = l.inputs.first { $0.role == .block(0) }.flatMap { names[graph[$0.source].name] }
         var keywordValues: [(index: Int, name: String, text: String, at: Int)] = []
         for (index, a) in call.arguments.enumerated() {
@@ -576,7 +594,13 @@ struct ProgramWriter {
             case .receiver, .carried: continue
             case .block:
                 guard case .input(let e) = a.source, let input = names[graph[l.inputs[e].source].name] else { continue }
-                positional.append(graph[l.inputs[e].source].grid != l.grid ? "\(input).rechunk(\(firstBlock ?? input).chunks)" : input)
+                let grid = graph[l.inputs[e].source].grid
+                if let blockGrid, grid.shape != blockGrid.shape {
+                    let target = Self.broadcastTarget(grid, blocks: blockGrid)
+                    positional.append(grid != target ? "\(input).rechunk(\(chunksText(target)))" : input)
+                } else {
+                    positional.append(grid != l.grid ? "\(input).rechunk(\(firstBlock ?? input).chunks)" : input)
+                }
             case .argument:
                 positional.append(try argumentText(a.source, of: l))
             case .keyword(let name):
@@ -603,14 +627,16 @@ struct ProgramWriter {
             // As written.
             keywords = keywordValues.sorted { $0.at < $1.at }.map { "\($0.name)=\($0.text)" }
         }
-        let dtype = (graph.storage(of: l) ?? .float64).rawValue
+        // numpy's scalar types by name where one exists (`np.float64`), `np.dtype('…')` for the nanosecond ones.
+        let storage = graph.storage(of: l) ?? .float64
+        let dtype = storage == .datetime64 || storage == .timedelta64 ? "np.dtype('\(storage.rawValue)')" : "np.\(storage.rawValue)"
         var shapeArgs = ""
         var metaDims = l.grid.dims.count
         if call.kernel?.kernel == .dot {
             (shapeArgs, metaDims) = try dotShape(l, call: call)
         }
-        let meta = "np.empty(\(tuple(Array(repeating: 0, count: metaDims))), dtype=np.\(dtype))"
-        let all = [function] + positional + keywords + (shapeArgs.isEmpty ? [] : [shapeArgs]) + ["dtype=np.\(dtype)", "meta=\(meta)", "token=\(PythonSyntax.string(l.name))"]
+        let meta = "np.empty(\(tuple(Array(repeating: 0, count: metaDims))), dtype=\(dtype))"
+        let all = [function] + positional + keywords + (shapeArgs.isEmpty ? [] : [shapeArgs]) + ["dtype=\(dtype)", "meta=\(meta)", "token=\(PythonSyntax.string(l.name))"]
         return "\(v) = da.map_blocks(\(all.joined(separator: ", ")))"
     }
 

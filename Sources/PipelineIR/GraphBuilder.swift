@@ -23,6 +23,17 @@ public enum GraphBuilder {
         return weights.count == 1 || weights.count == 2 ? ChunkGrid(dims: dims) : input
     }
 
+    /// The distinct block lengths along a dimension, without walking its chunks (a uniform
+    /// dimension has at most two: the chunk size and the remainder; `0` has none).
+    static func blockLengths(_ d: DimChunks) -> Set<Int> {
+        switch d {
+        case .uniform(let s, let l):
+            guard s > 0, l > 0 else { return [] }
+            return l <= s ? [l] : (l % s == 0 ? [s] : [s, l % s])
+        case .explicit(let xs): return Set(xs)
+        }
+    }
+
     /// Whether two shapes broadcast (NumPy rules on equal ranks).
     static func broadcastable(_ a: [Int], _ b: [Int]) -> Bool {
         zip(a, b).allSatisfy { $0 == $1 || $0 == 1 || $1 == 1 }
@@ -235,6 +246,13 @@ private struct Builder {
         guard let function, let roles = s.parameterRoles else { return l }
         let call = resolveCall(function, range: calleeRange, roles: roles, inputs: l.inputs, args: args, kwargs: kwargs)
         l.kind = .mapBlocks(call: call)
+        if let (kernel, _) = call.kernel, case .failure(let refusal) = kernel.resultType({ k in
+            call.operand(ofKernelParameter: k, inputs: l.inputs).flatMap { operandStorage($0, inputs: l.inputs) }
+        }) {
+            // The step's grid stays right: later steps are checked against it (no follow-on errors).
+            error(refusal.message, calleeRange)
+        }
+        if let (kernel, _) = call.kernel { checkObjectOperands(call, kernel, over: over, in: &l) }
         // A kernel that changes the block's shape changes the step's grid, so every
         // consumer (rules, estimator, executor, export) sees the result's shape.
         if call.kernel?.kernel == .dot, l.grid.dims.count == 2,
@@ -267,12 +285,46 @@ private struct Builder {
                 // Blocks are paired by index along every dimension, so the ranks must agree.
                 error("`\(r.name)` has \(input.grid.shape.count) dimension\(input.grid.shape.count == 1 ? "" : "s") but `\(f.name)` has \(f.grid.shape.count): the arrays a step maps over need the same number of dimensions", r.range)
                 l.ok = false
-            } else if !GraphBuilder.broadcastable(f.grid.shape, input.grid.shape) {
+            } else if !GraphBuilder.broadcastable(l.grid.shape, input.grid.shape) {
                 error("`\(r.name)` has shape \(GraphBuilder.shapeText(input.grid.shape)), which does not broadcast with `\(f.name)`'s \(GraphBuilder.shapeText(f.grid.shape))", r.range)
                 l.ok = false
-            } else if f.grid != input.grid {
-                l.misaligned = true
+            } else {
+                // Blockwise broadcasting: a dimension of length 1 pairs its one block with every
+                // block of the other inputs; the step takes the longer dimension's chunks.
+                var dims = l.grid.dims
+                var misaligned = false
+                for (d, dim) in input.grid.dims.enumerated() {
+                    if dims[d].length == 1, dim.length != 1 {
+                        dims[d] = dim
+                    } else if dim.length == dims[d].length, dim != dims[d] {
+                        misaligned = true
+                    }
+                }
+                l.grid = ChunkGrid(dims: dims)
+                l.misaligned = l.misaligned || misaligned
             }
+        }
+    }
+
+    /// A whole-ndarray operand of an elementwise kernel (`block + curve`) is broadcast by
+    /// numpy against each block: every dimension (aligned from the right) must be 1 or the
+    /// block's length in every block, and it may not add dimensions. Reported at `over`.
+    mutating func checkObjectOperands(_ call: CallSite, _ kernel: Kernel, over: [Ref], in l: inout StepLayer) {
+        for (k, p) in kernel.params.enumerated() where p.kind == .blockOrScalar {
+            guard case .object(let e, let inside)? = call.operand(ofKernelParameter: k, inputs: l.inputs),
+                  case .ndarray? = layers[l.inputs[e].source.index].object?.recipe.projected(through: l.inputs[e].path + inside),
+                  let shape = layers[l.inputs[e].source.index].object?.recipe.projected(through: l.inputs[e].path + inside)?.shape else { continue }
+            let dims = l.grid.dims
+            let fits = shape.count <= dims.count && shape.reversed().enumerated().allSatisfy { i, n in
+                n == 1 || GraphBuilder.blockLengths(dims[dims.count - 1 - i]).allSatisfy { $0 == n }
+            }
+            guard !fits else { continue }
+            let name = (l.inputs[e].path + inside).applied(to: layers[l.inputs[e].source.index].name)
+            let blocks = "(" + dims.map { d in d.count <= 1 || d.size(0) == d.size(d.count - 1) ? String(d.maxSize) : "\(d.size(0))…\(d.size(d.count - 1))" }
+                .joined(separator: ", ") + (dims.count == 1 ? ",)" : ")")
+            error("`\(name)` has shape \(GraphBuilder.shapeText(shape)), which does not broadcast with the blocks of `\(over.first?.name ?? "")` \(blocks): numpy broadcasts a whole ndarray against each block, so each of its dimensions must be 1 or the block's",
+                  over.first?.range ?? call.range,
+                  help: shape.count > dims.count ? nil : "rechunk so that every block has the ndarray's lengths, or reshape the ndarray with 1 where the blocks differ")
         }
     }
 

@@ -15,6 +15,8 @@ public enum ParamKind: String, Sendable, Hashable {
     public func accepts(_ kind: ValueKind) -> Bool {
         switch (self, kind) {
         case (.block, .block), (.scalar, .scalar), (.blockOrScalar, .block), (.blockOrScalar, .scalar): true
+        // (1.1) A whole ndarray, broadcast against each block as numpy does.
+        case (.blockOrScalar, .ndarray1D), (.blockOrScalar, .ndarray): true
         case (.table, .series), (.table, .ndarray1D): true
         case (.array, .ndarray1D), (.array, .ndarray): true
         case (_, .unknown): true

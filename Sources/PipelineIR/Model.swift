@@ -129,6 +129,10 @@ public struct Cluster: Sendable, Hashable {
 /// A numeric element type, named as numpy names it.
 public enum NumericType: String, Sendable, CaseIterable {
     case bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64
+    /// Complex dtypes (format 1.1): pairs of float32 or float64.
+    case complex64, complex128
+    /// Nanosecond datetimes and durations (format 1.1): int64 counts of nanoseconds.
+    case datetime64 = "datetime64[ns]", timedelta64 = "timedelta64[ns]"
 
     /// Bytes per element.
     public var itemSize: Int {
@@ -136,12 +140,38 @@ public enum NumericType: String, Sendable, CaseIterable {
         case .bool, .int8, .uint8: 1
         case .int16, .uint16: 2
         case .int32, .uint32, .float32: 4
-        case .int64, .uint64, .float64: 8
+        case .int64, .uint64, .float64, .complex64, .datetime64, .timedelta64: 8
+        case .complex128: 16
         }
     }
 
     public var isFloat: Bool { self == .float32 || self == .float64 }
-    public var isInteger: Bool { !isFloat && self != .bool }
+    public var isComplex: Bool { self == .complex64 || self == .complex128 }
+    /// `datetime64[ns]` or `timedelta64[ns]`.
+    public var isTemporal: Bool { self == .datetime64 || self == .timedelta64 }
+    /// Whether the dtype came with format 1.1 (complex and nanosecond dtypes).
+    public var needsFormat11: Bool { isComplex || isTemporal }
+    public var isInteger: Bool { !isFloat && !isComplex && !isTemporal && self != .bool }
+    /// numpy's `.npy` descr (`<f8`, `<c16`, `<M8[ns]` …).
+    public var npyDescr: String {
+        switch self {
+        case .bool: "|b1"
+        case .int8: "|i1"
+        case .uint8: "|u1"
+        case .int16: "<i2"
+        case .uint16: "<u2"
+        case .int32: "<i4"
+        case .uint32: "<u4"
+        case .int64: "<i8"
+        case .uint64: "<u8"
+        case .float32: "<f4"
+        case .float64: "<f8"
+        case .complex64: "<c8"
+        case .complex128: "<c16"
+        case .datetime64: "<M8[ns]"
+        case .timedelta64: "<m8[ns]"
+        }
+    }
 }
 
 /// How an object reaches the tasks that use it.
@@ -221,7 +251,7 @@ public indirect enum Recipe: Sendable {
     case python(factory: String, size: Int64?)
     /// A numpy scalar (`np.int64`, `np.float64`…): an element of a Series or ndarray. Never
     /// written in a file; what a projection (`edges[-1]`, `mapper.series.iloc[0]`) yields.
-    case element(NumericType)
+    case element(NumericType, boxed: Bool = false)
 
     /// A short name of the kind, for messages.
     public var kindName: String {
@@ -233,8 +263,15 @@ public indirect enum Recipe: Sendable {
         case .bytes: "bytes"
         case .instance(let i): i.isMain ? "`__main__` class" : "instance"
         case .python: "Python object"
-        case .element(let t): "numpy \(t.rawValue) scalar"
+        case .element(let t, let boxed): Recipe.scalarName(t, boxed: boxed)
         }
+    }
+
+    /// What an element is in Python: a numpy scalar, or the pandas `Timestamp` / `Timedelta`
+    /// a datetime or timedelta Series boxes its elements in.
+    public static func scalarName(_ t: NumericType, boxed: Bool) -> String {
+        guard boxed, t.isTemporal else { return "numpy \(t.rawValue) scalar" }
+        return t == .datetime64 ? "pandas Timestamp" : "pandas Timedelta"
     }
 
     /// The `__main__` classes it instantiates, one per top-level class name, in order of
@@ -282,13 +319,13 @@ public indirect enum Recipe: Sendable {
             guard axes.count == 1 else { return nil }
             guard let n = s.source.count else {
                 // A loaded Series of undeclared length: nothing to check against, nothing to resize.
-                if case .index = axes[0] { return .element(s.dtype) }
+                if case .index = axes[0] { return .element(s.dtype, boxed: s.dtype.isTemporal) }
                 return axes[0].sliceSelection(length: 0) == nil ? nil : .series(s)
             }
             if case .index(let i) = axes[0] {
                 // `[i]` is a label (labels are 0…n-1), `.iloc[i]` a position.
                 guard positional ? axes[0].position(length: n) != nil : (i >= 0 && i < n) else { return nil }
-                return .element(s.dtype)
+                return .element(s.dtype, boxed: s.dtype.isTemporal)
             }
             guard let sel = axes[0].sliceSelection(length: n) else { return nil }
             if case .values(let v) = s.source {
@@ -368,7 +405,7 @@ public indirect enum Recipe: Sendable {
         case .ndarray(let a): StorageType(a.dtype)
         case .intList, .value(.int), .value(.bool): .int64
         case .value(.float): .float64
-        case .element(let t): StorageType(t)
+        case .element(let t, _): StorageType(t)
         default: nil
         }
     }

@@ -144,6 +144,8 @@ extension Lowerer {
         let kind = valueKind(value)
         if !kp.kind.accepts(kind) {
             error("kernel `\(kernel.rawValue)` needs \(describe(kp.kind)) for `\(kp.name)`, but `\(shown())` is \(kindArticle(value))", range)
+        } else if kp.kind == .blockOrScalar, kind == .ndarray || kind == .ndarray1D {
+            _ = requireVersion11("an ndarray operand broadcast against each block (`\(shown())` for `\(kp.name)` of kernel `\(kernel.rawValue)`)", range)
         }
     }
 
@@ -178,7 +180,7 @@ extension Lowerer {
         case .table: "a table (a Series or 1-D ndarray)"
         case .array: "an ndarray"
         case .scalar: "a number"
-        case .blockOrScalar: "a block or a number"
+        case .blockOrScalar: "a block, a number or an ndarray"
         }
     }
 }

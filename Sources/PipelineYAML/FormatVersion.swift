@@ -30,6 +30,13 @@ extension Lowerer {
         }
     }
 
+    /// A `dtype:` value; the complex and nanosecond dtypes need format 1.1.
+    mutating func dtypeValue(_ v: WrittenValue) -> NumericType? {
+        guard let d = enumValue(v, "dtype", as: NumericType.self) else { return nil }
+        guard !d.needsFormat11 || requireVersion11("dtype `\(d.rawValue)`", v.at) else { return nil }
+        return d
+    }
+
     /// Whether the file's version has what `what` needs (1.1); reports at `range` otherwise.
     mutating func requireVersion11(_ what: @autoclosure () -> String, _ range: SourceRange) -> Bool {
         guard minorVersion < 1 else { return true }

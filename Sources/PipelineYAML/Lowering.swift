@@ -592,7 +592,7 @@ struct Lowerer {
         var length: Int?
         for e in es {
             switch e.key {
-            case "dtype": if let d = enumValue(e.value, "dtype", as: NumericType.self) { dtype = d }
+            case "dtype": if let d = dtypeValue(e.value) { dtype = d }
             case "index": if let i = enumValue(e.value, "index kind", as: SeriesRecipe.Index.self) { index = i }
             case "name": name = string(e.value, "`name`")
             case "length": length = int(e.value, "`length`")
@@ -656,7 +656,7 @@ struct Lowerer {
         var r = NDArrayRecipe(shape: dims, dtype: .float64)
         for e in es {
             switch e.key {
-            case "dtype": if let d = enumValue(e.value, "dtype", as: NumericType.self) { r.dtype = d }
+            case "dtype": if let d = dtypeValue(e.value) { r.dtype = d }
             case "fill": if let f = enumValue(e.value, "fill", as: NDArrayRecipe.Fill.self) { r.fill = f }
             case "seed": if let sd = int(e.value, "`seed`") { r.seed = UInt64(sd) }
             case "load": r.load = relativePath(e.value, "`load` path")
@@ -894,7 +894,7 @@ struct Lowerer {
         case .bytes: "a bytes object"
         case .instance(let i): "an instance of `\(i.className)`"
         case .python: "an opaque Python object"
-        case .element(let t): "a numpy \(t.rawValue) scalar"
+        case .element(let t, let boxed): "a " + Recipe.scalarName(t, boxed: boxed)
         }
     }
 
@@ -918,7 +918,7 @@ struct Lowerer {
         var supp: Suppressions?
         for e in es {
             switch e.key {
-            case "dtype": if let d = enumValue(e.value, "dtype", as: NumericType.self) { dtype = d }
+            case "dtype": if let d = dtypeValue(e.value) { dtype = d }
             case "source": if let so = arraySource(e.value) { src = so }
             case "lint": supp = suppressions(e.value)
             default: break
@@ -1050,7 +1050,7 @@ struct Lowerer {
                     if let arg = argument(e.value) { kwargs.append((e.key, e.keyRange, arg)) }
                 }
             }
-            let dtype = get("dtype").flatMap { enumValue($0.value, "dtype", as: NumericType.self) }
+            let dtype = get("dtype").flatMap { dtypeValue($0.value) }
             return Step(name: name, nameRange: nameRange, range: v.at,
                         kind: .mapBlocks(callee: callee, over: over, args: args, kwargs: kwargs, dtype: dtype), suppressions: supp)
         case "reduce":

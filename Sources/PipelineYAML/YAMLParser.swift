@@ -146,6 +146,12 @@ private struct TreeBuilder {
             let ctxPos = source.position(of: marks.offset(ofCharacter: Int(parser.context_mark.index)))
             message += " (\(ctx) at line \(ctxPos.line), column \(ctxPos.column))"
         }
+        if ctx?.contains("flow") == true, let path = unquotedSubscript(at: offset), path.hasSuffix("64[ns]") {
+            // `dtype: datetime64[ns]` inside `{…}`: a dtype name, not a path.
+            fail("invalid YAML: `[` inside a flow collection (`[…]` or `{…}`) starts a new sequence, so the dtype `\(path)` is split; it must be quoted there",
+                 at: offset, help: "write it quoted: `\"\(path)\"`, or use a block collection")
+            return
+        }
         if ctx?.contains("flow") == true, let path = unquotedSubscript(at: offset) {
             fail("invalid YAML: `[` inside a flow collection (`[…]` or `{…}`) starts a new sequence, so the path `\(path)` is split; a path with a subscript must be quoted there",
                  at: offset, help: "write it quoted: `\"\(path)\"`, or use a block collection")

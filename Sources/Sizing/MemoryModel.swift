@@ -148,7 +148,9 @@ enum ResidentModel {
             }
             return Sat.add(ndarrayOverhead, Sat.mul(count, Int64(dtype.itemSize)))
         case .numpyScalar(let dtype):
-            return Sat.add(24, Int64(dtype.itemSize))  // sys.getsizeof: object header + the value
+            return Sat.add(dtype.isTemporal || dtype == .complex128 ? 32 : 24, Int64(dtype.itemSize))  // sys.getsizeof: object header (+ the unit) + the value
+        case .pandasScalar(let dtype):
+            return dtype == .timedelta64 ? 168 : 128  // sys.getsizeof (measured, pandas 3.1)
         case .series(let s):
             let n = Int64(max(0, s.length))
             var t = Sat.mul(n, Int64(s.dtype.itemSize))
@@ -260,7 +262,9 @@ enum DaskSizeofModel {
             }
             return Sat.mul(count, Int64(dtype.itemSize))
         case .numpyScalar(let dtype):
-            return Sat.add(24, Int64(dtype.itemSize))  // no registration: sys.getsizeof
+            return Sat.add(dtype.isTemporal || dtype == .complex128 ? 32 : 24, Int64(dtype.itemSize))  // no registration: sys.getsizeof
+        case .pandasScalar(let dtype):
+            return dtype == .timedelta64 ? 168 : 128  // no registration: sys.getsizeof
         case .series(let s):
             let n = Int64(max(0, s.length))
             let index: Int64

@@ -44,6 +44,10 @@ public indirect enum PyValue: Sendable, Equatable {
     /// A numpy scalar (`np.int64(5)`, an element of a Series or ndarray):
     /// `numpy._core.multiarray.scalar(dtype, raw bytes)`.
     case numpyScalar(DType)
+    /// A pandas `Timestamp` or `Timedelta` (an element of a datetime or timedelta Series):
+    /// `_unpickle_timestamp(value, None, None, 10)` / `_timedelta_unpickle(value, 10)`. The
+    /// value is priced as a present-day count of nanoseconds (an 8-byte LONG1).
+    case pandasScalar(DType)
     /// An instance whose `__dict__` is `fields` (reduced by `copyreg.__newobj__`:
     /// class global, EMPTY_TUPLE NEWOBJ, then the state dict and BUILD when non-empty).
     case instance(PyClass, fields: [PyDictEntry])
@@ -78,11 +82,19 @@ public struct PyDictEntry: Sendable, Equatable {
 /// BUILD state `(3, byteorder, None, None, None, -1, -1, 0)`; the dtype object is a
 /// singleton, so every later array of the same dtype in one pickle refers to it
 /// through the memo.
+extension PyValue {
+    /// A count of nanoseconds since 1970 as of the 2020s (≈ 1.8e18): pickled as an 8-byte LONG1.
+    static let presentDayNanoseconds: Int64 = 1_796_083_200_000_000_000
+}
+
 public enum DType: String, Sendable, CaseIterable {
     /// Boolean and integer dtypes (numpy names); raw values are the numpy dtype names.
     case bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64
     /// Floating and complex dtypes.
     case float32, float64, complex64, complex128
+    /// Nanosecond datetimes and durations: `dtype('M8')` / `dtype('m8')` with the unit in
+    /// their state (version 4, metadata `(b'ns', 1, 1, 1)`); not a singleton, so never shared.
+    case datetime64 = "datetime64[ns]", timedelta64 = "timedelta64[ns]"
 
     /// Bytes per element (numpy `itemsize`).
     public var itemSize: Int {
@@ -90,7 +102,7 @@ public enum DType: String, Sendable, CaseIterable {
         case .bool, .int8, .uint8: return 1
         case .int16, .uint16: return 2
         case .int32, .uint32, .float32: return 4
-        case .int64, .uint64, .float64, .complex64: return 8
+        case .int64, .uint64, .float64, .complex64, .datetime64, .timedelta64: return 8
         case .complex128: return 16
         }
     }
@@ -111,8 +123,15 @@ public enum DType: String, Sendable, CaseIterable {
         case .float64: return "f8"
         case .complex64: return "c8"
         case .complex128: return "c16"
+        case .datetime64: return "M8"
+        case .timedelta64: return "m8"
         }
     }
+
+    /// `datetime64[ns]` or `timedelta64[ns]`: numpy pickles such an array through
+    /// `ndarray.__reduce__` (never `_frombuffer`), and pandas holds it in a
+    /// `DatetimeArray` / `TimedeltaArray`.
+    public var isTemporal: Bool { self == .datetime64 || self == .timedelta64 }
 
     /// The byte-order character of the pickled dtype state: `'|'` for one-byte
     /// types, `'<'` (little-endian) otherwise.

@@ -193,6 +193,8 @@ enum WireModel {
             _ = saveArray(dtype: dtype, shape: shape, &w)
         case .stridedArray(let dtype, let shape):
             saveStridedArray(dtype: dtype, shape: shape, &w)
+        case .pandasScalar(let dtype):
+            savePandasScalar(dtype, &w)
         case .numpyScalar(let dtype):
             w.global("numpy._core.multiarray", "scalar")
             saveDType(dtype, &w)
@@ -234,6 +236,27 @@ enum WireModel {
         }
     }
 
+    /// pandas 3.1 `Timestamp.__reduce__`: `_unpickle_timestamp(value, None, None, 10)`;
+    /// `Timedelta.__reduce__`: `_timedelta_unpickle(value, 10)` (10: nanosecond resolution).
+    static func savePandasScalar(_ dtype: DType, _ w: inout PickleWriter) {
+        if dtype == .timedelta64 {
+            w.global("pandas._libs.tslibs.timedeltas", "_timedelta_unpickle")
+            w.int(PyValue.presentDayNanoseconds)
+            w.int(10)
+            w.emit(1)  // TUPLE2
+        } else {
+            w.global("pandas._libs.tslibs.timestamps", "_unpickle_timestamp")
+            w.emit(1)  // MARK
+            w.int(PyValue.presentDayNanoseconds)
+            w.emit(2)  // NONE NONE
+            w.int(10)
+            w.emit(1)  // TUPLE
+        }
+        w.memoize()
+        w.emit(1)  // REDUCE
+        w.memoize()
+    }
+
     static func saveDict(_ entries: [PyDictEntry], _ w: inout PickleWriter) {
         w.emit(1)  // EMPTY_DICT
         w.memoize()
@@ -260,6 +283,7 @@ enum WireModel {
     /// Returns the memo index of the rebuilt array.
     @discardableResult
     static func saveArray(dtype: DType, shape: [Int], _ w: inout PickleWriter) -> Int {
+        if dtype.isTemporal { return saveStridedArray(dtype: dtype, shape: shape, &w) }
         var nbytes: Int64 = 0
         if let count = Sat.product(shape) {
             nbytes = Sat.mul(count, Int64(dtype.itemSize))
@@ -283,7 +307,7 @@ enum WireModel {
     /// `_reconstruct(ndarray, (0,), b'b')`, then BUILD with `(1, shape, dtype, False, data)`.
     /// Returns the memo index of the rebuilt array.
     @discardableResult
-    static func saveStridedArray(dtype: DType, shape: [Int], _ w: inout PickleWriter) -> Int {
+    static func saveStridedArray(dtype: DType, shape: [Int], _ w: inout PickleWriter, dtypeMemo: Int? = nil) -> Int {
         var nbytes: Int64 = 0
         if let count = Sat.product(shape) {
             nbytes = Sat.mul(count, Int64(dtype.itemSize))
@@ -302,7 +326,7 @@ enum WireModel {
         w.emit(1)  // MARK
         w.int(1)
         save(.tuple(shape.map { .int(Int64($0)) }), &w)
-        saveDType(dtype, &w)
+        if let dtypeMemo { w.get(dtypeMemo) } else { saveDType(dtype, &w) }
         w.emit(1)  // NEWFALSE: not Fortran-ordered
         w.blob(header: nbytes < 256 ? 2 : (nbytes <= 0xFFFF_FFFF ? 5 : 9), payload: nbytes)
         w.memoize()
@@ -312,25 +336,73 @@ enum WireModel {
         return array
     }
 
-    static func saveDType(_ dtype: DType, _ w: inout PickleWriter) {
+    @discardableResult
+    static func saveDType(_ dtype: DType, _ w: inout PickleWriter) -> Int? {
         let key = "dtype:" + dtype.rawValue
-        if w.reuse(key) { return }
+        if !dtype.isTemporal, w.reuse(key) { return nil }
         w.global("numpy", "dtype")
         w.internedStr(dtype.pickleCode)
         w.emit(3)  // NEWFALSE NEWTRUE TUPLE3
         w.memoize()
         w.emit(1)  // REDUCE
-        w.memoize(key)
+        let memo = dtype.isTemporal ? w.memoize() : w.memoize(key)
         w.emit(1)  // MARK
-        w.int(3)
+        w.int(dtype.isTemporal ? 4 : 3)
         w.internedStr(dtype.byteOrder)
         w.emit(3)  // NONE NONE NONE
         w.int(-1)
         w.int(-1)
         w.int(0)
+        if dtype.isTemporal {
+            w.emit(2)  // NONE MARK
+            w.blob(header: 2, payload: 2)  // SHORT_BINBYTES b'ns'
+            w.memoize()
+            w.int(1)
+            w.int(1)
+            w.int(1)
+            w.emit(1)  // TUPLE
+            w.memoize()
+            w.emit(1)  // TUPLE2 (None, metadata)
+            w.memoize()
+        }
         w.emit(1)  // TUPLE
         w.memoize()
         w.emit(1)  // BUILD
+        return memo
+    }
+
+    /// pandas 3.1 `DatetimeArray` / `TimedeltaArray`:
+    /// `__pyx_unpickle_NDArrayBacked(cls, checksum, None)`, then BUILD with
+    /// `(dtype, ndarray, {'_cache': {}, 'unit': 'ns'})`. Returns the memo index of the array.
+    /// A `TimedeltaArray` (measured) shares its dtype with its ndarray and has no state
+    /// dict: BUILD with `(dtype, ndarray)`.
+    static func saveTemporalValues(_ dtype: DType, count n: Int, _ w: inout PickleWriter) -> Int {
+        w.global("pandas._libs.arrays", "__pyx_unpickle_NDArrayBacked")
+        w.global("pandas.arrays", dtype == .datetime64 ? "DatetimeArray" : "TimedeltaArray")
+        w.emit(7)  // BININT checksum, NONE, TUPLE3
+        w.memoize()
+        w.emit(1)  // REDUCE
+        let values = w.memoize()
+        let memo = saveDType(dtype, &w)
+        if dtype == .timedelta64 {
+            saveStridedArray(dtype: dtype, shape: [n], &w, dtypeMemo: memo)
+            w.emit(1)  // TUPLE2
+            w.memoize()
+            w.emit(1)  // BUILD
+            return values
+        }
+        saveStridedArray(dtype: dtype, shape: [n], &w)
+        w.emit(1)  // EMPTY_DICT
+        w.memoize()
+        w.internedStr("_cache")
+        w.emit(1)  // EMPTY_DICT
+        w.memoize()
+        w.internedStr("unit")
+        w.internedStr("ns")
+        w.emit(3)  // SETITEM SETITEM TUPLE3
+        w.memoize()
+        w.emit(1)  // BUILD
+        return values
     }
 
     static func saveIndex(_ s: SeriesShape, _ w: inout PickleWriter) {
@@ -386,7 +458,8 @@ enum WireModel {
         w.emit(1)  // APPEND
         w.emit(1)  // EMPTY_LIST block values
         w.memoize()
-        let values = s.stridedValues && n > 1 ? saveStridedArray(dtype: s.dtype, shape: [n], &w) : saveArray(dtype: s.dtype, shape: [n], &w)
+        let values = s.dtype.isTemporal ? saveTemporalValues(s.dtype, count: n, &w)
+            : s.stridedValues && n > 1 ? saveStridedArray(dtype: s.dtype, shape: [n], &w) : saveArray(dtype: s.dtype, shape: [n], &w)
         w.emit(1)
         w.emit(1)  // EMPTY_LIST block items: the index again, rebuilt (not memo-shared)
         w.memoize()

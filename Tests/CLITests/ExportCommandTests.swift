@@ -6,7 +6,7 @@ import Testing
 /// python3 when it exists, and the command's errors.
 @Suite struct ExportCommandTests {
     static let goldens = ["seed-argument", "seed-method", "csv-lookup", "carried-partial", "carried-closure", "carried-global", "callable-instance",
-                                 "projection-element", "projection-column"]
+                                 "projection-element", "projection-column", "complex-twiddle", "timestamps-binned"]
 
     /// Run from samples/expected so the program's BASE_DIR is `..`, as for a file saved there.
     @Test(arguments: goldens)

@@ -28,7 +28,7 @@ import PipelineIR
     /// Bitwise equality, except that any NaN matches any NaN.
     static func same(_ a: Column, _ b: Column) -> Bool {
         switch (a, b) {
-        case (.f64(let x), .f64(let y)):
+        case (.f64(let x), .f64(let y)), (.c128(let x), .c128(let y)):
             return x.count == y.count && zip(x, y).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
         default: return a.bitwiseEqual(b)
         }
@@ -48,7 +48,17 @@ import PipelineIR
                          : .i64(RandomValues.ints(seed: seed, start: 0, count: n, low: lo, high: hi)))
         }
         let data = s["data"] as? [Any] ?? []
-        return Chunk(shape: shape, data: float ? .f64(data.map(double)) : .i64(data.map(int)))
+        // complex128: [re, im] pairs; nanosecond dtypes: integers with "NaT".
+        let words = data.map { $0 as? String == "NaT" ? Int64.min : int($0) }
+        switch s["dtype"] as? String {
+        case "complex128":
+            var parts: [Double] = []
+            for pair in data { for v in pair as? [Any] ?? [] { parts.append(double(v)) } }
+            return Chunk(shape: shape, data: .c128(parts))
+        case "datetime64[ns]": return Chunk(shape: shape, data: .datetime(words))
+        case "timedelta64[ns]": return Chunk(shape: shape, data: .timedelta(words))
+        default: return Chunk(shape: shape, data: float ? .f64(data.map(double)) : .i64(data.map(int)))
+        }
     }
 
     @Test func thereAreVectorsOfEveryKind() {

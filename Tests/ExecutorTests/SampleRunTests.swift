@@ -77,6 +77,28 @@ import PipelineYAML
         #expect(checksum(o) == "cf769ca4")
     }
 
+    /// Format 1.1 dtypes and broadcasting; the checksums and the mean are what the exported
+    /// program computes on a distributed cluster with numpy 2.4.6 (bit for bit).
+    @Test func complexTwiddleBroadcastsTheFactorsAgainstEachBlock() throws {
+        let r = try runSample("complex-twiddle")
+        let twisted = try #require(r.outputs.first { $0.name == "twisted" })
+        #expect(twisted.dtype == "complex128")
+        #expect(twisted.shape == [2048, 64])
+        #expect(checksum(twisted) == "3494a26f")
+        guard case .scalar(let level)? = r.outputs.first(where: { $0.name == "level" })?.data else { Issue.record("no mean"); return }
+        #expect(level == .f64(0.498082814645444))
+    }
+
+    @Test func timestampsAreBinnedAndShiftedAsNumpyDoes() throws {
+        let r = try runSample("timestamps-binned")
+        let hour = try #require(r.outputs.first { $0.name == "hour" })
+        let elapsed = try #require(r.outputs.first { $0.name == "elapsed" })
+        #expect(hour.dtype == "int64")
+        #expect(elapsed.dtype == "timedelta64[ns]")
+        #expect(checksum(hour) == "d23ccd13")
+        #expect(checksum(elapsed) == "ef6f8d19")
+    }
+
     @Test func pythonFunctionsAreRefusedWithALocation() throws {
         do {
             _ = try runSample("model-weights")
@@ -130,6 +152,67 @@ import PipelineYAML
         for o in r.outputs {
             let layer = try #require(graph.layer(named: o.name))
             #expect(graph.storage(of: layer)?.rawValue == o.dtype, "\(path): output `\(o.name)`")
+        }
+    }
+}
+
+/// Complex and nanosecond values through the whole executor: `.npy` descr, the codec,
+/// broadcasting of blocks, and what `run` refuses.
+@Suite struct ExtendedDTypeRunTests {
+    @Test func npyFilesCarryNumpysDescr() throws {
+        for (column, descr) in [(Column.c128([1, 2]), "<c16"), (.datetime([5]), "<M8[ns]"), (.timedelta([-1]), "<m8[ns]")] {
+            let bytes = NPY.encode(Chunk(shape: [1], data: column))
+            #expect(String(decoding: bytes.dropFirst(10), as: UTF8.self).hasPrefix("{'descr': '\(descr)', 'fortran_order': False, 'shape': (1,), }"))
+            #expect(try NPY.decode(bytes) == Chunk(shape: [1], data: column))
+        }
+    }
+
+    @Test func theCodecKeepsTheStorageKind() throws {
+        for column in [Column.c128([1.5, -2, 0, .infinity]), .datetime([0, .min]), .timedelta([7])] {
+            let v = ObjectValue.ndarray(shape: [column.count], data: column)
+            guard case .ndarray(let shape, let back) = try ObjectCodec.decode(ObjectCodec.encode(v)) else { Issue.record("not an ndarray"); continue }
+            #expect(shape == [column.count])
+            #expect(back.bitwiseEqual(column))
+        }
+    }
+
+    @Test func blocksOfLengthOneAreReadByEveryTaskAlongTheAxis() throws {
+        let r = try runText("""
+        pipeline: b
+        version: 1.1
+        cluster: {scheduler: distributed, workers: 2}
+        functions:
+          f: {params: [a, b], kernel: add}
+        arrays:
+          x: {shape: [4, 3], chunks: [2, 3], dtype: int64, source: range}
+          row: {shape: [1, 3], chunks: [1, 3], dtype: int64, source: range}
+        steps:
+          s: {map_blocks: f, over: [row, x]}
+        outputs:
+          s: persist
+        """)
+        let o = try #require(r.outputs.first)
+        #expect(o.shape == [4, 3])
+        guard case .array(_, let chunks, _) = o.data else { Issue.record("not an array"); return }
+        // np.arange(3) + np.arange(12).reshape(4, 3)
+        #expect(chunks.flatMap { $0.data.int64Words ?? [] } == [0, 2, 4, 3, 5, 7, 6, 8, 10, 9, 11, 13])
+    }
+
+    @Test func reductionsOfComplexValuesAreRefusedAtTheStep() throws {
+        do {
+            _ = try runText("""
+            pipeline: r
+            version: 1.1
+            arrays:
+              z: {shape: [4], chunks: [2], dtype: complex128, source: ones}
+            steps:
+              total: {reduce: sum, over: z}
+            outputs:
+              total: compute
+            """)
+            Issue.record("ran")
+        } catch {
+            #expect(error.description.hasPrefix("t.yaml:6:10: error: step `total` takes the sum of complex128 values; `pipelint run` reduces bool, integer and float values only"))
         }
     }
 }

@@ -12,10 +12,7 @@ import Testing
         guard case .array(let shape, let chunks, _)? = o?.data else { return nil }
         var out: [Double] = []
         for c in chunks {
-            switch c.data {
-            case .f64(let a): out += a
-            case .i64(let a): out += a.map(Double.init)
-            }
+            out += c.data.asDoubles
         }
         return (shape, out)
     }

@@ -68,16 +68,14 @@ func temporaryFolder() throws -> URL {
 func checksum(_ o: OutputResult) -> String {
     guard case .array(let shape, let chunks, let grid) = o.data else { return "" }
     let n = shape.reduce(1, *)
-    var all = [UInt8](repeating: 0, count: n * 8)
+    let item = chunks.first?.data.isComplex == true ? 16 : 8
+    var all = [UInt8](repeating: 0, count: n * item)
     let geo = GridGeometry(grid)
     for (i, ch) in chunks.enumerated() {
         let box = geo.box(i)
-        let bytes: [UInt8] = switch ch.data {
-        case .f64(let a): a.withUnsafeBytes { Array($0) }
-        case .i64(let a): a.withUnsafeBytes { Array($0) }
-        }
+        let bytes: [UInt8] = ch.data.withRawBytes { Array($0) }
         forEachRow(arrayShape: shape, origin: box.origin, shape: box.shape) { g, local, len in
-            for k in 0..<(len * 8) { all[g * 8 + k] = bytes[local * 8 + k] }
+            for k in 0..<(len * item) { all[g * item + k] = bytes[local * item + k] }
         }
     }
     var crc = CRC32()

@@ -155,7 +155,7 @@ import Testing
             return
         }
         #expect(everyOther.shape == [2500, 16] && everyOther.isStridedView)
-        guard case .element(.float64)? = weights.projected(through: [.subscript([.index(-1), .index(-1)])]) else {
+        guard case .element(.float64, false)? = weights.projected(through: [.subscript([.index(-1), .index(-1)])]) else {
             Issue.record("two indices take an element")
             return
         }

@@ -105,6 +105,8 @@ import Testing
             if kind == "inst" || kind == "bound" { kind = kind == "inst" ? "instance" : "bound method" }
             if kind == "range" { kind = "range_list" }
             if e.flavor == "cloudpickle" { kind += " (__main__)" }
+            if e.id.contains("complex") || e.id.contains("c16") || e.id.contains("c8_") { kind += " (complex)" }
+            if e.id.contains("datetime") || e.id.contains("timedelta") { kind += " (datetime64/timedelta64)" }
             func rel(_ got: Int64, _ exp: Int64) -> Double {
                 exp == 0 ? (got == 0 ? 0 : 1) : abs(Double(got - exp)) / Double(exp)
             }

@@ -144,12 +144,22 @@ import Testing
 /// Projections (calibration/projections.py, pickle protocol 5, numpy 2.4.6): an element is a
 /// numpy scalar; a strided view pickles through `ndarray.__reduce__` with a copy of its own data.
 @Suite struct ProjectedValueTests {
-    @Test(arguments: [(DType.int64, Int64(117)), (.float64, 117), (.int8, 110), (.float32, 113), (.bool, 110)])
-    func numpyScalarsPickleAsMeasured(_ dtype: DType, _ bytes: Int64) {
+    /// pickle.dumps and sys.getsizeof of a numpy scalar of each dtype (numpy 2.4.6).
+    @Test(arguments: [(DType.int64, Int64(117), Int64(32)), (.float64, 117, 32), (.int8, 110, 25), (.float32, 113, 28), (.bool, 110, 25),
+                      (.complex64, 117, 32), (.complex128, 126, 48), (.datetime64, 134, 40), (.timedelta64, 134, 40)])
+    func numpyScalarsPickleAsMeasured(_ dtype: DType, _ bytes: Int64, _ sizeof: Int64) {
         let w = SizeModel.wireSize(.numpyScalar(dtype))
         #expect(w.bytes == bytes)
         #expect(w.confidence == .exact)
-        #expect(SizeModel.daskSizeof(.numpyScalar(dtype)).bytes == 24 + Int64(dtype.itemSize))
+        #expect(SizeModel.daskSizeof(.numpyScalar(dtype)).bytes == sizeof)
+    }
+
+    /// A datetime or timedelta Series boxes its elements: pandas `Timestamp` / `Timedelta`,
+    /// measured with a present-day value (pandas 3.1.1).
+    @Test(arguments: [(DType.datetime64, Int64(88), Int64(128)), (.timedelta64, 85, 168)])
+    func pandasScalarsPickleAsMeasured(_ dtype: DType, _ bytes: Int64, _ sizeof: Int64) {
+        #expect(SizeModel.wireSize(.pandasScalar(dtype)).bytes == bytes)
+        #expect(SizeModel.daskSizeof(.pandasScalar(dtype)).bytes == sizeof)
     }
 
     @Test func stridedViewsPickleACopyOfTheirData() {

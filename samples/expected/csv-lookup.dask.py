@@ -42,10 +42,19 @@ from dask.delayed import Delayed
 _U = np.uint64
 
 
+_STORAGE = {"f": "float64", "c": "complex128", "M": "datetime64[ns]", "m": "timedelta64[ns]"}
+
+
+def _storage_dtype(dtype):
+    """The storage dtype of a dtype: float64, complex128, datetime64[ns], timedelta64[ns] or int64."""
+    return np.dtype(_STORAGE.get(np.dtype(dtype).kind, "int64"))
+
+
 def _storage(a):
-    """The executor computes floats as float64 and integers and bools as int64."""
+    """The executor computes floats as float64, integers and bools as int64, complex as
+    complex128; datetime64[ns] and timedelta64[ns] stay themselves."""
     a = np.asarray(a)
-    return a.astype(np.float64) if a.dtype.kind == "f" else a.astype(np.int64)
+    return a.astype(_storage_dtype(a.dtype))
 
 
 def _mix64(z):
@@ -99,12 +108,13 @@ def _global_index(location, shape):
     return index
 
 
-def _source_block(kind, is_float, seed=0, low=0.0, high=1.0, path=None, block_info=None):
-    """One chunk of an input array (`arrays:`), from its place in the whole array."""
+def _source_block(kind, is_float, seed=0, low=0.0, high=1.0, path=None, storage=None, block_info=None):
+    """One chunk of an input array (`arrays:`), from its place in the whole array; `storage`
+    names a complex or nanosecond storage dtype."""
     info = block_info[None]
     location, shape = info["array-location"], info["shape"]
     block_shape = tuple(stop - start for start, stop in location)
-    dtype = np.float64 if is_float else np.int64
+    dtype = np.dtype(storage) if storage else np.dtype(np.float64 if is_float else np.int64)
     if kind == "zeros":
         return np.zeros(block_shape, dtype)
     if kind == "ones":
@@ -112,27 +122,29 @@ def _source_block(kind, is_float, seed=0, low=0.0, high=1.0, path=None, block_in
     if kind == "range":
         return _global_index(location, shape).astype(dtype)
     if kind == "random":
-        return _random_values(seed, _global_index(location, shape), low, high, is_float)
+        # Complex: the float values as the real part; nanosecond dtypes: the integer values.
+        return _random_values(seed, _global_index(location, shape), low, high, dtype.kind in "fc").astype(dtype)
     whole = np.load(path, mmap_mode="r")
     return _storage(whole[tuple(slice(start, stop) for start, stop in location)])
 
 
 def _source(token, shape, chunks, dtype, kind, **source):
     """A chunked input array: one task per chunk, in the storage dtype."""
-    is_float = np.dtype(dtype).kind == "f"
+    storage = _storage_dtype(dtype)
     if kind == "load":
         found = np.load(source["path"], mmap_mode="r").shape
         if tuple(found) != tuple(shape):
             raise SystemExit(f"{source['path']} has shape {tuple(found)} but the array declares {tuple(shape)}")
-    storage = np.float64 if is_float else np.int64
     chunks = da.core.normalize_chunks(chunks, shape)
     # Dask's own creation functions where they compute the format's values (the graphs
     # pipelint's estimator is calibrated on); a block_info source for the rest.
-    if kind in ("zeros", "ones"):
+    if kind in ("zeros", "ones") and storage.kind not in "Mm":
         return getattr(da, kind)(shape, chunks=chunks, dtype=storage)
-    if kind == "range" and len(shape) == 1:
+    if kind == "range" and len(shape) == 1 and storage.kind in "if":
         return da.arange(shape[0], chunks=chunks, dtype=storage)
-    return da.map_blocks(_source_block, kind, is_float, **source, chunks=chunks, dtype=storage,
+    if storage.kind not in "fi":
+        source["storage"] = storage.str
+    return da.map_blocks(_source_block, kind, storage.kind in "fc", **source, chunks=chunks, dtype=storage,
                          meta=np.empty((0,) * len(shape), storage), token=token)
 
 
@@ -169,7 +181,7 @@ def _ndarray(shape, dtype, fill, seed=0):
     n = int(np.prod(shape)) if shape else 1
     if fill == "random":
         bits = _random_bits(seed, np.arange(n, dtype=np.uint64))
-        values = (bits >> _U(11)).astype(np.float64) * 2.0**-53 if np.dtype(dtype).kind == "f" else (bits >> _U(1)).astype(np.int64)
+        values = (bits >> _U(11)).astype(np.float64) * 2.0**-53 if np.dtype(dtype).kind in "fc" else (bits >> _U(1)).astype(np.int64)
     elif fill == "range":
         values = np.arange(n)
     else:
@@ -224,6 +236,8 @@ def _operand(v):
         return v
     if isinstance(v, pd.Series):
         return _storage(v.to_numpy())
+    if isinstance(v, (pd.Timestamp, pd.Timedelta)):
+        return v.to_numpy()  # an element of a datetime or timedelta Series, as numpy's scalar
     return _storage(v)
 
 
@@ -243,7 +257,8 @@ def _k_take(x, table):
             ok = (x >= 0) & (x < n)
             index = np.where(ok, x, 0)
     taken = table[index] if n else np.zeros(x.shape, table.dtype)
-    return np.where(ok, taken, np.nan if table.dtype.kind == "f" else 0).astype(table.dtype)
+    invalid = {"f": np.nan, "c": np.nan, "M": np.datetime64("NaT", "ns"), "m": np.timedelta64("NaT", "ns")}.get(table.dtype.kind, 0)
+    return np.where(ok, taken, invalid).astype(table.dtype)
 
 
 def _k_arith(op, x, y):
@@ -268,7 +283,7 @@ def _k_div(x, y):
     """True division, always float64."""
     x, y = _operand(x), _operand(y)
     with np.errstate(all="ignore"):
-        return np.true_divide(x.astype(np.float64), y)
+        return np.true_divide(x.astype(np.float64) if x.dtype.kind in "iub" else x, y)
 
 
 def _k_scale(x, factor):
@@ -293,7 +308,8 @@ def _k_abs(x):
 
 def _k_sqrt(x):
     with np.errstate(invalid="ignore"):
-        return np.sqrt(_operand(x).astype(np.float64))
+        x = _operand(x)
+        return np.sqrt(x if x.dtype.kind == "c" else x.astype(np.float64))
 
 
 def _k_searchsorted(x, edges):
@@ -390,11 +406,11 @@ def _install_modules():
 _MODULE_DIR = _install_modules()
 # The runtime, imported: Dask pickles its functions by reference (module and name).
 from pipelint_runtime import (
-    _U, _storage, _mix64, _random_bits, _int_bound, _int_bounds, _random_values, _global_index,
-    _source_block, _source, _series, _csv_column, _ndarray, _field, _scatter, _project, _at,
-    _import, _operand, _k_identity, _k_take, _k_arith, _k_add, _k_sub, _k_mul, _k_div, _k_scale,
-    _k_clip, _k_where, _k_abs, _k_sqrt, _k_searchsorted, _k_dot, _count_chunk, _count_combine,
-    _reduce, _live_copies,
+    _U, _STORAGE, _storage_dtype, _storage, _mix64, _random_bits, _int_bound, _int_bounds,
+    _random_values, _global_index, _source_block, _source, _series, _csv_column, _ndarray, _field,
+    _scatter, _project, _at, _import, _operand, _k_identity, _k_take, _k_arith, _k_add, _k_sub,
+    _k_mul, _k_div, _k_scale, _k_clip, _k_where, _k_abs, _k_sqrt, _k_searchsorted, _k_dot,
+    _count_chunk, _count_combine, _reduce, _live_copies,
 )
 # The objects' builders (MODULES above), imported.
 from pipelint_objects import build_zip_to_region, build_lookup_options
@@ -464,6 +480,8 @@ def _summary_text(value):
     value = np.asarray(value)[()]
     if np.asarray(value).dtype.kind == "f":
         return repr(float(value))
+    if np.asarray(value).dtype.kind in "cMm":
+        return str(value)
     return str(int(value))
 
 
@@ -665,7 +683,7 @@ def _run(args):
         lines, items = [], []
         for (name, kind, save, _), value in zip(outputs, values):
             value = np.asarray(value)
-            dtype = "float64" if value.dtype.kind == "f" else "int64"
+            dtype = {"f": "float64", "c": "complex128", "M": "datetime64[ns]", "m": "timedelta64[ns]"}.get(value.dtype.kind, "int64")
             value = value.astype(dtype)
             item = {"name": name, "output": kind, "dtype": dtype, "shape": list(value.shape)}
             if value.ndim == 0:
@@ -674,7 +692,7 @@ def _run(args):
                 item["value"] = float(value) if dtype == "float64" and np.isfinite(value) else (int(value) if dtype == "int64" else text)
             else:
                 relative = save or name + ".npy"
-                data = np.ascontiguousarray(value).astype("<" + dtype[0] + "8")
+                data = np.ascontiguousarray(value).astype(value.dtype.newbyteorder("<"))
                 _write_npy(os.path.join(args.out, relative), data)
                 crc = f"{zlib.crc32(data.tobytes()) & 0xFFFFFFFF:08x}"
                 lines.append(f"{name}: {dtype} {tuple(value.shape)} \u2192 {args.out}/{relative} (crc32 {crc})")

@@ -131,6 +131,8 @@ def _summary_text(value):
     value = np.asarray(value)[()]
     if np.asarray(value).dtype.kind == "f":
         return repr(float(value))
+    if np.asarray(value).dtype.kind in "cMm":
+        return str(value)
     return str(int(value))
 
 
@@ -332,7 +334,7 @@ def _run(args):
         lines, items = [], []
         for (name, kind, save, _), value in zip(outputs, values):
             value = np.asarray(value)
-            dtype = "float64" if value.dtype.kind == "f" else "int64"
+            dtype = {"f": "float64", "c": "complex128", "M": "datetime64[ns]", "m": "timedelta64[ns]"}.get(value.dtype.kind, "int64")
             value = value.astype(dtype)
             item = {"name": name, "output": kind, "dtype": dtype, "shape": list(value.shape)}
             if value.ndim == 0:
@@ -341,7 +343,7 @@ def _run(args):
                 item["value"] = float(value) if dtype == "float64" and np.isfinite(value) else (int(value) if dtype == "int64" else text)
             else:
                 relative = save or name + ".npy"
-                data = np.ascontiguousarray(value).astype("<" + dtype[0] + "8")
+                data = np.ascontiguousarray(value).astype(value.dtype.newbyteorder("<"))
                 _write_npy(os.path.join(args.out, relative), data)
                 crc = f"{zlib.crc32(data.tobytes()) & 0xFFFFFFFF:08x}"
                 lines.append(f"{name}: {dtype} {tuple(value.shape)} \u2192 {args.out}/{relative} (crc32 {crc})")

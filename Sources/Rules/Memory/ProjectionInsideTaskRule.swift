@@ -144,7 +144,7 @@ public struct ProjectionInsideTaskRule: Rule {
 
     func kindText(_ r: Recipe) -> String {
         switch r {
-        case .element(let t): "a numpy \(t.rawValue) scalar"
+        case .element(let t, let boxed): "a " + Recipe.scalarName(t, boxed: boxed)
         case .ndarray(let a): "an ndarray of shape (\(a.shape.map(String.init).joined(separator: ", "))\(a.shape.count == 1 ? "," : ""))"
         case .series(let s): "a Series of \(s.source.count.map(String.init) ?? "?") values"
         case .intList(_, let n): "a list of \(n) ints"
