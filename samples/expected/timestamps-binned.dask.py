@@ -435,7 +435,11 @@ def _connect(args):
     threads = args.threads_per_worker or CLUSTER["threads_per_worker"]
     if address:
         from distributed import Client
-        return Client(address), None
+        try:
+            return Client(address, timeout=args.connect_timeout), None
+        except (OSError, TimeoutError) as e:
+            why = f"{type(e).__name__}: {e}"
+            raise _Unreachable(f"cannot reach the Dask scheduler at {address} within {args.connect_timeout:g} s ({why})") from None
     if SCHEDULER != "distributed":
         # Local schedulers: threads pass objects by reference, processes pickle every task.
         dask.config.set(scheduler=SCHEDULER, num_workers=workers * threads if SCHEDULER == "threads" else workers)
@@ -489,6 +493,84 @@ def _slug(name):
     return out or "pipeline"
 
 
+class _Unreachable(Exception):
+    """The scheduler address given does not answer within the connect timeout."""
+
+
+def _event(kind, **fields):
+    """One machine-readable line on stderr for `pipelint run --engine dask` (`--engine-protocol`)."""
+    sys.stderr.write("@pipelint " + json.dumps({"event": kind, **fields}) + "\n")
+    sys.stderr.flush()
+
+
+def _progress_plugin():
+    """A scheduler plugin counting the tasks the scheduler receives and completes, and the first
+    task that fails (where an error starts: its dependents fail after it)."""
+    from distributed.diagnostics.plugin import SchedulerPlugin
+
+    class _Progress(SchedulerPlugin):
+        name = "pipelint-progress"
+
+        def __init__(self):
+            self.keys, self.done, self.erred = set(), 0, None
+
+        @property
+        def total(self):
+            return len(self.keys)
+
+        def update_graph(self, scheduler, *, tasks=None, **kwargs):
+            self.keys.update(tasks or ())
+
+        def transition(self, key, start, finish, *args, **kwargs):
+            if finish == "memory" and start == "processing":
+                self.done += 1
+            elif finish == "erred" and self.erred is None:
+                self.erred = key
+
+    return _Progress()
+
+
+def _progress_state(dask_scheduler):
+    p = dask_scheduler.plugins.get("pipelint-progress")
+    return None if p is None else (p.total, p.done, None if p.erred is None else str(p.erred))
+
+
+def _report_progress(client, stop):
+    """Progress events every 0.25 s from the scheduler plugin, until `stop` is set."""
+    last = None
+    while not stop.wait(0.25):
+        try:
+            state = client.run_on_scheduler(_progress_state)
+        except Exception:
+            return
+        if state and state[:2] != last:
+            last = state[:2]
+            _event("progress", total=state[0], done=state[1])
+
+
+def _check_worker_imports(modules):
+    """On a worker: the `python:` modules that do not import there, with the import error."""
+    failed = {}
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except Exception as e:
+            failed[module] = f"{type(e).__name__}: {e}"
+    return failed
+
+
+def _failure(client, error):
+    """The failing task (from the progress plugin) and the functions of the traceback, innermost last."""
+    import traceback
+    key = None
+    if client is not None:
+        with contextlib.suppress(Exception):
+            state = client.run_on_scheduler(_progress_state)
+            key = state[2] if state else None
+    frames = [f.name for f in traceback.extract_tb(error.__traceback__)]
+    return {"key": key, "type": type(error).__name__, "message": str(error), "frames": frames}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=f"Runs pipeline {PIPELINE!r} with Dask and writes its results.")
     parser.add_argument("--scheduler-address", help="an existing Dask scheduler (default: $DASK_SCHEDULER_ADDRESS, "
@@ -499,12 +581,54 @@ def main(argv=None):
     parser.add_argument("--memory-sampler", metavar="CSV", help="record cluster memory with distributed's MemorySampler")
     parser.add_argument("--count-copies", action="store_true",
                         help="after persisting, count live copies of each object on the workers (a gc probe)")
+    parser.add_argument("--connect-timeout", type=float, default=10.0, help="seconds to wait for --scheduler-address")
+    parser.add_argument("--check-imports", metavar="MODULE", nargs="*", default=[],
+                        help="before running, check that these modules import on every worker of the cluster")
+    parser.add_argument("--engine-protocol", action="store_true",
+                        help="for `pipelint run --engine dask`: progress and errors as @pipelint lines on stderr")
     args = parser.parse_args(argv)
+    if not args.engine_protocol:
+        return _run(args)
+    import signal
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    # pipelint forwards Ctrl-C here as SIGINT; SIGTERM too unwinds through the `finally` that closes the cluster.
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        return 130
+    except _Unreachable as e:
+        _event("unreachable", message=str(e))
+        return 2
+
+
+def _run(args):
 
     client, cluster = _connect(args)
     try:
         if client is not None and (args.scheduler_address or os.environ.get("DASK_SCHEDULER_ADDRESS")):
             _upload_modules(client)
+        if client is not None and args.check_imports:
+            # The scheduler unpickles the graph too, so a module pickled by reference must import there.
+            failed = {w: f for w, f in client.run(_check_worker_imports, args.check_imports).items() if f}
+            on_scheduler = client.run_on_scheduler(_check_worker_imports, args.check_imports)
+            if on_scheduler:
+                failed["the scheduler"] = on_scheduler
+            if failed:
+                if not args.engine_protocol:
+                    raise ImportError(f"python: modules do not import on the workers: {failed}")
+                _event("imports", failed=failed)
+                return 2
+        stop = None
+        if client is not None and args.engine_protocol:
+            import threading
+            client.register_plugin(_progress_plugin())
+            stop = threading.Event()
+            threading.Thread(target=_report_progress, args=(client, stop), daemon=True).start()
         layers = {}
 
         def count(c):
@@ -523,20 +647,34 @@ def main(argv=None):
         if args.memory_sampler and client is not None:
             from distributed.diagnostics import MemorySampler
             sampler = MemorySampler()
-        start = time.perf_counter()
-        with (sampler.sample(PIPELINE, interval=0.05) if sampler else contextlib.nullcontext()):
-            outputs = build_graph(client, hold)
-            held = [c for _, _, _, c in outputs]
-            for c in held:
-                count(c)
-            tasks = sum(layers.values())
-            if client is not None:
-                _wait_for(held)
-                if args.count_copies:
-                    for worker, counts in sorted(client.run(_live_copies, PROBES).items()):
-                        print("copies on " + worker + ": " + ", ".join(f"{n} {counts[n]}" for n in sorted(counts)))
-            values = dask.compute(*held)
-        seconds = time.perf_counter() - start
+        start, settled = time.perf_counter(), 0.0
+        try:
+            with (sampler.sample(PIPELINE, interval=0.05) if sampler else contextlib.nullcontext()):
+                outputs = build_graph(client, hold)
+                held = [c for _, _, _, c in outputs]
+                for c in held:
+                    count(c)
+                tasks = sum(layers.values())
+                if client is not None:
+                    _wait_for(held)
+                    if sampler is not None:
+                        # MemorySampler reads what worker heartbeats report (every 0.5 s on a small
+                        # cluster): keep sampling two heartbeats while the persisted results are held.
+                        time.sleep(1.0)
+                        settled = 1.0
+                    if args.count_copies:
+                        for worker, counts in sorted(client.run(_live_copies, PROBES).items()):
+                            print("copies on " + worker + ": " + ", ".join(f"{n} {counts[n]}" for n in sorted(counts)))
+                values = dask.compute(*held)
+        except Exception as e:
+            if not args.engine_protocol:
+                raise
+            _event("failed", **_failure(client, e))
+            return 1
+        finally:
+            if stop is not None:
+                stop.set()
+        seconds = time.perf_counter() - start - settled  # not the sampler's settling time
         lines, items = [], []
         for (name, kind, save, _), value in zip(outputs, values):
             value = np.asarray(value)
@@ -560,14 +698,21 @@ def main(argv=None):
             print(line)
         print(f"{tasks} tasks in {seconds:.3f} s on {where} (dask {dask.__version__})")
         document = {"version": 1, "pipeline": PIPELINE, "scheduler": where, "tasks": tasks,
-                    "seconds": round(seconds, 3), "outputs": items, "dask": dask.__version__,
+                    "seconds": round(seconds, 3), "outputs": items, "dask": dask.__version__, "engine": "dask",
                     "checksum": "crc32 (zlib.crc32) of the .npy data bytes after the header: little-endian, C order"}
         os.makedirs(args.out, exist_ok=True)
         with open(os.path.join(args.out, "results.json"), "w", encoding="utf-8") as f:
             json.dump(document, f, indent=2, sort_keys=True)
         print(f"results in {args.out}/results.json")
         if sampler is not None:
-            sampler.to_pandas().to_csv(args.memory_sampler)
+            frame = sampler.to_pandas()
+            if args.memory_sampler.endswith(".json"):
+                # Seconds from the first sample and cluster bytes, one pair per sample.
+                times = (frame.index - frame.index[0]).total_seconds() if len(frame) else []
+                with open(args.memory_sampler, "w", encoding="utf-8") as f:
+                    json.dump([[round(float(t), 3), int(v)] for t, v in zip(times, frame.iloc[:, 0])], f)
+            else:
+                frame.to_csv(args.memory_sampler)
             print(f"memory timeline in {args.memory_sampler}")
     finally:
         if client is not None:
