@@ -189,6 +189,8 @@ struct PlanBuilder {
             switch a.source {
             case .literal(let d, _):
                 params.append(.literal(.literal(d)))
+            case .item:
+                params.append(.item)
             case .input(let k):
                 let e = l.inputs[k]
                 if case .block(let i) = e.role {
@@ -205,7 +207,7 @@ struct PlanBuilder {
                 }
             }
         }
-        calls[li] = PipelinePlan.Call(kernel: kernel, bindings: bindings, params: params, embedded: embedded)
+        calls[li] = PipelinePlan.Call(kernel: kernel, bindings: bindings, params: params, embedded: embedded, items: l.perItem?.items)
         firstTask[li] = ops.count
         for c in 0..<GridGeometry(l.grid).chunkCount {
             _ = add(.map(layer: li, chunk: c), layer: li, deps: blocks.map { firstTask[$0] + c } + objectDeps, keep: l.output != nil)
@@ -235,6 +237,11 @@ struct PlanBuilder {
         let inGeo = geometry[input]
         reductionKind[li] = r
         partialSource[li] = input
+        if l.reducesItems {
+            // `dask.delayed(sum)(results)`: one task over every item's result.
+            finalTask[li] = add(.combine(layer: li, final: true), layer: li, deps: (0..<inGeo.chunkCount).map { firstTask[input] + $0 }, keep: l.output != nil)
+            return
+        }
         var level: [Int] = []
         for c in 0..<inGeo.chunkCount {
             level.append(add(.partial(layer: li, chunk: c), layer: li, deps: [firstTask[input] + c], keep: false))

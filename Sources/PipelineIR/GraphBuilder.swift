@@ -126,6 +126,7 @@ private struct Builder {
         var misaligned = false
         var inputChunks = 0
         var inputChunksPerAxis: [Int] = []
+        var reducesItems = false
         var ok = true
     }
 
@@ -142,6 +143,7 @@ private struct Builder {
                 l.inputChunks = input.grid.chunkCount
                 l.inputChunksPerAxis = input.grid.dims.map(\.count)
                 l.dtype = r == .count ? .int64 : (r == .mean ? .float64 : input.dtype)
+                l.reducesItems = input.perItem != nil
             }
             built = l
         case .rechunk(let over, let specs):
@@ -154,6 +156,12 @@ private struct Builder {
         layer.misalignedInputs = built.misaligned
         layer.inputChunkCount = built.inputChunks
         layer.inputChunksPerAxis = built.inputChunksPerAxis
+        layer.reducesItems = built.reducesItems
+        if let loop = s.perItem, built.ok {
+            layer.perItem = loop
+            layer.grid = ChunkGrid(dims: [.uniform(size: 1, length: loop.items.count)])
+            if layer.dtype == nil, let c = layer.call { layer.dtype = c.resultStorage == .int64 ? .int64 : .float64 }
+        }
         layers.append(layer)
     }
 
@@ -161,6 +169,17 @@ private struct Builder {
     mutating func blockInput(_ r: Ref, of s: Step, ok: inout Bool) -> Graph.Layer? {
         guard let id = layerID(r.name) else { ok = false; return nil }
         let l = layers[id.index]
+        if l.perItem != nil, case .mapBlocks = s.kind {
+            error("`\(r.name)` is a per-item step: its results are a list of values, not chunks; `\(s.name)` cannot map over it", r.range,
+                  help: "reduce it (`reduce: sum`) or make it an output")
+            ok = false
+            return nil
+        }
+        if l.perItem != nil, case .rechunk = s.kind {
+            error("`\(r.name)` is a per-item step: its results are a list of values, not chunks, and cannot be rechunked", r.range)
+            ok = false
+            return nil
+        }
         if l.grid.dims.isEmpty {
             error("`\(r.name)` is a scalar (a reduction); `\(s.name)` needs an array or a chunked step here", r.range)
             ok = false
@@ -233,6 +252,7 @@ private struct Builder {
         }
         l.dtype = dt ?? l.dtype
         guard let function, let roles = s.parameterRoles else { return l }
+        itemStorage = s.perItem.map { $0.items.isIntegral ? .int64 : .float64 }
         let call = resolveCall(function, range: calleeRange, roles: roles, inputs: l.inputs, args: args, kwargs: kwargs)
         l.kind = .mapBlocks(call: call)
         // A kernel that changes the block's shape changes the step's grid, so every
@@ -289,6 +309,7 @@ private struct Builder {
             case .block, .receiver, .carried: written = nil
             }
             if case .literal(let d, let r)? = written { return CallSite.Argument(role: role, source: .literal(d, range: r)) }
+            if case .item(let r)? = written { return CallSite.Argument(role: role, source: .item(range: r)) }
             return CallSite.Argument(role: role, source: .input(edgeByRole[role] ?? -1))
         }
         var call = CallSite(function: function, range: range, arguments: arguments, resultStorage: .float64)
@@ -304,11 +325,15 @@ private struct Builder {
     func operandStorage(_ operand: CallSite.Operand, inputs: [Graph.Edge]) -> StorageType? {
         switch operand {
         case .literal(let d): return StorageType(literal: d)
+        case .item: return itemStorage
         case .block(let e): return storage(of: layers[inputs[e].source.index])
         case .object(let e, let inside):
             return layers[inputs[e].source.index].object?.recipe.projected(through: inputs[e].path + inside)?.storage
         }
     }
+
+    /// The storage of the item of the step being built (set while a per-item call is resolved).
+    var itemStorage: StorageType?
 
     /// `Graph.storage(of:)` over the layers built so far.
     func storage(of l: Graph.Layer) -> StorageType? {

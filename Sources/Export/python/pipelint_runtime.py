@@ -203,8 +203,9 @@ def _k_identity(x):
 
 
 def _k_take(x, table):
-    """table[x] by position; an invalid index gives NaN (float table) or 0 (integer table)."""
-    x, table = _operand(x), _operand(table)
+    """table[x] by position; an invalid index gives NaN (float table) or 0 (integer table).
+    `x` may be a per-item step's item, a number: then the result is one value."""
+    x, table = np.asarray(_operand(x)), _operand(table)
     n = len(table)
     with np.errstate(invalid="ignore"):
         if x.dtype.kind == "f":
@@ -239,7 +240,7 @@ def _k_div(x, y):
     """True division, always float64."""
     x, y = _operand(x), _operand(y)
     with np.errstate(all="ignore"):
-        return np.true_divide(x.astype(np.float64), y)
+        return np.true_divide(np.asarray(x).astype(np.float64), y)
 
 
 def _k_scale(x, factor):
@@ -264,7 +265,7 @@ def _k_abs(x):
 
 def _k_sqrt(x):
     with np.errstate(invalid="ignore"):
-        return np.sqrt(_operand(x).astype(np.float64))
+        return np.sqrt(np.asarray(_operand(x)).astype(np.float64))
 
 
 def _k_searchsorted(x, edges):
