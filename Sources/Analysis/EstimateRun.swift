@@ -158,6 +158,11 @@ struct EstimateRun {
         }
     }
 
+    static func isKeyword(_ role: Graph.EdgeRole) -> Bool {
+        if case .keyword = role { return true }
+        return false
+    }
+
     /// What one object adds to each task's message on dispatch: its whole pickle when the task
     /// carries a copy (on `processes` a delayed or wrapped object's value travels as the task's
     /// dependency, next to its key), else a key reference (a future's for a scattered one).
@@ -188,7 +193,13 @@ struct EstimateRun {
         let isReceiver = edge.role == .receiver
         let carried: (route: Graph.CarryRoute, name: String)? = if case .carried(let r, let n) = edge.role { (r, n) } else { nil }
         // normalize_arg covers args and kwargs, never the function (a receiver, or what it carries).
-        let daskDelays = !isReceiver && carried == nil && obj.placement == .embed && (value.map(SizeModel.daskAutoDelays) ?? false)
+        // A per-item loop (format 1.1): `dask.delayed(f)(…)` and `client.submit` wrap nothing; `client.map`
+        // wraps a keyword whose sizeof exceeds 1e5 (never a positional argument or the function).
+        let daskDelays = if let loop = layer.perItem {
+            loop.form == .map && Self.isKeyword(edge.role) && obj.placement == .embed && (value.map { SizeModel.daskSizeof($0).bytes > SizeModel.clientMapWrapBytes } ?? false)
+        } else {
+            !isReceiver && carried == nil && obj.placement == .embed && (value.map(SizeModel.daskAutoDelays) ?? false)
+        }
         // On processes every task's message carries the values of its dependencies too.
         let perTask = serializes && (processes || (obj.placement == .embed && !daskDelays))
         var copies = perTask ? (isHeld ? tasksPerWorker : min(tasksPerWorker, inFlight)) : 0
@@ -201,6 +212,10 @@ struct EstimateRun {
             after = 0
         }
         addToSubmit(edge, of: obj, wire: wire)
+        if layer.perItem?.form == .submit, obj.placement == .embed, tasks > 1 {
+            // Each `client.submit` sends its own graph: the object is pickled once per call.
+            submitFixed = Sat.add(submitFixed, Sat.mul(wire.bytes, Int64(tasks - 1)))
+        }
         return ObjectUse(object: obj.name, source: edge.source, path: edge.path, shownName: shownName, range: edge.range,
                          isReceiver: isReceiver, carried: carried, value: value, wire: wire, resident: resident, daskSizeof: sizeof,
                          placement: obj.placement, daskDelays: daskDelays, copiedPerTask: perTask,

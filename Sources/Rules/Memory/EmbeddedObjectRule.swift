@@ -257,6 +257,8 @@ public struct EmbeddedObjectRule: Rule {
             how = "is carried \(by) into each of the \(layer.tasks) tasks of step `\(layer.name)`"
         } else if use.isReceiver, let f = function {
             how = "is dragged into each of the \(layer.tasks) tasks of step `\(layer.name)` as the receiver of `\(obj.name).\(f.name)`"
+        } else if let loop = ctx.graph.layer(named: layer.name)?.perItem, let f = function {
+            how = "is copied into each of the \(layer.tasks) tasks of step `\(layer.name)` \(Self.perItemRoute(loop.form, function: f.name))"
         } else {
             how = "is copied into each of the \(layer.tasks) tasks of step `\(layer.name)`"
         }
@@ -340,6 +342,15 @@ public struct EmbeddedObjectRule: Rule {
     /// on every worker, so then it is unsafe. Scatter is always unsafe: it needs
     /// a live distributed client, keeps one copy per worker, and the Active
     /// Memory Manager may drop the replicas.
+    /// How a per-item step (format 1.1) passes the object: none of the three forms wraps it.
+    static func perItemRoute(_ form: PerItemForm, function f: String) -> String {
+        switch form {
+        case .delayed: "as an argument of each `dask.delayed(\(f))(…)` call, which wraps nothing"
+        case .submit: "as an argument of each `client.submit(\(f), …)`, which wraps nothing"
+        case .map: "as a positional argument of `client.map(\(f), …)`, which never wraps positional arguments"
+        }
+    }
+
     func fixes(for obj: PipelineObject, ctx: RuleContext) -> (primary: Fix, alternatives: [Fix]) {
         if let carrier = ctx.pipeline.functions.first(where: { $0.carried.contains { $0.object == obj.name } }) {
             // A delayed or scattered object cannot travel inside a function: the edit would make the file invalid.
