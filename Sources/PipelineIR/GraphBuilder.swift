@@ -157,12 +157,29 @@ private struct Builder {
         layer.inputChunkCount = built.inputChunks
         layer.inputChunksPerAxis = built.inputChunksPerAxis
         layer.reducesItems = built.reducesItems
+        if let loop = s.perItem, loop.form != .delayed { checkFutures(s, loop: loop, inputs: built.inputs) }
         if let loop = s.perItem, built.ok {
             layer.perItem = loop
             layer.grid = ChunkGrid(dims: [.uniform(size: 1, length: loop.items.count)])
             if layer.dtype == nil, let c = layer.call { layer.dtype = c.resultStorage == .int64 ? .int64 : .float64 }
         }
         layers.append(layer)
+    }
+
+    /// `client.submit` and `client.map` need a distributed client, and pass a Delayed argument
+    /// unevaluated (the task receives the Delayed itself): a delayed object cannot be one.
+    mutating func checkFutures(_ s: Step, loop: PerItem, inputs: [Graph.Edge]) {
+        let call = loop.form == .submit ? "client.submit" : "client.map"
+        guard p.cluster.scheduler == .distributed else {
+            error("a `\(loop.form.rawValue)` step calls `\(call)`, which needs a distributed client; this cluster uses the `\(p.cluster.scheduler.rawValue)` scheduler", loop.formRange,
+                  help: "loop with `delayed:` instead, or use `scheduler: distributed`")
+            return
+        }
+        for e in inputs {
+            guard let o = layers[e.source.index].object, o.placement == .delayed else { continue }
+            error("object `\(o.name)` is `placement: delayed`, but `\(call)` passes a delayed object unevaluated (the task would receive the Delayed itself)", e.range,
+                  help: "scatter it first (`placement: scatter`), or loop with `delayed:`")
+        }
     }
 
     /// The layer a step reads chunks from; a scalar (a reduction's result) cannot be one.

@@ -18,7 +18,9 @@ public struct ClientMapKeywordRule: Rule {
             distributed 2026.8.0 that path fails when the tasks run: the scheduler raises \
             `AssertionError(<TaskState 'table' processing>)` and every future errs. Measured on a 2-worker \
             LocalCluster: a 12,500-float64 ndarray (sizeof 100,000 B) runs, 12,501 (100,008 B) fails. \
-            Positional arguments and the function are never wrapped, so they are copied into every task (PL001).
+            Positional arguments and the function are never wrapped, so they are copied into every task (PL001). \
+            Scattering the object first works (measured); passing a `dask.delayed` object does not, since \
+            `client.map` hands it to the function unevaluated.
             """,
         triggeringExamples: [
             """
@@ -57,7 +59,7 @@ public struct ClientMapKeywordRule: Rule {
               s: {map: f, items: {range: 8}, args: [item], kwargs: {table: curve}}
             """,
         ],
-        fixSafety: "The fixes of PL001: `placement: delayed` (a delayed object is passed by key, safe when a worker can build it) or `placement: scatter` (scatter it first; unsafe: needs a live client)."
+        fixSafety: "Unsafe: `placement: scatter` (scatter it first: `client.scatter(obj, broadcast=True)`, then every call gets the future). It needs a live client, and the Active Memory Manager may drop the extra replicas. A delayed object is no workaround: `client.map` passes it to the function unevaluated (measured with 2026.8.0: the task receives the `Delayed`)."
     )
 
     public func check(_ ctx: RuleContext) -> [Finding] {
@@ -70,7 +72,7 @@ public struct ClientMapKeywordRule: Rule {
                 let fixes = EmbeddedObjectRule().fixes(for: obj, ctx: ctx)
                 var f = finding("keyword `\(name)` of `client.map` in step `\(layer.name)` is `\(use.shownName)` (dask.sizeof ≈ \(formatBytes(use.daskSizeof.bytes)), over 100 kB): Dask wraps it into one graph node, which distributed 2026.8.0 fails to run (AssertionError: TaskState '\(name)' processing)",
                                 at: use.range,
-                                help: "scatter it first (`placement: scatter`) or pass a delayed object (`placement: delayed`)",
+                                help: "scatter it first (`placement: scatter`); a delayed object does not help here, as `client.map` passes it unevaluated",
                                 fix: fixes.primary, subjects: [obj.name])
                 f.alternativeFixes = fixes.alternatives
                 out.append(f)
