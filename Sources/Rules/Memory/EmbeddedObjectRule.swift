@@ -353,9 +353,9 @@ public struct EmbeddedObjectRule: Rule {
     /// How a per-item step (format 1.1) passes the object: none of the three forms wraps it.
     static func perItemRoute(_ form: PerItemForm, function f: String) -> String {
         switch form {
-        case .delayed: "as an argument of each `dask.delayed(\(f))(…)` call, which wraps nothing"
-        case .submit: "as an argument of each `client.submit(\(f), …)`, which wraps nothing"
-        case .map: "as a positional argument of `client.map(\(f), …)`, which never wraps positional arguments"
+        case .delayed: "(an argument of each `dask.delayed(\(f))(…)` call, which Dask never wraps)"
+        case .submit: "(an argument of each `client.submit(\(f), …)`, which Dask never wraps)"
+        case .map: "(a positional argument of `client.map(\(f), …)`, which Dask never wraps)"
         }
     }
 
