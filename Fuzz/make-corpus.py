@@ -43,6 +43,13 @@ hostile = {
         "arrays: {x: {shape: [4], chunks: [2]}}\nsteps: {s: {map_blocks: g, over: [x], args: [e[-1]]}}\n",
     "projection-block.yaml": "pipeline: t\nversion: 1.1\nobjects:\n  e: {ndarray: {shape: [4, 3], fill: range}}\nfunctions:\n  g: {params: [b, lo, hi], kernel: clip}\n"
         "arrays:\n  x: {shape: [4], chunks: [2]}\nsteps:\n  s:\n    map_blocks: g\n    over: [x]\n    args:\n      - e[::-1, 2][3]\n      - e[-1,-1]\n",
+    "per-item-errors.yaml": "pipeline: t\nversion: 1.1\nobjects: {o: {series: {range: 9}}, item: {value: 1}}\nfunctions: {f: {params: [i, t], kernel: take}}\n"
+        "steps: {a: {delayed: f, items: {range: 0}, args: [item, o]}, b: {submit: f, items: [1, x, [2]], args: [item, o]}, "
+        "c: {map: f, items: {range: [5, 2]}, args: [o, item]}, d: {delayed: f, items: {range: 9223372036854775807}, args: [item, o]}, "
+        "e: {map_blocks: f, over: [d]}, g: {reduce: sum, over: b}, h: {delayed: f, items: [1.5, 2], args: [item], kwargs: {t: item}}}\n",
+    "per-item-block.yaml": "pipeline: t\nversion: 1.1\ncluster: {scheduler: threads}\nobjects:\n  o: {ndarray: {shape: [200000]}, placement: delayed}\n"
+        "functions:\n  f: {params: [i, t], kernel: take}\nsteps:\n  s:\n    submit: f\n    items:\n      - 1\n      - 2\n    args: [item, o]\n"
+        "  m:\n    map: f\n    items: {range: [-3, 3]}\n    args: [item]\n    kwargs: {t: o}\noutputs:\n  s: compute\n",
     "duplicate-keys.yaml": "pipeline: t\nversion: 1\npipeline: u\nsteps: {a: 1, a: 2}\n",
     "several-documents.yaml": "pipeline: t\n---\npipeline: u\n...\n---\n",
     "alias-cycle.yaml": "a: &x [1, *x]\nb: &y {k: *y}\n",
