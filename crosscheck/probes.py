@@ -77,7 +77,7 @@ def moments(g, out):
             # futures (`submit`, `map`: already running, waited for as they are).
             flat = [x for _, _, _, c in outputs for x in (c if isinstance(c, list) else [c])]
             collections_ = [x for x in flat if dask.is_dask_collection(x)]
-            persisted = client.persist(collections_) + [x for x in flat if not dask.is_dask_collection(x)]
+            persisted = (client.persist(collections_) if collections_ else []) + [x for x in flat if not dask.is_dask_collection(x)]
             wait(persisted)
             running = client.run(probe_hooks.peak_copies)
             dispatched = client.run_on_scheduler(probe_hooks.run_spec_bytes)
