@@ -430,9 +430,18 @@ def moment_checks(name, doc, pipeline, work, args, python):
     est = estimate_json(args.pipelint, pipeline)
     objects = {o["name"]: o for o in est["objects"]}
     held = count_by_object(real["held"])
+    # The scheduler spreads a per-item loop's tasks unevenly (97 + 103, 94 + 106 measured for 200):
+    # there the totals are compared, the estimate's per-worker figure being the even split.
+    loose = {u for u in probed_objects(doc) if any(per_item_form(s) for s in doc["steps"].values())}
     for obj, per in count_by_object(real["running"]).items():
         o = objects[obj]
         after = held.get(obj, [])
+        if obj in loose:
+            good = sum(per) == o["copies_total"]
+            checks.append((f"{obj} while tasks run", good, f"{obj} while tasks run: dask {per}, estimate {o['copies_total']} in all"))
+            good = sum(after) == o["copies_per_worker_after"] * WORKERS and len(after) == WORKERS
+            checks.append((f"{obj} after wait", good, f"{obj} after wait: dask {after}, estimate {o['copies_per_worker_after'] * WORKERS} in all"))
+            continue
         good = sum(per) == o["copies_total"] and all(n <= o["copies_per_worker"] for n in per)
         checks.append((f"{obj} while tasks run", good,
                        f"{obj} while tasks run: dask {per}, estimate {o['copies_per_worker']} per worker, {o['copies_total']} in all"))
