@@ -16,7 +16,7 @@ LocalCluster(n_workers=2, threads_per_worker=1, processes=True), plain persist/s
   12,500 (dask.sizeof = 8 n): OK, or the exception the gather raises.
 - workarounds: the 1.6 MB keyword scattered first, or passed as `dask.delayed(big)` /
   `dask.delayed(build)(n)`.
-Measured values: per_item.out (written by hand from this script's output).
+Measured values: per_item.out (this script's output).
 """
 import os
 import subprocess
