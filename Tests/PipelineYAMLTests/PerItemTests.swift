@@ -24,6 +24,9 @@ import Testing
         ("s: {submit: f, items: [3, 5, 8], args: [item, table]}", []),
         ("s: {delayed: f, items: {range: [10, 20]}, args: [item], kwargs: {table: table}}", []),
         ("s: {map: f, items: {range: 4}, args: [item], kwargs: {table: table}}", []),
+        // Projections and numbers are arguments as in map_blocks.
+        ("s: {delayed: f, items: {range: 8}, args: [item, \"table.iloc[0:100]\"]}", []),
+        ("s: {submit: f, items: [1.5, 2], args: [item, 3]}", ["8:48: kernel `take` needs a table (a Series or 1-D ndarray) for `table`, but step `s` passes a number"]),
         // An empty range, at the range's value.
         ("s: {delayed: f, items: {range: 0}, args: [item, table]}",
          ["8:34: `range: 0` of step `s` is empty: the step would make no tasks"]),
