@@ -299,6 +299,29 @@ def doubled_chunks(doc, work, suffix):
     return target
 
 
+def doubled_items(doc, work, suffix):
+    """A copy with twice the items in every per-item step (format 1.1): `range: N` → 2N, a range
+    `[START, STOP]` twice as long, a list followed by as many new items (a repeated item would
+    repeat a `client.submit` key, which Dask sends once)."""
+    import copy
+    doc = copy.deepcopy(doc)
+    for s in doc["steps"].values():
+        if not per_item_form(s):
+            continue
+        items = s["items"]
+        if isinstance(items, list):
+            s["items"] = items + [x + max(items) - min(items) + 1 for x in items]
+        elif isinstance(items["range"], list):
+            start, stop = items["range"]
+            items["range"] = [start, start + 2 * (stop - start)]
+        else:
+            items["range"] = 2 * items["range"]
+    target = os.path.join(work, f"{suffix}.yaml")
+    with open(target, "w") as fh:
+        yaml.safe_dump(doc, fh, sort_keys=False)
+    return target
+
+
 def graph_figures(pipelint, python, pipeline, work, tag, address):
     """(estimate JSON, real measurement JSON) for the pipeline as written."""
     est = json.loads(run([pipelint, "estimate", "--format", "json", pipeline]))
@@ -317,16 +340,15 @@ def check_graph_bytes(name, doc, pipeline, work, args, python, address):
         for text in re.findall(r"load:\s*([^\s,}]+)", open(pipeline).read()):
             os.makedirs(os.path.join(work, os.path.dirname(text)), exist_ok=True)
             shutil.copy(os.path.join(loaded, text), os.path.join(work, text))
-    if has_per_item(doc):
-        # Not calibrated: a per-item graph materializes one task per item (priced as a map_blocks layer).
-        return [("graph bytes", True, "not measured: per-item steps (their submit bytes are not calibrated)")]
-    double = doubled_chunks(doc, work, "doubled")
+    double = doubled_items(doc, work, "doubled") if has_per_item(doc) else doubled_chunks(doc, work, "doubled")
     if double is None:
         return [("graph bytes", True, "not measured: chunks cannot be doubled")]
     (e1, r1), (e2, r2) = (graph_figures(args.pipelint, python, p, work, t, address) for p, t in ((pipeline, "a"), (double, "b")))
     n1, n2 = e1["tasks"], e2["tasks"]
-    c1 = sum(l["tasks"] for l in e1["layers"] if l["kind"].startswith("array"))
-    c2 = sum(l["tasks"] for l in e2["layers"] if l["kind"].startswith("array"))
+    # Units: chunks of the arrays, or a per-item graph's items.
+    unit = ("delayed ", "submit ", "map ") if has_per_item(doc) else ("array",)
+    c1 = sum(l["tasks"] for l in e1["layers"] if l["kind"].startswith(unit))
+    c2 = sum(l["tasks"] for l in e2["layers"] if l["kind"].startswith(unit))
     for o in e1["objects"]:
         real = r1["objects"].get(o["name"], {}).get("wire")
         if real is None or o["wire"]["confidence"] == "unknown":
