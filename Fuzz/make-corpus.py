@@ -56,6 +56,13 @@ hostile = {
         "arrays: {x: {shape: [6, 4], chunks: [[1, 5], 4]}, y: {shape: [1, 3], chunks: [1, 3]}, z: {shape: [6, 1], chunks: [3, 1]}}\n"
         "steps: {s: {map_blocks: f, over: [x], args: [w]}, t: {map_blocks: f, over: [x, y]}, u: {map_blocks: g, over: [z], args: [v, w]}, "
         "r: {map_blocks: f, over: [z, x]}}\n",
+    "per-item-errors.yaml": "pipeline: t\nversion: 1.1\nobjects: {o: {series: {range: 9}}, item: {value: 1}}\nfunctions: {f: {params: [i, t], kernel: take}}\n"
+        "steps: {a: {delayed: f, items: {range: 0}, args: [item, o]}, b: {submit: f, items: [1, x, [2]], args: [item, o]}, "
+        "c: {map: f, items: {range: [5, 2]}, args: [o, item]}, d: {delayed: f, items: {range: 9223372036854775807}, args: [item, o]}, "
+        "e: {map_blocks: f, over: [d]}, g: {reduce: sum, over: b}, h: {delayed: f, items: [1.5, 2], args: [item], kwargs: {t: item}}}\n",
+    "per-item-block.yaml": "pipeline: t\nversion: 1.1\ncluster: {scheduler: threads}\nobjects:\n  o: {ndarray: {shape: [200000]}, placement: delayed}\n"
+        "functions:\n  f: {params: [i, t], kernel: take}\nsteps:\n  s:\n    submit: f\n    items:\n      - 1\n      - 2\n    args: [item, o]\n"
+        "  m:\n    map: f\n    items: {range: [-3, 3]}\n    args: [item]\n    kwargs: {t: o}\noutputs:\n  s: compute\n",
     "duplicate-keys.yaml": "pipeline: t\nversion: 1\npipeline: u\nsteps: {a: 1, a: 2}\n",
     "several-documents.yaml": "pipeline: t\n---\npipeline: u\n...\n---\n",
     "alias-cycle.yaml": "a: &x [1, *x]\nb: &y {k: *y}\n",

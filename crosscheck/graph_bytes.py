@@ -5,7 +5,8 @@
 
 Runs the program's definitions as `__main__` (so its classes pickle by value, as in a
 user's driver script), builds its graph, persists every output in one call on the
-given cluster and prints JSON: `submit_bytes`, what `Client._graph_to_futures` compares
+given cluster and prints JSON: `submit_bytes` (every update-graph message the graph sends:
+one for a persist, one per `client.submit` call of a per-item loop), what `Client._graph_to_futures` compares
 with `distributed.admin.large-graph-warning-threshold` (read from the update-graph
 message, as calibration/graph_bytes.py does), and per object the bytes distributed's
 pickle produces (`wire`) and cloudpickle protocol 5 (`cloudpickle`).
@@ -23,6 +24,7 @@ __main__.__dict__["__file__"] = program  # BASE_DIR is the program's folder
 exec(compile(source.replace(guard, ""), program, "exec"), __main__.__dict__)
 
 import cloudpickle  # noqa: E402
+import dask  # noqa: E402
 import distributed.client as dclient  # noqa: E402
 import distributed.protocol.pickle as dpickle  # noqa: E402
 from distributed import Client, wait  # noqa: E402
@@ -49,10 +51,16 @@ try:
     objects = {}
     for name, obj in (_g["build_objects"]() if "build_objects" in _g else {}).items():
         objects[name] = {"wire": len(dpickle.dumps(obj)), "cloudpickle": len(cloudpickle.dumps(obj, protocol=5))}
+    start = len(submitted)
     outputs = _g["build_graph"](client)
-    persisted = client.persist([c for _, _, _, c in outputs])
+    # A per-item step's output is a list (format 1.1): Delayed objects, persisted with the rest in
+    # the one call, or futures, whose `client.submit`/`client.map` messages went while building.
+    flat = [x for _, _, _, c in outputs for x in (c if isinstance(c, list) else [c])]
+    collections_ = [x for x in flat if dask.is_dask_collection(x)]
+    persisted = (client.persist(collections_) if collections_ else []) + [x for x in flat if not dask.is_dask_collection(x)]
     wait(persisted)
-    print(json.dumps({"submit_bytes": submitted[-1], "objects": objects}))
+    # Everything this graph sent: one message for a persist, one per call for a `submit` loop.
+    print(json.dumps({"submit_bytes": sum(submitted[start:]), "objects": objects}))
     del persisted
 finally:
     client.close()

@@ -73,7 +73,11 @@ def moments(g, out):
         try:
             client.register_plugin(probe_hooks.CopyCounter(g["PROBES"]))
             outputs = g["build_graph"](client)
-            persisted = client.persist([c for _, _, _, c in outputs])
+            # A per-item step's output is a list: of Delayed objects (persisted with the rest), or of
+            # futures (`submit`, `map`: already running, waited for as they are).
+            flat = [x for _, _, _, c in outputs for x in (c if isinstance(c, list) else [c])]
+            collections_ = [x for x in flat if dask.is_dask_collection(x)]
+            persisted = (client.persist(collections_) if collections_ else []) + [x for x in flat if not dask.is_dask_collection(x)]
             wait(persisted)
             running = client.run(probe_hooks.peak_copies)
             dispatched = client.run_on_scheduler(probe_hooks.run_spec_bytes)

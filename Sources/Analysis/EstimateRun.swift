@@ -36,6 +36,11 @@ struct EstimateRun {
 
     var submitFixed: Int64 = 0
     var submitPerChunk: Int64 = 0
+    /// Of the submit, what goes in messages of their own (format 1.1: one per `client.submit`
+    /// call of a per-item loop, and a futures reduction's), and the largest of those messages:
+    /// Dask's large-graph warning looks at each message, not at the total.
+    var separateBytes: Int64 = 0
+    var largestSeparate: Int64 = 0
     var submitConfidence: Confidence = .modelled
     /// Values already in the submitted pickle (its memo stores each once).
     var shippedOnce = Set<ShippedValue>()
@@ -132,6 +137,7 @@ struct EstimateRun {
         }
         submitFixed = Sat.add(submitFixed, cost.fixed)
         submitPerChunk = Sat.add(submitPerChunk, Sat.mul(cost.perUnit, Int64(cost.units)))
+        noteSeparateMessages(layer, cost: cost, uses: uses)
         let chunkBytes = Sat.mul(Int64(layer.grid.dims.isEmpty && layer.object != nil ? 0 : layer.grid.maxChunkElements), Int64(layer.dtype?.itemSize ?? 8))
         if tasks == Int.max || chunkBytes == Int64.max {
             notes.append(EstimateNote(range: layer.nameRange, message: "`\(layer.name)` has more chunks or bytes than 64-bit figures hold; its figures are capped at the largest value"))
@@ -156,6 +162,11 @@ struct EstimateRun {
             return input
         default: return nil
         }
+    }
+
+    static func isKeyword(_ role: Graph.EdgeRole) -> Bool {
+        if case .keyword = role { return true }
+        return false
     }
 
     /// What one object adds to each task's message on dispatch: its whole pickle when the task
@@ -188,7 +199,13 @@ struct EstimateRun {
         let isReceiver = edge.role == .receiver
         let carried: (route: Graph.CarryRoute, name: String)? = if case .carried(let r, let n) = edge.role { (r, n) } else { nil }
         // normalize_arg covers args and kwargs, never the function (a receiver, or what it carries).
-        let daskDelays = !isReceiver && carried == nil && obj.placement == .embed && (value.map(SizeModel.daskAutoDelays) ?? false)
+        // A per-item loop (format 1.1): `dask.delayed(f)(…)` and `client.submit` wrap nothing; `client.map`
+        // wraps a keyword whose sizeof exceeds 1e5 (never a positional argument or the function).
+        let daskDelays = if let loop = layer.perItem {
+            loop.form == .map && Self.isKeyword(edge.role) && obj.placement == .embed && (value.map { SizeModel.daskSizeof($0).bytes > SizeModel.clientMapWrapBytes } ?? false)
+        } else {
+            !isReceiver && carried == nil && obj.placement == .embed && (value.map(SizeModel.daskAutoDelays) ?? false)
+        }
         // On processes every task's message carries the values of its dependencies too.
         let perTask = serializes && (processes || (obj.placement == .embed && !daskDelays))
         var copies = perTask ? (isHeld ? tasksPerWorker : min(tasksPerWorker, inFlight)) : 0
@@ -201,11 +218,27 @@ struct EstimateRun {
             after = 0
         }
         addToSubmit(edge, of: obj, wire: wire)
+        if layer.perItem?.form == .submit, obj.placement == .embed, tasks > 1 {
+            // Each `client.submit` sends its own graph: the object is pickled once per call.
+            submitFixed = Sat.add(submitFixed, Sat.mul(wire.bytes, Int64(tasks - 1)))
+        }
         return ObjectUse(object: obj.name, source: edge.source, path: edge.path, shownName: shownName, range: edge.range,
                          isReceiver: isReceiver, carried: carried, value: value, wire: wire, resident: resident, daskSizeof: sizeof,
                          placement: obj.placement, daskDelays: daskDelays, copiedPerTask: perTask,
                          copiesPerWorker: copies, copiesPerWorkerAfter: after, copiesTotal: copiesTotal,
                          residentPerWorker: Estimator.scaled(resident, copies), residentTotal: Estimator.scaled(resident, copiesTotal))
+    }
+
+    /// A `client.submit` loop sends one message per call, each with its embedded objects; a
+    /// reduction of futures (`client.submit(sum, futures)`) one more.
+    mutating func noteSeparateMessages(_ layer: Graph.Layer, cost: GraphCosts.LayerCost, uses: [ObjectUse]) {
+        let futuresReduce = layer.reducesItems && layer.inputs.first.map { graph[$0.source].perItem?.form != .delayed } == true
+        guard layer.perItem?.form == .submit || futuresReduce else { return }
+        var perCall = futuresReduce ? Sat.add(cost.fixed, Sat.mul(cost.perUnit, Int64(cost.units))) : cost.perUnit
+        for u in uses where u.placement == .embed { perCall = Sat.add(perCall, u.wire.bytes) }
+        let calls = futuresReduce ? 1 : Int64(layer.taskCount)
+        separateBytes = Sat.add(separateBytes, Sat.mul(perCall, calls))
+        largestSeparate = max(largestSeparate, perCall)
     }
 
     /// Submit: the first time a value (embedded, or wrapped by normalize_arg) or a scattered
@@ -373,7 +406,7 @@ struct EstimateRun {
         return GraphEstimate(cluster: cluster, layers: layers, objects: objects, tasks: graph.taskCount, hasSubmit: hasSubmit,
                              submitFixedBytes: hasSubmit ? submitFixed : 0, submitPerChunkBytes: hasSubmit ? submitPerChunk : 0,
                              submitBytes: submit, largeGraphWarningBytes: options.largeGraphWarningBytes,
-                             largeGraphWarning: hasSubmit && submit.bytes > options.largeGraphWarningBytes,
+                             largeGraphWarning: hasSubmit && max(Sat.add(submit.bytes, -separateBytes), largestSeparate) > options.largeGraphWarningBytes,
                              residentPerWorker: resident, chunkDataPerWorker: chunkData,
                              residentPerWorkerAfter: residentAfter(objects: objects), parentBytes: parentBytes(), memoryLimit: cluster.memoryPerWorker,
                              memoryFraction: fraction, memoryLevel: level, thresholds: options.memory, notes: notes)

@@ -76,7 +76,7 @@ public enum Estimator {
             case .random: "array (random)"
             case .load: "array (load)"
             }
-        case .mapBlocks(let c): "map_blocks \(c?.function.name ?? "?")"
+        case .mapBlocks(let c): "\(l.perItem?.form.rawValue ?? "map_blocks") \(c?.function.name ?? "?")"
         case .reduce(let r, _): "reduce \(r.rawValue)"
         case .rechunk: "rechunk"
         }

@@ -168,12 +168,44 @@ public enum GraphCosts {
         public init() {}
     }
 
+    // Per-item steps (format 1.1), what the client sends, objects aside (calibration/per_item.py,
+    // a `__main__` function, 200 → 400 items): a `dask.delayed` loop persisted at once ≈ 152–156 B
+    // per item (each call a materialized task with its tokenized key); `client.map` ≈ 1.1 KB + 46 B
+    // per item; `client.submit` one message per call, 730 B each beyond the object it pickles
+    // again (submit-small-argument, 4 → 8 calls: 8,920 B per call with its 8,128 B ndarray and the
+    // sum's 62 B). A reduction of the results in one task: `dask.delayed(sum)(runs)` persisted with the
+    // loop ≈ 29 B per item (simulation-loop in one persist: 181 B per item in all, crosscheck part
+    // (b); alone, over persisted results, it would send ≈ 108 B per item: 20,844 B at 200), and
+    // `client.submit(sum, futures)`, always a message of its own, 312 B + ≈ 62 B per item (11,515 B
+    // at 200, 25,307 B at 400): both grow a little faster than linearly, as keys lengthen.
+    static let perItemDelayedBytes: Int64 = 152
+    static let perItemMapFixed: Int64 = 1_100
+    static let perItemMapBytes: Int64 = 46
+    static let perItemSubmitBytes: Int64 = 730
+    static let itemsReduceDelayedBytes: Int64 = 29
+    static let itemsReduceFuturesFixed: Int64 = 312
+    static let itemsReduceFuturesBytes: Int64 = 62
+
+    /// The submit cost of a per-item step or of the one-task reduction over one; nil for other layers.
+    static func perItemCost(of layer: Graph.Layer, in context: LayerContext) -> LayerCost? {
+        if let loop = layer.perItem {
+            switch loop.form {
+            case .delayed: return LayerCost(fixed: 0, perUnit: perItemDelayedBytes, units: layer.taskCount)
+            case .map: return LayerCost(fixed: perItemMapFixed, perUnit: perItemMapBytes, units: layer.taskCount)
+            case .submit: return LayerCost(fixed: 0, perUnit: perItemSubmitBytes, units: layer.taskCount)
+            }
+        }
+        guard layer.reducesItems, let input = context.input, let form = input.perItem?.form else { return nil }
+        if form == .delayed { return LayerCost(fixed: 0, perUnit: itemsReduceDelayedBytes, units: input.taskCount) }
+        return LayerCost(fixed: itemsReduceFuturesFixed, perUnit: itemsReduceFuturesBytes, units: input.taskCount)
+    }
+
     /// Submit bytes of a layer, without the objects it embeds (those are counted once per graph).
     public static func submitCost(of layer: Graph.Layer, in context: LayerContext = LayerContext()) -> LayerCost {
         var cost = layerCost(of: layer, in: context)
         // Fusion blocked by a second use: the layer's tasks travel materialized, and so do the
         // per-chunk partials of a reduction over it.
-        if context.uses >= 2, layer.object == nil, cost.units == layer.taskCount {
+        if context.uses >= 2, layer.object == nil, layer.perItem == nil, cost.units == layer.taskCount {
             cost.perUnit = Sat.add(cost.perUnit, unfusedPerChunk)
             if context.isReduced { cost.perUnit = Sat.add(cost.perUnit, unfusedPartialsPerChunk) }
         }
@@ -181,6 +213,7 @@ public enum GraphCosts {
     }
 
     static func layerCost(of layer: Graph.Layer, in context: LayerContext) -> LayerCost {
+        if let cost = perItemCost(of: layer, in: context) { return cost }
         switch layer.kind {
         case .object(let o):
             return LayerCost(fixed: o.placement == .delayed ? delayedTask(o, shipped: context.shippedClasses) : 0, perUnit: 0, units: 0)

@@ -17,7 +17,10 @@ extension GraphEstimate {
             out.append("The processes scheduler pickles each task on its own, with the values of its dependencies, when it runs it: there is no whole-graph submit and no large-graph warning, and a delayed object travels with every task that uses it.")
         case .distributed:
             let copies = objects.filter { $0.copiesPerWorker > 1 && $0.wire.bytes >= notableObjectBytes }.max { $0.copiesPerWorker < $1.copiesPerWorker }
-            if largeGraphWarning {
+            if !largeGraphWarning, submitBytes.bytes > largeGraphWarningBytes {
+                // Format 1.1: a `client.submit` loop sends one message per call, each under the threshold.
+                out.append("Dask's large-graph warning stays silent: ≈ \(ByteFormat.text(submitBytes.bytes)) submitted in all, but in messages under \(decimalBytes(largeGraphWarningBytes)) each (one per `client.submit` call).")
+            } else if largeGraphWarning {
                 out.append("Dask will warn \"Sending large graph of size \(daskFormatBytes(submitBytes.bytes))\": ≈ \(ByteFormat.text(submitBytes.bytes)) submitted is over \(decimalBytes(largeGraphWarningBytes)) (distributed.admin.large-graph-warning-threshold).")
             } else if let o = copies {
                 out.append("Dask's large-graph warning stays silent (≈ \(ByteFormat.text(submitBytes.bytes)) submitted, under \(decimalBytes(largeGraphWarningBytes))) while each worker holds up to \(o.copiesPerWorker) copies of `\(o.name)` (≈ \(ByteFormat.text(o.residentPerWorker.bytes)) per worker).")

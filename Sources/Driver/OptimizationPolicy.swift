@@ -4,7 +4,7 @@ import PipelineIR
 import Rules
 
 /// The one place that decides how a pipeline is optimized before it runs or is
-/// exported: the embedded-object rule's fixes, chosen exactly as `pipelint fix`
+/// exported: the placement fixes of the embedded-object rule and of the client-map keyword rule, chosen exactly as `pipelint fix`
 /// chooses them (the file's configuration and suppressions, safe fixes unless
 /// unsafe ones are allowed, the preferred placement), then the optimizer's
 /// passes (placement rewrite, cull) with the verifier between them. `run`,
@@ -31,7 +31,7 @@ public struct OptimizationPolicy: Sendable {
 
     /// The placement decisions `pipelint fix` would write for `source`.
     public func decisions(for source: SourceFile) -> [PlacementDecision] {
-        let engine = FixEngine(linter: Linter(rules: [EmbeddedObjectRule()], configuration: configuration),
+        let engine = FixEngine(linter: Linter(rules: [EmbeddedObjectRule(), ClientMapKeywordRule()], configuration: configuration),
                                options: FixOptions(unsafeFixes: unsafeFixes, preferredPlacement: preferredPlacement))
         var seen = Set<PlacementDecision>()
         return engine.linter.lint(source).findings.compactMap(engine.chosenFix).flatMap(\.placements)

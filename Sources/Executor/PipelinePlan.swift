@@ -26,6 +26,8 @@ public final class PipelinePlan: TaskRuntime {
         /// The `k`-th object embedded in the task's definition (already projected on the client).
         case embedded(Int)
         case literal(Scalar)
+        /// A per-item step's item (format 1.1): the task's item, as a one-element chunk.
+        case item
     }
 
     struct Call: Sendable {
@@ -35,6 +37,8 @@ public final class PipelinePlan: TaskRuntime {
         var params: [ParamSource]
         /// Encoded embedded objects (the scheduler's one copy each): object layer, bytes, decoded size.
         var embedded: [(layer: Int, encoded: [UInt8], decodedBytes: Int)]
+        /// A per-item step's items: the task of chunk `i` gets item `i`.
+        var items: ItemList? = nil
     }
 
     let source: SourceFile
@@ -239,7 +243,7 @@ public final class PipelinePlan: TaskRuntime {
             }
         case .preloaded(let l):
             return (.object(clientObjects[l] ?? .literal(.none)), [])
-        case .map(let l, _):
+        case .map(let l, let chunk):
             guard let call = calls[l] else { throw TaskFailure(message: "no kernel") }
             var decoded: [ObjectValue] = []
             if let def = definition, !call.embedded.isEmpty {
@@ -251,6 +255,11 @@ public final class PipelinePlan: TaskRuntime {
                 case .literal(let d): args.append(.scalar(.literal(d)))
                 case .param(let index, let path):
                     guard index < call.params.count else { throw TaskFailure(message: "parameter \(index) is not passed") }
+                    if case .item = call.params[index], let items = call.items, chunk < items.count {
+                        let v = items.value(chunk)
+                        args.append(.chunk(Chunk(shape: [1], data: items.isIntegral ? .i64([Int64(v)]) : .f64([v]))))
+                        continue
+                    }
                     args.append(try kernelArg(call.params[index], path: path, inputs: inputs, decoded: decoded))
                 }
             }
@@ -266,7 +275,12 @@ public final class PipelinePlan: TaskRuntime {
             return (.partial(Reductions.partial(r, c.data)), [])
         case .combine(let l, let final):
             guard let r = reductionKind[l] else { throw TaskFailure(message: "not a reduction") }
-            let parts = inputs.compactMap { v -> Partial? in if case .partial(let p) = v { p } else { nil } }
+            // A per-item step's reduction takes the items' results (chunks) directly, in one task.
+            let parts = inputs.compactMap { v -> Partial? in
+                if case .partial(let p) = v { return p }
+                if case .chunk(let c) = v { return Reductions.partial(r, c.data) }
+                return nil
+            }
             let p = Reductions.combine(r, parts)
             return (final ? .scalar(Reductions.finish(p)) : .partial(p), [])
         }
@@ -296,6 +310,7 @@ public final class PipelinePlan: TaskRuntime {
         var value: Value
         switch p {
         case .literal(let s): value = .scalar(s)
+        case .item: throw TaskFailure(message: "the item of a per-item step outside its task")
         case .embedded(let k): value = .object(decoded[k])
         case .dep(let k, let edgePath):
             guard k < inputs.count else { throw TaskFailure(message: "missing input \(k)") }

@@ -223,6 +223,8 @@ struct PlanBuilder {
             switch a.source {
             case .literal(let d, _):
                 params.append(.literal(.literal(d)))
+            case .item:
+                params.append(.item)
             case .input(let k):
                 let e = l.inputs[k]
                 if case .block(let i) = e.role {
@@ -239,7 +241,7 @@ struct PlanBuilder {
                 }
             }
         }
-        calls[li] = PipelinePlan.Call(kernel: kernel, bindings: bindings, params: params, embedded: embedded)
+        calls[li] = PipelinePlan.Call(kernel: kernel, bindings: bindings, params: params, embedded: embedded, items: l.perItem?.items)
         firstTask[li] = ops.count
         let blockGeometry = GridGeometry(Self.blockGrid(l.inputs.compactMap { e in if case .block = e.role { graph[e.source].grid } else { nil } }) ?? l.grid)
         for c in 0..<GridGeometry(l.grid).chunkCount {
@@ -271,6 +273,11 @@ struct PlanBuilder {
         let inGeo = geometry[input]
         reductionKind[li] = r
         partialSource[li] = input
+        if l.reducesItems {
+            // `dask.delayed(sum)(results)`: one task over every item's result.
+            finalTask[li] = add(.combine(layer: li, final: true), layer: li, deps: (0..<inGeo.chunkCount).map { firstTask[input] + $0 }, keep: l.output != nil)
+            return
+        }
         var level: [Int] = []
         for c in 0..<inGeo.chunkCount {
             level.append(add(.partial(layer: li, chunk: c), layer: li, deps: [firstTask[input] + c], keep: false))

@@ -528,9 +528,13 @@ struct ProgramWriter {
                     pythonFunctions.insert(fn)
                     body.append("\(fn) = _import(\(PythonSyntax.string(ref)))  # python: function, imported by path")
                 }
-                body.append(try mapBlocksLine(l, call: call, variable: v))
+                body.append(l.perItem != nil ? try perItemLine(l, call: call, variable: v) : try mapBlocksLine(l, call: call, variable: v))
             case .reduce(let r, let split):
                 guard let e = l.inputs.first, let input = names[graph[e.source].name] else { continue }
+                if l.reducesItems, let loop = graph[e.source].perItem {
+                    body.append(itemsReduceLine(r, form: loop.form, input: input, variable: v))
+                    continue
+                }
                 body.append("\(v) = _reduce(\(input), '\(r.rawValue)', split_every=\(split))")
             case .rechunk:
                 guard let e = l.inputs.first, let input = names[graph[e.source].name] else { continue }
@@ -605,7 +609,7 @@ struct ProgramWriter {
                 positional.append(try argumentText(a.source, of: l))
             case .keyword(let name):
                 let at = switch a.source {
-                case .literal(_, let r): r.start
+                case .literal(_, let r), .item(let r): r.start
                 case .input(let e): l.inputs[e].range.start
                 }
                 keywordValues.append((index, name, try argumentText(a.source, of: l), at))
@@ -669,6 +673,7 @@ struct ProgramWriter {
     func argumentText(_ source: CallSite.Source, of l: Graph.Layer) throws(ExportError) -> String {
         switch source {
         case .literal(let d, _): return PythonSyntax.number(d)
+        case .item: return "item"
         case .input(let e): return try objectArgument(l.inputs[e])
         }
     }

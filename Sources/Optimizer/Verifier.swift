@@ -107,6 +107,8 @@ public enum Verifier {
                 case .argument, .keyword: break
                 case .block, .receiver, .carried: out.append("parameter \(i) is a number passed as \(a.role)")
                 }
+            case .item:
+                break
             }
         }
         if used.count != inputs.count { out.append("\(inputs.count - used.count) inputs reach no parameter") }

@@ -17,6 +17,8 @@ public struct CallSite: Sendable {
         case input(Int)
         /// A number written in the step.
         case literal(Double, range: SourceRange)
+        /// The task's item in a per-item step (format 1.1).
+        case item(range: SourceRange)
     }
 
     /// One parameter's value and how the step passes it.
@@ -37,6 +39,8 @@ public struct CallSite: Sendable {
         /// The object of input `edge`, then `inside` evaluated in the task (a `with:` field path).
         case object(edge: Int, inside: FieldPath)
         case literal(Double)
+        /// The task's item in a per-item step: a number, seen by the kernel as a one-element block.
+        case item
     }
 
     /// The function or method called.
@@ -75,6 +79,7 @@ public struct CallSite: Sendable {
             guard index < arguments.count else { return nil }
             switch arguments[index].source {
             case .literal(let d, _): return .literal(d)
+            case .item: return .item
             case .input(let e):
                 guard e >= 0, e < inputs.count else { return nil }
                 if case .block = inputs[e].role { return .block(edge: e) }

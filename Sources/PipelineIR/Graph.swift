@@ -99,6 +99,8 @@ public struct Graph: Sendable {
         public var output: OutputKind?
         /// Whether the block inputs have different chunk grids (Dask rechunks them silently).
         public var misalignedInputs: Bool = false
+        /// For a per-item step (format 1.1): its loop; the grid is one chunk of one element per item.
+        public var perItem: PerItem?
 
         public init(id: LayerID, name: String, kind: LayerKind, grid: ChunkGrid, dtype: NumericType?, inputs: [Edge],
                     range: SourceRange, nameRange: SourceRange, output: OutputKind? = nil) {
@@ -135,11 +137,16 @@ public struct Graph: Sendable {
             switch kind {
             case .object(let o): o.placement == .delayed ? 1 : 0
             case .array, .mapBlocks, .rechunk: grid.chunkCount
+            case .reduce where reducesItems:
+                1
             case .reduce(_, let split):
                 reductionTaskCount(chunksPerAxis: inputChunksPerAxis.isEmpty ? [inputChunkCount] : inputChunksPerAxis, splitEvery: split)
             }
         }
 
+        /// For reductions of a per-item step (format 1.1): one task over the list of results
+        /// (`dask.delayed(sum)(results)`, `client.submit(sum, futures)`), not Dask's array tree.
+        public var reducesItems = false
         /// For reductions: chunk count of the reduced input (set by the builder).
         public var inputChunkCount: Int = 0
         /// For reductions: blocks of the reduced input along each axis (set by the builder; Dask's tree is per axis).
@@ -182,6 +189,7 @@ public struct Graph: Sendable {
         switch operand {
         case .block(let e): return storage(of: self[l.inputs[e].source])
         case .literal(let d): return StorageType(literal: d)
+        case .item: return l.perItem.map { $0.items.isIntegral ? .int64 : .float64 }
         case .object(let e, let inside):
             let edge = l.inputs[e]
             return self[edge.source].object?.recipe.projected(through: edge.path + inside)?.storage

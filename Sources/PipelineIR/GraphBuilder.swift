@@ -137,6 +137,7 @@ private struct Builder {
         var misaligned = false
         var inputChunks = 0
         var inputChunksPerAxis: [Int] = []
+        var reducesItems = false
         var ok = true
     }
 
@@ -153,6 +154,7 @@ private struct Builder {
                 l.inputChunks = input.grid.chunkCount
                 l.inputChunksPerAxis = input.grid.dims.map(\.count)
                 l.dtype = r == .count ? .int64 : (r == .mean ? .float64 : input.dtype)
+                l.reducesItems = input.perItem != nil
             }
             built = l
         case .rechunk(let over, let specs):
@@ -165,13 +167,47 @@ private struct Builder {
         layer.misalignedInputs = built.misaligned
         layer.inputChunkCount = built.inputChunks
         layer.inputChunksPerAxis = built.inputChunksPerAxis
+        layer.reducesItems = built.reducesItems
+        if let loop = s.perItem, loop.form != .delayed { checkFutures(s, loop: loop, inputs: built.inputs) }
+        if let loop = s.perItem, built.ok {
+            layer.perItem = loop
+            layer.grid = ChunkGrid(dims: [.uniform(size: 1, length: loop.items.count)])
+            if layer.dtype == nil, let c = layer.call { layer.dtype = c.resultStorage == .int64 ? .int64 : .float64 }
+        }
         layers.append(layer)
+    }
+
+    /// `client.submit` and `client.map` need a distributed client, and pass a Delayed argument
+    /// unevaluated (the task receives the Delayed itself): a delayed object cannot be one.
+    mutating func checkFutures(_ s: Step, loop: PerItem, inputs: [Graph.Edge]) {
+        let call = loop.form == .submit ? "client.submit" : "client.map"
+        guard p.cluster.scheduler == .distributed else {
+            error("a `\(loop.form.rawValue)` step calls `\(call)`, which needs a distributed client; this cluster uses the `\(p.cluster.scheduler.rawValue)` scheduler", loop.formRange,
+                  help: "loop with `delayed:` instead, or use `scheduler: distributed`")
+            return
+        }
+        for e in inputs {
+            guard let o = layers[e.source.index].object, o.placement == .delayed else { continue }
+            error("object `\(o.name)` is `placement: delayed`, but `\(call)` passes a delayed object unevaluated (the task would receive the Delayed itself)", e.range,
+                  help: "scatter it first (`placement: scatter`), or loop with `delayed:`")
+        }
     }
 
     /// The layer a step reads chunks from; a scalar (a reduction's result) cannot be one.
     mutating func blockInput(_ r: Ref, of s: Step, ok: inout Bool) -> Graph.Layer? {
         guard let id = layerID(r.name) else { ok = false; return nil }
         let l = layers[id.index]
+        if l.perItem != nil, case .mapBlocks = s.kind {
+            error("`\(r.name)` is a per-item step: its results are a list of values, not chunks; `\(s.name)` cannot map over it", r.range,
+                  help: "reduce it (`reduce: sum`) or make it an output")
+            ok = false
+            return nil
+        }
+        if l.perItem != nil, case .rechunk = s.kind {
+            error("`\(r.name)` is a per-item step: its results are a list of values, not chunks, and cannot be rechunked", r.range)
+            ok = false
+            return nil
+        }
         if l.grid.dims.isEmpty {
             error("`\(r.name)` is a scalar (a reduction); `\(s.name)` needs an array or a chunked step here", r.range)
             ok = false
@@ -244,6 +280,7 @@ private struct Builder {
         }
         l.dtype = dt ?? l.dtype
         guard let function, let roles = s.parameterRoles else { return l }
+        itemStorage = s.perItem.map { $0.items.isIntegral ? .int64 : .float64 }
         let call = resolveCall(function, range: calleeRange, roles: roles, inputs: l.inputs, args: args, kwargs: kwargs)
         l.kind = .mapBlocks(call: call)
         if let (kernel, _) = call.kernel, case .failure(let refusal) = kernel.resultType({ k in
@@ -341,6 +378,7 @@ private struct Builder {
             case .block, .receiver, .carried: written = nil
             }
             if case .literal(let d, let r)? = written { return CallSite.Argument(role: role, source: .literal(d, range: r)) }
+            if case .item(let r)? = written { return CallSite.Argument(role: role, source: .item(range: r)) }
             return CallSite.Argument(role: role, source: .input(edgeByRole[role] ?? -1))
         }
         var call = CallSite(function: function, range: range, arguments: arguments, resultStorage: .float64)
@@ -356,11 +394,15 @@ private struct Builder {
     func operandStorage(_ operand: CallSite.Operand, inputs: [Graph.Edge]) -> StorageType? {
         switch operand {
         case .literal(let d): return StorageType(literal: d)
+        case .item: return itemStorage
         case .block(let e): return storage(of: layers[inputs[e].source.index])
         case .object(let e, let inside):
             return layers[inputs[e].source.index].object?.recipe.projected(through: inputs[e].path + inside)?.storage
         }
     }
+
+    /// The storage of the item of the step being built (set while a per-item call is resolved).
+    var itemStorage: StorageType?
 
     /// `Graph.storage(of:)` over the layers built so far.
     func storage(of l: Graph.Layer) -> StorageType? {

@@ -23,7 +23,7 @@ public enum GraphRender {
         switch l.kind {
         case .object(let o): "\(l.name)\(br)\(o.recipe.kindName), \(o.placement.rawValue)"
         case .array: "\(l.name)\(br)array, \(l.taskCount) chunks"
-        case .mapBlocks(let c): "\(l.name)\(br)map_blocks \(c?.function.name ?? "?"), \(l.taskCount) tasks"
+        case .mapBlocks(let c): "\(l.name)\(br)\(l.perItem?.form.rawValue ?? "map_blocks") \(c?.function.name ?? "?"), \(l.taskCount) tasks"
         case .reduce(let r, _): "\(l.name)\(br)\(r.rawValue), \(l.taskCount) tasks"
         case .rechunk: "\(l.name)\(br)rechunk, \(l.taskCount) tasks"
         }

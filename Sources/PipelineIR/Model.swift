@@ -740,11 +740,66 @@ public enum CallArgument: Sendable, Hashable {
     /// An object, or a field of it (`mapper.series` ships only the field).
     case object(name: String, path: FieldPath, range: SourceRange)
     case literal(Double, range: SourceRange)
+    /// `item` in a per-item step (format 1.1): the loop's current item.
+    case item(range: SourceRange)
 
     public var range: SourceRange {
         switch self {
-        case .object(_, _, let r), .literal(_, let r): r
+        case .object(_, _, let r), .literal(_, let r), .item(let r): r
         }
+    }
+}
+
+/// How a per-item step calls its function once per item (format 1.1), as Dask's docs write the loop.
+public enum PerItemForm: String, Sendable, Hashable, CaseIterable {
+    /// `[dask.delayed(f)(args…) for item in items]`
+    case delayed
+    /// `[client.submit(f, args…) for item in items]`
+    case submit
+    /// `client.map(f, items, *iterables, **kwargs)`
+    case map
+}
+
+/// The items a per-item step loops over: `{range: N}`, `{range: [START, STOP]}` or a list of numbers.
+public enum ItemList: Sendable, Hashable {
+    case range(start: Int64, count: Int)
+    /// Numbers written in the file; `integral` when every one is an integer (Python ints).
+    case values([Double], integral: Bool)
+
+    public var count: Int {
+        switch self {
+        case .range(_, let n): n
+        case .values(let v, _): v.count
+        }
+    }
+    /// Item `i` as a number.
+    public func value(_ i: Int) -> Double {
+        switch self {
+        case .range(let start, _): Double(start &+ Int64(i))
+        case .values(let v, _): v[i]
+        }
+    }
+    /// Whether every item is an integer (a Python int; the results' storage follows).
+    public var isIntegral: Bool {
+        switch self {
+        case .range: true
+        case .values(_, let integral): integral
+        }
+    }
+}
+
+/// A per-item step's loop (format 1.1): the form, the items and where each is written.
+public struct PerItem: Sendable, Hashable {
+    public var form: PerItemForm
+    public var items: ItemList
+    /// The form's key (`delayed:`, `submit:`, `map:`) and the `items:` value.
+    public var formRange: SourceRange
+    public var itemsRange: SourceRange
+    public init(form: PerItemForm, items: ItemList, formRange: SourceRange, itemsRange: SourceRange) {
+        self.form = form
+        self.items = items
+        self.formRange = formRange
+        self.itemsRange = itemsRange
     }
 }
 
@@ -777,6 +832,9 @@ public struct Step: Sendable {
     /// For a valid `map_blocks` step: how each parameter of the function is passed (receiver,
     /// block, argument or keyword), in the function's parameter order — resolved once by the front end.
     public var parameterRoles: [Graph.EdgeRole]?
+    /// For a per-item step (format 1.1): its loop. The step's kind is then a `map_blocks` call
+    /// with no `over`, one task per item; `item` in its arguments is the task's item.
+    public var perItem: PerItem?
     public init(name: String, nameRange: SourceRange, range: SourceRange, kind: Kind, suppressions: Suppressions? = nil) {
         self.name = name
         self.nameRange = nameRange

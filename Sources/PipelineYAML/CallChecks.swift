@@ -19,6 +19,8 @@ extension Lowerer {
         case object(PipelineObject, path: FieldPath, range: SourceRange)
         case literal(range: SourceRange)
         case receiver(PipelineObject, range: SourceRange)
+        /// A per-item step's item: a number.
+        case item(range: SourceRange)
     }
 
     /// The function or method a step calls, the receiver when it is a method, and the callee's range.
@@ -87,7 +89,7 @@ extension Lowerer {
         if passed != expected || (positional < expected && (positional..<expected).contains { byKeyword[$0] == nil }) {
             let selfNote = function.isMethod ? 1 : 0
             let takes = expected - selfNote
-            let parts = ["\(over.count) block\(over.count == 1 ? "" : "s") from `over`"]
+            let parts = (over.isEmpty ? [] : ["\(over.count) block\(over.count == 1 ? "" : "s") from `over`"])
                 + (args.isEmpty ? [] : ["\(args.count) in `args`"])
                 + (kwargs.isEmpty ? [] : ["\(kwargs.count) in `kwargs`"])
             error("`\(function.name)` takes \(takes) parameter\(takes == 1 ? "" : "s") but step `\(step)` passes \(passed - selfNote) (\(parts.joined(separator: ", ")))",
@@ -122,6 +124,12 @@ extension Lowerer {
                 } else if !kp.kind.accepts(.scalar) {
                     error("kernel `\(kernel.rawValue)` needs \(describe(kp.kind)) for `\(kp.name)`, but step `\(step)` passes a number", range)
                 }
+            case .item(let range):
+                if !path.isEmpty {
+                    error("`\(path.applied(to: function.params[idx].name))`: the item is a number, which has no fields", range)
+                } else if !kp.kind.accepts(.block) && !kp.kind.accepts(.scalar) {
+                    error("kernel `\(kernel.rawValue)` needs \(describe(kp.kind)) for `\(kp.name)`, but step `\(step)` passes the item, a number", range)
+                }
             case .object(let obj, let argPath, let range):
                 checkObjectBinding(obj, argPath: argPath, bindingPath: path, isReceiver: false, range: range, kernel: kernel, kp: kp)
             case .receiver(let obj, let range):
@@ -153,6 +161,7 @@ extension Lowerer {
     func incomingArgument(_ a: CallArgument, _ p: Pipeline) -> Incoming {
         switch a {
         case .literal(_, let range): return .literal(range: range)
+        case .item(let range): return .item(range: range)
         case .object(let name, let path, let range):
             guard let obj = p.object(named: name) else { return .literal(range: range) }
             return .object(obj, path: path, range: range)

@@ -435,7 +435,7 @@ struct Lowerer {
     static let arraySourceKeys = ["random", "load"]
     static let arrayRandomKeys = ["seed", "low", "high"]
     static let arrayKeys = ["shape", "chunks", "dtype", "source", "lint"]
-    static let stepKinds = ["map_blocks", "reduce", "rechunk"]
+    static let stepKinds = ["map_blocks", "reduce", "rechunk"] + perItemKinds
     static let mapBlocksKeys = ["map_blocks", "over", "args", "kwargs", "dtype", "lint"]
 
     mutating func lowerObject(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue) -> PipelineObject? {
@@ -1010,18 +1010,20 @@ struct Lowerer {
         guard let es = mapping(v, "step `\(name)`") else { return nil }
         func isKind(_ e: (key: String, keyRange: SourceRange, value: WrittenValue)) -> Bool { Self.stepKinds.contains(e.key) }
         guard let kindAt = es.firstIndex(where: isKind) else {
-            checkKeys(es, allowed: ["map_blocks", "reduce", "rechunk", "over", "args", "kwargs", "dtype", "split_every", "chunks", "lint"], in: "step `\(name)`")
-            error("step `\(name)` needs a kind: `map_blocks`, `reduce` or `rechunk`", v.at)
+            checkKeys(es, allowed: Self.stepKinds + ["over", "args", "kwargs", "dtype", "split_every", "chunks", "items", "lint"], in: "step `\(name)`")
+            error("step `\(name)` needs a kind: `map_blocks`, `reduce`, `rechunk`, or (format 1.1) `delayed`, `submit` or `map`", v.at)
             return nil
         }
         let kindEntry = es[kindAt]
         if let second = es[(kindAt + 1)...].first(where: isKind) {
-            error("step `\(name)` has several kinds; give one of `map_blocks`, `reduce`, `rechunk`", second.keyRange)
+            error("step `\(name)` has several kinds; give one of `map_blocks`, `reduce`, `rechunk`, `delayed`, `submit`, `map`", second.keyRange)
             return nil
         }
         let supp = es.first(where: { $0.key == "lint" }).flatMap { suppressions($0.value) }
         func get(_ k: String) -> (key: String, keyRange: SourceRange, value: WrittenValue)? { es.first { $0.key == k } }
         switch kindEntry.key {
+        case let k where Self.perItemKinds.contains(k):
+            return lowerPerItemStep(name, nameRange, v, kindEntry: kindEntry, entries: es, suppressions: supp)
         case "map_blocks":
             checkKeys(es, allowed: Self.mapBlocksKeys, in: "`map_blocks` step `\(name)`")
             guard let calleeText = string(kindEntry.value, "`map_blocks`") else { return nil }

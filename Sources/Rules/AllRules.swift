@@ -18,6 +18,7 @@ public let allRules: [any Rule.Type] = [
     SuppressionWithoutReasonRule.self,
     MissingFileRule.self,
     ProjectionInsideTaskRule.self,
+    ClientMapKeywordRule.self,
 ]
 
 /// A fresh instance of every rule.

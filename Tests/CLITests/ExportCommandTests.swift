@@ -6,7 +6,8 @@ import Testing
 /// python3 when it exists, and the command's errors.
 @Suite struct ExportCommandTests {
     static let goldens = ["seed-argument", "seed-method", "csv-lookup", "carried-partial", "carried-closure", "carried-global", "callable-instance",
-                                 "projection-element", "projection-column", "complex-twiddle", "timestamps-binned"]
+                                 "projection-element", "projection-column", "complex-twiddle", "timestamps-binned",
+                                 "simulation-loop", "map-large-keyword", "submit-small-argument"]
 
     /// Run from samples/expected so the program's BASE_DIR is `..`, as for a file saved there.
     @Test(arguments: goldens)
@@ -27,6 +28,21 @@ import Testing
         let path = "samples/expected/\(name).dask.py"
         let r = try Python.run(python, ["-c", "import sys; compile(open(sys.argv[1], encoding='utf-8').read(), sys.argv[1], 'exec')", path])
         #expect(r.status == 0, "\(r.stderr)")
+    }
+
+    /// Per-item steps (format 1.1) as Dask's docs write the loops, with their reductions.
+    @Test func perItemStepsAreWrittenAsTheirLoops() throws {
+        let delayed = try CLI.run(["export", "--to", "dask", "--as-written", "samples/simulation-loop.yaml"])
+        #expect(delayed.status == 0)
+        #expect(delayed.stdout.contains("    runs = [dask.delayed(simulate)(item, params) for item in range(200)]  # one task per item; each carries its arguments\n"))
+        #expect(delayed.stdout.contains("    total = dask.delayed(sum)(runs)\n"))
+        let submit = try CLI.run(["export", "--to", "dask", "samples/submit-small-argument.yaml"])
+        #expect(submit.stdout.contains("    weighed = [client.submit(weigh, item, weights) for item in [3, 5, 8, 13]]  # one future per item; each task carries its arguments\n"))
+        #expect(submit.stdout.contains("    total = client.submit(sum, weighed)\n"))
+        let map = try CLI.run(["export", "--to", "dask", "--as-written", "samples/map-large-keyword.yaml"])
+        #expect(map.stdout.contains("    scores = client.map(score, range(64), table=curve)  # keywords go to every call; Dask wraps those over 100 kB into one graph node\n"))
+        let scattered = try CLI.run(["export", "--to", "dask", "--unsafe-fixes", "samples/map-large-keyword.yaml"])
+        #expect(scattered.stdout.contains("    curve = _scatter(client, build_curve())  # placement: scatter (one copy per worker, up front)\n"))
     }
 
     @Test func asWrittenKeepsTheEmbeddedReceiver() throws {

@@ -76,6 +76,29 @@ def _path(relative):
     return _at(BASE_DIR, relative)
 
 
+def _is_items(c):
+    """A per-item step's results: a list of Delayed objects or futures."""
+    return isinstance(c, list)
+
+
+def _results(client, held):
+    """Every output's value: collections and Delayed lists through dask.compute, futures
+    (a `submit` or `map` loop) through client.gather, as a user gets them."""
+    values = list(dask.compute(*[[] if _is_futures(c) else c for c in held]))
+    for i, c in enumerate(held):
+        if _is_futures(c):
+            values[i] = client.gather(c) if isinstance(c, list) else c.result()
+    return values
+
+
+def _is_futures(c):
+    try:
+        from distributed import Future
+    except ImportError:
+        return False
+    return isinstance(c, Future) or (isinstance(c, list) and bool(c) and isinstance(c[0], Future))
+
+
 def _wait_for(collections):
     from distributed import futures_of, wait
     futures = [f for c in collections for f in futures_of(c)]
@@ -290,14 +313,29 @@ def _run(args):
         def count(c):
             # Tasks as `len` gives them, layer by layer, without materializing the graph
             # (`dict(graph)`, `.keys()` and `to_dict()` would cache every task and inflate what is sent).
-            for name, layer in c.__dask_graph__().layers.items():
+            if _is_futures(c):
+                for f in (c if isinstance(c, list) else [c]):
+                    layers.setdefault(f.key, 1)
+                return
+            if _is_items(c):
+                for d in c:
+                    count(d)
+                return
+            graph = c.__dask_graph__()
+            if not hasattr(graph, "layers"):
+                # A Delayed of a per-item step (a plain dict graph: its task, and a persisted one's future).
+                layers.setdefault(str(c.key), 1)
+                return
+            for name, layer in graph.layers.items():
                 layers.setdefault(name, len(layer))
 
         def hold(c):
             # `persist` outputs are held in worker memory, as `pipelint run` holds them, as soon as
             # they are built: later steps build on the persisted collection and never recompute it.
             count(c)
-            return c.persist()
+            if _is_futures(c):
+                return c
+            return client.persist(c) if _is_items(c) and client is not None else dask.persist(c)[0] if _is_items(c) else c.persist()
 
         sampler = None
         if args.memory_sampler and client is not None:
@@ -321,7 +359,7 @@ def _run(args):
                     if args.count_copies:
                         for worker, counts in sorted(client.run(_live_copies, PROBES).items()):
                             print("copies on " + worker + ": " + ", ".join(f"{n} {counts[n]}" for n in sorted(counts)))
-                values = dask.compute(*held)
+                values = _results(client, held)
         except Exception as e:
             if not args.engine_protocol:
                 raise

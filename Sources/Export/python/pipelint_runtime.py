@@ -217,8 +217,9 @@ def _k_identity(x):
 
 
 def _k_take(x, table):
-    """table[x] by position; an invalid index gives NaN (float table) or 0 (integer table)."""
-    x, table = _operand(x), _operand(table)
+    """table[x] by position; an invalid index gives NaN (float table) or 0 (integer table).
+    `x` may be a per-item step's item, a number: then the result is one value."""
+    x, table = np.asarray(_operand(x)), _operand(table)
     n = len(table)
     with np.errstate(invalid="ignore"):
         if x.dtype.kind == "f":
@@ -254,6 +255,7 @@ def _k_div(x, y):
     """True division, always float64."""
     x, y = _operand(x), _operand(y)
     with np.errstate(all="ignore"):
+        x = np.asarray(x)
         return np.true_divide(x.astype(np.float64) if x.dtype.kind in "iub" else x, y)
 
 
@@ -279,7 +281,7 @@ def _k_abs(x):
 
 def _k_sqrt(x):
     with np.errstate(invalid="ignore"):
-        x = _operand(x)
+        x = np.asarray(_operand(x))
         return np.sqrt(x if x.dtype.kind == "c" else x.astype(np.float64))
 
 

@@ -257,6 +257,8 @@ public struct EmbeddedObjectRule: Rule {
             how = "is carried \(by) into each of the \(layer.tasks) tasks of step `\(layer.name)`"
         } else if use.isReceiver, let f = function {
             how = "is dragged into each of the \(layer.tasks) tasks of step `\(layer.name)` as the receiver of `\(obj.name).\(f.name)`"
+        } else if let loop = ctx.graph.layer(named: layer.name)?.perItem, let f = function {
+            how = "is copied into each of the \(layer.tasks) tasks of step `\(layer.name)` \(Self.perItemRoute(loop.form, function: f.name))"
         } else {
             how = "is copied into each of the \(layer.tasks) tasks of step `\(layer.name)`"
         }
@@ -340,6 +342,23 @@ public struct EmbeddedObjectRule: Rule {
     /// on every worker, so then it is unsafe. Scatter is always unsafe: it needs
     /// a live distributed client, keeps one copy per worker, and the Active
     /// Memory Manager may drop the replicas.
+    /// Whether a `submit` or `map` step (format 1.1) takes the object: there only futures are resolved.
+    static func reachesFutures(_ object: String, in graph: Graph) -> Bool {
+        graph.layers.contains { l in
+            guard let form = l.perItem?.form, form != .delayed else { return false }
+            return l.inputs.contains { graph[$0.source].name == object && graph[$0.source].object != nil }
+        }
+    }
+
+    /// How a per-item step (format 1.1) passes the object: none of the three forms wraps it.
+    static func perItemRoute(_ form: PerItemForm, function f: String) -> String {
+        switch form {
+        case .delayed: "(an argument of each `dask.delayed(\(f))(…)` call, which Dask never wraps)"
+        case .submit: "(an argument of each `client.submit(\(f), …)`, which Dask never wraps)"
+        case .map: "(a positional argument of `client.map(\(f), …)`, which Dask never wraps)"
+        }
+    }
+
     func fixes(for obj: PipelineObject, ctx: RuleContext) -> (primary: Fix, alternatives: [Fix]) {
         if let carrier = ctx.pipeline.functions.first(where: { $0.carried.contains { $0.object == obj.name } }) {
             // A delayed or scattered object cannot travel inside a function: the edit would make the file invalid.
@@ -370,6 +389,14 @@ public struct EmbeddedObjectRule: Rule {
             }
             return Fix(title: title + shared, applicability: applicability, edits: [edit],
                        placements: definition.sharedBy.map { PlacementDecision(object: $0, placement: placement) }, caveat: caveat)
+        }
+        if Self.reachesFutures(obj.name, in: ctx.graph), ctx.graph.cluster.scheduler == .distributed {
+            // `client.submit` and `client.map` pass a Delayed object unevaluated (measured: the task
+            // receives the Delayed itself); a scattered object's future is resolved on the worker.
+            let scatter = fix(.scatter, title: "scatter it first: add `placement: scatter` to object `\(definition.owner)`", applicability: .unsafe,
+                              caveat: "`client.submit` and `client.map` pass a delayed object unevaluated, so only a scattered one helps there; "
+                                  + "needs a live distributed client, and the Active Memory Manager may drop the extra replicas")
+            return (scatter, [])
         }
         let safe = obj.recipe.isSelfContained
         let primary = fix(.delayed, title: title, applicability: safe ? .safe : .unsafe,

@@ -62,6 +62,7 @@ public struct DuplicateComputationRule: Rule {
             switch a {
             case .object(let n, let path, _): path.applied(to: n)
             case .literal(let d, _): "\(d)"
+            case .item: "item"
             }
         }
         switch s.kind {
@@ -73,7 +74,8 @@ public struct DuplicateComputationRule: Rule {
             case .instance(let o, _): c = "\(o)()"
             }
             let kw = kwargs.map { "\($0.name)=\(arg($0.value))" }.sorted()
-            return "map:\(c)|\(over.map(\.name))|\(args.map(arg))|\(kw)|\(dtype?.rawValue ?? "")"
+            let loop = s.perItem.map { "|\($0.form.rawValue):\($0.items)" } ?? ""
+            return "map:\(c)|\(over.map(\.name))|\(args.map(arg))|\(kw)|\(dtype?.rawValue ?? "")\(loop)"
         case .reduce(let r, let over, let split):
             return "reduce:\(r.rawValue)|\(over.name)|\(split)"
         case .rechunk(let over, let grid):
