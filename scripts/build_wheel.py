@@ -22,9 +22,13 @@ EPOCH = (2000, 1, 1, 0, 0, 0)
 
 
 def glibc_tag(binary):
-    """manylinux_2_N_<arch> from the newest GLIBC_2.N version the binary references."""
+    """manylinux_2_N_<arch> from the newest GLIBC_2.N version the binary references; packed
+    relative relocations (GLIBC_ABI_DT_RELR, as the linker writes them by default on newer
+    toolchains) need glibc 2.36, as auditwheel counts them."""
     text = subprocess.run(["readelf", "--version-info", "--wide", str(binary)], capture_output=True, text=True, check=True).stdout
     versions = [tuple(int(p) for p in v.split(".")) for v in re.findall(r"GLIBC_([0-9]+\.[0-9]+)", text)]
+    if "GLIBC_ABI_DT_RELR" in text:
+        versions.append((2, 36))
     if not versions:
         sys.exit(f"{binary}: no GLIBC symbol versions found")
     major, minor = max(versions)
