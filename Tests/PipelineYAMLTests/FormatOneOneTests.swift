@@ -81,14 +81,7 @@ import Testing
         ("f: {lint: {ignore: [PL001], reason: \"↓\"}, params: [block], kernel: take, partial: {table: \"lookup.values\"}}", "s: {map_blocks: f, over: [x]}"),
     ])
     func astralPrefixMovesColumnByOne(_ function: String, _ step: String) throws {
-        let marked = Self.file(functions: function, step: step)
-        let plain = marked.replacingOccurrences(of: "↓", with: "")
-        let shifted = marked.replacingOccurrences(of: "↓", with: "😀")
-        let first = try #require(positions(plain).first)
-        let moved = try #require(positions(shifted).first)
-        #expect(positions(plain).count == 1)
-        #expect(moved.line == first.line)
-        #expect(moved.column == first.column + 1)
+        try expectAstralPrefixMovesColumnByOne(Self.file(functions: function, step: step))
     }
 
     @Test func aCarriedObjectIsAnObjectEdgeOfTheFunction() throws {

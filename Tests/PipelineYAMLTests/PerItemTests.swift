@@ -76,13 +76,6 @@ import Testing
         "s: {lint: {ignore: [PL001], reason: \"↓\"}, submit: f, items: [1, two], args: [item, table]}",
     ])
     func astralPrefixMovesColumnByOne(_ step: String) throws {
-        let marked = Self.file(step: step)
-        let plain = marked.replacingOccurrences(of: "↓", with: "")
-        let shifted = marked.replacingOccurrences(of: "↓", with: "😀")
-        let first = try #require(positions(plain).first)
-        let moved = try #require(positions(shifted).first)
-        #expect(positions(plain).count == 1)
-        #expect(moved.line == first.line)
-        #expect(moved.column == first.column + 1)
+        try expectAstralPrefixMovesColumnByOne(Self.file(step: step))
     }
 }

@@ -98,14 +98,7 @@ import Testing
         "s: {lint: {ignore: [PL001], reason: \"↓\"}, map_blocks: g, over: [x], args: [edges[-1]]}",
     ])
     func astralPrefixMovesColumnByOne(_ step: String) throws {
-        let marked = Self.file(step: step)
-        let plain = marked.replacingOccurrences(of: "↓", with: "")
-        let shifted = marked.replacingOccurrences(of: "↓", with: "😀")
-        let first = try #require(positions(plain).first)
-        let moved = try #require(positions(shifted).first)
-        #expect(positions(plain).count == 1)
-        #expect(moved.line == first.line)
-        #expect(moved.column == first.column + 1)
+        try expectAstralPrefixMovesColumnByOne(Self.file(step: step))
     }
 
     @Test func pathsParseToTypedSegments() throws {

@@ -1,5 +1,7 @@
+import Foundation
 import Lint
 import PipelineIR
+import Testing
 @testable import PipelineYAML
 
 /// Removes `↓` markers (the rule examples' syntax); returns the text and each marker's byte offset.
@@ -20,6 +22,19 @@ func frontEnd(bytes: [UInt8], limits: ParseLimits = .default) -> [String] {
 func positions(_ text: String) -> [SourceFile.Position] {
     let src = SourceFile(path: "t.yaml", text: text)
     return LoadedPipeline.load(src).diagnostics.map { src.position(of: $0.range.start) }
+}
+
+/// For a text with one error after a `↓` marker on its line: the marker removed, and the marker
+/// replaced by an astral character (one UTF-16 pair, four UTF-8 bytes) — the error's column moves
+/// by exactly one (columns count characters).
+func expectAstralPrefixMovesColumnByOne(_ marked: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let plain = marked.replacingOccurrences(of: "↓", with: "")
+    let shifted = marked.replacingOccurrences(of: "↓", with: "😀")
+    let first = try #require(positions(plain).first, sourceLocation: sourceLocation)
+    let moved = try #require(positions(shifted).first, sourceLocation: sourceLocation)
+    #expect(positions(plain).count == 1, sourceLocation: sourceLocation)
+    #expect(moved.line == first.line, sourceLocation: sourceLocation)
+    #expect(moved.column == first.column + 1, sourceLocation: sourceLocation)
 }
 
 /// A minimal valid pipeline around `body` lines (appended at the end).
