@@ -28,6 +28,12 @@ public struct LoadedPipeline: Sendable {
                 let built = GraphBuilder.build(p)
                 diags += built.diagnostics
                 graph = built.graph
+                // A graph the builder refuses (a cycle, chunks that do not fit, a call only a
+                // distributed client makes): the file is not a valid pipeline, so no model either.
+                if built.diagnostics.contains(where: { $0.severity == .error }) {
+                    pipeline = nil
+                    graph = nil
+                }
             }
         }
         return LoadedPipeline(source: source, tree: parsed.tree, pipeline: pipeline, graph: graph,
