@@ -272,7 +272,12 @@ public enum ConfigurationLoader {
                 return n
             }
             switch k.text {
-            case "max-file-bytes": l.maxFileBytes = Int(clamping: try size(v))
+            case "max-file-bytes":
+                let n = Int(clamping: try size(v))
+                guard n <= ParseLimits.maxFileBytesCeiling else {
+                    throw fail("`max-file-bytes` is at most 2GiB (the syntax tree keeps 32-bit offsets)", tree[v].range)
+                }
+                l.maxFileBytes = n
             case "max-scalar-bytes": l.maxScalarBytes = Int(clamping: try size(v))
             case "alias-expansion-budget": l.aliasExpansionBudget = try count()
             case "max-depth":

@@ -27,6 +27,9 @@ public struct ParseLimits: Sendable, Hashable {
     /// The highest nesting limit honoured: lowering and sizing recurse once per
     /// level, and a 20,000-deep literal exhausts a thread's stack.
     public static let maxDepthCeiling = 1000
+    /// The largest `max-file-bytes` a configuration may ask for: the syntax tree keeps offsets
+    /// and payload positions in 32 bits.
+    public static let maxFileBytesCeiling = Int(Int32.max)
 
     /// The documented defaults.
     public static let `default` = ParseLimits()

@@ -61,6 +61,8 @@ import Testing
         #expect(error("limits: {max-depth: 1000}\n") == nil)
         #expect(error("limits: {max-depth: 1001}\n") == ".pipelint.yml:1:21: `max-depth` is at most 1000 (the analysis recurses once per level)")
         #expect(error("limits: {alias-expansion-budget: -1}\n") == ".pipelint.yml:1:34: expected a positive whole number")
+        #expect(error("limits: {max-file-bytes: 2GiB}\n") == ".pipelint.yml:1:26: `max-file-bytes` is at most 2GiB (the syntax tree keeps 32-bit offsets)")
+        #expect(error("limits: {max-file-bytes: 1GiB}\n") == nil)
         #expect(error("limits: {max-file-bytes: lots}\n") == ".pipelint.yml:1:26: `lots` is not a size (e.g. `10MB`, `128MiB`)")
         #expect(error("limits: {max-scalar-bytes: [1]}\n") == ".pipelint.yml:1:28: expected a string")
     }
