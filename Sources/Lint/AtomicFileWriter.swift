@@ -53,7 +53,32 @@ public enum AtomicFileWriter {
         try replace(path, expected: expected, with: new, root: root, faults: Faults())
     }
 
-    package static func replace(_ path: String, expected: [UInt8], with new: [UInt8], root: String, faults: Faults) throws(FileWriteError) {
+    /// `replace`, except that the folder is not synced: the caller passes the returned
+    /// folder to `syncFolders` once all its files are written, so that many files renamed
+    /// in one folder pay for one folder fsync. Until then a crash leaves each file whole,
+    /// old or new (the rename is atomic; only its durability waits for the folder's fsync).
+    public static func replaceSyncingFolderLater(_ path: String, expected: [UInt8], with new: [UInt8], root: String) throws(FileWriteError) -> String {
+        try replace(path, expected: expected, with: new, root: root, faults: Faults(), syncFolder: false)
+    }
+
+    /// Makes the renames done in these folders durable: one fsync per distinct folder.
+    public static func syncFolders(_ folders: some Sequence<String>) {
+        var done = Set<String>()
+        for dir in folders where done.insert(dir).inserted { syncFolder(dir) }
+    }
+
+    static func syncFolder(_ dir: String) {
+        let dfd = open(dir, O_RDONLY)
+        if dfd >= 0 {
+            _ = fsync(dfd)
+            close(dfd)
+        }
+    }
+
+    /// Returns the folder the file was renamed in (synced unless `syncFolder` is false).
+    @discardableResult
+    package static func replace(_ path: String, expected: [UInt8], with new: [UInt8], root: String, faults: Faults,
+                                syncFolder sync: Bool = true) throws(FileWriteError) -> String {
         let target = try resolve(path, root: root)
         var st = stat()
         guard stat(target, &st) == 0 else { throw .io(path: path, operation: "stat", errno: errno) }
@@ -125,11 +150,8 @@ public enum AtomicFileWriter {
             unlink(tmp)
             throw .io(path: path, operation: "rename", errno: e)
         }
-        let dfd = open(dir, O_RDONLY)
-        if dfd >= 0 {
-            _ = fsync(dfd)
-            close(dfd)
-        }
+        if sync { syncFolder(dir) }
+        return dir
     }
 
     /// The real path of `path`, refused when it lies outside the real path of `root`.

@@ -64,6 +64,13 @@ struct FixCommand: ParsableCommand {
         var engine: FixEngine
     }
 
+    /// One file's fix and, when the file was written in the parallel pass, how that went:
+    /// the folder it was renamed in (still to be synced), or why nothing was written.
+    struct Fixed {
+        var outcome: FixOutcome
+        var written: Result<String, Lint.FileWriteError>?
+    }
+
     /// What the files' fixes came to.
     struct Results {
         var shown: [FileReport] = []
@@ -83,8 +90,11 @@ struct FixCommand: ParsableCommand {
                                              overrides: try ruleOverrides(select: select, extendSelect: extendSelect, ignore: ignore))
         var results = Results()
         let jobs = try jobs(targets(&resolver, &results), &resolver)
-        let outcomes = fixInParallel(jobs.map(\.file), engines: jobs.map(\.engine))
-        for (job, outcome) in zip(jobs, outcomes) { settle(job, outcome, into: &results) }
+        // Without --diff or --verify, the changed files are written many at a time (the fsyncs
+        // overlap); the folders are synced once each before anything is reported.
+        let fixed = fixInParallel(jobs, writing: !diff && !verify)
+        AtomicFileWriter.syncFolders(fixed.compactMap { f in f.written.flatMap { try? $0.get() } })
+        for (job, f) in zip(jobs, fixed) { settle(job, f.outcome, written: f.written, into: &results) }
         if results.shown.isEmpty, !results.ioError, !results.brokenFix { DirectoryScan.warnNothingFound(paths) }
         // A run that could not read what it was given does not claim there is nothing left.
         if !(results.ioError && results.shown.isEmpty) { report(results) }
@@ -150,10 +160,16 @@ struct FixCommand: ParsableCommand {
         return jobs
     }
 
-    /// Verifies (with --verify), then writes the fixed file or adds its diff; what is left is shown.
-    func settle(_ job: Job, _ outcome: FixOutcome, into results: inout Results) {
+    /// Whether the file is reported on at all: a file a directory scan found is only when it is a pipeline.
+    static func isReported(_ job: Job, _ outcome: FixOutcome) -> Bool {
+        !job.file.fromDirectory || DirectoryScan.keeps(outcome.remaining, limits: job.engine.linter.settings.parseLimits)
+    }
+
+    /// Verifies (with --verify), then writes the fixed file (unless `written` says how its
+    /// write went already) or adds its diff; what is left is shown.
+    func settle(_ job: Job, _ outcome: FixOutcome, written: Result<String, Lint.FileWriteError>? = nil, into results: inout Results) {
         let file = job.file
-        if file.fromDirectory, !DirectoryScan.keeps(outcome.remaining, limits: job.engine.linter.settings.parseLimits) { return }
+        guard Self.isReported(job, outcome) else { return }
         if let failure = outcome.failure {
             printError("pipelint: error: \(file.path): \(failure)")
             results.brokenFix = true
@@ -171,8 +187,10 @@ struct FixCommand: ParsableCommand {
         if diff {
             results.diffs += UnifiedDiff.render(path: file.path, old: outcome.original.bytes, new: outcome.fixed)
         } else {
-            do {
-                try AtomicFileWriter.replace(file.path, expected: outcome.original.bytes, with: outcome.fixed, root: job.root)
+            do throws(Lint.FileWriteError) {
+                if let written { _ = try written.get() } else {
+                    try AtomicFileWriter.replace(file.path, expected: outcome.original.bytes, with: outcome.fixed, root: job.root)
+                }
             } catch {
                 printError("pipelint: error: \(error)")
                 results.ioError = true
@@ -248,7 +266,59 @@ func plural(_ n: Int, _ one: String, _ many: String? = nil) -> String {
     "\(n) \(n == 1 ? one : (many ?? one + "s"))"
 }
 
-/// Fixes files on all cores; the result order is the input order.
-func fixInParallel(_ files: [CollectedFile], engines: [FixEngine]) -> [FixOutcome] {
-    parallelMap(files.count) { i in engines[i].fix(files[i].source) }
+/// Fixes files on all cores; the result order is the input order. With `writing`, each changed
+/// file that is reported on is then written, atomically and compared against what was read
+/// (`AtomicFileWriter`), its folder left to sync. Writing waits on the disk (an fsync per
+/// file), not the processor, so it runs on more threads than cores: the file system commits
+/// the writes in flight together instead of one journal commit after another.
+func fixInParallel(_ jobs: [FixCommand.Job], writing: Bool) -> [FixCommand.Fixed] {
+    let outcomes = parallelMap(jobs.count) { i in jobs[i].engine.fix(jobs[i].file.source) }
+    guard writing else { return outcomes.map { FixCommand.Fixed(outcome: $0, written: nil) } }
+    let toWrite = jobs.indices.filter { outcomes[$0].changed && FixCommand.isReported(jobs[$0], outcomes[$0]) }
+    let results = blockingParallelMap(toWrite.count, width: 16) { k -> Result<String, Lint.FileWriteError> in
+        let (job, outcome) = (jobs[toWrite[k]], outcomes[toWrite[k]])
+        do throws(Lint.FileWriteError) {
+            return .success(try AtomicFileWriter.replaceSyncingFolderLater(job.file.path, expected: outcome.original.bytes, with: outcome.fixed, root: job.root))
+        } catch {
+            return .failure(error)
+        }
+    }
+    var fixed = outcomes.map { FixCommand.Fixed(outcome: $0, written: nil) }
+    for (k, i) in toWrite.enumerated() { fixed[i].written = results[k] }
+    return fixed
+}
+
+/// `body(0..<count)` on up to `width` threads, for work that blocks in system calls rather
+/// than computes; the results in index order.
+func blockingParallelMap<T: Sendable>(_ count: Int, width: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+    if count <= 1 { return count == 1 ? [body(0)] : [] }
+    let shared = BlockingSlots<T>(count)
+    let group = DispatchGroup()
+    for _ in 0..<min(width, count) {
+        group.enter()
+        Thread {
+            while true {
+                shared.lock.lock()
+                let i = shared.next
+                shared.next += 1
+                shared.lock.unlock()
+                guard i < count else { break }
+                let value = body(i)
+                shared.lock.lock()
+                shared.slots[i] = value
+                shared.lock.unlock()
+            }
+            group.leave()
+        }.start()
+    }
+    group.wait()
+    return shared.slots.map { $0! }
+}
+
+/// The next index to take and the results of `blockingParallelMap`, under one lock.
+private final class BlockingSlots<T: Sendable>: @unchecked Sendable {
+    let lock = NSLock()
+    var next = 0
+    var slots: [T?]
+    init(_ count: Int) { slots = Array(repeating: nil, count: count) }
 }

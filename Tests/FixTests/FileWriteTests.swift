@@ -35,6 +35,20 @@ import Glibc
         #expect(leftovers().isEmpty)
     }
 
+    @Test func deferringTheFolderSyncStillReplacesAtomicallyAndNamesTheFolder() throws {
+        let p = try file("deferred.yaml")
+        let folder = try AtomicFileWriter.replaceSyncingFolderLater(p, expected: old, with: new, root: dir.path)
+        #expect(folder == dir.resolvingSymlinksInPath().path)
+        AtomicFileWriter.syncFolders([folder, folder])
+        #expect(contents(p) == new)
+        #expect(leftovers().isEmpty)
+        try Data("a: 3\n".utf8).write(to: URL(fileURLWithPath: p))
+        #expect(throws: FileWriteError.changedOnDisk(path: p)) {
+            try AtomicFileWriter.replaceSyncingFolderLater(p, expected: new, with: old, root: dir.path)
+        }
+        #expect(contents(p) == Array("a: 3\n".utf8))
+    }
+
     @Test func aReadOnlyFileIsRefused() throws {
         let p = try file("ro.yaml", mode: 0o444)
         #expect(throws: FileWriteError.readOnly(path: p)) { try AtomicFileWriter.replace(p, expected: old, with: new, root: dir.path) }
