@@ -125,7 +125,9 @@ public enum GraphCosts {
     // future), random+scale 1,320 B (535 + 785); over zeros 712 B (zeros+scale 3,182 B); a second
     // map_blocks in a fused chain +289 B (zeros/random + scale + bound).
     static let fusedOverCreationBytes: Int64 = 712
-    static let fusedOverBlockInfoBytes: Int64 = 760
+    // Re-measured with the runtime's complex and nanosecond sources (its `_source_block` is
+    // pickled by value into the fused task): 1,386 B delayed (535 + 791 + key), 1,410 B scattered.
+    static let fusedOverBlockInfoBytes: Int64 = 793
     static let fusedOverMapBlocksBytes: Int64 = 289
     // A fused task that embeds a `__main__` object (pickled by value) shares cloudpickle's
     // machinery with the function: zeros+mapper 244,445 B = 2,470 + 342 + object, seed-argument
