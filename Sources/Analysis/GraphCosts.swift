@@ -173,9 +173,9 @@ public enum GraphCosts {
     // Per-item steps (format 1.1), what the client sends, objects aside (calibration/per_item.py,
     // a `__main__` function, 200 → 400 items): a `dask.delayed` loop persisted at once ≈ 152–156 B
     // per item (each call a materialized task with its tokenized key); `client.map` ≈ 1.1 KB + 46 B
-    // per item; `client.submit` one message per call, 730 B each beyond the object it pickles
-    // again (submit-small-argument, 4 → 8 calls: 8,920 B per call with its 8,128 B ndarray and the
-    // sum's 62 B). A reduction of the results in one task: `dask.delayed(sum)(runs)` persisted with the
+    // per item; `client.submit` one message per call, 750 B each beyond the object it pickles
+    // again (submit-small-argument, 4 → 16 calls: 8,938–8,942 B per call with its 8,128 B ndarray
+    // and the sum's 62 B; the function is pickled by value into each message). A reduction of the results in one task: `dask.delayed(sum)(runs)` persisted with the
     // loop ≈ 29 B per item (simulation-loop in one persist: 181 B per item in all, crosscheck part
     // (b); alone, over persisted results, it would send ≈ 108 B per item: 20,844 B at 200), and
     // `client.submit(sum, futures)`, always a message of its own, 312 B + ≈ 62 B per item (11,515 B
@@ -183,7 +183,7 @@ public enum GraphCosts {
     static let perItemDelayedBytes: Int64 = 152
     static let perItemMapFixed: Int64 = 1_100
     static let perItemMapBytes: Int64 = 46
-    static let perItemSubmitBytes: Int64 = 730
+    static let perItemSubmitBytes: Int64 = 750
     static let itemsReduceDelayedBytes: Int64 = 29
     static let itemsReduceFuturesFixed: Int64 = 312
     static let itemsReduceFuturesBytes: Int64 = 62
