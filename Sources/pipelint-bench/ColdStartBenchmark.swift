@@ -8,8 +8,9 @@ import Foundation
 /// release binary is (`scripts/check-binary.sh`), so it pays exactly what pipelint cannot
 /// avoid — `posix_spawn`, `execve`, the dynamic loader and glibc's start-up, `exit` and the
 /// parent's `wait4` — and nothing of ours. A static C program would leave the loader out of the
-/// floor (and needs a compiler at benchmark time); `python3 -c pass` costs 15–90 ms of its own
-/// interpreter, imports and site packages, so its noise would be larger than the whole figure.
+/// floor (and needs a compiler at benchmark time); `python3 -c pass` takes 15 ms of CPU (90–180 ms
+/// wall on a loaded machine) in its own interpreter, imports and site packages, so its noise would
+/// be larger than the whole figure.
 /// Rounds interleave the three commands, so a busy moment of a shared machine slows all three.
 enum ColdStart {
     struct Figures {
