@@ -80,3 +80,6 @@ func spawnTimed(_ path: String, _ args: [String]) -> (wall: Double, cpu: Double)
     return (wall, seconds(usage.ru_utime) + seconds(usage.ru_stime))
 }
 
+
+/// Runs `path args...` with standard output and error to /dev/null and waits for it.
+func spawnAndWait(_ path: String, _ args: [String]) { spawnTimed(path, args) }
