@@ -99,6 +99,7 @@ public enum ConfigurationLoader {
 
     /// The nearest `.pipelint.yml` at or above `directory`.
     public static func find(from directory: String) -> String? {
+        if let plain = plainAbsolute(directory) { return find(fromAbsolute: plain) }
         var dir = URL(fileURLWithPath: directory).standardizedFileURL
         for _ in 0..<256 {
             let candidate = dir.appendingPathComponent(fileName).path
@@ -111,6 +112,45 @@ public enum ConfigurationLoader {
             dir = parent
         }
         return nil
+    }
+
+    /// `find` over a path `plainAbsolute` gave, walking up by strings: the same candidates as
+    /// the walk over standardized URLs, without Foundation's URL machinery (most of the cost of
+    /// finding the configuration on a cold start).
+    static func find(fromAbsolute absolute: String) -> String? {
+        var dir = Substring(absolute)
+        for _ in 0..<256 {
+            let candidate = dir == "/" ? "/" + fileName : dir + "/" + fileName
+            var st = stat()
+            if lstat(candidate, &st) == 0 { return candidate }
+            guard dir != "/", let slash = dir.lastIndex(of: "/") else { return nil }
+            dir = slash == dir.startIndex ? "/" : dir[..<slash]
+        }
+        return nil
+    }
+
+    /// `directory` made absolute when that needs no standardizing: `.`, or names joined by single
+    /// slashes, none of them `.` or `..`, with no trailing slash (relative ones under the working
+    /// folder, which `getcwd` gives without `.`, `..` or doubled slashes). Nil for anything else,
+    /// which is walked as a standardized URL.
+    static func plainAbsolute(_ directory: String) -> String? {
+        let absolute = directory.hasPrefix("/")
+        let names = directory.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).dropFirst(absolute ? 1 : 0)
+        if directory != "." {
+            guard !names.isEmpty, names.allSatisfy({ name in
+                !name.isEmpty && !name.elementsEqual(".".utf8) && !name.elementsEqual("..".utf8) && !name.contains(0)
+            }) else { return nil }
+        }
+        if absolute { return directory }
+        guard let cwd = workingDirectory(), cwd.hasPrefix("/") else { return nil }
+        if directory == "." { return cwd }
+        return cwd == "/" ? "/" + directory : cwd + "/" + directory
+    }
+
+    static func workingDirectory() -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return nil }
+        return String(validatingCString: buffer)
     }
 
     /// Loads a configuration file. Unknown keys are warnings (returned); anything

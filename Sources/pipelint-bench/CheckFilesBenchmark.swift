@@ -24,47 +24,26 @@ enum CheckFilesBenchmark {
             total += text.utf8.count
             try? text.write(to: dir.appendingPathComponent(String(format: "p%03d.yaml", i)), atomically: false, encoding: .utf8)
         }
-        // posix_spawn and waitpid: Foundation's Process.waitUntilExit polls every 50 ms, which
-        // made every start look like 50 ms.
+        // posix_spawn and wait4 (spawnTimed): Foundation's Process.waitUntilExit polls every 50 ms.
         let previous = FileManager.default.currentDirectoryPath
         _ = FileManager.default.changeCurrentDirectoryPath(dir.path)
         defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
-        func run(_ args: [String], repeats: Int) -> Double {
-            measure(repeats: repeats) { spawnAndWait(bin.path, args) }
+        guard let start = ColdStart.measure(binary: bin.path, file: "p001.yaml") else {
+            print("check-files: could not start /bin/true or \(bin.path)")
+            return
         }
-        let version = run(["--version"], repeats: 20)
-        let one = run(["check", "p001.yaml"], repeats: 20)
-        let cpuBefore = childrenCPUSeconds()
-        let all = run(["check", "."], repeats: 5)
-        let allCPU = (childrenCPUSeconds() - cpuBefore) / 5
+        let one = start.oneFile
+        var all = Double.infinity, allCPU = 0.0
+        for _ in 0..<5 {
+            guard let t = spawnTimed(bin.path, ["check", "."]) else { return }
+            all = min(all, t.wall)
+            allCPU += t.cpu / 5
+        }
         print("check-files: 500 files, \(mb(total)) in all, \(ProcessInfo.processInfo.activeProcessorCount) cores, \(bin.path)")
-        print("  --version (process start):         \(String(format: "%.1f", version * 1000)) ms  best of 20")
-        print("  one file (process start + lint):   \(String(format: "%.1f", one * 1000)) ms  best of 20; target < 15 ms  [baseline]")
+        print("  cold start, best of 20 interleaved rounds:")
+        ColdStart.report(start, indent: "    ")
         print("  500 files, cold process:           \(String(format: "%.3f", all)) s  best of 5 (\(String(format: "%.1f", all / one))× one file; target < 0.5 s)")
         print("  500 files, CPU time (user + sys):  \(String(format: "%.3f", allCPU)) s  mean of 5; what the wall time is on an idle machine with one core")
         print("  (a binary elsewhere: PIPELINT_BINARY=dist/pipelint)")
     }
-}
-
-/// Runs `path args...` with standard output and error to /dev/null and waits for it.
-func spawnAndWait(_ path: String, _ args: [String]) {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    let argv = ([path] + args).map { strdup($0) } + [nil]
-    defer { for p in argv { free(p) } }
-    var pid: pid_t = 0
-    guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { return }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-}
-
-/// User + system CPU seconds of the waited-for children so far.
-func childrenCPUSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }

@@ -2,7 +2,8 @@ import Foundation
 
 // Benchmarks, apart from the tests, each printing ratios against a baseline measured in the same run:
 //   swift run -c release pipelint-bench parse              front end on a 50 MB pipeline vs raw libyaml events
-//   swift run -c release pipelint-bench check-files        cold `pipelint check` of 500 files
+//   swift run -c release pipelint-bench check-files        cold start (--version, one file) vs /bin/true; cold `check` of 500 files
+//   swift run -c release pipelint-bench cold-start [--max R]  cold start only: --version and one file vs /bin/true, best of 100
 //   swift run -c release pipelint-bench hostile            time and peak RSS of `check` on each hostile file
 //   swift run -c release pipelint-bench hostile-scaling    inputs that used to be super-linear (names, keys, globs) at n and 2n
 //   swift run -c release pipelint-bench estimate           graph figures of 10 million chunks vs 10 chunks
@@ -12,6 +13,7 @@ import Foundation
 //                                                         kernels vs numpy on the same data, int64 and float64
 //   swift run -c release pipelint-bench fix [GROUPS...]   fix vs check on 500 files (cold and in-process); one file with thousands of fixes
 //   swift run -c release pipelint-bench guard [--frontend-min 0.15] [--kernels-max 2.5] [--scheduler-min 50] [--yamllint-max 0.5]
+//                                             [--cold-start-max 10]
 //                                                         the cheap figures against their baselines, exit 1 past a threshold (CI)
 //   swift run -c release pipelint-bench memory             the seed's memory as written vs optimized, by chunk count
 //   swift run -c release pipelint-bench lsp                language server: end of debounce → publishDiagnostics, 1,000 lines, 100 edits
@@ -26,6 +28,7 @@ func option(_ name: String) -> String? {
 switch args.first {
 case "parse": ParseBenchmark.run()
 case "check-files": CheckFilesBenchmark.run()
+case "cold-start": if !GuardBenchmark.coldStart(max: option("--max").flatMap(Double.init) ?? GuardBenchmark.Thresholds().coldStartMax) { exit(1) }
 case "hostile": HostileBenchmark.run()
 // The child process of `hostile`: one case, measured in a fresh process.
 case "hostile-case" where args.count == 2: HostileBenchmark.runCase(args[1])
@@ -52,8 +55,9 @@ case "guard":
     if let v = option("--kernels-max").flatMap(Double.init) { t.kernelsMax = v }
     if let v = option("--scheduler-min").flatMap(Double.init) { t.schedulerMin = v }
     if let v = option("--yamllint-max").flatMap(Double.init) { t.yamllintMax = v }
+    if let v = option("--cold-start-max").flatMap(Double.init) { t.coldStartMax = v }
     if !GuardBenchmark.run(t) { exit(1) }
 case "lsp": LanguageServerBenchmark.run()
 default:
-    print("usage: pipelint-bench lsp | parse | check-files | hostile | hostile-scaling | estimate | scaling [MB...] | overhead [TASKS] | kernels [N] [--rounds R] [--only a,b] [--max-ratio X] | memory | fix [GROUPS...] | guard [--frontend-min F] [--kernels-max X] [--scheduler-min Y] [--yamllint-max Z]")
+    print("usage: pipelint-bench lsp | parse | check-files | cold-start [--max R] | hostile | hostile-scaling | estimate | scaling [MB...] | overhead [TASKS] | kernels [N] [--rounds R] [--only a,b] [--max-ratio X] | memory | fix [GROUPS...] | guard [--frontend-min F] [--kernels-max X] [--scheduler-min Y] [--yamllint-max Z] [--cold-start-max R]")
 }

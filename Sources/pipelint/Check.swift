@@ -88,6 +88,8 @@ struct Check: ParsableCommand {
 /// `--select`, `--extend-select` and `--ignore` resolved as `.pipelint.yml` resolves rule lists
 /// (`check` and `fix` alike); an unknown selector is a usage error with a suggestion.
 func ruleOverrides(select: [String], extendSelect: [String], ignore: [String]) throws -> (select: [String], extendSelect: [String], ignore: [String]) {
+    // Nothing to resolve: the catalogue (every rule's description, by name) is not built.
+    if select.isEmpty, extendSelect.isEmpty, ignore.isEmpty { return ([], [], []) }
     let (overrides, unknown) = RuleSelectors.catalogue.overrides(select: select, extendSelect: extendSelect, ignore: ignore)
     if let first = unknown.first {
         let hint = RuleSelectors.catalogue.suggestion(for: first).map { "; did you mean `\($0)`?" } ?? "; `pipelint rules` lists them"
