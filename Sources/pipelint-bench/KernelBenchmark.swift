@@ -118,11 +118,20 @@ enum KernelBenchmark {
         var numpy: [String: Double] = [:]
         var sink = 0.0
         let server = Numpy(n: n)
+        func measure(_ c: Case) {
+            ours[c.key] = min(ours[c.key] ?? .infinity, best(c.body, &sink))
+            if let s = server?.time(c) { numpy[c.key] = min(numpy[c.key] ?? .infinity, s) }
+        }
         for c in all {
-            for _ in 0..<max(1, rounds) {
-                ours[c.key] = min(ours[c.key] ?? .infinity, best(c.body, &sink))
-                if let s = server?.time(c) { numpy[c.key] = min(numpy[c.key] ?? .infinity, s) }
+            for _ in 0..<max(1, rounds) { measure(c) }
+            // A kernel past the limit gets up to 3 more rounds: a slowdown in the code stays,
+            // a burst of load on one side of the ratio does not.
+            var extra = 0
+            while let limit = maxRatio, extra < 3, let s = ours[c.key], let np = numpy[c.key], s / np > limit {
+                measure(c)
+                extra += 1
             }
+            if extra > 0 { print("\(c.key): above the limit, measured \(extra) more round(s)") }
         }
         server?.close()
         let numpyMissing = all.contains { numpy[$0.key] == nil }
