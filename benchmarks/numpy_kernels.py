@@ -4,6 +4,10 @@
 
     python3 benchmarks/numpy_kernels.py 10000000              # every kernel
     python3 benchmarks/numpy_kernels.py 10000000 add,sqrt     # some
+    python3 benchmarks/numpy_kernels.py 10000000 --serve      # one line per `<kernel> <dtype>` read
+
+`--serve` is how pipelint-bench uses it: the data is built once, and each kernel is
+timed right after pipelint's run of the same kernel, so both see the same load.
 """
 import sys
 import time
@@ -72,8 +76,26 @@ def cases(n, dtype):
     }
 
 
+def serve(n):
+    """Times `<kernel> <dtype>` per line of stdin; keeps one dtype's data at a time."""
+    current = None
+    for line in sys.stdin:
+        parts = line.split()
+        if len(parts) != 2:
+            continue
+        name, dtype = parts
+        if current is None or current[0] != dtype:
+            current = None  # free the other dtype's arrays first
+            current = (dtype, cases(n, dtype))
+        f = current[1].get(name)
+        print(name, dtype, best(f) if f else "nan", flush=True)
+
+
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000
+    if len(sys.argv) > 2 and sys.argv[2] == "--serve":
+        serve(n)
+        return
     only = [k for k in sys.argv[2].split(",") if k] if len(sys.argv) > 2 else []
     for dtype in ("int64", "float64"):
         for name, f in cases(n, dtype).items():

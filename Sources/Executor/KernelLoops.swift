@@ -103,6 +103,113 @@ enum KernelLoops {
         return (hi - (0x1p84 + 0x1p63 + 0x1p52)) + lo
     }
 
+    /// The number of edges `e[0..<count]` for which `before(edge, v)` holds, when it
+    /// holds for a prefix of them (sorted edges): the window is halved a fixed number
+    /// of times, which `count` alone decides. The four-key loops below run the same
+    /// steps without a branch; this one serves their last keys.
+    @inline(__always)
+    static func lowerBound<T>(_ e: UnsafePointer<T>, _ count: Int, _ v: T, _ before: (T, T) -> Bool) -> Int {
+        guard count > 0 else { return 0 }
+        var base = 0, len = count
+        while len > 1 {
+            let half = len >> 1
+            if before(e[base &+ half], v) { base &+= half }
+            len &-= half
+        }
+        return before(e[base], v) ? base &+ 1 : base
+    }
+
+    /// All ones when `a < b`, else zero, in integer arithmetic only (Hacker's Delight
+    /// 2-12: the sign of `(a − b) ⊕ ((a ⊕ b) ∧ ((a − b) ⊕ a))`, exact under
+    /// wrapping). A comparison would be compiled to a branch here, which a search
+    /// mispredicts half the time.
+    @inline(__always)
+    static func lessMask(_ a: Int64, _ b: Int64) -> Int {
+        let d = a &- b
+        return Int(truncatingIfNeeded: (d ^ ((a ^ b) & (d ^ a))) >> 63)
+    }
+
+    /// numpy's `searchsorted(edges, x, side='left')` over Int64 edges and keys, for
+    /// sorted edges: the number of edges `< x[i]`. Four keys at a time, so that their
+    /// searches' loads overlap (each step of one search waits for its last load).
+    static func searchsorted(_ x: UnsafeBufferPointer<Int64>, _ edges: UnsafeBufferPointer<Int64>, _ out: UnsafeMutableBufferPointer<Int64>) {
+        let n = Swift.min(x.count, out.count), m = edges.count
+        guard n > 0, let k = x.baseAddress, let dst = out.baseAddress else { return }
+        guard m > 0, let e = edges.baseAddress else {
+            dst.initialize(repeating: 0, count: n)
+            return
+        }
+        var i = 0
+        while i &+ 4 <= n {
+            let v0 = k[i], v1 = k[i &+ 1], v2 = k[i &+ 2], v3 = k[i &+ 3]
+            var b0 = 0, b1 = 0, b2 = 0, b3 = 0, len = m
+            while len > 1 {
+                let half = len >> 1
+                b0 &+= half & lessMask(e[b0 &+ half], v0)
+                b1 &+= half & lessMask(e[b1 &+ half], v1)
+                b2 &+= half & lessMask(e[b2 &+ half], v2)
+                b3 &+= half & lessMask(e[b3 &+ half], v3)
+                len &-= half
+            }
+            dst[i] = Int64(b0 &- lessMask(e[b0], v0))
+            dst[i &+ 1] = Int64(b1 &- lessMask(e[b1], v1))
+            dst[i &+ 2] = Int64(b2 &- lessMask(e[b2], v2))
+            dst[i &+ 3] = Int64(b3 &- lessMask(e[b3], v3))
+            i &+= 4
+        }
+        while i < n {
+            dst[i] = Int64(lowerBound(e, m, k[i]) { $0 < $1 })
+            i &+= 1
+        }
+    }
+
+    /// numpy's `searchsorted(edges, x, side='left')` over Float64, NaN sorting after
+    /// every number, for sorted edges: a number counts the edges `< x` (IEEE, so a NaN
+    /// edge never counts and −0.0 ties 0.0), a NaN counts the edges that are not NaN
+    /// (searched once). Four keys at a time in two `SIMD2` lanes: the compare and the
+    /// select stay in vector registers, so no branch is left to mispredict.
+    static func searchsorted(_ x: UnsafeBufferPointer<Double>, _ edges: UnsafeBufferPointer<Double>, _ out: UnsafeMutableBufferPointer<Int64>) {
+        let n = Swift.min(x.count, out.count), m = edges.count
+        guard n > 0, let k = x.baseAddress, let dst = out.baseAddress else { return }
+        guard m > 0, let e = edges.baseAddress else {
+            dst.initialize(repeating: 0, count: n)
+            return
+        }
+        @inline(__always) func at(_ p: SIMD2<Int64>) -> SIMD2<Double> {
+            SIMD2(e[Int(truncatingIfNeeded: p[0])], e[Int(truncatingIfNeeded: p[1])])
+        }
+        var i = 0
+        while i &+ 4 <= n {
+            let va = SIMD2(k[i], k[i &+ 1]), vb = SIMD2(k[i &+ 2], k[i &+ 3])
+            var ba = SIMD2<Int64>(repeating: 0), bb = SIMD2<Int64>(repeating: 0), len = m
+            while len > 1 {
+                let half = len >> 1
+                let h = SIMD2<Int64>(repeating: Int64(truncatingIfNeeded: half))
+                let pa = ba &+ h, pb = bb &+ h
+                ba.replace(with: pa, where: at(pa) .< va)
+                bb.replace(with: pb, where: at(pb) .< vb)
+                len &-= half
+            }
+            ba.replace(with: ba &+ 1, where: at(ba) .< va)
+            bb.replace(with: bb &+ 1, where: at(bb) .< vb)
+            dst[i] = ba[0]
+            dst[i &+ 1] = ba[1]
+            dst[i &+ 2] = bb[0]
+            dst[i &+ 3] = bb[1]
+            i &+= 4
+        }
+        while i < n {
+            dst[i] = Int64(lowerBound(e, m, k[i]) { $0 < $1 })
+            i &+= 1
+        }
+        let numbers = Int64(lowerBound(e, m, 0) { a, _ in !a.isNaN })
+        i = 0
+        while i < n {
+            if k[i].isNaN { dst[i] = numbers }
+            i &+= 1
+        }
+    }
+
     /// numpy's `pairwise_sum` (loops_utils.h) over `n` doubles at `p`: below 8 a
     /// plain loop from 0.0; up to 128 the eight accumulators `r[j] += a[i + j]`
     /// (one `SIMD8`, lane j = accumulator j, so every lane adds in numpy's

@@ -369,34 +369,18 @@ public enum Kernels {
 
     /// numpy's `searchsorted(edges, x, side='left')`: the number of edges that
     /// sort before `x`, with NaN sorting after every number. `edges` must be
-    /// sorted ascending. Int64 result.
+    /// sorted ascending. Int64 result. Branch-free, four keys at a time
+    /// (`KernelLoops.lowerBounds`).
     static func searchsorted(_ x: Chunk, edges: Column) -> Chunk {
-        let n = edges.count
         switch (x.data, edges) {
         case (.i64(let xs), .i64(let e)):
             return Chunk(shape: x.shape, data: .i64(e.withUnsafeBufferPointer { eb in
-                mapI(xs) { v in
-                    var lo = 0, hi = n
-                    while lo < hi {
-                        let mid = (lo + hi) >> 1
-                        if eb[mid] < v { lo = mid + 1 } else { hi = mid }
-                    }
-                    return Int64(lo)
-                }
+                fill(xs) { KernelLoops.searchsorted($0, eb, $1) }
             }))
         default:
-            let xs = x.data.asDoubles
             let e = edges.asDoubles
             return Chunk(shape: x.shape, data: .i64(e.withUnsafeBufferPointer { eb in
-                mapIFromD(xs) { v in
-                    var lo = 0, hi = n
-                    while lo < hi {
-                        let mid = (lo + hi) >> 1
-                        let a = eb[mid]
-                        if a < v || (v.isNaN && !a.isNaN) { lo = mid + 1 } else { hi = mid }
-                    }
-                    return Int64(lo)
-                }
+                fill(x.data.asDoubles) { KernelLoops.searchsorted($0, eb, $1) }
             }))
         }
     }

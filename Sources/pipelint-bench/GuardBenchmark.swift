@@ -19,8 +19,10 @@ enum GuardBenchmark {
     struct Thresholds {
         /// The front end's throughput must be at least this share of raw libyaml's.
         var frontEndMin = 0.15
-        /// No kernel may take more than this multiple of numpy's time.
-        var kernelsMax = 2.5
+        /// No kernel may take more than this multiple of numpy's time: the ratios scatter
+        /// within 0.1–1.5× on a loaded machine now that numpy times each kernel right
+        /// after pipelint, and a 2× slowdown of a kernel at numpy's speed exceeds it.
+        var kernelsMax = 1.75
         /// Dask's per-task cost must be at least this multiple of the scheduler's.
         var schedulerMin = 50.0
         /// `check` may take at most this share of yamllint's time.

@@ -4,9 +4,10 @@ import PipelineIR
 
 /// Every kernel `pipelint-bench kernels` times, in int64 and float64, against
 /// numpy on the same data (benchmarks/numpy_kernels.py builds it with the same
-/// generator): best of at least 5 runs per round on each side, rounds alternating between
-/// pipelint and numpy so both see the same load, and the ratio of the best
-/// times over all rounds.
+/// generator): best of at least 5 runs per round on each side, and the ratio of the
+/// best times over all rounds. numpy runs as one process that times a kernel when
+/// asked, right after pipelint's runs of the same kernel, round by round, so both sides
+/// of a ratio are measured seconds apart and see the same load on a shared machine.
 enum KernelBenchmark {
     struct Case {
         var name: String
@@ -70,15 +71,42 @@ enum KernelBenchmark {
         return b
     }
 
-    /// numpy's best seconds per `name/dtype`, nil when Python lacks numpy.
-    static func numpyTimes(_ n: Int, _ only: [String]) -> [String: Double]? {
-        guard let out = runPython("benchmarks/numpy_kernels.py", [String(n), only.joined(separator: ",")]) else { return nil }
-        var times: [String: Double] = [:]
-        for line in out.split(separator: "\n") {
-            let parts = line.split(separator: " ")
-            if parts.count == 3, let s = Double(parts[2]) { times["\(parts[0])/\(parts[1])"] = s }
+    /// benchmarks/numpy_kernels.py `--serve`: times one kernel per request line.
+    final class Numpy {
+        let process = Process()
+        let requests = Pipe(), replies = Pipe()
+        var pending = Data()
+
+        init?(n: Int) {
+            signal(SIGPIPE, SIG_IGN)  // a python without numpy exits: its pipe then fails to write, not us
+            process.executableURL = URL(fileURLWithPath: python)
+            process.arguments = pythonArgs + [repo.appendingPathComponent("benchmarks/numpy_kernels.py").path, String(n), "--serve"]
+            process.standardInput = requests
+            process.standardOutput = replies
+            process.standardError = FileHandle.nullDevice
+            do { try process.run() } catch { return nil }
         }
-        return times
+
+        /// numpy's best seconds for `c`, nil when the process has gone (no numpy).
+        func time(_ c: Case) -> Double? {
+            guard (try? requests.fileHandleForWriting.write(contentsOf: Data("\(c.name) \(c.dtype)\n".utf8))) != nil else { return nil }
+            while true {
+                if let end = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                    let line = String(decoding: pending[pending.startIndex..<end], as: UTF8.self)
+                    pending = Data(pending[(end + 1)...])
+                    let parts = line.split(separator: " ")
+                    return parts.count == 3 ? Double(parts[2]).flatMap { $0.isFinite ? $0 : nil } : nil
+                }
+                let more = replies.fileHandleForReading.availableData
+                if more.isEmpty { return nil }
+                pending.append(more)
+            }
+        }
+
+        func close() {
+            try? requests.fileHandleForWriting.close()
+            process.waitUntilExit()
+        }
     }
 
     /// Runs the benchmark; with `maxRatio`, returns false when a kernel is slower
@@ -89,16 +117,25 @@ enum KernelBenchmark {
         var ours: [String: Double] = [:]
         var numpy: [String: Double] = [:]
         var sink = 0.0
-        var numpyMissing = false
-        for _ in 0..<max(1, rounds) {
-            for c in all { ours[c.key] = min(ours[c.key] ?? .infinity, best(c.body, &sink)) }
-            guard let np = numpyTimes(n, selected) else {
-                numpyMissing = true
-                continue
-            }
-            for (k, s) in np { numpy[k] = min(numpy[k] ?? .infinity, s) }
+        let server = Numpy(n: n)
+        func measure(_ c: Case) {
+            ours[c.key] = min(ours[c.key] ?? .infinity, best(c.body, &sink))
+            if let s = server?.time(c) { numpy[c.key] = min(numpy[c.key] ?? .infinity, s) }
         }
-        print("kernels on \(n) elements, best of ≥ 5 runs per round, \(max(1, rounds)) round(s) alternating with numpy; ratio = pipelint / numpy (target ≤ 1.00×)")
+        for c in all {
+            for _ in 0..<max(1, rounds) { measure(c) }
+            // A kernel past the limit gets up to 3 more rounds: a slowdown in the code stays,
+            // a burst of load on one side of the ratio does not.
+            var extra = 0
+            while let limit = maxRatio, extra < 3, let s = ours[c.key], let np = numpy[c.key], s / np > limit {
+                measure(c)
+                extra += 1
+            }
+            if extra > 0 { print("\(c.key): above the limit, measured \(extra) more round(s)") }
+        }
+        server?.close()
+        let numpyMissing = all.contains { numpy[$0.key] == nil }
+        print("kernels on \(n) elements, best of ≥ 5 runs per round, \(max(1, rounds)) round(s), each kernel timed by pipelint then numpy; ratio = pipelint / numpy (target ≤ 1.00×)")
         var ok = true
         for c in all {
             let s = ours[c.key] ?? .nan

@@ -122,4 +122,51 @@ import PipelineIR
         #expect(Reductions.sumAsDouble(x).bitPattern == total.bitPattern)
         #expect(Reductions.sumAsDouble([]) == 0)
     }
+
+    /// The bisection docs/kernels.md describes (numpy's `side='left'` loop): the
+    /// first index whose edge does not sort before the key.
+    static func referenceSearch<T>(_ edges: [T], _ v: T, _ before: (T, T) -> Bool) -> Int64 {
+        var lo = 0, hi = edges.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if before(edges[mid], v) { lo = mid + 1 } else { hi = mid }
+        }
+        return Int64(lo)
+    }
+
+    /// Sorted edge lists of every length up to 70 and a few longer ones, with repeats.
+    static func sortedEdges<T>(_ pool: [T], _ less: (T, T) -> Bool) -> [[T]] {
+        (Array(0...70) + [127, 128, 129, 1000, 4097]).map { m in
+            (0..<m).map { pool[Int(RandomValues.bits(seed: 13, index: UInt64($0 + 31 * m)) % UInt64(pool.count))] }.sorted(by: less)
+        }
+    }
+
+    @Test func integerSearchsortedMatchesTheBisection() {
+        let pool: [Int64] = [.min, .min + 1, -1_000_000, -3, -1, 0, 1, 2, 3, 7, 42, 1 << 40, .max - 1, .max]
+            + (0..<50).map { Int64($0) * 37 - 900 }
+        let keys = pool + (0..<101).map { Int64(bitPattern: RandomValues.bits(seed: 17, index: UInt64($0))) >> ($0 % 64) }
+        for edges in Self.sortedEdges(pool, <) {
+            for n in [0, 1, 3, 4, 5, 8, 11, keys.count] {
+                let x = Array(keys[0..<n])
+                let got = Kernels.searchsorted(Chunk(shape: [n], data: .i64(x)), edges: .i64(edges))
+                #expect(got.data == .i64(x.map { Self.referenceSearch(edges, $0, <) }), "\(edges.count) edges, \(n) keys")
+            }
+        }
+    }
+
+    @Test func floatSearchsortedMatchesTheBisectionWithNaNLast() {
+        let pool: [Double] = [-.infinity, -1e300, -2.5, -1, -0.0, 0.0, .leastNonzeroMagnitude, 0.25, 0.5, 1, 1, 3.75, 1e300, .infinity, .nan]
+            + (0..<40).map { Double($0) * 0.125 - 2 }
+        let keys = pool + [-.nan, 0.3, 2.0, -7, .leastNonzeroMagnitude * 3] + Self.values(97, seed: 19)
+        // numpy's order: numbers ascending (−0.0 and 0.0 tie), then NaN.
+        let sorted = Self.sortedEdges(pool) { a, b in b.isNaN ? !a.isNaN : a < b }
+        for edges in sorted {
+            for n in [0, 1, 3, 4, 5, 8, 11, keys.count] {
+                let x = Array(keys[0..<n])
+                let got = Kernels.searchsorted(Chunk(shape: [n], data: .f64(x)), edges: .f64(edges))
+                let want = x.map { v in Self.referenceSearch(edges, v) { a, v in a < v || (v.isNaN && !a.isNaN) } }
+                #expect(got.data == .i64(want), "\(edges.count) edges, \(n) keys")
+            }
+        }
+    }
 }
