@@ -96,7 +96,7 @@ public struct RuleContext: Sendable {
         self.graph = graph
         self.settings = settings
         self.files = files
-        self.analysis = SharedAnalysis(graph: graph, tree: tree, options: settings.estimateOptions)
+        self.analysis = SharedAnalysis(graph: graph, tree: tree, pipeline: pipeline, options: settings.estimateOptions)
     }
 
     /// The graph's figures (`Estimator.estimate` with the settings' options), computed once per file.
