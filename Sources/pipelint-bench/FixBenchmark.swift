@@ -64,16 +64,8 @@ enum FixBenchmark {
             var best = Double.infinity
             for _ in 0..<3 {
                 let dir = fresh()
-                let p = Process()
-                p.executableURL = bin
-                p.arguments = arguments
-                p.currentDirectoryURL = dir
-                p.standardOutput = FileHandle.nullDevice
-                p.standardError = FileHandle.nullDevice
-                let t = DispatchTime.now().uptimeNanoseconds
-                try? p.run()
-                p.waitUntilExit()
-                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9)
+                guard let run = timeChild(bin.path, arguments, in: dir.path) else { return .nan }
+                best = min(best, run.seconds)
             }
             return best
         }
