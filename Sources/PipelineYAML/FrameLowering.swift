@@ -221,17 +221,13 @@ extension Lowerer {
         }
         guard let length = int(l.value, "`length`"),
               let keys = stringSpec(k.value, what: "`keys`", allowDistinct: false),
-              let values = stringSpec(vals.value, what: "`values`", allowDistinct: true) else { return nil }
-        if let d = values.distinct, d > max(length, 1) {
-            error("`distinct` must be at most the dict's `length` (\(length)), not \(d)", vals.value.at)
-            return nil
-        }
+              let values = stringSpec(vals.value, what: "`values`", allowDistinct: true, entries: length) else { return nil }
         return .stringDict(StringDictRecipe(length: length, keyLength: keys.length, valueLength: values.length,
                                             distinct: max(1, values.distinct ?? length)))
     }
 
     /// `{string: L}` (and `distinct: D` for values).
-    mutating func stringSpec(_ v: WrittenValue, what: String, allowDistinct: Bool) -> (length: Int, distinct: Int?)? {
+    mutating func stringSpec(_ v: WrittenValue, what: String, allowDistinct: Bool, entries: Int = 0) -> (length: Int, distinct: Int?)? {
         guard let es = mapping(v, what) else { return nil }
         checkKeys(es, allowed: allowDistinct ? ["string", "distinct"] : ["string"], in: what)
         guard let s = es.first(where: { $0.key == "string" }) else {
@@ -246,7 +242,11 @@ extension Lowerer {
         var distinct: Int?
         if let d = es.first(where: { $0.key == "distinct" }) {
             guard let k = int(d.value, "`distinct`", min: 1) else { return nil }
-            distinct = k
+            if k > max(entries, 1) {
+                // Reported, and clamped: the dict is still an object, so calls are checked as usual.
+                error("`distinct` must be at most the dict's `length` (\(entries)), not \(k)", d.value.at)
+            }
+            distinct = min(k, max(entries, 1))
         }
         return (n, distinct)
     }

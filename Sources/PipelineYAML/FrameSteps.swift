@@ -121,12 +121,16 @@ extension Lowerer {
             if dep >= 0, dep < p.steps.count, state[r.name] == nil { frameSchema(ofStep: dep, &p, &schemas, &state) }
         }
         guard !stepsWithErrors.contains(s.name) else { return }
+        let before = diagnostics.count
+        defer { if diagnostics.count > before { stepsWithErrors.insert(s.name) } }
         switch s.kind {
         case .mapBlocks(let callee, let over, let args, let kwargs, _):
             let function = self.callee(callee, in: p)?.function
             if s.mapsPartitions {
                 guard let r = over.first, let input = schemas[r.name] else {
-                    if let r = over.first, state[r.name] != false {
+                    // A frame or `map_partitions` step that failed was reported already.
+                    if let r = over.first, state[r.name] != false, !isDeclared(r.name, in: .frames),
+                       !stepsWithErrors.contains(r.name), p.step(named: r.name)?.mapsPartitions != true {
                         error("`\(r.name)` is \(isDeclared(r.name, in: .arrays) ? "an array" : "not a frame"); `map_partitions` maps over a frame or a frame-valued step", r.range,
                               help: "map over an array's blocks with `map_blocks`")
                     }
@@ -183,7 +187,7 @@ extension Lowerer {
         }
         switch kernel {
         case .mapColumn:
-            guard let c = options.column, let range = options.columnRange, let column = knownColumn(c, range, of: over.name, input) else { return nil }
+            guard let c = options.column, let range = options.columnRange, let column = knownColumn(c, range, of: over.name, step: s.name, input) else { return nil }
             let table = operand(1)
             if let t = table, let problem = lookupMismatch(column, t.recipe) {
                 error("step `\(s.name)` maps column `\(c)` (\(column.type.name)) of `\(over.name)` through `\(t.shown)`, \(problem): no value would be found (every result NaN)", t.range)
@@ -199,7 +203,7 @@ extension Lowerer {
         default:
             var ok = true
             for (c, range) in zip(options.columns, options.columnRanges) {
-                guard let column = knownColumn(c, range, of: over.name, input) else { ok = false; continue }
+                guard let column = knownColumn(c, range, of: over.name, step: s.name, input) else { ok = false; continue }
                 if !column.type.isNumeric {
                     error("`score_rows` multiplies numbers, but column `\(c)` of `\(over.name)` is \(column.type.name)", range)
                     ok = false
@@ -214,10 +218,10 @@ extension Lowerer {
     }
 
     /// The column `name` of the frame a step maps, or a located error with a suggestion.
-    mutating func knownColumn(_ name: String, _ range: SourceRange, of frame: String, _ schema: FrameSchema) -> FrameColumn? {
+    mutating func knownColumn(_ name: String, _ range: SourceRange, of frame: String, step: String, _ schema: FrameSchema) -> FrameColumn? {
         if let c = schema.column(named: name) { return c }
         let names = schema.columns.map(\.name)
-        error("`\(frame)` has no column `\(name)`", range,
+        error("step `\(step)` maps over `\(frame)`, which has no column `\(name)`", range,
               help: suggestion(for: name, among: names).map { "did you mean `\($0)`?" } ?? "its columns are \(names.map { "`\($0)`" }.joined(separator: ", "))")
         return nil
     }
