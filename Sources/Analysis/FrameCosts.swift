@@ -41,9 +41,22 @@ public enum FrameCosts {
         return SizeModel.residentSize(.dataFrame(shape(schema, rows: rows))).bytes
     }
 
+    /// `dd.from_pandas`: each partition is its own DataFrame pickled into the graph, so the whole
+    /// frame's data travels once, plus an empty frame's overhead per partition.
+    public static func fromPandasBytes(_ layer: Graph.Layer) -> (total: Int64, perPartition: Int64, largest: Int64)? {
+        guard case .frame(let f) = layer.kind, case .fromPandas = f.source else { return nil }
+        let overhead = SizeModel.wireSize(.dataFrame(shape(f.schema, rows: 0))).bytes
+        let data = Sat.add(SizeModel.wireSize(.dataFrame(shape(f.schema, rows: f.rows))).bytes, -overhead)
+        let largest = SizeModel.wireSize(.dataFrame(shape(f.schema, rows: f.partitions.maxSize))).bytes
+        return (data, overhead, largest)
+    }
+
     /// Submit bytes of a frame-valued layer, objects aside.
     static func submitCost(of layer: Graph.Layer) -> GraphCosts.LayerCost? {
         guard let schema = layer.frame else { return nil }
+        if let p = fromPandasBytes(layer) {
+            return GraphCosts.LayerCost(fixed: Sat.add(frameFixed, p.total), perUnit: Sat.add(framePerPartition, p.perPartition), units: layer.taskCount)
+        }
         switch layer.kind {
         case .frame: return GraphCosts.LayerCost(fixed: frameFixed, perUnit: framePerPartition, units: layer.taskCount)
         case .mapBlocks: return GraphCosts.LayerCost(fixed: Sat.add(mapPartitionsFixed, metaBytes(schema)), perUnit: 0, units: layer.taskCount)
@@ -54,6 +67,7 @@ public enum FrameCosts {
     /// One task's bytes on dispatch, objects aside.
     static func taskBytes(of layer: Graph.Layer) -> Int64? {
         guard let schema = layer.frame else { return nil }
+        if let p = fromPandasBytes(layer) { return Sat.add(frameTaskBytes, p.largest) }
         switch layer.kind {
         case .frame: return frameTaskBytes
         case .mapBlocks: return Sat.add(mapPartitionsTaskBytes, metaBytes(schema))

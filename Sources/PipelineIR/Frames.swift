@@ -96,6 +96,9 @@ public struct FrameDecl: Sendable {
     public enum Source: Sendable, Hashable {
         /// Generated partition by partition from the column recipes.
         case generated
+        /// `dd.from_pandas(object, npartitions=N)`: a `dataframe:` object split on the client,
+        /// every partition's data inside the submitted graph.
+        case fromPandas(object: String, range: SourceRange)
     }
     public var name: String
     public var nameRange: SourceRange

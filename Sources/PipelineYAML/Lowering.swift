@@ -348,7 +348,7 @@ struct Lowerer {
         for e in declaredArrays {
             if let a = lowerArray(e.key, e.keyRange, e.value) { arrays.append(a) }
         }
-        let frames = declaredFrames.compactMap { lowerFrame($0.key, $0.keyRange, $0.value) }
+        let frames = declaredFrames.compactMap { lowerFrame($0.key, $0.keyRange, $0.value, objects: objects) }
         var steps: [Step] = []
         steps.reserveCapacity(declaredSteps.count)
         for e in declaredSteps {

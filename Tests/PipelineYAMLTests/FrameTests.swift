@@ -108,11 +108,38 @@ import Testing
         // A dict's values cannot be more distinct than its entries.
         ([("distinct: 5", "distinct: 500")], ["4:82: `distinct` must be at most the dict's `length` (400), not 500"]),
         // Reserved syntax of the design, not read yet.
+        ([("    rows: 1000\n", "    load: people.csv\n    rows: 1000\n")],
+         ["14:5: `load` frames are not supported yet; declare the frame's `rows`, `partitions` and `columns`"]),
+        // `from_pandas` takes a `dataframe` object and `partitions: N` only.
         ([("    rows: 1000\n", "    from_pandas: codes\n    rows: 1000\n")],
-         ["14:5: `from_pandas` frames are not supported yet; declare the frame's `rows`, `partitions` and `columns`"]),
+         ["14:18: `from_pandas` needs a `dataframe` object, but `codes` is a Series", "15:5: unknown key `rows` in `from_pandas` frame `people`", "17:5: unknown key `columns` in `from_pandas` frame `people`"]),
+        ([("    rows: 1000\n", "    from_pandas: cdoes\n    rows: 1000\n")], ["14:18: `cdoes` is not an object", "15:5: unknown key `rows` in `from_pandas` frame `people`", "17:5: unknown key `columns` in `from_pandas` frame `people`"]),
     ])
     func badInputIsLocated(_ edits: [(String, String)], _ expected: [String]) {
         #expect(Self.errors(edits).map { String($0.prefix(while: { $0 != "\n" })) } == expected)
+    }
+
+    @Test func fromPandasSplitsADataFrameObject() throws {
+        let text = Self.base
+            .replacingOccurrences(of: "  codes: {series: {range: 1000}}\n", with: """
+              codes: {series: {range: 1000}}
+              table: {dataframe: {length: 1000, columns: {zip: {dtype: string, length: 5}, age: {dtype: int64}, income: {dtype: float64}}}}
+
+            """)
+            .replacingOccurrences(of: "  people:\n    rows: 1000\n    partitions: 10\n", with: "  people:\n    from_pandas: table\n    partitions: 3\n")
+            .replacingOccurrences(of: "      kind: {dtype: category, categories: 3}\n", with: "")
+        let cut = try #require(text.range(of: "    columns:\n      zip"))
+        let end = try #require(text.range(of: "steps:"))
+        let file = text.replacingCharacters(in: cut.lowerBound..<end.lowerBound, with: "")
+        let loaded = LoadedPipeline.load(SourceFile(path: "t.yaml", text: file))
+        #expect(loaded.diagnostics.filter { $0.severity == .error }.map(\.message) == [])
+        let people = try #require(loaded.pipeline?.frame(named: "people"))
+        // ceil(1000 / 3) = 334 rows a partition, the last 332; the object's columns.
+        #expect(people.partitions == .uniform(size: 334, length: 1000))
+        #expect(people.schema.columns.map(\.name) == ["zip", "age", "income"])
+        guard case .fromPandas(let object, _) = people.source else { Issue.record("not from_pandas"); return }
+        #expect(object == "table")
+        #expect(loaded.graph?.layer(named: "people")?.taskCount == 3)
     }
 
     @Test func frameSyntaxNeedsVersion12() {

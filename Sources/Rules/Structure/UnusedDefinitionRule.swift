@@ -91,6 +91,8 @@ public struct UnusedDefinitionRule: Rule {
                 }
             }
         }
+        // A `from_pandas` frame (format 1.2) uses its DataFrame object.
+        for f in p.frames { if case .fromPandas(let o, _) = f.source { usedObjects.insert(o) } }
         // A function a step calls uses the objects it carries.
         for f in p.functions where usedFunctions.contains(f.name) { usedObjects.formUnion(f.carried.map(\.object)) }
         var out: [Finding] = []
