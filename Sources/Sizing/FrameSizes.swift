@@ -211,10 +211,11 @@ enum FrameSizes {
             // Values whose memo index is below 256: base + 2 + 2j < 256 (the dict took `base`).
             let cheap = max(0, min(distinct, (255 - base) / 2))
             let full = references / distinct, rest = references % distinct
-            let cheapRefs = Int64(full) * Int64(cheap) + Int64(min(rest, cheap))
-            w.emit(Sat.add(Sat.mul(2, cheapRefs), Sat.mul(5, Int64(references) - cheapRefs)))
+            let cheapRefs = Sat.add(Sat.mul(Int64(full), Int64(cheap)), Int64(min(rest, cheap)))
+            w.emit(Sat.add(Sat.mul(2, cheapRefs), Sat.mul(5, Sat.add(Int64(references), -cheapRefs))))
         }
-        w.bumpMemo(n + distinct)
+        // Memo indexes only decide BINGET's width: past 2³⁰ entries the count no longer matters.
+        w.bumpMemo(min(n, 1 << 30) + min(distinct, 1 << 30))
     }
 
     /// CPython's dict of str keys after `n` insertions from empty: the table doubles from 8 until

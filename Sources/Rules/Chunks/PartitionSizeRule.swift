@@ -98,6 +98,6 @@ public struct PartitionSizeRule: Rule {
     /// Partitions of about 100 MB for the frame's bytes.
     static func suggested(rows: Int, bytes: Int64, rowsPerPartition: Int) -> Int {
         let bytesPerRow = Double(bytes) / Double(max(1, rowsPerPartition))
-        return max(1, Int((Double(rows) * bytesPerRow / 100_000_000).rounded()))
+        return max(1, Int(min((Double(rows) * bytesPerRow / 100_000_000).rounded(), 1e15)))
     }
 }
