@@ -126,6 +126,15 @@ public struct FrameDecl: Sendable {
 
     /// The frame's grid: one dimension of rows, one chunk per partition.
     public var grid: ChunkGrid { ChunkGrid(dims: [partitions]) }
+
+    /// Tasks of the frame: one per partition, and for a generated frame with string columns one
+    /// more per partition (dask 2026.8 converts them to `string[pyarrow]` in a task of its own,
+    /// not fused; measured).
+    public var taskCount: Int {
+        let n = partitions.count
+        guard case .generated = source, schema.columns.contains(where: { if case .string = $0.type { true } else { false } }) else { return n }
+        return n > Int.max / 2 ? Int.max : 2 * n
+    }
 }
 
 /// What a frame kernel reads and writes, beyond its parameters (`column`, `columns`, `into`).

@@ -142,7 +142,8 @@ public struct Graph: Sendable {
         public var taskCount: Int {
             switch kind {
             case .object(let o): o.placement == .delayed ? 1 : 0
-            case .array, .frame, .mapBlocks, .rechunk: grid.chunkCount
+            case .array, .mapBlocks, .rechunk: grid.chunkCount
+            case .frame(let f): f.taskCount
             case .reduce where reducesItems:
                 1
             case .reduce(_, let split):
