@@ -72,6 +72,9 @@ import Testing
         #expect(Self.errors([("partitions: 10", "partitions: [300, 300, 400]")]) == [])
         #expect(Self.errors([("partitions: 10", "partitions: [300, 300, 300]")])
             == ["15:17: the partitions hold 900 rows but the frame has 1000"])
+        // A sum past Int64 is not a saturated 2^63 − 1 that happens to equal `rows`.
+        #expect(Self.errors([("rows: 1000", "rows: 9223372036854775807"), ("partitions: 10", "partitions: [9223372036854775807, 1]")])
+            == ["15:17: the partitions hold more than 2^63 − 1 rows but the frame has 9223372036854775807"])
         #expect(Self.errors([("partitions: 10", "partitions: [300, 0, 700]")])
             == ["15:23: a partition's row count must be at least 1, not 0"])
         // ceil(1000 / 400) = 3 rows short of 400 partitions: dd.from_pandas's rule makes 334.
