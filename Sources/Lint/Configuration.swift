@@ -150,7 +150,8 @@ public enum ConfigurationLoader {
     static func workingDirectory() -> String? {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         guard getcwd(&buffer, buffer.count) != nil else { return nil }
-        return String(validatingCString: buffer)
+        let length = buffer.firstIndex(of: 0) ?? buffer.count
+        return String(validating: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Loads a configuration file. Unknown keys are warnings (returned); anything
