@@ -76,7 +76,8 @@ public enum Estimator {
             case .random: "array (random)"
             case .load: "array (load)"
             }
-        case .mapBlocks(let c): "\(l.perItem?.form.rawValue ?? "map_blocks") \(c?.function.name ?? "?")"
+        case .frame: "dataframe"
+        case .mapBlocks(let c): "\(l.perItem?.form.rawValue ?? (l.frame != nil ? "map_partitions" : "map_blocks")) \(c?.function.name ?? "?")"
         case .reduce(let r, _): "reduce \(r.rawValue)"
         case .rechunk: "rechunk"
         }

@@ -38,7 +38,8 @@ public struct GraphSummary: Sendable, Hashable, CustomStringConvertible {
                 kind = "object \(o.recipe.kindName)"
                 placement = o.placement
             case .array: kind = "array"
-            case .mapBlocks(let c): kind = "map_blocks \(c?.function.name ?? "?")"
+            case .frame: kind = "dataframe"
+            case .mapBlocks(let c): kind = "\(l.frame != nil ? "map_partitions" : "map_blocks") \(c?.function.name ?? "?")"
             case .reduce(let r, let split): kind = "reduce \(r.rawValue)/\(split)"
             case .rechunk: kind = "rechunk"
             }

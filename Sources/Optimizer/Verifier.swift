@@ -66,6 +66,9 @@ public enum Verifier {
                 if l.taskCount != expected { bad("object is \(o.placement.rawValue) but has \(l.taskCount) tasks (expected \(expected))") }
             case .array:
                 if !l.inputs.isEmpty { bad("an input array has inputs") }
+            case .frame:
+                if !l.inputs.isEmpty { bad("a generated frame has inputs") }
+                if l.frame == nil { bad("a frame has no columns") }
             case .mapBlocks(let call):
                 if receivers > 1 { bad("\(receivers) receivers") }
                 if let call { for m in callProblems(call, inputs: l.inputs) { bad(m) } }

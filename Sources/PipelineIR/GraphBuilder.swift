@@ -54,6 +54,7 @@ private struct Builder {
     /// The first output of each array and step.
     var arrayOutputs: [OutputKind?]
     var stepOutputs: [OutputKind?]
+    var frameOutputs: [OutputKind?]
 
     init(_ p: Pipeline) {
         self.p = p
@@ -61,10 +62,12 @@ private struct Builder {
         stepLayers = Array(repeating: nil, count: p.steps.count)
         arrayOutputs = Array(repeating: nil, count: p.arrays.count)
         stepOutputs = Array(repeating: nil, count: p.steps.count)
+        frameOutputs = Array(repeating: nil, count: p.frames.count)
         for o in p.outputs.reversed() {
             let at = p.positions(of: o.target.name)
             if at.array >= 0 { arrayOutputs[Int(at.array)] = o.kind }
             if at.step >= 0 { stepOutputs[Int(at.step)] = o.kind }
+            if at.frame >= 0 { frameOutputs[Int(at.frame)] = o.kind }
         }
     }
 
@@ -76,6 +79,7 @@ private struct Builder {
         let at = p.positions(of: name)
         if at.step >= 0, let id = stepLayers[Int(at.step)] { return id }
         if at.array >= 0 { return Graph.LayerID(p.objects.count + Int(at.array)) }
+        if at.frame >= 0 { return Graph.LayerID(p.objects.count + p.arrays.count + Int(at.frame)) }
         if at.object >= 0 { return Graph.LayerID(Int(at.object)) }
         return nil
     }
@@ -88,6 +92,12 @@ private struct Builder {
         for (i, a) in p.arrays.enumerated() {
             layers.append(Graph.Layer(id: Graph.LayerID(layers.count), name: a.name, kind: .array(a), grid: a.grid, dtype: a.dtype,
                                       inputs: [], range: a.range, nameRange: a.nameRange, output: arrayOutputs[i]))
+        }
+        for (i, f) in p.frames.enumerated() {
+            var l = Graph.Layer(id: Graph.LayerID(layers.count), name: f.name, kind: .frame(f), grid: f.grid, dtype: nil,
+                                inputs: [], range: f.range, nameRange: f.nameRange, output: frameOutputs[i])
+            l.frame = f.schema
+            layers.append(l)
         }
     }
 
@@ -168,6 +178,7 @@ private struct Builder {
         layer.inputChunkCount = built.inputChunks
         layer.inputChunksPerAxis = built.inputChunksPerAxis
         layer.reducesItems = built.reducesItems
+        layer.frame = built.ok ? s.frameSchema : nil
         if let loop = s.perItem, loop.form != .delayed { checkFutures(s, loop: loop, inputs: built.inputs) }
         if let loop = s.perItem, built.ok {
             layer.perItem = loop

@@ -1,0 +1,239 @@
+import PipelineIR
+
+/// `map_partitions` steps and frame kernels (format 1.2): lowering, and the checks that need the
+/// whole pipeline — what each step maps over, the columns kernels read, the tables they look up.
+extension Lowerer {
+    /// `column`, `columns`, `into` of a function: required by frame kernels, refused elsewhere.
+    /// Nil when something is wrong (reported); `.some(nil)` for an array kernel without them.
+    mutating func lowerFrameKernelOptions(_ es: [(key: String, keyRange: SourceRange, value: WrittenValue)], kernel: Kernel,
+                                          kernelRange: SourceRange) -> FrameKernelOptions?? {
+        let given = es.filter { Self.frameKernelKeys.contains($0.key) }
+        guard kernel.isFrameKernel else {
+            for e in given {
+                error("`\(e.key)` applies to the frame kernels (`map_column`, `score_rows`), not `\(kernel.rawValue)`", e.keyRange)
+            }
+            return given.isEmpty ? .some(nil) : nil
+        }
+        guard requireVersion12("kernel `\(kernel.rawValue)`", kernelRange) else { return nil }
+        func get(_ k: String) -> (key: String, keyRange: SourceRange, value: WrittenValue)? { given.first { $0.key == k } }
+        guard let into = get("into") else {
+            error("kernel `\(kernel.rawValue)` needs `into` (the column it assigns)", kernelRange)
+            return nil
+        }
+        guard let intoName = string(into.value, "`into`") else { return nil }
+        var options = FrameKernelOptions(into: intoName, intoRange: textRange(into.value))
+        switch kernel {
+        case .mapColumn:
+            if let c = get("columns") { error("`map_column` maps one `column`, not `columns`", c.keyRange) }
+            guard let c = get("column") else {
+                error("kernel `map_column` needs `column` (the column it looks up)", kernelRange)
+                return nil
+            }
+            guard let name = string(c.value, "`column`") else { return nil }
+            options.column = name
+            options.columnRange = textRange(c.value)
+        default:
+            if let c = get("column") { error("`score_rows` reads `columns` (a list), not `column`", c.keyRange) }
+            guard let c = get("columns") else {
+                error("kernel `score_rows` needs `columns` (the columns multiplied by the weights)", kernelRange)
+                return nil
+            }
+            for item in list(c.value, "`columns`") ?? [] {
+                guard let name = string(item, "a column name") else { return nil }
+                options.columns.append(name)
+                options.columnRanges.append(textRange(item))
+            }
+            if options.columns.isEmpty {
+                error("`columns` needs at least one column", c.value.at)
+                return nil
+            }
+        }
+        return .some(options)
+    }
+
+    /// `map_partitions: f, over: FRAME, args: [...], kwargs: {...}`: one task per partition.
+    mutating func lowerMapPartitionsStep(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue,
+                                         kindEntry: (key: String, keyRange: SourceRange, value: WrittenValue),
+                                         entries es: [(key: String, keyRange: SourceRange, value: WrittenValue)], suppressions supp: Suppressions?) -> Step? {
+        checkKeys(es, allowed: Self.mapPartitionsKeys, in: "`map_partitions` step `\(name)`")
+        guard requireVersion12("a `map_partitions` step", kindEntry.keyRange) else { return nil }
+        guard let calleeText = string(kindEntry.value, "`map_partitions`") else { return nil }
+        guard let callee = lowerCallee(calleeText, range: textRange(kindEntry.value)) else { return nil }
+        guard let overEntry = es.first(where: { $0.key == "over" }) else {
+            error("`map_partitions` step `\(name)` needs `over` (the frame it maps)", v.at)
+            return nil
+        }
+        var overValue = overEntry.value
+        if tree[overValue.id].kind == .sequence {
+            let items = list(overValue, "`over`") ?? []
+            guard items.count == 1 else {
+                error("`map_partitions` maps over one frame; `over` lists \(items.count)", overValue.at)
+                return nil
+            }
+            overValue = items[0]
+        }
+        guard let over = dataRef(overValue) else { return nil }
+        var args: [CallArgument] = []
+        if let a = es.first(where: { $0.key == "args" }) {
+            for item in list(a.value, "`args`") ?? [] {
+                if let arg = argument(item) { args.append(arg) }
+            }
+        }
+        var kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)] = []
+        if let k = es.first(where: { $0.key == "kwargs" }), let ks = mapping(k.value, "`kwargs`") {
+            for e in ks {
+                if let arg = argument(e.value) { kwargs.append((e.key, e.keyRange, arg)) }
+            }
+        }
+        var step = Step(name: name, nameRange: nameRange, range: v.at,
+                        kind: .mapBlocks(callee: callee, over: [over], args: args, kwargs: kwargs, dtype: nil), suppressions: supp)
+        step.mapsPartitions = true
+        return step
+    }
+
+    // MARK: whole-pipeline checks
+
+    /// Each step against what it maps over (frames only through `map_partitions`, arrays only
+    /// through `map_blocks`), the columns each frame kernel reads, the tables it looks values up
+    /// in; records each frame-valued step's columns (`Step.frameSchema`). Frames cannot be saved,
+    /// reduced or rechunked yet.
+    mutating func checkFrameSteps(_ p: inout Pipeline) {
+        guard !p.frames.isEmpty || p.steps.contains(where: \.mapsPartitions) else { return }
+        var schemas: [String: FrameSchema] = [:]
+        for f in p.frames { schemas[f.name] = f.schema }
+        var state: [String: Bool] = [:]  // false: visiting, true: done
+        for i in p.steps.indices { frameSchema(ofStep: i, &p, &schemas, &state) }
+        for o in p.outputs where schemas[o.target.name] != nil {
+            if case .save = o.kind {
+                error("saving a frame is not supported yet; use `compute` or `persist`", o.range)
+            }
+        }
+    }
+
+    /// The columns step `i` yields when it is frame-valued (depth first, each step once).
+    mutating func frameSchema(ofStep i: Int, _ p: inout Pipeline, _ schemas: inout [String: FrameSchema], _ state: inout [String: Bool]) {
+        let s = p.steps[i]
+        guard state[s.name] == nil else { return }
+        state[s.name] = false
+        defer { state[s.name] = true }
+        for r in s.inputs {
+            let dep = Int(p.positions(of: r.name).step)
+            if dep >= 0, dep < p.steps.count, state[r.name] == nil { frameSchema(ofStep: dep, &p, &schemas, &state) }
+        }
+        guard !stepsWithErrors.contains(s.name) else { return }
+        switch s.kind {
+        case .mapBlocks(let callee, let over, let args, let kwargs, _):
+            let function = self.callee(callee, in: p)?.function
+            if s.mapsPartitions {
+                guard let r = over.first, let input = schemas[r.name] else {
+                    if let r = over.first, state[r.name] != false {
+                        error("`\(r.name)` is \(isDeclared(r.name, in: .arrays) ? "an array" : "not a frame"); `map_partitions` maps over a frame or a frame-valued step", r.range,
+                              help: "map over an array's blocks with `map_blocks`")
+                    }
+                    return
+                }
+                guard let function else { return }
+                if let out = checkFrameCall(s, function: function, callee: callee, over: r, input: input, args: args, kwargs: kwargs, in: p) {
+                    schemas[s.name] = out
+                    p.steps[i].frameSchema = out
+                }
+            } else {
+                for r in over where schemas[r.name] != nil {
+                    error("`\(r.name)` is a frame; map over its partitions with `map_partitions`", r.range)
+                }
+                if case .kernel(let k, _)? = function?.body, k.isFrameKernel, let f = function {
+                    error("kernel `\(k.rawValue)` of `\(f.name)` works on DataFrame partitions; call it with `map_partitions`", calleeRange(callee))
+                }
+            }
+        case .reduce(_, let over, _), .rechunk(let over, _):
+            if schemas[over.name] != nil {
+                error("`\(over.name)` is a frame; reductions and rechunks of frames are not supported yet", over.range)
+            }
+        }
+    }
+
+    func calleeRange(_ c: Callee) -> SourceRange {
+        switch c {
+        case .function(_, let r), .instance(_, let r): r
+        case .method(_, let o, _, let m): SourceRange(start: o.start, end: m.end)
+        }
+    }
+
+    /// A `map_partitions` call's function against the frame it maps: its result's columns, nil when wrong.
+    mutating func checkFrameCall(_ s: Step, function: PipelineFunction, callee: Callee, over: Ref, input: FrameSchema,
+                                 args: [CallArgument], kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)], in p: Pipeline) -> FrameSchema? {
+        guard case .kernel(let kernel, let bindings) = function.body else { return input }
+        guard kernel.isFrameKernel, let options = function.frameOptions else {
+            error("kernel `\(kernel.rawValue)` of `\(function.name)` works on array blocks; `map_partitions` needs a frame kernel (`map_column`, `score_rows`) or a `python` function",
+                  calleeRange(callee))
+            return nil
+        }
+        // What each function parameter receives: the receiver, the partition, `args`, then `kwargs` by name.
+        var incoming: [CallArgument?] = []
+        if case .method(let o, let r, _, _) = callee { incoming.append(.object(name: o, path: [], range: r)) }
+        incoming.append(nil)
+        incoming += args.map { Optional($0) }
+        func operand(_ k: Int) -> (recipe: Recipe, shown: String, range: SourceRange)? {
+            guard k < bindings.count, case .param(let idx, let inside) = bindings[k], idx < function.params.count else { return nil }
+            let name = function.params[idx].name
+            let arg = idx < incoming.count ? incoming[idx] : kwargs.first { $0.name == name }?.value
+            guard case .object(let o, let path, let range)? = arg, let obj = p.object(named: o),
+                  let r = obj.recipe.projected(through: path + inside) else { return nil }
+            return (r, (path + inside).applied(to: o), range)
+        }
+        switch kernel {
+        case .mapColumn:
+            guard let c = options.column, let range = options.columnRange, let column = knownColumn(c, range, of: over.name, input) else { return nil }
+            let table = operand(1)
+            if let t = table, let problem = lookupMismatch(column, t.recipe) {
+                error("step `\(s.name)` maps column `\(c)` (\(column.type.name)) of `\(over.name)` through `\(t.shown)`, \(problem): no value would be found (every result NaN)", t.range)
+                return nil
+            }
+            let type: ColumnType
+            switch table?.recipe {
+            case .stringDict(let d)?: type = .string(length: d.valueLength)
+            case .series(let sr)?: type = .numeric(sr.dtype)
+            default: type = .numeric(.float64)
+            }
+            return input.assigning(FrameColumn(name: options.into, nameRange: options.intoRange, type: type))
+        default:
+            var ok = true
+            for (c, range) in zip(options.columns, options.columnRanges) {
+                guard let column = knownColumn(c, range, of: over.name, input) else { ok = false; continue }
+                if !column.type.isNumeric {
+                    error("`score_rows` multiplies numbers, but column `\(c)` of `\(over.name)` is \(column.type.name)", range)
+                    ok = false
+                }
+            }
+            if ok, let w = operand(1), let shape = w.recipe.shape, shape.count == 1, shape[0] != options.columns.count {
+                error("`\(w.shown)` has \(shape[0]) weights but `score_rows` reads \(options.columns.count) columns", w.range)
+                ok = false
+            }
+            return ok ? input.assigning(FrameColumn(name: options.into, nameRange: options.intoRange, type: .numeric(.float64))) : nil
+        }
+    }
+
+    /// The column `name` of the frame a step maps, or a located error with a suggestion.
+    mutating func knownColumn(_ name: String, _ range: SourceRange, of frame: String, _ schema: FrameSchema) -> FrameColumn? {
+        if let c = schema.column(named: name) { return c }
+        let names = schema.columns.map(\.name)
+        error("`\(frame)` has no column `\(name)`", range,
+              help: suggestion(for: name, among: names).map { "did you mean `\($0)`?" } ?? "its columns are \(names.map { "`\($0)`" }.joined(separator: ", "))")
+        return nil
+    }
+
+    /// Why `Series.map(table)` finds nothing for `column`'s values, or nil when the types can match.
+    func lookupMismatch(_ column: FrameColumn, _ table: Recipe) -> String? {
+        let isText: Bool
+        switch column.type {
+        case .string, .category: isText = true
+        case .numeric(let t): isText = false
+            if case .series = table, !(t.isInteger || t == .bool) { return "a Series labelled by integers 0…n-1, while the column holds \(t.rawValue) values" }
+        }
+        switch table {
+        case .stringDict: return isText ? nil : "a dict keyed by strings"
+        case .series: return isText ? "a Series labelled by integers" : nil
+        default: return nil
+        }
+    }
+}
