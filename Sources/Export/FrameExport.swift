@@ -53,7 +53,7 @@ extension ProgramWriter {
         for a in call.arguments {
             switch a.role {
             case .receiver, .carried, .block: continue
-            case .argument: positional.append(try argumentText(a.source, of: l))
+            case .argument: positional.append(try partitionArgument(a.source, of: l))
             case .keyword(let name):
                 let at = switch a.source {
                 case .literal(_, let r), .item(let r): r.start
@@ -63,12 +63,21 @@ extension ProgramWriter {
                     throw error("keyword `\(name)` is a name Dask's map_partitions keeps for itself", keywordRange(l, name) ?? l.range,
                                 help: "rename the parameter")
                 }
-                keywords.append((at, "\(name)=\(try argumentText(a.source, of: l))"))
+                keywords.append((at, "\(name)=\(try partitionArgument(a.source, of: l))"))
             }
         }
         let meta = "meta=_with_column(\(frame), \(PythonSyntax.string(try resultColumn(l, call: call))), \(PythonSyntax.string(try resultDtype(l, call: call))))"
         let all = [function] + positional + keywords.sorted { $0.at < $1.at }.map(\.text) + [meta]
         return "\(v) = \(frame).map_partitions(\(all.joined(separator: ", ")))"
+    }
+
+    /// An argument of map_partitions. A scattered object's future goes in as `dask.delayed(future)`:
+    /// map_partitions resolves Delayed arguments only, and a bare future reaches the function
+    /// unresolved (measured with dask 2026.8: `.map(future)` gives a column of futures).
+    func partitionArgument(_ source: CallSite.Source, of l: Graph.Layer) throws(ExportError) -> String {
+        let text = try argumentText(source, of: l)
+        guard case .input(let e) = source, graph[l.inputs[e].source].object?.placement == .scatter else { return text }
+        return "dask.delayed(\(text))"
     }
 
     static let mapPartitionsKeywords: Set<String> = ["func", "meta", "enforce_metadata", "transform_divisions", "clear_divisions",
@@ -104,6 +113,7 @@ extension ProgramWriter {
         }
         let method = call.function.name
         if o.placement == .embed { return (call.isCallableInstance ? receiver : PythonSyntax.attribute(receiver, method), nil) }
+        let passed = o.placement == .scatter ? "dask.delayed(\(receiver))" : receiver
         let key = "_call_\(inst.className.replacingOccurrences(of: ".", with: "_"))_\(method)_on_partition"
         if wrappers[key] == nil {
             let w = globals.fresh(key)
@@ -115,7 +125,7 @@ extension ProgramWriter {
             wrapperOrder.append(key)
             names["wrapper:" + key] = w
         }
-        return (names["wrapper:" + key] ?? key, receiver)
+        return (names["wrapper:" + key] ?? key, passed)
     }
 
     /// The extra arguments of a frame kernel's runtime function (`column=…, into=…`).
