@@ -538,6 +538,8 @@ struct ProgramWriter {
                 body.append("\(v) = _source(\(PythonSyntax.string(l.name)), \(tuple(l.grid.shape)), \(chunksText(l.grid)), '\(a.dtype.rawValue)', \(src))")
             case .frame(let f):
                 body.append(frameLine(l, f, variable: v))
+            case .merge(let m):
+                body.append(try mergeLine(l, m, variable: v))
             case .mapBlocks(let call):
                 guard let call else { throw error("step `\(l.name)` calls an unknown function", l.range) }
                 let f = call.function

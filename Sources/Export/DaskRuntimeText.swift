@@ -483,6 +483,13 @@ def _frame(label, columns, rows, partitions):
                        divisions=divisions, label=label, enforce_metadata=False)
 
 
+def _from_pandas(frame, partitions):
+    """`{from_pandas: OBJECT, partitions: N}`: dd.from_pandas(frame, npartitions=N), split on the client."""
+    import dask.dataframe as dd
+
+    return dd.from_pandas(frame, npartitions=partitions)
+
+
 def _dataframe(length, columns):
     """A `dataframe:` object: a pandas DataFrame of `length` rows."""
     return _frame_part((0, length), columns)

@@ -28,6 +28,10 @@ extension ProgramWriter {
 
     /// `people = _frame('people', [...columns...], rows=..., partitions=N or [sizes])`.
     func frameLine(_ l: Graph.Layer, _ f: FrameDecl, variable v: String) -> String {
+        if case .fromPandas(let object, _) = f.source {
+            let o = names[object] ?? object
+            return "\(v) = _from_pandas(\(o), \(f.partitions.count))  # dd.from_pandas: split on the client, the whole frame in the submitted graph"
+        }
         let partitions: String
         switch f.partitions {
         case .uniform(let size, let rows) where rows > 0 && (rows + f.partitions.count - 1) / f.partitions.count == size:
@@ -126,6 +130,29 @@ extension ProgramWriter {
             names["wrapper:" + key] = w
         }
         return (names["wrapper:" + key] ?? key, passed)
+    }
+
+    /// `joined = people.merge(reference, on='zip', how='left')`: with a DataFrame object Dask makes it
+    /// `from_pandas(npartitions=1)` (one task, one copy per worker); two collections are hash-joined
+    /// with the p2p shuffle, pinned as on a distributed cluster.
+    func mergeLine(_ l: Graph.Layer, _ m: FrameMerge, variable v: String) throws(ExportError) -> String {
+        guard let left = l.inputs.first.flatMap({ names[graph[$0.source].name] }) else {
+            throw error("step `\(l.name)` merges no frame", l.range)
+        }
+        let keys = "on=\(PythonSyntax.string(m.on)), how='\(m.how.rawValue)'"
+        switch m.route {
+        case .broadcast(let o):
+            guard o.placement == .embed, let right = names[o.name] else {
+                throw error("step `\(l.name)`: a DataFrame object merged into a frame is passed as it is (Dask makes it one partition); "
+                            + "its placement must be embed", l.range)
+            }
+            return "\(v) = \(left).merge(\(right), \(keys))  # a pandas frame: from_pandas(npartitions=1), one copy per worker"
+        case .shuffle:
+            guard l.inputs.count > 1, let right = names[graph[l.inputs[1].source].name] else {
+                throw error("step `\(l.name)` merges with no frame", l.range)
+            }
+            return "\(v) = \(left).merge(\(right), \(keys), shuffle_method='p2p')  # a hash join of two collections"
+        }
     }
 
     /// The extra arguments of a frame kernel's runtime function (`column=…, into=…`).

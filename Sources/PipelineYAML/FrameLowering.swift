@@ -5,15 +5,17 @@ import PipelineIR
 /// (docs/pipeline-format.md, "DataFrames").
 extension Lowerer {
     static let frameKeys = ["rows", "partitions", "columns", "lint"]
+    static let fromPandasKeys = ["from_pandas", "partitions", "lint"]
     /// Reserved by the format's design, not read yet: a located "not supported yet".
-    static let plannedFrameKeys = ["from_pandas", "load"]
+    static let plannedFrameKeys = ["load"]
     static let columnKeys = ["dtype", "source", "length", "categories"]
     static let columnDTypes = ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
                                "float32", "float64", "datetime64[ns]", "string", "category"]
     static let mapPartitionsKeys = ["map_partitions", "over", "args", "kwargs", "lint"]
     static let frameKernelKeys = ["column", "columns", "into"]
     /// Planned step kinds of format 1.2 (docs/pipeline-format.md, "DataFrames"): reported as not supported yet.
-    static let plannedFrameSteps = ["lookup", "assign", "filter", "merge", "groupby"]
+    static let plannedFrameSteps = ["lookup", "assign", "filter", "groupby"]
+    static let mergeKeys = ["merge", "with", "on", "how", "lint"]
     /// The longest string column pipelint sizes (`length:`), and the most categories.
     static let maxStringLength = 64
     static let maxCategories = 1_000_000
@@ -29,11 +31,14 @@ extension Lowerer {
 
     // MARK: frames
 
-    mutating func lowerFrame(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue) -> FrameDecl? {
+    mutating func lowerFrame(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue, objects: [PipelineObject]) -> FrameDecl? {
         guard let es = mapping(v, "frame `\(name)`") else { return nil }
         for e in es where Self.plannedFrameKeys.contains(e.key) {
             error("`\(e.key)` frames are not supported yet; declare the frame's `rows`, `partitions` and `columns`", e.keyRange)
             return nil
+        }
+        if let fp = es.first(where: { $0.key == "from_pandas" }) {
+            return lowerFromPandas(name, nameRange, v, entries: es, fromPandas: fp, objects: objects)
         }
         checkKeys(es, allowed: Self.frameKeys, in: "frame `\(name)`")
         func get(_ k: String) -> (key: String, keyRange: SourceRange, value: WrittenValue)? { es.first { $0.key == k } }
@@ -55,6 +60,41 @@ extension Lowerer {
         let supp = get("lint").flatMap { suppressions($0.value) }
         return FrameDecl(name: name, nameRange: nameRange, range: v.at, rows: rows, partitions: parts,
                          partitionsRange: partsEntry.value.at, schema: schema, suppressions: supp)
+    }
+
+    /// `{from_pandas: OBJECT, partitions: N}`: `dd.from_pandas(object, npartitions=N)` of a `dataframe:` object.
+    mutating func lowerFromPandas(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue,
+                                  entries es: [(key: String, keyRange: SourceRange, value: WrittenValue)],
+                                  fromPandas fp: (key: String, keyRange: SourceRange, value: WrittenValue), objects: [PipelineObject]) -> FrameDecl? {
+        checkKeys(es, allowed: Self.fromPandasKeys, in: "`from_pandas` frame `\(name)`")
+        guard let objectName = string(fp.value, "`from_pandas`") else { return nil }
+        let at = textRange(fp.value)
+        guard let obj = objects.first(where: { $0.name == objectName }) else {
+            if !isDeclared(objectName, in: .objects) {
+                error("`\(objectName)` is not an object", at, help: suggestion(for: objectName, among: declaredNames(in: .objects)).map { "did you mean `\($0)`?" })
+            }
+            return nil
+        }
+        guard case .dataframe(let df) = obj.recipe else {
+            error("`from_pandas` needs a `dataframe` object, but `\(objectName)` is \(kindArticle(obj.recipe))", at)
+            return nil
+        }
+        guard df.length > 0 else {
+            error("`\(objectName)` has no rows; `dd.from_pandas` needs at least one", at)
+            return nil
+        }
+        guard let partsEntry = es.first(where: { $0.key == "partitions" }) else {
+            error("frame `\(name)` needs `partitions` (`dd.from_pandas`'s `npartitions`)", v.at)
+            return nil
+        }
+        guard tree[partsEntry.value.id].kind != .sequence else {
+            error("a `from_pandas` frame takes `partitions: N` (`npartitions`), not a list", partsEntry.value.at)
+            return nil
+        }
+        guard let parts = partitions(partsEntry.value, rows: df.length) else { return nil }
+        let supp = es.first(where: { $0.key == "lint" }).flatMap { suppressions($0.value) }
+        return FrameDecl(name: name, nameRange: nameRange, range: v.at, rows: df.length, partitions: parts,
+                         partitionsRange: partsEntry.value.at, schema: df.schema, source: .fromPandas(object: objectName, range: at), suppressions: supp)
     }
 
     /// `partitions: N` (dd.from_pandas's rule: partitions of ceil(rows/N) rows, the last takes the
@@ -221,17 +261,13 @@ extension Lowerer {
         }
         guard let length = int(l.value, "`length`"),
               let keys = stringSpec(k.value, what: "`keys`", allowDistinct: false),
-              let values = stringSpec(vals.value, what: "`values`", allowDistinct: true) else { return nil }
-        if let d = values.distinct, d > max(length, 1) {
-            error("`distinct` must be at most the dict's `length` (\(length)), not \(d)", vals.value.at)
-            return nil
-        }
+              let values = stringSpec(vals.value, what: "`values`", allowDistinct: true, entries: length) else { return nil }
         return .stringDict(StringDictRecipe(length: length, keyLength: keys.length, valueLength: values.length,
                                             distinct: max(1, values.distinct ?? length)))
     }
 
     /// `{string: L}` (and `distinct: D` for values).
-    mutating func stringSpec(_ v: WrittenValue, what: String, allowDistinct: Bool) -> (length: Int, distinct: Int?)? {
+    mutating func stringSpec(_ v: WrittenValue, what: String, allowDistinct: Bool, entries: Int = 0) -> (length: Int, distinct: Int?)? {
         guard let es = mapping(v, what) else { return nil }
         checkKeys(es, allowed: allowDistinct ? ["string", "distinct"] : ["string"], in: what)
         guard let s = es.first(where: { $0.key == "string" }) else {
@@ -246,7 +282,11 @@ extension Lowerer {
         var distinct: Int?
         if let d = es.first(where: { $0.key == "distinct" }) {
             guard let k = int(d.value, "`distinct`", min: 1) else { return nil }
-            distinct = k
+            if k > max(entries, 1) {
+                // Reported, and clamped: the dict is still an object, so calls are checked as usual.
+                error("`distinct` must be at most the dict's `length` (\(entries)), not \(k)", d.value.at)
+            }
+            distinct = min(k, max(entries, 1))
         }
         return (n, distinct)
     }

@@ -39,28 +39,32 @@ public struct StringDictShape: Sendable, Equatable {
     }
 }
 
-/// Sizes of DataFrames and dicts of strings. Measured with pandas 3.1.1, pyarrow 26, dask
-/// 2026.8, CPython 3.11 (`calibration/frame_sizes.py`): the dict's pickle is simulated opcode
-/// by opcode (exact up to framing); the DataFrame's pickle is a fitted formula over its blocks.
+/// Sizes of DataFrames and dicts of strings, calibrated with pandas 3.1.1, pyarrow 26.0.1, dask
+/// 2026.8.0, CPython 3.11 (`calibration/dataframes.py sizes`): the DataFrame's pickle within 0.4%
+/// at 1,000 rows or more (≤ 63 B below), its `dask.sizeof` exact but for category hash tables,
+/// its resident size within 8%; the dict's pickle is simulated opcode by opcode (exact up to
+/// framing) and its `dask.sizeof` follows dask's sampling (exact for these uniform entries).
 enum FrameSizes {
-    // MARK: DataFrame pickle (fitted on 0…100,000 rows)
+    // MARK: DataFrame pickle
 
-    /// Everything but the blocks: the BlockManager, the RangeIndex, the column Index.
-    static let framePickleFixed: Int64 = 662
-    /// A consolidated numpy block (one per distinct numpy dtype), beyond its data.
-    static let numericBlockBytes: Int64 = 139
-    /// A datetime64[ns] block, beyond its data (its dtype carries the unit).
-    static let datetimeBlockBytes: Int64 = 352
-    /// Each further column of a consolidated block (its placement and name), beyond the name's characters.
-    static let blockColumnBytes: Int64 = 8
-    /// An extension-array block (pyarrow string, categorical), beyond its data.
-    static let extensionBlockBytes: Int64 = 140
-    /// A categorical's dtype and codes array, beyond its categories and codes.
-    static let categoricalBytes: Int64 = 416
+    /// The BlockManager, the RangeIndex and the (large_string) column Index.
+    static let framePickleFixed: Int64 = 711
+    /// Each column's entry in the column Index, beyond its name's characters.
+    static let columnNameBytes: Int64 = 8
+    /// One consolidated block per distinct numpy dtype (columns of one dtype share it).
+    static let numericBlockBytes: Int64 = 81
+    /// One block for every datetime64[ns] column.
+    static let datetimeBlockBytes: Int64 = 294
+    /// Each string column is its own block; 83 B when it is the only column, of an all-string frame.
+    static let stringBlockBytes: Int64 = 140
+    static let onlyStringBlockBytes: Int64 = 83
+    /// The first categorical column, and each further one (beyond categories and codes).
+    static let firstCategoryBytes: Int64 = 350
+    static let furtherCategoryBytes: Int64 = 205
     /// Bytes per value of a pyarrow large_string: one 8-byte offset (plus the characters).
     static let stringOffsetBytes: Int64 = 8
 
-    /// Bytes of a categorical's codes: int8 up to 127 categories, int16, int32 after.
+    /// Bytes of a categorical's codes: int8 up to 127 categories, int16 up to 32,767, int32 after.
     static func codeBytes(_ categories: Int) -> Int64 { categories < 128 ? 1 : (categories < 32768 ? 2 : 4) }
 
     /// Sum of the characters of `c0…c{k-1}` (closed form over digit counts).
@@ -77,26 +81,16 @@ enum FrameSizes {
         return total
     }
 
-    /// `pickle.dumps(df, protocol=5)` before framing.
-    static func picklePayload(_ f: DataFrameShape) -> Int64 {
-        let n = Int64(max(0, f.rows))
-        var total = framePickleFixed
-        var blocks = Set<DType>()
-        for (name, c) in f.columns {
-            let nameBytes = Int64(name.utf8.count)
-            switch c {
-            case .numeric(let t):
-                let (fresh, _) = blocks.insert(t)
-                let block = t == .datetime64 ? datetimeBlockBytes : numericBlockBytes
-                total = Sat.sum(total, fresh ? block - 1 : blockColumnBytes, nameBytes, Sat.mul(n, Int64(t.itemSize)))
-            case .string(let length):
-                total = Sat.sum(total, extensionBlockBytes, nameBytes, Sat.mul(n, Sat.add(stringOffsetBytes, Int64(length))))
-            case .category(let k):
-                let categories = Sat.add(Sat.mul(Int64(k), stringOffsetBytes), categoryNameBytes(k))
-                total = Sat.sum(total, extensionBlockBytes + categoricalBytes, nameBytes, categories, Sat.mul(n, codeBytes(k)))
-            }
+    /// The categories themselves (a large_string Index): 8 B offset plus the characters each.
+    static func categoriesBytes(_ k: Int) -> Int64 { Sat.add(Sat.mul(Int64(k), stringOffsetBytes), categoryNameBytes(k)) }
+
+    /// Bytes per row of a column.
+    static func rowBytes(_ c: DataFrameShape.Column) -> Int64 {
+        switch c {
+        case .numeric(let t): Int64(t.itemSize)
+        case .string(let length): Sat.add(stringOffsetBytes, Int64(length))
+        case .category(let k): codeBytes(k)
         }
-        return total
     }
 
     /// Bytes of the data a DataFrame's columns hold (numpy buffers, arrow buffers, codes and categories).
@@ -104,33 +98,77 @@ enum FrameSizes {
         let n = Int64(max(0, f.rows))
         var total: Int64 = 0
         for (_, c) in f.columns {
-            switch c {
-            case .numeric(let t): total = Sat.add(total, Sat.mul(n, Int64(t.itemSize)))
-            case .string(let length): total = Sat.add(total, Sat.mul(n, Sat.add(stringOffsetBytes, Int64(length))))
-            case .category(let k):
-                total = Sat.sum(total, Sat.mul(n, codeBytes(k)), Sat.mul(Int64(k), stringOffsetBytes), categoryNameBytes(k))
-            }
+            total = Sat.add(total, Sat.mul(n, rowBytes(c)))
+            if case .category(let k) = c { total = Sat.add(total, categoriesBytes(k)) }
         }
         return total
     }
 
-    // MARK: DataFrame resident and dask.sizeof
-
-    /// The Python objects of a DataFrame beyond its buffers (DataFrame, BlockManager, Index, blocks).
-    static let frameResidentFixed: Int64 = 2048
-    static let frameResidentPerColumn: Int64 = 512
-
-    static func resident(_ f: DataFrameShape) -> Int64 {
-        Sat.sum(frameResidentFixed, Sat.mul(frameResidentPerColumn, Int64(f.columns.count)), dataBytes(f))
+    /// The frame's blocks: one per distinct numpy dtype, one for all datetimes, one per string or category column.
+    static func blocks(_ f: DataFrameShape) -> (numeric: Int, datetime: Bool, strings: Int, categories: Int) {
+        var numeric = Set<DType>(), datetime = false, strings = 0, categories = 0
+        for (_, c) in f.columns {
+            switch c {
+            case .numeric(let t) where t.isTemporal: datetime = true
+            case .numeric(let t): numeric.insert(t)
+            case .string: strings += 1
+            case .category: categories += 1
+            }
+        }
+        return (numeric.count, datetime, strings, categories)
     }
 
-    /// `dask.sizeof(df)`: 1000 + the index + each column's `memory_usage` (measured: 2141 B for one
-    /// empty column, 1209 B per further column).
-    static let sizeofFixed: Int64 = 932
-    static let sizeofPerColumn: Int64 = 1209
+    /// `pickle.dumps(df, protocol=5)` before framing.
+    static func picklePayload(_ f: DataFrameShape) -> Int64 {
+        let b = blocks(f)
+        var total = framePickleFixed
+        for (name, _) in f.columns { total = Sat.sum(total, columnNameBytes, Int64(name.utf8.count)) }
+        total = Sat.add(total, Sat.mul(numericBlockBytes, Int64(b.numeric)))
+        if b.datetime { total = Sat.add(total, datetimeBlockBytes) }
+        let onlyString = b.strings == 1 && f.columns.count == 1
+        total = Sat.add(total, onlyString ? onlyStringBlockBytes : Sat.mul(stringBlockBytes, Int64(b.strings)))
+        if b.categories > 0 { total = Sat.sum(total, firstCategoryBytes, Sat.mul(furtherCategoryBytes, Int64(b.categories - 1))) }
+        return Sat.add(total, dataBytes(f))
+    }
+
+    // MARK: DataFrame resident and dask.sizeof
+
+    /// `resident = 2300 + 1900 × blocks + 600 × category columns + data` (tracemalloc plus
+    /// pyarrow's pool across `pickle.loads`).
+    static let residentFixed: Int64 = 2300
+    static let residentPerBlock: Int64 = 1900
+    static let residentPerCategory: Int64 = 600
+
+    static func resident(_ f: DataFrameShape) -> Int64 {
+        let b = blocks(f)
+        let blockCount = Int64(b.numeric + (b.datetime ? 1 : 0) + b.strings + b.categories)
+        return Sat.sum(residentFixed, Sat.mul(residentPerBlock, blockCount), Sat.mul(residentPerCategory, Int64(b.categories)), dataBytes(f))
+    }
+
+    /// `dask.sizeof(df)` (dask/sizeof.py): the RangeIndex (532 B), the column Index (400 B plus
+    /// 8 B and the name per column), 1200 B per run of equal dtypes in column order, the data;
+    /// a category column's categories grow a hash table once pickling built it (≈ 33 B per
+    /// category from 50 categories on).
+    static let sizeofIndexBytes: Int64 = 532
+    static let sizeofColumnsIndexBytes: Int64 = 400
+    static let sizeofPerDtypeRun: Int64 = 1200
+    static let sizeofCategoryHashBytes: Int64 = 33
 
     static func daskSizeof(_ f: DataFrameShape) -> Int64 {
-        Sat.sum(sizeofFixed, Sat.mul(sizeofPerColumn, Int64(f.columns.count)), dataBytes(f))
+        var total = Sat.add(sizeofIndexBytes, sizeofColumnsIndexBytes)
+        // Strings of any length share `string[pyarrow]`; categoricals of different categories differ.
+        func dtype(_ c: DataFrameShape.Column) -> DataFrameShape.Column {
+            if case .string = c { return .string(length: 0) }
+            return c
+        }
+        var previous: DataFrameShape.Column?
+        for (name, c) in f.columns {
+            total = Sat.sum(total, columnNameBytes, Int64(name.utf8.count))
+            if previous != dtype(c) { total = Sat.add(total, sizeofPerDtypeRun) }
+            previous = dtype(c)
+            if case .category(let k) = c, k >= 50 { total = Sat.add(total, Sat.mul(sizeofCategoryHashBytes, Int64(k))) }
+        }
+        return Sat.add(total, dataBytes(f))
     }
 
     // MARK: dict of strings
@@ -173,10 +211,11 @@ enum FrameSizes {
             // Values whose memo index is below 256: base + 2 + 2j < 256 (the dict took `base`).
             let cheap = max(0, min(distinct, (255 - base) / 2))
             let full = references / distinct, rest = references % distinct
-            let cheapRefs = Int64(full) * Int64(cheap) + Int64(min(rest, cheap))
-            w.emit(Sat.add(Sat.mul(2, cheapRefs), Sat.mul(5, Int64(references) - cheapRefs)))
+            let cheapRefs = Sat.add(Sat.mul(Int64(full), Int64(cheap)), Int64(min(rest, cheap)))
+            w.emit(Sat.add(Sat.mul(2, cheapRefs), Sat.mul(5, Sat.add(Int64(references), -cheapRefs))))
         }
-        w.bumpMemo(n + distinct)
+        // Memo indexes only decide BINGET's width: past 2³⁰ entries the count no longer matters.
+        w.bumpMemo(min(n, 1 << 30) + min(distinct, 1 << 30))
     }
 
     /// CPython's dict of str keys after `n` insertions from empty: the table doubles from 8 until

@@ -30,7 +30,9 @@ case "hostile": HostileBenchmark.run()
 // The child process of `hostile`: one case, measured in a fresh process.
 case "hostile-case" where args.count == 2: HostileBenchmark.runCase(args[1])
 case "hostile-scaling": HostileScalingBenchmark.run()
-case "estimate": benchEstimate()
+case "estimate":
+    benchEstimate()
+    benchFrameEstimate()
 case "scaling":
     let sizes = args.dropFirst().compactMap { Double($0) }
     ScalingBenchmark.run(sizes: sizes.isEmpty ? [0.1, 1, 10, 50] : sizes)

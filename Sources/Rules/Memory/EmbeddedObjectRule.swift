@@ -259,6 +259,9 @@ public struct EmbeddedObjectRule: Rule {
             how = "is dragged into each of the \(layer.tasks) tasks of step `\(layer.name)` as the receiver of `\(obj.name).\(f.name)`"
         } else if let loop = ctx.graph.layer(named: layer.name)?.perItem, let f = function {
             how = "is copied into each of the \(layer.tasks) tasks of step `\(layer.name)` \(Self.perItemRoute(loop.form, function: f.name))"
+        } else if ctx.graph.layer(named: layer.name)?.frame != nil, let f = function {
+            // Format 1.2: dask 2026.8's map_partitions wraps Delayed arguments only, never by size.
+            how = "is copied into each of the \(layer.tasks) partition tasks of step `\(layer.name)` (an argument of `map_partitions(\(f.name), …)`, which Dask wraps only when it is Delayed)"
         } else {
             how = "is copied into each of the \(layer.tasks) tasks of step `\(layer.name)`"
         }
