@@ -141,12 +141,22 @@ extension ProgramWriter {
         }
         let keys = "on=\(PythonSyntax.string(m.on)), how='\(m.how.rawValue)'"
         switch m.route {
-        case .broadcast(let o):
-            guard o.placement == .embed, let right = names[o.name] else {
-                throw error("step `\(l.name)`: a DataFrame object merged into a frame is passed as it is (Dask makes it one partition); "
-                            + "its placement must be embed", l.range)
+        case .broadcast(let declared):
+            // The object as the graph now places it (the optimizer may have changed its placement).
+            let layer = graph.layers.first { $0.object?.name == declared.name }
+            let o = layer?.object ?? declared
+            guard case .dataframe(let d) = o.recipe else {
+                throw error("step `\(l.name)` merges with an object that is not a DataFrame", l.range)
             }
-            return "\(v) = \(left).merge(\(right), \(keys))  # a pandas frame: from_pandas(npartitions=1), one copy per worker"
+            // The merge has no object edge, so Cull may have dropped the object's layer: then it is built here.
+            let right = layer.flatMap { names[$0.name] } ?? (frameRecipeExpression(o.recipe) ?? "None")
+            if o.placement == .embed {
+                return "\(v) = \(left).merge(\(right), \(keys))  # a pandas frame: from_pandas(npartitions=1), one copy per worker"
+            }
+            // A delayed or scattered frame: one partition made from it (dd.from_delayed), built or held on the cluster.
+            let value = o.placement == .scatter ? "dask.delayed(\(right))" : right
+            let meta = "_dataframe(0, \(columnsText(d.schema, indent: "        ")))"
+            return "\(v) = \(left).merge(_one_partition(\(value), \(meta)), \(keys))  # one partition from the \(o.placement.rawValue) frame"
         case .shuffle:
             guard l.inputs.count > 1, let right = names[graph[l.inputs[1].source].name] else {
                 throw error("step `\(l.name)` merges with no frame", l.range)

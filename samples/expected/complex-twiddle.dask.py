@@ -485,6 +485,20 @@ def _frame(label, columns, rows, partitions):
                        divisions=divisions, label=label, enforce_metadata=False)
 
 
+def _from_pandas(frame, partitions):
+    """`{from_pandas: OBJECT, partitions: N}`: dd.from_pandas(frame, npartitions=N), split on the client."""
+    import dask.dataframe as dd
+
+    return dd.from_pandas(frame, npartitions=partitions)
+
+
+def _one_partition(value, meta):
+    """A delayed (or scattered, as dask.delayed(future)) pandas frame as a one-partition collection."""
+    import dask.dataframe as dd
+
+    return dd.from_delayed([value], meta=meta, verify_meta=False)
+
+
 def _dataframe(length, columns):
     """A `dataframe:` object: a pandas DataFrame of `length` rows."""
     return _frame_part((0, length), columns)
@@ -564,8 +578,8 @@ from pipelint_runtime import (
     _scatter, _project, _at, _import, _operand, _k_identity, _k_take, _k_arith, _k_add, _k_sub,
     _k_mul, _k_div, _k_scale, _k_clip, _k_where, _k_abs, _k_sqrt, _k_searchsorted, _k_dot,
     _count_chunk, _count_combine, _reduce, _held_values, _walk_values, _probe_match, _live_copies,
-    _col, _category_dtype, _column_values, _frame_part, _partition_bounds, _frame, _dataframe,
-    _str_dict, _table_dtype, _with_column, _k_map_column, _k_score_rows,
+    _col, _category_dtype, _column_values, _frame_part, _partition_bounds, _frame, _from_pandas,
+    _one_partition, _dataframe, _str_dict, _table_dtype, _with_column, _k_map_column, _k_score_rows,
 )
 # The objects' builders (MODULES above), imported.
 from pipelint_objects import build_twiddle

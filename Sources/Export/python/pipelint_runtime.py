@@ -463,6 +463,13 @@ def _from_pandas(frame, partitions):
     return dd.from_pandas(frame, npartitions=partitions)
 
 
+def _one_partition(value, meta):
+    """A delayed (or scattered, as dask.delayed(future)) pandas frame as a one-partition collection."""
+    import dask.dataframe as dd
+
+    return dd.from_delayed([value], meta=meta, verify_meta=False)
+
+
 def _dataframe(length, columns):
     """A `dataframe:` object: a pandas DataFrame of `length` rows."""
     return _frame_part((0, length), columns)
