@@ -86,8 +86,17 @@ REASONS: dict[str, str] = {
     "dict-expression": "a dict passed to map_partitions costs about 3 B per entry more in the submitted expression "
                        "than its pickle (119,734 B at 40,000 entries, calibration/dataframes.out); the tasks carry "
                        "the pickle alone",
+    "frame-estimate": "DataFrame graph figures the estimate does not price as measured yet (docs/dask.md; "
+                      "calibration/dataframes.out): the broadcast merge's one task holding the frame, a from_map "
+                      "task's column recipes (about 85 B per column beyond 1,739 B), from_pandas slices (+4.5 %), "
+                      "and the submit of small from_map graphs and p2p merges",
 }
 KNOWN: dict[str, str] = {
+    "frame-broadcast-merge (frames): largest task": "frame-estimate",
+    "frame-collection-merge (frames): submit": "frame-estimate",
+    "frame-reference-table (frames): largest task": "frame-estimate",
+    "frame-small-dict (frames): largest task": "frame-estimate",
+    "frame-small-dict (frames): submit": "frame-estimate",
     "frame-zip-regions (frames): submit": "dict-expression",
     "persist-chain: submit at 40 chunks": "persisted-and-read",
     "persist-chain: submit at 80 chunks": "persisted-and-read",

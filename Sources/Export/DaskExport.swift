@@ -396,7 +396,8 @@ struct ProgramWriter {
             case .dataframe(let d):
                 items.append("(\(PythonSyntax.string(o.name)), 'frame', \(d.length))")
             case .stringDict(let d):
-                items.append("(\(PythonSyntax.string(o.name)), 'dict', \(d.length))")
+                let firstKey = String(repeating: "0", count: max(0, d.keyLength - 1)) + "0"
+                items.append("(\(PythonSyntax.string(o.name)), 'dict', (\(d.length), \(PythonSyntax.string(firstKey))))")
             default:
                 continue
             }

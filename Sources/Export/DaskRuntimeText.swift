@@ -384,14 +384,15 @@ def _walk_values(value, match, found, seen, depth=0):
 
 def _probe_match(kind, what):
     """Whether a value is a copy of a probed object: an instance of its class, a Series or a
-    DataFrame of its length, a dict of its length."""
+    DataFrame of its length, a dict of its length holding its first key."""
     if kind == "class":
         return lambda o: type(o).__qualname__ == what[1] and type(o).__module__ == what[0]
     if kind == "series":
         return lambda o: type(o).__name__ == "Series" and type(o).__module__.startswith("pandas") and len(o) == what
     if kind == "frame":
         return lambda o: type(o).__name__ == "DataFrame" and type(o).__module__.startswith("pandas") and len(o) == what
-    return lambda o: type(o) is dict and len(o) == what
+    length, first_key = what
+    return lambda o: type(o) is dict and len(o) == length and (length == 0 or first_key in o)
 
 
 def _live_copies(probes, dask_worker=None):
@@ -531,9 +532,14 @@ def _k_map_column(part, table, column, into):
 
 
 def _k_score_rows(part, weights, columns, into):
-    """part.assign(into=part[columns] as float64 @ weights), a float64 column."""
+    """part.assign(into=part[columns] as float64 @ weights), a float64 column, summed over the columns
+    in order (BLAS would sum in an order that depends on the partition's length)."""
     values = part[list(columns)].to_numpy(dtype="float64")
-    return part.assign(**{into: values @ np.asarray(weights, dtype=np.float64)})
+    w = np.asarray(weights, dtype=np.float64)
+    total = np.zeros(len(values), dtype=np.float64)
+    for j in range(values.shape[1]):
+        total = total + values[:, j] * w[j]
+    return part.assign(**{into: total})
 """#
 
     /// Python source that writes `MODULES` and puts them on `sys.path`, run when the program starts.

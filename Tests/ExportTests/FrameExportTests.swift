@@ -86,7 +86,7 @@ import Testing
                 ])
             """))
         #expect(program.contains("from pipelint_runtime import _at, _col, _csv_column, _dataframe, _import, _ndarray, _random_values, _series, _str_dict\n"))
-        #expect(program.contains("PROBES = [('regions', 'dict', 40000), ('reference', 'frame', 1000), ('model', 'class', ('__main__', 'Scorer'))]\n"))
+        #expect(program.contains("PROBES = [('regions', 'dict', (40000, '00000')), ('reference', 'frame', 1000), ('model', 'class', ('__main__', 'Scorer'))]\n"))
     }
 
     @Test func embeddedObjectsArePassedToMapPartitionsWithTheResultsMeta() throws {
