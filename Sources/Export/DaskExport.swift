@@ -561,6 +561,11 @@ struct ProgramWriter {
                     body.append(itemsReduceLine(r, form: loop.form, input: input, variable: v))
                     continue
                 }
+                if let column = l.reducedColumn {
+                    // A frame's column: Dask's own Series reduction (a tree of `split_every` partials).
+                    body.append("\(v) = \(input)[\(PythonSyntax.string(column))].\(r.rawValue)(split_every=\(split))")
+                    continue
+                }
                 body.append("\(v) = _reduce(\(input), '\(r.rawValue)', split_every=\(split))")
             case .rechunk:
                 guard let e = l.inputs.first, let input = names[graph[e.source].name] else { continue }

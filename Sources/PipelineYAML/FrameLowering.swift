@@ -110,9 +110,11 @@ extension Lowerer {
                 error("`partitions` needs at least one row count", v.at)
                 return nil
             }
-            let total = saturatingSum(sizes)
-            guard total == rows else {
-                error("the partitions hold \(total == Int.max ? "more than 2^63" : String(total)) rows but the frame has \(rows)", v.at,
+            // Summed with overflow checks: a saturated sum equal to `Int.max` would pass for a frame of 2^63 − 1 rows.
+            var total = 0, overflow = false
+            for n in sizes where !overflow { (total, overflow) = total.addingReportingOverflow(n) }
+            guard !overflow, total == rows else {
+                error("the partitions hold \(overflow ? "more than 2^63 − 1" : String(total)) rows but the frame has \(rows)", v.at,
                       help: "the row counts in `partitions` must sum to `rows`")
                 return nil
             }

@@ -134,4 +134,22 @@ import Testing
         #expect(program.contains("    rated = visits.map_partitions(rate, rates, meta=_with_column(visits, 'rate', 'float64'))\n"))
         #expect(program.contains("        ('rated', 'compute', None, rated),\n"))
     }
+
+    @Test func columnReductionsAreDasksOwnSeriesReductions() throws {
+        let yaml = """
+            pipeline: totals
+            version: 1.2
+            frames:
+              people: {rows: 1000, partitions: 4, columns: {income: {dtype: float64}, age: {dtype: int64}}}
+            steps:
+              total: {reduce: sum, over: people.income}
+              oldest: {reduce: max, over: people.age, split_every: 2}
+            outputs:
+              total: compute
+              oldest: compute
+            """
+        let program = try Self.export(yaml)
+        #expect(program.contains("    total = people['income'].sum(split_every=8)\n"))
+        #expect(program.contains("    oldest = people['age'].max(split_every=2)\n"))
+    }
 }

@@ -852,10 +852,10 @@ def _run(args):
                 for d in c:
                     count(d)
                 return
-            if hasattr(c, "npartitions"):
-                # A dask.dataframe collection: its graph is never expanded here (that would build every
-                # task on the client); its output partitions are counted.
-                layers.setdefault(c._name, c.npartitions)
+            if type(c).__module__.startswith("dask.dataframe"):
+                # A dask.dataframe collection or scalar: its graph is never expanded here (that would build
+                # every task on the client); its output partitions are counted.
+                layers.setdefault(c._name, getattr(c, "npartitions", 1))
                 return
             graph = c.__dask_graph__()
             if not hasattr(graph, "layers"):
@@ -869,7 +869,7 @@ def _run(args):
             # `persist` outputs are held in worker memory, as `pipelint run` holds them, as soon as
             # they are built: later steps build on the persisted collection and never recompute it.
             # (A frame is counted once, persisted: its persisted collection has another name.)
-            if not hasattr(c, "npartitions"):
+            if not type(c).__module__.startswith("dask.dataframe"):
                 count(c)
             if _is_futures(c):
                 return c
