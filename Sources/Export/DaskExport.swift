@@ -329,9 +329,19 @@ struct ProgramWriter {
         # builders by reference; `__main__` classes and the pipeline's folder (BASE_DIR) are arguments.
         import numpy as np
 
-        from \(DaskRuntime.moduleName) import _at, _csv_column, _import, _ndarray, _random_values, _series
+        from \(DaskRuntime.moduleName) import \(objectsModuleImports.joined(separator: ", "))
         """
         return header + "\n\n\n" + defs.joined(separator: "\n\n\n") + "\n"
+    }
+
+    /// The runtime names the objects module uses: the frame helpers only when an object is a frame or dict.
+    var objectsModuleImports: [String] {
+        let frames = graph.layers.contains { l in
+            switch l.object?.recipe { case .dataframe?, .stringDict?: true
+            default: false }
+        }
+        return ["_at"] + (frames ? ["_col"] : []) + ["_csv_column"] + (frames ? ["_dataframe"] : [])
+            + ["_import", "_ndarray", "_random_values", "_series"] + (frames ? ["_str_dict"] : [])
     }
 
     /// What a builder takes: the top-level `__main__` classes its recipe instantiates (in
@@ -383,11 +393,16 @@ struct ProgramWriter {
                 items.append("(\(PythonSyntax.string(o.name)), 'class', (\(PythonSyntax.string(i.module ?? "__main__")), \(PythonSyntax.string(i.className))))")
             case .series(let s):
                 if let n = s.source.count { items.append("(\(PythonSyntax.string(o.name)), 'series', \(n))") }
+            case .dataframe(let d):
+                items.append("(\(PythonSyntax.string(o.name)), 'frame', \(d.length))")
+            case .stringDict(let d):
+                let firstKey = String(repeating: "0", count: max(0, d.keyLength - 1)) + "0"
+                items.append("(\(PythonSyntax.string(o.name)), 'dict', (\(d.length), \(PythonSyntax.string(firstKey))))")
             default:
                 continue
             }
         }
-        return "# What --count-copies counts inside the workers: instances of a class, or Series of a length.\n"
+        return "# What --count-copies counts inside the workers: instances of a class, or Series, DataFrames or dicts of a length.\n"
             + "PROBES = [\(items.joined(separator: ", "))]"
     }
 
@@ -411,6 +426,7 @@ struct ProgramWriter {
                     args.append(PythonSyntax.projection(params[index], path))
                 }
             }
+            args += frameKernelArguments(f, kernel: k)
             lines.append("\(indent)    return \(DaskExport.kernelFunctionName(k))(\(args.joined(separator: ", ")))")
         case .python(let ref):
             try checkReference(ref, f.range)
@@ -460,7 +476,7 @@ struct ProgramWriter {
             // Only a projection yields an element; objects are built whole and projected after.
             throw error("an element is not an object recipe", range)
         case .dataframe, .stringDict:
-            throw error("DataFrame and dict objects (format 1.2) are not exported yet", range)
+            return frameRecipeExpression(r) ?? "None"
         }
     }
 
@@ -521,8 +537,10 @@ struct ProgramWriter {
                 case .load(let path): src = "'load', path=_path(\(PythonSyntax.string(path)))"
                 }
                 body.append("\(v) = _source(\(PythonSyntax.string(l.name)), \(tuple(l.grid.shape)), \(chunksText(l.grid)), '\(a.dtype.rawValue)', \(src))")
-            case .frame, .merge:
-                throw error("DataFrame collections (format 1.2) are not exported yet", l.nameRange)
+            case .frame(let f):
+                body.append(frameLine(l, f, variable: v))
+            case .merge(let m):
+                body.append(try mergeLine(l, m, variable: v))
             case .mapBlocks(let call):
                 guard let call else { throw error("step `\(l.name)` calls an unknown function", l.range) }
                 let f = call.function
@@ -532,11 +550,20 @@ struct ProgramWriter {
                     pythonFunctions.insert(fn)
                     body.append("\(fn) = _import(\(PythonSyntax.string(ref)))  # python: function, imported by path")
                 }
-                body.append(l.perItem != nil ? try perItemLine(l, call: call, variable: v) : try mapBlocksLine(l, call: call, variable: v))
+                if l.frame != nil {
+                    body.append(try mapPartitionsLine(l, call: call, variable: v))
+                } else {
+                    body.append(l.perItem != nil ? try perItemLine(l, call: call, variable: v) : try mapBlocksLine(l, call: call, variable: v))
+                }
             case .reduce(let r, let split):
                 guard let e = l.inputs.first, let input = names[graph[e.source].name] else { continue }
                 if l.reducesItems, let loop = graph[e.source].perItem {
                     body.append(itemsReduceLine(r, form: loop.form, input: input, variable: v))
+                    continue
+                }
+                if let column = l.reducedColumn {
+                    // A frame's column: Dask's own Series reduction (a tree of `split_every` partials).
+                    body.append("\(v) = \(input)[\(PythonSyntax.string(column))].\(r.rawValue)(split_every=\(split))")
                     continue
                 }
                 body.append("\(v) = _reduce(\(input), '\(r.rawValue)', split_every=\(split))")

@@ -353,19 +353,195 @@ def _reduce(x, how, split_every):
     return getattr(x, how)(split_every=split_every)
 
 
-def _live_copies(probes):
-    """Runs inside a worker: live instances of each probed object's class (or Series of its length)."""
+def _held_values(dask_worker):
+    """What a worker's tasks hold: their arguments (run_spec) and results. A dict of strings is not
+    tracked by gc, so a copy embedded in a task is found here."""
+    if dask_worker is None:
+        return []
+    return [ts.run_spec for ts in list(dask_worker.state.tasks.values())] + list(dask_worker.data.values())
+
+
+def _walk_values(value, match, found, seen, depth=0):
+    """Collects the ids of the values `match` accepts, through containers and dask's task specs."""
+    if depth > 12 or id(value) in seen:
+        return
+    seen.add(id(value))
+    if match(value):
+        found.add(id(value))
+        return
+    if isinstance(value, (list, tuple, set, frozenset)):
+        for v in value:
+            _walk_values(v, match, found, seen, depth + 1)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _walk_values(v, match, found, seen, depth + 1)
+    elif type(value).__module__.startswith(("dask._task_spec", "functools")):
+        for cls in type(value).__mro__:
+            for name in getattr(cls, "__slots__", ()):
+                _walk_values(getattr(value, name, None), match, found, seen, depth + 1)
+        for name in ("func", "args", "keywords"):
+            if hasattr(value, name):
+                _walk_values(getattr(value, name), match, found, seen, depth + 1)
+
+
+def _probe_match(kind, what):
+    """Whether a value is a copy of a probed object: an instance of its class, a Series or a
+    DataFrame of its length, a dict of its length holding its first key."""
+    if kind == "class":
+        return lambda o: type(o).__qualname__ == what[1] and type(o).__module__ == what[0]
+    if kind == "series":
+        return lambda o: type(o).__name__ == "Series" and type(o).__module__.startswith("pandas") and len(o) == what
+    if kind == "frame":
+        return lambda o: type(o).__name__ == "DataFrame" and type(o).__module__.startswith("pandas") and len(o) == what
+    length, first_key = what
+    return lambda o: type(o) is dict and len(o) == length and (length == 0 or first_key in o)
+
+
+def _live_copies(probes, dask_worker=None):
+    """Runs inside a worker: live copies of each probed object (gc, and the values the worker's
+    tasks hold: a dict of strings is invisible to gc)."""
     import gc
     gc.collect()
-    counts = dict.fromkeys((name for name, _, _ in probes), 0)
-    for obj in gc.get_objects():
-        t = type(obj)
-        for name, kind, what in probes:
-            if kind == "class" and t.__qualname__ == what[1] and t.__module__ == what[0]:
-                counts[name] += 1
-            elif kind == "series" and t.__name__ == "Series" and t.__module__.startswith("pandas") and len(obj) == what:
-                counts[name] += 1
-    return counts''',
+    counts = {}
+    held = _held_values(dask_worker)
+    objects = gc.get_objects()
+    for name, kind, what in probes:
+        match = _probe_match(kind, what)
+        found, seen = set(), set()
+        for value in held:
+            _walk_values(value, match, found, seen)
+        found.update(id(o) for o in objects if match(o))
+        counts[name] = len(found)
+    return counts
+
+
+# DataFrames (format 1.2): columns, frames, dict and dataframe objects, frame kernels.
+def _col(name, dtype, source="range", seed=0, low=None, high=None, length=None, categories=None):
+    """One column of a `frames:` entry or a `dataframe:` object, as written in the pipeline."""
+    return {"name": name, "dtype": dtype, "source": source, "seed": seed, "low": low, "high": high,
+            "length": length, "categories": categories}
+
+
+def _category_dtype(k):
+    return pd.CategoricalDtype([f"c{i}" for i in range(k)], ordered=False)
+
+
+def _column_values(col, start, stop):
+    """Global rows [start, stop) of a column: the raw value of row r is r (`range`) or the
+    SplitMix64 value at element index r (`random`); then cast as docs/pipeline-format.md says."""
+    rows = np.arange(start, stop, dtype=np.int64)
+    dtype = col["dtype"]
+    if col["source"] == "random":
+        is_float = dtype.startswith("float")
+        low = col["low"] if col["low"] is not None else 0
+        high = col["high"] if col["high"] is not None else (1 if is_float else 2)
+        raw = _random_values(col["seed"], rows.astype(np.uint64), low, high, is_float)
+    else:
+        raw = rows
+    if dtype == "bool":
+        return np.mod(raw, 2) == 1
+    if dtype == "datetime64[ns]":
+        return raw.astype(np.int64).view("datetime64[ns]")
+    if dtype == "string":
+        text = [str(v).zfill(col["length"]) for v in raw.tolist()]
+        return pd.array(text, dtype=pd.StringDtype("pyarrow"))
+    if dtype == "category":
+        k = col["categories"]
+        return pd.Categorical.from_codes(np.mod(raw, k), dtype=_category_dtype(k))
+    with np.errstate(over="ignore", invalid="ignore"):
+        return raw.astype(dtype)
+
+
+def _frame_part(bounds, spec):
+    """One partition: global rows [start, stop), a RangeIndex over them (`spec`: the columns;
+    not named `columns`, which dd.from_map reserves for column projection)."""
+    start, stop = bounds
+    return pd.DataFrame({c["name"]: _column_values(c, start, stop) for c in spec},
+                        index=pd.RangeIndex(start, stop))
+
+
+def _partition_bounds(rows, partitions):
+    """`partitions: N` (dd.from_pandas' rule: ceil(rows / N) rows each, the last the rest) or a
+    list of row counts."""
+    if isinstance(partitions, int):
+        size = -(-rows // partitions) if rows else 1
+        starts = list(range(0, rows, size)) or [0]
+        return [(s, min(rows, s + size)) for s in starts]
+    bounds, start = [], 0
+    for n in partitions:
+        bounds.append((start, start + n))
+        start += n
+    return bounds
+
+
+def _frame(label, columns, rows, partitions):
+    """A generated frame as a user writes one: `dd.from_map` over the partitions' row bounds,
+    each partition built on the worker that runs it (only its bounds travel), with `divisions`
+    so dask knows the RangeIndex bounds."""
+    import dask.dataframe as dd
+
+    bounds = _partition_bounds(rows, partitions)
+    divisions = [start for start, _ in bounds] + [max(bounds[-1][1] - 1, bounds[-1][0])]
+    return dd.from_map(_frame_part, bounds, args=[columns], meta=_frame_part((0, 0), columns),
+                       divisions=divisions, label=label, enforce_metadata=False)
+
+
+def _from_pandas(frame, partitions):
+    """`{from_pandas: OBJECT, partitions: N}`: dd.from_pandas(frame, npartitions=N), split on the client."""
+    import dask.dataframe as dd
+
+    return dd.from_pandas(frame, npartitions=partitions)
+
+
+def _one_partition(value, meta):
+    """A delayed (or scattered, as dask.delayed(future)) pandas frame as a one-partition collection."""
+    import dask.dataframe as dd
+
+    return dd.from_delayed([value], meta=meta, verify_meta=False)
+
+
+def _dataframe(length, columns):
+    """A `dataframe:` object: a pandas DataFrame of `length` rows."""
+    return _frame_part((0, length), columns)
+
+
+def _str_dict(length, key_length, value_length, distinct=None):
+    """A `dict:` object of strings: key i is str(i).zfill(Lk), its value the (shared) string
+    str(i mod distinct).zfill(Lv)."""
+    distinct = length if distinct is None else distinct
+    names = [str(j).zfill(value_length) for j in range(max(distinct, 1))]
+    return {str(i).zfill(key_length): names[i % distinct] for i in range(length)}
+
+
+def _table_dtype(table):
+    """The dtype `map_column` gives its new column: string for a dict of strings, the Series' own."""
+    if isinstance(table, pd.Series):
+        return table.dtype
+    return pd.StringDtype("pyarrow")
+
+
+def _with_column(frame, into, dtype):
+    """The meta of `frame` with the column `into` (added or replaced) of `dtype` (`string`:
+    string[pyarrow])."""
+    dtype = pd.StringDtype("pyarrow") if dtype == "string" else dtype
+    return frame._meta.assign(**{into: pd.Series([], dtype=dtype)})
+
+
+def _k_map_column(part, table, column, into):
+    """part.assign(into=part[column].map(table)), keys without an entry missing (<NA>/NaN)."""
+    mapped = part[column].map(table)
+    return part.assign(**{into: mapped.astype(_table_dtype(table))})
+
+
+def _k_score_rows(part, weights, columns, into):
+    """part.assign(into=part[columns] as float64 @ weights), a float64 column, summed over the columns
+    in order (BLAS would sum in an order that depends on the partition's length)."""
+    values = part[list(columns)].to_numpy(dtype="float64")
+    w = np.asarray(weights, dtype=np.float64)
+    total = np.zeros(len(values), dtype=np.float64)
+    for j in range(values.shape[1]):
+        total = total + values[:, j] * w[j]
+    return part.assign(**{into: total})''',
     'pipelint_objects.py': r'''# Generated by pipelint: the pipeline's objects, each built from its recipe. Dask pickles these
 # builders by reference; `__main__` classes and the pipeline's folder (BASE_DIR) are arguments.
 import numpy as np
@@ -378,7 +554,7 @@ def build_mapper(Mapper):
     return Mapper(series=_series(np.arange(30000), 'int64', False, None))
 ''',
 }
-# What --count-copies counts inside the workers: instances of a class, or Series of a length.
+# What --count-copies counts inside the workers: instances of a class, or Series, DataFrames or dicts of a length.
 PROBES = [('mapper', 'class', ('__main__', 'Mapper'))]
 
 
@@ -407,7 +583,9 @@ from pipelint_runtime import (
     _random_values, _global_index, _source_block, _source, _series, _csv_column, _ndarray, _field,
     _scatter, _project, _at, _import, _operand, _k_identity, _k_take, _k_arith, _k_add, _k_sub,
     _k_mul, _k_div, _k_scale, _k_clip, _k_where, _k_abs, _k_sqrt, _k_searchsorted, _k_dot,
-    _count_chunk, _count_combine, _reduce, _live_copies,
+    _count_chunk, _count_combine, _reduce, _held_values, _walk_values, _probe_match, _live_copies,
+    _col, _category_dtype, _column_values, _frame_part, _partition_bounds, _frame, _from_pandas,
+    _one_partition, _dataframe, _str_dict, _table_dtype, _with_column, _k_map_column, _k_score_rows,
 )
 # The objects' builders (MODULES above), imported.
 from pipelint_objects import build_mapper
@@ -493,6 +671,24 @@ def _write_npy(path, array):
     with open(temp, "wb") as f:
         np.save(f, array, allow_pickle=False)
     os.replace(temp, path)
+
+
+def _frame_output(name, kind, frame, out):
+    """A DataFrame result: written as CSV (index and header; floats as Python's repr) under a
+    temporary name and renamed, with the crc32 of its bytes."""
+    relative = name + ".csv"
+    path = os.path.join(out, relative)
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    data = frame.to_csv(index_label="index", lineterminator="\n").encode("utf-8")
+    temp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.partial-{os.getpid()}")
+    with open(temp, "wb") as f:
+        f.write(data)
+    os.replace(temp, path)
+    crc = f"{zlib.crc32(data) & 0xFFFFFFFF:08x}"
+    shape = [int(frame.shape[0]), int(frame.shape[1])]
+    item = {"name": name, "output": kind, "dtype": "dataframe", "shape": shape, "columns": [str(c) for c in frame.columns],
+            "file": relative, "crc32": crc}
+    return f"{name}: dataframe {tuple(shape)} \u2192 {out}/{relative} (crc32 {crc})", item
 
 
 def _summary_text(value):
@@ -667,6 +863,11 @@ def _run(args):
                 for d in c:
                     count(d)
                 return
+            if type(c).__module__.startswith("dask.dataframe"):
+                # A dask.dataframe collection or scalar: its graph is never expanded here (that would build
+                # every task on the client); its output partitions are counted.
+                layers.setdefault(c._name, getattr(c, "npartitions", 1))
+                return
             graph = c.__dask_graph__()
             if not hasattr(graph, "layers"):
                 # A Delayed of a per-item step (a plain dict graph: its task, and a persisted one's future).
@@ -678,7 +879,9 @@ def _run(args):
         def hold(c):
             # `persist` outputs are held in worker memory, as `pipelint run` holds them, as soon as
             # they are built: later steps build on the persisted collection and never recompute it.
-            count(c)
+            # (A frame is counted once, persisted: its persisted collection has another name.)
+            if not type(c).__module__.startswith("dask.dataframe"):
+                count(c)
             if _is_futures(c):
                 return c
             return client.persist(c) if _is_items(c) and client is not None else dask.persist(c)[0] if _is_items(c) else c.persist()
@@ -717,6 +920,11 @@ def _run(args):
         seconds = time.perf_counter() - start - settled  # not the sampler's settling time
         lines, items = [], []
         for (name, kind, save, _), value in zip(outputs, values):
+            if isinstance(value, pd.DataFrame):
+                line, item = _frame_output(name, kind, value, args.out)
+                lines.append(line)
+                items.append(item)
+                continue
             value = np.asarray(value)
             dtype = {"f": "float64", "c": "complex128", "M": "datetime64[ns]", "m": "timedelta64[ns]"}.get(value.dtype.kind, "int64")
             value = value.astype(dtype)

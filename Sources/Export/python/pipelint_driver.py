@@ -149,6 +149,24 @@ def _write_npy(path, array):
     os.replace(temp, path)
 
 
+def _frame_output(name, kind, frame, out):
+    """A DataFrame result: written as CSV (index and header; floats as Python's repr) under a
+    temporary name and renamed, with the crc32 of its bytes."""
+    relative = name + ".csv"
+    path = os.path.join(out, relative)
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    data = frame.to_csv(index_label="index", lineterminator="\n").encode("utf-8")
+    temp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.partial-{os.getpid()}")
+    with open(temp, "wb") as f:
+        f.write(data)
+    os.replace(temp, path)
+    crc = f"{zlib.crc32(data) & 0xFFFFFFFF:08x}"
+    shape = [int(frame.shape[0]), int(frame.shape[1])]
+    item = {"name": name, "output": kind, "dtype": "dataframe", "shape": shape, "columns": [str(c) for c in frame.columns],
+            "file": relative, "crc32": crc}
+    return f"{name}: dataframe {tuple(shape)} \u2192 {out}/{relative} (crc32 {crc})", item
+
+
 def _summary_text(value):
     """A scalar as `pipelint run` prints it (Python's repr of a float is Swift's description)."""
     value = np.asarray(value)[()]
@@ -321,6 +339,11 @@ def _run(args):
                 for d in c:
                     count(d)
                 return
+            if type(c).__module__.startswith("dask.dataframe"):
+                # A dask.dataframe collection or scalar: its graph is never expanded here (that would build
+                # every task on the client); its output partitions are counted.
+                layers.setdefault(c._name, getattr(c, "npartitions", 1))
+                return
             graph = c.__dask_graph__()
             if not hasattr(graph, "layers"):
                 # A Delayed of a per-item step (a plain dict graph: its task, and a persisted one's future).
@@ -332,7 +355,9 @@ def _run(args):
         def hold(c):
             # `persist` outputs are held in worker memory, as `pipelint run` holds them, as soon as
             # they are built: later steps build on the persisted collection and never recompute it.
-            count(c)
+            # (A frame is counted once, persisted: its persisted collection has another name.)
+            if not type(c).__module__.startswith("dask.dataframe"):
+                count(c)
             if _is_futures(c):
                 return c
             return client.persist(c) if _is_items(c) and client is not None else dask.persist(c)[0] if _is_items(c) else c.persist()
@@ -371,6 +396,11 @@ def _run(args):
         seconds = time.perf_counter() - start - settled  # not the sampler's settling time
         lines, items = [], []
         for (name, kind, save, _), value in zip(outputs, values):
+            if isinstance(value, pd.DataFrame):
+                line, item = _frame_output(name, kind, value, args.out)
+                lines.append(line)
+                items.append(item)
+                continue
             value = np.asarray(value)
             dtype = {"f": "float64", "c": "complex128", "M": "datetime64[ns]", "m": "timedelta64[ns]"}.get(value.dtype.kind, "int64")
             value = value.astype(dtype)

@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Part (j) of the cross-check: a DataFrame pipeline (format 1.2) through the program `pipelint export
+--to dask` writes, as a user runs it: this process is fresh, the program's definitions run as
+`__main__`, a fresh LocalCluster(n_workers=2, threads_per_worker=1, processes=True), its graph built
+by `build_graph` and persisted/computed plainly, never expanded on the client.
+
+    python crosscheck/frames.py PROGRAM.py PIPELINE.yaml
+
+Prints one JSON line:
+* submit_bytes     the client's `update-graph` messages (the largest), as Client._graph_to_futures
+                   measures them
+* tasks            {key prefix: [count, largest run_spec bytes]} of every task as dispatched
+                   (a scheduler plugin at the transition to `processing`; fused tasks carry the
+                   names of the layers fused into them)
+* copies_during / copies_after  per probed object, per worker: live copies (the runtime's
+                   `_live_copies`: gc and the values the workers' tasks hold), sampled every 20 ms
+                   while the graph runs (maximum) and once after `wait`
+* results          per output: equal to the same functions applied to the whole frame in pandas,
+                   without Dask (the values never depend on the partitioning)
+"""
+import json
+import sys
+import threading
+import time
+
+import __main__
+
+
+def sampler_start(probes, dask_worker=None):
+    state = {"max": {}, "stop": False}
+    live_copies = sys.modules["pipelint_runtime"]._live_copies
+
+    def loop():
+        while not state["stop"]:
+            try:
+                for name, n in live_copies(probes, dask_worker).items():
+                    state["max"][name] = max(state["max"].get(name, 0), n)
+            except Exception:
+                pass
+            time.sleep(0.02)
+
+    dask_worker._pl_frames_sampler = state
+    threading.Thread(target=loop, daemon=True).start()
+    return True
+
+
+def sampler_stop(dask_worker=None):
+    state = dask_worker._pl_frames_sampler
+    state["stop"] = True
+    return state["max"]
+
+
+def reference(g, doc):
+    """Each output computed in pandas on whole frames, with the program's own functions and objects."""
+    import pandas as pd
+
+    rt = sys.modules["pipelint_runtime"]
+    objects = g["build_objects"]() if "build_objects" in g else {}
+    values = {}
+    shuffled = set()
+    for name, f in (doc.get("frames") or {}).items():
+        if "from_pandas" in f:
+            values[name] = objects[f["from_pandas"]]
+            continue
+        cols = [rt._col(c, s["dtype"], **column_keywords(s)) for c, s in f["columns"].items()]
+        values[name] = rt._dataframe(f["rows"], cols)
+    for name, step in doc["steps"].items():
+        if "reduce" in step:
+            frame, column = str(step["over"]).split(".", 1)
+            values[name] = getattr(values[frame][column], step["reduce"])()
+            continue
+        if "merge" in step:
+            right = values.get(step["with"], objects.get(step["with"]))
+            on = step.get("on", step.get(True))  # PyYAML reads the key `on` as True (YAML 1.1)
+            values[name] = values[step["merge"]].merge(right, on=on, how=step.get("how", "inner"))
+            shuffled.add(name)
+            continue
+        over = step["over"][0] if isinstance(step["over"], list) else step["over"]
+        if over in shuffled:
+            shuffled.add(name)
+        callee = step["map_partitions"]
+        if "." in callee:
+            obj, method = callee.split(".", 1)
+            fn = getattr(objects[obj], method)
+        else:
+            fn = g[callee]
+        args = [resolve(objects, a) for a in step.get("args") or []]
+        kwargs = {k: resolve(objects, v) for k, v in (step.get("kwargs") or {}).items()}
+        values[name] = fn(values[over], *args, **kwargs)
+    return {name: values[name] for name in doc["outputs"]}, shuffled, pd
+
+
+def column_keywords(spec):
+    kw = {}
+    if "length" in spec:
+        kw["length"] = spec["length"]
+    if "categories" in spec:
+        kw["categories"] = spec["categories"]
+    src = spec.get("source", "range")
+    if isinstance(src, dict) and "random" in src:
+        r = src["random"]
+        kw.update(source="random", seed=r.get("seed", 0), low=r.get("low"), high=r.get("high"))
+    return kw
+
+
+def resolve(objects, a):
+    if isinstance(a, (int, float)):
+        return a
+    head, *path = str(a).split(".")
+    value = objects[head]
+    for p in path:
+        value = getattr(value, p)
+    return value
+
+
+def main(program, pipeline):
+    import warnings
+
+    import distributed.client as dclient
+    import distributed.protocol.pickle as dpickle
+    import yaml
+    from distributed import Client, LocalCluster, wait
+    from distributed.diagnostics.plugin import SchedulerPlugin
+    from distributed.utils import nbytes
+
+    submitted = []
+    send = dclient.Client._send_to_scheduler
+
+    def spy(self, msg):
+        if msg.get("op") == "update-graph":
+            e = msg["expr_ser"]
+            submitted.append(sum(map(nbytes, [e.header] + e.frames)))
+        return send(self, msg)
+
+    dclient.Client._send_to_scheduler = spy
+
+    class Dispatch(SchedulerPlugin):
+        def __init__(self, scheduler):
+            self.scheduler, self.sizes = scheduler, {}
+
+        def transition(self, key, start, finish, *args, **kwargs):
+            ts = self.scheduler.tasks.get(key)
+            if finish == "processing" and ts is not None and ts.run_spec is not None:
+                prefix = str(key[0] if isinstance(key, tuple) else key).rsplit("-", 1)[0]
+                self.sizes.setdefault(prefix, []).append(len(dpickle.dumps(ts.run_spec)))
+
+    source = open(program, encoding="utf-8").read().replace('if __name__ == "__main__":\n    sys.exit(main())', "")
+    __main__.__dict__["__file__"] = program
+    exec(compile(source, program, "exec"), __main__.__dict__)
+    g = __main__.__dict__
+    with open(pipeline) as fh:
+        doc = yaml.safe_load(fh)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        plugin = Dispatch(cluster.scheduler)
+        cluster.scheduler.add_plugin(plugin, name="pl-frames")
+        client.run(sampler_start, g["PROBES"])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            outputs = g["build_graph"](client)
+            collections = [c for _, _, _, c in outputs]
+            persisted = client.persist(collections)
+            wait(persisted)
+        during = client.run(sampler_stop)
+        after = client.run(g["_live_copies"], g["PROBES"])
+        dispatched = {k: [len(v), max(v)] for k, v in sorted(plugin.sizes.items())}
+        computed = client.compute(persisted, sync=True)
+        expected, shuffled, pd = reference(g, doc)
+        results = {}
+        for (name, _, _, _), value in zip(outputs, computed):
+            want = expected[name]
+            if not isinstance(want, pd.DataFrame):
+                # A column's reduction: Dask's tree of partials may round differently from one pandas sum.
+                same = value == want or abs(float(value) - float(want)) <= 1e-12 * max(abs(float(want)), 1.0)
+                results[name] = "same" if same else f"DIFFERENT: {value!r} vs {want!r}"
+                continue
+            if name in shuffled:
+                # A merge's rows come in Dask's partition order, with each partition's own index: compared as
+                # sets of rows (sorted by every column).
+                value, want = (x.sort_values(list(x.columns)).reset_index(drop=True) for x in (value, want))
+            try:
+                pd.testing.assert_frame_equal(value, want, check_exact=True)
+                results[name] = "same"
+            except AssertionError as e:
+                results[name] = "DIFFERENT: " + str(e).replace("\n", " ")[:300]
+        names = [p[0] for p in g["PROBES"]]
+        print(json.dumps({
+            "submit_bytes": max(submitted) if submitted else 0,
+            "warned": any("Sending large graph" in str(w.message) for w in caught),
+            "tasks": dispatched,
+            "copies_during": {n: sorted(v.get(n, 0) for v in during.values()) for n in names},
+            "copies_after": {n: sorted(v.get(n, 0) for v in after.values()) for n in names},
+            "results": results,
+        }), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
