@@ -15,8 +15,18 @@ struct PickleWriter {
 
     private(set) var committed: Int64 = 0
     private var segment: Int64 = 0
+    /// Memo indexes by sharing key: objects under their own keys (`dtype:`, `class:`),
+    /// interned strs by value, globals by module and name. Separate tables, so that a
+    /// lookup hashes the str itself and builds no prefixed key.
     private var memo: [String: Int] = [:]
+    private var strings: [String: Int] = [:]
+    private var globals: [Global: Int] = [:]
     private(set) var memoCount = 0
+
+    private struct Global: Hashable {
+        var module: String
+        var name: String
+    }
     /// Byte-exact so far (no frame-boundary guesswork, no calibrated constants).
     var exact = true
     var confidence: Confidence = .exact
@@ -89,29 +99,36 @@ struct PickleWriter {
 
     /// A str CPython interns (names, keys): shared through the memo by value.
     mutating func internedStr(_ s: String) {
-        let key = "s:" + s
-        // One hash per new string (a dict's keys are nearly always new): claim the next
-        // memo index, and put the old one back when the string was pickled before.
-        if let old = memo.updateValue(memoCount, forKey: key) {
-            memo[key] = old
-            get(old)
+        // One hash per string: claim the next memo index for it, or find the index it was
+        // pickled at before (an earlier index is always below the one claimed).
+        let claimed = memoCount
+        let index = Self.claim(&strings[s, default: claimed], claimed)
+        if index != claimed {
+            get(index)
             return
         }
         str(utf8Count: Int64(s.utf8.count))  // memoized at the index claimed above
     }
 
+    /// The value in `slot` (a dictionary entry, inserted as `claimed` when it was missing).
+    private static func claim(_ slot: inout Int, _ claimed: Int) -> Int { slot }
+
     /// Room for `n` more memo keys: a dict of a million keys would otherwise rehash
     /// the memo about twenty times as it grows.
-    mutating func reserveMemo(_ n: Int) { memo.reserveCapacity(memo.count + n) }
+    mutating func reserveMemo(_ n: Int) { strings.reserveCapacity(strings.count + n) }
 
     /// A module-level global (proto 4: module str, name str, STACK_GLOBAL, MEMOIZE);
     /// a memo reference when the object was pickled before.
     mutating func global(_ module: String, _ name: String) {
-        if reuse("g:\(module).\(name)") { return }
+        let key = Global(module: module, name: name)
+        if let idx = globals[key] {
+            get(idx)
+            return
+        }
         internedStr(module)
         internedStr(name)
         emit(1)
-        memoize("g:\(module).\(name)")
+        globals[key] = memoize()
     }
 
     mutating func int(_ x: Int64) { emit(PyInt.pickleBytes(x)) }
