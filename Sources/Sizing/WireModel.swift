@@ -19,8 +19,8 @@ struct PickleWriter {
     /// interned strs by value, globals by module and name. Separate tables, so that a
     /// lookup hashes the str itself and builds no prefixed key.
     private var memo: [String: Int] = [:]
-    private var strings: [String: Int] = [:]
-    private var globals: [Global: Int] = [:]
+    private var strings = MemoTable<String>()
+    private var globals = MemoTable<Global>()
     private(set) var memoCount = 0
 
     private struct Global: Hashable {
@@ -99,39 +99,79 @@ struct PickleWriter {
 
     /// A str CPython interns (names, keys): shared through the memo by value.
     mutating func internedStr(_ s: String) {
-        // One hash per string: claim the next memo index for it, or find the index it was
-        // pickled at before (an earlier index is always below the one claimed).
-        let claimed = memoCount
-        let index = Self.claim(&strings[s, default: claimed], claimed)
-        if index != claimed {
+        // Claim the next memo index for the str, or find the one it was pickled at before.
+        if let index = strings.find(s, orInsert: memoCount) {
             get(index)
             return
         }
         str(utf8Count: Int64(s.utf8.count))  // memoized at the index claimed above
     }
 
-    /// The value in `slot` (a dictionary entry, inserted as `claimed` when it was missing).
-    private static func claim(_ slot: inout Int, _ claimed: Int) -> Int { slot }
-
-    /// Room for `n` more memo keys: a dict of a million keys would otherwise rehash
-    /// the memo about twenty times as it grows.
-    mutating func reserveMemo(_ n: Int) { strings.reserveCapacity(strings.count + n) }
+    /// Room for `n` more interned strs (a dict's keys).
+    mutating func reserveMemo(_ n: Int) { strings.reserve(n) }
 
     /// A module-level global (proto 4: module str, name str, STACK_GLOBAL, MEMOIZE);
     /// a memo reference when the object was pickled before.
     mutating func global(_ module: String, _ name: String) {
+        // The global's own memo index follows its two strs; claimed now, filled by `memoize`.
         let key = Global(module: module, name: name)
-        if let idx = globals[key] {
+        if let idx = globals.find(key, orInsert: -1) {
             get(idx)
             return
         }
         internedStr(module)
         internedStr(name)
         emit(1)
-        globals[key] = memoize()
+        globals.set(key, memoize())
     }
 
     mutating func int(_ x: Int64) { emit(PyInt.pickleBytes(x)) }
+}
+
+/// Memo indexes by key. A pickle names few distinct strs and globals, so they are
+/// searched in a short list; past `listLimit` keys (a large dict's keys) a hash table.
+private struct MemoTable<Key: Hashable> {
+    private var few: [(key: Key, index: Int)] = []
+    private var many: [Key: Int]?
+    static var listLimit: Int { 32 }
+
+    /// The index stored for `key`; when there is none, stores `index` for it and returns nil.
+    mutating func find(_ key: Key, orInsert index: Int) -> Int? {
+        if many != nil {
+            let old = many!.updateValue(index, forKey: key)
+            if let old { many![key] = old }
+            return old
+        }
+        for e in few where e.key == key { return e.index }
+        few.append((key, index))
+        if few.count > Self.listLimit { reserve(0) }
+        return nil
+    }
+
+    /// Stores `index` for `key`, replacing the index stored before.
+    mutating func set(_ key: Key, _ index: Int) {
+        if many != nil {
+            many![key] = index
+        } else if let i = few.lastIndex(where: { $0.key == key }) {
+            few[i].index = index
+        } else {
+            few.append((key, index))
+        }
+    }
+
+    /// Room for `n` more keys: past the list's limit, a hash table sized for them (a dict of
+    /// a million keys would otherwise rehash it about twenty times as it grows).
+    mutating func reserve(_ n: Int) {
+        if many == nil {
+            guard few.count + n > Self.listLimit else { return }
+            var table = [Key: Int](minimumCapacity: few.count + n)
+            for e in few { table[e.key] = e.index }
+            many = table
+            few = []
+        } else {
+            many!.reserveCapacity(many!.count + n)
+        }
+    }
 }
 
 enum WireModel {
