@@ -19,7 +19,7 @@ struct PickleWriter {
     /// interned strs by value, globals by module and name. Separate tables, so that a
     /// lookup hashes the str itself and builds no prefixed key.
     private var memo: [String: Int] = [:]
-    private var strings = MemoTable<String>()
+    private var strings: [String: Int] = [:]
     private var globals = MemoTable<Global>()
     private(set) var memoCount = 0
 
@@ -99,16 +99,23 @@ struct PickleWriter {
 
     /// A str CPython interns (names, keys): shared through the memo by value.
     mutating func internedStr(_ s: String) {
-        // Claim the next memo index for the str, or find the one it was pickled at before.
-        if let index = strings.find(s, orInsert: memoCount) {
+        // One hash: claim the next memo index for the str, or find the one it was pickled at
+        // before (always below the one claimed).
+        let claimed = memoCount
+        let index = Self.claim(&strings[s, default: claimed])
+        if index != claimed {
             get(index)
             return
         }
         str(utf8Count: Int64(s.utf8.count))  // memoized at the index claimed above
     }
 
-    /// Room for `n` more interned strs (a dict's keys).
-    mutating func reserveMemo(_ n: Int) { strings.reserve(n) }
+    /// The value in `slot`, a dictionary entry (inserted with its default when it was missing).
+    private static func claim(_ slot: inout Int) -> Int { slot }
+
+    /// Room for `n` more interned strs (a dict's keys): a dict of a million keys would
+    /// otherwise rehash the table about twenty times as it grows.
+    mutating func reserveMemo(_ n: Int) { strings.reserveCapacity(strings.count + n) }
 
     /// A module-level global (proto 4: module str, name str, STACK_GLOBAL, MEMOIZE);
     /// a memo reference when the object was pickled before.
@@ -128,8 +135,8 @@ struct PickleWriter {
     mutating func int(_ x: Int64) { emit(PyInt.pickleBytes(x)) }
 }
 
-/// Memo indexes by key. A pickle names few distinct strs and globals, so they are
-/// searched in a short list; past `listLimit` keys (a large dict's keys) a hash table.
+/// Memo indexes by key. A pickle names few distinct globals, so they are searched in a
+/// short list; past `listLimit` keys, a hash table.
 private struct MemoTable<Key: Hashable> {
     private var few: [(key: Key, index: Int)] = []
     private var many: [Key: Int]?
