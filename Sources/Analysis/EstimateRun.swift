@@ -138,7 +138,8 @@ struct EstimateRun {
         submitFixed = Sat.add(submitFixed, cost.fixed)
         submitPerChunk = Sat.add(submitPerChunk, Sat.mul(cost.perUnit, Int64(cost.units)))
         noteSeparateMessages(layer, cost: cost, uses: uses)
-        let chunkBytes = Sat.mul(Int64(layer.grid.dims.isEmpty && layer.object != nil ? 0 : layer.grid.maxChunkElements), Int64(layer.dtype?.itemSize ?? 8))
+        let chunkBytes = FrameCosts.partitionBytes(layer)
+            ?? Sat.mul(Int64(layer.grid.dims.isEmpty && layer.object != nil ? 0 : layer.grid.maxChunkElements), Int64(layer.dtype?.itemSize ?? 8))
         if tasks == Int.max || chunkBytes == Int64.max {
             notes.append(EstimateNote(range: layer.nameRange, message: "`\(layer.name)` has more chunks or bytes than 64-bit figures hold; its figures are capped at the largest value"))
         }
@@ -201,8 +202,11 @@ struct EstimateRun {
         // normalize_arg covers args and kwargs, never the function (a receiver, or what it carries).
         // A per-item loop (format 1.1): `dask.delayed(f)(…)` and `client.submit` wrap nothing; `client.map`
         // wraps a keyword whose sizeof exceeds 1e5 (never a positional argument or the function).
+        // `map_partitions` (format 1.2) wraps only Delayed arguments: every other one is embedded.
         let daskDelays = if let loop = layer.perItem {
             loop.form == .map && Self.isKeyword(edge.role) && obj.placement == .embed && (value.map { SizeModel.daskSizeof($0).bytes > SizeModel.clientMapWrapBytes } ?? false)
+        } else if layer.frame != nil {
+            false
         } else {
             !isReceiver && carried == nil && obj.placement == .embed && (value.map(SizeModel.daskAutoDelays) ?? false)
         }

@@ -76,9 +76,11 @@ public enum Estimator {
             case .random: "array (random)"
             case .load: "array (load)"
             }
-        case .mapBlocks(let c): "\(l.perItem?.form.rawValue ?? "map_blocks") \(c?.function.name ?? "?")"
+        case .frame(let f): if case .fromPandas = f.source { "dataframe (from_pandas)" } else { "dataframe" }
+        case .mapBlocks(let c): "\(l.perItem?.form.rawValue ?? (l.frame != nil ? "map_partitions" : "map_blocks")) \(c?.function.name ?? "?")"
         case .reduce(let r, _): "reduce \(r.rawValue)"
         case .rechunk: "rechunk"
+        case .merge(let m): m.isBroadcast ? "merge (broadcast)" : "merge (p2p shuffle)"
         }
     }
 

@@ -216,6 +216,7 @@ public enum GraphCosts {
 
     static func layerCost(of layer: Graph.Layer, in context: LayerContext) -> LayerCost {
         if let cost = perItemCost(of: layer, in: context) { return cost }
+        if let cost = FrameCosts.submitCost(of: layer) { return cost }
         switch layer.kind {
         case .object(let o):
             return LayerCost(fixed: o.placement == .delayed ? delayedTask(o, shipped: context.shippedClasses) : 0, perUnit: 0, units: 0)
@@ -254,12 +255,15 @@ public enum GraphCosts {
             return LayerCost(fixed: fixed, perUnit: perNode, units: reductionTreeNodes(chunks: counts, splitEvery: split))
         case .rechunk:
             return LayerCost(fixed: rechunkFixed, perUnit: rechunkPerChunk, units: layer.taskCount)
+        case .frame, .merge:
+            return LayerCost(fixed: 0, perUnit: 0, units: layer.taskCount)
         }
     }
 
     /// `run_spec` bytes of one task of `layer` on dispatch, without its objects.
     public static func taskBaseBytes(of layer: Graph.Layer) -> Int64 {
-        switch layer.kind {
+        if let bytes = FrameCosts.taskBytes(of: layer) { return bytes }
+        return switch layer.kind {
         case .object(let o): o.placement == .delayed ? delayedTask(o) : 0
         case .array(let a):
             switch a.source {
@@ -267,7 +271,7 @@ public enum GraphCosts {
             case .range where a.grid.dims.count <= 1: rangeTaskBytes
             case .range, .load, .random: blockInfoSourceTaskBytes
             }
-        case .mapBlocks: mapBlocksTaskBytes
+        case .frame, .mapBlocks, .merge: mapBlocksTaskBytes
         case .reduce: reduceTaskBytes
         case .rechunk: rechunkTaskBytes
         }

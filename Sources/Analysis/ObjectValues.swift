@@ -35,6 +35,10 @@ public enum ObjectValues {
                 return .opaque(declaredBytes: nil, reason: "dtype \(t.rawValue) is not modelled")
             }
             return boxed && dtype.isTemporal ? .pandasScalar(dtype) : .numpyScalar(dtype)
+        case .dataframe(let d):
+            return .dataFrame(FrameCosts.shape(d.schema, rows: d.length))
+        case .stringDict(let d):
+            return .stringDict(StringDictShape(length: d.length, keyLength: d.keyLength, valueLength: d.valueLength, distinct: d.distinct))
         case .python(let factory, let size):
             return .opaque(declaredBytes: size.map { Int(clamping: $0) },
                            reason: size == nil ? "`\(factory)` builds an opaque object; declare its `size`" : "declared size of `\(factory)`")

@@ -18,6 +18,8 @@ public final class WorkCounter: @unchecked Sendable {
         case suppressionProbes
         /// Edit comparisons made while choosing the fixes of a round.
         case fixConflictProbes
+        /// Functions and layers visited to index how objects travel (`ObjectRoutes`), and lookups in that index.
+        case routeVisits
     }
 
     /// The counter of the current task, if a test installed one.

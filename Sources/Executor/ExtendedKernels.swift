@@ -39,6 +39,8 @@ extension Kernels {
 
     static func applyExtended(_ kernel: Kernel, _ args: [KernelArg]) throws(KernelError) -> Chunk {
         switch kernel {
+        case .mapColumn, .scoreRows:
+            throw KernelError("`\(kernel.rawValue)` is a frame kernel; `pipelint run` does not execute DataFrame pipelines")
         case .identity:
             return try block(args[0], kernel, "x")
         case .take:

@@ -32,6 +32,8 @@ public enum Kernels {
         let args = broadcasts(kernel) ? try broadcastArguments(kernel, args) : args
         if args.contains(where: isExtended) { return try applyExtended(kernel, args) }
         switch kernel {
+        case .mapColumn, .scoreRows:
+            throw KernelError("`\(kernel.rawValue)` is a frame kernel; `pipelint run` does not execute DataFrame pipelines")
         case .identity:
             return try block(args[0], kernel, "x")
         case .take:

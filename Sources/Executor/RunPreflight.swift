@@ -85,6 +85,8 @@ public enum RunPreflight {
         case .bytes(let n): max(0, n)
         case .instance(let i): i.fields.reduce(0) { Sat.add($0, bytesToBuild($1.recipe)) }
         case .python, .element: 0
+        case .dataframe(let d): Sat.mul(Int64(clamping: d.length), Int64(8 * d.schema.columns.count))
+        case .stringDict(let d): Sat.mul(Int64(clamping: d.length), 64)
         }
     }
 }

@@ -459,6 +459,8 @@ struct ProgramWriter {
         case .element:
             // Only a projection yields an element; objects are built whole and projected after.
             throw error("an element is not an object recipe", range)
+        case .dataframe, .stringDict:
+            throw error("DataFrame and dict objects (format 1.2) are not exported yet", range)
         }
     }
 
@@ -519,6 +521,8 @@ struct ProgramWriter {
                 case .load(let path): src = "'load', path=_path(\(PythonSyntax.string(path)))"
                 }
                 body.append("\(v) = _source(\(PythonSyntax.string(l.name)), \(tuple(l.grid.shape)), \(chunksText(l.grid)), '\(a.dtype.rawValue)', \(src))")
+            case .frame, .merge:
+                throw error("DataFrame collections (format 1.2) are not exported yet", l.nameRange)
             case .mapBlocks(let call):
                 guard let call else { throw error("step `\(l.name)` calls an unknown function", l.range) }
                 let f = call.function

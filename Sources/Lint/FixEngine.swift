@@ -106,55 +106,82 @@ public struct FixEngine: Sendable {
     }
 
     /// Fixes one file.
+    ///
+    /// A text that is fixed again is linted only as far as the fixes need: the front end (which
+    /// must accept it) and the rules that offer fixes (`Rule.offersFixes`); the other rules run
+    /// on the same front end only for the text whose report is given (the last one, or the
+    /// original when the file is left untouched), so each report is exactly `lint`'s.
     public func fix(_ source: SourceFile) -> FixOutcome {
-        let first = linter.lint(source)
-        var current = source
-        var report = first
+        fix(source, runningOnly: { type(of: $0).offersFixes })
+    }
+
+    /// The fix loop, running only the rules `fixing` selects on the texts it fixes again. When a
+    /// whole report has a fix anyway (a rule that wrongly says it offers none), the file is fixed
+    /// again from the start with every rule, so the outcome is the same as with every rule.
+    func fix(_ source: SourceFile, runningOnly fixing: @escaping (any Rule) -> Bool) -> FixOutcome {
+        let first = linter.begin(source, rules: fixing)
+        var current = first
+        var findings = linter.findingsSoFar(first)
+        var report: FileReport?
         var applied: [AppliedFix] = []
         var rounds: [[Edit]] = []
         var seen: Set<[UInt8]> = [source.bytes]
         func failed(_ failure: FixFailure) -> FixOutcome {
-            FixOutcome(original: source, fixed: source.bytes, applied: [], editsByRound: [], remaining: first, failure: failure)
+            FixOutcome(original: source, fixed: source.bytes, applied: [], editsByRound: [], remaining: linter.finish(first).report, failure: failure)
         }
         for round in 1...options.maxIterations {
-            let candidates = report.findings.compactMap { f in chosenFix(f).map { (finding: f, fix: $0) } }
-            if candidates.isEmpty { break }
-            // In text order; a fix that overlaps one already taken waits for the next round.
-            let ordered = candidates.map { c in (start: c.fix.edits.map(\.range.start).min() ?? 0, c) }
-                .sorted { a, b in (a.start, a.1.finding.code.id, a.1.finding.range.start) < (b.start, b.1.finding.code.id, b.1.finding.range.start) }
-                .map(\.1)
-            var taken = TakenEdits()
-            var roundApplied: [AppliedFix] = []
-            for c in ordered {
-                // The same fix offered by several findings (one object used by several steps) is applied once.
-                let new = c.fix.edits.filter { !taken.contains($0) }
-                if new.contains(where: { taken.conflicts(with: $0) }) { continue }
-                taken.add(new)
-                roundApplied.append(AppliedFix(code: c.finding.code, position: current.position(of: c.finding.range.start), fix: c.fix, iteration: round))
+            let candidates = findings.compactMap { f in chosenFix(f).map { (finding: f, fix: $0) } }
+            if candidates.isEmpty {
+                // The whole report; a fix from a rule that does not declare `offersFixes` still counts.
+                let whole = linter.finish(current).report
+                report = whole
+                if whole.findings.contains(where: { chosenFix($0) != nil }) {
+                    return fix(source, runningOnly: { _ in true })
+                }
+                break
             }
-            WorkCounter.count(.fixConflictProbes, taken.probes)
-            guard let bytes = YAMLEdits.apply(taken.edits, to: current.bytes) else {
-                return failed(.brokeTheFile(rules: codes(roundApplied), problem: "its edits overlap or fall outside the text"))
+            let chosen = choose(candidates, in: current.source, round: round)
+            guard let bytes = YAMLEdits.apply(chosen.edits, to: current.source.bytes) else {
+                return failed(.brokeTheFile(rules: codes(chosen.applied), problem: "its edits overlap or fall outside the text"))
             }
-            let next = SourceFile(path: source.path, bytes: bytes)
-            let nextReport = linter.lint(next)
-            if let broken = nextReport.findings.first(where: { $0.severity == .error && ($0.code == .invalidYAML || $0.code == .invalidPipeline) }) {
-                let pos = next.position(of: broken.range.start)
-                return failed(.brokeTheFile(rules: codes(roundApplied), problem: "\(pos.line):\(pos.column): \(broken.message)"))
+            let next = linter.begin(SourceFile(path: source.path, bytes: bytes), rules: fixing)
+            let nextFindings = linter.findingsSoFar(next)
+            if let broken = nextFindings.first(where: { $0.severity == .error && ($0.code == .invalidYAML || $0.code == .invalidPipeline) }) {
+                let pos = next.source.position(of: broken.range.start)
+                return failed(.brokeTheFile(rules: codes(chosen.applied), problem: "\(pos.line):\(pos.column): \(broken.message)"))
             }
             if !seen.insert(bytes).inserted {
-                return failed(.didNotConverge(rules: codes(roundApplied), iterations: round))
+                return failed(.didNotConverge(rules: codes(chosen.applied), iterations: round))
             }
-            applied += roundApplied
-            rounds.append(taken.edits)
-            current = next
-            report = nextReport
+            applied += chosen.applied
+            rounds.append(chosen.edits)
+            (current, findings, report) = (next, nextFindings, nil)
         }
-        let left = report.findings.filter { chosenFix($0) != nil }
+        let remaining = report ?? linter.finish(current).report
+        let left = remaining.findings.filter { chosenFix($0) != nil }
         if !left.isEmpty {
             return failed(.didNotConverge(rules: codes(left.map(\.code)), iterations: options.maxIterations))
         }
-        return FixOutcome(original: source, fixed: current.bytes, applied: applied, editsByRound: rounds, remaining: report, failure: nil)
+        return FixOutcome(original: source, fixed: current.source.bytes, applied: applied, editsByRound: rounds, remaining: remaining, failure: nil)
+    }
+
+    /// The fixes of one round: in text order, each whose edits do not overlap those already
+    /// taken (a fix that does waits for the next round); the same edit offered by several
+    /// findings (one object used by several steps) is applied once.
+    func choose(_ candidates: [(finding: Finding, fix: Fix)], in text: SourceFile, round: Int) -> (edits: [Edit], applied: [AppliedFix]) {
+        let ordered = candidates.map { c in (start: c.fix.edits.map(\.range.start).min() ?? 0, c) }
+            .sorted { a, b in (a.start, a.1.finding.code.id, a.1.finding.range.start) < (b.start, b.1.finding.code.id, b.1.finding.range.start) }
+            .map(\.1)
+        var taken = TakenEdits()
+        var applied: [AppliedFix] = []
+        for c in ordered {
+            let new = c.fix.edits.filter { !taken.contains($0) }
+            if new.contains(where: { taken.conflicts(with: $0) }) { continue }
+            taken.add(new)
+            applied.append(AppliedFix(code: c.finding.code, position: text.position(of: c.finding.range.start), fix: c.fix, iteration: round))
+        }
+        WorkCounter.count(.fixConflictProbes, taken.probes)
+        return (taken.edits, applied)
     }
 
     func codes(_ fixes: [AppliedFix]) -> [CheckCode] { codes(fixes.map(\.code)) }

@@ -63,16 +63,63 @@ public struct Linter: Sendable {
     }
 
     /// Lints one file (as `lint`) and returns the model and rule context with the report.
-    public func analyse(_ source: SourceFile) -> Analysis {
+    public func analyse(_ source: SourceFile) -> Analysis { finish(begin(source, rules: { _ in true })) }
+
+    /// A lint run up to the front end and some of the rules (`begin`); `finish` runs the
+    /// others on the same front end and rule context and gives exactly `analyse`'s result,
+    /// so a caller that only needs some rules' findings (the fix loop) does not pay for all.
+    public struct Staged: Sendable {
+        public var source: SourceFile
+        public var loaded: LoadedPipeline
+        /// The rules' context, when the text is a valid pipeline.
+        public var context: RuleContext?
+        /// The front end's problems as findings.
+        var diagnostics: [Finding]
+        /// Each rule's findings, in `rules` order; nil for a rule not run yet.
+        var byRule: [[Finding]?]
+    }
+
+    /// Runs the front end and, on a valid pipeline, the enabled rules `run` selects.
+    public func begin(_ source: SourceFile, rules run: (any Rule) -> Bool) -> Staged {
         let loaded = LoadedPipeline.load(source, limits: settings.parseLimits)
-        var findings = loaded.diagnostics.map(Finding.init)
-        var problems: [String] = []
-        var context: RuleContext?
-        if let pipeline = loaded.pipeline, let graph = loaded.graph, !findings.contains(where: { $0.severity == .error }) {
+        let diagnostics = loaded.diagnostics.map(Finding.init)
+        var staged = Staged(source: source, loaded: loaded, context: nil, diagnostics: diagnostics, byRule: Array(repeating: nil, count: rules.count))
+        if let pipeline = loaded.pipeline, let graph = loaded.graph, !diagnostics.contains(where: { $0.severity == .error }) {
             let ctx = RuleContext(source: source, tree: loaded.tree, pipeline: pipeline, graph: graph, settings: settings, files: files)
-            context = ctx
-            var ruleFindings = runRules(ctx)
-            let suppressions = SuppressionScanner.data(in: pipeline, tree: loaded.tree) + SuppressionScanner.comments(in: loaded.tree, source: source)
+            staged.context = ctx
+            runRules(ctx, into: &staged.byRule, where: run)
+        }
+        return staged
+    }
+
+    /// The findings of `begin`'s rules as `lint` would report them, less what only the whole
+    /// report has (findings about suppressions, YAML paths and fingerprints): the front end's
+    /// findings, then the rules' run so far, suppressed, with the configured severities, in
+    /// `lint`'s order.
+    public func findingsSoFar(_ staged: Staged) -> [Finding] {
+        var findings = staged.diagnostics
+        if let ctx = staged.context {
+            var ruleFindings = staged.byRule.compactMap { $0 }.flatMap { $0 }
+            _ = SuppressionIndex(suppressions(ctx)).apply(to: &ruleFindings, source: ctx.source)
+            findings += ruleFindings
+        }
+        for i in findings.indices {
+            if let s = configuration.severities[findings[i].code.id] { findings[i].severity = s }
+        }
+        findings.sort(by: Self.reportOrder)
+        return findings
+    }
+
+    /// Runs the rules `begin` left out and assembles the report, exactly as `analyse` does.
+    public func finish(_ staged: Staged) -> Analysis {
+        var staged = staged
+        let (source, loaded) = (staged.source, staged.loaded)
+        var findings = staged.diagnostics
+        var problems: [String] = []
+        if let ctx = staged.context {
+            runRules(ctx, into: &staged.byRule) { _ in true }
+            var ruleFindings = staged.byRule.compactMap { $0 }.flatMap { $0 }
+            let suppressions = suppressions(ctx)
             let used = SuppressionIndex(suppressions).apply(to: &ruleFindings, source: source)
             findings += ruleFindings
             findings += suppressionFindings(suppressions, used: used, source: source, problems: &problems)
@@ -84,18 +131,26 @@ public struct Linter: Sendable {
             Identity.assign(&findings[i], paths: &paths, source: source)
         }
         WorkCounter.count(.pathProbes, paths.probes)
-        findings.sort { ($0.range.start, $0.range.end, $0.code.id, $0.message) < ($1.range.start, $1.range.end, $1.code.id, $1.message) }
+        findings.sort(by: Self.reportOrder)
         let report = FileReport(source: source, findings: findings, isPipeline: loaded.looksLikePipeline, problems: problems)
-        return Analysis(report: report, loaded: loaded, context: context)
+        return Analysis(report: report, loaded: loaded, context: staged.context)
     }
 
-    /// The findings of the rules the configuration enables for the file, in rule order.
-    func runRules(_ ctx: RuleContext) -> [Finding] {
-        var out: [Finding] = []
-        for rule in rules where configuration.isEnabled(type(of: rule).description.id, for: ctx.source.path) {
-            out += rule.check(ctx)
+    /// The report's order: by position, then rule ID and message.
+    static func reportOrder(_ a: Finding, _ b: Finding) -> Bool {
+        (a.range.start, a.range.end, a.code.id, a.message) < (b.range.start, b.range.end, b.code.id, b.message)
+    }
+
+    /// The suppressions written in the file: in its data (`lint: {ignore: …}`), then in comments.
+    func suppressions(_ ctx: RuleContext) -> [Suppression] {
+        SuppressionScanner.data(in: ctx.pipeline, tree: ctx.tree) + SuppressionScanner.comments(in: ctx.tree, source: ctx.source)
+    }
+
+    /// Runs each enabled rule `run` selects that has not run yet, keeping its findings in its slot.
+    func runRules(_ ctx: RuleContext, into byRule: inout [[Finding]?], where run: (any Rule) -> Bool) {
+        for (i, rule) in rules.enumerated() where byRule[i] == nil && run(rule) {
+            byRule[i] = configuration.isEnabled(type(of: rule).description.id, for: ctx.source.path) ? rule.check(ctx) : []
         }
-        return out
     }
 
     /// Unused suppressions, suppressions without a reason, and unknown IDs (the last are problems: exit 2).

@@ -96,7 +96,7 @@ public struct RuleContext: Sendable {
         self.graph = graph
         self.settings = settings
         self.files = files
-        self.analysis = SharedAnalysis(graph: graph, tree: tree, options: settings.estimateOptions)
+        self.analysis = SharedAnalysis(graph: graph, tree: tree, pipeline: pipeline, options: settings.estimateOptions)
     }
 
     /// The graph's figures (`Estimator.estimate` with the settings' options), computed once per file.
@@ -119,9 +119,15 @@ public protocol Rule: Sendable {
     /// Findings for one file; the severity of each is the rule's default (the
     /// linter applies configured severities).
     func check(_ context: RuleContext) -> [Finding]
+    /// Whether a finding of this rule may carry a fix with edits (its own or an alternative).
+    /// The fix loop runs only these rules on a text it is about to fix again. True unless the
+    /// rule says otherwise, so a rule that forgets to say costs time, never a different fix.
+    static var offersFixes: Bool { get }
 }
 
 extension Rule {
+    public static var offersFixes: Bool { true }
+
     /// A finding of this rule at `range`.
     public func finding(_ message: String, at range: SourceRange, help: String? = nil, fix: Fix? = nil, subjects: [String] = []) -> Finding {
         Finding(code: Self.description.code, severity: Self.description.defaultSeverity, message: message, range: range,

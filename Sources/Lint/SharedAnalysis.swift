@@ -4,20 +4,34 @@ import PipelineIR
 import PipelineYAML
 
 /// Analyses that several rules read, computed at most once per file, on first use:
-/// the graph estimate (PL001, PL002, PL003) and the index of top-level definitions
-/// the fixes edit. One instance per `RuleContext`; safe to read from any thread.
+/// the graph estimate (PL001, PL002, PL003), the index of top-level definitions
+/// the fixes edit, and how objects travel (`ObjectRoutes`). One instance per
+/// `RuleContext`; safe to read from any thread.
 public final class SharedAnalysis: @unchecked Sendable {
     private let lock = NSLock()
     private let graph: Graph
     private let tree: SyntaxTree
+    private let pipeline: Pipeline
     private let options: EstimateOptions
     private var cachedEstimate: GraphEstimate?
     private var cachedDefinitions: DefinitionIndex?
+    private var cachedRoutes: ObjectRoutes?
 
-    init(graph: Graph, tree: SyntaxTree, options: EstimateOptions) {
+    init(graph: Graph, tree: SyntaxTree, pipeline: Pipeline, options: EstimateOptions) {
         self.graph = graph
         self.tree = tree
+        self.pipeline = pipeline
         self.options = options
+    }
+
+    /// Which function carries each object and which objects a `submit` or `map` step takes.
+    public var routes: ObjectRoutes {
+        lock.lock()
+        defer { lock.unlock() }
+        if let r = cachedRoutes { return r }
+        let r = ObjectRoutes(pipeline: pipeline, graph: graph)
+        cachedRoutes = r
+        return r
     }
 
     /// `Estimator.estimate` of the file's graph with the settings' options.
@@ -79,5 +93,30 @@ public struct DefinitionIndex: Sendable {
             }
             sections[name] = section
         }
+    }
+}
+
+/// How objects travel, answered per object in O(1) where a scan of every function or
+/// layer per finding would make a rule reporting one finding per object quadratic.
+public struct ObjectRoutes: Sendable {
+    /// For each object a function carries (`partial`, `closure`, `globals`, an instance), the
+    /// first such function in file order.
+    public var firstCarrier: [String: String] = [:]
+    /// The objects some per-item `submit` or `map` step (format 1.1) takes as an input.
+    public var reachingFutures: Set<String> = []
+
+    /// One pass over the functions and the layers' inputs.
+    public init(pipeline: Pipeline, graph: Graph) {
+        var visits = 0
+        for f in pipeline.functions {
+            for c in f.carried where firstCarrier[c.object] == nil { firstCarrier[c.object] = f.name }
+            visits += 1
+        }
+        for l in graph.layers {
+            visits += 1
+            guard let form = l.perItem?.form, form != .delayed else { continue }
+            for e in l.inputs where graph[e.source].object != nil { reachingFutures.insert(graph[e.source].name) }
+        }
+        WorkCounter.count(.routeVisits, visits)
     }
 }

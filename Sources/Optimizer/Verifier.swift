@@ -66,6 +66,9 @@ public enum Verifier {
                 if l.taskCount != expected { bad("object is \(o.placement.rawValue) but has \(l.taskCount) tasks (expected \(expected))") }
             case .array:
                 if !l.inputs.isEmpty { bad("an input array has inputs") }
+            case .frame:
+                if !l.inputs.isEmpty { bad("a generated frame has inputs") }
+                if l.frame == nil { bad("a frame has no columns") }
             case .mapBlocks(let call):
                 if receivers > 1 { bad("\(receivers) receivers") }
                 if let call { for m in callProblems(call, inputs: l.inputs) { bad(m) } }
@@ -74,6 +77,9 @@ public enum Verifier {
                 if let e = l.inputs.first, e.source.index < g.layers.count, l.inputChunkCount != g[e.source].grid.chunkCount {
                     bad("reduces \(l.inputChunkCount) chunks but its input has \(g[e.source].grid.chunkCount)")
                 }
+            case .merge(let m):
+                if blocks.count != (m.isBroadcast ? 1 : 2) { bad("a merge needs \(m.isBroadcast ? 1 : 2) block inputs") }
+                if l.frame == nil { bad("a merge has no columns") }
             case .rechunk:
                 if blocks.count != 1 || l.inputs.count != 1 { bad("a rechunk needs exactly one block input") }
                 if let e = l.inputs.first, e.source.index < g.layers.count, g[e.source].grid.shape != l.grid.shape {

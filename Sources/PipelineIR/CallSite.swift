@@ -136,6 +136,9 @@ extension Kernel {
         case .searchsorted:
             let (x, e) = (t(0), t(1))
             r = (x.isReal && e.isReal) || (x == e && (x == .datetime64 || x == .timedelta64)) ? .int64 : nil
+        case .mapColumn, .scoreRows:
+            // A frame's result is a partition, not a chunk of one storage type (FrameSchema says its columns).
+            r = .float64
         }
         if let r { return .success(r) }
         let operands = params.indices.map { t($0) }

@@ -77,10 +77,14 @@ public struct Graph: Sendable {
     public enum LayerKind: Sendable {
         case object(PipelineObject)
         case array(ArrayDecl)
+        /// A DataFrame collection (format 1.2): one task per partition.
+        case frame(FrameDecl)
         /// One task per chunk making `call` (nil when it could not be resolved).
         case mapBlocks(call: CallSite?)
         case reduce(Reduction, splitEvery: Int)
         case rechunk
+        /// A merge of a frame (format 1.2): output partitions plus `FrameMerge.extraTasks`.
+        case merge(FrameMerge)
     }
 
     /// A layer.
@@ -101,6 +105,12 @@ public struct Graph: Sendable {
         public var misalignedInputs: Bool = false
         /// For a per-item step (format 1.1): its loop; the grid is one chunk of one element per item.
         public var perItem: PerItem?
+        /// For a frame-valued layer (format 1.2: a frame, a `map_partitions` step): its columns.
+        /// The grid is one dimension of rows, a chunk per partition; a `mapBlocks` layer with a
+        /// schema is a `map_partitions` call.
+        public var frame: FrameSchema?
+        /// For a reduction of a frame (format 1.2): the column reduced (`people["income"].sum()`).
+        public var reducedColumn: String?
 
         public init(id: LayerID, name: String, kind: LayerKind, grid: ChunkGrid, dtype: NumericType?, inputs: [Edge],
                     range: SourceRange, nameRange: SourceRange, output: OutputKind? = nil) {
@@ -137,6 +147,9 @@ public struct Graph: Sendable {
             switch kind {
             case .object(let o): o.placement == .delayed ? 1 : 0
             case .array, .mapBlocks, .rechunk: grid.chunkCount
+            case .frame(let f): f.taskCount
+            case .merge(let m):
+                grid.chunkCount > Int.max / 2 ? Int.max : grid.chunkCount + m.extraTasks
             case .reduce where reducesItems:
                 1
             case .reduce(_, let split):
@@ -177,6 +190,8 @@ public struct Graph: Sendable {
         switch l.kind {
         case .object: return nil
         case .array(let a): return StorageType(a.dtype)
+        case .frame, .merge: return nil
+        case .mapBlocks where l.frame != nil: return nil
         case .mapBlocks(let c): return c?.resultStorage ?? l.dtype.map(StorageType.init) ?? .float64
         case .reduce(.count, _): return .int64
         case .reduce(.mean, _): return .float64

@@ -54,6 +54,7 @@ private struct Builder {
     /// The first output of each array and step.
     var arrayOutputs: [OutputKind?]
     var stepOutputs: [OutputKind?]
+    var frameOutputs: [OutputKind?]
 
     init(_ p: Pipeline) {
         self.p = p
@@ -61,10 +62,12 @@ private struct Builder {
         stepLayers = Array(repeating: nil, count: p.steps.count)
         arrayOutputs = Array(repeating: nil, count: p.arrays.count)
         stepOutputs = Array(repeating: nil, count: p.steps.count)
+        frameOutputs = Array(repeating: nil, count: p.frames.count)
         for o in p.outputs.reversed() {
             let at = p.positions(of: o.target.name)
             if at.array >= 0 { arrayOutputs[Int(at.array)] = o.kind }
             if at.step >= 0 { stepOutputs[Int(at.step)] = o.kind }
+            if at.frame >= 0 { frameOutputs[Int(at.frame)] = o.kind }
         }
     }
 
@@ -76,6 +79,7 @@ private struct Builder {
         let at = p.positions(of: name)
         if at.step >= 0, let id = stepLayers[Int(at.step)] { return id }
         if at.array >= 0 { return Graph.LayerID(p.objects.count + Int(at.array)) }
+        if at.frame >= 0 { return Graph.LayerID(p.objects.count + p.arrays.count + Int(at.frame)) }
         if at.object >= 0 { return Graph.LayerID(Int(at.object)) }
         return nil
     }
@@ -88,6 +92,12 @@ private struct Builder {
         for (i, a) in p.arrays.enumerated() {
             layers.append(Graph.Layer(id: Graph.LayerID(layers.count), name: a.name, kind: .array(a), grid: a.grid, dtype: a.dtype,
                                       inputs: [], range: a.range, nameRange: a.nameRange, output: arrayOutputs[i]))
+        }
+        for (i, f) in p.frames.enumerated() {
+            var l = Graph.Layer(id: Graph.LayerID(layers.count), name: f.name, kind: .frame(f), grid: f.grid, dtype: nil,
+                                inputs: [], range: f.range, nameRange: f.nameRange, output: frameOutputs[i])
+            l.frame = f.schema
+            layers.append(l)
         }
     }
 
@@ -153,12 +163,14 @@ private struct Builder {
                 l.inputs.append(Graph.Edge(source: input.id, role: .block(0), range: over.range))
                 l.inputChunks = input.grid.chunkCount
                 l.inputChunksPerAxis = input.grid.dims.map(\.count)
-                l.dtype = r == .count ? .int64 : (r == .mean ? .float64 : input.dtype)
+                l.dtype = r == .count ? .int64 : (r == .mean ? .float64 : (s.reducedColumn?.dtype ?? input.dtype))
                 l.reducesItems = input.perItem != nil
             }
             built = l
         case .rechunk(let over, let specs):
             built = rechunkLayer(s, over: over, specs: specs)
+        case .merge(let left, let right, let on, _, let how):
+            built = mergeLayer(s, left: left, right: right, on: on, how: how)
         }
         let id = Graph.LayerID(layers.count)
         stepLayers[index] = id
@@ -168,6 +180,8 @@ private struct Builder {
         layer.inputChunkCount = built.inputChunks
         layer.inputChunksPerAxis = built.inputChunksPerAxis
         layer.reducesItems = built.reducesItems
+        layer.frame = built.ok ? s.frameSchema : nil
+        layer.reducedColumn = s.reducedColumn?.name
         if let loop = s.perItem, loop.form != .delayed { checkFutures(s, loop: loop, inputs: built.inputs) }
         if let loop = s.perItem, built.ok {
             layer.perItem = loop
@@ -212,6 +226,30 @@ private struct Builder {
             error("`\(r.name)` is a scalar (a reduction); `\(s.name)` needs an array or a chunked step here", r.range)
             ok = false
             return nil
+        }
+        return l
+    }
+
+    /// `left.merge(right)` (format 1.2): with a DataFrame object, the left's partitions and one
+    /// task holding the object (no object edge: Dask passes it as a dependency, one copy per
+    /// worker); with a collection, `max` of both partition counts after a p2p shuffle.
+    mutating func mergeLayer(_ s: Step, left: Ref, right: MergeRight, on: String, how: MergeHow) -> StepLayer {
+        var l = StepLayer(kind: .rechunk)
+        guard let input = blockInput(left, of: s, ok: &l.ok) else { return l }
+        l.inputs.append(Graph.Edge(source: input.id, role: .block(0), range: left.range))
+        l.grid = input.grid
+        switch right {
+        case .object(let name, _):
+            guard let obj = p.object(named: name) else { l.ok = false; return l }
+            l.kind = .merge(FrameMerge(how: how, on: on, route: .broadcast(obj)))
+        case .frame(let r):
+            guard let other = blockInput(r, of: s, ok: &l.ok) else { return l }
+            l.inputs.append(Graph.Edge(source: other.id, role: .block(1), range: r.range))
+            let (a, b) = (input.grid.chunkCount, other.grid.chunkCount)
+            let rows = input.grid.shape.first ?? 0
+            let n = max(1, max(a, b))
+            l.grid = ChunkGrid(dims: [.uniform(size: max(1, rows / n + (rows % n == 0 ? 0 : 1)), length: rows)])
+            l.kind = .merge(FrameMerge(how: how, on: on, route: .shuffle(left: a, right: b)))
         }
         return l
     }

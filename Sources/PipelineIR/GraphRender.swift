@@ -23,9 +23,11 @@ public enum GraphRender {
         switch l.kind {
         case .object(let o): "\(l.name)\(br)\(o.recipe.kindName), \(o.placement.rawValue)"
         case .array: "\(l.name)\(br)array, \(l.taskCount) chunks"
-        case .mapBlocks(let c): "\(l.name)\(br)\(l.perItem?.form.rawValue ?? "map_blocks") \(c?.function.name ?? "?"), \(l.taskCount) tasks"
+        case .frame: "\(l.name)\(br)dataframe, \(l.taskCount) partitions"
+        case .mapBlocks(let c): "\(l.name)\(br)\(l.perItem?.form.rawValue ?? (l.frame != nil ? "map_partitions" : "map_blocks")) \(c?.function.name ?? "?"), \(l.taskCount) tasks"
         case .reduce(let r, _): "\(l.name)\(br)\(r.rawValue), \(l.taskCount) tasks"
         case .rechunk: "\(l.name)\(br)rechunk, \(l.taskCount) tasks"
+        case .merge(let m): "\(l.name)\(br)merge (\(m.isBroadcast ? "broadcast" : "p2p shuffle")), \(l.taskCount) tasks"
         }
     }
 

@@ -10,6 +10,10 @@ public enum ParamKind: String, Sendable, Hashable {
     case scalar
     /// A block or a number.
     case blockOrScalar = "block or scalar"
+    /// A DataFrame partition (format 1.2: the `over` input of a `map_partitions` step).
+    case partition
+    /// What `Series.map` looks values up in: a `dict` or a Series (format 1.2).
+    case lookupTable = "lookup table"
 
     /// Whether a value of `kind` can be passed here.
     public func accepts(_ kind: ValueKind) -> Bool {
@@ -19,6 +23,7 @@ public enum ParamKind: String, Sendable, Hashable {
         case (.blockOrScalar, .ndarray1D), (.blockOrScalar, .ndarray): true
         case (.table, .series), (.table, .ndarray1D): true
         case (.array, .ndarray1D), (.array, .ndarray): true
+        case (.partition, .block), (.lookupTable, .dict), (.lookupTable, .series): true
         case (_, .unknown): true
         default: false
         }
@@ -30,6 +35,10 @@ public enum ValueKind: String, Sendable, Hashable {
     case block, scalar, series
     case ndarray1D = "1-D ndarray"
     case ndarray
+    /// A `dict` (format 1.2: `dict:` of strings).
+    case dict
+    /// A pandas DataFrame (format 1.2).
+    case dataframe = "DataFrame"
     case other = "object"
     /// Opaque Python: anything may be accepted.
     case unknown
@@ -38,6 +47,12 @@ public enum ValueKind: String, Sendable, Hashable {
 /// The built-in kernels: what `pipelint run` executes and `export` writes as numpy.
 public enum Kernel: String, Sendable, CaseIterable {
     case identity, take, add, sub, mul, div, scale, clip, `where`, abs, sqrt, searchsorted, dot
+    /// Frame kernels (format 1.2), mapped over partitions: `part.assign(into=part[column].map(table))`
+    /// and `part.assign(into=part[columns].to_numpy("float64") @ weights)`.
+    case mapColumn = "map_column", scoreRows = "score_rows"
+
+    /// Whether it takes a DataFrame partition (a `map_partitions` step) rather than an array block.
+    public var isFrameKernel: Bool { self == .mapColumn || self == .scoreRows }
 
     /// Parameters in order, with the kind each accepts.
     public var params: [(name: String, kind: ParamKind)] {
@@ -50,6 +65,8 @@ public enum Kernel: String, Sendable, CaseIterable {
         case .where: Self.whereParams
         case .searchsorted: Self.searchsortedParams
         case .dot: Self.dotParams
+        case .mapColumn: Self.mapColumnParams
+        case .scoreRows: Self.scoreRowsParams
         }
     }
 
@@ -62,4 +79,6 @@ public enum Kernel: String, Sendable, CaseIterable {
     private static let whereParams: [(name: String, kind: ParamKind)] = [("cond", .block), ("x", .blockOrScalar), ("y", .blockOrScalar)]
     private static let searchsortedParams: [(name: String, kind: ParamKind)] = [("x", .block), ("edges", .table)]
     private static let dotParams: [(name: String, kind: ParamKind)] = [("x", .block), ("weights", .array)]
+    private static let mapColumnParams: [(name: String, kind: ParamKind)] = [("part", .partition), ("table", .lookupTable)]
+    private static let scoreRowsParams: [(name: String, kind: ParamKind)] = [("part", .partition), ("weights", .array)]
 }

@@ -13,6 +13,8 @@ public struct Pipeline: Sendable {
     public var arrays: [ArrayDecl]
     public var steps: [Step]
     public var outputs: [Output]
+    /// Dask DataFrame collections (format 1.2, `frames:`); see Frames.swift.
+    public var frames: [FrameDecl] = []
     /// File-wide suppressions (`lint:` at the top level).
     public var suppressions: Suppressions?
 
@@ -39,11 +41,13 @@ public struct Pipeline: Sendable {
         public var function: Int32 = -1
         public var array: Int32 = -1
         public var step: Int32 = -1
-        public init(object: Int32 = -1, function: Int32 = -1, array: Int32 = -1, step: Int32 = -1) {
+        public var frame: Int32 = -1
+        public init(object: Int32 = -1, function: Int32 = -1, array: Int32 = -1, step: Int32 = -1, frame: Int32 = -1) {
             self.object = object
             self.function = function
             self.array = array
             self.step = step
+            self.frame = frame
         }
     }
 
@@ -61,6 +65,7 @@ public struct Pipeline: Sendable {
         for i in functions.indices.reversed() { index[functions[i].name, default: Positions()].function = Int32(i) }
         for i in arrays.indices.reversed() { index[arrays[i].name, default: Positions()].array = Int32(i) }
         for i in steps.indices.reversed() { index[steps[i].name, default: Positions()].step = Int32(i) }
+        for i in frames.indices.reversed() { index[frames[i].name, default: Positions()].frame = Int32(i) }
         positionsByName = index
     }
 
@@ -81,6 +86,11 @@ public struct Pipeline: Sendable {
         let i = Int(positions(of: n).array)
         if i >= 0, i < arrays.count, arrays[i].name == n { return arrays[i] }
         return arrays.first { $0.name == n }
+    }
+    public func frame(named n: String) -> FrameDecl? {
+        let i = Int(positions(of: n).frame)
+        if i >= 0, i < frames.count, frames[i].name == n { return frames[i] }
+        return frames.first { $0.name == n }
     }
     public func step(named n: String) -> Step? {
         let i = Int(positions(of: n).step)
@@ -252,6 +262,10 @@ public indirect enum Recipe: Sendable {
     /// A numpy scalar (`np.int64`, `np.float64`…): an element of a Series or ndarray. Never
     /// written in a file; what a projection (`edges[-1]`, `mapper.series.iloc[0]`) yields.
     case element(NumericType, boxed: Bool = false)
+    /// A pandas DataFrame (format 1.2).
+    case dataframe(DataFrameRecipe)
+    /// A `dict` of strings (format 1.2).
+    case stringDict(StringDictRecipe)
 
     /// A short name of the kind, for messages.
     public var kindName: String {
@@ -264,6 +278,8 @@ public indirect enum Recipe: Sendable {
         case .instance(let i): i.isMain ? "`__main__` class" : "instance"
         case .python: "Python object"
         case .element(let t, let boxed): Recipe.scalarName(t, boxed: boxed)
+        case .dataframe: "DataFrame"
+        case .stringDict: "dict"
         }
     }
 
@@ -394,6 +410,7 @@ public indirect enum Recipe: Sendable {
         case .ndarray(let a): a.shape
         case .intList(_, let count): [count]
         case .series(let s): s.source.count.map { [$0] }
+        case .dataframe(let d): [d.length, d.schema.columns.count]
         default: nil
         }
     }
@@ -413,7 +430,7 @@ public indirect enum Recipe: Sendable {
     /// Whether building it reads a file (`load:`) relative to the pipeline's folder.
     public var readsFile: Bool {
         switch self {
-        case .value, .intList, .bytes, .python, .element: false
+        case .value, .intList, .bytes, .python, .element, .dataframe, .stringDict: false
         case .series(let s): if case .load = s.source { true } else { false }
         case .ndarray(let a): a.load != nil
         case .instance(let i): i.fields.contains { $0.recipe.readsFile }
@@ -425,7 +442,7 @@ public indirect enum Recipe: Sendable {
     /// instance already needs its module on the worker.)
     public var isSelfContained: Bool {
         switch self {
-        case .value, .intList, .bytes, .element: true
+        case .value, .intList, .bytes, .element, .dataframe, .stringDict: true
         case .series(let s): if case .load = s.source { false } else { true }
         case .ndarray(let a): a.load == nil
         case .instance(let i): i.fields.allSatisfy { $0.recipe.isSelfContained }
@@ -587,6 +604,8 @@ public struct PipelineFunction: Sendable {
     public var suppressions: Suppressions?
     /// Objects the function carries itself (format 1.1: `partial`, `closure`, `globals`).
     public var carried: [CarriedObject]
+    /// For a frame kernel (format 1.2: `map_column`, `score_rows`): the columns it reads and writes.
+    public var frameOptions: FrameKernelOptions?
 
     public init(name: String, nameRange: SourceRange, range: SourceRange, params: [Param], body: Body, isMethod: Bool = false,
                 suppressions: Suppressions? = nil, carried: [CarriedObject] = []) {
@@ -823,6 +842,8 @@ public struct Step: Sendable {
         case mapBlocks(callee: Callee, over: [Ref], args: [CallArgument], kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)], dtype: NumericType?)
         case reduce(Reduction, over: Ref, splitEvery: Int)
         case rechunk(Ref, grid: [ChunkSpec])
+        /// `left.merge(right, on=column, how=how)` (format 1.2).
+        case merge(Ref, with: MergeRight, on: String, onRange: SourceRange, how: MergeHow)
     }
     public var name: String
     public var nameRange: SourceRange
@@ -835,6 +856,13 @@ public struct Step: Sendable {
     /// For a per-item step (format 1.1): its loop. The step's kind is then a `map_blocks` call
     /// with no `over`, one task per item; `item` in its arguments is the task's item.
     public var perItem: PerItem?
+    /// A `map_partitions` step (format 1.2): the kind is a `map_blocks` call over one frame, one
+    /// task per partition; Dask wraps none of its arguments but Delayed ones.
+    public var mapsPartitions = false
+    /// For a valid `map_partitions` step: the columns of its result, resolved once by the front end.
+    public var frameSchema: FrameSchema?
+    /// For a reduction of a frame (format 1.2): the column it reduces (`over: people.income`).
+    public var reducedColumn: ReducedColumn?
     public init(name: String, nameRange: SourceRange, range: SourceRange, kind: Kind, suppressions: Suppressions? = nil) {
         self.name = name
         self.nameRange = nameRange
@@ -849,6 +877,8 @@ public struct Step: Sendable {
         case .mapBlocks(_, let over, _, _, _): over
         case .reduce(_, let over, _): [over]
         case .rechunk(let r, _): [r]
+        case .merge(let l, .frame(let r), _, _, _): [l, r]
+        case .merge(let l, .object, _, _, _): [l]
         }
     }
 }

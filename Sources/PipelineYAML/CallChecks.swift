@@ -180,6 +180,8 @@ extension Lowerer {
         case .python: .unknown
         case .element: .scalar
         case .intList, .bytes, .instance: .other
+        case .dataframe: .dataframe
+        case .stringDict: .dict
         }
     }
 
@@ -190,6 +192,8 @@ extension Lowerer {
         case .array: "an ndarray"
         case .scalar: "a number"
         case .blockOrScalar: "a block, a number or an ndarray"
+        case .partition: "a DataFrame partition"
+        case .lookupTable: "a lookup table (a dict or a Series)"
         }
     }
 }

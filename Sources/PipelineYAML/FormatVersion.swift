@@ -5,14 +5,14 @@ import PipelineIR
 /// callable instances (`map_blocks: scorer` where `Scorer` declares `__call__`).
 extension Lowerer {
     /// The versions this pipelint reads, by their exact text.
-    static let versions = ["1": 0, "1.1": 1]
+    static let versions = ["1": 0, "1.1": 1, "1.2": 2]
 
     /// `version:` is read by its text, never as a number: YAML reads `1.10` as the float 1.1,
     /// so a number would let `1.10` (or `1.100`) pass for 1.1. `1` and `1.1` are accepted,
     /// plain or quoted; anything else is a located error.
     mutating func lowerVersion(_ v: WrittenValue) {
         guard tree[v.id].kind == .scalar, let text = tree.scalar(v.id) else {
-            error("`version` must be `1` or `1.1`, not \(kindName(v))", v.at)
+            error("`version` must be `1`, `1.1` or `1.2`, not \(kindName(v))", v.at)
             return
         }
         if let minor = Self.versions[text] {
@@ -20,13 +20,14 @@ extension Lowerer {
             return
         }
         switch scalar(v) {
-        case .float(let d)? where d == 1.1:
-            error("format version `\(text)` reads as the number 1.1 in YAML; write it exactly as `1.1`", textRange(v))
+        case .float(let d)? where d == 1.1 || d == 1.2:
+            let exact = d == 1.1 ? "1.1" : "1.2"
+            error("format version `\(text)` reads as the number \(exact) in YAML; write it exactly as `\(exact)`", textRange(v))
         case .int(let i)?:
-            error("unsupported format version \(i); this pipelint reads versions 1 and 1.1", textRange(v))
+            error("unsupported format version \(i); this pipelint reads versions 1, 1.1 and 1.2", textRange(v))
         default:
-            error("unsupported format version `\(text)`; this pipelint reads versions 1 and 1.1", textRange(v),
-                  help: "write `version: 1` or `version: 1.1`")
+            error("unsupported format version `\(text)`; this pipelint reads versions 1, 1.1 and 1.2", textRange(v),
+                  help: "write `version: 1`, `version: 1.1` or `version: 1.2`")
         }
     }
 

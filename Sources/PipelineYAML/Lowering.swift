@@ -40,7 +40,7 @@ struct Lowerer {
 
     /// The sections that declare names; a name is unique across all of them.
     enum Section: String {
-        case objects = "`objects`", functions = "`functions`", arrays = "`arrays`", steps = "`steps`"
+        case objects = "`objects`", functions = "`functions`", arrays = "`arrays`", steps = "`steps`", frames = "`frames`"
     }
     /// Declared names, gathered before bodies are lowered so order does not matter:
     /// one table for every section, so each name is hashed once. `position` is the
@@ -57,7 +57,7 @@ struct Lowerer {
     /// Whether `name` is declared as an array or a step.
     func isData(_ name: String) -> Bool {
         guard let section = names[name]?.section else { return false }
-        return section == .arrays || section == .steps
+        return section == .arrays || section == .steps || section == .frames
     }
     /// The names declared in `sections`, section by section (candidates for suggestions).
     func declaredNames(in sections: Section...) -> [String] {
@@ -289,7 +289,7 @@ struct Lowerer {
 
     // MARK: top level
 
-    static let topKeys = ["pipeline", "version", "cluster", "objects", "functions", "arrays", "steps", "outputs", "lint"]
+    static let topKeys = ["pipeline", "version", "cluster", "objects", "functions", "arrays", "frames", "steps", "outputs", "lint"]
 
     mutating func lowerRoot() -> Pipeline? {
         guard let root = tree.root else {
@@ -320,6 +320,7 @@ struct Lowerer {
         let objectEntries = entry("objects").flatMap { mapping($0.value, "`objects`") } ?? []
         let functionEntries = entry("functions").flatMap { mapping($0.value, "`functions`") } ?? []
         let arrayEntries = entry("arrays").flatMap { mapping($0.value, "`arrays`") } ?? []
+        let frameEntries = entry("frames").flatMap { e in requireVersion12("`frames`", e.keyRange) ? mapping(e.value, "`frames`") : nil } ?? []
         let stepEntries: [(key: String, keyRange: SourceRange, value: WrittenValue)]
         if let e = entry("steps") { stepEntries = mapping(e.value, "`steps`") ?? [] } else {
             error("missing required key `steps`", rootStart)
@@ -329,6 +330,7 @@ struct Lowerer {
         let declaredObjects = declare(objectEntries, .objects)
         let declaredFunctions = declare(functionEntries, .functions)
         let declaredArrays = declare(arrayEntries, .arrays)
+        let declaredFrames = declare(frameEntries, .frames)
         let declaredSteps = declare(stepEntries, .steps)
 
         var objects: [PipelineObject] = []
@@ -346,6 +348,7 @@ struct Lowerer {
         for e in declaredArrays {
             if let a = lowerArray(e.key, e.keyRange, e.value) { arrays.append(a) }
         }
+        let frames = declaredFrames.compactMap { lowerFrame($0.key, $0.keyRange, $0.value, objects: objects) }
         var steps: [Step] = []
         steps.reserveCapacity(declaredSteps.count)
         for e in declaredSteps {
@@ -364,13 +367,16 @@ struct Lowerer {
         // When every declared entry lowered, positions among the accepted entries are positions in
         // the pipeline: its name index is the names table, without hashing every name again.
         let everyEntryLowered = objects.count == declaredObjects.count && functions.count == declaredFunctions.count
-            && arrays.count == declaredArrays.count && steps.count == declaredSteps.count
+            && arrays.count == declaredArrays.count && steps.count == declaredSteps.count && frames.count == declaredFrames.count
         var pipeline = Pipeline(name: name, version: 1, cluster: cluster, objects: objects, functions: functions,
                                 arrays: arrays, steps: steps, outputs: outputs, suppressions: supp,
                                 positions: everyEntryLowered ? names.mapValues(Self.positions) : nil)
         pipeline.minorVersion = minorVersion
+        pipeline.frames = frames
+        if !frames.isEmpty { pipeline.reindex() }
         checkCarried(pipeline)
         checkSteps(&pipeline)
+        checkFrameSteps(&pipeline)
         return pipeline
     }
 
@@ -381,6 +387,7 @@ struct Lowerer {
         case .functions: Pipeline.Positions(function: declared.position)
         case .arrays: Pipeline.Positions(array: declared.position)
         case .steps: Pipeline.Positions(step: declared.position)
+        case .frames: Pipeline.Positions(frame: declared.position)
         }
     }
 
@@ -425,17 +432,17 @@ struct Lowerer {
 
     // MARK: objects
 
-    static let recipeKeys = ["value", "list", "series", "ndarray", "bytes", "class", "python"]
+    static let recipeKeys = ["value", "list", "series", "ndarray", "bytes", "class", "python", "dataframe", "dict"]
     // Keys allowed in the mappings lowered most often, built once.
     static let objectKeys = recipeKeys + ["fields", "methods", "size", "placement", "lint"]
     static let fieldKeys = recipeKeys + ["fields", "methods"]
     static let seriesSources = ["range", "values", "random", "load"]
     static let seriesKeys = ["range", "values", "random", "load", "length", "dtype", "index", "name"]
-    static let functionKeys = ["params", "kernel", "with", "python", "lint", "partial", "closure", "globals"]
+    static let functionKeys = ["params", "kernel", "with", "python", "lint", "partial", "closure", "globals", "column", "columns", "into"]
     static let arraySourceKeys = ["random", "load"]
     static let arrayRandomKeys = ["seed", "low", "high"]
     static let arrayKeys = ["shape", "chunks", "dtype", "source", "lint"]
-    static let stepKinds = ["map_blocks", "reduce", "rechunk"] + perItemKinds
+    static let stepKinds = ["map_blocks", "reduce", "rechunk", "map_partitions", "merge"] + perItemKinds
     static let mapBlocksKeys = ["map_blocks", "over", "args", "kwargs", "dtype", "lint"]
 
     mutating func lowerObject(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue) -> PipelineObject? {
@@ -530,6 +537,10 @@ struct Lowerer {
             }
             let declared = other("size").flatMap { size($0.value, "`size`") }
             return .python(factory: ref, size: declared)
+        case "dataframe":
+            return lowerDataFrameRecipe(rv, at: first.keyRange)
+        case "dict":
+            return lowerStringDict(rv, at: first.keyRange)
         default:
             return nil
         }
@@ -769,6 +780,7 @@ struct Lowerer {
             return nil
         }
         guard let kernel = enumValue(k.value, "kernel", as: Kernel.self) else { return nil }
+        guard let frameOptions = lowerFrameKernelOptions(es, kernel: kernel, kernelRange: k.value.at) else { return nil }
         // Small per-function tables, by position: the kernel's parameters, and the function's.
         let kernelParams = kernel.params
         var bound = [Binding?](repeating: nil, count: kernelParams.count)
@@ -821,8 +833,10 @@ struct Lowerer {
                 return nil
             }
         }
-        return PipelineFunction(name: name, nameRange: nameRange, range: v.at, params: params,
-                                body: .kernel(kernel, bindings: bindings), isMethod: isMethod, suppressions: supp, carried: carried)
+        var function = PipelineFunction(name: name, nameRange: nameRange, range: v.at, params: params,
+                                        body: .kernel(kernel, bindings: bindings), isMethod: isMethod, suppressions: supp, carried: carried)
+        function.frameOptions = frameOptions
+        return function
     }
 
     /// A function's `params` (`self` first for a method, whose `params` defaults to `[block]`).
@@ -895,6 +909,8 @@ struct Lowerer {
         case .instance(let i): "an instance of `\(i.className)`"
         case .python: "an opaque Python object"
         case .element(let t, let boxed): "a " + Recipe.scalarName(t, boxed: boxed)
+        case .dataframe: "a DataFrame"
+        case .stringDict: "a dict"
         }
     }
 
@@ -1024,6 +1040,10 @@ struct Lowerer {
         switch kindEntry.key {
         case let k where Self.perItemKinds.contains(k):
             return lowerPerItemStep(name, nameRange, v, kindEntry: kindEntry, entries: es, suppressions: supp)
+        case "map_partitions":
+            return lowerMapPartitionsStep(name, nameRange, v, kindEntry: kindEntry, entries: es, suppressions: supp)
+        case "merge":
+            return lowerMergeStep(name, nameRange, v, kindEntry: kindEntry, entries: es, suppressions: supp)
         case "map_blocks":
             checkKeys(es, allowed: Self.mapBlocksKeys, in: "`map_blocks` step `\(name)`")
             guard let calleeText = string(kindEntry.value, "`map_blocks`") else { return nil }
@@ -1062,10 +1082,12 @@ struct Lowerer {
                 error("`reduce` step `\(name)` needs `over` (the array or step it reduces)", v.at)
                 return nil
             }
-            guard let over = dataRef(o.value) else { return nil }
+            guard let (over, column) = reduceInput(o.value) else { return nil }
             var split = 8
             if let s = get("split_every"), let n = int(s.value, "`split_every`", min: 2) { split = n }
-            return Step(name: name, nameRange: nameRange, range: v.at, kind: .reduce(r, over: over, splitEvery: split), suppressions: supp)
+            var step = Step(name: name, nameRange: nameRange, range: v.at, kind: .reduce(r, over: over, splitEvery: split), suppressions: supp)
+            step.reducedColumn = column
+            return step
         default:
             checkKeys(es, allowed: ["rechunk", "chunks", "lint"], in: "`rechunk` step `\(name)`")
             guard let over = dataRef(kindEntry.value) else { return nil }
@@ -1120,7 +1142,7 @@ struct Lowerer {
         guard let n = string(v, "an array or step name") else { return nil }
         let r = textRange(v)
         if isData(n) { return Ref(name: n, range: r) }
-        let candidates = declaredNames(in: .arrays, .steps)
+        let candidates = declaredNames(in: .arrays, .frames, .steps)
         if isDeclared(n, in: .objects) {
             error("`\(n)` is an object, not an array or step", r, help: "objects are passed in `args` or `kwargs`")
         } else {
@@ -1157,7 +1179,7 @@ struct Lowerer {
     mutating func lowerOutput(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue) -> Output? {
         guard isData(name) else {
             error("output `\(name)` is not an array or step", nameRange,
-                  help: suggestion(for: name, among: declaredNames(in: .arrays, .steps)).map { "did you mean `\($0)`?" })
+                  help: suggestion(for: name, among: declaredNames(in: .arrays, .frames, .steps)).map { "did you mean `\($0)`?" })
             return nil
         }
         let target = Ref(name: name, range: nameRange)

@@ -19,6 +19,7 @@ public let allRules: [any Rule.Type] = [
     MissingFileRule.self,
     ProjectionInsideTaskRule.self,
     ClientMapKeywordRule.self,
+    PartitionSizeRule.self,
 ]
 
 /// A fresh instance of every rule.

@@ -175,6 +175,8 @@ enum ResidentModel {
         case .function, .classObject:
             // Module-level: one per process, loaded once whatever refers to it.
             return 0
+        case .dataFrame(let f): return FrameSizes.resident(f)
+        case .stringDict(let d): return FrameSizes.resident(d)
         case .opaque(let declared, let reason):
             if let declared, declared >= 0 {
                 conf.conf = conf.conf.combined(with: .declared)
@@ -277,6 +279,12 @@ enum DaskSizeofModel {
         case .boundMethod: return 64
         case .function: return 152  // sys.getsizeof of a function (CPython 3.11)
         case .classObject: return 1688  // sys.getsizeof of a plain class
+        case .dataFrame(let f):
+            conf = conf.combined(with: .modelled)
+            return FrameSizes.daskSizeof(f)
+        case .stringDict(let d):
+            conf = conf.combined(with: .modelled)
+            return FrameSizes.daskSizeof(d)
         case .opaque:
             // The declared size is the wire size; what `sizeof` says depends on the
             // object's class. Unregistered classes (most models, clients, custom

@@ -62,6 +62,10 @@ public indirect enum PyValue: Sendable, Equatable {
     /// A class object: a reference for importable classes, cloudpickle's by-value
     /// reconstruction for `__main__` ones (a delayed builder's argument).
     case classObject(PyClass)
+    /// A pandas DataFrame (format 1.2), priced by `FrameSizes`.
+    case dataFrame(DataFrameShape)
+    /// A `dict` of strings (format 1.2): the pickle simulated in closed form by `FrameSizes`.
+    case stringDict(StringDictShape)
 }
 
 /// One `key: value` entry of a dict or an instance `__dict__`. Keys are strings

@@ -282,6 +282,12 @@ enum WireModel {
             w.global(module, name)
         case .classObject(let cls):
             saveClass(cls, &w)
+        case .dataFrame(let f):
+            let payload = FrameSizes.picklePayload(f)
+            w.blob(header: 0, payload: payload)
+            w.degrade(.modelled)
+        case .stringDict(let d):
+            FrameSizes.saveStringDict(d, &w)
         case .boundMethod(let receiver, let name):
             w.global("builtins", "getattr")
             save(receiver, &w)

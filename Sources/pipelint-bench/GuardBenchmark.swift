@@ -15,6 +15,8 @@ import PipelineYAML
 /// - `pipelint check` of 500 files against yamllint on the same files (when yamllint is installed);
 /// - cold start: `pipelint check` of one file against `/bin/true`, the process floor (`ColdStart`),
 ///   when the release `pipelint` is beside `pipelint-bench`.
+/// - `pipelint fix --diff` against `pipelint check` on 500 files, half of them with fixes (`pipelint-bench fix`'s
+///   corpus; without writes, whose fsyncs measure the disk rather than the fix loop).
 enum GuardBenchmark {
     struct Thresholds {
         /// The front end's throughput must be at least this share of raw libyaml's.
@@ -29,6 +31,8 @@ enum GuardBenchmark {
         var yamllintMax = 0.5
         /// A one-file `check` may take at most this multiple of `/bin/true`'s wall time (best of 100 each).
         var coldStartMax = 10.0
+        /// `fix --diff` may take at most this multiple of `check`'s time.
+        var fixMax = 2.5
     }
 
     static func run(_ t: Thresholds) -> Bool {
@@ -41,6 +45,7 @@ enum GuardBenchmark {
         ok = scheduler(min: t.schedulerMin) && ok
         ok = yamllint(max: t.yamllintMax) && ok
         ok = coldStart(max: t.coldStartMax) && ok
+        ok = fixAgainstCheck(max: t.fixMax) && ok
         print(ok ? "guard: every figure within its threshold" : "guard: FAILED (a figure past its threshold, or its baseline missing)")
         return ok
     }
@@ -139,5 +144,33 @@ enum GuardBenchmark {
             print("  " + text + "  over; measuring again")
         }
         return false
+    }
+
+    /// `pipelint fix --diff .` against `pipelint check .` (CPU time, best of 5 each) on `pipelint-bench fix`'s
+    /// 500 files with fixes, when the release pipelint is beside pipelint-bench.
+    static func fixAgainstCheck(max: Double) -> Bool {
+        let bin = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("pipelint")
+        guard FileManager.default.isExecutableFile(atPath: bin.path) else {
+            print("fix vs check: skipped (needs the release pipelint beside pipelint-bench)")
+            return true
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-guard-fix-\(getpid())")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (i, text) in FixBenchmark.texts(fixes: true).enumerated() {
+            try? text.write(to: dir.appendingPathComponent(String(format: "p%03d.yaml", i)), atomically: false, encoding: .utf8)
+        }
+        // CPU time (user + system), best of 5, the two commands taking turns: steadier than wall
+        // time on a loaded machine, and `fix --diff` waits on nothing but the processor.
+        var check = Double.infinity, fix = Double.infinity
+        for _ in 0..<5 {
+            guard let c = timeChild(bin.path, ["check", "."], in: dir.path), let f = timeChild(bin.path, ["fix", "--diff", "."], in: dir.path) else {
+                return verdict(false, "fix vs check: pipelint could not be started")
+            }
+            check = min(check, c.cpu)
+            fix = min(fix, f.cpu)
+        }
+        print(String(format: "fix of 500 files (half with fixes), CPU time: check %.3f s [baseline], fix --diff %.3f s", check, fix))
+        return verdict(fix / check <= max, String(format: "fix --diff takes %.2f× check's CPU time (threshold ≤ %.2f×)", fix / check, max))
     }
 }

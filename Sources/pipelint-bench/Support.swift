@@ -51,3 +51,40 @@ func generatePipeline(groups: Int, name: String = "generated") -> String {
     for i in stride(from: 0, to: groups, by: 10) { s += "  mapped_\(i): persist\n" }
     return s
 }
+
+/// One run of a child process: wall-clock seconds, CPU seconds (user + system, all its threads)
+/// and exit status.
+struct ChildRun {
+    var seconds: Double
+    var cpu: Double
+    var status: Int32
+}
+
+/// One run of `executable` with `arguments` in `directory`, output discarded: started with
+/// posix_spawn and reaped with wait4, so the time is the child's own (Foundation's
+/// `Process.waitUntilExit` polls its run loop, in steps of about 50 ms) and its CPU time comes
+/// with it (steadier than wall time on a loaded machine). Nil when it cannot be started.
+func timeChild(_ executable: String, _ arguments: [String], in directory: String) -> ChildRun? {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { for p in argv { free(p) } }
+    // The child starts in `directory` (Swift's Glibc lacks posix_spawn_file_actions_addchdir_np):
+    // the benchmarks start children from one thread, so changing ours around the spawn is safe.
+    let here = FileManager.default.currentDirectoryPath
+    guard chdir(directory) == 0 else { return nil }
+    defer { _ = chdir(here) }
+    var pid: pid_t = 0
+    let t = DispatchTime.now().uptimeNanoseconds
+    guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else { return nil }
+    var status: Int32 = 0
+    var usage = rusage()
+    while wait4(pid, &status, 0, &usage) == -1, errno == EINTR {}
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9
+    func secs(_ v: timeval) -> Double { Double(v.tv_sec) + Double(v.tv_usec) / 1e6 }
+    // WIFEXITED / WEXITSTATUS
+    return ChildRun(seconds: seconds, cpu: secs(usage.ru_utime) + secs(usage.ru_stime), status: status & 0x7f == 0 ? (status >> 8) & 0xff : -1)
+}

@@ -13,7 +13,7 @@ import Foundation
 //                                                         kernels vs numpy on the same data, int64 and float64
 //   swift run -c release pipelint-bench fix [GROUPS...]   fix vs check on 500 files (cold and in-process); one file with thousands of fixes
 //   swift run -c release pipelint-bench guard [--frontend-min 0.15] [--kernels-max 1.75] [--scheduler-min 50] [--yamllint-max 0.5]
-//                                             [--cold-start-max 10]
+//                                             [--cold-start-max 10] [--fix-max 2.5]
 //                                                         the cheap figures against their baselines, exit 1 past a threshold (CI)
 //   swift run -c release pipelint-bench memory             the seed's memory as written vs optimized, by chunk count
 //   swift run -c release pipelint-bench lsp                language server: end of debounce → publishDiagnostics, 1,000 lines, 100 edits
@@ -33,7 +33,9 @@ case "hostile": HostileBenchmark.run()
 // The child process of `hostile`: one case, measured in a fresh process.
 case "hostile-case" where args.count == 2: HostileBenchmark.runCase(args[1])
 case "hostile-scaling": HostileScalingBenchmark.run()
-case "estimate": benchEstimate()
+case "estimate":
+    benchEstimate()
+    benchFrameEstimate()
 case "scaling":
     let sizes = args.dropFirst().compactMap { Double($0) }
     ScalingBenchmark.run(sizes: sizes.isEmpty ? [0.1, 1, 10, 50] : sizes)
@@ -56,8 +58,9 @@ case "guard":
     if let v = option("--scheduler-min").flatMap(Double.init) { t.schedulerMin = v }
     if let v = option("--yamllint-max").flatMap(Double.init) { t.yamllintMax = v }
     if let v = option("--cold-start-max").flatMap(Double.init) { t.coldStartMax = v }
+    if let v = option("--fix-max").flatMap(Double.init) { t.fixMax = v }
     if !GuardBenchmark.run(t) { exit(1) }
 case "lsp": LanguageServerBenchmark.run()
 default:
-    print("usage: pipelint-bench lsp | parse | check-files | cold-start [--max R] | hostile | hostile-scaling | estimate | scaling [MB...] | overhead [TASKS] | kernels [N] [--rounds R] [--only a,b] [--max-ratio X] | memory | fix [GROUPS...] | guard [--frontend-min F] [--kernels-max X] [--scheduler-min Y] [--yamllint-max Z] [--cold-start-max R]")
+    print("usage: pipelint-bench lsp | parse | check-files | cold-start [--max R] | hostile | hostile-scaling | estimate | scaling [MB...] | overhead [TASKS] | kernels [N] [--rounds R] [--only a,b] [--max-ratio X] | memory | fix [GROUPS...] | guard [--frontend-min F] [--kernels-max X] [--scheduler-min Y] [--yamllint-max Z] [--cold-start-max R] [--fix-max R]")
 }

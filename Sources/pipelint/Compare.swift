@@ -32,7 +32,7 @@ struct Compare: ParsableCommand {
         let signals = installInterruptHandler(control)
         defer { signals.cancel() }
         let (optimized, changed) = try optimization.optimize(loaded)
-        let engine = try engineOptions.resolve(loaded.graph, loaded.source, allowBoth: true)
+        let engine = try engineOptions.resolve(loaded.graph, loaded.source, allowBoth: true, command: "compare")
         if engine == .dask {
             return try compareOnDask(loaded, optimized: optimized, changed: changed, control: control)
         }

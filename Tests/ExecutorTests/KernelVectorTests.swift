@@ -63,7 +63,8 @@ import PipelineIR
 
     @Test func thereAreVectorsOfEveryKind() {
         #expect(Self.names("kernel").count >= 30)
-        #expect(Set(Self.vectors.compactMap { $0["kernel"] as? String }) == Set(Kernel.allCases.map(\.rawValue)))
+        // Frame kernels (format 1.2) work on DataFrame partitions, which `pipelint run` does not execute.
+        #expect(Set(Self.vectors.compactMap { $0["kernel"] as? String }) == Set(Kernel.allCases.filter { !$0.isFrameKernel }.map(\.rawValue)))
         #expect(Self.names("random").count >= 5)
         #expect(Self.names("reduce").count >= 10)
     }

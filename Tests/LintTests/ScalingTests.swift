@@ -55,7 +55,7 @@ import Testing
         let small = work(groups: 60), large = work(groups: 240)
         #expect(small.fixes > 30 && large.fixes > 3 * small.fixes)
         #expect(large.findings > 3 * small.findings)
-        for kind in [WorkCounter.Kind.estimateUseVisits, .pathProbes, .suppressionProbes, .fixConflictProbes] {
+        for kind in [WorkCounter.Kind.estimateUseVisits, .pathProbes, .suppressionProbes, .fixConflictProbes, .routeVisits] {
             let a = small.counter[kind], b = large.counter[kind]
             #expect(a > 0, "\(kind) is not counted")
             #expect(b <= 6 * a, "\(kind): \(a) at 60 groups, \(b) at 240 groups — more than linear")
@@ -154,6 +154,27 @@ import Testing
                 }
             }
         }
+    }
+
+    @Test func objectRoutesAnswerWhatTheScansAnswered() {
+        var checked = 0
+        for text in Self.samples {
+            let loaded = LoadedPipeline.load(SourceFile(path: "p.yaml", text: text))
+            guard let pipeline = loaded.pipeline, let graph = loaded.graph else { continue }
+            let routes = ObjectRoutes(pipeline: pipeline, graph: graph)
+            for obj in pipeline.objects {
+                let carrier = pipeline.functions.first { $0.carried.contains { $0.object == obj.name } }?.name
+                #expect(routes.firstCarrier[obj.name] == carrier, "object \(obj.name)")
+                let futures = graph.layers.contains { l in
+                    guard let form = l.perItem?.form, form != .delayed else { return false }
+                    return l.inputs.contains { graph[$0.source].name == obj.name && graph[$0.source].object != nil }
+                }
+                #expect(routes.reachingFutures.contains(obj.name) == futures, "object \(obj.name)")
+                checked += carrier != nil || futures ? 1 : 0
+            }
+        }
+        // The samples carry objects in functions and pass some to `submit`/`map` steps.
+        #expect(checked >= 2)
     }
 
     @Test func takenEditsFindTheConflictsAScanFinds() {

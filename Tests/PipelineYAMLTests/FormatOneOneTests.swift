@@ -27,9 +27,11 @@ import Testing
     @Test(arguments: [
         ("1.1", [String]()), ("\"1.1\"", []), ("1", []),
         ("1.10", ["2:10: format version `1.10` reads as the number 1.1 in YAML; write it exactly as `1.1`"]),
-        ("1.2", ["2:10: unsupported format version `1.2`; this pipelint reads versions 1 and 1.1"]),
-        ("2", ["2:10: unsupported format version 2; this pipelint reads versions 1 and 1.1"]),
-        ("[1]", ["2:10: `version` must be `1` or `1.1`, not a list"]),
+        // 1.2 (DataFrames) is additive: a 1.1 file means the same under it.
+        ("1.2", []), ("\"1.2\"", []),
+        ("1.3", ["2:10: unsupported format version `1.3`; this pipelint reads versions 1, 1.1 and 1.2"]),
+        ("2", ["2:10: unsupported format version 2; this pipelint reads versions 1, 1.1 and 1.2"]),
+        ("[1]", ["2:10: `version` must be `1`, `1.1` or `1.2`, not a list"]),
     ])
     func versionIsReadByItsText(_ version: String, _ expected: [String]) {
         #expect(frontEnd(Self.file(version: version, functions: "f: {params: [block], kernel: abs}", step: "s: {map_blocks: f, over: [x]}")) == expected)

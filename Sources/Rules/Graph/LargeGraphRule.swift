@@ -102,6 +102,9 @@ public struct LargeGraphRule: Rule {
             return [finding(message, at: use.range, help: "build it inside one task: add `placement: delayed` to object `\(use.object)`", subjects: [use.object, layer.name])]
         }
         guard let layer = biggestLayer else { return [] }
+        if case .frame(let f)? = ctx.graph.layer(named: layer.name)?.kind, case .fromPandas(let object, _) = f.source {
+            return [fromPandasFinding(f, object: object, layer: layer, size: size, threshold: threshold)]
+        }
         let message = "the graph pickles to \(size) when submitted, over \(threshold): the \(layer.tasks) tasks of `\(layer.name)` cost ≈ \(formatBytes(layer.submit.total)) in keys and arguments; Dask will warn \"Sending large graph\" only at submit"
         return [finding(message, at: layer.nameRange, help: "use fewer, larger chunks (Dask suggests ~100 MB each)", subjects: [layer.name])]
     }
@@ -109,5 +112,18 @@ public struct LargeGraphRule: Rule {
     /// `10 MB` for 10,000,000: the threshold is a decimal size in Dask's config.
     func formatDecimal(_ b: Int64) -> String {
         b >= 1_000_000 && b % 1_000_000 == 0 ? "\(b / 1_000_000) MB" : formatBytes(b)
+    }
+}
+
+extension LargeGraphRule {
+    /// `dd.from_pandas` (format 1.2) splits the in-memory frame on the client: every partition's
+    /// data is in the graph. The fix is display-only: the data must come from storage the workers
+    /// read (`dd.read_parquet`) or be built on them (`dd.from_map`), which the file cannot say.
+    func fromPandasFinding(_ f: FrameDecl, object: String, layer: LayerEstimate, size: String, threshold: String) -> Finding {
+        let message = "the graph pickles to \(size) when submitted, over \(threshold): frame `\(f.name)` is `dd.from_pandas(\(object), npartitions=\(layer.tasks))`, "
+            + "which puts the whole DataFrame (≈ \(formatBytes(layer.submit.total))) into the graph; Dask will warn \"Sending large graph\" only at submit"
+        let fix = Fix(title: "load `\(f.name)` on the workers: write `\(object)` to Parquet and read it with `dd.read_parquet`, or build its partitions with `dd.from_map`",
+                      applicability: .displayOnly, edits: [])
+        return finding(message, at: f.nameRange, fix: fix, subjects: [f.name, object])
     }
 }

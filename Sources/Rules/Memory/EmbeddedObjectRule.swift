@@ -257,8 +257,11 @@ public struct EmbeddedObjectRule: Rule {
             how = "is carried \(by) into each of the \(layer.tasks) tasks of step `\(layer.name)`"
         } else if use.isReceiver, let f = function {
             how = "is dragged into each of the \(layer.tasks) tasks of step `\(layer.name)` as the receiver of `\(obj.name).\(f.name)`"
-        } else if let loop = ctx.graph.layer(named: layer.name)?.perItem, let f = function {
+        } else if let loop = ctx.graph[layer.id].perItem, let f = function {
             how = "is copied into each of the \(layer.tasks) tasks of step `\(layer.name)` \(Self.perItemRoute(loop.form, function: f.name))"
+        } else if ctx.graph.layer(named: layer.name)?.frame != nil, let f = function {
+            // Format 1.2: dask 2026.8's map_partitions wraps Delayed arguments only, never by size.
+            how = "is copied into each of the \(layer.tasks) partition tasks of step `\(layer.name)` (an argument of `map_partitions(\(f.name), …)`, which Dask wraps only when it is Delayed)"
         } else {
             how = "is copied into each of the \(layer.tasks) tasks of step `\(layer.name)`"
         }
@@ -333,23 +336,6 @@ public struct EmbeddedObjectRule: Rule {
         }
     }
 
-    /// The fixes for an object: `placement: delayed` on its mapping (at its
-    /// anchor when it is written `*alias`), and `placement: scatter` as an
-    /// alternative that `pipelint fix --prefer scatter` picks.
-    ///
-    /// Delayed is safe when a worker can build the object from the YAML alone
-    /// (`Recipe.isSelfContained`); a `load:` file or a Python factory must exist
-    /// on every worker, so then it is unsafe. Scatter is always unsafe: it needs
-    /// a live distributed client, keeps one copy per worker, and the Active
-    /// Memory Manager may drop the replicas.
-    /// Whether a `submit` or `map` step (format 1.1) takes the object: there only futures are resolved.
-    static func reachesFutures(_ object: String, in graph: Graph) -> Bool {
-        graph.layers.contains { l in
-            guard let form = l.perItem?.form, form != .delayed else { return false }
-            return l.inputs.contains { graph[$0.source].name == object && graph[$0.source].object != nil }
-        }
-    }
-
     /// How a per-item step (format 1.1) passes the object: none of the three forms wraps it.
     static func perItemRoute(_ form: PerItemForm, function f: String) -> String {
         switch form {
@@ -359,12 +345,22 @@ public struct EmbeddedObjectRule: Rule {
         }
     }
 
+    /// The fixes for an object: `placement: delayed` on its mapping (at its
+    /// anchor when it is written `*alias`), and `placement: scatter` as an
+    /// alternative that `pipelint fix --prefer scatter` picks.
+    ///
+    /// Delayed is safe when a worker can build the object from the YAML alone
+    /// (`Recipe.isSelfContained`); a `load:` file or a Python factory must exist
+    /// on every worker, so then it is unsafe. Scatter is always unsafe: it needs
+    /// a live distributed client, keeps one copy per worker, and the Active
+    /// Memory Manager may drop the replicas.
     func fixes(for obj: PipelineObject, ctx: RuleContext) -> (primary: Fix, alternatives: [Fix]) {
-        if let carrier = ctx.pipeline.functions.first(where: { $0.carried.contains { $0.object == obj.name } }) {
+        let routes = ctx.analysis.routes
+        if let carrier = routes.firstCarrier[obj.name] {
             // A delayed or scattered object cannot travel inside a function: the edit would make the file invalid.
-            return (Fix(title: "build it inside one task: add `placement: delayed` to object `\(obj.name)`, after function `\(carrier.name)` takes it as an argument",
+            return (Fix(title: "build it inside one task: add `placement: delayed` to object `\(obj.name)`, after function `\(carrier)` takes it as an argument",
                         applicability: .displayOnly, edits: [],
-                        caveat: "function `\(carrier.name)` also carries `\(obj.name)`, and Dask never unpacks a delayed object inside a function"), [])
+                        caveat: "function `\(carrier)` also carries `\(obj.name)`, and Dask never unpacks a delayed object inside a function"), [])
         }
         var title = "build it inside one task: add `placement: delayed` to object `\(obj.name)`"
         let need = Self.workerRequirement(obj.recipe)
@@ -390,7 +386,8 @@ public struct EmbeddedObjectRule: Rule {
             return Fix(title: title + shared, applicability: applicability, edits: [edit],
                        placements: definition.sharedBy.map { PlacementDecision(object: $0, placement: placement) }, caveat: caveat)
         }
-        if Self.reachesFutures(obj.name, in: ctx.graph), ctx.graph.cluster.scheduler == .distributed {
+        // Whether a `submit` or `map` step (format 1.1) takes the object: there only futures are resolved.
+        if routes.reachingFutures.contains(obj.name), ctx.graph.cluster.scheduler == .distributed {
             // `client.submit` and `client.map` pass a Delayed object unevaluated (measured: the task
             // receives the Delayed itself); a scattered object's future is resolved on the worker.
             let scatter = fix(.scatter, title: "scatter it first: add `placement: scatter` to object `\(definition.owner)`", applicability: .unsafe,

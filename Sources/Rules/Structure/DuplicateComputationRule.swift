@@ -63,6 +63,8 @@ public struct DuplicateComputationRule: Rule {
             case map(callee: String, dtype: String)
             case reduce(String, splitEvery: Int)
             case rechunk([ChunkSpec])
+            /// The right side (`object:NAME` for an object), the column and `how`.
+            case merge(right: String, on: String, how: String)
         }
         var operation: Operation
         var over: [String]
@@ -96,6 +98,12 @@ public struct DuplicateComputationRule: Rule {
             return Signature(operation: .reduce(r.rawValue, splitEvery: split), over: [over.name])
         case .rechunk(let over, let grid):
             return Signature(operation: .rechunk(grid), over: [over.name])
+        case .merge(let left, let right, let on, _, let how):
+            let r: String = switch right {
+            case .object(let n, _): "object:" + n
+            case .frame(let ref): ref.name
+            }
+            return Signature(operation: .merge(right: r, on: on, how: how.rawValue), over: [left.name])
         }
     }
 

@@ -1,0 +1,220 @@
+/// DataFrame pipelines (format 1.2): dask.dataframe collections (`frames:`), pandas objects
+/// (`dataframe:`, `dict:` of strings) and `map_partitions` steps. A frame's partitions are its
+/// chunks: a frame layer has a one-dimensional grid of rows, one task per partition, never expanded.
+
+/// A column's element type.
+public enum ColumnType: Sendable, Hashable {
+    /// `bool`, the integer and float dtypes, `datetime64[ns]`.
+    case numeric(NumericType)
+    /// `string[pyarrow]`: value `str(v).zfill(length)`.
+    case string(length: Int)
+    /// A categorical of `count` categories `c0…c{count-1}`: value category `v mod count`.
+    case category(count: Int)
+
+    /// The dtype as pandas names it.
+    public var name: String {
+        switch self {
+        case .numeric(let t): t.rawValue
+        case .string: "string"
+        case .category: "category"
+        }
+    }
+
+    /// Whether arithmetic and `score_rows` can read it as a number.
+    public var isNumeric: Bool {
+        if case .numeric(let t) = self { return !t.isTemporal }
+        return false
+    }
+}
+
+/// Where a column's raw value of global row `r` comes from (docs/pipeline-format.md, "Columns").
+public enum ColumnSource: Sendable, Hashable {
+    /// `r` itself.
+    case range
+    /// SplitMix64 at element index `r` (integers for every dtype but floats).
+    case random(seed: UInt64, low: Double, high: Double)
+}
+
+/// One column of a frame or a `dataframe:` object.
+public struct FrameColumn: Sendable, Hashable {
+    public var name: String
+    public var nameRange: SourceRange
+    public var type: ColumnType
+    public var source: ColumnSource
+    public init(name: String, nameRange: SourceRange, type: ColumnType, source: ColumnSource = .range) {
+        self.name = name
+        self.nameRange = nameRange
+        self.type = type
+        self.source = source
+    }
+}
+
+/// The columns of a frame-valued layer or object, in order.
+public struct FrameSchema: Sendable, Hashable {
+    public var columns: [FrameColumn]
+    public init(columns: [FrameColumn]) { self.columns = columns }
+
+    public func column(named name: String) -> FrameColumn? { columns.first { $0.name == name } }
+
+    /// The schema with `column` added at the end, or replacing the column of the same name in place
+    /// (`DataFrame.assign`).
+    public func assigning(_ column: FrameColumn) -> FrameSchema {
+        var s = self
+        if let i = s.columns.firstIndex(where: { $0.name == column.name }) { s.columns[i] = column } else { s.columns.append(column) }
+        return s
+    }
+}
+
+/// `dataframe:` — a pandas DataFrame of `length` rows with a `RangeIndex`.
+public struct DataFrameRecipe: Sendable, Hashable {
+    public var length: Int
+    public var schema: FrameSchema
+    public init(length: Int, schema: FrameSchema) {
+        self.length = length
+        self.schema = schema
+    }
+}
+
+/// `dict:` of strings — key `str(i).zfill(keyLength)` maps to `names[i mod distinct]`, the
+/// `distinct` value strings `str(j).zfill(valueLength)` shared between entries.
+public struct StringDictRecipe: Sendable, Hashable {
+    public var length: Int
+    public var keyLength: Int
+    public var valueLength: Int
+    public var distinct: Int
+    public init(length: Int, keyLength: Int, valueLength: Int, distinct: Int) {
+        self.length = length
+        self.keyLength = keyLength
+        self.valueLength = valueLength
+        self.distinct = distinct
+    }
+}
+
+/// A collection under `frames:`.
+public struct FrameDecl: Sendable {
+    /// How the collection is made.
+    public enum Source: Sendable, Hashable {
+        /// Generated partition by partition from the column recipes.
+        case generated
+        /// `dd.from_pandas(object, npartitions=N)`: a `dataframe:` object split on the client,
+        /// every partition's data inside the submitted graph.
+        case fromPandas(object: String, range: SourceRange)
+    }
+    public var name: String
+    public var nameRange: SourceRange
+    public var range: SourceRange
+    public var rows: Int
+    /// Rows per partition: `.uniform(size: ceil(rows / N), length: rows)` for `partitions: N`, or explicit.
+    public var partitions: DimChunks
+    /// The `partitions:` value.
+    public var partitionsRange: SourceRange
+    public var schema: FrameSchema
+    public var source: Source
+    public var suppressions: Suppressions?
+    public init(name: String, nameRange: SourceRange, range: SourceRange, rows: Int, partitions: DimChunks, partitionsRange: SourceRange,
+                schema: FrameSchema, source: Source = .generated, suppressions: Suppressions? = nil) {
+        self.name = name
+        self.nameRange = nameRange
+        self.range = range
+        self.rows = rows
+        self.partitions = partitions
+        self.partitionsRange = partitionsRange
+        self.schema = schema
+        self.source = source
+        self.suppressions = suppressions
+    }
+
+    /// The frame's grid: one dimension of rows, one chunk per partition.
+    public var grid: ChunkGrid { ChunkGrid(dims: [partitions]) }
+
+    /// Tasks of the frame: one per partition, and for a generated frame with string columns one
+    /// more per partition (dask 2026.8 converts them to `string[pyarrow]` in a task of its own,
+    /// not fused; measured).
+    public var taskCount: Int {
+        let n = partitions.count
+        guard case .generated = source, schema.columns.contains(where: { if case .string = $0.type { true } else { false } }) else { return n }
+        return n > Int.max / 2 ? Int.max : 2 * n
+    }
+}
+
+/// What a frame kernel reads and writes, beyond its parameters (`column`, `columns`, `into`).
+public struct FrameKernelOptions: Sendable, Hashable {
+    /// `map_column`: the column mapped through the table.
+    public var column: String?
+    public var columnRange: SourceRange?
+    /// `score_rows`: the columns multiplied by the weights.
+    public var columns: [String]
+    public var columnRanges: [SourceRange]
+    /// The column the result is assigned to.
+    public var into: String
+    public var intoRange: SourceRange
+    public init(column: String? = nil, columnRange: SourceRange? = nil, columns: [String] = [], columnRanges: [SourceRange] = [],
+                into: String, intoRange: SourceRange) {
+        self.column = column
+        self.columnRange = columnRange
+        self.columns = columns
+        self.columnRanges = columnRanges
+        self.into = into
+        self.intoRange = intoRange
+    }
+}
+
+/// The column a reduction of a frame reads (`reduce: sum, over: people.income`, format 1.2).
+public struct ReducedColumn: Sendable, Hashable {
+    public var name: String
+    public var range: SourceRange
+    /// The column's dtype, once the front end resolved it (nil for a string or category column's `count`).
+    public var dtype: NumericType?
+    public init(name: String, range: SourceRange, dtype: NumericType? = nil) {
+        self.name = name
+        self.range = range
+        self.dtype = dtype
+    }
+}
+
+/// `how:` of a merge.
+public enum MergeHow: String, Sendable, Hashable, CaseIterable {
+    case left, inner, right, outer
+}
+
+/// What a frame is merged with.
+public enum MergeRight: Sendable, Hashable {
+    /// A `dataframe:` object: Dask makes it `from_pandas(right, npartitions=1)`, one task holding
+    /// the whole frame that every merge task reads (a broadcast join).
+    case object(name: String, range: SourceRange)
+    /// Another frame or frame-valued step: a hash join by shuffling both (p2p on distributed).
+    case frame(Ref)
+}
+
+/// A `merge` step's layer (format 1.2): the left frame is block 0; a collection on the right is block 1.
+public struct FrameMerge: Sendable {
+    public enum Route: Sendable {
+        /// A broadcast join with a pandas DataFrame object (copied once per worker by dependency).
+        case broadcast(PipelineObject)
+        /// A hash join of two collections shuffled with p2p: partitions of the left and the right.
+        case shuffle(left: Int, right: Int)
+    }
+    public var how: MergeHow
+    public var on: String
+    public var route: Route
+    public init(how: MergeHow, on: String, route: Route) {
+        self.how = how
+        self.on = on
+        self.route = route
+    }
+
+    /// Whether the right side is a DataFrame object broadcast to every merge task.
+    public var isBroadcast: Bool {
+        if case .broadcast = route { return true }
+        return false
+    }
+
+    /// Tasks beyond the output partitions: the broadcast frame's one task, or the shuffle's
+    /// transfer tasks (one per input partition) and its two barriers.
+    public var extraTasks: Int {
+        switch route {
+        case .broadcast: 1
+        case .shuffle(let l, let r): l > Int.max / 4 || r > Int.max / 4 ? Int.max / 2 : l + r + 2
+        }
+    }
+}
