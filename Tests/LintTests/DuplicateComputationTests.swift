@@ -46,4 +46,32 @@ import Testing
             "23:3: step `s3` computes the same as step `s1`",
         ])
     }
+
+    @Test func mergesBySidesColumnAndHow() {
+        let text = """
+            pipeline: t
+            version: 1.2
+            objects:
+              reference:
+                dataframe:
+                  length: 100
+                  columns:
+                    zip: {dtype: string, length: 5, source: range}
+            frames:
+              people:
+                rows: 1000
+                partitions: 4
+                columns:
+                  zip: {dtype: string, length: 5, source: {random: {seed: 3, low: 0, high: 100}}}
+            steps:
+              a: {merge: people, with: reference, on: zip, how: left}
+              b: {merge: people, with: reference, on: zip, how: inner}
+              c: {merge: people, with: reference, on: zip, how: left}
+
+            """
+        let src = SourceFile(path: "t.yaml", text: text)
+        let found = Linter(rules: makeAllRules()).lint(src).findings.filter { $0.code.id == "PL010" }
+            .map { "\(src.position(of: $0.range.start)): \($0.message)" }
+        #expect(found == ["18:3: step `c` computes the same as step `a`"])
+    }
 }
