@@ -15,7 +15,7 @@ public enum TerminalSafe {
 
     /// `s` with every unsafe scalar written as `\u{1B}`.
     public static func escape(_ s: String) -> String {
-        guard s.unicodeScalars.contains(where: isUnsafe) else { return s }
+        guard !isPrintableASCII(s), s.unicodeScalars.contains(where: isUnsafe) else { return s }
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars {
             if isUnsafe(u) {
@@ -27,9 +27,17 @@ public enum TerminalSafe {
         return String(out)
     }
 
+    /// Whether `s` is only printable ASCII and tabs (then nothing in it is unsafe): a byte
+    /// scan, cheaper than decoding scalars, for the common case.
+    static func isPrintableASCII(_ s: String) -> Bool {
+        s.utf8.allSatisfy { ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 }
+    }
+
     /// At most `limit` scalars of `s`: its start (`fromEnd` false) or its end, with `…`
     /// where it was cut.
     public static func clip(_ s: String, _ limit: Int, fromEnd: Bool) -> String {
+        // A str has no more scalars than UTF-8 bytes, and its byte count costs nothing.
+        guard s.utf8.count > limit else { return s }
         let scalars = s.unicodeScalars
         guard scalars.count > limit else { return s }
         if fromEnd { return "…" + String(String.UnicodeScalarView(scalars.suffix(limit))) }

@@ -15,8 +15,18 @@ struct PickleWriter {
 
     private(set) var committed: Int64 = 0
     private var segment: Int64 = 0
+    /// Memo indexes by sharing key: objects under their own keys (`dtype:`, `class:`),
+    /// interned strs by value, globals by module and name. Separate tables, so that a
+    /// lookup hashes the str itself and builds no prefixed key.
     private var memo: [String: Int] = [:]
+    private var strings: [String: Int] = [:]
+    private var globals = MemoTable<Global>()
     private(set) var memoCount = 0
+
+    private struct Global: Hashable {
+        var module: String
+        var name: String
+    }
     /// Byte-exact so far (no frame-boundary guesswork, no calibrated constants).
     var exact = true
     var confidence: Confidence = .exact
@@ -89,32 +99,86 @@ struct PickleWriter {
 
     /// A str CPython interns (names, keys): shared through the memo by value.
     mutating func internedStr(_ s: String) {
-        let key = "s:" + s
-        // One hash per new string (a dict's keys are nearly always new): claim the next
-        // memo index, and put the old one back when the string was pickled before.
-        if let old = memo.updateValue(memoCount, forKey: key) {
-            memo[key] = old
-            get(old)
+        // One hash: claim the next memo index for the str, or find the one it was pickled at
+        // before (always below the one claimed).
+        let claimed = memoCount
+        let index = Self.claim(&strings[s, default: claimed])
+        if index != claimed {
+            get(index)
             return
         }
         str(utf8Count: Int64(s.utf8.count))  // memoized at the index claimed above
     }
 
-    /// Room for `n` more memo keys: a dict of a million keys would otherwise rehash
-    /// the memo about twenty times as it grows.
-    mutating func reserveMemo(_ n: Int) { memo.reserveCapacity(memo.count + n) }
+    /// The value in `slot`, a dictionary entry (inserted with its default when it was missing).
+    private static func claim(_ slot: inout Int) -> Int { slot }
+
+    /// Room for `n` more interned strs (a dict's keys): a dict of a million keys would
+    /// otherwise rehash the table about twenty times as it grows.
+    mutating func reserveMemo(_ n: Int) { strings.reserveCapacity(strings.count + n) }
 
     /// A module-level global (proto 4: module str, name str, STACK_GLOBAL, MEMOIZE);
     /// a memo reference when the object was pickled before.
     mutating func global(_ module: String, _ name: String) {
-        if reuse("g:\(module).\(name)") { return }
+        // The global's own memo index follows its two strs; claimed now, filled by `memoize`.
+        let key = Global(module: module, name: name)
+        if let idx = globals.find(key, orInsert: -1) {
+            get(idx)
+            return
+        }
         internedStr(module)
         internedStr(name)
         emit(1)
-        memoize("g:\(module).\(name)")
+        globals.set(key, memoize())
     }
 
     mutating func int(_ x: Int64) { emit(PyInt.pickleBytes(x)) }
+}
+
+/// Memo indexes by key. A pickle names few distinct globals, so they are searched in a
+/// short list; past `listLimit` keys, a hash table.
+private struct MemoTable<Key: Hashable> {
+    private var few: [(key: Key, index: Int)] = []
+    private var many: [Key: Int]?
+    static var listLimit: Int { 32 }
+
+    /// The index stored for `key`; when there is none, stores `index` for it and returns nil.
+    mutating func find(_ key: Key, orInsert index: Int) -> Int? {
+        if many != nil {
+            let old = many!.updateValue(index, forKey: key)
+            if let old { many![key] = old }
+            return old
+        }
+        for e in few where e.key == key { return e.index }
+        few.append((key, index))
+        if few.count > Self.listLimit { reserve(0) }
+        return nil
+    }
+
+    /// Stores `index` for `key`, replacing the index stored before.
+    mutating func set(_ key: Key, _ index: Int) {
+        if many != nil {
+            many![key] = index
+        } else if let i = few.lastIndex(where: { $0.key == key }) {
+            few[i].index = index
+        } else {
+            few.append((key, index))
+        }
+    }
+
+    /// Room for `n` more keys: past the list's limit, a hash table sized for them (a dict of
+    /// a million keys would otherwise rehash it about twenty times as it grows).
+    mutating func reserve(_ n: Int) {
+        if many == nil {
+            guard few.count + n > Self.listLimit else { return }
+            var table = [Key: Int](minimumCapacity: few.count + n)
+            for e in few { table[e.key] = e.index }
+            many = table
+            few = []
+        } else {
+            many!.reserveCapacity(many!.count + n)
+        }
+    }
 }
 
 enum WireModel {

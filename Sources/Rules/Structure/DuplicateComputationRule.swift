@@ -42,7 +42,7 @@ public struct DuplicateComputationRule: Rule {
     )
 
     public func check(_ ctx: RuleContext) -> [Finding] {
-        var seen: [String: String] = [:]
+        var seen: [Signature: String] = [:]
         var out: [Finding] = []
         for s in ctx.pipeline.steps {
             let key = signature(s)
@@ -56,12 +56,31 @@ public struct DuplicateComputationRule: Rule {
         return out
     }
 
+    /// A step's computation without names or positions. Numbers compare by their printed
+    /// form (`-0.0` differs from `0.0`, every `nan` is the same), as a text key would.
+    struct Signature: Hashable {
+        enum Operation: Hashable {
+            case map(callee: String, dtype: String)
+            case reduce(String, splitEvery: Int)
+            case rechunk([ChunkSpec])
+            /// The right side (`object:NAME` for an object), the column and `how`.
+            case merge(right: String, on: String, how: String)
+        }
+        var operation: Operation
+        var over: [String]
+        var args: [String] = []
+        /// `name=argument`, sorted.
+        var kwargs: [String] = []
+        /// A per-item step's form, then its items.
+        var loop: [String]? = nil
+    }
+
     /// The step's computation without names or positions.
-    func signature(_ s: Step) -> String {
+    func signature(_ s: Step) -> Signature {
         func arg(_ a: CallArgument) -> String {
             switch a {
             case .object(let n, let path, _): path.applied(to: n)
-            case .literal(let d, _): "\(d)"
+            case .literal(let d, _): d.description
             case .item: "item"
             }
         }
@@ -70,22 +89,28 @@ public struct DuplicateComputationRule: Rule {
             let c: String
             switch callee {
             case .function(let n, _): c = n
-            case .method(let o, _, let m, _): c = "\(o).\(m)"
-            case .instance(let o, _): c = "\(o)()"
+            case .method(let o, _, let m, _): c = o + "." + m
+            case .instance(let o, _): c = o + "()"
             }
-            let kw = kwargs.map { "\($0.name)=\(arg($0.value))" }.sorted()
-            let loop = s.perItem.map { "|\($0.form.rawValue):\($0.items)" } ?? ""
-            return "map:\(c)|\(over.map(\.name))|\(args.map(arg))|\(kw)|\(dtype?.rawValue ?? "")\(loop)"
+            return Signature(operation: .map(callee: c, dtype: dtype?.rawValue ?? ""), over: over.map(\.name), args: args.map(arg),
+                             kwargs: kwargs.map { $0.name + "=" + arg($0.value) }.sorted(), loop: s.perItem.map(loop))
         case .reduce(let r, let over, let split):
-            return "reduce:\(r.rawValue)|\(over.name)|\(split)"
+            return Signature(operation: .reduce(r.rawValue, splitEvery: split), over: [over.name])
         case .rechunk(let over, let grid):
-            return "rechunk:\(over.name)|\(grid)"
+            return Signature(operation: .rechunk(grid), over: [over.name])
         case .merge(let left, let right, let on, _, let how):
             let r: String = switch right {
-            case .object(let n, _): "object:\(n)"
+            case .object(let n, _): "object:" + n
             case .frame(let ref): ref.name
             }
-            return "merge:\(left.name)|\(r)|\(on)|\(how.rawValue)"
+            return Signature(operation: .merge(right: r, on: on, how: how.rawValue), over: [left.name])
+        }
+    }
+
+    private func loop(_ p: PerItem) -> [String] {
+        switch p.items {
+        case .range(let start, let count): [p.form.rawValue, "range", String(start), String(count)]
+        case .values(let v, let integral): [p.form.rawValue, integral ? "integral" : "values"] + v.map(\.description)
         }
     }
 }
