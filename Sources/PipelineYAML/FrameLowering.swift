@@ -109,9 +109,13 @@ extension Lowerer {
                 error("`partitions` needs at least one row count", v.at)
                 return nil
             }
-            let total = saturatingSum(sizes)
-            guard total == rows else {
-                error("the partitions hold \(total == Int.max ? "more than 2^63" : String(total)) rows but the frame has \(rows)", v.at,
+            // Not `saturatingSum`: a sum past Int.max saturates to `rows: 9223372036854775807` exactly.
+            var total = 0, overflows = false
+            for n in sizes where !overflows {
+                (total, overflows) = total.addingReportingOverflow(n)
+            }
+            guard !overflows, total == rows else {
+                error("the partitions hold \(overflows ? "more than 2^63 − 1" : String(total)) rows but the frame has \(rows)", v.at,
                       help: "the row counts in `partitions` must sum to `rows`")
                 return nil
             }
