@@ -521,7 +521,7 @@ struct ProgramWriter {
                 case .load(let path): src = "'load', path=_path(\(PythonSyntax.string(path)))"
                 }
                 body.append("\(v) = _source(\(PythonSyntax.string(l.name)), \(tuple(l.grid.shape)), \(chunksText(l.grid)), '\(a.dtype.rawValue)', \(src))")
-            case .frame:
+            case .frame, .merge:
                 throw error("DataFrame collections (format 1.2) are not exported yet", l.nameRange)
             case .mapBlocks(let call):
                 guard let call else { throw error("step `\(l.name)` calls an unknown function", l.range) }

@@ -59,6 +59,12 @@ public struct SymbolIndex: Sendable {
                 for a in args + kwargs.map(\.value) { b.addArgument(a) }
             case .reduce(_, let over, _): b.addData(over, pipeline)
             case .rechunk(let r, _): b.addData(r, pipeline)
+            case .merge(let l, let right, _, _, _):
+                b.addData(l, pipeline)
+                switch right {
+                case .object(let name, let range): b.add(.object, name, range, definition: false)
+                case .frame(let r): b.addData(r, pipeline)
+                }
             }
         }
         for o in pipeline.outputs { b.addData(o.target, pipeline) }

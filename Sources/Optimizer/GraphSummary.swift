@@ -42,6 +42,7 @@ public struct GraphSummary: Sendable, Hashable, CustomStringConvertible {
             case .mapBlocks(let c): kind = "\(l.frame != nil ? "map_partitions" : "map_blocks") \(c?.function.name ?? "?")"
             case .reduce(let r, let split): kind = "reduce \(r.rawValue)/\(split)"
             case .rechunk: kind = "rechunk"
+            case .merge(let m): kind = "merge \(m.how.rawValue) on \(m.on)"
             }
             let inputs = l.inputs.map { e in
                 Input(source: e.source.index < g.layers.count ? g[e.source].name : "\(e.source)", role: e.role, path: e.path)

@@ -77,6 +77,9 @@ public enum Verifier {
                 if let e = l.inputs.first, e.source.index < g.layers.count, l.inputChunkCount != g[e.source].grid.chunkCount {
                     bad("reduces \(l.inputChunkCount) chunks but its input has \(g[e.source].grid.chunkCount)")
                 }
+            case .merge(let m):
+                if blocks.count != (m.isBroadcast ? 1 : 2) { bad("a merge needs \(m.isBroadcast ? 1 : 2) block inputs") }
+                if l.frame == nil { bad("a merge has no columns") }
             case .rechunk:
                 if blocks.count != 1 || l.inputs.count != 1 { bad("a rechunk needs exactly one block input") }
                 if let e = l.inputs.first, e.source.index < g.layers.count, g[e.source].grid.shape != l.grid.shape {

@@ -158,3 +158,50 @@ public struct FrameKernelOptions: Sendable, Hashable {
         self.intoRange = intoRange
     }
 }
+
+/// `how:` of a merge.
+public enum MergeHow: String, Sendable, Hashable, CaseIterable {
+    case left, inner, right, outer
+}
+
+/// What a frame is merged with.
+public enum MergeRight: Sendable, Hashable {
+    /// A `dataframe:` object: Dask makes it `from_pandas(right, npartitions=1)`, one task holding
+    /// the whole frame that every merge task reads (a broadcast join).
+    case object(name: String, range: SourceRange)
+    /// Another frame or frame-valued step: a hash join by shuffling both (p2p on distributed).
+    case frame(Ref)
+}
+
+/// A `merge` step's layer (format 1.2): the left frame is block 0; a collection on the right is block 1.
+public struct FrameMerge: Sendable {
+    public enum Route: Sendable {
+        /// A broadcast join with a pandas DataFrame object (copied once per worker by dependency).
+        case broadcast(PipelineObject)
+        /// A hash join of two collections shuffled with p2p: partitions of the left and the right.
+        case shuffle(left: Int, right: Int)
+    }
+    public var how: MergeHow
+    public var on: String
+    public var route: Route
+    public init(how: MergeHow, on: String, route: Route) {
+        self.how = how
+        self.on = on
+        self.route = route
+    }
+
+    /// Whether the right side is a DataFrame object broadcast to every merge task.
+    public var isBroadcast: Bool {
+        if case .broadcast = route { return true }
+        return false
+    }
+
+    /// Tasks beyond the output partitions: the broadcast frame's one task, or the shuffle's
+    /// transfer tasks (one per input partition) and its two barriers.
+    public var extraTasks: Int {
+        switch route {
+        case .broadcast: 1
+        case .shuffle(let l, let r): l > Int.max / 4 || r > Int.max / 4 ? Int.max / 2 : l + r + 2
+        }
+    }
+}

@@ -83,6 +83,8 @@ public struct Graph: Sendable {
         case mapBlocks(call: CallSite?)
         case reduce(Reduction, splitEvery: Int)
         case rechunk
+        /// A merge of a frame (format 1.2): output partitions plus `FrameMerge.extraTasks`.
+        case merge(FrameMerge)
     }
 
     /// A layer.
@@ -144,6 +146,8 @@ public struct Graph: Sendable {
             case .object(let o): o.placement == .delayed ? 1 : 0
             case .array, .mapBlocks, .rechunk: grid.chunkCount
             case .frame(let f): f.taskCount
+            case .merge(let m):
+                grid.chunkCount > Int.max / 2 ? Int.max : grid.chunkCount + m.extraTasks
             case .reduce where reducesItems:
                 1
             case .reduce(_, let split):
@@ -184,7 +188,7 @@ public struct Graph: Sendable {
         switch l.kind {
         case .object: return nil
         case .array(let a): return StorageType(a.dtype)
-        case .frame: return nil
+        case .frame, .merge: return nil
         case .mapBlocks where l.frame != nil: return nil
         case .mapBlocks(let c): return c?.resultStorage ?? l.dtype.map(StorageType.init) ?? .float64
         case .reduce(.count, _): return .int64

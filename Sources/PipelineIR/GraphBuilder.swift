@@ -169,6 +169,8 @@ private struct Builder {
             built = l
         case .rechunk(let over, let specs):
             built = rechunkLayer(s, over: over, specs: specs)
+        case .merge(let left, let right, let on, _, let how):
+            built = mergeLayer(s, left: left, right: right, on: on, how: how)
         }
         let id = Graph.LayerID(layers.count)
         stepLayers[index] = id
@@ -223,6 +225,30 @@ private struct Builder {
             error("`\(r.name)` is a scalar (a reduction); `\(s.name)` needs an array or a chunked step here", r.range)
             ok = false
             return nil
+        }
+        return l
+    }
+
+    /// `left.merge(right)` (format 1.2): with a DataFrame object, the left's partitions and one
+    /// task holding the object (no object edge: Dask passes it as a dependency, one copy per
+    /// worker); with a collection, `max` of both partition counts after a p2p shuffle.
+    mutating func mergeLayer(_ s: Step, left: Ref, right: MergeRight, on: String, how: MergeHow) -> StepLayer {
+        var l = StepLayer(kind: .rechunk)
+        guard let input = blockInput(left, of: s, ok: &l.ok) else { return l }
+        l.inputs.append(Graph.Edge(source: input.id, role: .block(0), range: left.range))
+        l.grid = input.grid
+        switch right {
+        case .object(let name, _):
+            guard let obj = p.object(named: name) else { l.ok = false; return l }
+            l.kind = .merge(FrameMerge(how: how, on: on, route: .broadcast(obj)))
+        case .frame(let r):
+            guard let other = blockInput(r, of: s, ok: &l.ok) else { return l }
+            l.inputs.append(Graph.Edge(source: other.id, role: .block(1), range: r.range))
+            let (a, b) = (input.grid.chunkCount, other.grid.chunkCount)
+            let rows = input.grid.shape.first ?? 0
+            let n = max(1, max(a, b))
+            l.grid = ChunkGrid(dims: [.uniform(size: max(1, rows / n + (rows % n == 0 ? 0 : 1)), length: rows)])
+            l.kind = .merge(FrameMerge(how: how, on: on, route: .shuffle(left: a, right: b)))
         }
         return l
     }

@@ -842,6 +842,8 @@ public struct Step: Sendable {
         case mapBlocks(callee: Callee, over: [Ref], args: [CallArgument], kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)], dtype: NumericType?)
         case reduce(Reduction, over: Ref, splitEvery: Int)
         case rechunk(Ref, grid: [ChunkSpec])
+        /// `left.merge(right, on=column, how=how)` (format 1.2).
+        case merge(Ref, with: MergeRight, on: String, onRange: SourceRange, how: MergeHow)
     }
     public var name: String
     public var nameRange: SourceRange
@@ -873,6 +875,8 @@ public struct Step: Sendable {
         case .mapBlocks(_, let over, _, _, _): over
         case .reduce(_, let over, _): [over]
         case .rechunk(let r, _): [r]
+        case .merge(let l, .frame(let r), _, _, _): [l, r]
+        case .merge(let l, .object, _, _, _): [l]
         }
     }
 }

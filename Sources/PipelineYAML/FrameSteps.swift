@@ -91,6 +91,93 @@ extension Lowerer {
         return step
     }
 
+    /// `merge: LEFT, with: RIGHT, on: COLUMN, how: left|inner|right|outer` (default inner, as pandas).
+    mutating func lowerMergeStep(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue,
+                                 kindEntry: (key: String, keyRange: SourceRange, value: WrittenValue),
+                                 entries es: [(key: String, keyRange: SourceRange, value: WrittenValue)], suppressions supp: Suppressions?) -> Step? {
+        checkKeys(es, allowed: Self.mergeKeys, in: "`merge` step `\(name)`")
+        guard requireVersion12("a `merge` step", kindEntry.keyRange) else { return nil }
+        guard let left = dataRef(kindEntry.value) else { return nil }
+        guard let w = es.first(where: { $0.key == "with" }), let o = es.first(where: { $0.key == "on" }) else {
+            error("`merge` step `\(name)` needs `with` (a DataFrame object or a frame) and `on` (the column)", v.at)
+            return nil
+        }
+        guard let rightName = string(w.value, "`with`"), let on = string(o.value, "`on`") else { return nil }
+        let right: MergeRight
+        if isDeclared(rightName, in: .objects) {
+            right = .object(name: rightName, range: textRange(w.value))
+        } else {
+            guard let r = dataRef(w.value) else { return nil }
+            right = .frame(r)
+        }
+        var how = MergeHow.inner
+        if let h = es.first(where: { $0.key == "how" }) {
+            guard let v = enumValue(h.value, "`how`", as: MergeHow.self) else { return nil }
+            how = v
+        }
+        return Step(name: name, nameRange: nameRange, range: v.at,
+                    kind: .merge(left, with: right, on: on, onRange: textRange(o.value), how: how), suppressions: supp)
+    }
+
+    /// A merge against its inputs: the key column on both sides, of the same kind; the result's columns.
+    mutating func checkMerge(_ s: Step, left: Ref, right: MergeRight, on: String, onRange: SourceRange, how: MergeHow,
+                             in p: Pipeline, schemas: [String: FrameSchema]) -> FrameSchema? {
+        guard let l = schemas[left.name] else {
+            if !isDeclared(left.name, in: .frames), p.step(named: left.name)?.frameSchema == nil, !stepsWithErrors.contains(left.name) {
+                error("`\(left.name)` is not a frame; `merge` joins a frame or a frame-valued step", left.range)
+            }
+            return nil
+        }
+        let r: FrameSchema, rightName: String, rightRange: SourceRange
+        switch right {
+        case .object(let name, let range):
+            guard let obj = p.object(named: name) else { return nil }
+            guard case .dataframe(let d) = obj.recipe else {
+                error("`merge` joins a `dataframe` object or a frame, but `\(name)` is \(kindArticle(obj.recipe))", range)
+                return nil
+            }
+            (r, rightName, rightRange) = (d.schema, name, range)
+        case .frame(let ref):
+            guard let schema = schemas[ref.name] else {
+                if !isDeclared(ref.name, in: .frames), !stepsWithErrors.contains(ref.name) {
+                    error("`\(ref.name)` is not a frame; `merge` joins a frame or a frame-valued step", ref.range)
+                }
+                return nil
+            }
+            (r, rightName, rightRange) = (schema, ref.name, ref.range)
+        }
+        guard let a = knownColumn(on, onRange, of: left.name, step: s.name, l) else { return nil }
+        guard let b = r.column(named: on) else {
+            let names = r.columns.map(\.name)
+            error("`\(rightName)` has no column `\(on)` to merge on", rightRange,
+                  help: suggestion(for: on, among: names).map { "did you mean `\($0)`?" } ?? "its columns are \(names.map { "`\($0)`" }.joined(separator: ", "))")
+            return nil
+        }
+        func kind(_ t: ColumnType) -> String {
+            switch t {
+            case .string, .category: "text"
+            case .numeric(let n): n.isTemporal ? "datetime" : (n == .bool ? "bool" : "number")
+            }
+        }
+        guard kind(a.type) == kind(b.type) else {
+            error("step `\(s.name)` merges on `\(on)`, which is \(a.type.name) in `\(left.name)` but \(b.type.name) in `\(rightName)`: no key would match", onRange)
+            return nil
+        }
+        // pandas suffixes columns both sides have (but the key) with `_x` and `_y`.
+        var out = FrameSchema(columns: [])
+        for c in l.columns {
+            var c = c
+            if c.name != on, r.column(named: c.name) != nil { c.name += "_x" }
+            out.columns.append(c)
+        }
+        for c in r.columns where c.name != on {
+            var c = c
+            if l.column(named: c.name) != nil { c.name += "_y" }
+            out.columns.append(c)
+        }
+        return out
+    }
+
     // MARK: whole-pipeline checks
 
     /// Each step against what it maps over (frames only through `map_partitions`, arrays only
@@ -98,7 +185,10 @@ extension Lowerer {
     /// in; records each frame-valued step's columns (`Step.frameSchema`). Frames cannot be saved,
     /// reduced or rechunked yet.
     mutating func checkFrameSteps(_ p: inout Pipeline) {
-        guard !p.frames.isEmpty || p.steps.contains(where: \.mapsPartitions) else { return }
+        guard !p.frames.isEmpty || p.steps.contains(where: { s in
+            if case .merge = s.kind { return true }
+            return s.mapsPartitions
+        }) else { return }
         var schemas: [String: FrameSchema] = [:]
         for f in p.frames { schemas[f.name] = f.schema }
         var state: [String: Bool] = [:]  // false: visiting, true: done
@@ -148,6 +238,11 @@ extension Lowerer {
                 if case .kernel(let k, _)? = function?.body, k.isFrameKernel, let f = function {
                     error("kernel `\(k.rawValue)` of `\(f.name)` works on DataFrame partitions; call it with `map_partitions`", calleeRange(callee))
                 }
+            }
+        case .merge(let left, let right, let on, let onRange, let how):
+            if let out = checkMerge(s, left: left, right: right, on: on, onRange: onRange, how: how, in: p, schemas: schemas) {
+                schemas[s.name] = out
+                p.steps[i].frameSchema = out
             }
         case .reduce(_, let over, _), .rechunk(let over, _):
             if schemas[over.name] != nil {

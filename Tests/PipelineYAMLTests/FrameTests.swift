@@ -173,4 +173,51 @@ import Testing
         for (old, new) in edits { marked = marked.replacingOccurrences(of: old, with: new) }
         try expectAstralPrefixMovesColumnByOne(marked)
     }
+
+    /// A merge (format 1.2): with a `dataframe` object (a broadcast: one more task, no object edge)
+    /// or with a collection (a p2p shuffle), and its errors at their positions.
+    static let mergeFile = """
+        pipeline: t
+        version: 1.2
+        objects:
+          ref: {dataframe: {length: 500, columns: {zip: {dtype: string, length: 5}, pop: {dtype: int64}}}}
+          codes: {series: {range: 10}}
+        frames:
+          people: {rows: 1000, partitions: 10, columns: {zip: {dtype: string, length: 5}, age: {dtype: int64}}}
+          other: {rows: 300, partitions: 3, columns: {age: {dtype: int64}, pop: {dtype: float64}}}
+        steps:
+          a: {merge: people, with: ref, on: zip, how: left}
+          b: {merge: people, with: other, on: age}
+        outputs:
+          a: persist
+          b: persist
+
+        """
+
+    @Test func mergesLowerToBroadcastAndShuffle() throws {
+        let loaded = LoadedPipeline.load(SourceFile(path: "t.yaml", text: Self.mergeFile))
+        #expect(loaded.diagnostics.isEmpty, "\(loaded.diagnostics.map(\.message))")
+        let g = try #require(loaded.graph)
+        let a = try #require(g.layer(named: "a")), b = try #require(g.layer(named: "b"))
+        // The broadcast: the left's 10 partitions and the object's one task; no object edge (no PL001).
+        #expect(a.taskCount == 11)
+        #expect(a.inputs.map { g[$0.source].name } == ["people"])
+        #expect(a.frame?.columns.map(\.name) == ["zip", "age", "pop"])
+        // The shuffle: max(10, 3) output partitions, 10 + 3 transfers, 2 barriers.
+        #expect(b.taskCount == 25)
+        #expect(b.inputs.map(\.role) == [.block(0), .block(1)])
+        #expect(b.frame?.columns.map(\.name) == ["zip", "age", "pop"])
+    }
+
+    @Test(arguments: [
+        ("on: zip, how: left", "on: zpi, how: left", ["10:37: step `a` maps over `people`, which has no column `zpi`"]),
+        ("on: age}", "on: zip}", ["11:28: `other` has no column `zip` to merge on"]),
+        ("age: {dtype: int64}, pop", "age: {dtype: string, length: 3}, pop", ["11:39: step `b` merges on `age`, which is int64 in `people` but string in `other`: no key would match"]),
+        ("with: ref", "with: codes", ["10:28: `merge` joins a `dataframe` object or a frame, but `codes` is a Series"]),
+        ("how: left", "how: cross", ["10:47: unknown `how` `cross`"]),
+    ])
+    func mergeErrorsAreLocated(_ old: String, _ new: String, _ expected: [String]) {
+        let text = Self.mergeFile.replacingOccurrences(of: old, with: new)
+        #expect(frontEnd(text).map { String($0.prefix(while: { $0 != "\n" })) } == expected)
+    }
 }

@@ -80,6 +80,12 @@ public struct DuplicateComputationRule: Rule {
             return "reduce:\(r.rawValue)|\(over.name)|\(split)"
         case .rechunk(let over, let grid):
             return "rechunk:\(over.name)|\(grid)"
+        case .merge(let left, let right, let on, _, let how):
+            let r: String = switch right {
+            case .object(let n, _): "object:\(n)"
+            case .frame(let ref): ref.name
+            }
+            return "merge:\(left.name)|\(r)|\(on)|\(how.rawValue)"
         }
     }
 }

@@ -91,7 +91,8 @@ public struct UnusedDefinitionRule: Rule {
                 }
             }
         }
-        // A `from_pandas` frame (format 1.2) uses its DataFrame object.
+        // A merge with a DataFrame object and a `from_pandas` frame (format 1.2) use the object.
+        for s in p.steps { if case .merge(_, .object(let o, _), _, _, _) = s.kind { usedObjects.insert(o) } }
         for f in p.frames { if case .fromPandas(let o, _) = f.source { usedObjects.insert(o) } }
         // A function a step calls uses the objects it carries.
         for f in p.functions where usedFunctions.contains(f.name) { usedObjects.formUnion(f.carried.map(\.object)) }
