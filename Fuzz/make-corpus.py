@@ -156,6 +156,17 @@ frame_hostile = {
         + "{dtype: " * 60 + "int64" + "}" * 60 + "\n      y: {dtype: [int64], source: " + "[" * 60 + "]" * 60 + "}\n"
         "      z: {dtype: category, categories: {random: {seed: 1}}, source: {random: " + "{random: " * 40 + "1" + "}" * 41 + "}\n"
         "steps: {}\n",
+    "frame-merge.yaml": HDR +
+        "objects:\n  ref: {dataframe: {length: 5, columns: {k: {dtype: string, length: 2}, v: {dtype: category, categories: 3}, v_x: {dtype: int8}}}}\n"
+        "  tab: {dict: {length: 4, keys: {string: 1}, values: {string: 1}}}\n"
+        "frames:\n  a: {rows: 10, partitions: [3, 7], columns: {k: {dtype: string, length: 2}, v: {dtype: float64}, n: {dtype: int64}}}\n"
+        "  b: {rows: 4, partitions: 4, columns: {n: {dtype: int32}, v: {dtype: bool}}}\n"
+        "arrays:\n  arr: {shape: [4], chunks: [2]}\n"
+        "steps:\n  s0: {merge: a, with: a, on: k}\n  s1: {merge: s0, with: s0, on: k, how: outer}\n  s2: {merge: s1, with: ref, on: k, how: left}\n"
+        "  s3: {merge: a, with: b, on: n, how: right}\n  s4: {merge: a, with: tab, on: k}\n  s5: {merge: a, with: b, on: v}\n"
+        "  s6: {merge: arr, with: a, on: k}\n  s7: {merge: a, with: nope, on: zz, how: cross}\n  s8: {merge: s8, with: s3, on: n}\n"
+        "  s9: {merge: a, on: k}\n  s10: {merge: s2, with: s3, on: v_x}\n"
+        "outputs:\n  s2: persist\n  s3: compute\n",
 }
 hostile.update(frame_hostile)
 
