@@ -163,16 +163,24 @@ extension Lowerer {
             error("step `\(s.name)` merges on `\(on)`, which is \(a.type.name) in `\(left.name)` but \(b.type.name) in `\(rightName)`: no key would match", onRange)
             return nil
         }
+        // Each self-merge doubles the columns: a chain of 20 would make a million.
+        let width = l.columns.count + r.columns.count - 1
+        guard width <= Self.maxColumns else {
+            error("step `\(s.name)` merges `\(left.name)` (\(l.columns.count) columns) with `\(rightName)` (\(r.columns.count) columns) "
+                  + "into \(width) columns; pipelint models frames of at most \(Self.maxColumns)", left.range)
+            return nil
+        }
         // pandas suffixes columns both sides have (but the key) with `_x` and `_y`.
+        let leftNames = Set(l.columns.map(\.name)), rightNames = Set(r.columns.map(\.name))
         var out = FrameSchema(columns: [])
         for c in l.columns {
             var c = c
-            if c.name != on, r.column(named: c.name) != nil { c.name += "_x" }
+            if c.name != on, rightNames.contains(c.name) { c.name += "_x" }
             out.columns.append(c)
         }
         for c in r.columns where c.name != on {
             var c = c
-            if l.column(named: c.name) != nil { c.name += "_y" }
+            if leftNames.contains(c.name) { c.name += "_y" }
             out.columns.append(c)
         }
         return out

@@ -22,4 +22,25 @@ import Testing
         let fits = Self.frame("  d: {rows: 9223372036854775807, partitions: [4611686018427387904, 4611686018427387903], columns: {x: {dtype: int64}}}")
         #expect(frontEnd(fits) == [])
     }
+
+    /// Each self-merge makes `2n − 1` columns (`_x`/`_y` suffixes): fourteen chained ones asked for
+    /// 16,385 columns, built in quadratic time per step (nine seconds; twenty merges never ended).
+    @Test func chainedSelfMergesStopAtTheColumnLimit() {
+        var text = "pipeline: t\nversion: 1.2\nframes:\n  a: {rows: 100, partitions: 2, columns: {k: {dtype: int64}, v: {dtype: float64}}}\nsteps:\n"
+        text += "  s0: {merge: a, with: a, on: k}\n"
+        for i in 1..<14 { text += "  s\(i): {merge: s\(i - 1), with: s\(i - 1), on: k}\n" }
+        #expect(frontEnd(text).filter { !$0.contains("is not used") }
+            == ["19:16: step `s13` merges `s12` (8193 columns) with `s12` (8193 columns) into 16385 columns; pipelint models frames of at most 10000"])
+        // One merge fewer is within the limit.
+        let shorter = text.split(separator: "\n").dropLast().joined(separator: "\n") + "\n"
+        #expect(frontEnd(shorter).filter { !$0.contains("is not used") } == [])
+    }
+
+    @Test func columnsDeclaredPastTheLimitAreOneError() {
+        func frame(_ n: Int) -> String {
+            Self.frame("  a: {rows: 4, partitions: 2, columns: {" + (0..<n).map { "c\($0): {dtype: int8}" }.joined(separator: ", ") + "}}")
+        }
+        #expect(frontEnd(frame(10_000)) == [])
+        #expect(frontEnd(frame(10_001)) == ["4:40: `columns` declares 10001 columns; pipelint models frames of at most 10000"])
+    }
 }
