@@ -88,7 +88,7 @@ public enum FrameCosts {
 
     /// One task's bytes on dispatch, objects aside.
     static func taskBytes(of layer: Graph.Layer) -> Int64? {
-        guard let schema = layer.frame else { return nil }
+        guard layer.frame != nil else { return nil }
         if let p = fromPandasBytes(layer) { return Sat.add(frameTaskBytes, p.largest) }
         if case .merge(let m) = layer.kind { return m.isBroadcast ? broadcastMergeTaskBytes : shuffleTaskBytes }
         switch layer.kind {

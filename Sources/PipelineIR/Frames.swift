@@ -159,6 +159,19 @@ public struct FrameKernelOptions: Sendable, Hashable {
     }
 }
 
+/// The column a reduction of a frame reads (`reduce: sum, over: people.income`, format 1.2).
+public struct ReducedColumn: Sendable, Hashable {
+    public var name: String
+    public var range: SourceRange
+    /// The column's dtype, once the front end resolved it (nil for a string or category column's `count`).
+    public var dtype: NumericType?
+    public init(name: String, range: SourceRange, dtype: NumericType? = nil) {
+        self.name = name
+        self.range = range
+        self.dtype = dtype
+    }
+}
+
 /// `how:` of a merge.
 public enum MergeHow: String, Sendable, Hashable, CaseIterable {
     case left, inner, right, outer

@@ -109,6 +109,8 @@ public struct Graph: Sendable {
         /// The grid is one dimension of rows, a chunk per partition; a `mapBlocks` layer with a
         /// schema is a `map_partitions` call.
         public var frame: FrameSchema?
+        /// For a reduction of a frame (format 1.2): the column reduced (`people["income"].sum()`).
+        public var reducedColumn: String?
 
         public init(id: LayerID, name: String, kind: LayerKind, grid: ChunkGrid, dtype: NumericType?, inputs: [Edge],
                     range: SourceRange, nameRange: SourceRange, output: OutputKind? = nil) {

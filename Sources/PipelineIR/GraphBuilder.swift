@@ -163,7 +163,7 @@ private struct Builder {
                 l.inputs.append(Graph.Edge(source: input.id, role: .block(0), range: over.range))
                 l.inputChunks = input.grid.chunkCount
                 l.inputChunksPerAxis = input.grid.dims.map(\.count)
-                l.dtype = r == .count ? .int64 : (r == .mean ? .float64 : input.dtype)
+                l.dtype = r == .count ? .int64 : (r == .mean ? .float64 : (s.reducedColumn?.dtype ?? input.dtype))
                 l.reducesItems = input.perItem != nil
             }
             built = l
@@ -181,6 +181,7 @@ private struct Builder {
         layer.inputChunksPerAxis = built.inputChunksPerAxis
         layer.reducesItems = built.reducesItems
         layer.frame = built.ok ? s.frameSchema : nil
+        layer.reducedColumn = s.reducedColumn?.name
         if let loop = s.perItem, loop.form != .delayed { checkFutures(s, loop: loop, inputs: built.inputs) }
         if let loop = s.perItem, built.ok {
             layer.perItem = loop

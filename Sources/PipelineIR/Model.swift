@@ -861,6 +861,8 @@ public struct Step: Sendable {
     public var mapsPartitions = false
     /// For a valid `map_partitions` step: the columns of its result, resolved once by the front end.
     public var frameSchema: FrameSchema?
+    /// For a reduction of a frame (format 1.2): the column it reduces (`over: people.income`).
+    public var reducedColumn: ReducedColumn?
     public init(name: String, nameRange: SourceRange, range: SourceRange, kind: Kind, suppressions: Suppressions? = nil) {
         self.name = name
         self.nameRange = nameRange

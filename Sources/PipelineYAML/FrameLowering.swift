@@ -112,13 +112,11 @@ extension Lowerer {
                 error("`partitions` needs at least one row count", v.at)
                 return nil
             }
-            // Not `saturatingSum`: a sum past Int.max saturates to `rows: 9223372036854775807` exactly.
-            var total = 0, overflows = false
-            for n in sizes where !overflows {
-                (total, overflows) = total.addingReportingOverflow(n)
-            }
-            guard !overflows, total == rows else {
-                error("the partitions hold \(overflows ? "more than 2^63 − 1" : String(total)) rows but the frame has \(rows)", v.at,
+            // Summed with overflow checks: a saturated sum equal to `Int.max` would pass for a frame of 2^63 − 1 rows.
+            var total = 0, overflow = false
+            for n in sizes where !overflow { (total, overflow) = total.addingReportingOverflow(n) }
+            guard !overflow, total == rows else {
+                error("the partitions hold \(overflow ? "more than 2^63 − 1" : String(total)) rows but the frame has \(rows)", v.at,
                       help: "the row counts in `partitions` must sum to `rows`")
                 return nil
             }

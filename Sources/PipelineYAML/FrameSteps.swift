@@ -186,6 +186,44 @@ extension Lowerer {
         return out
     }
 
+    /// What a `reduce` reads: an array or step, or (1.2) `FRAME.COLUMN` of a frame or frame-valued step.
+    mutating func reduceInput(_ v: WrittenValue) -> (Ref, ReducedColumn?)? {
+        if case .string(let s)? = scalar(v), let dot = s.firstIndex(of: "."), isData(String(s[..<dot])) {
+            let head = String(s[..<dot]), column = String(s[s.index(after: dot)...])
+            let r = textRange(v)
+            guard requireVersion12("a reduction of a column (`\(s)`)", r) else { return nil }
+            let headRange = SourceRange(start: r.start, end: r.start + head.utf8.count)
+            let columnRange = SourceRange(start: min(r.end, headRange.end + 1), end: r.end)
+            return (Ref(name: head, range: headRange), ReducedColumn(name: column, range: columnRange))
+        }
+        return dataRef(v).map { ($0, nil) }
+    }
+
+    /// A reduction of a frame: of one of its columns, numeric but for `count`.
+    mutating func checkReducedColumn(_ s: Step, _ r: Reduction, over: Ref, in schemas: [String: FrameSchema]) -> ReducedColumn? {
+        guard let schema = schemas[over.name] else {
+            if let c = s.reducedColumn, !isDeclared(over.name, in: .frames), !stepsWithErrors.contains(over.name) {
+                error("`\(over.name)` is not a frame; `\(over.name).\(c.name)` reduces a column of a frame", over.range)
+            }
+            return nil
+        }
+        guard var c = s.reducedColumn else {
+            error("`\(over.name)` is a frame; reduce one of its columns: `over: \(over.name).\(schema.columns.first?.name ?? "column")`", over.range)
+            return nil
+        }
+        guard let column = knownColumn(c.name, c.range, of: over.name, step: s.name, schema) else { return nil }
+        switch column.type {
+        case .numeric(let t) where !t.isTemporal || r == .min || r == .max || r == .count:
+            c.dtype = t
+        case _ where r == .count:
+            c.dtype = nil
+        default:
+            error("`\(r.rawValue)` of column `\(c.name)` of `\(over.name)`, which is \(column.type.name): Dask reduces numbers", c.range)
+            return nil
+        }
+        return c
+    }
+
     // MARK: whole-pipeline checks
 
     /// Each step against what it maps over (frames only through `map_partitions`, arrays only
@@ -194,6 +232,7 @@ extension Lowerer {
     /// reduced or rechunked yet.
     mutating func checkFrameSteps(_ p: inout Pipeline) {
         guard !p.frames.isEmpty || p.steps.contains(where: { s in
+            if s.reducedColumn != nil { return true }
             if case .merge = s.kind { return true }
             return s.mapsPartitions
         }) else { return }
@@ -252,9 +291,13 @@ extension Lowerer {
                 schemas[s.name] = out
                 p.steps[i].frameSchema = out
             }
-        case .reduce(_, let over, _), .rechunk(let over, _):
+        case .reduce(let r, let over, _):
+            if schemas[over.name] != nil || s.reducedColumn != nil {
+                p.steps[i].reducedColumn = checkReducedColumn(s, r, over: over, in: schemas)
+            }
+        case .rechunk(let over, _):
             if schemas[over.name] != nil {
-                error("`\(over.name)` is a frame; reductions and rechunks of frames are not supported yet", over.range)
+                error("`\(over.name)` is a frame; rechunking a frame is not supported yet", over.range)
             }
         }
     }
@@ -324,7 +367,7 @@ extension Lowerer {
     mutating func knownColumn(_ name: String, _ range: SourceRange, of frame: String, step: String, _ schema: FrameSchema) -> FrameColumn? {
         if let c = schema.column(named: name) { return c }
         let names = schema.columns.map(\.name)
-        error("step `\(step)` maps over `\(frame)`, which has no column `\(name)`", range,
+        error("step `\(step)` reads `\(frame)`, which has no column `\(name)`", range,
               help: suggestion(for: name, among: names).map { "did you mean `\($0)`?" } ?? "its columns are \(names.map { "`\($0)`" }.joined(separator: ", "))")
         return nil
     }

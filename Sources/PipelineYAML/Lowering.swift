@@ -1082,10 +1082,12 @@ struct Lowerer {
                 error("`reduce` step `\(name)` needs `over` (the array or step it reduces)", v.at)
                 return nil
             }
-            guard let over = dataRef(o.value) else { return nil }
+            guard let (over, column) = reduceInput(o.value) else { return nil }
             var split = 8
             if let s = get("split_every"), let n = int(s.value, "`split_every`", min: 2) { split = n }
-            return Step(name: name, nameRange: nameRange, range: v.at, kind: .reduce(r, over: over, splitEvery: split), suppressions: supp)
+            var step = Step(name: name, nameRange: nameRange, range: v.at, kind: .reduce(r, over: over, splitEvery: split), suppressions: supp)
+            step.reducedColumn = column
+            return step
         default:
             checkKeys(es, allowed: ["rechunk", "chunks", "lint"], in: "`rechunk` step `\(name)`")
             guard let over = dataRef(kindEntry.value) else { return nil }

@@ -72,6 +72,9 @@ import Testing
         #expect(Self.errors([("partitions: 10", "partitions: [300, 300, 400]")]) == [])
         #expect(Self.errors([("partitions: 10", "partitions: [300, 300, 300]")])
             == ["15:17: the partitions hold 900 rows but the frame has 1000"])
+        // A sum past Int64 is not a saturated 2^63 − 1 that happens to equal `rows`.
+        #expect(Self.errors([("rows: 1000", "rows: 9223372036854775807"), ("partitions: 10", "partitions: [9223372036854775807, 1]")])
+            == ["15:17: the partitions hold more than 2^63 − 1 rows but the frame has 9223372036854775807"])
         #expect(Self.errors([("partitions: 10", "partitions: [300, 0, 700]")])
             == ["15:23: a partition's row count must be at least 1, not 0"])
         // ceil(1000 / 400) = 3 rows short of 400 partitions: dd.from_pandas's rule makes 334.
@@ -81,8 +84,8 @@ import Testing
 
     @Test(arguments: [
         // Unknown column, with a suggestion (the help says `did you mean`).
-        ([("column: zip", "column: zpi")], ["10:63: step `a` maps over `people`, which has no column `zpi`"]),
-        ([("columns: [age, income]", "columns: [age, incme]")], ["11:69: step `b` maps over `a`, which has no column `incme`"]),
+        ([("column: zip", "column: zpi")], ["10:63: step `a` reads `people`, which has no column `zpi`"]),
+        ([("columns: [age, income]", "columns: [age, incme]")], ["11:69: step `b` reads `a`, which has no column `incme`"]),
         // Dtype mismatches of a lookup: the table's keys cannot match the column's values.
         ([("args: [regions]", "args: [codes]")],
          ["22:52: step `a` maps column `zip` (string) of `people` through `codes`, a Series labelled by integers: no value would be found (every result NaN)"]),
@@ -210,7 +213,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("on: zip, how: left", "on: zpi, how: left", ["10:37: step `a` maps over `people`, which has no column `zpi`"]),
+        ("on: zip, how: left", "on: zpi, how: left", ["10:37: step `a` reads `people`, which has no column `zpi`"]),
         ("on: age}", "on: zip}", ["11:28: `other` has no column `zip` to merge on"]),
         ("age: {dtype: int64}, pop", "age: {dtype: string, length: 3}, pop", ["11:39: step `b` merges on `age`, which is int64 in `people` but string in `other`: no key would match"]),
         ("with: ref", "with: codes", ["10:28: `merge` joins a `dataframe` object or a frame, but `codes` is a Series"]),
@@ -219,5 +222,40 @@ import Testing
     func mergeErrorsAreLocated(_ old: String, _ new: String, _ expected: [String]) {
         let text = Self.mergeFile.replacingOccurrences(of: old, with: new)
         #expect(frontEnd(text).map { String($0.prefix(while: { $0 != "\n" })) } == expected)
+    }
+
+    /// A reduction of a frame's column (format 1.2): `reduce: sum, over: people.age` is
+    /// `people["age"].sum()`, a tree over the partitions; numbers only, but `count`.
+    @Test func columnReductions() throws {
+        let file = """
+            pipeline: t
+            version: 1.2
+            frames:
+              people: {rows: 1000, partitions: 10, columns: {zip: {dtype: string, length: 5}, age: {dtype: int32}}}
+            steps:
+              total: {reduce: sum, over: people.age}
+              n: {reduce: count, over: people.zip}
+            outputs:
+              total: compute
+              n: compute
+
+            """
+        let loaded = LoadedPipeline.load(SourceFile(path: "t.yaml", text: file))
+        #expect(loaded.diagnostics.isEmpty, "\(loaded.diagnostics.map(\.message))")
+        let g = try #require(loaded.graph)
+        let total = try #require(g.layer(named: "total"))
+        #expect(total.reducedColumn == "age" && total.dtype == .int32)
+        // Ten partials and the tree's aggregate (split_every 8: two levels).
+        #expect(total.taskCount == reductionTaskCount(chunks: 10, splitEvery: 8))
+        #expect(g.layer(named: "n")?.dtype == .int64)
+        func errors(_ old: String, _ new: String) -> [String] {
+            frontEnd(file.replacingOccurrences(of: old, with: new)).map { String($0.prefix(while: { $0 != "\n" })) }
+        }
+        #expect(errors("sum, over: people.age", "sum, over: people.zip") == ["6:37: `sum` of column `zip` of `people`, which is string: Dask reduces numbers"])
+        #expect(errors("sum, over: people.age", "sum, over: people") == ["6:30: `people` is a frame; reduce one of its columns: `over: people.zip`"])
+        #expect(errors("sum, over: people.age", "sum, over: people.aeg") == ["6:37: step `total` reads `people`, which has no column `aeg`"])
+        // Under 1.1 the frames section is refused, so its names are unknown where they are used.
+        #expect(errors("version: 1.2", "version: 1.1") == ["3:1: `frames` needs format version 1.2; this file declares `version: 1.1`",
+                                                            "6:30: `people.age` is not an array or step", "7:28: `people.zip` is not an array or step"])
     }
 }
