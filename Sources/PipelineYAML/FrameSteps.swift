@@ -123,7 +123,10 @@ extension Lowerer {
     mutating func checkMerge(_ s: Step, left: Ref, right: MergeRight, on: String, onRange: SourceRange, how: MergeHow,
                              in p: Pipeline, schemas: [String: FrameSchema]) -> FrameSchema? {
         guard let l = schemas[left.name] else {
-            if !isDeclared(left.name, in: .frames), p.step(named: left.name)?.frameSchema == nil, !stepsWithErrors.contains(left.name) {
+            // A step after a failed one fails silently, and so do the steps after it.
+            if stepsWithErrors.contains(left.name) {
+                stepsWithErrors.insert(s.name)
+            } else if !isDeclared(left.name, in: .frames), p.step(named: left.name)?.frameSchema == nil {
                 error("`\(left.name)` is not a frame; `merge` joins a frame or a frame-valued step", left.range)
             }
             return nil
@@ -139,7 +142,9 @@ extension Lowerer {
             (r, rightName, rightRange) = (d.schema, name, range)
         case .frame(let ref):
             guard let schema = schemas[ref.name] else {
-                if !isDeclared(ref.name, in: .frames), !stepsWithErrors.contains(ref.name) {
+                if stepsWithErrors.contains(ref.name) {
+                    stepsWithErrors.insert(s.name)
+                } else if !isDeclared(ref.name, in: .frames) {
                     error("`\(ref.name)` is not a frame; `merge` joins a frame or a frame-valued step", ref.range)
                 }
                 return nil
@@ -266,6 +271,7 @@ extension Lowerer {
             if s.mapsPartitions {
                 guard let r = over.first, let input = schemas[r.name] else {
                     // A frame or `map_partitions` step that failed was reported already.
+                    if let r = over.first, stepsWithErrors.contains(r.name) { stepsWithErrors.insert(s.name) }
                     if let r = over.first, state[r.name] != false, !isDeclared(r.name, in: .frames),
                        !stepsWithErrors.contains(r.name), p.step(named: r.name)?.mapsPartitions != true {
                         error("`\(r.name)` is \(isDeclared(r.name, in: .arrays) ? "an array" : "not a frame"); `map_partitions` maps over a frame or a frame-valued step", r.range,

@@ -34,6 +34,12 @@ import Testing
         // One merge fewer is within the limit.
         let shorter = text.split(separator: "\n").dropLast().joined(separator: "\n") + "\n"
         #expect(frontEnd(shorter).filter { !$0.contains("is not used") } == [])
+        // The steps after the failed one fail silently (no "`s14` is not a frame" two steps on).
+        let longer = text + "  s14: {merge: s13, with: a, on: k}\n  s15: {merge: a, with: s14, on: k}\n  s16: {merge: s15, with: s15, on: k}\n"
+            + "  s17: {map_partitions: f, over: s16, args: [w]}\nfunctions:\n  f: {params: [part, weights], kernel: score_rows, columns: [k], into: y}\n"
+            + "objects:\n  w: {ndarray: {shape: [1], dtype: float64}}\n"
+        #expect(frontEnd(longer).filter { !$0.contains("is not used") }
+            == ["19:16: step `s13` merges `s12` (8193 columns) with `s12` (8193 columns) into 16385 columns; pipelint models frames of at most 10000"])
     }
 
     @Test func columnsDeclaredPastTheLimitAreOneError() {
