@@ -19,7 +19,7 @@ enum Hover {
         let text: String
         switch occ.kind {
         case .object: text = object(occ.name, ctx)
-        case .array, .step: text = layer(occ.name, kind: occ.kind, ctx)
+        case .array, .step, .frame: text = layer(occ.name, kind: occ.kind, ctx)
         case .function: text = function(occ.name, ctx.pipeline)
         case .field: text = "field `\(occ.name)`"
         case .method: text = "method `\(occ.name)`"

@@ -8,6 +8,8 @@ public struct SymbolIndex: Sendable {
     /// What a name names.
     public enum Kind: String, Sendable, Hashable {
         case object, function, array, step
+        /// A DataFrame collection (format 1.2).
+        case frame
         /// A field of an object's instance, named `object.field` (nested: `object.a.b`).
         case field
         /// A method of an object's instance, named `object.method`.
@@ -43,6 +45,10 @@ public struct SymbolIndex: Sendable {
             for c in f.carried { b.addArgument(.object(name: c.object, path: c.path, range: c.range)) }
         }
         for a in pipeline.arrays { b.add(.array, a.name, a.nameRange, definition: true) }
+        for f in pipeline.frames {
+            b.add(.frame, f.name, f.nameRange, definition: true)
+            if case .fromPandas(let o, let range) = f.source { b.add(.object, o, range, definition: false) }
+        }
         for s in pipeline.steps {
             b.add(.step, s.name, s.nameRange, definition: true)
             switch s.kind {
@@ -118,7 +124,7 @@ public struct SymbolIndex: Sendable {
 
         /// An array or step named in `over:`, `reduce:`, `rechunk:` or `outputs:`.
         mutating func addData(_ r: Ref, _ p: Pipeline) {
-            add(p.array(named: r.name) != nil ? .array : .step, r.name, r.range, definition: false)
+            add(p.array(named: r.name) != nil ? .array : p.frame(named: r.name) != nil ? .frame : .step, r.name, r.range, definition: false)
         }
 
         /// An object in `args`/`kwargs`, and each field of its path (`mapper.series`).

@@ -31,4 +31,26 @@ import Testing
             "step looked_up 14:3", "function f 14:27", "array x 14:37", "object mapper 14:48", "array x 17:3", "step looked_up 19:3",
         ])
     }
+
+    /// Frames (format 1.2) are names too: defined under `frames:`, referenced by `over` and `merge`.
+    @Test func framesAreDefinedAndReferenced() throws {
+        let text = """
+            pipeline: t
+            version: 1.2
+            objects:
+              ref: {dataframe: {length: 10, columns: {k: {dtype: int64}}}}
+            frames:
+              people: {rows: 100, partitions: 4, columns: {k: {dtype: int64}}}
+              small: {from_pandas: ref, partitions: 1}
+            steps:
+              j: {merge: people, with: small, on: k}
+            outputs:
+              j: persist
+
+            """
+        let (index, source) = try Self.index(text)
+        #expect(index.occurrences(of: .frame, "people").map { source.position(of: $0.range.start).description } == ["6:3", "9:14"])
+        #expect(index.occurrences(of: .frame, "small").map(\.isDefinition) == [true, false])
+        #expect(index.occurrences(of: .object, "ref").map { source.position(of: $0.range.start).description } == ["4:3", "7:24"])
+    }
 }
