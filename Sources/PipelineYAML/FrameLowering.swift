@@ -19,6 +19,8 @@ extension Lowerer {
     /// The longest string column pipelint sizes (`length:`), and the most categories.
     static let maxStringLength = 64
     static let maxCategories = 1_000_000
+    /// The most columns of a frame, declared or made by a merge (every step over a frame copies its columns).
+    static let maxColumns = 10_000
 
     /// Whether the file's version has what `what` needs (1.2); reports at `range` otherwise.
     mutating func requireVersion12(_ what: @autoclosure () -> String, _ range: SourceRange) -> Bool {
@@ -136,6 +138,10 @@ extension Lowerer {
         guard let es = mapping(v, "`columns`") else { return nil }
         guard !es.isEmpty else {
             error("`columns` needs at least one column", v.at)
+            return nil
+        }
+        guard es.count <= Self.maxColumns else {
+            error("`columns` declares \(es.count) columns; pipelint models frames of at most \(Self.maxColumns)", v.at)
             return nil
         }
         var columns: [FrameColumn] = []

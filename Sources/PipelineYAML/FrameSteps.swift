@@ -123,7 +123,10 @@ extension Lowerer {
     mutating func checkMerge(_ s: Step, left: Ref, right: MergeRight, on: String, onRange: SourceRange, how: MergeHow,
                              in p: Pipeline, schemas: [String: FrameSchema]) -> FrameSchema? {
         guard let l = schemas[left.name] else {
-            if !isDeclared(left.name, in: .frames), p.step(named: left.name)?.frameSchema == nil, !stepsWithErrors.contains(left.name) {
+            // A step after a failed one fails silently, and so do the steps after it.
+            if stepsWithErrors.contains(left.name) {
+                stepsWithErrors.insert(s.name)
+            } else if !isDeclared(left.name, in: .frames), p.step(named: left.name)?.frameSchema == nil {
                 error("`\(left.name)` is not a frame; `merge` joins a frame or a frame-valued step", left.range)
             }
             return nil
@@ -139,7 +142,9 @@ extension Lowerer {
             (r, rightName, rightRange) = (d.schema, name, range)
         case .frame(let ref):
             guard let schema = schemas[ref.name] else {
-                if !isDeclared(ref.name, in: .frames), !stepsWithErrors.contains(ref.name) {
+                if stepsWithErrors.contains(ref.name) {
+                    stepsWithErrors.insert(s.name)
+                } else if !isDeclared(ref.name, in: .frames) {
                     error("`\(ref.name)` is not a frame; `merge` joins a frame or a frame-valued step", ref.range)
                 }
                 return nil
@@ -163,16 +168,24 @@ extension Lowerer {
             error("step `\(s.name)` merges on `\(on)`, which is \(a.type.name) in `\(left.name)` but \(b.type.name) in `\(rightName)`: no key would match", onRange)
             return nil
         }
+        // Each self-merge doubles the columns: a chain of 20 would make a million.
+        let width = l.columns.count + r.columns.count - 1
+        guard width <= Self.maxColumns else {
+            error("step `\(s.name)` merges `\(left.name)` (\(l.columns.count) columns) with `\(rightName)` (\(r.columns.count) columns) "
+                  + "into \(width) columns; pipelint models frames of at most \(Self.maxColumns)", left.range)
+            return nil
+        }
         // pandas suffixes columns both sides have (but the key) with `_x` and `_y`.
+        let leftNames = Set(l.columns.map(\.name)), rightNames = Set(r.columns.map(\.name))
         var out = FrameSchema(columns: [])
         for c in l.columns {
             var c = c
-            if c.name != on, r.column(named: c.name) != nil { c.name += "_x" }
+            if c.name != on, rightNames.contains(c.name) { c.name += "_x" }
             out.columns.append(c)
         }
         for c in r.columns where c.name != on {
             var c = c
-            if l.column(named: c.name) != nil { c.name += "_y" }
+            if leftNames.contains(c.name) { c.name += "_y" }
             out.columns.append(c)
         }
         return out
@@ -258,6 +271,7 @@ extension Lowerer {
             if s.mapsPartitions {
                 guard let r = over.first, let input = schemas[r.name] else {
                     // A frame or `map_partitions` step that failed was reported already.
+                    if let r = over.first, stepsWithErrors.contains(r.name) { stepsWithErrors.insert(s.name) }
                     if let r = over.first, state[r.name] != false, !isDeclared(r.name, in: .frames),
                        !stepsWithErrors.contains(r.name), p.step(named: r.name)?.mapsPartitions != true {
                         error("`\(r.name)` is \(isDeclared(r.name, in: .arrays) ? "an array" : "not a frame"); `map_partitions` maps over a frame or a frame-valued step", r.range,
