@@ -64,6 +64,7 @@ MAX_ELEMENTS = 200_000  # per array, after down-scaling
 WORKERS = 2
 WIRE_RTOL, SLOPE_ATOL, SUBMIT_RTOL = 0.01, 20.0, 0.05
 TASK_RTOL = 0.02  # bytes per task, fused as dispatched
+FRAME_TASK_SLACK = 100  # bytes: a frame's largest task of a few KB moves by tens of bytes between runs
 PROBES = os.path.join(ROOT, "crosscheck/probes.py")
 RUN_SPEC_WARNING = "Detected different `run_spec`"
 # (f) and (g): which samples or cases, so that CI stays short.
@@ -553,7 +554,9 @@ def frame_checks(name, doc, pipeline, work, args, python):
     checks = [(f"result {out}", verdict == "same", f"{out}: {verdict}") for out, verdict in measured["results"].items()]
     largest = max((n for _, n in measured["tasks"].values()), default=0)
     predicted = max(dispatched(est).values(), default=0)
-    checks.append(("largest task", abs(predicted - largest) <= TASK_RTOL * max(largest, 1),
+    # A task of a few KB varies by tens of bytes from run to run (a p2p transfer task carries its
+    # shuffle's id and worker addresses: 2,433 and 2,461 B measured), hence the 100 B floor.
+    checks.append(("largest task", abs(predicted - largest) <= max(TASK_RTOL * largest, FRAME_TASK_SLACK),
                    f"largest task {predicted} B estimated vs {largest} B dispatched"))
     submit = est["submit"]["bytes"]["bytes"] if isinstance(est["submit"].get("bytes"), dict) else est["submit"].get("bytes", 0)
     checks.append(("submit", abs(submit - measured["submit_bytes"]) <= SUBMIT_RTOL * measured["submit_bytes"],
