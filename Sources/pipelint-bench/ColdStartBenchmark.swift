@@ -62,22 +62,7 @@ enum ColdStart {
 /// made every start look like 50 ms.
 @discardableResult
 func spawnTimed(_ path: String, _ args: [String]) -> (wall: Double, cpu: Double)? {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    let argv = ([path] + args).map { strdup($0) } + [nil]
-    defer { for p in argv { free(p) } }
-    var pid: pid_t = 0
-    let start = DispatchTime.now().uptimeNanoseconds
-    guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { return nil }
-    var status: Int32 = 0
-    var usage = rusage()
-    while wait4(pid, &status, 0, &usage) < 0, errno == EINTR {}
-    let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-    return (wall, seconds(usage.ru_utime) + seconds(usage.ru_stime))
+    timeChild(path, args, in: FileManager.default.currentDirectoryPath).map { ($0.seconds, $0.cpu) }
 }
 
 
