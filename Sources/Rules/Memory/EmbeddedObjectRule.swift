@@ -217,8 +217,12 @@ public struct EmbeddedObjectRule: Rule {
         let estimate = ctx.estimate
         var out: [Finding] = []
         for layer in estimate.layers where layer.tasks >= 2 {
-            guard case .mapBlocks(let call) = ctx.graph[layer.id].kind else { continue }
-            let function = call?.function
+            let function: PipelineFunction?
+            switch ctx.graph[layer.id].kind {
+            case .mapBlocks(let call): function = call?.function
+            case .rows(.lookup): function = nil
+            default: continue
+            }
             // `copiedPerTask` is false for delayed/scattered objects and for arguments normalize_arg already wraps.
             for use in layer.objects where use.copiedPerTask {
                 if case .unknown = use.wire.confidence { continue }
@@ -259,6 +263,9 @@ public struct EmbeddedObjectRule: Rule {
             how = "is dragged into each of the \(layer.tasks) tasks of step `\(layer.name)` as the receiver of `\(obj.name).\(f.name)`"
         } else if let loop = ctx.graph[layer.id].perItem, let f = function {
             how = "is copied into each of the \(layer.tasks) tasks of step `\(layer.name)` \(Self.perItemRoute(loop.form, function: f.name))"
+        } else if case .rows(.lookup(let c, _, _, _, _, _)) = ctx.graph[layer.id].kind {
+            // Format 1.2: dask 2026.8's Series.map keeps its argument as an operand of every `map` task.
+            how = "is copied into each of the \(ctx.graph[layer.id].grid.chunkCount) partition tasks of step `\(layer.name)` (the table of `Series.map` in `\(ctx.graph[layer.id].inputs.first.map { ctx.graph[$0.source].name } ?? "frame")[\"\(c)\"].map(\(obj.name))`, which Dask never wraps)"
         } else if ctx.graph.layer(named: layer.name)?.frame != nil, let f = function {
             // Format 1.2: dask 2026.8's map_partitions wraps Delayed arguments only, never by size.
             how = "is copied into each of the \(layer.tasks) partition tasks of step `\(layer.name)` (an argument of `map_partitions(\(f.name), …)`, which Dask wraps only when it is Delayed)"

@@ -1,0 +1,66 @@
+import PipelineIR
+import Sizing
+
+/// Graph figures of the row-wise frame steps (format 1.2), measured with dask/distributed 2026.8
+/// (calibration/frame_rows.py, 400,000 rows in 40 partitions; fresh LocalCluster per case). Dask
+/// makes a task per expression node and partition and does not fuse them on persist: a lookup is
+/// `getitem` (210 B), `map` (≈ 300 B plus the table, embedded) and `assign` (283 B); an assign one
+/// task per column read and operation (`mul` 189 B, `where` 308 B) and `assign` (284 B); a filter
+/// `getitem`, the comparison and the selection.
+public enum FrameRowCosts {
+    /// The largest task of a step beyond its table: `map` (lookup), `where`/`assign` (assign), the selection (filter).
+    static let lookupTaskBytes: Int64 = 300
+    static let assignTaskBytes: Int64 = 310
+    static let filterTaskBytes: Int64 = 310
+    /// The step's expression nodes in the submitted expression, `_meta` aside.
+    static let rowStepFixed: Int64 = 250
+    /// A dict of shared strings written inside the submitted expression refers to its values with
+    /// LONG_BINGET (5 B) rather than BINGET (2 B): the expression's memo is past 255 entries by then
+    /// (measured: 119,734 B more than the dict's own pickle at 40,000 entries of 50 values).
+    static let memoReferenceExcess: Int64 = 3
+
+    /// One task's bytes on dispatch, the table aside (a placed table: a map_partitions task).
+    static func taskBytes(_ op: RowOp, table: PipelineObject?) -> Int64 {
+        if let t = table, t.placement != .embed { return FrameCosts.mapPartitionsTaskBytes }
+        return switch op {
+        case .lookup: lookupTaskBytes
+        case .assign: assignTaskBytes
+        case .filter: filterTaskBytes
+        }
+    }
+
+    /// Submit bytes of a row-wise step: its expression and meta, and for a lookup through an
+    /// embedded dict the longer memo references its values take inside the expression.
+    static func submitCost(_ op: RowOp, of layer: Graph.Layer, table: PipelineObject?) -> GraphCosts.LayerCost {
+        if let t = table, t.placement != .embed, let schema = layer.frame {
+            // A placed table goes through map_partitions (Series.map does not resolve a Delayed).
+            return GraphCosts.LayerCost(fixed: Sat.add(FrameCosts.mapPartitionsFixed, FrameCosts.metaBytes(schema)), perUnit: 0, units: layer.taskCount)
+        }
+        var fixed = rowStepFixed
+        if case .lookup = op, let t = table, t.placement == .embed, case .stringDict(let d) = t.recipe, d.distinct < d.length {
+            fixed = Sat.add(fixed, Sat.mul(memoReferenceExcess, Int64(d.length - d.distinct)))
+        }
+        return GraphCosts.LayerCost(fixed: fixed, perUnit: 0, units: layer.taskCount)
+    }
+
+    /// What the estimate says of a filter's rows: Dask does not know them (divisions are lost), pipelint
+    /// counts or expects them from the column's source.
+    static func filterNote(_ layer: Graph.Layer, in graph: Graph) -> EstimateNote? {
+        guard case .rows(.filter(let c, _, let op, let v, _)) = layer.kind, let sizing = layer.rowsSizing, let rows = layer.grid.dims.first else { return nil }
+        let kept = "\(rows.length) rows in all, at most \(rows.maxSize) in a partition"
+        let how: String
+        switch sizing {
+        case .exact: how = "counted exactly from the `range` source of column `\(c)`: \(kept)"
+        case .expected: how = "expected values (the share of column `\(c)`'s source values that pass, times each partition's rows; columns assumed independent): \(kept)"
+        case .unknown: how = "not known (column `\(c)` is computed or merged): every row is counted, an upper bound"
+        }
+        return EstimateNote(range: layer.nameRange, message: "filter `\(layer.name)` (`\(c) \(op.rawValue) \(PythonNumber.text(v))`) keeps the partitions; its rows per partition are \(how)")
+    }
+}
+
+/// A number as the YAML writes it (`18`, `0.5`).
+enum PythonNumber {
+    static func text(_ d: Double) -> String {
+        d == d.rounded() && abs(d) < 9.0e15 ? String(Int64(d)) : "\(d)"
+    }
+}
