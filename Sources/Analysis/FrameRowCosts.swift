@@ -6,14 +6,21 @@ import Sizing
 /// makes a task per expression node and partition and does not fuse them on persist: a lookup is
 /// `getitem` (210 B), `map` (≈ 300 B plus the table, embedded) and `assign` (283 B); an assign one
 /// task per column read and operation (`mul` 189 B, `where` 308 B) and `assign` (284 B); a filter
-/// `getitem`, the comparison and the selection.
+/// `getitem` (203 B), the comparison (`ge` 187 B) and the selection (`getitem` 247 B).
 public enum FrameRowCosts {
-    /// The largest task of a step beyond its table: `map` (lookup), `where`/`assign` (assign), the selection (filter).
-    static let lookupTaskBytes: Int64 = 300
-    static let assignTaskBytes: Int64 = 310
-    static let filterTaskBytes: Int64 = 310
-    /// The step's expression nodes in the submitted expression, `_meta` aside.
-    static let rowStepFixed: Int64 = 250
+    /// The largest task of a step beyond its table: `map` (lookup: 400,796 B with a dict of
+    /// 400,600 B), `assign` (284 B) or `where` (308–312 B), the selection (filter: 246 B).
+    static let lookupTaskBytes: Int64 = 196
+    static let assignTaskBytes: Int64 = 285
+    static let whereTaskBytes: Int64 = 312
+    static let filterTaskBytes: Int64 = 250
+    /// Submitted expression: each node ≈ 109 B (assign with `where` minus assign with `mul`: 437 B
+    /// for 4 more nodes); beyond the nodes an assign costs 473 B (3,133 B submitted with `mul`), a
+    /// filter 63 B (390 B for its 3 nodes); a lookup 1,174 B in all (its `map` carries the meta Series).
+    static let nodeBytes: Int64 = 109
+    static let assignFixed: Int64 = 473
+    static let filterFixed: Int64 = 63
+    static let lookupFixed: Int64 = 1_174
     /// A dict of shared strings written inside the submitted expression refers to its values with
     /// LONG_BINGET (5 B) rather than BINGET (2 B): the expression's memo is past 255 entries by then
     /// (measured: 119,734 B more than the dict's own pickle at 40,000 entries of 50 values).
@@ -24,7 +31,7 @@ public enum FrameRowCosts {
         if let t = table, t.placement != .embed { return FrameCosts.mapPartitionsTaskBytes }
         return switch op {
         case .lookup: lookupTaskBytes
-        case .assign: assignTaskBytes
+        case .assign(_, _, let e): e.signature.contains("where(") ? whereTaskBytes : assignTaskBytes
         case .filter: filterTaskBytes
         }
     }
@@ -36,7 +43,13 @@ public enum FrameRowCosts {
             // A placed table goes through map_partitions (Series.map does not resolve a Delayed).
             return GraphCosts.LayerCost(fixed: Sat.add(FrameCosts.mapPartitionsFixed, FrameCosts.metaBytes(schema)), perUnit: 0, units: layer.taskCount)
         }
-        var fixed = rowStepFixed
+        let nodes = Int64(RowOp.taskCount(op, partitions: 1))
+        var fixed: Int64
+        switch op {
+        case .lookup(_, _, _, _, _, _): fixed = lookupFixed
+        case .assign: fixed = Sat.add(assignFixed, Sat.mul(nodeBytes, nodes))
+        case .filter: fixed = Sat.add(filterFixed, Sat.mul(nodeBytes, nodes))
+        }
         if case .lookup = op, let t = table, t.placement == .embed, case .stringDict(let d) = t.recipe, d.distinct < d.length {
             fixed = Sat.add(fixed, Sat.mul(memoReferenceExcess, Int64(d.length - d.distinct)))
         }
