@@ -14,7 +14,8 @@ public struct EmbeddedObjectRule: Rule {
         defaultSeverity: .warning,
         whatItDoes: """
             Finds objects passed to `map_blocks` — as an argument, a keyword argument, or as the receiver of a \
-            bound method — that Dask will serialize into the definition of every chunk task.
+            bound method — that Dask will serialize into the definition of every chunk task; in DataFrame \
+            pipelines (format 1.2), arguments of `map_partitions` and the table of a `lookup` step (`Series.map`).
             """,
         whyBad: """
             On the `distributed` and `processes` schedulers each task's definition is pickled on its own when it \
@@ -94,6 +95,24 @@ public struct EmbeddedObjectRule: Rule {
               binned: {map_blocks: g, over: [x], args: [↓edges]}
             outputs:
               binned: persist
+            """,
+            // Format 1.2: Series.map keeps the dict as an operand of every partition's `map` task.
+            """
+            pipeline: example
+            version: 1.2
+            cluster: {scheduler: distributed, workers: 2}
+            objects:
+              regions: {dict: {length: 40000, keys: {string: 5}, values: {string: 8, distinct: 50}}}
+            frames:
+              people:
+                rows: 400000
+                partitions: 40
+                columns:
+                  zip: {dtype: string, length: 5, source: {random: {seed: 3, low: 0, high: 40000}}}
+            steps:
+              with_region: {lookup: people.zip, through: ↓regions, into: region}
+            outputs:
+              with_region: persist
             """,
         ],
         nonTriggeringExamples: [
