@@ -11,6 +11,12 @@ public enum FrameRowCosts {
     /// The largest task of a step beyond its table: `map` (lookup: 400,796 B with a dict of
     /// 400,600 B), `assign` (284 B) or `where` (308–312 B), the selection (filter: 246 B).
     static let lookupTaskBytes: Int64 = 196
+    /// A lookup through a placed table: a map_partitions task of the program's `__main__` wrapper,
+    /// pickled by value in each task (2,199 B measured with the table's key reference).
+    static let placedLookupTaskBytes: Int64 = 2_140
+    /// The wrapper's share of the submit beyond map_partitions' expression and meta (measured 4,669 B
+    /// submitted with the frame's 2,325 B).
+    static let placedLookupFixed: Int64 = 430
     static let assignTaskBytes: Int64 = 285
     static let whereTaskBytes: Int64 = 312
     static let filterTaskBytes: Int64 = 250
@@ -28,7 +34,7 @@ public enum FrameRowCosts {
 
     /// One task's bytes on dispatch, the table aside (a placed table: a map_partitions task).
     static func taskBytes(_ op: RowOp, table: PipelineObject?) -> Int64 {
-        if let t = table, t.placement != .embed { return FrameCosts.mapPartitionsTaskBytes }
+        if let t = table, t.placement != .embed { return placedLookupTaskBytes }
         return switch op {
         case .lookup: lookupTaskBytes
         case .assign(_, _, let e): e.signature.contains("where(") ? whereTaskBytes : assignTaskBytes
@@ -41,7 +47,8 @@ public enum FrameRowCosts {
     static func submitCost(_ op: RowOp, of layer: Graph.Layer, table: PipelineObject?) -> GraphCosts.LayerCost {
         if let t = table, t.placement != .embed, let schema = layer.frame {
             // A placed table goes through map_partitions (Series.map does not resolve a Delayed).
-            return GraphCosts.LayerCost(fixed: Sat.add(FrameCosts.mapPartitionsFixed, FrameCosts.metaBytes(schema)), perUnit: 0, units: layer.taskCount)
+            let fixed = Sat.add(Sat.add(FrameCosts.mapPartitionsFixed, FrameCosts.metaBytes(schema)), placedLookupFixed)
+            return GraphCosts.LayerCost(fixed: fixed, perUnit: 0, units: layer.taskCount)
         }
         let nodes = Int64(RowOp.taskCount(op, partitions: 1))
         var fixed: Int64

@@ -5,7 +5,7 @@ import PipelineIR
 /// `people[people['age'] >= 18]`.
 extension ProgramWriter {
     /// The line of a `lookup`, `assign` or `filter` step.
-    func rowStepLine(_ l: Graph.Layer, _ op: RowOp, variable v: String) throws(ExportError) -> String {
+    mutating func rowStepLine(_ l: Graph.Layer, _ op: RowOp, variable v: String) throws(ExportError) -> String {
         guard let e = l.inputs.first(where: { $0.role == .block(0) }), let frame = names[graph[e.source].name] else {
             throw error("step `\(l.name)` reads no frame", l.range)
         }
@@ -18,18 +18,30 @@ extension ProgramWriter {
             guard let t = l.inputs.first(where: { $0.role == .argument(0) }), let o = graph[t.source].object, let table = names[o.name] else {
                 throw error("step `\(l.name)` looks up through no object", l.range)
             }
+            // pandas 3 maps a string column through a dict of strings to its default `str` dtype.
             let dtype: String
-            if case .series(let s) = o.recipe { dtype = s.dtype.rawValue } else { dtype = "string" }
+            if case .series(let s) = o.recipe { dtype = s.dtype.rawValue } else { dtype = "str" }
             if o.placement == .embed {
                 // Series.map embeds its argument in every `map` task (dask 2026.8: an Elemwise operand, never wrapped).
-                let meta = "meta=(\(PythonSyntax.string(c)), \(PythonSyntax.string(dtype == "string" ? "string[pyarrow]" : dtype)))"
+                let meta = "meta=(\(PythonSyntax.string(c)), \(PythonSyntax.string(dtype)))"
                 return "\(v) = \(assigning(into, "\(column(c)).map(\(table), \(meta))"))  # the table is embedded in every partition's task"
             }
             // Series.map does not resolve a Delayed (a Delayed is callable: pandas would call it on every
-            // value); map_partitions does, so a delayed or scattered table goes through it.
+            // value); map_partitions does, so a delayed or scattered table goes through it, mapped as above.
+            let key = "_lookup_on_partition"
+            if wrappers[key] == nil {
+                let w = globals.fresh(key)
+                wrappers[key] = """
+                def \(w)(part, table, column, into):
+                    \"\"\"`part.assign(into=part[column].map(table))`: a lookup on one partition, its table resolved by map_partitions.\"\"\"
+                    return part.assign(**{into: part[column].map(table)})
+                """
+                wrapperOrder.append(key)
+                names["wrapper:" + key] = w
+            }
             let passed = o.placement == .scatter ? "dask.delayed(\(table))" : table
             let meta = "meta=_with_column(\(frame), \(PythonSyntax.string(into)), \(PythonSyntax.string(dtype)))"
-            return "\(v) = \(frame).map_partitions(_k_map_column, \(passed), column=\(PythonSyntax.string(c)), into=\(PythonSyntax.string(into)), \(meta))"
+            return "\(v) = \(frame).map_partitions(\(names["wrapper:" + key] ?? key), \(passed), \(PythonSyntax.string(c)), \(PythonSyntax.string(into)), \(meta))"
                 + "  # the \(o.placement.rawValue) table: map_partitions resolves a Delayed, Series.map does not"
         case .assign(let c, _, let expr):
             return "\(v) = \(assigning(c, rowExprText(expr, top: true, column)))"

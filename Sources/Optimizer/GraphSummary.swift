@@ -66,6 +66,8 @@ public struct GraphSummary: Sendable, Hashable, CustomStringConvertible {
             s.layers[i].placement = nil
             s.layers[i].taskCount = 0
         }
+        // A lookup's tasks follow its table's placement (Series.map embedded, map_partitions placed).
+        for i in s.layers.indices where s.layers[i].kind == "lookup" { s.layers[i].taskCount = 0 }
         return s
     }
 

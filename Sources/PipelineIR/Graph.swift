@@ -117,6 +117,9 @@ public struct Graph: Sendable {
         /// For a filter and the frame-valued layers after it (format 1.2): how its rows per
         /// partition were sized (`FilterRows.grid`); nil when the rows are the frame's own.
         public var rowsSizing: FilterSizing?
+        /// For a lookup (format 1.2): its table is delayed or scattered, so the export calls
+        /// `map_partitions` (one task per partition) instead of `Series.map` (three).
+        public var tableIsPlaced = false
 
         public init(id: LayerID, name: String, kind: LayerKind, grid: ChunkGrid, dtype: NumericType?, inputs: [Edge],
                     range: SourceRange, nameRange: SourceRange, output: OutputKind? = nil) {
@@ -154,7 +157,7 @@ public struct Graph: Sendable {
             case .object(let o): o.placement == .delayed ? 1 : 0
             case .array, .mapBlocks, .rechunk: grid.chunkCount
             case .frame(let f): f.taskCount
-            case .rows(let op): RowOp.taskCount(op, partitions: grid.chunkCount)
+            case .rows(let op): tableIsPlaced ? grid.chunkCount : RowOp.taskCount(op, partitions: grid.chunkCount)
             case .merge(let m):
                 grid.chunkCount > Int.max / 2 ? Int.max : grid.chunkCount + m.extraTasks
             case .reduce where reducesItems:

@@ -186,6 +186,9 @@ private struct Builder {
         layer.frame = built.ok ? s.frameSchema : nil
         layer.reducedColumn = s.reducedColumn?.name
         layer.rowsSizing = built.rowsSizing
+        if case .rows(.lookup) = built.kind, let t = built.inputs.first(where: { $0.role == .argument(0) }) {
+            layer.tableIsPlaced = layers[t.source.index].object.map { $0.placement != .embed } ?? false
+        }
         if let loop = s.perItem, loop.form != .delayed { checkFutures(s, loop: loop, inputs: built.inputs) }
         if let loop = s.perItem, built.ok {
             layer.perItem = loop

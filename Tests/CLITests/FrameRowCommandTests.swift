@@ -28,6 +28,6 @@ import Testing
         let program = try CLI.run(["export", "--to", "dask", "--as-written", file.path])
         #expect(program.status == 0)
         #expect(program.stdout.contains(built))
-        #expect(program.stdout.contains("with_region = people.map_partitions(_k_map_column, \(passed), column='zip', into='region', meta=_with_column(people, 'region', 'string'))"))
+        #expect(program.stdout.contains("with_region = people.map_partitions(_lookup_on_partition, \(passed), 'zip', 'region', meta=_with_column(people, 'region', 'str'))"))
     }
 }

@@ -981,6 +981,11 @@ def build_objects():
     }
 
 
+def _lookup_on_partition(part, table, column, into):
+    """`part.assign(into=part[column].map(table))`: a lookup on one partition, its table resolved by map_partitions."""
+    return part.assign(**{into: part[column].map(table)})
+
+
 def build_graph(client, hold=lambda c: c):
     """The pipeline's collections; returns (name, output kind, save path, collection) per output.
     `hold` persists a `persist` output as soon as it is built (main() passes it)."""
@@ -989,7 +994,7 @@ def build_graph(client, hold=lambda c: c):
         _col('zip', 'string', length=5, source='random', seed=3, low=0, high=40000),
         _col('age', 'int64', source='random', seed=4, low=0, high=100),
     ], rows=400000, partitions=40)  # dd.from_map: each partition built on its worker
-    with_region = people.map_partitions(_k_map_column, regions, column='zip', into='region', meta=_with_column(people, 'region', 'string'))  # the delayed table: map_partitions resolves a Delayed, Series.map does not
+    with_region = people.map_partitions(_lookup_on_partition, regions, 'zip', 'region', meta=_with_column(people, 'region', 'str'))  # the delayed table: map_partitions resolves a Delayed, Series.map does not
     with_region = hold(with_region)  # persist: held on the workers; later steps build on the persisted collection
     return [
         ('with_region', 'persist', None, with_region),
