@@ -11,10 +11,8 @@ at the transition to `processing`, copies of the 40,000-entry dict in the worker
 import subprocess
 import sys
 
-import numpy as np
-import pandas as pd
-
 import dataframes_graphs as g
+import pandas as pd
 
 STR = pd.StringDtype("pyarrow")
 
