@@ -94,6 +94,8 @@ REASONS: dict[str, str] = {
 }
 KNOWN: dict[str, str] = {
     "frame-broadcast-merge (frames): largest task": "frame-estimate",
+    "frame-assign-filter (frames): largest task": "frame-estimate",
+    "frame-assign-filter (frames): submit": "frame-estimate",
     "frame-collection-merge (frames): submit": "frame-estimate",
     "frame-reference-table (frames): largest task": "frame-estimate",
     "frame-small-dict (frames): largest task": "frame-estimate",

@@ -75,6 +75,9 @@ def reference(g, doc):
             values[name] = values[step["merge"]].merge(right, on=on, how=step.get("how", "inner"))
             shuffled.add(name)
             continue
+        if any(k in step for k in ("lookup", "assign", "filter")):
+            values[name] = row_step(values, objects, step)
+            continue
         over = step["over"][0] if isinstance(step["over"], list) else step["over"]
         if over in shuffled:
             shuffled.add(name)
@@ -88,6 +91,40 @@ def reference(g, doc):
         kwargs = {k: resolve(objects, v) for k, v in (step.get("kwargs") or {}).items()}
         values[name] = fn(values[over], *args, **kwargs)
     return {name: values[name] for name in doc["outputs"]}, shuffled, pd
+
+
+COMPARE = {"eq": "__eq__", "ne": "__ne__", "lt": "__lt__", "le": "__le__", "gt": "__gt__", "ge": "__ge__",
+           "==": "__eq__", "!=": "__ne__", "<": "__lt__", "<=": "__le__", ">": "__gt__", ">=": "__ge__"}
+ARITH = {"add": "__add__", "sub": "__sub__", "mul": "__mul__", "div": "__truediv__"}
+
+
+def row_step(values, objects, step):
+    """A lookup, assign or filter step on a whole pandas frame."""
+    if "lookup" in step:
+        frame, column = str(step["lookup"]).split(".", 1)
+        df = values[frame]
+        return df.assign(**{step["into"]: df[column].map(objects[step["through"]])})
+    if "assign" in step:
+        df = values[step["assign"]]
+        return df.assign(**{step["column"]: expression(df, step["expr"])})
+    df = values[step["filter"]]
+    return df[getattr(df[step["column"]], COMPARE[step["op"]])(step["value"])]
+
+
+def expression(df, e):
+    """An `assign` expression in pandas: a column, a number, an operation or `where`."""
+    if isinstance(e, (int, float)):
+        return e
+    if isinstance(e, str):
+        return df[e]
+    (op, items), = e.items()
+    if op == "where":
+        (cmp, (x, y)), = items[0].items()
+        cond = getattr(expression(df, x), COMPARE[cmp])(expression(df, y))
+        a, b = expression(df, items[1]), expression(df, items[2])
+        return a.where(cond, b) if hasattr(a, "where") else b.mask(cond, a)
+    a, b = expression(df, items[0]), expression(df, items[1])
+    return getattr(a, ARITH[op])(b) if hasattr(a, ARITH[op]) and not isinstance(a, (int, float)) else getattr(b, "__r" + ARITH[op][2:])(a)
 
 
 def column_keywords(spec):

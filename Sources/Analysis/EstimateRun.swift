@@ -111,7 +111,7 @@ struct EstimateRun {
     mutating func price(_ layer: Graph.Layer) {
         let tasks = layer.taskCount
         var uses: [ObjectUse] = []
-        var taskBytes = SizeEstimate(bytes: serializes ? GraphCosts.taskBaseBytes(of: layer) : 0, confidence: .modelled)
+        var taskBytes = SizeEstimate(bytes: serializes ? GraphCosts.taskBaseBytes(of: layer, table: lookupTable(of: layer)) : 0, confidence: .modelled)
         if serializes, let input = fusedInput(of: layer) {
             // Dask fuses a Blockwise input used once into this task: what is dispatched is one task.
             taskBytes = Estimator.sum(dispatched[input.id.index], SizeEstimate(bytes: GraphCosts.fusedMapBlocksBytes(over: input), confidence: .modelled))
@@ -144,6 +144,7 @@ struct EstimateRun {
             notes.append(EstimateNote(range: layer.nameRange, message: "`\(layer.name)` has more chunks or bytes than 64-bit figures hold; its figures are capped at the largest value"))
         }
         dispatched[layer.id.index] = taskBytes
+        if let note = FrameRowCosts.filterNote(layer, in: graph) { notes.append(note) }
         layers.append(LayerEstimate(id: layer.id, name: layer.name, kind: Estimator.kindText(layer), isObject: layer.object != nil, nameRange: layer.nameRange, tasks: tasks,
                                     taskBytes: taskBytes, submit: cost, fusedInto: nil, objects: uses, chunkBytes: layer.object != nil ? 0 : chunkBytes,
                                     output: layer.output, resultsHeld: held[layer.id.index]))
@@ -182,7 +183,8 @@ struct EstimateRun {
 
     /// What one object edge ships: sizes, copies, and its part of the submit (the memo stores each value once).
     mutating func objectUse(_ edge: Graph.Edge, of obj: PipelineObject, in layer: Graph.Layer) -> ObjectUse {
-        let tasks = layer.taskCount
+        // A lookup (format 1.2) makes three tasks per partition; only its `map` task carries the table.
+        let tasks = if case .rows = layer.kind { layer.grid.chunkCount } else { layer.taskCount }
         let isHeld = held[layer.id.index]
         let tasksPerWorker = Estimator.ceilDiv(tasks, workers)
         consumerTasks[edge.source.index] = Sat.add(consumerTasks[edge.source.index], tasks)
@@ -271,6 +273,7 @@ struct EstimateRun {
         context.uses = resultUses[layer.id.index]
         context.isReduced = dependents[layer.id.index].contains { if case .reduce = graph[$0].kind { true } else { false } }
         if let o = layer.object, o.placement == .delayed { context.shippedClasses = classesShipped }
+        context.table = lookupTable(of: layer)
         if case .mapBlocks(let call) = layer.kind {
             let f = call?.function
             // What the export pickles as the function: a pipeline function, or a wrapper for a
@@ -284,6 +287,12 @@ struct EstimateRun {
             mapBlocksSeen = true
         }
         return GraphCosts.submitCost(of: layer, in: context)
+    }
+
+    /// A lookup step's table (format 1.2), as the graph places it.
+    func lookupTable(of layer: Graph.Layer) -> PipelineObject? {
+        guard case .rows(.lookup) = layer.kind, let e = layer.inputs.first(where: { $0.role == .argument(0) }) else { return nil }
+        return graph[e.source].object
     }
 
     // MARK: Phase 3: objects

@@ -70,8 +70,9 @@ public enum FrameCosts {
     }
 
     /// Submit bytes of a frame-valued layer, objects aside.
-    static func submitCost(of layer: Graph.Layer) -> GraphCosts.LayerCost? {
+    static func submitCost(of layer: Graph.Layer, table: PipelineObject? = nil) -> GraphCosts.LayerCost? {
         guard let schema = layer.frame else { return nil }
+        if case .rows(let op) = layer.kind { return FrameRowCosts.submitCost(op, of: layer, table: table) }
         if case .merge(let m) = layer.kind {
             if let b = broadcastBytes(m) { return GraphCosts.LayerCost(fixed: Sat.add(broadcastMergeFixed, b.wire), perUnit: 0, units: layer.taskCount) }
             return GraphCosts.LayerCost(fixed: shuffleMergeFixed, perUnit: 0, units: layer.taskCount)
@@ -87,10 +88,11 @@ public enum FrameCosts {
     }
 
     /// One task's bytes on dispatch, objects aside.
-    static func taskBytes(of layer: Graph.Layer) -> Int64? {
+    static func taskBytes(of layer: Graph.Layer, table: PipelineObject? = nil) -> Int64? {
         guard layer.frame != nil else { return nil }
         if let p = fromPandasBytes(layer) { return Sat.add(frameTaskBytes, p.largest) }
         if case .merge(let m) = layer.kind { return m.isBroadcast ? broadcastMergeTaskBytes : shuffleTaskBytes }
+        if case .rows(let op) = layer.kind { return FrameRowCosts.taskBytes(op, table: table) }
         switch layer.kind {
         case .frame: return frameTaskBytes
         case .mapBlocks: return mapPartitionsTaskBytes

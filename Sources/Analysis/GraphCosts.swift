@@ -166,6 +166,8 @@ public enum GraphCosts {
         public var shipsNewFunction = true
         /// `__main__` classes an earlier part of the same pickle carried already.
         public var shippedClasses: Set<String> = []
+        /// A lookup's table (format 1.2): its placement decides how Dask is called.
+        public var table: PipelineObject?
 
         public init() {}
     }
@@ -216,7 +218,7 @@ public enum GraphCosts {
 
     static func layerCost(of layer: Graph.Layer, in context: LayerContext) -> LayerCost {
         if let cost = perItemCost(of: layer, in: context) { return cost }
-        if let cost = FrameCosts.submitCost(of: layer) { return cost }
+        if let cost = FrameCosts.submitCost(of: layer, table: context.table) { return cost }
         switch layer.kind {
         case .object(let o):
             return LayerCost(fixed: o.placement == .delayed ? delayedTask(o, shipped: context.shippedClasses) : 0, perUnit: 0, units: 0)
@@ -255,14 +257,14 @@ public enum GraphCosts {
             return LayerCost(fixed: fixed, perUnit: perNode, units: reductionTreeNodes(chunks: counts, splitEvery: split))
         case .rechunk:
             return LayerCost(fixed: rechunkFixed, perUnit: rechunkPerChunk, units: layer.taskCount)
-        case .frame, .merge:
+        case .frame, .merge, .rows:
             return LayerCost(fixed: 0, perUnit: 0, units: layer.taskCount)
         }
     }
 
     /// `run_spec` bytes of one task of `layer` on dispatch, without its objects.
-    public static func taskBaseBytes(of layer: Graph.Layer) -> Int64 {
-        if let bytes = FrameCosts.taskBytes(of: layer) { return bytes }
+    public static func taskBaseBytes(of layer: Graph.Layer, table: PipelineObject? = nil) -> Int64 {
+        if let bytes = FrameCosts.taskBytes(of: layer, table: table) { return bytes }
         return switch layer.kind {
         case .object(let o): o.placement == .delayed ? delayedTask(o) : 0
         case .array(let a):
@@ -271,7 +273,7 @@ public enum GraphCosts {
             case .range where a.grid.dims.count <= 1: rangeTaskBytes
             case .range, .load, .random: blockInfoSourceTaskBytes
             }
-        case .frame, .mapBlocks, .merge: mapBlocksTaskBytes
+        case .frame, .mapBlocks, .merge, .rows: mapBlocksTaskBytes
         case .reduce: reduceTaskBytes
         case .rechunk: rechunkTaskBytes
         }

@@ -71,6 +71,9 @@ public struct SymbolIndex: Sendable {
                 case .object(let name, let range): b.add(.object, name, range, definition: false)
                 case .frame(let r): b.addData(r, pipeline)
                 }
+            case .rows(let r, let op):
+                b.addData(r, pipeline)
+                if let t = op.table { b.add(.object, t.name, t.range, definition: false) }
             }
         }
         for o in pipeline.outputs { b.addData(o.target, pipeline) }

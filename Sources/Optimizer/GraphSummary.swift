@@ -43,6 +43,7 @@ public struct GraphSummary: Sendable, Hashable, CustomStringConvertible {
             case .reduce(let r, let split): kind = "reduce \(r.rawValue)/\(split)"
             case .rechunk: kind = "rechunk"
             case .merge(let m): kind = "merge \(m.how.rawValue) on \(m.on)"
+            case .rows(let op): kind = op.keyword
             }
             let inputs = l.inputs.map { e in
                 Input(source: e.source.index < g.layers.count ? g[e.source].name : "\(e.source)", role: e.role, path: e.path)
@@ -65,6 +66,8 @@ public struct GraphSummary: Sendable, Hashable, CustomStringConvertible {
             s.layers[i].placement = nil
             s.layers[i].taskCount = 0
         }
+        // A lookup's tasks follow its table's placement (Series.map embedded, map_partitions placed).
+        for i in s.layers.indices where s.layers[i].kind == "lookup" { s.layers[i].taskCount = 0 }
         return s
     }
 

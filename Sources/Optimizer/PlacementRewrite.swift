@@ -31,6 +31,10 @@ public struct PlacementRewrite: GraphPass {
                 o.placement = d.placement
                 g.layers[i].kind = .object(o)
                 rewritten += 1
+                // A lookup through a placed table is exported through map_partitions: one task per partition.
+                for j in g.layers.indices where g.layers[j].inputs.contains(where: { $0.source.index == i && $0.role == .argument(0) }) {
+                    if case .rows(.lookup) = g.layers[j].kind { g.layers[j].tableIsPlaced = d.placement != .embed }
+                }
             }
         }
         return PassResult(graph: g, stats: PassStats([

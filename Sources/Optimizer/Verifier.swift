@@ -80,6 +80,10 @@ public enum Verifier {
             case .merge(let m):
                 if blocks.count != (m.isBroadcast ? 1 : 2) { bad("a merge needs \(m.isBroadcast ? 1 : 2) block inputs") }
                 if l.frame == nil { bad("a merge has no columns") }
+            case .rows(let op):
+                if blocks.count != 1 { bad("a `\(op.keyword)` step needs exactly one block input") }
+                if l.inputs.count != (op.table == nil ? 1 : 2) { bad("a `\(op.keyword)` step has \(l.inputs.count) inputs") }
+                if l.frame == nil { bad("a `\(op.keyword)` step has no columns") }
             case .rechunk:
                 if blocks.count != 1 || l.inputs.count != 1 { bad("a rechunk needs exactly one block input") }
                 if let e = l.inputs.first, e.source.index < g.layers.count, g[e.source].grid.shape != l.grid.shape {

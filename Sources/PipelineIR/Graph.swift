@@ -85,6 +85,9 @@ public struct Graph: Sendable {
         case rechunk
         /// A merge of a frame (format 1.2): output partitions plus `FrameMerge.extraTasks`.
         case merge(FrameMerge)
+        /// A row-wise step over a frame (format 1.2): one task per partition; a lookup's table
+        /// is an object edge (`.argument(0)`), embedded in every task unless it is placed.
+        case rows(RowOp)
     }
 
     /// A layer.
@@ -111,6 +114,12 @@ public struct Graph: Sendable {
         public var frame: FrameSchema?
         /// For a reduction of a frame (format 1.2): the column reduced (`people["income"].sum()`).
         public var reducedColumn: String?
+        /// For a filter and the frame-valued layers after it (format 1.2): how its rows per
+        /// partition were sized (`FilterRows.grid`); nil when the rows are the frame's own.
+        public var rowsSizing: FilterSizing?
+        /// For a lookup (format 1.2): its table is delayed or scattered, so the export calls
+        /// `map_partitions` (one task per partition) instead of `Series.map` (three).
+        public var tableIsPlaced = false
 
         public init(id: LayerID, name: String, kind: LayerKind, grid: ChunkGrid, dtype: NumericType?, inputs: [Edge],
                     range: SourceRange, nameRange: SourceRange, output: OutputKind? = nil) {
@@ -148,6 +157,7 @@ public struct Graph: Sendable {
             case .object(let o): o.placement == .delayed ? 1 : 0
             case .array, .mapBlocks, .rechunk: grid.chunkCount
             case .frame(let f): f.taskCount
+            case .rows(let op): tableIsPlaced ? grid.chunkCount : RowOp.taskCount(op, partitions: grid.chunkCount)
             case .merge(let m):
                 grid.chunkCount > Int.max / 2 ? Int.max : grid.chunkCount + m.extraTasks
             case .reduce where reducesItems:
@@ -190,7 +200,7 @@ public struct Graph: Sendable {
         switch l.kind {
         case .object: return nil
         case .array(let a): return StorageType(a.dtype)
-        case .frame, .merge: return nil
+        case .frame, .merge, .rows: return nil
         case .mapBlocks where l.frame != nil: return nil
         case .mapBlocks(let c): return c?.resultStorage ?? l.dtype.map(StorageType.init) ?? .float64
         case .reduce(.count, _): return .int64

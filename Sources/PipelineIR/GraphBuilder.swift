@@ -148,6 +148,7 @@ private struct Builder {
         var inputChunks = 0
         var inputChunksPerAxis: [Int] = []
         var reducesItems = false
+        var rowsSizing: FilterSizing?
         var ok = true
     }
 
@@ -171,6 +172,8 @@ private struct Builder {
             built = rechunkLayer(s, over: over, specs: specs)
         case .merge(let left, let right, let on, _, let how):
             built = mergeLayer(s, left: left, right: right, on: on, how: how)
+        case .rows(let over, let op):
+            built = rowsLayer(s, over: over, op: op)
         }
         let id = Graph.LayerID(layers.count)
         stepLayers[index] = id
@@ -182,6 +185,10 @@ private struct Builder {
         layer.reducesItems = built.reducesItems
         layer.frame = built.ok ? s.frameSchema : nil
         layer.reducedColumn = s.reducedColumn?.name
+        layer.rowsSizing = built.rowsSizing
+        if case .rows(.lookup) = built.kind, let t = built.inputs.first(where: { $0.role == .argument(0) }) {
+            layer.tableIsPlaced = layers[t.source.index].object.map { $0.placement != .embed } ?? false
+        }
         if let loop = s.perItem, loop.form != .delayed { checkFutures(s, loop: loop, inputs: built.inputs) }
         if let loop = s.perItem, built.ok {
             layer.perItem = loop
@@ -250,6 +257,27 @@ private struct Builder {
             let n = max(1, max(a, b))
             l.grid = ChunkGrid(dims: [.uniform(size: max(1, rows / n + (rows % n == 0 ? 0 : 1)), length: rows)])
             l.kind = .merge(FrameMerge(how: how, on: on, route: .shuffle(left: a, right: b)))
+        }
+        return l
+    }
+
+    /// A row-wise step (format 1.2): the input's partitions; a lookup's table as an object argument
+    /// (embedded in every `map` task unless placed); a filter's rows per partition from its column's source.
+    mutating func rowsLayer(_ s: Step, over: Ref, op: RowOp) -> StepLayer {
+        var l = StepLayer(kind: .rows(op))
+        guard let input = blockInput(over, of: s, ok: &l.ok) else { return l }
+        l.inputs.append(Graph.Edge(source: input.id, role: .block(0), range: over.range))
+        l.grid = input.grid
+        l.rowsSizing = input.rowsSizing
+        if let t = op.table {
+            guard let id = layerID(t.name), layers[id.index].object != nil else { l.ok = false; return l }
+            l.inputs.append(Graph.Edge(source: id, role: .argument(0), range: t.range))
+        }
+        if case .filter(let column, _, let cmp, let value, _) = op {
+            let (rows, sizing) = FilterRows.grid(over: input, in: layers, column: column, op: cmp, value: value)
+            l.grid = ChunkGrid(dims: [rows])
+            // After an estimated filter the rows stay estimated.
+            l.rowsSizing = input.rowsSizing == nil || sizing == .unknown ? sizing : (input.rowsSizing == .unknown ? .unknown : .expected)
         }
         return l
     }

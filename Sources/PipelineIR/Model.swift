@@ -844,6 +844,8 @@ public struct Step: Sendable {
         case rechunk(Ref, grid: [ChunkSpec])
         /// `left.merge(right, on=column, how=how)` (format 1.2).
         case merge(Ref, with: MergeRight, on: String, onRange: SourceRange, how: MergeHow)
+        /// A row-wise step over one frame (format 1.2): `lookup`, `assign`, `filter`.
+        case rows(Ref, RowOp)
     }
     public var name: String
     public var nameRange: SourceRange
@@ -879,6 +881,7 @@ public struct Step: Sendable {
         case .rechunk(let r, _): [r]
         case .merge(let l, .frame(let r), _, _, _): [l, r]
         case .merge(let l, .object, _, _, _): [l]
+        case .rows(let r, _): [r]
         }
     }
 }

@@ -14,7 +14,7 @@ extension Lowerer {
     static let mapPartitionsKeys = ["map_partitions", "over", "args", "kwargs", "lint"]
     static let frameKernelKeys = ["column", "columns", "into"]
     /// Planned step kinds of format 1.2 (docs/pipeline-format.md, "DataFrames"): reported as not supported yet.
-    static let plannedFrameSteps = ["lookup", "assign", "filter", "groupby"]
+    static let plannedFrameSteps = ["groupby"]
     static let mergeKeys = ["merge", "with", "on", "how", "lint"]
     /// The longest string column pipelint sizes (`length:`), and the most categories.
     static let maxStringLength = 64

@@ -239,6 +239,7 @@ extension Lowerer {
         guard !p.frames.isEmpty || p.steps.contains(where: { s in
             if s.reducedColumn != nil { return true }
             if case .merge = s.kind { return true }
+            if case .rows = s.kind { return true }
             return s.mapsPartitions
         }) else { return }
         var schemas: [String: FrameSchema] = [:]
@@ -294,6 +295,11 @@ extension Lowerer {
             }
         case .merge(let left, let right, let on, let onRange, let how):
             if let out = checkMerge(s, left: left, right: right, on: on, onRange: onRange, how: how, in: p, schemas: schemas) {
+                schemas[s.name] = out
+                p.steps[i].frameSchema = out
+            }
+        case .rows(let over, let op):
+            if let out = checkRowStep(s, over: over, op: op, in: p, schemas: schemas) {
                 schemas[s.name] = out
                 p.steps[i].frameSchema = out
             }

@@ -31,7 +31,7 @@ import Testing
         #expect(!e.fix(SourceFile(path: name, bytes: outcome.fixed)).changed)
         let expectFix = ["seed-argument.yaml", "seed-method.yaml", "seed-reduction.yaml", "callable-instance.yaml",
                          "projection-element.yaml", "projection-column.yaml", "opaque-field.yaml", "timestamps-lookup.yaml",
-                         "simulation-loop.yaml", "map-large-keyword.yaml", "frame-zip-regions.yaml", "frame-model-score.yaml"].contains(name)
+                         "simulation-loop.yaml", "map-large-keyword.yaml", "frame-zip-regions.yaml", "frame-model-score.yaml", "frame-lookup-regions.yaml"].contains(name)
         #expect(outcome.changed == expectFix)
         if expectFix {
             // `client.map` passes a delayed object unevaluated: scatter is its only fix (PL017).

@@ -201,6 +201,9 @@ def _scatter(client, value):
     The local schedulers have no scatter; a delayed value is the closest (one copy in the graph)."""
     if client is None:
         return dask.delayed(value)
+    if isinstance(value, dict):
+        # client.scatter of a dict scatters each value under its key (a future per entry): wrap it.
+        return client.scatter([value], broadcast=True)[0]
     return client.scatter(value, broadcast=True)
 
 

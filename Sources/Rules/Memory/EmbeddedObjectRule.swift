@@ -14,7 +14,8 @@ public struct EmbeddedObjectRule: Rule {
         defaultSeverity: .warning,
         whatItDoes: """
             Finds objects passed to `map_blocks` — as an argument, a keyword argument, or as the receiver of a \
-            bound method — that Dask will serialize into the definition of every chunk task.
+            bound method — that Dask will serialize into the definition of every chunk task; in DataFrame \
+            pipelines (format 1.2), arguments of `map_partitions` and the table of a `lookup` step (`Series.map`).
             """,
         whyBad: """
             On the `distributed` and `processes` schedulers each task's definition is pickled on its own when it \
@@ -94,6 +95,24 @@ public struct EmbeddedObjectRule: Rule {
               binned: {map_blocks: g, over: [x], args: [↓edges]}
             outputs:
               binned: persist
+            """,
+            // Format 1.2: Series.map keeps the dict as an operand of every partition's `map` task.
+            """
+            pipeline: example
+            version: 1.2
+            cluster: {scheduler: distributed, workers: 2}
+            objects:
+              regions: {dict: {length: 40000, keys: {string: 5}, values: {string: 8, distinct: 50}}}
+            frames:
+              people:
+                rows: 400000
+                partitions: 40
+                columns:
+                  zip: {dtype: string, length: 5, source: {random: {seed: 3, low: 0, high: 40000}}}
+            steps:
+              with_region: {lookup: people.zip, through: ↓regions, into: region}
+            outputs:
+              with_region: persist
             """,
         ],
         nonTriggeringExamples: [
@@ -217,8 +236,12 @@ public struct EmbeddedObjectRule: Rule {
         let estimate = ctx.estimate
         var out: [Finding] = []
         for layer in estimate.layers where layer.tasks >= 2 {
-            guard case .mapBlocks(let call) = ctx.graph[layer.id].kind else { continue }
-            let function = call?.function
+            let function: PipelineFunction?
+            switch ctx.graph[layer.id].kind {
+            case .mapBlocks(let call): function = call?.function
+            case .rows(.lookup): function = nil
+            default: continue
+            }
             // `copiedPerTask` is false for delayed/scattered objects and for arguments normalize_arg already wraps.
             for use in layer.objects where use.copiedPerTask {
                 if case .unknown = use.wire.confidence { continue }
@@ -259,6 +282,9 @@ public struct EmbeddedObjectRule: Rule {
             how = "is dragged into each of the \(layer.tasks) tasks of step `\(layer.name)` as the receiver of `\(obj.name).\(f.name)`"
         } else if let loop = ctx.graph[layer.id].perItem, let f = function {
             how = "is copied into each of the \(layer.tasks) tasks of step `\(layer.name)` \(Self.perItemRoute(loop.form, function: f.name))"
+        } else if case .rows(.lookup(let c, _, _, _, _, _)) = ctx.graph[layer.id].kind {
+            // Format 1.2: dask 2026.8's Series.map keeps its argument as an operand of every `map` task.
+            how = "is copied into each of the \(ctx.graph[layer.id].grid.chunkCount) partition tasks of step `\(layer.name)` (the table of `Series.map` in `\(ctx.graph[layer.id].inputs.first.map { ctx.graph[$0.source].name } ?? "frame")[\"\(c)\"].map(\(obj.name))`, which Dask never wraps)"
         } else if ctx.graph.layer(named: layer.name)?.frame != nil, let f = function {
             // Format 1.2: dask 2026.8's map_partitions wraps Delayed arguments only, never by size.
             how = "is copied into each of the \(layer.tasks) partition tasks of step `\(layer.name)` (an argument of `map_partitions(\(f.name), …)`, which Dask wraps only when it is Delayed)"

@@ -65,6 +65,8 @@ public struct DuplicateComputationRule: Rule {
             case rechunk([ChunkSpec])
             /// The right side (`object:NAME` for an object), the column and `how`.
             case merge(right: String, on: String, how: String)
+            /// A row-wise step (format 1.2), written without positions (`RowOp.signature`).
+            case rows(String)
         }
         var operation: Operation
         var over: [String]
@@ -104,6 +106,8 @@ public struct DuplicateComputationRule: Rule {
             case .frame(let ref): ref.name
             }
             return Signature(operation: .merge(right: r, on: on, how: how.rawValue), over: [left.name])
+        case .rows(let over, let op):
+            return Signature(operation: .rows(op.signature), over: [over.name])
         }
     }
 

@@ -93,6 +93,7 @@ public struct UnusedDefinitionRule: Rule {
         }
         // A merge with a DataFrame object and a `from_pandas` frame (format 1.2) use the object.
         for s in p.steps { if case .merge(_, .object(let o, _), _, _, _) = s.kind { usedObjects.insert(o) } }
+        for s in p.steps { if case .rows(_, let op) = s.kind, let t = op.table { usedObjects.insert(t.name) } }
         for f in p.frames { if case .fromPandas(let o, _) = f.source { usedObjects.insert(o) } }
         // A function a step calls uses the objects it carries.
         for f in p.functions where usedFunctions.contains(f.name) { usedObjects.formUnion(f.carried.map(\.object)) }
