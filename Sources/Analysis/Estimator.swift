@@ -81,6 +81,7 @@ public enum Estimator {
         case .reduce(let r, _): "reduce \(r.rawValue)"
         case .rechunk: "rechunk"
         case .merge(let m): m.isBroadcast ? "merge (broadcast)" : "merge (p2p shuffle)"
+        case .groupby: "groupby sum"
         }
     }
 

@@ -39,6 +39,7 @@ public enum FrameCosts {
 
     /// Bytes of the largest partition of a frame-valued layer in a worker's memory.
     public static func partitionBytes(_ layer: Graph.Layer) -> Int64? {
+        if case .groupby(let g) = layer.kind { return FrameGroupbyCosts.resultBytes(g) }
         guard let schema = layer.frame, let rows = layer.grid.dims.first?.maxSize else { return nil }
         return SizeModel.residentSize(.dataFrame(shape(schema, rows: rows))).bytes
     }
@@ -71,6 +72,7 @@ public enum FrameCosts {
 
     /// Submit bytes of a frame-valued layer, objects aside.
     static func submitCost(of layer: Graph.Layer) -> GraphCosts.LayerCost? {
+        if case .groupby = layer.kind { return GraphCosts.LayerCost(fixed: FrameGroupbyCosts.submitFixed, perUnit: 0, units: layer.taskCount) }
         guard let schema = layer.frame else { return nil }
         if case .merge(let m) = layer.kind {
             if let b = broadcastBytes(m) { return GraphCosts.LayerCost(fixed: Sat.add(broadcastMergeFixed, b.wire), perUnit: 0, units: layer.taskCount) }
@@ -88,6 +90,7 @@ public enum FrameCosts {
 
     /// One task's bytes on dispatch, objects aside.
     static func taskBytes(of layer: Graph.Layer) -> Int64? {
+        if case .groupby(let g) = layer.kind { return FrameGroupbyCosts.taskBytes(g) }
         guard layer.frame != nil else { return nil }
         if let p = fromPandasBytes(layer) { return Sat.add(frameTaskBytes, p.largest) }
         if case .merge(let m) = layer.kind { return m.isBroadcast ? broadcastMergeTaskBytes : shuffleTaskBytes }

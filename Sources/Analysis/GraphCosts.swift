@@ -255,7 +255,7 @@ public enum GraphCosts {
             return LayerCost(fixed: fixed, perUnit: perNode, units: reductionTreeNodes(chunks: counts, splitEvery: split))
         case .rechunk:
             return LayerCost(fixed: rechunkFixed, perUnit: rechunkPerChunk, units: layer.taskCount)
-        case .frame, .merge:
+        case .frame, .merge, .groupby:
             return LayerCost(fixed: 0, perUnit: 0, units: layer.taskCount)
         }
     }
@@ -271,7 +271,7 @@ public enum GraphCosts {
             case .range where a.grid.dims.count <= 1: rangeTaskBytes
             case .range, .load, .random: blockInfoSourceTaskBytes
             }
-        case .frame, .mapBlocks, .merge: mapBlocksTaskBytes
+        case .frame, .mapBlocks, .merge, .groupby: mapBlocksTaskBytes
         case .reduce: reduceTaskBytes
         case .rechunk: rechunkTaskBytes
         }

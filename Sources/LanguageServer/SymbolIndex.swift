@@ -71,6 +71,7 @@ public struct SymbolIndex: Sendable {
                 case .object(let name, let range): b.add(.object, name, range, definition: false)
                 case .frame(let r): b.addData(r, pipeline)
                 }
+            case .groupby(let g): b.addData(g.over, pipeline)
             }
         }
         for o in pipeline.outputs { b.addData(o.target, pipeline) }

@@ -85,6 +85,8 @@ public struct Graph: Sendable {
         case rechunk
         /// A merge of a frame (format 1.2): output partitions plus `FrameMerge.extraTasks`.
         case merge(FrameMerge)
+        /// A groupby-sum of a frame (format 1.2): a tree reduction to one result partition.
+        case groupby(FrameGroupby)
     }
 
     /// A layer.
@@ -150,6 +152,7 @@ public struct Graph: Sendable {
             case .frame(let f): f.taskCount
             case .merge(let m):
                 grid.chunkCount > Int.max / 2 ? Int.max : grid.chunkCount + m.extraTasks
+            case .groupby(let g): g.taskCount
             case .reduce where reducesItems:
                 1
             case .reduce(_, let split):
@@ -190,7 +193,7 @@ public struct Graph: Sendable {
         switch l.kind {
         case .object: return nil
         case .array(let a): return StorageType(a.dtype)
-        case .frame, .merge: return nil
+        case .frame, .merge, .groupby: return nil
         case .mapBlocks where l.frame != nil: return nil
         case .mapBlocks(let c): return c?.resultStorage ?? l.dtype.map(StorageType.init) ?? .float64
         case .reduce(.count, _): return .int64

@@ -27,6 +27,7 @@ public enum GraphRender {
         case .mapBlocks(let c): "\(l.name)\(br)\(l.perItem?.form.rawValue ?? (l.frame != nil ? "map_partitions" : "map_blocks")) \(c?.function.name ?? "?"), \(l.taskCount) tasks"
         case .reduce(let r, _): "\(l.name)\(br)\(r.rawValue), \(l.taskCount) tasks"
         case .rechunk: "\(l.name)\(br)rechunk, \(l.taskCount) tasks"
+        case .groupby(let g): "\(l.name)\(br)groupby \(g.key.name) sum \(g.value.name), \(l.taskCount) tasks"
         case .merge(let m): "\(l.name)\(br)merge (\(m.isBroadcast ? "broadcast" : "p2p shuffle")), \(l.taskCount) tasks"
         }
     }

@@ -844,6 +844,8 @@ public struct Step: Sendable {
         case rechunk(Ref, grid: [ChunkSpec])
         /// `left.merge(right, on=column, how=how)` (format 1.2).
         case merge(Ref, with: MergeRight, on: String, onRange: SourceRange, how: MergeHow)
+        /// `over.groupby(by)[column].sum(split_every=…)` (format 1.2).
+        case groupby(GroupbySpec)
     }
     public var name: String
     public var nameRange: SourceRange
@@ -879,6 +881,7 @@ public struct Step: Sendable {
         case .rechunk(let r, _): [r]
         case .merge(let l, .frame(let r), _, _, _): [l, r]
         case .merge(let l, .object, _, _, _): [l]
+        case .groupby(let g): [g.over]
         }
     }
 }

@@ -65,6 +65,8 @@ public struct DuplicateComputationRule: Rule {
             case rechunk([ChunkSpec])
             /// The right side (`object:NAME` for an object), the column and `how`.
             case merge(right: String, on: String, how: String)
+            /// The key, the column summed, `split_every`.
+            case groupby(by: String, sum: String, splitEvery: Int)
         }
         var operation: Operation
         var over: [String]
@@ -104,6 +106,8 @@ public struct DuplicateComputationRule: Rule {
             case .frame(let ref): ref.name
             }
             return Signature(operation: .merge(right: r, on: on, how: how.rawValue), over: [left.name])
+        case .groupby(let g):
+            return Signature(operation: .groupby(by: g.by, sum: g.column, splitEvery: g.splitEvery), over: [g.over.name])
         }
     }
 
