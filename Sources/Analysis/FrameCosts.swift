@@ -73,6 +73,9 @@ public enum FrameCosts {
     /// Submit bytes of a frame-valued layer, objects aside.
     static func submitCost(of layer: Graph.Layer) -> GraphCosts.LayerCost? {
         if case .groupby = layer.kind { return GraphCosts.LayerCost(fixed: FrameGroupbyCosts.submitFixed, perUnit: 0, units: layer.taskCount) }
+        if FrameGroupbyCosts.isCSV(layer) {
+            return GraphCosts.LayerCost(fixed: FrameGroupbyCosts.readCSVFixed, perUnit: FrameGroupbyCosts.readCSVPerPartition, units: layer.grid.chunkCount)
+        }
         guard let schema = layer.frame else { return nil }
         if case .merge(let m) = layer.kind {
             if let b = broadcastBytes(m) { return GraphCosts.LayerCost(fixed: Sat.add(broadcastMergeFixed, b.wire), perUnit: 0, units: layer.taskCount) }
@@ -91,6 +94,7 @@ public enum FrameCosts {
     /// One task's bytes on dispatch, objects aside.
     static func taskBytes(of layer: Graph.Layer) -> Int64? {
         if case .groupby(let g) = layer.kind { return FrameGroupbyCosts.taskBytes(g) }
+        if FrameGroupbyCosts.isCSV(layer) { return FrameGroupbyCosts.readCSVTaskBytes }
         guard layer.frame != nil else { return nil }
         if let p = fromPandasBytes(layer) { return Sat.add(frameTaskBytes, p.largest) }
         if case .merge(let m) = layer.kind { return m.isBroadcast ? broadcastMergeTaskBytes : shuffleTaskBytes }

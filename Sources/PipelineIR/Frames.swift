@@ -132,12 +132,13 @@ public struct FrameDecl: Sendable {
     /// The frame's grid: one dimension of rows, one chunk per partition.
     public var grid: ChunkGrid { ChunkGrid(dims: [partitions]) }
 
-    /// Tasks of the frame: one per partition, and for a generated frame with string or category
-    /// columns (their categories are strings) one more per partition (dask 2026.8 converts them to
+    /// Tasks of the frame: one per partition, and for a generated or CSV frame with string or
+    /// category columns (their categories are strings) one more per partition (dask 2026.8 converts them to
     /// `string[pyarrow]` in a task of its own, not fused; measured).
     public var taskCount: Int {
         let n = partitions.count
-        guard case .generated = source, schema.columns.contains(where: {
+        if case .fromPandas = source { return n }
+        guard schema.columns.contains(where: {
             switch $0.type {
             case .string, .category: true
             case .numeric: false
