@@ -8,7 +8,8 @@ import Testing
     static let goldens = ["seed-argument", "seed-method", "csv-lookup", "carried-partial", "carried-closure", "carried-global", "callable-instance",
                                  "projection-element", "projection-column", "complex-twiddle", "timestamps-binned",
                                  "simulation-loop", "map-large-keyword", "submit-small-argument",
-                                 "frame-zip-regions", "frame-model-score", "frame-reference-table", "frame-broadcast-merge", "frame-collection-merge"]
+                                 "frame-zip-regions", "frame-model-score", "frame-reference-table", "frame-broadcast-merge", "frame-collection-merge",
+                                 "frame-groupby-regions", "frame-csv-sales"]
 
     /// Run from samples/expected so the program's BASE_DIR is `..`, as for a file saved there.
     @Test(arguments: goldens)
