@@ -132,18 +132,13 @@ public struct FrameDecl: Sendable {
     /// The frame's grid: one dimension of rows, one chunk per partition.
     public var grid: ChunkGrid { ChunkGrid(dims: [partitions]) }
 
-    /// Tasks of the frame: one per partition, and for a generated or CSV frame with string or
-    /// category columns (their categories are strings) one more per partition (dask 2026.8 converts them to
-    /// `string[pyarrow]` in a task of its own, not fused; measured).
+    /// Tasks of the frame: one per partition, and for a generated or CSV frame one more per
+    /// partition: dask 2026.8 adds a `_to_string_dtype` task after `from_map` and `read_csv`, not
+    /// fused — measured with string, category and int-and-float-only frames alike (the column
+    /// names are strings).
     public var taskCount: Int {
         let n = partitions.count
         if case .fromPandas = source { return n }
-        guard schema.columns.contains(where: {
-            switch $0.type {
-            case .string, .category: true
-            case .numeric: false
-            }
-        }) else { return n }
         return n > Int.max / 2 ? Int.max : 2 * n
     }
 }
