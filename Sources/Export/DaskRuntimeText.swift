@@ -928,7 +928,12 @@ def _run(args):
                     if args.count_copies:
                         for worker, counts in sorted(client.run(_live_copies, PROBES).items()):
                             print("copies on " + worker + ": " + ", ".join(f"{n} {counts[n]}" for n in sorted(counts)))
-                values = _results(client, held)
+                # `to_csv` gives Delayed objects: computed with expression collections, Dask would
+                # materialize the expressions on the client, so CSV saves are computed on their own.
+                csv = {i for i, (name, _, save, _) in enumerate(outputs) if name in saved and save.lower().endswith(".csv")}
+                values = _results(client, [[] if i in csv else c for i, c in enumerate(held)])
+                if csv:
+                    dask.compute(*[held[i] for i in sorted(csv)])
         except Exception as e:
             if not args.engine_protocol:
                 raise
