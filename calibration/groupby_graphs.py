@@ -60,7 +60,9 @@ def case(name, dd):
         return dd.read_csv(path, dtype={"region": "int64", "income": "float64"}, blocksize=-(-size // n)), "persist"
     if name.startswith("save-"):
         n = int(name.split("-")[1])
-        return people(dd, n, "int", 50).to_parquet("/tmp/dfgroup/out.parquet", compute=False), "compute"
+        index = name.endswith("-index")
+        out = people(dd, n, "int", 50)
+        return out.to_parquet("/tmp/dfgroup/out.parquet", compute=False, **({"write_index": True} if index else {})), "compute"
     raise SystemExit(f"unknown case {name}")
 
 

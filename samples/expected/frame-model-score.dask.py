@@ -932,8 +932,11 @@ def _run(args):
                 saved = set()
                 for i, (name, kind, save, c) in enumerate(outputs):
                     if kind == "save" and type(c).__module__.startswith("dask.dataframe"):
-                        # Written by the workers: a task per partition and one that ends the write.
-                        layers.setdefault(name + "-save", c.npartitions + 1)
+                        # Written by the workers. to_parquet (measured, dask 2026.8): per partition
+                        # reset_index, an operation and toparquetdata, then one barrier; to_csv
+                        # (not measured): a write per partition and one that ends it.
+                        per = 1 if save.lower().endswith(".csv") else 3
+                        layers.setdefault(name + "-save", per * c.npartitions + 1)
                         outputs[i] = (name, kind, save, _write_frame(c, os.path.join(args.out, save)))
                         saved.add(name)
                 held = [c for _, _, _, c in outputs]
