@@ -76,12 +76,18 @@ public enum Estimator {
             case .random: "array (random)"
             case .load: "array (load)"
             }
-        case .frame(let f): if case .fromPandas = f.source { "dataframe (from_pandas)" } else { "dataframe" }
+        case .frame(let f):
+            switch f.source {
+            case .fromPandas: "dataframe (from_pandas)"
+            case .csv: "dataframe (read_csv)"
+            case .generated: "dataframe"
+            }
         case .mapBlocks(let c): "\(l.perItem?.form.rawValue ?? (l.frame != nil ? "map_partitions" : "map_blocks")) \(c?.function.name ?? "?")"
         case .reduce(let r, _): "reduce \(r.rawValue)"
         case .rechunk: "rechunk"
         case .merge(let m): m.isBroadcast ? "merge (broadcast)" : "merge (p2p shuffle)"
         case .rows(let op): op.keyword
+        case .groupby: "groupby sum"
         }
     }
 

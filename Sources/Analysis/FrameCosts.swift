@@ -39,6 +39,7 @@ public enum FrameCosts {
 
     /// Bytes of the largest partition of a frame-valued layer in a worker's memory.
     public static func partitionBytes(_ layer: Graph.Layer) -> Int64? {
+        if case .groupby(let g) = layer.kind { return FrameGroupbyCosts.resultBytes(g) }
         guard let schema = layer.frame, let rows = layer.grid.dims.first?.maxSize else { return nil }
         return SizeModel.residentSize(.dataFrame(shape(schema, rows: rows))).bytes
     }
@@ -71,6 +72,10 @@ public enum FrameCosts {
 
     /// Submit bytes of a frame-valued layer, objects aside.
     static func submitCost(of layer: Graph.Layer, table: PipelineObject? = nil) -> GraphCosts.LayerCost? {
+        if case .groupby = layer.kind { return GraphCosts.LayerCost(fixed: FrameGroupbyCosts.submitFixed, perUnit: 0, units: layer.taskCount) }
+        if FrameGroupbyCosts.isCSV(layer) {
+            return GraphCosts.LayerCost(fixed: FrameGroupbyCosts.readCSVFixed, perUnit: FrameGroupbyCosts.readCSVPerPartition, units: layer.grid.chunkCount)
+        }
         guard let schema = layer.frame else { return nil }
         if case .rows(let op) = layer.kind { return FrameRowCosts.submitCost(op, of: layer, table: table) }
         if case .merge(let m) = layer.kind {
@@ -89,6 +94,8 @@ public enum FrameCosts {
 
     /// One task's bytes on dispatch, objects aside.
     static func taskBytes(of layer: Graph.Layer, table: PipelineObject? = nil) -> Int64? {
+        if case .groupby(let g) = layer.kind { return FrameGroupbyCosts.taskBytes(g) }
+        if FrameGroupbyCosts.isCSV(layer) { return FrameGroupbyCosts.readCSVTaskBytes }
         guard layer.frame != nil else { return nil }
         if let p = fromPandasBytes(layer) { return Sat.add(frameTaskBytes, p.largest) }
         if case .merge(let m) = layer.kind { return m.isBroadcast ? broadcastMergeTaskBytes : shuffleTaskBytes }

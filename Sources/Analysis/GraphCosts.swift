@@ -257,7 +257,7 @@ public enum GraphCosts {
             return LayerCost(fixed: fixed, perUnit: perNode, units: reductionTreeNodes(chunks: counts, splitEvery: split))
         case .rechunk:
             return LayerCost(fixed: rechunkFixed, perUnit: rechunkPerChunk, units: layer.taskCount)
-        case .frame, .merge, .rows:
+        case .frame, .merge, .rows, .groupby:
             return LayerCost(fixed: 0, perUnit: 0, units: layer.taskCount)
         }
     }
@@ -273,7 +273,7 @@ public enum GraphCosts {
             case .range where a.grid.dims.count <= 1: rangeTaskBytes
             case .range, .load, .random: blockInfoSourceTaskBytes
             }
-        case .frame, .mapBlocks, .merge, .rows: mapBlocksTaskBytes
+        case .frame, .mapBlocks, .merge, .rows, .groupby: mapBlocksTaskBytes
         case .reduce: reduceTaskBytes
         case .rechunk: rechunkTaskBytes
         }

@@ -104,7 +104,7 @@ struct PlanBuilder {
             case .mapBlocks(let call?): try planMap(call, layer: l)
             case .mapBlocks(nil): continue
             case .rechunk: planRechunk(l)
-            case .frame, .merge, .rows:
+            case .frame, .merge, .rows, .groupby:
                 throw ExecutorError(.refused, "`pipelint run` does not execute DataFrame pipelines yet (format 1.2): frame `\(l.name)`", at: l.nameRange, in: source)
             case .reduce(let r, let split): planReduce(r, splitEvery: split, layer: l)
             }

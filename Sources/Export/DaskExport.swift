@@ -543,6 +543,8 @@ struct ProgramWriter {
                 body.append(try mergeLine(l, m, variable: v))
             case .rows(let op):
                 body.append(try rowStepLine(l, op, variable: v))
+            case .groupby(let g):
+                body.append(try groupbyLine(l, g, variable: v))
             case .mapBlocks(let call):
                 guard let call else { throw error("step `\(l.name)` calls an unknown function", l.range) }
                 let f = call.function

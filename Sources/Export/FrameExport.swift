@@ -28,6 +28,7 @@ extension ProgramWriter {
 
     /// `people = _frame('people', [...columns...], rows=..., partitions=N or [sizes])`.
     func frameLine(_ l: Graph.Layer, _ f: FrameDecl, variable v: String) -> String {
+        if case .csv(let path, _) = f.source { return readCSVLine(l, f, path: path, variable: v) }
         if case .fromPandas(let object, _) = f.source {
             let o = names[object] ?? object
             return "\(v) = _from_pandas(\(o), \(f.partitions.count))  # dd.from_pandas: split on the client, the whole frame in the submitted graph"

@@ -74,6 +74,7 @@ public struct SymbolIndex: Sendable {
             case .rows(let r, let op):
                 b.addData(r, pipeline)
                 if let t = op.table { b.add(.object, t.name, t.range, definition: false) }
+            case .groupby(let g): b.addData(g.over, pipeline)
             }
         }
         for o in pipeline.outputs { b.addData(o.target, pipeline) }

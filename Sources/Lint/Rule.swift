@@ -65,6 +65,14 @@ public enum FileLookup: Sendable {
 
     /// What `relative` names next to the pipeline at `pipelinePath`, after symbolic
     /// links: a regular file inside the pipeline's folder, or why not.
+    /// The data rows of the CSV file `relative` names next to the pipeline (nil for listed files:
+    /// they have no contents).
+    public func csvRows(_ relative: String, besides pipelinePath: String) -> CSVRows.Outcome? {
+        guard case .disk = self else { return nil }
+        let folder = pipelinePath.utf8.count < 2 ? (pipelinePath == "/" ? "/" : "") : (pipelinePath as NSString).deletingLastPathComponent
+        return CSVRows.count(SafeFiles.join(folder, relative), confinedTo: folder)
+    }
+
     public func status(_ relative: String, besides pipelinePath: String) -> SafeFiles.Status {
         switch self {
         case .listed(let paths):
@@ -110,6 +118,9 @@ public struct RuleContext: Sendable {
 
     /// What a path relative to the pipeline's folder names, after symbolic links.
     public func fileStatus(_ relative: String) -> SafeFiles.Status { files.status(relative, besides: source.path) }
+
+    /// The data rows of a CSV file relative to the pipeline's folder (nil when files are listed, not read).
+    public func csvRows(_ relative: String) -> CSVRows.Outcome? { files.csvRows(relative, besides: source.path) }
 }
 
 /// A check over one pipeline. One type per rule, one file per type.

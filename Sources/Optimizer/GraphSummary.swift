@@ -44,6 +44,7 @@ public struct GraphSummary: Sendable, Hashable, CustomStringConvertible {
             case .rechunk: kind = "rechunk"
             case .merge(let m): kind = "merge \(m.how.rawValue) on \(m.on)"
             case .rows(let op): kind = op.keyword
+            case .groupby(let gb): kind = "groupby \(gb.key.name) sum \(gb.value.name)/\(gb.splitEvery)"
             }
             let inputs = l.inputs.map { e in
                 Input(source: e.source.index < g.layers.count ? g[e.source].name : "\(e.source)", role: e.role, path: e.path)

@@ -84,6 +84,11 @@ public enum Verifier {
                 if blocks.count != 1 { bad("a `\(op.keyword)` step needs exactly one block input") }
                 if l.inputs.count != (op.table == nil ? 1 : 2) { bad("a `\(op.keyword)` step has \(l.inputs.count) inputs") }
                 if l.frame == nil { bad("a `\(op.keyword)` step has no columns") }
+            case .groupby(let gb):
+                if blocks.count != 1 || l.inputs.count != 1 { bad("a groupby needs exactly one block input") }
+                if let e = l.inputs.first, e.source.index < g.layers.count, gb.inputPartitions != g[e.source].grid.chunkCount {
+                    bad("groups \(gb.inputPartitions) partitions but its input has \(g[e.source].grid.chunkCount)")
+                }
             case .rechunk:
                 if blocks.count != 1 || l.inputs.count != 1 { bad("a rechunk needs exactly one block input") }
                 if let e = l.inputs.first, e.source.index < g.layers.count, g[e.source].grid.shape != l.grid.shape {

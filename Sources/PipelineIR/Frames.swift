@@ -99,6 +99,9 @@ public struct FrameDecl: Sendable {
         /// `dd.from_pandas(object, npartitions=N)`: a `dataframe:` object split on the client,
         /// every partition's data inside the submitted graph.
         case fromPandas(object: String, range: SourceRange)
+        /// `dd.read_csv(path)`: a CSV file relative to the pipeline's folder, `rows` and the
+        /// columns as declared (sizing never reads the file).
+        case csv(path: String, range: SourceRange)
     }
     public var name: String
     public var nameRange: SourceRange
@@ -111,6 +114,8 @@ public struct FrameDecl: Sendable {
     public var schema: FrameSchema
     public var source: Source
     public var suppressions: Suppressions?
+    /// The `rows:` value, when written.
+    public var rowsRange: SourceRange?
     public init(name: String, nameRange: SourceRange, range: SourceRange, rows: Int, partitions: DimChunks, partitionsRange: SourceRange,
                 schema: FrameSchema, source: Source = .generated, suppressions: Suppressions? = nil) {
         self.name = name
@@ -127,12 +132,13 @@ public struct FrameDecl: Sendable {
     /// The frame's grid: one dimension of rows, one chunk per partition.
     public var grid: ChunkGrid { ChunkGrid(dims: [partitions]) }
 
-    /// Tasks of the frame: one per partition, and for a generated frame with string columns one
-    /// more per partition (dask 2026.8 converts them to `string[pyarrow]` in a task of its own,
-    /// not fused; measured).
+    /// Tasks of the frame: one per partition, and for a generated or CSV frame one more per
+    /// partition: dask 2026.8 adds a `_to_string_dtype` task after `from_map` and `read_csv`, not
+    /// fused — measured with string, category and int-and-float-only frames alike (the column
+    /// names are strings).
     public var taskCount: Int {
         let n = partitions.count
-        guard case .generated = source, schema.columns.contains(where: { if case .string = $0.type { true } else { false } }) else { return n }
+        if case .fromPandas = source { return n }
         return n > Int.max / 2 ? Int.max : 2 * n
     }
 }

@@ -88,6 +88,8 @@ public struct Graph: Sendable {
         /// A row-wise step over a frame (format 1.2): one task per partition; a lookup's table
         /// is an object edge (`.argument(0)`), embedded in every task unless it is placed.
         case rows(RowOp)
+        /// A groupby-sum of a frame (format 1.2): a tree reduction to one result partition.
+        case groupby(FrameGroupby)
     }
 
     /// A layer.
@@ -160,6 +162,7 @@ public struct Graph: Sendable {
             case .rows(let op): tableIsPlaced ? grid.chunkCount : RowOp.taskCount(op, partitions: grid.chunkCount)
             case .merge(let m):
                 grid.chunkCount > Int.max / 2 ? Int.max : grid.chunkCount + m.extraTasks
+            case .groupby(let g): g.taskCount
             case .reduce where reducesItems:
                 1
             case .reduce(_, let split):
@@ -200,7 +203,7 @@ public struct Graph: Sendable {
         switch l.kind {
         case .object: return nil
         case .array(let a): return StorageType(a.dtype)
-        case .frame, .merge, .rows: return nil
+        case .frame, .merge, .rows, .groupby: return nil
         case .mapBlocks where l.frame != nil: return nil
         case .mapBlocks(let c): return c?.resultStorage ?? l.dtype.map(StorageType.init) ?? .float64
         case .reduce(.count, _): return .int64

@@ -174,6 +174,8 @@ private struct Builder {
             built = mergeLayer(s, left: left, right: right, on: on, how: how)
         case .rows(let over, let op):
             built = rowsLayer(s, over: over, op: op)
+        case .groupby(let g):
+            built = groupbyLayer(s, g)
         }
         let id = Graph.LayerID(layers.count)
         stepLayers[index] = id
@@ -279,6 +281,23 @@ private struct Builder {
             // After an estimated filter the rows stay estimated.
             l.rowsSizing = input.rowsSizing == nil || sizing == .unknown ? sizing : (input.rowsSizing == .unknown ? .unknown : .expected)
         }
+        return l
+    }
+
+    /// `over.groupby(by)[column].sum(split_every=s, split_out=1)` (format 1.2): one result
+    /// partition of at most `groups` rows, reduced from the input's partitions.
+    mutating func groupbyLayer(_ s: Step, _ g: GroupbySpec) -> StepLayer {
+        var l = StepLayer(kind: .rechunk)
+        guard let input = blockInput(g.over, of: s, ok: &l.ok) else { return l }
+        guard let key = g.key, let value = g.value else { l.ok = false; return l }
+        l.inputs.append(Graph.Edge(source: input.id, role: .block(0), range: g.over.range))
+        let groups = FrameGroupby.groupBound(key, rows: input.grid.shape.first ?? 0)
+        let sumType = FrameGroupby.sumType(value.type)
+        l.kind = .groupby(FrameGroupby(key: key, value: value, sumType: sumType, groups: groups,
+                                       splitEvery: g.splitEvery, inputPartitions: input.grid.chunkCount))
+        l.grid = ChunkGrid(dims: [.uniform(size: max(1, groups), length: groups)])
+        l.dtype = sumType
+        l.inputChunks = input.grid.chunkCount
         return l
     }
 

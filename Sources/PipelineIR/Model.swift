@@ -846,6 +846,8 @@ public struct Step: Sendable {
         case merge(Ref, with: MergeRight, on: String, onRange: SourceRange, how: MergeHow)
         /// A row-wise step over one frame (format 1.2): `lookup`, `assign`, `filter`.
         case rows(Ref, RowOp)
+        /// `over.groupby(by)[column].sum(split_every=…)` (format 1.2).
+        case groupby(GroupbySpec)
     }
     public var name: String
     public var nameRange: SourceRange
@@ -882,6 +884,7 @@ public struct Step: Sendable {
         case .merge(let l, .frame(let r), _, _, _): [l, r]
         case .merge(let l, .object, _, _, _): [l]
         case .rows(let r, _): [r]
+        case .groupby(let g): [g.over]
         }
     }
 }

@@ -7,14 +7,14 @@ extension Lowerer {
     static let frameKeys = ["rows", "partitions", "columns", "lint"]
     static let fromPandasKeys = ["from_pandas", "partitions", "lint"]
     /// Reserved by the format's design, not read yet: a located "not supported yet".
-    static let plannedFrameKeys = ["load"]
+    static let plannedFrameKeys: [String] = []
     static let columnKeys = ["dtype", "source", "length", "categories"]
     static let columnDTypes = ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
                                "float32", "float64", "datetime64[ns]", "string", "category"]
     static let mapPartitionsKeys = ["map_partitions", "over", "args", "kwargs", "lint"]
     static let frameKernelKeys = ["column", "columns", "into"]
     /// Planned step kinds of format 1.2 (docs/pipeline-format.md, "DataFrames"): reported as not supported yet.
-    static let plannedFrameSteps = ["groupby"]
+    static let plannedFrameSteps: [String] = []
     static let mergeKeys = ["merge", "with", "on", "how", "lint"]
     /// The longest string column pipelint sizes (`length:`), and the most categories.
     static let maxStringLength = 64
@@ -38,6 +38,9 @@ extension Lowerer {
         for e in es where Self.plannedFrameKeys.contains(e.key) {
             error("`\(e.key)` frames are not supported yet; declare the frame's `rows`, `partitions` and `columns`", e.keyRange)
             return nil
+        }
+        if let load = es.first(where: { $0.key == "load" }) {
+            return lowerLoadFrame(name, nameRange, v, entries: es, load: load)
         }
         if let fp = es.first(where: { $0.key == "from_pandas" }) {
             return lowerFromPandas(name, nameRange, v, entries: es, fromPandas: fp, objects: objects)

@@ -240,17 +240,14 @@ extension Lowerer {
             if s.reducedColumn != nil { return true }
             if case .merge = s.kind { return true }
             if case .rows = s.kind { return true }
+            if case .groupby = s.kind { return true }
             return s.mapsPartitions
         }) else { return }
         var schemas: [String: FrameSchema] = [:]
         for f in p.frames { schemas[f.name] = f.schema }
         var state: [String: Bool] = [:]  // false: visiting, true: done
         for i in p.steps.indices { frameSchema(ofStep: i, &p, &schemas, &state) }
-        for o in p.outputs where schemas[o.target.name] != nil {
-            if case .save = o.kind {
-                error("saving a frame is not supported yet; use `compute` or `persist`", o.range)
-            }
-        }
+        checkFrameSaves(p, schemas: schemas)
     }
 
     /// The columns step `i` yields when it is frame-valued (depth first, each step once).
@@ -266,6 +263,7 @@ extension Lowerer {
         guard !stepsWithErrors.contains(s.name) else { return }
         let before = diagnostics.count
         defer { if diagnostics.count > before { stepsWithErrors.insert(s.name) } }
+        guard readsNoGroupby(s, in: p) else { return }
         switch s.kind {
         case .mapBlocks(let callee, let over, let args, let kwargs, _):
             let function = self.callee(callee, in: p)?.function
@@ -307,6 +305,8 @@ extension Lowerer {
             if schemas[over.name] != nil || s.reducedColumn != nil {
                 p.steps[i].reducedColumn = checkReducedColumn(s, r, over: over, in: schemas)
             }
+        case .groupby(let g):
+            if let checked = checkGroupby(s, g, in: p, schemas: schemas) { p.steps[i].kind = .groupby(checked) }
         case .rechunk(let over, _):
             if schemas[over.name] != nil {
                 error("`\(over.name)` is a frame; rechunking a frame is not supported yet", over.range)

@@ -442,7 +442,7 @@ struct Lowerer {
     static let arraySourceKeys = ["random", "load"]
     static let arrayRandomKeys = ["seed", "low", "high"]
     static let arrayKeys = ["shape", "chunks", "dtype", "source", "lint"]
-    static let stepKinds = ["map_blocks", "reduce", "rechunk", "map_partitions", "merge"] + perItemKinds + rowStepKinds
+    static let stepKinds = ["map_blocks", "reduce", "rechunk", "map_partitions", "merge", "groupby"] + perItemKinds + rowStepKinds
     static let mapBlocksKeys = ["map_blocks", "over", "args", "kwargs", "dtype", "lint"]
 
     mutating func lowerObject(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue) -> PipelineObject? {
@@ -1046,6 +1046,8 @@ struct Lowerer {
             return lowerMergeStep(name, nameRange, v, kindEntry: kindEntry, entries: es, suppressions: supp)
         case let k where Self.rowStepKinds.contains(k):
             return lowerRowStep(name, nameRange, v, kindEntry: kindEntry, entries: es, suppressions: supp)
+        case "groupby":
+            return lowerGroupbyStep(name, nameRange, v, kindEntry: kindEntry, entries: es, suppressions: supp)
         case "map_blocks":
             checkKeys(es, allowed: Self.mapBlocksKeys, in: "`map_blocks` step `\(name)`")
             guard let calleeText = string(kindEntry.value, "`map_blocks`") else { return nil }

@@ -20,6 +20,7 @@ public let allRules: [any Rule.Type] = [
     ProjectionInsideTaskRule.self,
     ClientMapKeywordRule.self,
     PartitionSizeRule.self,
+    CSVRowsRule.self,
 ]
 
 /// A fresh instance of every rule.

@@ -9,7 +9,8 @@ import Testing
                                  "projection-element", "projection-column", "complex-twiddle", "timestamps-binned",
                                  "simulation-loop", "map-large-keyword", "submit-small-argument",
                                  "frame-zip-regions", "frame-model-score", "frame-reference-table", "frame-broadcast-merge", "frame-collection-merge",
-                                 "frame-lookup-regions", "frame-assign-filter"]
+                                 "frame-lookup-regions", "frame-assign-filter",
+                                 "frame-groupby-regions", "frame-csv-sales"]
 
     /// Run from samples/expected so the program's BASE_DIR is `..`, as for a file saved there.
     @Test(arguments: goldens)

@@ -99,7 +99,9 @@ import Testing
     }
 
     /// Rules none of whose markers has a `{` before it on its line.
-    static let markersBeforeAnyBrace: Set<String> = ["PL007", "PL009", "PL010"]
+    static let markersBeforeAnyBrace: Set<String> = ["PL007", "PL009", "PL010", "PL019"]
+    // PL019 compares a CSV file's rows: rule examples list files without contents, so it has no
+    // triggering example; Tests/CLITests/CSVRowsCommandTests.swift checks it on real files.
 
     @Test(arguments: ruleNames)
     func nonTriggeringExamplesStaySilent(_ id: String) {

@@ -108,12 +108,12 @@ import Testing
          ["22:23: kernel `take` of `assign` works on array blocks; `map_partitions` needs a frame kernel (`map_column`, `score_rows`) or a `python` function",
           "22:52: kernel `take` needs a table (a Series or 1-D ndarray) for `table`, but `regions` is a dict"]),
         ([("kernel: map_column, column: zip,", "kernel: map_column,")], ["10:43: kernel `map_column` needs `column` (the column it looks up)"]),
-        ([("outputs:\n  b: persist", "outputs:\n  b: {save: b.npy}")], ["25:6: saving a frame is not supported yet; use `compute` or `persist`"]),
+        ([("outputs:\n  b: persist", "outputs:\n  b: {save: b.npy}")], ["25:6: `b` is a frame: `save:` writes it as Parquet (`.parquet`) or CSV (`.csv`), not `b.npy`"]),
         // A dict's values cannot be more distinct than its entries.
         ([("distinct: 5", "distinct: 500")], ["4:82: `distinct` must be at most the dict's `length` (400), not 500"]),
-        // Reserved syntax of the design, not read yet.
+        // A `load` frame's columns come from its file.
         ([("    rows: 1000\n", "    load: people.csv\n    rows: 1000\n")],
-         ["14:5: `load` frames are not supported yet; declare the frame's `rows`, `partitions` and `columns`"]),
+         ["19:27: column `age` of a `load` frame comes from the file; `source` does not apply"]),
         // `from_pandas` takes a `dataframe` object and `partitions: N` only.
         ([("    rows: 1000\n", "    from_pandas: codes\n    rows: 1000\n")],
          ["14:18: `from_pandas` needs a `dataframe` object, but `codes` is a Series", "15:5: unknown key `rows` in `from_pandas` frame `people`", "17:5: unknown key `columns` in `from_pandas` frame `people`"]),

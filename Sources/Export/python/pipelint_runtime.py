@@ -460,6 +460,28 @@ def _frame(label, columns, rows, partitions):
                        divisions=divisions, label=label, enforce_metadata=False)
 
 
+def _read_csv(path, columns, partitions):
+    """A `load:` frame: `dd.read_csv` of a CSV file with a header row, each column read with its
+    declared dtype (`category`: the categories c0…c{K-1}; `datetime64[ns]` parsed), in
+    `partitions` blocks of ceil(file size / partitions) bytes (Dask cuts the file into blocks of
+    `blocksize` bytes, each ending at a line end)."""
+    import dask.dataframe as dd
+
+    dtypes, dates = {}, []
+    for c in columns:
+        if c["dtype"] == "datetime64[ns]":
+            dates.append(c["name"])
+        elif c["dtype"] == "category":
+            dtypes[c["name"]] = _category_dtype(c["categories"])
+        elif c["dtype"] == "string":
+            dtypes[c["name"]] = pd.StringDtype("pyarrow")
+        else:
+            dtypes[c["name"]] = c["dtype"]
+    blocksize = max(1, -(-os.path.getsize(path) // max(1, partitions)))
+    return dd.read_csv(path, usecols=[c["name"] for c in columns], dtype=dtypes, parse_dates=dates or None,
+                       blocksize=blocksize)
+
+
 def _from_pandas(frame, partitions):
     """`{from_pandas: OBJECT, partitions: N}`: dd.from_pandas(frame, npartitions=N), split on the client."""
     import dask.dataframe as dd

@@ -67,6 +67,8 @@ public struct DuplicateComputationRule: Rule {
             case merge(right: String, on: String, how: String)
             /// A row-wise step (format 1.2), written without positions (`RowOp.signature`).
             case rows(String)
+            /// The key, the column summed, `split_every`.
+            case groupby(by: String, sum: String, splitEvery: Int)
         }
         var operation: Operation
         var over: [String]
@@ -108,6 +110,8 @@ public struct DuplicateComputationRule: Rule {
             return Signature(operation: .merge(right: r, on: on, how: how.rawValue), over: [left.name])
         case .rows(let over, let op):
             return Signature(operation: .rows(op.signature), over: [over.name])
+        case .groupby(let g):
+            return Signature(operation: .groupby(by: g.by, sum: g.column, splitEvery: g.splitEvery), over: [g.over.name])
         }
     }
 

@@ -13,7 +13,8 @@ public struct MissingFileRule: Rule {
         summary: "A `load:` path does not exist",
         defaultSeverity: .error,
         whatItDoes: """
-            Checks every `load:` of an object (`series:`, `ndarray:`) and of an array's `source:`: the file must \
+            Checks every `load:` of an object (`series:`, `ndarray:`), of an array's `source:` and of a frame \
+            (format 1.2, a CSV file): the file must \
             exist, relative to the pipeline file's folder, be a regular file (not a FIFO or a device), and stay \
             inside that folder once symbolic links are resolved.
             """,
@@ -116,7 +117,7 @@ public struct MissingFileRule: Rule {
             }
         }
         for (k, v) in tree.entries(root) {
-            guard let section = tree.scalar(tree.resolved(k)), section == "objects" || section == "arrays" else { continue }
+            guard let section = tree.scalar(tree.resolved(k)), section == "objects" || section == "arrays" || section == "frames" else { continue }
             let definitions = tree.resolved(v)
             guard tree[definitions].kind == .mapping else { continue }
             for (name, definition) in tree.entries(definitions) {
