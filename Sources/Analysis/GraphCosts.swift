@@ -166,6 +166,8 @@ public enum GraphCosts {
         public var shipsNewFunction = true
         /// `__main__` classes an earlier part of the same pickle carried already.
         public var shippedClasses: Set<String> = []
+        /// A DataFrame is in the pickle already (pandas' machinery is a memo reference after).
+        public var framePickled = false
 
         public init() {}
     }
@@ -216,7 +218,7 @@ public enum GraphCosts {
 
     static func layerCost(of layer: Graph.Layer, in context: LayerContext) -> LayerCost {
         if let cost = perItemCost(of: layer, in: context) { return cost }
-        if let cost = FrameCosts.submitCost(of: layer) { return cost }
+        if let cost = FrameCosts.submitCost(of: layer, sharesMachinery: context.framePickled) { return cost }
         switch layer.kind {
         case .object(let o):
             return LayerCost(fixed: o.placement == .delayed ? delayedTask(o, shipped: context.shippedClasses) : 0, perUnit: 0, units: 0)
