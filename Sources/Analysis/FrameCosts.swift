@@ -188,7 +188,7 @@ public enum FrameCosts {
     /// referenced after (BINGET, LONG_BINGET past memo index 255). Exact for the export's columns
     /// (the list alone, without the pickle's 12 B of header, frame and STOP: `pickle.dumps` of 1 to
     /// 3 columns gave 111, 119, 146, 164, 171 and 216 B).
-    static func columnRecipesBytes(_ schema: FrameSchema) -> Int64 {
+    public static func columnRecipesBytes(_ schema: FrameSchema) -> Int64 {
         let keys = ["name", "dtype", "source", "seed", "low", "high", "length", "categories"]
         var memo = columnRecipesMemoBase
         var seen: [String: Int] = [:]
