@@ -33,12 +33,15 @@ CASES = {
          "      amount: {dtype: float64, source: {random: {seed: 2, low: 0, high: 500}}}\n"
          "      qty:    {dtype: int64}\n      note:   {dtype: string, length: 20}")]),
     "zip-regions": ("frame-zip-regions", []),
-    "zip-regions-scatter": ("frame-zip-regions", [("    dict: {length: 40000", "    placement: scatter\n    dict: {length: 40000")]),
+    "zip-regions-scatter": ("frame-zip-regions", [
+        ("    dict: {length: 40000", "    placement: scatter\n    dict: {length: 40000")]),
     "zip-dict-10k-200": ("frame-zip-regions", [
-        ("length: 40000, keys: {string: 5}, values: {string: 8, distinct: 50}", "length: 10000, keys: {string: 6}, values: {string: 12, distinct: 200}"),
+        ("length: 40000, keys: {string: 5}, values: {string: 8, distinct: 50}",
+         "length: 10000, keys: {string: 6}, values: {string: 12, distinct: 200}"),
         ("rows: 1000000", "rows: 200000"), ("partitions: 100", "partitions: 10")]),
     "zip-dict-3k-20": ("frame-zip-regions", [
-        ("length: 40000, keys: {string: 5}, values: {string: 8, distinct: 50}", "length: 3000, keys: {string: 5}, values: {string: 4, distinct: 20}"),
+        ("length: 40000, keys: {string: 5}, values: {string: 8, distinct: 50}",
+         "length: 3000, keys: {string: 5}, values: {string: 4, distinct: 20}"),
         ("rows: 1000000", "rows: 100000"), ("partitions: 100", "partitions: 30")]),
     "broadcast-merge": ("frame-broadcast-merge", []),
     "collection-merge": ("frame-collection-merge", []),
@@ -80,7 +83,7 @@ def main():
                 "case": name,
                 "submit": measured["submit_bytes"], "submit_estimated": est["submit"]["bytes"]["bytes"],
                 "largest_task": max((n for _, n in measured["tasks"].values()), default=0),
-                "largest_task_estimated": max((l["task_bytes"]["bytes"] for l in est["layers"] if l["fused_into"] is None), default=0),
+                "largest_task_estimated": max((x["task_bytes"]["bytes"] for x in est["layers"] if x["fused_into"] is None), default=0),
                 "tasks": measured["tasks"], "copies_after": measured["copies_after"], "results": measured["results"],
                 "load_average": round(os.getloadavg()[0], 1),
             }), flush=True)
