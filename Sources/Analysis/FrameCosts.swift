@@ -9,16 +9,22 @@ import Sizing
 /// the column recipes, a `map_partitions` task the function and the result's `meta` (Dask's
 /// `apply_and_enforce`), a `from_pandas` task its slice.
 public enum FrameCosts {
-    /// A generated frame's expression (`FromMap` and its options, `_frame_part` by reference),
-    /// beyond its column recipes, its `meta` and its partitions.
-    static let frameFixed: Int64 = 253
+    /// A generated frame's expression (`FromMap` and its options, `_frame_part` by reference, and
+    /// the string conversion Dask adds after it), beyond its column recipes, its `meta`, its
+    /// partitions and the conversion's blocks: measured 1,900 B for a 2-column frame alone.
+    static let frameFixed: Int64 = 397
     /// Each partition in the expression beyond its bounds' ints (the bounds tuple, a division).
     static let framePerPartition: Int64 = 3
+    /// The string conversion's own copy of each block of the frame's `meta` (its empty buffer and
+    /// shape; the rest is memo references): per numeric dtype block, per string or category column
+    /// (a string column: +296 B for recipe, meta and conversion, measured; an int64 column +177 B).
+    static let conversionPerNumericBlock: Int64 = 38
+    static let conversionPerTextColumn: Int64 = 114
     /// One `dd.from_map` task beyond its column recipes and its key's name: the task, its bounds.
     static let frameTaskBytes: Int64 = 144
     /// A `map_partitions` expression beyond its objects and result `meta`: the function, pickled
     /// by value from `__main__`, and the expression's options.
-    static let mapPartitionsFixed: Int64 = 1_321
+    static let mapPartitionsFixed: Int64 = 1_015
     /// One `map_partitions` task beyond its objects and the result's `meta`: `apply_and_enforce`,
     /// the function by value, the partition's key.
     static let mapPartitionsTaskBytes: Int64 = 790
@@ -94,10 +100,14 @@ public enum FrameCosts {
     /// A merge (measured, 40 partitions): with a DataFrame object, `from_pandas(right,
     /// npartitions=1)` — one task holding the whole frame, in the submit once — and a 1,467 B
     /// `blockwisemerge` task per partition; with a collection (p2p), transfer tasks of ≈ 2.4 KB
-    /// and join tasks of 1,440 B; the merge's expression itself is small.
-    static let broadcastMergeFixed: Int64 = 827
+    /// and join tasks of 1,440 B. A p2p merge's submit is less than its two frames' alone: the
+    /// second frame's expression shares the first's classes and functions through the memo
+    /// (`sharedFromMapExpression`, net of the merge's own small expression: 207 B, fitted on 40 + 10
+    /// and 10 + 10 partitions).
+    static let broadcastMergeFixed: Int64 = 532
     static let broadcastMergeTaskBytes: Int64 = 1_467
-    static let shuffleMergeFixed: Int64 = 300
+    static let shuffleMergeFixed: Int64 = 0
+    static let sharedFromMapExpression: Int64 = 207
     static let shuffleTaskBytes: Int64 = 2_400
 
     /// The right frame of a broadcast merge, pickled (in the submit once; one copy per worker).
@@ -121,7 +131,8 @@ public enum FrameCosts {
         }
         switch layer.kind {
         case .frame(let f):
-            let fixed = Sat.sum(frameFixed, columnRecipesBytes(schema), metaBytes(schema), shared, boundsBytes(f.partitions))
+            let second = sharesMachinery ? -sharedFromMapExpression : 0
+            let fixed = Sat.sum(frameFixed, columnRecipesBytes(schema), metaBytes(schema), shared, second, boundsBytes(f.partitions), conversionBytes(schema))
             return GraphCosts.LayerCost(fixed: fixed, perUnit: framePerPartition, units: layer.grid.chunkCount)
         case .mapBlocks:
             return GraphCosts.LayerCost(fixed: Sat.sum(mapPartitionsFixed, metaBytes(schema), shared), perUnit: 0, units: layer.taskCount)
@@ -252,5 +263,18 @@ public enum FrameCosts {
     static func broadcastResidentPerWorker(_ layer: Graph.Layer) -> Int64 {
         guard case .merge(let m) = layer.kind, case .broadcast(let o) = m.route, o.placement == .embed, let b = broadcastBytes(m) else { return 0 }
         return b.resident
+    }
+
+    /// The string conversion's copies of the `meta` blocks: numeric dtypes (and datetimes) share a
+    /// block each; every string and category column is its own.
+    static func conversionBytes(_ schema: FrameSchema) -> Int64 {
+        var numeric = Set<String>(), text = 0
+        for c in schema.columns {
+            switch c.type {
+            case .numeric(let t): numeric.insert(t.isTemporal ? "datetime" : t.rawValue)
+            case .string, .category: text += 1
+            }
+        }
+        return Sat.add(Sat.mul(conversionPerNumericBlock, Int64(numeric.count)), Sat.mul(conversionPerTextColumn, Int64(text)))
     }
 }

@@ -54,7 +54,7 @@ import Testing
         // 711 + 8 + 3 + 8 + 6 + 8 + 6 (the column Index) + 81 (float64) + 2 × 140 (strings) + 12 (PROTO, FRAME, STOP).
         #expect(meta == 1_123)
         #expect(layer.taskBytes.bytes == use.wire.bytes + 790 + meta)
-        #expect(layer.submit.fixed == 1_321 + meta - 530)
+        #expect(layer.submit.fixed == 1_015 + meta - 530)
         // In the submitted expression the dict's 39,950 references to its 50 shared values are
         // LONG_BINGETs (5 B) where alone they are BINGETs (2 B).
         let frame = try #require(e.layers.first { $0.name == "people" })
