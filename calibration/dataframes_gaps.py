@@ -43,6 +43,14 @@ CASES = {
         ("length: 40000, keys: {string: 5}, values: {string: 8, distinct: 50}",
          "length: 3000, keys: {string: 5}, values: {string: 4, distinct: 20}"),
         ("rows: 1000000", "rows: 100000"), ("partitions: 100", "partitions: 30")]),
+    "frame-alone-strings": ("frame-small-dict", [
+        ("steps:\n  named: {map_partitions: month_name, over: orders, args: [months]}\noutputs:\n  named: compute",
+         "steps: {}\noutputs:\n  orders: compute")]),
+    "frame-alone-numeric": ("frame-collection-merge", [
+        ("  customers:\n    rows: 100000\n    partitions: 10\n    columns:\n      customer: {dtype: int64, source: range}\n"
+         "      segment:  {dtype: category, categories: 6}\n", ""),
+        ("  enriched: {merge: orders, with: customers, on: customer, how: inner}\noutputs:\n  enriched: persist",
+         "  {}\noutputs:\n  orders: compute")]),
     "broadcast-merge": ("frame-broadcast-merge", []),
     "collection-merge": ("frame-collection-merge", []),
     "collection-merge-10p": ("frame-collection-merge", [("partitions: 40", "partitions: 10")]),
