@@ -84,31 +84,16 @@ REASONS: dict[str, str] = {
                           "compute) is priced as a layer whose fusion a second use blocks (+7 B per chunk, +6 B more for the "
                           "reduction's partials), but Dask sends about 8.6 B per chunk less: the slope is within 20 B and the "
                           "fixed part within 5 %, the totals 7-8 % over",
-    "dict-expression": "a dict passed to map_partitions costs about 3 B per entry more in the submitted expression "
-                       "than its pickle (119,734 B at 40,000 entries, calibration/dataframes.out); the tasks carry "
-                       "the pickle alone",
-    "frame-estimate": "DataFrame graph figures the estimate does not price as measured yet (docs/dask.md; "
-                      "calibration/dataframes.out): the broadcast merge's one task holding the frame, a from_map "
-                      "task's column recipes (2,080 B with two columns, against 1,739 B for a recipe-free one), from_pandas slices (+4.5 %), "
-                      "and the submit of small from_map graphs and p2p merges",
 }
 KNOWN: dict[str, str] = {
-    "frame-broadcast-merge (frames): largest task": "frame-estimate",
-    "frame-assign-filter (frames): largest task": "frame-estimate",
-    "frame-assign-filter (frames): submit": "frame-estimate",
-    "frame-collection-merge (frames): submit": "frame-estimate",
-    # The from_map frame under the groupby: 362 B tasks and 3,190 B submitted as exported (measured
-    # alone), against the 1,739 B and 3,831 B the frame estimate prices; the groupby's own 707 B
-    # combine and 1,207 B expression agree.
-    "frame-groupby-regions (frames): largest task": "frame-estimate",
-    "frame-groupby-regions (frames): submit": "frame-estimate",
-    "frame-reference-table (frames): largest task": "frame-estimate",
-    "frame-small-dict (frames): largest task": "frame-estimate",
-    "frame-small-dict (frames): submit": "frame-estimate",
-    "frame-zip-regions (frames): submit": "dict-expression",
     "persist-chain: submit at 40 chunks": "persisted-and-read",
     "persist-chain: submit at 80 chunks": "persisted-and-read",
 }
+
+
+# Frame samples whose PL001 fix is also checked in its scattered form (`client.scatter([value],
+# broadcast=True)` passed as `dask.delayed(future)`): ≈ 25 s each.
+SCATTER_FORMS = {"frame-zip-regions"}
 
 
 def has_python(doc):
@@ -637,6 +622,12 @@ def main():
                 work = os.path.join(args.work, name)
                 os.makedirs(work, exist_ok=True)
                 record(rows, failures, f"{name} (frames)", frame_checks(name, original, path, work, args, python))
+                if name in SCATTER_FORMS:
+                    # The scattered fix as `pipelint fix --prefer scatter` writes it, run the same way.
+                    scattered = os.path.join(work, name + "-scatter.yaml")
+                    shutil.copyfile(path, scattered)
+                    run([args.pipelint, "fix", "--prefer", "scatter", "--unsafe-fixes", scattered])
+                    record(rows, failures, f"{name} (frames, scatter)", frame_checks(name, original, scattered, work, args, python))
                 continue
             work = os.path.join(args.work, name)
             pipeline, doc, factor = scaled_copy(path, work)

@@ -12,9 +12,9 @@ Prints one JSON line:
 * tasks            {key prefix: [count, largest run_spec bytes]} of every task as dispatched
                    (a scheduler plugin at the transition to `processing`; fused tasks carry the
                    names of the layers fused into them)
-* copies_during / copies_after  per probed object, per worker: live copies (the runtime's
-                   `_live_copies`: gc and the values the workers' tasks hold), sampled every 20 ms
-                   while the graph runs (maximum) and once after `wait`
+* copies_during / copies_after  per probed object, per worker: live copies, sampled every 20 ms
+                   while the graph runs (maximum; the values the workers' tasks hold, no gc: see
+                   `held_copies`) and once after `wait` (the runtime's `_live_copies`: gc too)
 * results          per output: equal to the same functions applied to the whole frame in pandas,
                    without Dask (the values never depend on the partitioning)
 """
@@ -26,14 +26,29 @@ import time
 import __main__
 
 
+def held_copies(probes, dask_worker):
+    """Copies the worker's tasks hold (run_specs and results), without gc: `gc.get_objects()` in
+    a thread beside running tasks hands out references to tuples still being built, and CPython
+    3.11 then fails resizing them (`SystemError: Objects/tupleobject.c:927` in the worker's
+    `read_bytes_rw`, which killed the comm of a scatter and hung the run)."""
+    rt = sys.modules["pipelint_runtime"]
+    held = rt._held_values(dask_worker)
+    counts = {}
+    for name, kind, what in probes:
+        match, found, seen = rt._probe_match(kind, what), set(), set()
+        for value in held:
+            rt._walk_values(value, match, found, seen)
+        counts[name] = len(found)
+    return counts
+
+
 def sampler_start(probes, dask_worker=None):
     state = {"max": {}, "stop": False}
-    live_copies = sys.modules["pipelint_runtime"]._live_copies
 
     def loop():
         while not state["stop"]:
             try:
-                for name, n in live_copies(probes, dask_worker).items():
+                for name, n in held_copies(probes, dask_worker).items():
                     state["max"][name] = max(state["max"].get(name, 0), n)
             except Exception:
                 pass

@@ -68,7 +68,10 @@ public enum EstimateReport {
             out += "  largest task: \(approx(top.taskBytes)) (`\(top.name)`), pickled on dispatch\n"
         }
         let objectsBytes = e.objects.reduce(Int64(0)) { Sat.add($0, $1.residentPerWorker.bytes) }
-        out += "  memory per worker while tasks run (peak): \(approx(e.residentPerWorker)) (objects ≈ \(ByteFormat.text(objectsBytes)) + chunks ≈ \(ByteFormat.text(e.chunkDataPerWorker)))"
+        // What is neither an object's copies nor chunks: the frames of broadcast merges, one copy per worker.
+        let broadcast = Sat.add(e.residentPerWorker.bytes, -Sat.add(objectsBytes, e.chunkDataPerWorker))
+        let frames = broadcast > 0 && e.residentPerWorker.bytes < Int64.max ? " + broadcast merge frames ≈ \(ByteFormat.text(broadcast))" : ""
+        out += "  memory per worker while tasks run (peak): \(approx(e.residentPerWorker)) (objects ≈ \(ByteFormat.text(objectsBytes)) + chunks ≈ \(ByteFormat.text(e.chunkDataPerWorker))\(frames))"
         if let f = e.memoryFraction, let limit = e.memoryLimit, let level = e.memoryLevel {
             out += " = \(percent(f)) of \(ByteFormat.text(limit)): \(level == .belowTarget ? "below target (\(e.thresholds.target))" : "past \(level.rawValue) (\(e.thresholds.fraction(of: level)))")"
         }

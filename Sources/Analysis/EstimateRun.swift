@@ -47,6 +47,8 @@ struct EstimateRun {
     var functionsShipped = Set<String>()
     var classesShipped = Set<String>()
     var mapBlocksSeen = false
+    /// A DataFrame (a frame's `meta`, a from_pandas or broadcast frame) is in the pickle already.
+    var framePickled = false
 
     /// A value the client pickles: an object, or a field of it reached by `path`.
     struct ShippedValue: Hashable {
@@ -223,7 +225,8 @@ struct EstimateRun {
             copiesTotal = min(tasks, workers)
             after = 0
         }
-        addToSubmit(edge, of: obj, wire: wire)
+        // Inside a frame's expression the memo is past index 255: a dict's shared values are LONG_BINGETs.
+        addToSubmit(edge, of: obj, wire: layer.frame != nil ? FrameCosts.inExpression(wire, value) : wire)
         if layer.perItem?.form == .submit, obj.placement == .embed, tasks > 1 {
             // Each `client.submit` sends its own graph: the object is pickled once per call.
             submitFixed = Sat.add(submitFixed, Sat.mul(wire.bytes, Int64(tasks - 1)))
@@ -286,6 +289,8 @@ struct EstimateRun {
             context.isFirstMapBlocks = !mapBlocksSeen
             mapBlocksSeen = true
         }
+        context.framePickled = framePickled
+        framePickled = framePickled || FrameCosts.picklesFrame(layer)
         return GraphCosts.submitCost(of: layer, in: context)
     }
 
@@ -404,6 +409,8 @@ struct EstimateRun {
         let chunkData = chunkDataPerWorker()
         var resident = SizeEstimate(bytes: chunkData, confidence: .modelled)
         for o in objects { resident = Estimator.sum(resident, o.residentPerWorker) }
+        // A broadcast merge's frame: one copy per worker while the merge runs (from_pandas(npartitions=1)).
+        for layer in graph.layers { resident.bytes = Sat.add(resident.bytes, FrameCosts.broadcastResidentPerWorker(layer)) }
         let hasSubmit = cluster.scheduler == .distributed
         let submitTotal = Sat.add(submitFixed, submitPerChunk)
         let submit = hasSubmit ? SizeEstimate(bytes: submitTotal, confidence: submitTotal == Int64.max ? Estimator.saturatedConfidence : submitConfidence)

@@ -27,10 +27,6 @@ public enum FrameRowCosts {
     static let assignFixed: Int64 = 473
     static let filterFixed: Int64 = 63
     static let lookupFixed: Int64 = 1_174
-    /// A dict of shared strings written inside the submitted expression refers to its values with
-    /// LONG_BINGET (5 B) rather than BINGET (2 B): the expression's memo is past 255 entries by then
-    /// (measured: 119,734 B more than the dict's own pickle at 40,000 entries of 50 values).
-    static let memoReferenceExcess: Int64 = 3
 
     /// One task's bytes on dispatch, the table aside (a placed table: a map_partitions task).
     static func taskBytes(_ op: RowOp, table: PipelineObject?) -> Int64 {
@@ -56,9 +52,6 @@ public enum FrameRowCosts {
         case .lookup(_, _, _, _, _, _): fixed = lookupFixed
         case .assign: fixed = Sat.add(assignFixed, Sat.mul(nodeBytes, nodes))
         case .filter: fixed = Sat.add(filterFixed, Sat.mul(nodeBytes, nodes))
-        }
-        if case .lookup = op, let t = table, t.placement == .embed, case .stringDict(let d) = t.recipe, d.distinct < d.length {
-            fixed = Sat.add(fixed, Sat.mul(memoReferenceExcess, Int64(d.length - d.distinct)))
         }
         return GraphCosts.LayerCost(fixed: fixed, perUnit: 0, units: layer.taskCount)
     }

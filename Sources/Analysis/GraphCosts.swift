@@ -168,6 +168,8 @@ public enum GraphCosts {
         public var shippedClasses: Set<String> = []
         /// A lookup's table (format 1.2): its placement decides how Dask is called.
         public var table: PipelineObject?
+        /// A DataFrame is in the pickle already (pandas' machinery is a memo reference after).
+        public var framePickled = false
 
         public init() {}
     }
@@ -218,7 +220,7 @@ public enum GraphCosts {
 
     static func layerCost(of layer: Graph.Layer, in context: LayerContext) -> LayerCost {
         if let cost = perItemCost(of: layer, in: context) { return cost }
-        if let cost = FrameCosts.submitCost(of: layer, table: context.table) { return cost }
+        if let cost = FrameCosts.submitCost(of: layer, table: context.table, sharesMachinery: context.framePickled) { return cost }
         switch layer.kind {
         case .object(let o):
             return LayerCost(fixed: o.placement == .delayed ? delayedTask(o, shipped: context.shippedClasses) : 0, perUnit: 0, units: 0)

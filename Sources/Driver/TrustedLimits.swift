@@ -17,7 +17,8 @@ extension ConfigurationResolver {
         return ParseLimits(maxFileBytes: min(limits.maxFileBytes, trusted.maxFileBytes),
                            aliasExpansionBudget: min(limits.aliasExpansionBudget, trusted.aliasExpansionBudget),
                            maxDepth: min(limits.maxDepth, trusted.maxDepth),
-                           maxScalarBytes: min(limits.maxScalarBytes, trusted.maxScalarBytes))
+                           maxScalarBytes: min(limits.maxScalarBytes, trusted.maxScalarBytes),
+                           maxNodes: min(limits.maxNodes, trusted.maxNodes))
     }
 
     /// The limits of `./.pipelint.yml`, or the defaults.

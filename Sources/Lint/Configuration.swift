@@ -95,7 +95,7 @@ public enum ConfigurationLoader {
         "chunks.min-bytes",
     ]
     static let topKeys = ["select", "extend-select", "ignore", "severity", "thresholds", "per-file-ignores", "exclude", "limits"]
-    static let limitKeys = ["max-file-bytes", "alias-expansion-budget", "max-depth", "max-scalar-bytes"]
+    static let limitKeys = ["max-file-bytes", "alias-expansion-budget", "max-depth", "max-scalar-bytes", "max-nodes"]
 
     /// The nearest `.pipelint.yml` at or above `directory`.
     public static func find(from directory: String) -> String? {
@@ -321,6 +321,7 @@ public enum ConfigurationLoader {
                 l.maxFileBytes = n
             case "max-scalar-bytes": l.maxScalarBytes = Int(clamping: try size(v))
             case "alias-expansion-budget": l.aliasExpansionBudget = try count()
+            case "max-nodes": l.maxNodes = try count()
             case "max-depth":
                 let n = try count()
                 guard n <= ParseLimits.maxDepthCeiling else {

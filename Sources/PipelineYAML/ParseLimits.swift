@@ -11,17 +11,23 @@ public struct ParseLimits: Sendable, Hashable {
     public var maxDepth: Int
     /// Longest scalar, in bytes (default 16 MiB).
     public var maxScalarBytes: Int
+    /// Most YAML nodes in a file: scalars, collections and aliases (default 1,000,000). A
+    /// pipeline holds a few hundred; a 10-million-entry `partitions:` or `chunks:` list
+    /// (30 MB, 16 s to parse and analyse) stops at the first node past it.
+    public var maxNodes: Int
 
     public init(
         maxFileBytes: Int = 64 << 20,
         aliasExpansionBudget: Int = 100_000,
         maxDepth: Int = 64,
-        maxScalarBytes: Int = 16 << 20
+        maxScalarBytes: Int = 16 << 20,
+        maxNodes: Int = 1_000_000
     ) {
         self.maxFileBytes = maxFileBytes
         self.aliasExpansionBudget = aliasExpansionBudget
         self.maxDepth = maxDepth
         self.maxScalarBytes = maxScalarBytes
+        self.maxNodes = maxNodes
     }
 
     /// The highest nesting limit honoured: lowering and sizing recurse once per

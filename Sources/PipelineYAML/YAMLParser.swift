@@ -228,6 +228,7 @@ private struct TreeBuilder {
                 tree.scalarBytes.append(contentsOf: UnsafeBufferPointer(start: p, count: Int(s.length)))
             }
         }
+        guard withinNodeLimit(at: start) else { return false }
         let tag = checkTag(s.tag, at: start)
         let id = addNode(SyntaxTree.Node(
             kind: .scalar, scalarStyle: style, collectionStyle: .flow, tag: tag,
@@ -247,6 +248,7 @@ private struct TreeBuilder {
                  help: "a pipeline never needs this depth; raise `limits.max-depth` if it is legitimate")
             return false
         }
+        guard withinNodeLimit(at: start) else { return false }
         let tag = checkTag(rawTag, at: start)
         let id = addNode(SyntaxTree.Node(
             kind: isSequence ? .sequence : .mapping, scalarStyle: .plain, collectionStyle: flow ? .flow : .block, tag: tag,
@@ -276,12 +278,21 @@ private struct TreeBuilder {
                  help: "raise `limits.alias-expansion-budget` if this file is legitimate")
             return false
         }
+        guard withinNodeLimit(at: start) else { return false }
         let id = addNode(SyntaxTree.Node(
             kind: .alias, scalarStyle: .plain, collectionStyle: .flow, tag: nil,
             range: SourceRange(start: start, end: end), payloadStart: 0, payloadCount: 0,
             aliasTarget: target, expandedSize: size))
         appendChild(id)
         return true
+    }
+
+    /// Whether one more node fits `limits.maxNodes`; else a located error at the node's start.
+    mutating func withinNodeLimit(at start: Int) -> Bool {
+        guard tree.nodes.count >= limits.maxNodes else { return true }
+        fail("more than \(limits.maxNodes) YAML nodes", at: start,
+             help: "a pipeline holds a few hundred; raise `limits.max-nodes` if this file is legitimate")
+        return false
     }
 
     mutating func addNode(_ node: SyntaxTree.Node) -> NodeID {

@@ -12,14 +12,28 @@ public struct DataFrameShape: Sendable, Equatable {
         /// A categorical of `count` categories `c0…c{count-1}`.
         case category(count: Int)
     }
+    /// What a string column's values are: `str(v).zfill(length)` never truncates, so a value with
+    /// more digits than `length` is longer (row 150,000 of a `length: 5` column is 6 characters).
+    public enum NumberText: Sendable, Equatable {
+        /// The global row number: rows `firstRow ..< firstRow + rows`.
+        case rowNumbers
+        /// Integers drawn uniformly from `low ..< high`.
+        case uniform(low: Int64, high: Int64)
+    }
     public var rows: Int
     public var columns: [(name: String, column: Column)]
-    public init(rows: Int, columns: [(name: String, column: Column)]) {
+    /// The global number of the first row (a partition's rows are `firstRow ..< firstRow + rows`).
+    public var firstRow: Int
+    /// String columns whose values are zero-filled numbers, by column name; others are `length` characters.
+    public var numberText: [String: NumberText]
+    public init(rows: Int, columns: [(name: String, column: Column)], firstRow: Int = 0, numberText: [String: NumberText] = [:]) {
         self.rows = rows
         self.columns = columns
+        self.firstRow = firstRow
+        self.numberText = numberText
     }
     public static func == (a: DataFrameShape, b: DataFrameShape) -> Bool {
-        a.rows == b.rows && a.columns.count == b.columns.count
+        a.rows == b.rows && a.firstRow == b.firstRow && a.numberText == b.numberText && a.columns.count == b.columns.count
             && zip(a.columns, b.columns).allSatisfy { $0.name == $1.name && $0.column == $1.column }
     }
 }
@@ -36,6 +50,19 @@ public struct StringDictShape: Sendable, Equatable {
         self.keyLength = keyLength
         self.valueLength = valueLength
         self.distinct = distinct
+    }
+}
+
+extension StringDictShape {
+    /// References to shared values written as BINGET (2 B) when the dict is pickled alone: the
+    /// values whose memo index is below 256 (`2j + 2` for value j), once per reuse.
+    public var shortReferences: Int64 {
+        let n = max(0, length), distinct = min(max(1, self.distinct), max(n, 1))
+        let references = n - distinct
+        guard references > 0 else { return 0 }
+        let cheap = max(0, min(distinct, 255 / 2))
+        let full = references / distinct, rest = references % distinct
+        return Sat.add(Sat.mul(Int64(full), Int64(cheap)), Int64(min(rest, cheap)))
     }
 }
 
@@ -97,11 +124,35 @@ enum FrameSizes {
     static func dataBytes(_ f: DataFrameShape) -> Int64 {
         let n = Int64(max(0, f.rows))
         var total: Int64 = 0
-        for (_, c) in f.columns {
+        for (name, c) in f.columns {
             total = Sat.add(total, Sat.mul(n, rowBytes(c)))
             if case .category(let k) = c { total = Sat.add(total, categoriesBytes(k)) }
+            if case .string(let length) = c, let text = f.numberText[name] {
+                total = Sat.add(total, longerText(text, length: length, firstRow: f.firstRow, rows: f.rows))
+            }
         }
         return total
+    }
+
+    /// The characters `str(v).zfill(length)` writes beyond `length` per value, over the rows: the
+    /// row numbers' extra digits exactly; for uniform integers, the expected extra (rounded down).
+    static func longerText(_ text: DataFrameShape.NumberText, length: Int, firstRow: Int, rows: Int) -> Int64 {
+        let n = max(0, rows), first = max(0, firstRow)
+        switch text {
+        case .rowNumbers:
+            let end = first > Int.max - n ? Int.max : first + n
+            let written = Sat.add(zfilledBytes(count: end, width: length), -zfilledBytes(count: first, width: length))
+            return max(0, Sat.add(written, -Sat.mul(Int64(n), Int64(length))))
+        case .uniform(let low, let high):
+            // Negative values (a sign) are not modelled: they count `length` characters.
+            guard low >= 0, high > low, high <= Int64(Int.max) else { return 0 }
+            let span = high - low
+            let written = Sat.add(zfilledBytes(count: Int(high), width: length), -zfilledBytes(count: Int(low), width: length))
+            let extra = max(0, Sat.add(written, -Sat.mul(span, Int64(length))))
+            // Mean extra per value times the rows, without overflowing the product.
+            let perValue = Double(extra) / Double(span)
+            return Int64(min(Double(Int64.max / 2), (perValue * Double(n)).rounded(.down)))
+        }
     }
 
     /// The frame's blocks: one per distinct numpy dtype, one for all datetimes, one per string or category column.

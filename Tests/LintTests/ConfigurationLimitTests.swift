@@ -40,6 +40,8 @@ import Testing
         let text = "a: &a [1, 2]\nb: *a\n"
         #expect(yamlErrors(try linter("limits: {alias-expansion-budget: 3}\n"), text) == [])
         #expect(yamlErrors(try linter("limits: {alias-expansion-budget: 2}\n"), text) == ["2:4: alias `*a` expands past the budget of 2 nodes (an alias bomb?)"])
+        #expect(yamlErrors(try linter("limits: {max-nodes: 5}\n"), "a: [1, 2]\n") == [])
+        #expect(yamlErrors(try linter("limits: {max-nodes: 4}\n"), "a: [1, 2]\n") == ["1:8: more than 4 YAML nodes"])
     }
 
     @Test func raisedLimitsLetALegitimateFileThrough() throws {
@@ -61,6 +63,7 @@ import Testing
         #expect(error("limits: {max-depth: 1000}\n") == nil)
         #expect(error("limits: {max-depth: 1001}\n") == ".pipelint.yml:1:21: `max-depth` is at most 1000 (the analysis recurses once per level)")
         #expect(error("limits: {alias-expansion-budget: -1}\n") == ".pipelint.yml:1:34: expected a positive whole number")
+        #expect(error("limits: {max-nodes: 0}\n") == ".pipelint.yml:1:21: expected a positive whole number")
         #expect(error("limits: {max-file-bytes: 2GiB}\n") == ".pipelint.yml:1:26: `max-file-bytes` is at most 2GiB (the syntax tree keeps 32-bit offsets)")
         #expect(error("limits: {max-file-bytes: 1GiB}\n") == nil)
         #expect(error("limits: {max-file-bytes: lots}\n") == ".pipelint.yml:1:26: `lots` is not a size (e.g. `10MB`, `128MiB`)")

@@ -20,6 +20,24 @@ import Testing
         #expect(d.aliasExpansionBudget == 100_000)
         #expect(d.maxDepth == 64)
         #expect(d.maxScalarBytes == 16_777_216)
+        #expect(d.maxNodes == 1_000_000)
+    }
+
+    @Test func maxNodes() {
+        // The mapping, `a`, the list and its two items: 5 nodes; the error is at the first one past.
+        #expect(yamlErrors("a: [1, 2]\n", ParseLimits(maxNodes: 5)) == [])
+        #expect(yamlErrors("a: [1, 2]\n", ParseLimits(maxNodes: 4)) == ["1:8: more than 4 YAML nodes"])
+        #expect(yamlErrors("a: [1, 2]\n", ParseLimits(maxNodes: 2)) == ["1:4: more than 2 YAML nodes"])
+        // An alias is a node (what it stands for is the expansion budget's).
+        #expect(yamlErrors("a: &x 1\nb: *x\n", ParseLimits(maxNodes: 4)) == ["2:4: more than 4 YAML nodes"])
+    }
+
+    /// A `partitions:` list of 999,997 entries is the default's 1,000,000 nodes (mapping, key, list);
+    /// one more entry is an error at that entry, before anything else is built.
+    @Test func maxNodesDefault() {
+        func list(_ n: Int) -> String { "p: [" + String(repeating: "1, ", count: n - 1) + "1]\n" }
+        #expect(yamlErrors(list(999_997), .default) == [])
+        #expect(yamlErrors(list(999_998), .default) == ["1:2999996: more than 1000000 YAML nodes"])
     }
 
     @Test func maxFileBytes() {
