@@ -749,6 +749,10 @@ def main():
             rows.append(("kernel vectors", out.stdout.strip().splitlines()[-1] if out.stdout.strip() else out.stderr.strip(), "", ""))
             if out.returncode != 0:
                 failures.append("kernel vectors: " + out.stdout + out.stderr)
+        out = subprocess.run([python, os.path.join(ROOT, "scripts/check-frame-vectors.py")], capture_output=True, text=True)
+        rows.append(("frame kernel vectors", out.stdout.strip().splitlines()[-1] if out.stdout.strip() else out.stderr.strip(), "", ""))
+        if out.returncode != 0:
+            failures.append("frame kernel vectors: " + out.stdout + out.stderr)
     finally:
         client.close()
         cluster.close()
