@@ -2,7 +2,7 @@ import Foundation
 import PipelineIR
 
 /// A frame output written as pandas writes `frame.to_csv(path, index_label="index",
-/// lineterminator="\n")`, byte for byte (docs/executor.md, "Frame results"), so its CRC-32 is the
+/// lineterminator="\n")`, byte for byte (docs/executor.md, "Results"), so its CRC-32 is the
 /// exported program's: a header `index,NAME…`, then one line per row: the RangeIndex label, then
 /// each value: integers in decimal, bools `True`/`False`, floats as Python's `repr` (numpy's
 /// shortest round-trip text), strings and categories as their text, datetimes as pandas formats a
