@@ -184,7 +184,7 @@ public enum Executor {
                 let parts = (0..<l.grid.chunkCount).compactMap { c -> FramePart? in
                     if case .frame(let p)? = kept[plan.firstTask[li] + c] { p } else { nil }
                 }
-                outputs.append(OutputResult(name: l.name, kind: o.kind, data: .frame(parts)))
+                outputs.append(OutputResult(name: l.name, kind: o.kind, data: .frame(FrameMerges.concatenated(parts))))
                 continue
             }
             var chunks: [Chunk] = []

@@ -65,6 +65,7 @@ public final class PipelinePlan: TaskRuntime {
     let frameSchemas: [Int: FrameSchema]
     let reducedColumns: [Int: String]
     let seriesDtypes: [Int: NumericType]
+    let merges: [Int: (on: String, how: MergeHow, names: [String])]
 
     /// Plans `graph` (as optimized by the caller) of the pipeline in `source`.
     public init(graph: Graph, source: SourceFile, baseDirectory: URL, daskWrapped: Set<String> = []) throws(ExecutorError) {
@@ -92,6 +93,7 @@ public final class PipelinePlan: TaskRuntime {
         frameSchemas = b.frameSchemas
         reducedColumns = b.reducedColumns
         seriesDtypes = b.seriesDtypes
+        merges = b.merges
     }
 
     /// Input chunks (linear indices on `inGeo`) overlapping output chunk `c` of `outGeo`.
@@ -212,7 +214,7 @@ public final class PipelinePlan: TaskRuntime {
         case .map(let l, _):
             let call = calls[l]
             embedded = call?.embedded ?? []
-            kernelName = call?.kernel.rawValue ?? "?"
+            kernelName = call?.kernel.rawValue ?? (merges[l] != nil ? "merge" : "?")
         case .source: kernelName = "source"
         case .build: kernelName = "build"
         case .preloaded: kernelName = "preloaded"
@@ -253,6 +255,8 @@ public final class PipelinePlan: TaskRuntime {
             }
         case .preloaded(let l):
             return (.object(clientObjects[l] ?? .literal(.none)), [])
+        case .map(let l, _) where merges[l] != nil:
+            return (.frame(try mergeTask(l, inputs)), [])
         case .map(let l, let chunk):
             guard let call = calls[l] else { throw TaskFailure(message: "no kernel") }
             var decoded: [ObjectValue] = []

@@ -37,6 +37,8 @@ struct PlanBuilder {
     var reducedColumns: [Int: String] = [:]
     /// map_column steps through a Series: the Series' dtype.
     var seriesDtypes: [Int: NumericType] = [:]
+    /// Merges with a `dataframe:` object: key, how, result column names.
+    var merges: [Int: (on: String, how: MergeHow, names: [String])] = [:]
 
     init(graph: Graph, source: SourceFile, baseDirectory: URL, daskWrapped: Set<String> = []) {
         self.graph = graph
@@ -115,7 +117,12 @@ struct PlanBuilder {
             case .reduce(let r, let split) where l.reducedColumn != nil: planFrameReduce(r, splitEvery: split, layer: l)
             case .reduce(let r, let split): planReduce(r, splitEvery: split, layer: l)
             default:
-                // Merges, and the frame steps pipelint reads but does not execute yet.
+                // Merges here, so that a step kind added to the IR compiles and is refused where written.
+                if case .merge(let m) = l.kind {
+                    try planMerge(m, layer: l)
+                    continue
+                }
+                // The frame steps pipelint reads but does not execute yet.
                 throw ExecutorError(.refused, "`pipelint run` does not execute step `\(l.name)` (\(Self.kindName(l.kind))) yet", at: l.nameRange, in: source,
                                     help: "run it on Dask: `pipelint run --engine dask \(source.path)` (or `pipelint export --to dask`)")
             }
