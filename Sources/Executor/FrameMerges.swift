@@ -95,7 +95,8 @@ extension PlanBuilder {
     /// left partition. Two collections (a p2p hash join) are not executed yet.
     mutating func planMerge(_ m: FrameMerge, layer l: Graph.Layer) throws(ExecutorError) {
         guard case .broadcast(let declared) = m.route, m.how == .left || m.how == .inner, let e = l.inputs.first, let names = l.frame?.columns.map(\.name) else {
-            throw ExecutorError(.refused, "`pipelint run` does not execute step `\(l.name)` (a merge of two collections, or a \(m.how.rawValue) merge) yet", at: l.nameRange, in: source,
+            let what = m.isBroadcast ? "a `how: \(m.how.rawValue)` merge with a pandas frame" : "a merge of two collections"
+            throw ExecutorError(.refused, "`pipelint run` does not execute step `\(l.name)` (\(what)) yet", at: l.nameRange, in: source,
                                 help: "run it on Dask: `pipelint run --engine dask \(source.path)` (or `pipelint export --to dask`)")
         }
         let li = l.id.index

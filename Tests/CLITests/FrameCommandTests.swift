@@ -2,21 +2,45 @@ import Foundation
 import Testing
 
 /// DataFrame pipelines (format 1.2) on the commands that execute: frames, map_partitions and
-/// column reductions run on the bundled executor; a merge is one located refusal, exit 2, nothing written.
+/// column reductions and merges with a pandas frame run on the bundled executor; a merge of two
+/// collections is one located refusal, exit 2, nothing written.
 @Suite struct FrameCommandTests {
     static let refusal = """
-        samples/frame-broadcast-merge.yaml:21:3: error: `pipelint run` does not execute step `joined` (a merge) yet
-          = help: run it on Dask: `pipelint run --engine dask samples/frame-broadcast-merge.yaml` (or `pipelint export --to dask`)
+        samples/frame-collection-merge.yaml:19:3: error: `pipelint run` does not execute step `enriched` (a merge of two collections) yet
+          = help: run it on Dask: `pipelint run --engine dask samples/frame-collection-merge.yaml` (or `pipelint export --to dask`)
 
         """
 
     @Test(arguments: [["run"], ["run", "--engine", "bundled"], ["compare"]])
     func mergesAreRefusedWhereTheyAreWritten(_ command: [String]) throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-frames-\(UUID().uuidString)")
-        let r = try CLI.run(command + ["samples/frame-broadcast-merge.yaml", "-o", out.path])
+        let r = try CLI.run(command + ["samples/frame-collection-merge.yaml", "-o", out.path])
         #expect(r.status == 2)
         #expect(r.stderr == Self.refusal)
         #expect(!FileManager.default.fileExists(atPath: out.path.appending("/results.json")))
+    }
+
+    @Test func aMergeWithAPandasFrameIsPandasMergePerPartition() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-frames-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try CLI.run(["run", "--quiet", "--engine", "bundled", "crosscheck/frames/frame-merges.yaml", "-o", out.path])
+        #expect(r.status == 0)
+        let lines = try String(contentsOf: out.appendingPathComponent("joined.csv"), encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first == "index,zip,income_x,pop,flag,income_y,since,region")
+        // 300 left rows, each once (the reference's zips 00…39 are unique); a new RangeIndex per
+        // partition of [1, 150, 149] rows; a zip past 39 has no match: its right columns are empty.
+        #expect(lines.count == 302 && lines.last == "")
+        let labels: [String] = lines[1..<301].map { String($0.prefix { $0 != "," }) }
+        let expected: [String] = ["0"] + (0..<150).map { String($0) } + (0..<149).map { String($0) }
+        #expect(labels == expected)
+        for line in lines[1..<301] {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            let matched = Int(f[1])! < 40
+            #expect(matched == !f[3].isEmpty && matched == !f[7].isEmpty)
+            // A partition with a miss makes `pop` float64, and pd.concat makes the whole column float64.
+            #expect(f[3].isEmpty || f[3].hasSuffix(".0"))
+            #expect(f[4].isEmpty || f[4] == "True" || f[4] == "False")
+        }
     }
 
     @Test func fixVerifyRunsTheFrameBeforeAndAfter() throws {
