@@ -26,7 +26,7 @@ public enum FrameCSV {
         }) }
         for p in parts {
             for r in 0..<p.rows {
-                out.append(contentsOf: Array(String(p.start + r).utf8))
+                digits(Int64(p.start + r), &out)
                 for (c, col) in p.columns.enumerated() {
                     out.append(UInt8(ascii: ","))
                     value(col, r, styles[c], &out)
@@ -37,7 +37,7 @@ public enum FrameCSV {
         return out
     }
 
-    static func field(_ text: [UInt8], _ out: inout [UInt8]) {
+    static func field<C: Collection>(_ text: C, _ out: inout [UInt8]) where C.Element == UInt8 {
         guard text.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) else {
             out.append(contentsOf: text)
             return
@@ -50,15 +50,37 @@ public enum FrameCSV {
         out.append(UInt8(ascii: "\""))
     }
 
+    /// Decimal digits of `v`, appended without an intermediate String.
+    static func digits(_ v: UInt64, negative: Bool = false, _ out: inout [UInt8]) {
+        if negative { out.append(UInt8(ascii: "-")) }
+        var buf: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        withUnsafeMutableBytes(of: &buf) { b in
+            var i = b.count
+            var x = v
+            repeat {
+                i -= 1
+                b[i] = UInt8(ascii: "0") + UInt8(x % 10)
+                x /= 10
+            } while x > 0
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[i...]))
+        }
+    }
+
+    static func digits(_ v: Int64, _ out: inout [UInt8]) { digits(v.magnitude, negative: v < 0, &out) }
+
     static func value(_ col: FrameColumnData, _ r: Int, _ style: Int, _ out: inout [UInt8]) {
         switch col {
-        case .float64(let a): if !a[r].isNaN { out.append(contentsOf: Array(Scalar.f64(a[r]).description.utf8)) }
-        case .float32(let a): if !a[r].isNaN { out.append(contentsOf: Array(float32Text(a[r]).utf8)) }
-        case .integer(let a, let t): out.append(contentsOf: Array((t == .uint64 ? String(UInt64(bitPattern: a[r])) : String(a[r])).utf8))
-        case .bool(let a): out.append(contentsOf: Array((a[r] ? "True" : "False").utf8))
-        case .datetime(let a): if a[r] != Int64.min { out.append(contentsOf: Array(datetimeText(a[r], style: style).utf8)) }
-        case .string(let s): if s.isValid(r) { field(Array(s.slice(r)), &out) }
-        case .category(let codes, _): if codes[r] >= 0 { out.append(contentsOf: Array("c\(codes[r])".utf8)) }
+        case .float64(let a): if !a[r].isNaN { out.append(contentsOf: a[r].description.utf8) }
+        case .float32(let a): if !a[r].isNaN { out.append(contentsOf: float32Text(a[r]).utf8) }
+        case .integer(let a, let t): if t == .uint64 { digits(UInt64(bitPattern: a[r]), &out) } else { digits(a[r], &out) }
+        case .bool(let a): out.append(contentsOf: (a[r] ? "True" : "False").utf8)
+        case .datetime(let a): if a[r] != Int64.min { out.append(contentsOf: datetimeText(a[r], style: style).utf8) }
+        case .string(let s): if s.isValid(r) { field(s.slice(r), &out) }
+        case .category(let codes, _):
+            if codes[r] >= 0 {
+                out.append(UInt8(ascii: "c"))
+                digits(Int64(codes[r]), &out)
+            }
         }
     }
 
