@@ -20,7 +20,7 @@ public enum FrameMerges {
         case .integer(let a, let t): return t == .uint64 ? a.map { $0 < 0 ? .float(Double(UInt64(bitPattern: $0))) : .int($0) } : a.map { .int($0) }
         case .bool(let a): return a.map { .int($0 ? 1 : 0) }
         case .datetime(let a): return a.map { $0 == Int64.min ? nil : .int($0) }
-        case .float64(let a): return a.map { $0.isNaN ? nil : (Double(Int64(exactly: $0) ?? 0) == $0 && Int64(exactly: $0) != nil ? .int(Int64($0)) : .float($0)) }
+        case .float64(let a): return a.map { $0.isNaN ? nil : (Int64(exactly: $0).map { .int($0) } ?? .float($0)) }
         case .float32(let a): return a.map { $0.isNaN ? nil : (Int64(exactly: Double($0)).map { .int($0) } ?? .float(Double($0))) }
         }
     }
@@ -64,10 +64,7 @@ public enum FrameMerges {
             }
         }
         var columns = left.columns.map { gather($0, lp) }
-        for (name, c) in zip(right.names, right.columns) where name != key {
-            _ = name
-            columns.append(gather(c, rp))
-        }
+        for (name, c) in zip(right.names, right.columns) where name != key { columns.append(gather(c, rp)) }
         guard columns.count == names.count else { throw KernelError("the merge gives \(columns.count) columns, its schema \(names.count)") }
         return FramePart(start: 0, rows: lp.count, names: names, columns: columns)
     }
