@@ -71,6 +71,19 @@ import Testing
         #expect(scalars == ["total=21.0", "mean_v=3.0", "found=5", "top=3.0"])
     }
 
+    @Test(arguments: ["names: {dict: {length: 5, keys: {string: 3}, values: {string: 2, distinct: 2}}, placement: scatter}",
+                      "names: {dict: {length: 5, keys: {string: 3}, values: {string: 2, distinct: 2}}, placement: delayed}",
+                      "scheduler: threads", "scheduler: processes"])
+    func placementsAndSchedulersGiveTheSameFrame(_ change: String) throws {
+        let text = change.hasPrefix("scheduler")
+            ? Self.small.replacingOccurrences(of: "scheduler: distributed", with: change)
+            : Self.small.replacingOccurrences(of: "names: {dict: {length: 5, keys: {string: 3}, values: {string: 2, distinct: 2}}}", with: change)
+        #expect(text != Self.small)
+        let a = try runText(Self.small), b = try runText(text)
+        #expect(a.outputs.count == b.outputs.count)
+        for (x, y) in zip(a.outputs, b.outputs) { #expect(x.identical(to: y), "\(x.name)") }
+    }
+
     @Test func aColumnReductionIsDasksTree() throws {
         // 7 partitions, split_every 3: 7 partials, batches [0-2] [3-5] [6] (7 > 3), then the aggregate of 3.
         let text = Self.small.replacingOccurrences(of: "partitions: [2, 2, 3]", with: "partitions: [1, 1, 1, 1, 1, 1, 1]")
