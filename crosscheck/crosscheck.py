@@ -31,9 +31,12 @@ functions or objects; heavy ones down-scaled, keeping their chunk counts):
       runs once per chunk, and no "Detected different `run_spec`" warning (nor in any exported
       run of (a) and (c));
   (h) task counts of N-D reductions: `estimate`'s tasks against `len(c.__dask_graph__())`;
-  (j) DataFrame pipelines (format 1.2; `pipelint run` refuses them): the exported program on a fresh
-      LocalCluster per sample (crosscheck/frames.py): results against pandas on whole frames, the
-      largest task as dispatched and the submit bytes against `estimate`, live copies after `wait`;
+  (j) DataFrame pipelines (format 1.2): the exported program on a fresh LocalCluster per sample
+      (crosscheck/frames.py): results against pandas on whole frames, the largest task as dispatched
+      and the submit bytes against `estimate`, live copies after `wait`; and `pipelint run` (bundled,
+      as written) against it: each frame output's CSV CRC-32 and each scalar exactly (a merge of two
+      collections, not executed yet, must be a located refusal); crosscheck/frames/*.yaml (small:
+      every column dtype, frame kernel and pandas-frame merge) for results only;
   (i) per-item steps (format 1.1: `delayed`, `submit`, `map` loops): their results in (a), live
       copies in (c) and (f), bytes per task in (f); and PL017's claim itself: the `client.map`
       program as written (a keyword over 100 kB) fails on 2026.8.0 with the scheduler's
@@ -534,7 +537,7 @@ def reduction_checks(args, python, work):
 
 
 def frame_checks(name, doc, pipeline, work, args, python):
-    """Part (j): a DataFrame pipeline (format 1.2), which `pipelint run` refuses, through its exported
+    """Part (j): a DataFrame pipeline (format 1.2) through its exported
     program as written on a fresh LocalCluster (crosscheck/frames.py, one process and one cluster per
     sample): results against pandas on whole frames, the largest task as dispatched and the submit
     bytes against `estimate`, and the live copies of each object after `wait` against its copies."""
@@ -544,6 +547,7 @@ def frame_checks(name, doc, pipeline, work, args, python):
     measured = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
     est = estimate_json(args.pipelint, pipeline)
     checks = [(f"result {out}", verdict == "same", f"{out}: {verdict}") for out, verdict in measured["results"].items()]
+    checks += bundled_checks(pipeline, work, args, measured)
     largest = max((n for _, n in measured["tasks"].values()), default=0)
     predicted = max(dispatched(est).values(), default=0)
     # A task of a few KB varies by tens of bytes from run to run (a p2p transfer task carries its
@@ -564,6 +568,27 @@ def frame_checks(name, doc, pipeline, work, args, python):
         checks.append((f"copies {o['name']}", good,
                        f"{o['name']}: {sum(per)} ({'+'.join(map(str, per))}) after wait, estimated "
                        + (f"{expected}" if expected is not None else "<= 1/worker")))
+    return checks
+
+
+def bundled_checks(pipeline, work, args, measured):
+    """`pipelint run` (the bundled executor, as written) against the exported program's results on
+    Dask (`checksums` of crosscheck/frames.py): every frame output's CSV CRC-32 and every scalar
+    exactly; a pipeline the executor does not run yet must be refused with a located error (exit 2)."""
+    out = os.path.join(work, "bundled-frames")
+    p = subprocess.run([args.pipelint, "run", "--engine", "bundled", "--as-written", "--quiet", pipeline, "-o", out],
+                       capture_output=True, text=True)
+    if p.returncode == 2 and "does not execute" in p.stderr and p.stderr.startswith(pipeline + ":"):
+        return [("bundled refusal", True, "bundled: refused (" + p.stderr.splitlines()[0].split("error: ", 1)[-1] + ")")]
+    if p.returncode != 0:
+        return [("bundled run", False, f"bundled run failed (exit {p.returncode}): {p.stderr.strip()[:300]}")]
+    with open(os.path.join(out, "results.json"), encoding="utf-8") as fh:
+        items = {o["name"]: o for o in json.load(fh)["outputs"]}
+    checks = []
+    for name, want in measured.get("checksums", {}).items():
+        o = items.get(name, {})
+        got = o.get("crc32") if "crc32" in o else (repr(float(o["value"])) if o.get("dtype") == "float64" else str(o.get("value")))
+        checks.append((f"bundled {name}", got == want, f"bundled {name}: {got} vs dask {want}"))
     return checks
 
 
@@ -610,6 +635,18 @@ def main():
     warned = 0
     try:
         default = sorted(glob.glob(os.path.join(ROOT, "samples/*.yaml"))) + sorted(glob.glob(os.path.join(ROOT, "crosscheck/cases/*.yaml")))
+        for path in [] if args.samples else sorted(glob.glob(os.path.join(ROOT, "crosscheck/frames/*.yaml"))):
+            # Small frame pipelines covering every column dtype and frame kernel: `pipelint run` against
+            # the exported program on Dask (results only; their sizes are not estimate cases).
+            name = os.path.splitext(os.path.basename(path))[0]
+            work = os.path.join(args.work, name)
+            os.makedirs(work, exist_ok=True)
+            program = os.path.join(work, "program-frames.py")
+            run([args.pipelint, "export", "--to", "dask", "--as-written", path, "-o", program])
+            out = run([python, os.path.join(ROOT, "crosscheck/frames.py"), program, path])
+            measured = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
+            checks = [(f"result {o}", v == "same", f"{o}: {v}") for o, v in measured["results"].items()]
+            record(rows, failures, f"{name} (frame run)", checks + bundled_checks(path, work, args, measured))
         for path in args.samples or default:
             name = os.path.splitext(os.path.basename(path))[0]
             with open(path) as fh:
@@ -618,7 +655,7 @@ def main():
                 rows.append((name, "skipped: python: functions or objects", "", ""))
                 continue
             if "frames" in original:
-                # `pipelint run` refuses DataFrame pipelines: part (j) instead, at the sample's size.
+                # DataFrame pipelines: part (j) instead, at the sample's size (with `pipelint run` against it).
                 work = os.path.join(args.work, name)
                 os.makedirs(work, exist_ok=True)
                 record(rows, failures, f"{name} (frames)", frame_checks(name, original, path, work, args, python))
@@ -710,6 +747,10 @@ def main():
             rows.append(("kernel vectors", out.stdout.strip().splitlines()[-1] if out.stdout.strip() else out.stderr.strip(), "", ""))
             if out.returncode != 0:
                 failures.append("kernel vectors: " + out.stdout + out.stderr)
+        out = subprocess.run([python, os.path.join(ROOT, "scripts/check-frame-vectors.py")], capture_output=True, text=True)
+        rows.append(("frame kernel vectors", out.stdout.strip().splitlines()[-1] if out.stdout.strip() else out.stderr.strip(), "", ""))
+        if out.returncode != 0:
+            failures.append("frame kernel vectors: " + out.stdout + out.stderr)
     finally:
         client.close()
         cluster.close()

@@ -17,6 +17,9 @@ Prints one JSON line:
                    `held_copies`) and once after `wait` (the runtime's `_live_copies`: gc too)
 * results          per output: equal to the same functions applied to the whole frame in pandas,
                    without Dask (the values never depend on the partitioning)
+* checksums        per output as `pipelint run` writes it: a frame's CRC-32 of its CSV
+                   (`to_csv(index_label="index", lineterminator="\\n")`, the exported program's file), a
+                   scalar's repr: the bundled executor's results must be these exactly
 """
 import json
 import sys
@@ -181,6 +184,19 @@ def column_keywords(spec):
     return kw
 
 
+def checksum(value, pd):
+    """A frame's CRC-32 as the exported program writes it (NAME.csv), or a scalar's repr."""
+    import zlib
+
+    import numpy as np
+
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        data = value.to_csv(index_label="index", lineterminator="\n").encode("utf-8")
+        return f"{zlib.crc32(data) & 0xFFFFFFFF:08x}"
+    value = np.asarray(value)[()]
+    return repr(float(value)) if np.asarray(value).dtype.kind == "f" else str(int(value))
+
+
 def resolve(objects, a):
     if isinstance(a, (int, float)):
         return a
@@ -244,8 +260,9 @@ def main(program, pipeline):
         dispatched = {k: [len(v), max(v)] for k, v in sorted(plugin.sizes.items())}
         computed = client.compute(persisted, sync=True)
         expected, shuffled, pd = reference(g, doc, pipeline)
-        results = {}
+        results, checksums = {}, {}
         for (name, _, _, _), value in zip(outputs, computed):
+            checksums[name] = checksum(value, pd)
             want = expected[name]
             if isinstance(want, pd.Series):
                 # A groupby's sums: Dask adds the partial sums in its tree's order, so floats may differ in the last bits.
@@ -278,6 +295,7 @@ def main(program, pipeline):
             "copies_during": {n: sorted(v.get(n, 0) for v in during.values()) for n in names},
             "copies_after": {n: sorted(v.get(n, 0) for v in after.values()) for n in names},
             "results": results,
+            "checksums": checksums,
         }), flush=True)
 
 

@@ -63,6 +63,8 @@ public struct OutputResult: Sendable {
         case scalar(Scalar)
         /// Chunks in row-major chunk order, with the grid they lie on.
         case array(shape: [Int], chunks: [Chunk], grid: ChunkGrid)
+        /// A DataFrame's partitions, in order (format 1.2).
+        case frame([FramePart])
     }
     public var name: String
     public var kind: OutputKind
@@ -73,6 +75,7 @@ public struct OutputResult: Sendable {
         switch data {
         case .scalar(let s): if case .f64 = s { "float64" } else { "int64" }
         case .array(_, let chunks, _): chunks.first?.data.dtypeName ?? "float64"
+        case .frame: "dataframe"
         }
     }
 
@@ -81,6 +84,7 @@ public struct OutputResult: Sendable {
         switch data {
         case .scalar: []
         case .array(let s, _, _): s
+        case .frame(let parts): [parts.reduce(0) { $0 + $1.rows }, parts.first?.columns.count ?? 0]
         }
     }
 
@@ -91,6 +95,8 @@ public struct OutputResult: Sendable {
         case (.array(let s1, let c1, _), .array(let s2, let c2, _)):
             guard s1 == s2, c1.count == c2.count else { return false }
             return zip(c1, c2).allSatisfy { $0.shape == $1.shape && $0.data.bitwiseEqual($1.data) }
+        case (.frame(let a), .frame(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { ObjectCodec.encode(.frame($0)) == ObjectCodec.encode(.frame($1)) }
         default: return false
         }
     }
@@ -174,6 +180,13 @@ public enum Executor {
                 continue
             }
             guard plan.firstTask[li] >= 0 else { continue }
+            if l.frame != nil {
+                let parts = (0..<l.grid.chunkCount).compactMap { c -> FramePart? in
+                    if case .frame(let p)? = kept[plan.firstTask[li] + c] { p } else { nil }
+                }
+                outputs.append(OutputResult(name: l.name, kind: o.kind, data: .frame(FrameMerges.concatenated(parts))))
+                continue
+            }
             var chunks: [Chunk] = []
             for c in 0..<l.grid.chunkCount {
                 if case .chunk(let ch)? = kept[plan.firstTask[li] + c] { chunks.append(ch) }

@@ -40,7 +40,7 @@ extension Kernels {
     static func applyExtended(_ kernel: Kernel, _ args: [KernelArg]) throws(KernelError) -> Chunk {
         switch kernel {
         case .mapColumn, .scoreRows:
-            throw KernelError("`\(kernel.rawValue)` is a frame kernel; `pipelint run` does not execute DataFrame pipelines")
+            throw KernelError("`\(kernel.rawValue)` is a frame kernel: it maps a DataFrame partition, not an array block")
         case .identity:
             return try block(args[0], kernel, "x")
         case .take:

@@ -11,7 +11,8 @@ public enum FixVerification {
         GraphBuilder.build(shrunk(pipeline, chunksPerDimension: chunksPerDimension)).graph
     }
 
-    /// The pipeline `shrink` runs: every input array cut to its first `chunksPerDimension` chunks per dimension.
+    /// The pipeline `shrink` runs: every input array cut to its first `chunksPerDimension` chunks per
+    /// dimension, every frame to its first `chunksPerDimension` partitions.
     public static func shrunk(_ pipeline: Pipeline, chunksPerDimension: Int = 2) -> Pipeline {
         var p = pipeline
         for i in p.arrays.indices {
@@ -23,6 +24,15 @@ public enum FixVerification {
                 }
             }
             p.arrays[i].grid = ChunkGrid(dims: dims)
+        }
+        // Frames keep their first partitions: a row's values depend on its global row number only.
+        for i in p.frames.indices {
+            let k = min(p.frames[i].partitions.count, chunksPerDimension)
+            switch p.frames[i].partitions {
+            case .uniform(let size, let length): p.frames[i].partitions = .uniform(size: size, length: min(length, size * k))
+            case .explicit(let xs): p.frames[i].partitions = .explicit(Array(xs.prefix(k)))
+            }
+            p.frames[i].rows = p.frames[i].partitions.length
         }
         return p
     }

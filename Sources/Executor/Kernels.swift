@@ -33,7 +33,7 @@ public enum Kernels {
         if args.contains(where: isExtended) { return try applyExtended(kernel, args) }
         switch kernel {
         case .mapColumn, .scoreRows:
-            throw KernelError("`\(kernel.rawValue)` is a frame kernel; `pipelint run` does not execute DataFrame pipelines")
+            throw KernelError("`\(kernel.rawValue)` is a frame kernel: it maps a DataFrame partition, not an array block")
         case .identity:
             return try block(args[0], kernel, "x")
         case .take:

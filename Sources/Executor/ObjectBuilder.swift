@@ -25,8 +25,8 @@ enum ObjectBuilder {
             throw Failure(message: "`\(factory)` is a Python factory; `pipelint run` cannot build it")
         case .element:
             throw Failure(message: "an element is what a projection yields, not an object recipe")
-        case .dataframe, .stringDict:
-            throw Failure(message: "`pipelint run` does not build DataFrame and dict objects (format 1.2)")
+        case .dataframe(let d): return .frame(FrameGeneration.partition(d.schema, start: 0, stop: d.length))
+        case .stringDict(let d): return .stringDict(StringDict(recipe: d))
         }
     }
 

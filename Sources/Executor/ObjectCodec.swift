@@ -11,7 +11,7 @@ import PipelineIR
 public enum ObjectCodec {
     enum Tag: UInt8 {
         case none = 0x01, bool = 0x02, int = 0x03, float = 0x04, string = 0x05, list = 0x06, map = 0x07
-        case series = 0x10, ndarray = 0x11, bytes = 0x12, instance = 0x13
+        case series = 0x10, ndarray = 0x11, bytes = 0x12, instance = 0x13, frame = 0x14, stringDict = 0x15
     }
 
     /// Encodes `v`.
@@ -52,6 +52,8 @@ public enum ObjectCodec {
                 w.string(f.name)
                 write(f.value, &w)
             }
+        case .frame(let f): writeFrame(f, &w)
+        case .stringDict(let d): writeDict(d, &w)
         }
     }
 
@@ -128,6 +130,8 @@ public enum ObjectCodec {
                 fields.append(ObjectField(name: name, value: try read(&r, depth: depth + 1)))
             }
             return .instance(className: cls, module: module.isEmpty ? nil : module, fields: fields)
+        case .frame: return try readFrame(&r)
+        case .stringDict: return try readDict(&r)
         }
     }
 

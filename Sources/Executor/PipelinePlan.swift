@@ -62,6 +62,10 @@ public final class PipelinePlan: TaskRuntime {
     let layerCount: Int
     let partialSource: [Int: Int]
     let reductionKind: [Int: Reduction]
+    let frameSchemas: [Int: FrameSchema]
+    let reducedColumns: [Int: String]
+    let seriesDtypes: [Int: NumericType]
+    let merges: [Int: (on: String, how: MergeHow, names: [String])]
 
     /// Plans `graph` (as optimized by the caller) of the pipeline in `source`.
     public init(graph: Graph, source: SourceFile, baseDirectory: URL, daskWrapped: Set<String> = []) throws(ExecutorError) {
@@ -86,6 +90,10 @@ public final class PipelinePlan: TaskRuntime {
         layerCount = b.layerTotal
         partialSource = b.partialSource
         reductionKind = b.reductionKind
+        frameSchemas = b.frameSchemas
+        reducedColumns = b.reducedColumns
+        seriesDtypes = b.seriesDtypes
+        merges = b.merges
     }
 
     /// Input chunks (linear indices on `inGeo`) overlapping output chunk `c` of `outGeo`.
@@ -206,7 +214,7 @@ public final class PipelinePlan: TaskRuntime {
         case .map(let l, _):
             let call = calls[l]
             embedded = call?.embedded ?? []
-            kernelName = call?.kernel.rawValue ?? "?"
+            kernelName = call?.kernel.rawValue ?? (merges[l] != nil ? "merge" : "?")
         case .source: kernelName = "source"
         case .build: kernelName = "build"
         case .preloaded: kernelName = "preloaded"
@@ -235,6 +243,10 @@ public final class PipelinePlan: TaskRuntime {
     public func execute(_ task: Int, definition: [UInt8]?, inputs: [Value], worker: Int) throws -> (value: Value, attached: [ObjectValue]) {
         switch ops[task] {
         case .source(let l, let c):
+            if let schema = frameSchemas[l] {
+                let box = geometry[l].box(c)
+                return (.frame(FrameGeneration.partition(schema, start: box.origin[0], stop: box.origin[0] + box.shape[0])), [])
+            }
             return (.chunk(sourceChunk(layer: l, chunk: c)), [])
         case .build(let l):
             guard let o = graph.layers[l].object else { throw TaskFailure(message: "not an object") }
@@ -243,12 +255,15 @@ public final class PipelinePlan: TaskRuntime {
             }
         case .preloaded(let l):
             return (.object(clientObjects[l] ?? .literal(.none)), [])
+        case .map(let l, _) where merges[l] != nil:
+            return (.frame(try mergeTask(l, inputs)), [])
         case .map(let l, let chunk):
             guard let call = calls[l] else { throw TaskFailure(message: "no kernel") }
             var decoded: [ObjectValue] = []
             if let def = definition, !call.embedded.isEmpty {
                 decoded = try decodeEmbedded(def, count: call.embedded.count)
             }
+            if call.kernel.isFrameKernel { return (try frameKernel(call, layer: l, inputs: inputs, decoded: decoded), decoded) }
             var args: [KernelArg] = []
             for b in call.bindings {
                 switch b {
@@ -270,6 +285,15 @@ public final class PipelinePlan: TaskRuntime {
             }
         case .rechunk(let l, let c):
             return (.chunk(rechunk(layer: l, chunk: c, inputs: inputs, task: task)), [])
+        case .partial(let l, _) where reducedColumns[l] != nil:
+            guard case .frame(let p)? = inputs.first, let r = reductionKind[l], let name = reducedColumns[l], let c = p.column(name) else {
+                throw TaskFailure(message: "missing input partition or column")
+            }
+            return (.partial(FrameReductions.partial(r, c)), [])
+        case .combine(let l, let final) where reducedColumns[l] != nil:
+            guard let r = reductionKind[l] else { throw TaskFailure(message: "not a reduction") }
+            let p = FrameReductions.combine(r, inputs.compactMap { if case .partial(let p) = $0 { p } else { nil } })
+            return (final ? .scalar(Reductions.finish(p)) : .partial(p), [])
         case .partial(let l, _):
             guard case .chunk(let c)? = inputs.first, let r = reductionKind[l] else { throw TaskFailure(message: "missing input chunk") }
             return (.partial(Reductions.partial(r, c.data)), [])
@@ -307,6 +331,11 @@ public final class PipelinePlan: TaskRuntime {
     }
 
     func kernelArg(_ p: ParamSource, path: FieldPath, inputs: [Value], decoded: [ObjectValue]) throws -> KernelArg {
+        try kernelArg(of: try resolved(p, path: path, inputs: inputs, decoded: decoded))
+    }
+
+    /// The value a parameter receives inside the task, projected through `path`.
+    func resolved(_ p: ParamSource, path: FieldPath, inputs: [Value], decoded: [ObjectValue]) throws -> Value {
         var value: Value
         switch p {
         case .literal(let s): value = .scalar(s)
@@ -326,6 +355,10 @@ public final class PipelinePlan: TaskRuntime {
             }
             value = .object(projected)
         }
+        return value
+    }
+
+    func kernelArg(of value: Value) throws -> KernelArg {
         switch value {
         case .chunk(let c): return .chunk(c)
         case .scalar(let s): return .scalar(s)
@@ -339,8 +372,9 @@ public final class PipelinePlan: TaskRuntime {
             case .literal: throw TaskFailure(message: "a literal object is not a number, Series or ndarray")
             case .bytes: throw TaskFailure(message: "a bytes object cannot be passed to a kernel")
             case .instance(let c, _, _): throw TaskFailure(message: "an instance of `\(c)` cannot be passed to a kernel; bind a field path such as `obj.field`")
+            case .frame, .stringDict: throw TaskFailure(message: "a DataFrame or dict object cannot be passed to an array kernel")
             }
-        case .partial, .none: throw TaskFailure(message: "not a value")
+        case .partial, .frame, .none: throw TaskFailure(message: "not a value")
         }
     }
 

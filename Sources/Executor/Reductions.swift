@@ -7,6 +7,8 @@ public enum Partial: Sendable, Equatable {
     case value(Scalar)
     /// mean: Float64 total and Float64 element count (Dask's `mean_chunk`).
     case mean(total: Double, count: Double)
+    /// A frame column's mean (Dask's `sum / count`): the sum (int64 or float64) and the count.
+    case sumCount(sum: Scalar, count: Int64)
 }
 
 /// Reductions, specified bit-for-bit so a Dask export agrees on floats
@@ -105,6 +107,7 @@ public enum Reductions {
         switch p {
         case .value(let s): s
         case .mean(let t, let c): .f64(t / c)
+        case .sumCount(let s, let c): .f64(s.double / Double(c))
         }
     }
 

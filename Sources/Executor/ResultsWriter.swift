@@ -32,6 +32,14 @@ public enum ResultsWriter {
                 switch o.data {
                 case .scalar:
                     written.append(Written(name: o.name, file: nil, crc32: nil, bytes: 8))
+                case .frame(let parts):
+                    let rel = "\(o.name).csv"
+                    let url = try OutputPaths.prepare(rel, in: directory)
+                    let data = FrameCSV.bytes(parts)
+                    do { try AtomicWrite.write(data, to: url.path) } catch { throw ExecutorError(.io, error.description) }
+                    var crc = CRC32()
+                    data.withUnsafeBytes { crc.update($0) }
+                    written.append(Written(name: o.name, file: rel, crc32: crc.value, bytes: data.count))
                 case .array(let shape, let chunks, let grid):
                     let rel: String
                     if case .save(let p) = o.kind { rel = p } else { rel = "\(o.name).npy" }
@@ -90,6 +98,7 @@ public enum ResultsWriter {
                 case .f64(let d): item["value"] = d.isFinite ? d as Any : s.description as Any
                 }
             }
+            if case .frame(let parts) = o.data { item["columns"] = parts.first?.names ?? [] }
             if let f = w.file { item["file"] = f }
             if let c = w.crc32 { item["crc32"] = String(format: "%08x", c) }
             outs.append(item)

@@ -10,9 +10,9 @@ public enum RunSummary {
             switch o.data {
             case .scalar(let s):
                 lines.append("\(o.name) = \(s)")
-            case .array(let shape, _, _):
+            case .array, .frame:
                 let crc = w.crc32.map { String(format: "%08x", $0) } ?? ""
-                lines.append("\(o.name): \(o.dtype) \(Kernels.shapeText(shape)) → \(directory)/\(w.file ?? "") (crc32 \(crc))")
+                lines.append("\(o.name): \(o.dtype) \(Kernels.shapeText(o.shape)) → \(directory)/\(w.file ?? "") (crc32 \(crc))")
             }
         }
         let opt = r.delayedObjects.isEmpty ? "" : " (made delayed: \(r.delayedObjects.map { "`\($0)`" }.joined(separator: ", ")))"

@@ -204,6 +204,10 @@ public indirect enum ObjectValue: Sendable {
     case bytes([UInt8])
     /// An instance of a class with named fields.
     case instance(className: String, module: String?, fields: [ObjectField])
+    /// A pandas DataFrame (a `dataframe:` object, format 1.2).
+    case frame(FramePart)
+    /// A `dict:` object of strings (format 1.2), held by its recipe: lookups compute the entry.
+    case stringDict(StringDict)
 
     /// Bytes of the buffers this value holds (what a decoded copy adds to a worker).
     public var residentBytes: Int {
@@ -213,6 +217,8 @@ public indirect enum ObjectValue: Sendable {
         case .ndarray(let s, let d): d.byteCount &+ s.count &* 8
         case .bytes(let b): b.count
         case .instance(let c, let m, let fs): fs.reduce(c.utf8.count &+ (m?.utf8.count ?? 0)) { $0 &+ $1.name.utf8.count &+ $1.value.residentBytes }
+        case .frame(let f): f.byteCount
+        case .stringDict(let d): d.byteCount
         }
     }
 
@@ -299,6 +305,8 @@ public enum Value: Sendable {
     case object(ObjectValue)
     /// A reduction's partial state (sum and count for `mean`).
     case partial(Partial)
+    /// A DataFrame partition (format 1.2).
+    case frame(FramePart)
     /// Nothing (benchmarks' no-op tasks).
     case none
 
@@ -309,6 +317,7 @@ public enum Value: Sendable {
         case .scalar: 8
         case .object(let o): o.residentBytes
         case .partial: 16
+        case .frame(let f): f.byteCount
         case .none: 0
         }
     }

@@ -210,7 +210,6 @@ struct FixCommand: ParsableCommand {
         let before = LoadedPipeline.load(outcome.original)
         let after = LoadedPipeline.load(SourceFile(path: path, bytes: outcome.fixed))
         guard let a = before.pipeline, let b = after.pipeline, let graph = before.graph else { return "the pipeline is invalid" }
-        if let refusal = frameRefusal(graph, before.source, command: "fix --verify") { return refusal.message }
         guard let engine = try? engineOptions.resolve(graph, before.source) else { return "the engine options are invalid" }
         if engine == .dask {
             return DaskVerification.difference(original: a, in: before.source, fixed: b, in: after.source, folder: folder, options: engineOptions)

@@ -1,37 +1,75 @@
 import Foundation
 import Testing
 
-/// DataFrame pipelines (format 1.2) on the commands that execute: one located refusal, exit 2,
-/// nothing written, on either engine.
+/// DataFrame pipelines (format 1.2) on the commands that execute: frames, map_partitions and
+/// column reductions and merges with a pandas frame run on the bundled executor; a merge of two
+/// collections is one located refusal, exit 2, nothing written.
 @Suite struct FrameCommandTests {
     static let refusal = """
-        samples/frame-zip-regions.yaml:11:3: error: `%@` does not execute DataFrame pipelines yet (format 1.2): frame `people`
-          = help: check it with `pipelint check` and `pipelint estimate`; `pipelint export --to dask` writes the Dask program
+        samples/frame-collection-merge.yaml:19:3: error: `pipelint run` does not execute step `enriched` (a merge of two collections) yet
+          = help: run it on Dask: `pipelint run --engine dask samples/frame-collection-merge.yaml` (or `pipelint export --to dask`)
 
         """
 
-    @Test(arguments: [(["run"], "run"), (["run", "--engine", "dask"], "run"), (["compare"], "compare"), (["compare", "--engine", "both"], "compare")])
-    func executingCommandsRefuseFrames(_ command: [String], _ name: String) throws {
+    @Test(arguments: [["run"], ["run", "--engine", "bundled"], ["compare"]])
+    func mergesAreRefusedWhereTheyAreWritten(_ command: [String]) throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-frames-\(UUID().uuidString)")
-        let r = try CLI.run(command + ["samples/frame-zip-regions.yaml", "-o", out.path])
+        let r = try CLI.run(command + ["samples/frame-collection-merge.yaml", "-o", out.path])
         #expect(r.status == 2)
-        #expect(r.stderr == Self.refusal.replacingOccurrences(of: "%@", with: name))
-        #expect(!FileManager.default.fileExists(atPath: out.path))
+        #expect(r.stderr == Self.refusal)
+        #expect(!FileManager.default.fileExists(atPath: out.path.appending("/results.json")))
     }
 
-    @Test func fixVerifyLeavesTheFileAndSaysWhy() throws {
+    @Test func aMergeWithAPandasFrameIsPandasMergePerPartition() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-frames-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try CLI.run(["run", "--quiet", "--engine", "bundled", "crosscheck/frames/frame-merges.yaml", "-o", out.path])
+        #expect(r.status == 0)
+        let lines = try String(contentsOf: out.appendingPathComponent("joined.csv"), encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first == "index,zip,income_x,pop,flag,income_y,since,region")
+        // 300 left rows, each once (the reference's zips 00…39 are unique); a new RangeIndex per
+        // partition of [1, 150, 149] rows; a zip past 39 has no match: its right columns are empty.
+        #expect(lines.count == 302 && lines.last == "")
+        let labels: [String] = lines[1..<301].map { String($0.prefix { $0 != "," }) }
+        let expected: [String] = ["0"] + (0..<150).map { String($0) } + (0..<149).map { String($0) }
+        #expect(labels == expected)
+        for line in lines[1..<301] {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            let matched = Int(f[1])! < 40
+            #expect(matched == !f[3].isEmpty && matched == !f[7].isEmpty)
+            // A partition with a miss makes `pop` float64, and pd.concat makes the whole column float64.
+            #expect(f[3].isEmpty || f[3].hasSuffix(".0"))
+            #expect(f[4].isEmpty || f[4] == "True" || f[4] == "False")
+        }
+    }
+
+    @Test func fixVerifyRunsTheFrameBeforeAndAfter() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-frames-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("zip.yaml")
-        let original = try Data(contentsOf: CLI.root.appendingPathComponent("samples/frame-zip-regions.yaml"))
-        try original.write(to: file)
+        try Data(contentsOf: CLI.root.appendingPathComponent("samples/frame-zip-regions.yaml")).write(to: file)
         let r = try CLI.run(["fix", "--verify", file.path])
-        #expect(r.stderr.contains("not fixed: verification failed: `fix --verify` does not execute DataFrame pipelines yet (format 1.2): frame `people`"))
-        #expect(try Data(contentsOf: file) == original)
-        // Without --verify the safe fix applies.
-        let fixed = try CLI.run(["fix", file.path])
-        #expect(fixed.status == 0)
+        #expect(r.status == 0)
+        #expect(r.stderr == "Fixed 1 finding in 1 file; nothing left.\n" || r.stdout == "Fixed 1 finding in 1 file; nothing left.\n")
         #expect(try String(contentsOf: file, encoding: .utf8) == (try String(contentsOf: CLI.root.appendingPathComponent("samples/fixed/frame-zip-regions.yaml"), encoding: .utf8)))
+    }
+
+    @Test func runWritesTheFrameAsCSVWithItsChecksum() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-frames-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try CLI.run(["run", "--quiet", "crosscheck/frames/frame-all-columns.yaml", "-o", out.path])
+        #expect(r.status == 0)
+        let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("results.json"))) as? [String: Any]
+        let outputs = doc?["outputs"] as? [[String: Any]] ?? []
+        let scored = outputs.first { $0["name"] as? String == "scored" } ?? [:]
+        #expect(scored["dtype"] as? String == "dataframe")
+        #expect(scored["shape"] as? [Int] == [1000, 18])
+        #expect(scored["file"] as? String == "scored.csv")
+        let csv = try String(contentsOf: out.appendingPathComponent("scored.csv"), encoding: .utf8)
+        #expect(csv.hasPrefix("index,code,region,i8,u32,i32,small,tiny,f32,income,flag,seen,tick,u64,code_name,region_name,level,rank,score\n"))
+        #expect(csv.split(separator: "\n").count == 1001)
+        // Rows 0…999 of the i32 range column: the sum is 999·1000/2, its minimum 0.
+        #expect(outputs.first { $0["name"] as? String == "low_i32" }?["value"] as? Int == 0)
     }
 }

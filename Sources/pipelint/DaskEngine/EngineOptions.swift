@@ -24,10 +24,6 @@ struct EngineOptions: ParsableArguments {
 
     /// The engine for a pipeline: `auto` picks dask for `python:` code or a scheduler address.
     func resolve(_ graph: Graph, _ source: SourceFile, allowBoth: Bool = false, command: String = "run") throws -> EngineChoice {
-        if let refusal = frameRefusal(graph, source, command: command) {
-            printError(refusal.description)
-            throw ExitStatus.usage
-        }
         if engine == .both, !allowBoth {
             printError("pipelint: error: --engine both is for `compare` (bundled, dask or auto here)")
             throw ExitStatus.usage
