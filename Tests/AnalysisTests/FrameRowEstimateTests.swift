@@ -46,8 +46,10 @@ import Testing
         #expect(use.copiedPerTask && use.copiesTotal == 4 && use.copiesPerWorker == 2 && use.copiesPerWorkerAfter == 0)
         #expect(use.wire.bytes == 400_600)
         #expect(r.taskBytes.bytes == 400_796)
-        // The expression's memo references: 3 B more for each of the 39,950 repeated values.
-        #expect(r.submit.fixed == 1_174 + 3 * 39_950)
+        // The step's own expression; the dict's memo references (3 B more for each of the 39,950
+        // repeated values) are priced with the object's share of the submit.
+        #expect(r.submit.fixed == 1_174)
+        #expect(use.copiedPerTask && e.submitFixedBytes >= 400_600 + 3 * 39_950 + 1_174)
         // The filter keeps 82% of each partition's 10,000 rows (age uniform in 0..99).
         let a = try #require(e.layers.first { $0.name == "a" })
         #expect(a.tasks == 120 && a.taskBytes.bytes == 250)

@@ -8,7 +8,7 @@ import Testing
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-rows-\(UUID().uuidString)")
         let r = try CLI.run(["run", "samples/frame-assign-filter.yaml", "-o", out.path])
         #expect(r.status == 2)
-        #expect(r.stderr.hasPrefix("samples/frame-assign-filter.yaml:5:3: error: `run` does not execute DataFrame pipelines yet (format 1.2): frame `people`\n"))
+        #expect(r.stderr.hasPrefix("samples/frame-assign-filter.yaml:14:3: error: `pipelint run` does not execute step `with_bonus` (a DataFrame step) yet\n"))
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 

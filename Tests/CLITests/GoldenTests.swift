@@ -127,7 +127,7 @@ import Testing
     @Test func directoryScanSkipsTheHelmTemplateAndReportsTheRest() throws {
         let r = try CLI.run(["check", "samples", "--verbose"])
         #expect(r.status == 1)
-        #expect(r.stdout.hasSuffix("Found 1 error, 19 warnings, 4 infos in 22 of 46 files.\n11 fixable with `pipelint fix` (4 more with `--unsafe-fixes`).\n"))
+        #expect(r.stdout.hasSuffix("Found 1 error, 19 warnings, 4 infos in 22 of 48 files.\n11 fixable with `pipelint fix` (4 more with `--unsafe-fixes`).\n"))
         #expect(r.stderr == "skipped samples/helm/templates/deployment.yaml: not a pipeline\n")
     }
 

@@ -197,14 +197,14 @@ def _field(value, *path):
 
 
 def _scatter(client, value):
-    """`placement: scatter`: one copy per worker up front (`client.scatter(..., broadcast=True)`).
-    The local schedulers have no scatter; a delayed value is the closest (one copy in the graph)."""
+    """`placement: scatter`: one copy per worker up front (`client.scatter([value], broadcast=True)`).
+    The value goes in a one-element list: `client.scatter` scatters a dict's (or a list's) entries
+    one by one, each its own future (a 40,000-entry dict made 40,000 keys and hung the graph that
+    used it). The local schedulers have no scatter; a delayed value is the closest (one copy in the graph)."""
     if client is None:
         return dask.delayed(value)
-    if isinstance(value, dict):
-        # client.scatter of a dict scatters each value under its key (a future per entry): wrap it.
-        return client.scatter([value], broadcast=True)[0]
-    return client.scatter(value, broadcast=True)
+    [future] = client.scatter([value], broadcast=True)
+    return future
 
 
 def _project(client, value, *path):
@@ -489,6 +489,28 @@ def _frame(label, columns, rows, partitions):
                        divisions=divisions, label=label, enforce_metadata=False)
 
 
+def _read_csv(path, columns, partitions):
+    """A `load:` frame: `dd.read_csv` of a CSV file with a header row, each column read with its
+    declared dtype (`category`: the categories c0…c{K-1}; `datetime64[ns]` parsed), in
+    `partitions` blocks of ceil(file size / partitions) bytes (Dask cuts the file into blocks of
+    `blocksize` bytes, each ending at a line end)."""
+    import dask.dataframe as dd
+
+    dtypes, dates = {}, []
+    for c in columns:
+        if c["dtype"] == "datetime64[ns]":
+            dates.append(c["name"])
+        elif c["dtype"] == "category":
+            dtypes[c["name"]] = _category_dtype(c["categories"])
+        elif c["dtype"] == "string":
+            dtypes[c["name"]] = pd.StringDtype("pyarrow")
+        else:
+            dtypes[c["name"]] = c["dtype"]
+    blocksize = max(1, -(-os.path.getsize(path) // max(1, partitions)))
+    return dd.read_csv(path, usecols=[c["name"] for c in columns], dtype=dtypes, parse_dates=dates or None,
+                       blocksize=blocksize)
+
+
 def _from_pandas(frame, partitions):
     """`{from_pandas: OBJECT, partitions: N}`: dd.from_pandas(frame, npartitions=N), split on the client."""
     import dask.dataframe as dd
@@ -578,8 +600,9 @@ from pipelint_runtime import (
     _scatter, _project, _at, _import, _operand, _k_identity, _k_take, _k_arith, _k_add, _k_sub,
     _k_mul, _k_div, _k_scale, _k_clip, _k_where, _k_abs, _k_sqrt, _k_searchsorted, _k_dot,
     _count_chunk, _count_combine, _reduce, _held_values, _walk_values, _probe_match, _live_copies,
-    _col, _category_dtype, _column_values, _frame_part, _partition_bounds, _frame, _from_pandas,
-    _one_partition, _dataframe, _str_dict, _table_dtype, _with_column, _k_map_column, _k_score_rows,
+    _col, _category_dtype, _column_values, _frame_part, _partition_bounds, _frame, _read_csv,
+    _from_pandas, _one_partition, _dataframe, _str_dict, _table_dtype, _with_column, _k_map_column,
+    _k_score_rows,
 )
 
 
@@ -681,6 +704,18 @@ def _frame_output(name, kind, frame, out):
     item = {"name": name, "output": kind, "dtype": "dataframe", "shape": shape, "columns": [str(c) for c in frame.columns],
             "file": relative, "crc32": crc}
     return f"{name}: dataframe {tuple(shape)} \u2192 {out}/{relative} (crc32 {crc})", item
+
+
+def _write_frame(frame, path):
+    """A frame's `save:` as a Dask user writes it, on the workers: `.parquet` a folder of one
+    `part.N.parquet` per partition (pyarrow), `.csv` one file, the partitions appended in order
+    (`single_file=True`). A Series (a groupby's sums) is written as a one-column frame."""
+    if frame.ndim == 1:
+        frame = frame.to_frame()
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    if path.lower().endswith(".csv"):
+        return frame.to_csv(path, single_file=True, compute=False)
+    return frame.to_parquet(path, write_index=True, compute=False)
 
 
 def _summary_text(value):
@@ -886,9 +921,20 @@ def _run(args):
         try:
             with (sampler.sample(PIPELINE, interval=0.05) if sampler else contextlib.nullcontext()):
                 outputs = build_graph(client, hold)
+                saved = set()
+                for i, (name, kind, save, c) in enumerate(outputs):
+                    if kind == "save" and type(c).__module__.startswith("dask.dataframe"):
+                        # Written by the workers. to_parquet (measured, dask 2026.8): per partition
+                        # reset_index, an operation and toparquetdata, then one barrier; to_csv
+                        # (not measured): a write per partition and one that ends it.
+                        per = 1 if save.lower().endswith(".csv") else 3
+                        layers.setdefault(name + "-save", per * c.npartitions + 1)
+                        outputs[i] = (name, kind, save, _write_frame(c, os.path.join(args.out, save)))
+                        saved.add(name)
                 held = [c for _, _, _, c in outputs]
-                for c in held:
-                    count(c)
+                for (name, _, _, _), c in zip(outputs, held):
+                    if name not in saved:
+                        count(c)
                 tasks = sum(layers.values())
                 if client is not None:
                     _wait_for(held)
@@ -900,7 +946,12 @@ def _run(args):
                     if args.count_copies:
                         for worker, counts in sorted(client.run(_live_copies, PROBES).items()):
                             print("copies on " + worker + ": " + ", ".join(f"{n} {counts[n]}" for n in sorted(counts)))
-                values = _results(client, held)
+                # `to_csv` gives Delayed objects: computed with expression collections, Dask would
+                # materialize the expressions on the client, so CSV saves are computed on their own.
+                csv = {i for i, (name, _, save, _) in enumerate(outputs) if name in saved and save.lower().endswith(".csv")}
+                values = _results(client, [[] if i in csv else c for i, c in enumerate(held)])
+                if csv:
+                    dask.compute(*[held[i] for i in sorted(csv)])
         except Exception as e:
             if not args.engine_protocol:
                 raise
@@ -912,6 +963,12 @@ def _run(args):
         seconds = time.perf_counter() - start - settled  # not the sampler's settling time
         lines, items = [], []
         for (name, kind, save, _), value in zip(outputs, values):
+            if name in saved:
+                lines.append(f"{name}: dataframe \u2192 {args.out}/{save} (written by the workers)")
+                items.append({"name": name, "output": kind, "dtype": "dataframe", "file": save})
+                continue
+            if isinstance(value, pd.Series):
+                value = value.reset_index()  # a groupby's sums: the key as a column
             if isinstance(value, pd.DataFrame):
                 line, item = _frame_output(name, kind, value, args.out)
                 lines.append(line)

@@ -197,11 +197,14 @@ def _field(value, *path):
 
 
 def _scatter(client, value):
-    """`placement: scatter`: one copy per worker up front (`client.scatter(..., broadcast=True)`).
-    The local schedulers have no scatter; a delayed value is the closest (one copy in the graph)."""
+    """`placement: scatter`: one copy per worker up front (`client.scatter([value], broadcast=True)`).
+    The value goes in a one-element list: `client.scatter` scatters a dict's (or a list's) entries
+    one by one, each its own future (a 40,000-entry dict made 40,000 keys and hung the graph that
+    used it). The local schedulers have no scatter; a delayed value is the closest (one copy in the graph)."""
     if client is None:
         return dask.delayed(value)
-    return client.scatter(value, broadcast=True)
+    [future] = client.scatter([value], broadcast=True)
+    return future
 
 
 def _project(client, value, *path):
