@@ -402,7 +402,8 @@ struct Lowerer {
             accepted.append(e)
             ranges.append(e.keyRange)
         }
-        return accepted
+        // Every entry accepted (the usual case): the list itself, not a second copy of it.
+        return accepted.count == list.count ? list : accepted
     }
 
     mutating func lowerCluster(_ v: WrittenValue) -> Cluster {

@@ -87,6 +87,7 @@ enum ParseBenchmark {
         print("  front end: tree + model + graph:        \(String(format: "%.3f", full)) s  \(rate(full))  \(String(format: "%.0f%%", raw / full * 100)) of raw (\(diags) diagnostics; best of \(rounds) interleaved rounds)")
         print("  linter (front end, no rules):           \(String(format: "%.3f", lintTime)) s  \(rate(lintTime))")
         print("  peak memory of the front end: \(mb(peak)) = \(String(format: "%.1f", Double(peak) / Double(size))) × file size (target ≤ 10 ×)")
+        print("  bytes per value: tree node \(MemoryLayout<SyntaxTree.Node>.stride), layer \(MemoryLayout<Graph.Layer>.stride), object \(MemoryLayout<PipelineObject>.stride), function \(MemoryLayout<PipelineFunction>.stride), array \(MemoryLayout<ArrayDecl>.stride), step \(MemoryLayout<Step>.stride)")
         let small = smallFiles(rounds: max(rounds, 5))
         print("  many small pipelines (500 files, \(mb(small.bytes))): raw libyaml \(String(format: "%.4f", small.raw)) s, front end \(String(format: "%.4f", small.full)) s = \(String(format: "%.0f%%", small.raw / small.full * 100)) of raw")
         print("  load average after: \(loadAverage())")
