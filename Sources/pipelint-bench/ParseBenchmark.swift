@@ -95,14 +95,14 @@ enum ParseBenchmark {
         let lintTime = measure(repeats: 1) { _ = Linter(rules: []).lint(source) }
 
         func rate(_ t: Double) -> String { String(format: "%.1f MB/s", Double(size) / 1e6 / t) }
-        print("  raw libyaml events (\(events) events):  \(String(format: "%.3f", raw)) s  \(rate(raw))  [baseline]")
+        print("  raw libyaml events (\(events) events):  \(String(format: "%.3f", raw)) s CPU  \(rate(raw))  [baseline]")
         print("  syntax tree (\(nodes) nodes):          \(String(format: "%.3f", treeOnly)) s  \(rate(treeOnly))  \(String(format: "%.0f%%", raw / treeOnly * 100)) of raw")
-        print("  front end: tree + model + graph:        \(String(format: "%.3f", full)) s  \(rate(full))  \(String(format: "%.0f%%", raw / full * 100)) of raw (\(diags) diagnostics; CPU time, best of \(rounds) interleaved rounds)")
+        print("  front end: tree + model + graph:        \(String(format: "%.3f", full)) s CPU  \(rate(full))  \(String(format: "%.0f%%", raw / full * 100)) of raw (\(diags) diagnostics; CPU time, best of \(rounds) interleaved rounds)")
         print("  linter (front end, no rules):           \(String(format: "%.3f", lintTime)) s  \(rate(lintTime))")
         print("  peak memory of the front end: \(mb(peak)) = \(String(format: "%.1f", Double(peak) / Double(size))) × file size (target ≤ 10 ×)")
-        print("  bytes per value: tree node \(MemoryLayout<SyntaxTree.Node>.stride), layer \(MemoryLayout<Graph.Layer>.stride), object \(MemoryLayout<PipelineObject>.stride), function \(MemoryLayout<PipelineFunction>.stride), array \(MemoryLayout<ArrayDecl>.stride), step \(MemoryLayout<Step>.stride)")
+        print("  bytes per value: tree node \(MemoryLayout<SyntaxTree.Node>.stride), layer \(MemoryLayout<Graph.Layer>.stride), object \(MemoryLayout<PipelineObject>.stride), function \(MemoryLayout<PipelineFunction>.stride), array \(MemoryLayout<ArrayDecl>.stride), step \(MemoryLayout<Step>.stride); layer kind \(MemoryLayout<Graph.LayerKind>.stride), call site \(MemoryLayout<CallSite?>.stride), frame \(MemoryLayout<FrameDecl>.stride), merge \(MemoryLayout<FrameMerge>.stride), per-item loop \(MemoryLayout<PerItem?>.stride)")
         let small = smallFiles(rounds: max(rounds, 5))
-        print("  many small pipelines (500 files, \(mb(small.bytes))): raw libyaml \(String(format: "%.4f", small.raw)) s, front end \(String(format: "%.4f", small.full)) s = \(String(format: "%.0f%%", small.raw / small.full * 100)) of raw")
+        print("  many small pipelines (500 files, \(mb(small.bytes))): raw libyaml \(String(format: "%.4f", small.raw)) s, front end \(String(format: "%.4f", small.full)) s (CPU) = \(String(format: "%.0f%%", small.raw / small.full * 100)) of raw")
         print("  load average after: \(loadAverage())")
     }
 }
