@@ -164,7 +164,7 @@ private struct Builder {
                 l.inputChunks = input.grid.chunkCount
                 l.inputChunksPerAxis = input.grid.dims.map(\.count)
                 l.dtype = r == .count ? .int64 : (r == .mean ? .float64 : (s.reducedColumn?.dtype ?? input.dtype))
-                l.reducesItems = input.isPerItem
+                l.reducesItems = input.perItem != nil
             }
             built = l
         case .rechunk(let over, let specs):
@@ -207,27 +207,17 @@ private struct Builder {
         }
     }
 
-    /// What a step needs of a layer it reads chunks from: a few fields, not a copy of the layer.
-    struct BlockInput {
-        var id: Graph.LayerID
-        var name: String
-        var grid: ChunkGrid
-        var dtype: NumericType?
-        var isPerItem: Bool
-    }
-
     /// The layer a step reads chunks from; a scalar (a reduction's result) cannot be one.
-    mutating func blockInput(_ r: Ref, of s: Step, ok: inout Bool) -> BlockInput? {
+    mutating func blockInput(_ r: Ref, of s: Step, ok: inout Bool) -> Graph.Layer? {
         guard let id = layerID(r.name) else { ok = false; return nil }
-        let l = BlockInput(id: id, name: layers[id.index].name, grid: layers[id.index].grid, dtype: layers[id.index].dtype,
-                           isPerItem: layers[id.index].perItem != nil)
-        if l.isPerItem, case .mapBlocks = s.kind {
+        let l = layers[id.index]
+        if l.perItem != nil, case .mapBlocks = s.kind {
             error("`\(r.name)` is a per-item step: its results are a list of values, not chunks; `\(s.name)` cannot map over it", r.range,
                   help: "reduce it (`reduce: sum`) or make it an output")
             ok = false
             return nil
         }
-        if l.isPerItem, case .rechunk = s.kind {
+        if l.perItem != nil, case .rechunk = s.kind {
             error("`\(r.name)` is a per-item step: its results are a list of values, not chunks, and cannot be rechunked", r.range)
             ok = false
             return nil
@@ -356,7 +346,7 @@ private struct Builder {
 
     /// The `over` inputs: the first sets the grid and dtype; the others must have its rank and broadcast with it.
     mutating func addBlocks(_ over: [Ref], of s: Step, to l: inout StepLayer) {
-        var first: BlockInput?
+        var first: Graph.Layer?
         for (i, r) in over.enumerated() {
             guard let input = blockInput(r, of: s, ok: &l.ok) else { continue }
             l.inputs.append(Graph.Edge(source: input.id, role: .block(i), range: r.range))
