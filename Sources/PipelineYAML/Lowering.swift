@@ -43,10 +43,12 @@ struct Lowerer {
         case objects = "`objects`", functions = "`functions`", arrays = "`arrays`", steps = "`steps`", frames = "`frames`"
     }
     /// Declared names, gathered before bodies are lowered so order does not matter:
-    /// one table for every section, so each name is hashed once. `position` is the
-    /// name's place among its section's accepted entries: the pipeline's name index
-    /// is made from this table when every entry lowers.
-    var names: [String: (section: Section, range: SourceRange, position: Int32)] = [:]
+    /// one table for every section, so each name is hashed once. A name's position is
+    /// its place among its section's accepted entries: when every entry lowers, this
+    /// table is the pipeline's name index as it is (no second table).
+    var names: [String: Pipeline.Positions] = [:]
+    /// The name ranges of each section's accepted entries, by position (for "already defined").
+    var declaredRanges: [Section: [SourceRange]] = [:]
     /// Steps already reported as broken: their calls are not checked again (no cascades).
     var stepsWithErrors = Set<String>()
     /// The file's minor format version (`version: 1.1` → 1), read before any section.
@@ -55,10 +57,7 @@ struct Lowerer {
     /// Whether `name` is declared in `section`.
     func isDeclared(_ name: String, in section: Section) -> Bool { names[name]?.section == section }
     /// Whether `name` is declared as an array or a step.
-    func isData(_ name: String) -> Bool {
-        guard let section = names[name]?.section else { return false }
-        return section == .arrays || section == .steps || section == .frames
-    }
+    func isData(_ name: String) -> Bool { names[name]?.section?.isData ?? false }
     /// The names declared in `sections`, section by section (candidates for suggestions).
     func declaredNames(in sections: Section...) -> [String] {
         sections.flatMap { section in names.compactMap { $0.value.section == section ? $0.key : nil } }
@@ -118,12 +117,9 @@ struct Lowerer {
         for position in tree.keyPositions(v.id) {
             let kv = self.written(tree.children[position])
             let val = tree.children[position + 1]
-            guard case .string(let s)? = scalar(kv) else {
-                if tree.scalar(kv.id) == nil {
-                    error("keys in \(what()) must be strings, not \(kindName(kv))", kv.at)
-                    continue
-                }
-                out.append((tree.scalar(kv.id) ?? "", textRange(kv), self.written(val)))
+            // Every scalar key is taken as written (`1:` is the key `1`): no need to resolve it.
+            guard let s = tree.scalar(kv.id) else {
+                error("keys in \(what()) must be strings, not \(kindName(kv))", kv.at)
                 continue
             }
             out.append((s, textRange(kv), self.written(val)))
@@ -370,7 +366,7 @@ struct Lowerer {
             && arrays.count == declaredArrays.count && steps.count == declaredSteps.count && frames.count == declaredFrames.count
         var pipeline = Pipeline(name: name, version: 1, cluster: cluster, objects: objects, functions: functions,
                                 arrays: arrays, steps: steps, outputs: outputs, suppressions: supp,
-                                positions: everyEntryLowered ? names.mapValues(Self.positions) : nil)
+                                positions: everyEntryLowered ? names : nil)
         pipeline.minorVersion = minorVersion
         pipeline.frames = frames
         if !frames.isEmpty { pipeline.reindex() }
@@ -380,38 +376,34 @@ struct Lowerer {
         return pipeline
     }
 
-    /// A declared name's position in the pipeline.
-    static func positions(_ declared: (section: Section, range: SourceRange, position: Int32)) -> Pipeline.Positions {
-        switch declared.section {
-        case .objects: Pipeline.Positions(object: declared.position)
-        case .functions: Pipeline.Positions(function: declared.position)
-        case .arrays: Pipeline.Positions(array: declared.position)
-        case .steps: Pipeline.Positions(step: declared.position)
-        case .frames: Pipeline.Positions(frame: declared.position)
-        }
-    }
-
     /// Registers the names of one section; a name is unique across sections.
     /// Returns the entries whose names were accepted, in order.
     mutating func declare(_ list: [(key: String, keyRange: SourceRange, value: WrittenValue)],
                           _ section: Section) -> [(key: String, keyRange: SourceRange, value: WrittenValue)] {
         var accepted: [(key: String, keyRange: SourceRange, value: WrittenValue)] = []
         accepted.reserveCapacity(list.count)
+        var ranges: [SourceRange] = []
+        ranges.reserveCapacity(list.count)
+        defer { declaredRanges[section] = ranges }
         for e in list {
             guard isIdentifier(e.key) else {
                 error("name `\(e.key)` is not a valid name", e.keyRange, help: "names are letters, digits and `_`, not starting with a digit")
                 continue
             }
             // One probe both inserts a new name and finds an earlier definition (which is put back).
-            if let first = names.updateValue((section, e.keyRange, Int32(accepted.count)), forKey: e.key) {
+            if let first = names.updateValue(Pipeline.Positions(section, Int32(accepted.count)), forKey: e.key) {
                 names[e.key] = first
-                let p = source.position(of: first.range.start)
-                error("`\(e.key)` is already defined in \(first.section.rawValue) (line \(p.line)); names must be unique across objects, functions, arrays and steps", e.keyRange)
+                let firstSection = first.section ?? section
+                let firstRange = firstSection == section ? ranges[Int(first.position)] : declaredRanges[firstSection]?[Int(first.position)] ?? e.keyRange
+                let p = source.position(of: firstRange.start)
+                error("`\(e.key)` is already defined in \(firstSection.rawValue) (line \(p.line)); names must be unique across objects, functions, arrays and steps", e.keyRange)
                 continue
             }
             accepted.append(e)
+            ranges.append(e.keyRange)
         }
-        return accepted
+        // Every entry accepted (the usual case): the list itself, not a second copy of it.
+        return accepted.count == list.count ? list : accepted
     }
 
     mutating func lowerCluster(_ v: WrittenValue) -> Cluster {
@@ -1119,8 +1111,9 @@ struct Lowerer {
     mutating func lowerCallee(_ calleeText: String, range calleeRange: SourceRange) -> Callee? {
         let parts = dotParts(calleeText)
         if parts.count == 1 {
-            if isDeclared(calleeText, in: .objects) { return instanceCallee(calleeText, range: calleeRange) }
-            guard isDeclared(calleeText, in: .functions) else {
+            let section = names[calleeText]?.section
+            if section == .objects { return instanceCallee(calleeText, range: calleeRange) }
+            guard section == .functions else {
                 let hint = suggestion(for: calleeText, among: declaredNames(in: .functions)).map { "did you mean `\($0)`?" }
                 error("`\(calleeText)` is not a function", calleeRange, help: hint ?? "define it under `functions:`, or call a method as `object.method`")
                 return nil
@@ -1206,4 +1199,35 @@ struct Lowerer {
         guard let path = relativePath(s.value, "`save` path") else { return nil }
         return Output(target: target, kind: .save(path: path), range: v.at)
     }
+}
+
+extension Lowerer.Section {
+    /// Arrays, steps and frames hold data a step maps over.
+    var isData: Bool { self == .arrays || self == .steps || self == .frames }
+}
+
+extension Pipeline.Positions {
+    /// The position of a name declared once, in `section`.
+    init(_ section: Lowerer.Section, _ position: Int32) {
+        switch section {
+        case .objects: self.init(object: position)
+        case .functions: self.init(function: position)
+        case .arrays: self.init(array: position)
+        case .steps: self.init(step: position)
+        case .frames: self.init(frame: position)
+        }
+    }
+
+    /// The section of a name the lowering declared (names are unique across sections).
+    var section: Lowerer.Section? {
+        if object >= 0 { return .objects }
+        if function >= 0 { return .functions }
+        if array >= 0 { return .arrays }
+        if step >= 0 { return .steps }
+        if frame >= 0 { return .frames }
+        return nil
+    }
+
+    /// The name's place among its section's accepted entries.
+    var position: Int32 { max(object, function, array, step, frame) }
 }

@@ -19,6 +19,14 @@ struct PathSyntax {
 
     /// Parses `text`; identifiers are checked by `isIdentifier`.
     static func parse(_ text: String, isIdentifier: (String) -> Bool) -> Result<PathSyntax, Failure> {
+        var malformed: Failure {
+            Failure(message: "field path `\(text)` is malformed", help: "write fields separated by dots, e.g. `mapper.series`",
+                    offset: 0, length: text.utf8.count)
+        }
+        // Most paths are a bare name: no segments, no copy of the bytes.
+        if !text.utf8.contains(where: { $0 == 0x2E || $0 == 0x5B }) {
+            return isIdentifier(text) ? .success(PathSyntax(head: text, path: FieldPath([]))) : .failure(malformed)
+        }
         let bytes = Array(text.utf8)
         var i = 0
         func name() -> String {
@@ -26,8 +34,6 @@ struct PathSyntax {
             while i < bytes.count, bytes[i] != 0x2E, bytes[i] != 0x5B { i += 1 }
             return String(decoding: bytes[start..<i], as: UTF8.self)
         }
-        let malformed = Failure(message: "field path `\(text)` is malformed", help: "write fields separated by dots, e.g. `mapper.series`",
-                                offset: 0, length: bytes.count)
         let head = name()
         guard isIdentifier(head) else { return .failure(malformed) }
         var segments: [FieldPath.Segment] = []

@@ -86,6 +86,8 @@ extension Lowerer {
 
     /// The name a path starts with (`edges` of `edges[-1]`, `mapper` of `mapper.series`).
     func pathHead(_ s: String) -> String {
-        String(s.prefix { $0 != "." && $0 != "[" })
+        // A bare name (no `.` or `[` byte) is its own head.
+        guard s.utf8.contains(where: { $0 == 0x2E || $0 == 0x5B }) else { return s }
+        return String(s.prefix { $0 != "." && $0 != "[" })
     }
 }

@@ -49,18 +49,24 @@ public struct SyntaxTree: Sendable {
             }
         }
         /// The range's offsets, 32 bits each like the payload (files are far below 4 GiB):
-        /// a node takes 32 bytes instead of 40, which a 50 MB file's millions of nodes feel.
+        /// a node takes 24 bytes instead of 40, which a 50 MB file's millions of nodes feel.
         var rangeStart: UInt32
         var rangeEnd: UInt32
         /// Scalars: range of the decoded value in `scalarBytes`. Collections: range in `children`.
         /// Aliases: `payloadStart` is the index of the node they refer to.
         var payloadStart: Int32
         var payloadCount: Int32
-        /// Nodes this node stands for when aliases are expanded (saturating).
-        public var expandedSize: Int
+        /// Nodes this node stands for when aliases are expanded, saturating at 2³² − 1 (the tree
+        /// builder keeps larger counts exactly on the side, for the alias budget).
+        public var expandedSize: Int {
+            get { Int(expanded) }
+            set { expanded = newValue < 0 ? 0 : UInt32(clamping: newValue) }
+        }
+        /// 32 bits, so that a node takes 24 bytes: a 50 MB file has millions of nodes.
+        var expanded: UInt32
 
         /// Aliases: the anchored node they refer to. Kept in `payloadStart`, which an alias
-        /// has no other use for, so a node takes 32 bytes instead of 40.
+        /// has no other use for, so a node stays at 24 bytes.
         public var aliasTarget: NodeID? { kind == .alias ? NodeID(Int(payloadStart)) : nil }
 
         init(kind: Kind, scalarStyle: ScalarStyle, collectionStyle: CollectionStyle, tag: StandardTag?, range: SourceRange,
@@ -73,7 +79,7 @@ public struct SyntaxTree: Sendable {
             self.rangeEnd = UInt32(truncatingIfNeeded: range.end)
             self.payloadStart = aliasTarget?.raw ?? payloadStart
             self.payloadCount = payloadCount
-            self.expandedSize = expandedSize
+            self.expanded = UInt32(clamping: max(0, expandedSize))
         }
     }
 

@@ -70,6 +70,8 @@ private struct TreeBuilder {
     var pending: [NodeID] = []
     var anchors: [String: NodeID] = [:]
     var expansion = 0
+    /// Expanded sizes of 2³² − 1 or more, exactly (a node keeps 32 bits: `SyntaxTree.Node.expanded`).
+    var largeSizes: [Int32: Int] = [:]
     var documents = 0
 
     init(source: SourceFile, limits: ParseLimits) {
@@ -133,6 +135,8 @@ private struct TreeBuilder {
                 if !handle(event, start: start, end: end) { return }
             }
         }
+        // Collections still open after a fatal error (a partial tree) have no children.
+        for open in stack { tree.nodes[open.node].payloadCount = 0 }
         if !fatal { scanComments() }
     }
 
@@ -256,7 +260,7 @@ private struct TreeBuilder {
             aliasTarget: nil, expandedSize: 1))
         registerAnchor(anchor, id)
         // Marks the node open until its end event (an alias to it would be a cycle).
-        tree.nodes[Int(id.raw)].expandedSize = -1
+        tree.nodes[Int(id.raw)].payloadCount = -1
         appendChild(id)
         stack.append(Open(node: Int(id.raw), pendingBase: pending.count))
         return true
@@ -267,11 +271,11 @@ private struct TreeBuilder {
             fail("alias `*\(name)` refers to no anchor defined before it", at: start)
             return false
         }
-        if tree[target].expandedSize < 0 {
+        if tree[target].kind != .scalar, tree[target].kind != .alias, tree[target].payloadCount < 0 {
             fail("alias `*\(name)` refers to a node that contains it (a reference cycle)", at: start)
             return false
         }
-        let size = tree[target].expandedSize
+        let size = expandedSize(target)
         expansion = expansion.addingReportingOverflow(size).overflow ? Int.max : expansion + size
         if expansion > limits.aliasExpansionBudget {
             fail("alias `*\(name)` expands past the budget of \(limits.aliasExpansionBudget) nodes (an alias bomb?)", at: start,
@@ -283,6 +287,7 @@ private struct TreeBuilder {
             kind: .alias, scalarStyle: .plain, collectionStyle: .flow, tag: nil,
             range: SourceRange(start: start, end: end), payloadStart: 0, payloadCount: 0,
             aliasTarget: target, expandedSize: size))
+        if size >= Int(UInt32.max) { largeSizes[id.raw] = size }
         appendChild(id)
         return true
     }
@@ -293,6 +298,12 @@ private struct TreeBuilder {
         fail("more than \(limits.maxNodes) YAML nodes", at: start,
              help: "a pipeline holds a few hundred; raise `limits.max-nodes` if this file is legitimate")
         return false
+    }
+
+    /// A node's expanded size, exact past 32 bits.
+    func expandedSize(_ id: NodeID) -> Int {
+        let n = tree.nodes[Int(id.raw)].expanded
+        return n == UInt32.max ? largeSizes[id.raw] ?? Int(n) : Int(n)
     }
 
     mutating func addNode(_ node: SyntaxTree.Node) -> NodeID {
@@ -330,7 +341,7 @@ private struct TreeBuilder {
         let count = pending.count - open.pendingBase
         var size = 1
         for i in open.pendingBase..<pending.count {
-            let s = tree.nodes[Int(pending[i].raw)].expandedSize
+            let s = expandedSize(pending[i])
             size = size.addingReportingOverflow(s).overflow ? Int.max : size + s
         }
         let last = pending.last
@@ -341,6 +352,7 @@ private struct TreeBuilder {
         node.payloadStart = Int32(truncatingIfNeeded: childStart)
         node.payloadCount = Int32(truncatingIfNeeded: count)
         node.expandedSize = size
+        if size >= Int(UInt32.max) { largeSizes[Int32(open.node)] = size }
         if node.collectionStyle == .flow {
             node.range.end = endMark
         } else if count > 0, let last {

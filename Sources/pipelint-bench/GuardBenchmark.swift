@@ -9,7 +9,8 @@ import PipelineYAML
 /// noisy shared 2-core machine but tight enough that a 2× regression fails.
 /// Exit status 1 when a figure is past its threshold or a required baseline is missing.
 ///
-/// - front end (tree + model + graph) as a share of raw libyaml event throughput on a 10 MB pipeline;
+/// - front end (tree + model + graph) as a share of raw libyaml event throughput on a 10 MB pipeline
+///   and on 500 small pipelines;
 /// - each kernel's time against numpy's, int64 and float64, at 10⁷ elements (not `searchsorted`: seconds per call);
 /// - the scheduler's cost per task against Dask's threaded scheduler (when Python has dask);
 /// - `pipelint check` of 500 files against yamllint on the same files (when yamllint is installed);
@@ -19,7 +20,8 @@ import PipelineYAML
 ///   corpus; without writes, whose fsyncs measure the disk rather than the fix loop).
 enum GuardBenchmark {
     struct Thresholds {
-        /// The front end's throughput must be at least this share of raw libyaml's.
+        /// The front end's throughput must be at least this share of raw libyaml's, on both shapes
+        /// (CPU time). It is at about 24 % of raw today: 0.15 fails a 1.5× slowdown, not a busy machine.
         var frontEndMin = 0.15
         /// No kernel may take more than this multiple of numpy's time: the ratios scatter
         /// within 0.1–1.5× on a loaded machine now that numpy times each kernel right
@@ -55,15 +57,30 @@ enum GuardBenchmark {
         return pass
     }
 
-    /// Best of 5 of raw libyaml events and of the whole front end on the same 10 MB.
+    /// Raw libyaml events and the whole front end on the same 10 MB, then on many small pipelines
+    /// (`check-files`' 500 files): the best CPU time of 5 rounds, each timing raw libyaml and the front
+    /// end in turn, so both sides of the ratio see the same load. A shape below the threshold gets up to 5 more
+    /// rounds: a slower front end stays below it, a burst of load on one side does not.
     static func frontEnd(min: Double) -> Bool {
         let bytes = Array(generatePipeline(groups: 26_000).utf8)
         let source = SourceFile(path: "guard.yaml", bytes: bytes)
-        let raw = measure(repeats: 5) { _ = ParseBenchmark.rawLibyamlEvents(bytes) }
-        let full = measure(repeats: 5) { precondition(LoadedPipeline.load(source).graph != nil) }
-        let share = raw / full
-        print("front end on \(mb(bytes.count)): raw libyaml \(String(format: "%.3f", raw)) s [baseline], tree + model + graph \(String(format: "%.3f", full)) s")
-        return verdict(share >= min, String(format: "front end at %.0f%% of raw libyaml's throughput (threshold ≥ %.0f%%)", share * 100, min * 100))
+        var big = ParseBenchmark.interleaved(rounds: 5, raw: { _ = ParseBenchmark.rawLibyamlEvents(bytes) },
+                                             full: { precondition(LoadedPipeline.load(source).graph != nil) })
+        for _ in 0..<5 where big.raw / big.full < min {
+            let more = ParseBenchmark.interleaved(rounds: 1, raw: { _ = ParseBenchmark.rawLibyamlEvents(bytes) },
+                                                  full: { precondition(LoadedPipeline.load(source).graph != nil) })
+            big = (Swift.min(big.raw, more.raw), Swift.min(big.full, more.full))
+        }
+        print("front end on \(mb(bytes.count)), CPU time: raw libyaml \(String(format: "%.3f", big.raw)) s [baseline], tree + model + graph \(String(format: "%.3f", big.full)) s")
+        var ok = verdict(big.raw / big.full >= min, String(format: "front end at %.0f%% of raw libyaml's throughput (threshold ≥ %.0f%%)", big.raw / big.full * 100, min * 100))
+        var small = ParseBenchmark.smallFiles(rounds: 5)
+        for _ in 0..<5 where small.raw / small.full < min {
+            let more = ParseBenchmark.smallFiles(rounds: 1)
+            small = (small.bytes, Swift.min(small.raw, more.raw), Swift.min(small.full, more.full))
+        }
+        print("front end on 500 small pipelines (\(mb(small.bytes))), CPU time: raw libyaml \(String(format: "%.4f", small.raw)) s [baseline], tree + model + graph \(String(format: "%.4f", small.full)) s")
+        ok = verdict(small.raw / small.full >= min, String(format: "front end at %.0f%% of raw libyaml's throughput on small files (threshold ≥ %.0f%%)", small.raw / small.full * 100, min * 100)) && ok
+        return ok
     }
 
     /// Per-task cost of 200,000 trivial tasks on 2 threads (best of 5) against Dask's threaded

@@ -26,7 +26,7 @@ func option(_ name: String) -> String? {
     return args[i + 1]
 }
 switch args.first {
-case "parse": ParseBenchmark.run()
+case "parse": ParseBenchmark.run(rounds: option("--rounds").flatMap { Int($0) } ?? 3)
 case "check-files": CheckFilesBenchmark.run()
 case "cold-start": if !GuardBenchmark.coldStart(max: option("--max").flatMap(Double.init) ?? GuardBenchmark.Thresholds().coldStartMax) { exit(1) }
 case "hostile": HostileBenchmark.run()
@@ -62,5 +62,5 @@ case "guard":
     if !GuardBenchmark.run(t) { exit(1) }
 case "lsp": LanguageServerBenchmark.run()
 default:
-    print("usage: pipelint-bench lsp | parse | check-files | cold-start [--max R] | hostile | hostile-scaling | estimate | scaling [MB...] | overhead [TASKS] | kernels [N] [--rounds R] [--only a,b] [--max-ratio X] | memory | fix [GROUPS...] | guard [--frontend-min F] [--kernels-max X] [--scheduler-min Y] [--yamllint-max Z] [--cold-start-max R] [--fix-max R]")
+    print("usage: pipelint-bench lsp | parse [--rounds R] | check-files | cold-start [--max R] | hostile | hostile-scaling | estimate | scaling [MB...] | overhead [TASKS] | kernels [N] [--rounds R] [--only a,b] [--max-ratio X] | memory | fix [GROUPS...] | guard [--frontend-min F] [--kernels-max X] [--scheduler-min Y] [--yamllint-max Z] [--cold-start-max R] [--fix-max R]")
 }
