@@ -423,7 +423,14 @@ struct EstimateRun {
             fraction = f
             level = options.memory.level(f)
         }
-        return GraphEstimate(cluster: cluster, layers: layers, objects: objects, tasks: graph.taskCount, hasSubmit: hasSubmit,
+        // A frame saved as Parquet: Dask's to_parquet tasks, beyond the graph's layers.
+        var tasks = graph.taskCount
+        var notes = notes
+        for layer in graph.layers where FrameSaveCosts.saveTasks(layer) > 0 {
+            tasks = Sat.add(tasks, FrameSaveCosts.saveTasks(layer))
+            if let note = FrameSaveCosts.note(layer) { notes.append(note) }
+        }
+        return GraphEstimate(cluster: cluster, layers: layers, objects: objects, tasks: tasks, hasSubmit: hasSubmit,
                              submitFixedBytes: hasSubmit ? submitFixed : 0, submitPerChunkBytes: hasSubmit ? submitPerChunk : 0,
                              submitBytes: submit, largeGraphWarningBytes: options.largeGraphWarningBytes,
                              largeGraphWarning: hasSubmit && max(Sat.add(submit.bytes, -separateBytes), largestSeparate) > options.largeGraphWarningBytes,

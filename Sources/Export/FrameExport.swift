@@ -149,7 +149,7 @@ extension ProgramWriter {
             guard case .dataframe(let d) = o.recipe else {
                 throw error("step `\(l.name)` merges with an object that is not a DataFrame", l.range)
             }
-            // The merge has no object edge, so Cull may have dropped the object's layer: then it is built here.
+            // The merge has no object edge; Cull keeps the object's layer (edgelessObjectRead), and a graph without it builds it here.
             let right = layer.flatMap { names[$0.name] } ?? (frameRecipeExpression(o.recipe) ?? "None")
             if o.placement == .embed {
                 return "\(v) = \(left).merge(\(right), \(keys))  # a pandas frame: from_pandas(npartitions=1), one copy per worker"

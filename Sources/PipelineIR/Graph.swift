@@ -142,6 +142,20 @@ public struct Graph: Sendable {
             return nil
         }
 
+        /// The object this layer reads with no input edge (format 1.2): a `from_pandas`
+        /// frame's `dataframe:` object, or a broadcast merge's right-hand object. The
+        /// optimizer, the estimate and the export must treat it as read.
+        public var edgelessObjectRead: String? {
+            switch kind {
+            case .frame(let f):
+                if case .fromPandas(let o, _) = f.source { return o }
+            case .merge(let m):
+                if case .broadcast(let o) = m.route { return o.name }
+            default: break
+            }
+            return nil
+        }
+
         /// The resolved call, for `map_blocks` layers.
         public var call: CallSite? {
             if case .mapBlocks(let c) = kind { return c }

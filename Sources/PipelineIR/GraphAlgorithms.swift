@@ -14,6 +14,16 @@ public enum GraphAlgorithms {
         return out
     }
 
+    /// The object layers `id` reads without an input edge: the `dataframe:` object a
+    /// `from_pandas` frame splits, or a broadcast merge's right-hand object (format 1.2).
+    /// The data travels in the graph, not as an edge, but the object must still be built.
+    ///
+    ///     reference (object) · refs: {from_pandas: reference}   edgelessObjectReads(refs) = [reference]
+    public static func edgelessObjectReads(_ g: Graph, of id: Graph.LayerID) -> [Graph.LayerID] {
+        guard let name = g[id].edgelessObjectRead else { return [] }
+        return g.layers.filter { $0.object?.name == name }.map(\.id)
+    }
+
     /// Layers in an order where every layer comes after its inputs, or the
     /// layers on a cycle when there is one.
     public static func topologicalOrder(_ g: Graph) -> Result<[Graph.LayerID], CycleError> {
@@ -48,6 +58,7 @@ public enum GraphAlgorithms {
         while let id = stack.popLast() {
             guard needed.insert(id).inserted else { continue }
             stack.append(contentsOf: g[id].inputs.map(\.source))
+            stack.append(contentsOf: edgelessObjectReads(g, of: id))
         }
         var newIndex: [Graph.LayerID: Graph.LayerID] = [:]
         var layers: [Graph.Layer] = []

@@ -159,6 +159,20 @@ import Testing
         #expect(memory.hasPrefix("seconds,cluster_bytes\n0.000,"))
     }
 
+    /// A `from_pandas` frame and a broadcast merge read their `dataframe:` object with no graph
+    /// edge: the optimized program (the default) must still build it, and gives the bundled results.
+    @Test(.enabled(if: python != nil || pythonRequired, "needs a Python with dask, distributed, numpy and pandas"))
+    func framesReadingADataFrameObjectRunOptimizedOnDask() throws {
+        let python = try #require(Self.python, "no Python with dask; PIPELINT_REQUIRE_PYTHON=1 is set")
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLI.run(["run", "--engine", "dask", "samples/frame-reference-table.yaml", "--quiet", "-o", dir.appendingPathComponent("d").path], env: ["PIPELINT_PYTHON": python])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("scaled: dataframe (600000, 4) → \(dir.path)/d/scaled.csv (crc32 32a28573)\n"), "\(r.stderr)")
+        let b = try CLI.run(["run", "--engine", "bundled", "samples/frame-reference-table.yaml", "--quiet", "-o", dir.appendingPathComponent("b").path])
+        #expect(b.stdout.hasPrefix("scaled: dataframe (600000, 4) → \(dir.path)/b/scaled.csv (crc32 32a28573)\n"), "\(b.stderr)")
+    }
+
     /// A `python:` step that raises on some chunks, fused after another `python:` step: the error is
     /// located at the failing function's step, not the fused task's name.
     @Test(.enabled(if: python != nil || pythonRequired, "needs a Python with dask, distributed, numpy and pandas"))

@@ -55,6 +55,41 @@ import Testing
         return try DaskExport.program(loaded, options: ExportOptions(asWritten: true))
     }
 
+    /// The optimized program (the default) builds the `dataframe:` objects a `from_pandas` frame
+    /// and a broadcast merge read, though neither has a graph edge to its object.
+    @Test func optimizedProgramsBuildTheObjectsFramesReadWithoutAnEdge() throws {
+        let yaml = """
+        pipeline: edgeless
+        version: 1.2
+        cluster: {scheduler: distributed, workers: 2}
+        objects:
+          reference:
+            dataframe: {length: 100, columns: {zip: {dtype: string, length: 5}, pop: {dtype: int64}}}
+          table:
+            dataframe: {length: 10, columns: {zip: {dtype: string, length: 5}, region: {dtype: int64}}}
+          unused:
+            dataframe: {length: 10, columns: {zip: {dtype: string, length: 5}}}
+        frames:
+          refs: {from_pandas: reference, partitions: 4}
+        steps:
+          joined: {merge: refs, with: table, on: zip, how: left}
+        outputs:
+          joined: persist
+        """
+        let loaded = LoadedPipeline.load(SourceFile(path: "p.yaml", text: yaml))
+        let program = try DaskExport.program(loaded)
+        let body = program.components(separatedBy: "\n").filter { $0.hasPrefix("    reference =") || $0.hasPrefix("    table =") || $0.hasPrefix("    unused =")
+            || $0.hasPrefix("    refs =") || $0.hasPrefix("    joined =") }
+        #expect(body == [
+            "    reference = build_reference()  # placement: embed (passed directly: each task carries a copy)",
+            "    table = build_table()  # placement: embed (passed directly: each task carries a copy)",
+            "    refs = _from_pandas(reference, 4)  # dd.from_pandas: split on the client, the whole frame in the submitted graph",
+            "    joined = refs.merge(table, on='zip', how='left')  # a pandas frame: from_pandas(npartitions=1), one copy per worker",
+            "    joined = hold(joined)  # persist: held on the workers; later steps build on the persisted collection",
+        ])
+        #expect(!program.contains("build_unused"))
+    }
+
     @Test func generatedFramesAreFromMapOverTheirRowBounds() throws {
         let program = try Self.export(Self.yaml(placement: "embed"))
         #expect(program.contains("""

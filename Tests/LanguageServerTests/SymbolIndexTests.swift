@@ -53,4 +53,26 @@ import Testing
         #expect(index.occurrences(of: .frame, "small").map(\.isDefinition) == [true, false])
         #expect(index.occurrences(of: .object, "ref").map { source.position(of: $0.range.start).description } == ["4:3", "7:24"])
     }
+
+    /// A broadcast merge's right-hand `dataframe:` object and a `from_pandas` frame's object are
+    /// references though neither is a graph edge: renaming the object renames them.
+    @Test func edgelessObjectReadsAreReferences() throws {
+        let text = """
+            pipeline: t
+            version: 1.2
+            objects:
+              reference: {dataframe: {length: 10, columns: {k: {dtype: int64}}}}
+              table: {dataframe: {length: 10, columns: {k: {dtype: int64}, v: {dtype: int64}}}}
+            frames:
+              refs: {from_pandas: reference, partitions: 2}
+            steps:
+              j: {merge: refs, with: table, on: k}
+            outputs:
+              j: persist
+
+            """
+        let (index, source) = try Self.index(text)
+        #expect(index.occurrences(of: .object, "reference").map { "\(source.position(of: $0.range.start)) \($0.isDefinition)" } == ["4:3 true", "7:23 false"])
+        #expect(index.occurrences(of: .object, "table").map { "\(source.position(of: $0.range.start)) \($0.isDefinition)" } == ["5:3 true", "9:26 false"])
+    }
 }

@@ -571,7 +571,16 @@ def _k_score_rows(part, weights, columns, into):
 # builders by reference; `__main__` classes and the pipeline's folder (BASE_DIR) are arguments.
 import numpy as np
 
-from pipelint_runtime import _at, _csv_column, _import, _ndarray, _random_values, _series
+from pipelint_runtime import _at, _col, _csv_column, _dataframe, _import, _ndarray, _random_values, _series, _str_dict
+
+
+def build_reference():
+    """Object 'reference' (DataFrame), built from its recipe."""
+    return _dataframe(600000, [
+        _col('zip', 'string', length=5),
+        _col('region', 'category', categories=50, source='random', seed=2, low=0, high=50),
+        _col('pop', 'int64', source='random', seed=1, low=0, high=100000),
+    ])
 
 
 def build_factors():
@@ -580,7 +589,7 @@ def build_factors():
 ''',
 }
 # What --count-copies counts inside the workers: instances of a class, or Series, DataFrames or dicts of a length.
-PROBES = []
+PROBES = [('reference', 'frame', 600000)]
 
 
 def _install_modules():
@@ -614,7 +623,7 @@ from pipelint_runtime import (
     _k_score_rows,
 )
 # The objects' builders (MODULES above), imported.
-from pipelint_objects import build_factors
+from pipelint_objects import build_reference, build_factors
 
 
 # ---------------------------------------------------------------------------
@@ -1037,6 +1046,7 @@ def _run(args):
 def build_objects():
     """Every object, built here on the client: name -> object (to inspect them)."""
     return {
+        'reference': build_reference(),
         'factors': build_factors(),
     }
 
@@ -1048,6 +1058,7 @@ def weigh(part, weights):
 def build_graph(client, hold=lambda c: c):
     """The pipeline's collections; returns (name, output kind, save path, collection) per output.
     `hold` persists a `persist` output as soon as it is built (main() passes it)."""
+    reference = build_reference()  # placement: embed (passed directly: each task carries a copy)
     factors = build_factors()  # placement: embed (passed directly: each task carries a copy)
     refs = _from_pandas(reference, 4)  # dd.from_pandas: split on the client, the whole frame in the submitted graph
     scaled = refs.map_partitions(weigh, weights=factors, meta=_with_column(refs, 'weighted', 'float64'))
