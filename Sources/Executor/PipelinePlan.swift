@@ -66,6 +66,7 @@ public final class PipelinePlan: TaskRuntime {
     let reducedColumns: [Int: String]
     let seriesDtypes: [Int: NumericType]
     let merges: [Int: (on: String, how: MergeHow, names: [String])]
+    let rowOps: [Int: RowOp]
 
     /// Plans `graph` (as optimized by the caller) of the pipeline in `source`.
     public init(graph: Graph, source: SourceFile, baseDirectory: URL, daskWrapped: Set<String> = []) throws(ExecutorError) {
@@ -94,6 +95,7 @@ public final class PipelinePlan: TaskRuntime {
         reducedColumns = b.reducedColumns
         seriesDtypes = b.seriesDtypes
         merges = b.merges
+        rowOps = b.rowOps
     }
 
     /// Input chunks (linear indices on `inGeo`) overlapping output chunk `c` of `outGeo`.
@@ -214,7 +216,7 @@ public final class PipelinePlan: TaskRuntime {
         case .map(let l, _):
             let call = calls[l]
             embedded = call?.embedded ?? []
-            kernelName = call?.kernel.rawValue ?? (merges[l] != nil ? "merge" : "?")
+            kernelName = call?.kernel.rawValue ?? (merges[l] != nil ? "merge" : rowOps[l]?.keyword ?? "?")
         case .source: kernelName = "source"
         case .build: kernelName = "build"
         case .preloaded: kernelName = "preloaded"
@@ -257,6 +259,8 @@ public final class PipelinePlan: TaskRuntime {
             return (.object(clientObjects[l] ?? .literal(.none)), [])
         case .map(let l, _) where merges[l] != nil:
             return (.frame(try mergeTask(l, inputs)), [])
+        case .map(let l, _) where rowOps[l] != nil:
+            return (.frame(try rowTask(l, inputs)), [])
         case .map(let l, let chunk):
             guard let call = calls[l] else { throw TaskFailure(message: "no kernel") }
             var decoded: [ObjectValue] = []

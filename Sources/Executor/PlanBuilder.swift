@@ -39,6 +39,8 @@ struct PlanBuilder {
     var seriesDtypes: [Int: NumericType] = [:]
     /// Merges with a `dataframe:` object: key, how, result column names.
     var merges: [Int: (on: String, how: MergeHow, names: [String])] = [:]
+    /// Row-wise steps (`lookup`, `assign`, `filter`).
+    var rowOps: [Int: RowOp] = [:]
 
     init(graph: Graph, source: SourceFile, baseDirectory: URL, daskWrapped: Set<String> = []) {
         self.graph = graph
@@ -116,6 +118,7 @@ struct PlanBuilder {
             case .frame(let f): planFrame(f, layer: l)
             case .reduce(let r, let split) where l.reducedColumn != nil: planFrameReduce(r, splitEvery: split, layer: l)
             case .reduce(let r, let split): planReduce(r, splitEvery: split, layer: l)
+            case .rows(let op): try planRows(op, layer: l)
             default:
                 // Merges here, so that a step kind added to the IR compiles and is refused where written.
                 if case .merge(let m) = l.kind {
