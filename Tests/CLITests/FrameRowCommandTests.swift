@@ -14,6 +14,18 @@ import Testing
         #expect(r.stdout.hasPrefix("\(output): dataframe \(shape) → \(out.path)/\(output).csv (crc32 \(crc))\n"))
     }
 
+    /// The groupby sample's CRC-32 is the exported Dask program's; `load:` frames stay refused.
+    @Test func runExecutesAGroupbyAndRefusesALoadedFrame() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-rows-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try CLI.run(["run", "--quiet", "--as-written", "samples/frame-groupby-regions.yaml", "-o", out.path])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("per_region: dataframe (50, 2) → \(out.path)/per_region.csv (crc32 7bb47e7d)\n"))
+        let csv = try CLI.run(["run", "--quiet", "samples/frame-csv-sales.yaml", "-o", out.path + "-csv"])
+        #expect(csv.status == 2)
+        #expect(csv.stderr.hasPrefix("samples/frame-csv-sales.yaml:6:11: error: `pipelint run` does not read frame `sales` from `tables/sales.csv` (a `load:` CSV frame) yet\n"))
+    }
+
     @Test(arguments: [([], "regions = dask.delayed(build_regions, pure=True)()", "regions"),
                       (["--unsafe-fixes", "--prefer", "scatter"], "regions = _scatter(client, build_regions())", "dask.delayed(regions)")])
     func aPlacedTableGoesThroughMapPartitions(_ options: [String], _ built: String, _ passed: String) throws {
