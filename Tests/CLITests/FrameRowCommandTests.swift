@@ -23,7 +23,7 @@ import Testing
         #expect(r.stdout.hasPrefix("per_region: dataframe (50, 2) → \(out.path)/per_region.csv (crc32 7bb47e7d)\n"))
         let csv = try CLI.run(["run", "--quiet", "samples/frame-csv-sales.yaml", "-o", out.path + "-csv"])
         #expect(csv.status == 2)
-        #expect(csv.stderr.hasPrefix("samples/frame-csv-sales.yaml:6:11: error: `pipelint run` does not read frame `sales` from `tables/sales.csv` (a `load:` CSV frame) yet\n"))
+        #expect(csv.stderr.hasPrefix("samples/frame-csv-sales.yaml:6:11: error: `pipelint run` does not execute frame `sales` (a `load:` CSV frame, `tables/sales.csv`) yet\n"))
     }
 
     @Test(arguments: [([], "regions = dask.delayed(build_regions, pure=True)()", "regions"),
