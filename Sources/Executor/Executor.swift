@@ -180,6 +180,11 @@ public enum Executor {
                 continue
             }
             guard plan.firstTask[li] >= 0 else { continue }
+            if case .groupby = l.kind {
+                // A groupby's sums: one partition `[key, sum]` (the exported program's `reset_index()`).
+                if case .frame(let p)? = kept[plan.finalTask[li]] { outputs.append(OutputResult(name: l.name, kind: o.kind, data: .frame([p]))) }
+                continue
+            }
             if l.frame != nil {
                 let parts = (0..<l.grid.chunkCount).compactMap { c -> FramePart? in
                     if case .frame(let p)? = kept[plan.firstTask[li] + c] { p } else { nil }

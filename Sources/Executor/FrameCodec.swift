@@ -1,7 +1,8 @@
 import PipelineIR
 
 /// The wire form of DataFrame and dict objects (tags 0x14 and 0x15): a frame is its start row,
-/// row count and columns, each a kind byte, its name and its raw buffers; a dict is its recipe
+/// row count and columns, each a kind byte, its name and its raw buffers, then its index labels
+/// when they are not a range (flag byte); a dict is its recipe
 /// (the entries are computed, as a built dict's would be looked up).
 extension ObjectCodec {
     static func writeFrame(_ f: FramePart, _ w: inout ByteWriter) {
@@ -26,6 +27,9 @@ extension ObjectCodec {
             case .category(let codes, let k): w.byte(7); w.varint(UInt64(k)); codes.withUnsafeBytes { w.bytes.append(contentsOf: $0) }
             }
         }
+        // Index labels other than the range (a filtered partition): a flag, then the labels.
+        w.byte(f.labels == nil ? 0 : 1)
+        f.labels?.withUnsafeBytes { w.bytes.append(contentsOf: $0) }
     }
 
     static func writeDict(_ d: StringDict, _ w: inout ByteWriter) {
@@ -74,6 +78,7 @@ extension ObjectCodec {
             default: throw CodecError(message: "unknown frame column kind")
             }
         }
-        return .frame(FramePart(start: start, rows: rows, names: names, columns: columns))
+        let labels = try r.byte() == 1 ? try load(Int64.self, rows) : nil
+        return .frame(FramePart(start: start, rows: rows, names: names, columns: columns, labels: labels))
     }
 }

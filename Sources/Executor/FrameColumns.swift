@@ -124,16 +124,23 @@ public struct FramePart: Sendable, Equatable {
     public var rows: Int
     public var names: [String]
     public var columns: [FrameColumnData]
+    /// The index labels when they are not the range `start ..< start + rows` (a filter keeps its
+    /// rows' original labels, as pandas' boolean indexing does).
+    public var labels: [Int64]?
 
-    public init(start: Int, rows: Int, names: [String], columns: [FrameColumnData]) {
+    public init(start: Int, rows: Int, names: [String], columns: [FrameColumnData], labels: [Int64]? = nil) {
         self.start = start
         self.rows = rows
         self.names = names
         self.columns = columns
+        self.labels = labels
     }
 
-    /// Bytes held: every column plus the names (a RangeIndex costs nothing per row).
-    public var byteCount: Int { columns.reduce(names.reduce(64) { $0 &+ $1.utf8.count }) { $0 &+ $1.byteCount } }
+    /// The index label of local row `r`.
+    public func label(_ r: Int) -> Int64 { labels?[r] ?? Int64(start + r) }
+
+    /// Bytes held: every column plus the names (a RangeIndex costs nothing per row; other labels 8 B each).
+    public var byteCount: Int { columns.reduce(names.reduce(64 &+ (labels?.count ?? 0) &* 8) { $0 &+ $1.utf8.count }) { $0 &+ $1.byteCount } }
 
     public func column(_ name: String) -> FrameColumnData? { names.firstIndex(of: name).map { columns[$0] } }
 
@@ -149,7 +156,7 @@ public struct FramePart: Sendable, Equatable {
 
     /// Rows `[lo, hi)` (local positions), keeping their global labels.
     public func slice(_ lo: Int, _ hi: Int) -> FramePart {
-        FramePart(start: start + lo, rows: hi - lo, names: names, columns: columns.map { $0.slice(lo, hi) })
+        FramePart(start: start + lo, rows: hi - lo, names: names, columns: columns.map { $0.slice(lo, hi) }, labels: labels.map { Array($0[lo..<hi]) })
     }
 }
 

@@ -123,6 +123,13 @@ extension PlanBuilder {
         }
     }
 
+    /// `load:` CSV frames (Dask's `read_csv` by blocks) are not read here: refused at the path.
+    func refuseLoadedFrame(_ f: FrameDecl, layer l: Graph.Layer) throws(ExecutorError) {
+        guard case .csv(let path, let range) = f.source else { return }
+        throw ExecutorError(.refused, "`pipelint run` does not execute frame `\(l.name)` (a `load:` CSV frame, `\(path)`) yet", at: range, in: source,
+                            help: "run it on Dask: `pipelint run --engine dask \(source.path)` (or `pipelint export --to dask`)")
+    }
+
     static func kindName(_ k: Graph.LayerKind) -> String {
         if case .merge = k { return "a merge" }
         return "a DataFrame step"

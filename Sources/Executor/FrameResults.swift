@@ -26,7 +26,7 @@ public enum FrameCSV {
         }) }
         for p in parts {
             for r in 0..<p.rows {
-                digits(Int64(p.start + r), &out)
+                digits(p.label(r), &out)
                 for (c, col) in p.columns.enumerated() {
                     out.append(UInt8(ascii: ","))
                     value(col, r, styles[c], &out)

@@ -66,6 +66,8 @@ public final class PipelinePlan: TaskRuntime {
     let reducedColumns: [Int: String]
     let seriesDtypes: [Int: NumericType]
     let merges: [Int: (on: String, how: MergeHow, names: [String])]
+    let rowOps: [Int: RowOp]
+    let groupbys: [Int: (key: String, value: String)]
 
     /// Plans `graph` (as optimized by the caller) of the pipeline in `source`.
     public init(graph: Graph, source: SourceFile, baseDirectory: URL, daskWrapped: Set<String> = []) throws(ExecutorError) {
@@ -94,6 +96,8 @@ public final class PipelinePlan: TaskRuntime {
         reducedColumns = b.reducedColumns
         seriesDtypes = b.seriesDtypes
         merges = b.merges
+        rowOps = b.rowOps
+        groupbys = b.groupbys
     }
 
     /// Input chunks (linear indices on `inGeo`) overlapping output chunk `c` of `outGeo`.
@@ -214,12 +218,12 @@ public final class PipelinePlan: TaskRuntime {
         case .map(let l, _):
             let call = calls[l]
             embedded = call?.embedded ?? []
-            kernelName = call?.kernel.rawValue ?? (merges[l] != nil ? "merge" : "?")
+            kernelName = call?.kernel.rawValue ?? (merges[l] != nil ? "merge" : rowOps[l]?.keyword ?? "?")
         case .source: kernelName = "source"
         case .build: kernelName = "build"
         case .preloaded: kernelName = "preloaded"
         case .rechunk: kernelName = "rechunk"
-        case .partial(let l, _): kernelName = "\(reductionKind[l]?.rawValue ?? "")-chunk"
+        case .partial(let l, _): kernelName = groupbys[l] != nil ? "groupby-chunk" : "\(reductionKind[l]?.rawValue ?? "")-chunk"
         case .combine(let l, let f): kernelName = "\(reductionKind[l]?.rawValue ?? "")-\(f ? "aggregate" : "combine")"
         }
         let size = 16 + kernelName.utf8.count + (e - s) * 5 + embedded.reduce(0) { $0 + $1.encoded.count }
@@ -257,6 +261,8 @@ public final class PipelinePlan: TaskRuntime {
             return (.object(clientObjects[l] ?? .literal(.none)), [])
         case .map(let l, _) where merges[l] != nil:
             return (.frame(try mergeTask(l, inputs)), [])
+        case .map(let l, _) where rowOps[l] != nil:
+            return (.frame(try rowTask(l, inputs)), [])
         case .map(let l, let chunk):
             guard let call = calls[l] else { throw TaskFailure(message: "no kernel") }
             var decoded: [ObjectValue] = []
@@ -285,6 +291,10 @@ public final class PipelinePlan: TaskRuntime {
             }
         case .rechunk(let l, let c):
             return (.chunk(rechunk(layer: l, chunk: c, inputs: inputs, task: task)), [])
+        case .partial(let l, _) where groupbys[l] != nil:
+            return (.frame(try groupbyTask(l, partial: true, inputs)), [])
+        case .combine(let l, _) where groupbys[l] != nil:
+            return (.frame(try groupbyTask(l, partial: false, inputs)), [])
         case .partial(let l, _) where reducedColumns[l] != nil:
             guard case .frame(let p)? = inputs.first, let r = reductionKind[l], let name = reducedColumns[l], let c = p.column(name) else {
                 throw TaskFailure(message: "missing input partition or column")

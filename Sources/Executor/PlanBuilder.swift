@@ -39,6 +39,10 @@ struct PlanBuilder {
     var seriesDtypes: [Int: NumericType] = [:]
     /// Merges with a `dataframe:` object: key, how, result column names.
     var merges: [Int: (on: String, how: MergeHow, names: [String])] = [:]
+    /// Row-wise steps (`lookup`, `assign`, `filter`).
+    var rowOps: [Int: RowOp] = [:]
+    /// Groupby-sums: key and summed column.
+    var groupbys: [Int: (key: String, value: String)] = [:]
 
     init(graph: Graph, source: SourceFile, baseDirectory: URL, daskWrapped: Set<String> = []) {
         self.graph = graph
@@ -113,9 +117,13 @@ struct PlanBuilder {
             case .mapBlocks(let call?): try planMap(call, layer: l)
             case .mapBlocks(nil): continue
             case .rechunk: planRechunk(l)
-            case .frame(let f): planFrame(f, layer: l)
+            case .frame(let f):
+                try refuseLoadedFrame(f, layer: l)
+                planFrame(f, layer: l)
             case .reduce(let r, let split) where l.reducedColumn != nil: planFrameReduce(r, splitEvery: split, layer: l)
             case .reduce(let r, let split): planReduce(r, splitEvery: split, layer: l)
+            case .rows(let op): try planRows(op, layer: l)
+            case .groupby(let g): planGroupby(g, layer: l)
             default:
                 // Merges here, so that a step kind added to the IR compiles and is refused where written.
                 if case .merge(let m) = l.kind {

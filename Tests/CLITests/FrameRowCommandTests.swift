@@ -1,15 +1,29 @@
 import Foundation
 import Testing
 
-/// Row-wise frame steps (format 1.2) through the binary: `run` refuses them, and a lookup's table
+/// Row-wise frame steps (format 1.2) through the binary: `run` executes them as Dask does, and a lookup's table
 /// placed by PL001's fix is exported through `map_partitions` (Series.map does not resolve a Delayed).
 @Suite struct FrameRowCommandTests {
-    @Test func runRefusesALookupPipeline() throws {
+    /// The CRC-32s are the exported Dask program's (`pipelint run --engine dask --as-written`, Dask 2026.8).
+    @Test(arguments: [("frame-assign-filter", "first_quarter", "(81926, 4)", "f2ee0f5b"), ("frame-lookup-regions", "with_region", "(400000, 3)", "e72e46c5")])
+    func runExecutesRowSteps(_ sample: String, _ output: String, _ shape: String, _ crc: String) throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-rows-\(UUID().uuidString)")
-        let r = try CLI.run(["run", "samples/frame-assign-filter.yaml", "-o", out.path])
-        #expect(r.status == 2)
-        #expect(r.stderr.hasPrefix("samples/frame-assign-filter.yaml:14:3: error: `pipelint run` does not execute step `with_bonus` (a DataFrame step) yet\n"))
-        #expect(!FileManager.default.fileExists(atPath: out.path))
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try CLI.run(["run", "--quiet", "--as-written", "samples/\(sample).yaml", "-o", out.path])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("\(output): dataframe \(shape) → \(out.path)/\(output).csv (crc32 \(crc))\n"))
+    }
+
+    /// The groupby sample's CRC-32 is the exported Dask program's; `load:` frames stay refused.
+    @Test func runExecutesAGroupbyAndRefusesALoadedFrame() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-rows-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try CLI.run(["run", "--quiet", "--as-written", "samples/frame-groupby-regions.yaml", "-o", out.path])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("per_region: dataframe (50, 2) → \(out.path)/per_region.csv (crc32 7bb47e7d)\n"))
+        let csv = try CLI.run(["run", "--quiet", "samples/frame-csv-sales.yaml", "-o", out.path + "-csv"])
+        #expect(csv.status == 2)
+        #expect(csv.stderr.hasPrefix("samples/frame-csv-sales.yaml:6:11: error: `pipelint run` does not execute frame `sales` (a `load:` CSV frame, `tables/sales.csv`) yet\n"))
     }
 
     @Test(arguments: [([], "regions = dask.delayed(build_regions, pure=True)()", "regions"),
