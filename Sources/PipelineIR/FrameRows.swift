@@ -228,10 +228,16 @@ public enum FilterSizing: String, Sendable, Hashable {
 }
 
 extension FilterRows {
+    /// The most partitions whose kept rows a filter counts one by one (the YAML node limit's order).
+    public static let maxCountedPartitions = 1_000_000
+
     /// Rows kept per partition by `column op value` over `input`, traced back through row-preserving
     /// layers (lookup, assign, filter, map_partitions) to the frame the column comes from unchanged.
     public static func grid(over input: Graph.Layer, in layers: [Graph.Layer], column: String, op: CompareOp, value: Double) -> (DimChunks, FilterSizing) {
         let rows = input.grid.dims.first ?? .explicit([])
+        // Kept rows are counted per partition; past this many partitions pipelint does not expand
+        // them and keeps the upper bound (every row), as for a computed column.
+        guard rows.count <= maxCountedPartitions else { return (rows, .unknown) }
         let sizes = (0..<rows.count).map(rows.size)
         var l = input, filtered = false
         while true {

@@ -84,6 +84,16 @@ import Testing
         #expect(c3.rowsSizing == .unknown)
     }
 
+    /// Partitions are never expanded: past `FilterRows.maxCountedPartitions` a filter keeps the
+    /// upper bound instead of counting (a frame of 2^62 rows in single-row partitions trapped).
+    @Test(arguments: [1_000_001, 4_611_686_018_427_387_904])
+    func aFilterOverMorePartitionsThanItCountsKeepsEveryRow(_ rows: Int) throws {
+        let g = try Self.graph([("rows: 1000\n    partitions: 10", "rows: \(rows)\n    partitions: \(rows)")])
+        let c = try #require(g.layer(named: "c"))
+        #expect(c.grid.dims == [.uniform(size: 1, length: rows)])
+        #expect(c.rowsSizing == .unknown)
+    }
+
     @Test func keptRowsFromSources() {
         // Integers k in [0, 100) with k >= 18: 82; a float uniform in [0, 1) below 0.25: a quarter.
         #expect(FilterRows.randomFraction(dtype: .int64, low: 0, high: 100, op: .ge, value: 18) == 0.82)
