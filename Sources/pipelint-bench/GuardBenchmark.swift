@@ -65,10 +65,10 @@ enum GuardBenchmark {
         let bytes = Array(generatePipeline(groups: 26_000).utf8)
         let source = SourceFile(path: "guard.yaml", bytes: bytes)
         var big = ParseBenchmark.interleaved(rounds: 5, raw: { _ = ParseBenchmark.rawLibyamlEvents(bytes) },
-                                             full: { precondition(LoadedPipeline.load(source).graph != nil) })
+                                             full: { precondition(LoadedPipeline.load(source, limits: ParseBenchmark.limits).graph != nil) })
         for _ in 0..<5 where big.raw / big.full < min {
             let more = ParseBenchmark.interleaved(rounds: 1, raw: { _ = ParseBenchmark.rawLibyamlEvents(bytes) },
-                                                  full: { precondition(LoadedPipeline.load(source).graph != nil) })
+                                                  full: { precondition(LoadedPipeline.load(source, limits: ParseBenchmark.limits).graph != nil) })
             big = (Swift.min(big.raw, more.raw), Swift.min(big.full, more.full))
         }
         print("front end on \(mb(bytes.count)), CPU time: raw libyaml \(String(format: "%.3f", big.raw)) s [baseline], tree + model + graph \(String(format: "%.3f", big.full)) s")

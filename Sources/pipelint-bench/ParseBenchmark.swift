@@ -7,6 +7,10 @@ import PipelineYAML
 /// Front-end throughput on a ~50 MB pipeline against raw libyaml event parsing
 /// of the same bytes, and peak memory against the file size.
 enum ParseBenchmark {
+    /// The benchmark files hold millions of YAML nodes: past the default `limits.max-nodes`, which
+    /// a trusted configuration raises the same way.
+    static let limits = ParseLimits(maxNodes: Int.max)
+
     static func rawLibyamlEvents(_ bytes: [UInt8]) -> Int {
         var events = 0
         bytes.withUnsafeBufferPointer { buf in
@@ -57,7 +61,7 @@ enum ParseBenchmark {
         let sources = byteArrays.enumerated().map { SourceFile(path: "p\($0.offset).yaml", bytes: $0.element) }
         let t = interleaved(rounds: rounds,
                             raw: { for b in byteArrays { _ = rawLibyamlEvents(b) } },
-                            full: { for s in sources { _ = LoadedPipeline.load(s) } })
+                            full: { for s in sources { _ = LoadedPipeline.load(s, limits: ParseBenchmark.limits) } })
         return (byteArrays.reduce(0) { $0 + $1.count }, t.raw, t.full)
     }
 
@@ -85,13 +89,13 @@ enum ParseBenchmark {
         resetPeakRSS()
         let before = procStatus("VmRSS")
         _ = measure(repeats: 1) {
-            let loaded = LoadedPipeline.load(source)
+            let loaded = LoadedPipeline.load(source, limits: ParseBenchmark.limits)
             diags = loaded.diagnostics.count
             precondition(loaded.graph != nil)
         }
         let peak = procStatus("VmHWM") - before
         let (raw, full) = interleaved(rounds: rounds, raw: { events = rawLibyamlEvents(bytes) },
-                                      full: { precondition(LoadedPipeline.load(source).graph != nil) })
+                                      full: { precondition(LoadedPipeline.load(source, limits: ParseBenchmark.limits).graph != nil) })
         let lintTime = measure(repeats: 1) { _ = Linter(rules: []).lint(source) }
 
         func rate(_ t: Double) -> String { String(format: "%.1f MB/s", Double(size) / 1e6 / t) }
