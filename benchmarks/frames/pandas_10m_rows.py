@@ -9,12 +9,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "Sources/Export/python"))
 import pipelint_runtime as rt
 t0 = time.perf_counter()
-cols = [rt._col("zip", "string", length=5, source="random", seed=3, low=0, high=40000),
+cols = [rt._col("zip", "string", length=8, source="random", seed=3, low=0, high=1000),
         rt._col("age", "int64", source="random", seed=4, low=0, high=100),
+        rt._col("visits", "int64", source="random", seed=6, low=0, high=50),
         rt._col("income", "float64", source="random", seed=5, low=0, high=100000)]
 df = rt._frame_part((0, 10_000_000), cols)
 t1 = time.perf_counter()
-table = rt._str_dict(40000, 5, 8, 50)
+table = rt._str_dict(1000, 8, 8, 50)
 df = df.assign(region=df["zip"].map(table))
 df = df.assign(net=(df["income"] * 0.7) - df["age"])
 df = df[df["age"] >= 18]
