@@ -31,7 +31,7 @@ extension PipelinePlan {
             switch op {
             case .lookup(let column, _, _, _, let into, _):
                 guard inputs.count == 2, case .object(let table) = inputs[1] else { throw TaskFailure(message: "a lookup needs its table") }
-                return try FrameKernels.mapColumn(part, table: table, column: column, into: into, seriesDtype: seriesDtypes[l])
+                return try FrameKernels.mapColumn(part, table: table, column: column, into: into, seriesDtype: seriesDtypes[l], lookup: true)
             case .assign(let column, _, let expr):
                 return try FrameRowKernels.assign(part, column: column, expr: expr)
             case .filter(let column, _, let cmp, let value, _):
