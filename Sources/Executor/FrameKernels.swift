@@ -121,6 +121,10 @@ public enum FrameKernels {
 public enum FrameReductions {
     /// A partition's partial.
     public static func partial(_ r: Reduction, _ c: FrameColumnData) -> Partial {
+        if case .float32(let a) = c, r == .sum || r == .mean {
+            let s = FrameGroupbySums.pairwise(ArraySlice(a.map { $0.isNaN ? 0 : $0 }))
+            return r == .sum ? .float32Sum(s) : .float32Mean(sum: s, count: Int64(validCount(c)))
+        }
         switch r {
         case .count: return .value(.i64(Int64(validCount(c))))
         case .sum: return .value(sum(c))
@@ -167,6 +171,17 @@ public enum FrameReductions {
 
     /// A batch of partials, reduced as pandas reduces a Series made of them.
     public static func combine(_ r: Reduction, _ parts: [Partial]) -> Partial {
+        if case .float32Sum? = parts.first {
+            return .float32Sum(FrameGroupbySums.pairwise(ArraySlice(parts.map { p -> Float in if case .float32Sum(let s) = p, !s.isNaN { s } else { 0 } })))
+        }
+        if case .float32Mean? = parts.first {
+            var sums: [Float] = [], count: Int64 = 0
+            for case .float32Mean(let s, let n) in parts {
+                sums.append(s.isNaN ? 0 : s)
+                count &+= n
+            }
+            return .float32Mean(sum: FrameGroupbySums.pairwise(ArraySlice(sums)), count: count)
+        }
         if r == .mean {
             var sums: [Partial] = []
             var count: Int64 = 0
