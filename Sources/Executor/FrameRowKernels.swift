@@ -195,7 +195,8 @@ public enum FrameRowKernels {
             if d.rawValue.hasPrefix("u") && t.rawValue.hasPrefix("int") {
                 return v.allSatisfy { $0 >= 0 && FrameGeneration.wrap($0, to: d) == $0 } ? d : promote(d, t)
             }
-            return d.itemSize < t.itemSize ? promote(d, t) : d
+            // Held or not, an integer array other gives numpy's `where` type: int32 with uint32 is int64.
+            return promote(d, t)
         }
     }
 
