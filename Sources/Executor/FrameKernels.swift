@@ -7,14 +7,20 @@ public enum FrameKernels {
     /// column (any other column has no matching key: every row is missing); a numeric Series
     /// maps an integer column through its index labels, its dtype kept (a missing key is NaN
     /// for a float Series and an error for an integer one, as `astype` raises).
+    /// `lookup` (a `lookup:` step, `part[column].map(table)` without `astype`): a key without a
+    /// label turns an integer Series' result float64 with NaN, and bool keys match no integer label.
     public static func mapColumn(_ part: FramePart, table: ObjectValue, column: String, into: String,
-                                 seriesDtype: NumericType? = nil) throws(KernelError) -> FramePart {
+                                 seriesDtype: NumericType? = nil, lookup: Bool = false) throws(KernelError) -> FramePart {
         guard let col = part.column(column) else { throw KernelError("the partition has no column `\(column)`") }
         switch table {
         case .stringDict(let d):
             return part.assigning(into, .string(mapThroughDict(col, d)))
         case .series(let values, let index, _):
-            return part.assigning(into, try mapThroughSeries(col, values: values, index: index, dtype: seriesDtype ?? (values.isFloat ? .float64 : .int64)))
+            let dtype = seriesDtype ?? (values.isFloat ? .float64 : .int64)
+            if lookup, case .bool(let b) = col {
+                return part.assigning(into, dtype == .float32 ? .float32(b.map { _ in .nan }) : .float64(b.map { _ in .nan }))
+            }
+            return part.assigning(into, try mapThroughSeries(col, values: values, index: index, dtype: dtype, missIsNaN: lookup))
         default:
             throw KernelError("map_column needs a dict or a Series table")
         }
@@ -50,7 +56,8 @@ public enum FrameKernels {
         return out
     }
 
-    static func mapThroughSeries(_ col: FrameColumnData, values: Column, index: [Int64]?, dtype: NumericType) throws(KernelError) -> FrameColumnData {
+    static func mapThroughSeries(_ col: FrameColumnData, values: Column, index: [Int64]?, dtype: NumericType,
+                                 missIsNaN: Bool = false) throws(KernelError) -> FrameColumnData {
         guard case .integer(let keys, let kt) = col, kt != .uint64 else {
             throw KernelError("map_column through a Series maps an integer column (int8…int64, uint8…uint32) by the Series' index labels")
         }
@@ -70,6 +77,10 @@ public enum FrameKernels {
             return dtype == .float32 ? .float32(out.map { Float($0) }) : .float64(out)
         case let t where t.isInteger:
             guard case .i64(let v) = values else { throw KernelError("the Series' values are not integers") }
+            if missIsNaN, picks.contains(where: { $0 == nil }) {
+                // Series.map reindexes: a missing label makes the integer values float64 with NaN.
+                return .float64(picks.map { $0.map { t == .uint64 ? Double(UInt64(bitPattern: v[$0])) : Double(v[$0]) } ?? .nan })
+            }
             guard !picks.contains(where: { $0 == nil }) else {
                 throw KernelError("a key has no label in the Series, and an integer column cannot hold the missing value (pandas: Cannot convert non-finite values (NA or inf) to integer)")
             }
@@ -110,6 +121,10 @@ public enum FrameKernels {
 public enum FrameReductions {
     /// A partition's partial.
     public static func partial(_ r: Reduction, _ c: FrameColumnData) -> Partial {
+        if case .float32(let a) = c, r == .sum || r == .mean {
+            let s = FrameGroupbySums.pairwise(ArraySlice(a.map { $0.isNaN ? 0 : $0 }))
+            return r == .sum ? .float32Sum(s) : .float32Mean(sum: s, count: Int64(validCount(c)))
+        }
         switch r {
         case .count: return .value(.i64(Int64(validCount(c))))
         case .sum: return .value(sum(c))
@@ -156,6 +171,17 @@ public enum FrameReductions {
 
     /// A batch of partials, reduced as pandas reduces a Series made of them.
     public static func combine(_ r: Reduction, _ parts: [Partial]) -> Partial {
+        if case .float32Sum? = parts.first {
+            return .float32Sum(FrameGroupbySums.pairwise(ArraySlice(parts.map { p -> Float in if case .float32Sum(let s) = p, !s.isNaN { s } else { 0 } })))
+        }
+        if case .float32Mean? = parts.first {
+            var sums: [Float] = [], count: Int64 = 0
+            for case .float32Mean(let s, let n) in parts {
+                sums.append(s.isNaN ? 0 : s)
+                count &+= n
+            }
+            return .float32Mean(sum: FrameGroupbySums.pairwise(ArraySlice(sums)), count: count)
+        }
         if r == .mean {
             var sums: [Partial] = []
             var count: Int64 = 0

@@ -106,7 +106,7 @@ extension PlanBuilder {
         finalTask[li] = add(.combine(layer: li, final: true), layer: li, deps: keys, keep: l.output != nil)
     }
 
-    /// Column reductions `pipelint run` does not compute (float32, uint64 and datetime columns):
+    /// Column reductions `pipelint run` does not compute (uint64 and datetime columns):
     /// refused at the step.
     func refuseUncomputedFrameReductions() throws(ExecutorError) {
         for l in graph.layers {
@@ -114,7 +114,7 @@ extension PlanBuilder {
                   let c = graph[input.source].frame?.column(named: column) else { continue }
             var ok = true
             switch c.type {
-            case .numeric(let t): ok = !(t == .float32 || t == .uint64 || t.isTemporal)
+            case .numeric(let t): ok = !(t == .uint64 || t.isTemporal)
             case .string, .category: ok = r == .count
             }
             guard !ok else { continue }

@@ -12,6 +12,7 @@ import PipelineIR
 public enum FrameCSV {
     /// The CSV text of the partitions, in order.
     public static func bytes(_ parts: [FramePart]) -> [UInt8] {
+        let parts = FrameConcat.unified(parts)
         guard let first = parts.first else { return Array("index\n".utf8) }
         var out: [UInt8] = []
         out.reserveCapacity(parts.reduce(0) { $0 + $1.byteCount } * 2 + 64)
@@ -84,10 +85,31 @@ public enum FrameCSV {
         }
     }
 
-    /// numpy's `str` of a float32: its shortest round-trip digits, in Python's layout.
+    /// numpy's `str` of a float32 (what `astype(str)` and so `to_csv` write): its shortest round-trip
+    /// digits, positional for `1e-4 ≤ |f| < 1e6` (`123456.78`, `1.0`), else scientific with at least
+    /// two exponent digits and no `.0` (`1e+06`, `1.7322972e+06`, `1e-04`, `1e-45`).
     static func float32Text(_ f: Float) -> String {
         if f.isInfinite { return f < 0 ? "-inf" : "inf" }
-        return f.description
+        let a = f.magnitude
+        if a == 0 || (Double(a) >= 1e-4 && Double(a) < 1e6) { return f.description }  // numpy compares as float64
+        // The shortest digits and the decimal exponent of the first one, from Swift's text.
+        let text = a.description
+        var digits: [Character], exponent: Int
+        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            digits = text[..<e].filter { $0 != "." }
+            exponent = Int(text[text.index(after: e)...]) ?? 0
+        } else {
+            let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+            let whole = String(parts[0]), fraction = parts.count > 1 ? String(parts[1]) : ""
+            digits = Array(whole + fraction)
+            let leading = digits.prefix { $0 == "0" }.count
+            digits.removeFirst(leading)
+            exponent = whole == "0" ? -(leading - whole.count + 1) : whole.count - 1
+        }
+        while digits.count > 1, digits.last == "0" { digits.removeLast() }
+        let mantissa = digits.count > 1 ? "\(digits[0]).\(String(digits.dropFirst()))" : String(digits)
+        let e = exponent.magnitude < 10 ? "0\(exponent.magnitude)" : "\(exponent.magnitude)"
+        return (f < 0 ? "-" : "") + mantissa + (exponent < 0 ? "e-" : "e+") + e
     }
 
     /// How pandas formats a datetime column: 0 dates only, 1 seconds, 2 milliseconds,

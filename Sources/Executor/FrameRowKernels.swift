@@ -142,8 +142,8 @@ public enum FrameRowKernels {
     static func integers(_ o: Operand, _ n: Int, _ t: NumericType) -> [Int64] {
         switch o {
         case .ints(let a, _): return a
-        case .floats(let a, _): return a.map { Int64($0) }
-        case .number(let v, _): return Array(repeating: FrameGeneration.wrap(Int64(v), to: t), count: n)
+        case .floats(let a, _): return a.map { Int64(exactly: $0.rounded(.towardZero)) ?? 0 }
+        case .number(let v, _): return Array(repeating: FrameGeneration.wrap(Int64(exactly: v.rounded(.towardZero)) ?? 0, to: t), count: n)
         }
     }
 
@@ -160,15 +160,52 @@ public enum FrameRowKernels {
         return t == .float32 ? d.map { Double(Float($0)) } : d
     }
 
-    /// `a.where(test, b)`: `a` where the test holds, `b` elsewhere, in the promoted dtype.
+    /// `a.where(test, b)` (`b.mask(test, a)` when `a` is a written number), with pandas' result
+    /// dtype (`Block.where`): the column's dtype when every row keeps its value or when the other
+    /// value can be held losslessly (`np_can_hold_element`), else the promoted dtype.
     static func choose(_ test: [Bool], _ a: Operand, _ b: Operand, rows n: Int) -> Operand {
-        let t = resultType(a, b)
+        let (block, other, keep) = a.dtype == nil ? (b, a, test.map { !$0 }) : (a, b, test)
+        let t = whereType(block, other, keep: keep, rows: n)
         if t.isInteger {
-            let x = integers(a, n, t), y = integers(b, n, t)
-            return .ints((0..<n).map { test[$0] ? x[$0] : y[$0] }, t)
+            let x = integers(block, n, t), y = integers(other, n, t)
+            return .ints((0..<n).map { keep[$0] ? x[$0] : y[$0] }, t)
         }
-        let x = floats(a, n, t), y = floats(b, n, t)
-        return .floats((0..<n).map { test[$0] ? x[$0] : y[$0] }, t)
+        let x = floats(block, n, t), y = floats(other, n, t)
+        return .floats((0..<n).map { keep[$0] ? x[$0] : y[$0] }, t)
+    }
+
+    /// The dtype of `block.where(keep, other)` in pandas 3.1 (value-dependent).
+    static func whereType(_ block: Operand, _ other: Operand, keep: [Bool], rows n: Int) -> NumericType {
+        guard let d = block.dtype else { return resultType(block, other) }
+        if keep.allSatisfy({ $0 }) { return d }  // nothing to replace: pandas returns the block as it is
+        if d.isFloat {
+            // A float block holds any number; float32 holds an array whose values round-trip through it.
+            guard let t = other.dtype, d == .float32, t != .float32 else { return d }
+            return other.doubles(n).allSatisfy { $0.isNaN || Double(Float($0)) == $0 } ? d : promote(d, t)
+        }
+        switch other {
+        case .number(let v, _):
+            if v.rounded() == v, v.isFinite, fits(v, d) { return d }
+            if v.rounded() != v || !v.isFinite { return .float64 }
+            let wider: [NumericType] = d.rawValue.hasPrefix("u") && v >= 0 ? [.uint16, .uint32, .uint64] : [.int16, .int32, .int64]
+            return wider.first { $0.itemSize > d.itemSize && fits(v, $0) } ?? .float64
+        case .floats(let v, let t):
+            return v.allSatisfy({ !$0.isNaN && fits($0, d) && $0.rounded() == $0 }) ? d : promote(d, t)
+        case .ints(let v, let t):
+            if d.rawValue.hasPrefix("u") && t.rawValue.hasPrefix("int") {
+                return v.allSatisfy { $0 >= 0 && FrameGeneration.wrap($0, to: d) == $0 } ? d : promote(d, t)
+            }
+            // Held or not, an integer array other gives numpy's `where` type: int32 with uint32 is int64.
+            return promote(d, t)
+        }
+    }
+
+    /// Whether the whole number `v` lies in the integer dtype's range.
+    static func fits(_ v: Double, _ t: NumericType) -> Bool {
+        if t == .uint64 { return v >= 0 && v < 18446744073709551616.0 }
+        guard v >= -9223372036854775808.0, v < 9223372036854775808.0 else { return false }
+        let i = Int64(v)
+        return FrameGeneration.wrap(i, to: t) == i && (t.rawValue.hasPrefix("int") || i >= 0)
     }
 }
 

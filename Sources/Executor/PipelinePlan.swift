@@ -262,7 +262,8 @@ public final class PipelinePlan: TaskRuntime {
         case .map(let l, _) where merges[l] != nil:
             return (.frame(try mergeTask(l, inputs)), [])
         case .map(let l, _) where rowOps[l] != nil:
-            return (.frame(try rowTask(l, inputs)), [])
+            let (part, decoded) = try rowTask(l, inputs, definition: definition)
+            return (.frame(part), decoded)
         case .map(let l, let chunk):
             guard let call = calls[l] else { throw TaskFailure(message: "no kernel") }
             var decoded: [ObjectValue] = []

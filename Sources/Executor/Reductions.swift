@@ -9,6 +9,11 @@ public enum Partial: Sendable, Equatable {
     case mean(total: Double, count: Double)
     /// A frame column's mean (Dask's `sum / count`): the sum (int64 or float64) and the count.
     case sumCount(sum: Scalar, count: Int64)
+    /// A float32 frame column's sum: pandas sums float32 in float32 (`nansum`, numpy's pairwise
+    /// loop with float32 accumulators), partials too (a float32 Series of them).
+    case float32Sum(Float)
+    /// A float32 frame column's mean: the float32 sum and the count (`s / n` in float64).
+    case float32Mean(sum: Float, count: Int64)
 }
 
 /// Reductions, specified bit-for-bit so a Dask export agrees on floats
@@ -108,6 +113,8 @@ public enum Reductions {
         case .value(let s): s
         case .mean(let t, let c): .f64(t / c)
         case .sumCount(let s, let c): .f64(s.double / Double(c))
+        case .float32Sum(let s): .f64(Double(s))
+        case .float32Mean(let s, let c): .f64(Double(s) / Double(c))
         }
     }
 

@@ -202,6 +202,7 @@ extension Lowerer {
             return .column(t)
         case .arith(let op, let a, let b, _):
             guard let x = exprType(a, s, over: over, schema), let y = exprType(b, s, over: over, schema) else { return nil }
+            if op != .div, !literalFits(a, y, s) || !literalFits(b, x, s) { return nil }
             let t = Self.promote(x, y)
             guard op == .div else { return t }
             switch t {
@@ -221,6 +222,29 @@ extension Lowerer {
             }
             return Self.promote(x, y)
         }
+    }
+
+    /// NEP 50: `+ - *` convert a written integer to the other operand's integer dtype, and numpy
+    /// raises `OverflowError` when it is out of that dtype's range (`int8 + 300`, `uint8 - -1`) —
+    /// Dask hits it while building the graph. An error at the number (division casts to float64 first).
+    mutating func literalFits(_ e: RowExpr, _ other: ExprType, _ s: Step) -> Bool {
+        guard case .number(let v, true, let range) = e, case .column(let t) = other, t.isInteger else { return true }
+        let bounds: (low: Double, end: Double)  // [low, end)
+        switch t {
+        case .int8: bounds = (-0x1p7, 0x1p7)
+        case .int16: bounds = (-0x1p15, 0x1p15)
+        case .int32: bounds = (-0x1p31, 0x1p31)
+        case .uint8: bounds = (0, 0x1p8)
+        case .uint16: bounds = (0, 0x1p16)
+        case .uint32: bounds = (0, 0x1p32)
+        case .uint64: bounds = (0, 0x1p64)
+        default: return true  // an integer literal is an Int64: int64 holds it
+        }
+        guard v < bounds.low || v >= bounds.end else { return true }
+        let text = Int64(exactly: v).map(String.init) ?? "\(v)"
+        error("step `\(s.name)` computes with the number \(text) and an \(t.rawValue) column: numpy raises OverflowError (Python integer \(text) out of bounds for \(t.rawValue))", range,
+              help: "write a number that fits \(t.rawValue), or make the column wider first")
+        return false
     }
 
     /// numpy's result type of a binary operation: two dtypes by `promote_types`; a Python int

@@ -13,6 +13,7 @@ import Testing
         return doc["vectors"] as? [[String: Any]] ?? []
     }()
 
+    /// Floats written as their repr or as `float.hex` text.
     static func floats(_ v: Any?) -> [Double] { (v as? [Any] ?? []).map { Double($0 as? String ?? "") ?? .nan } }
     static func ints(_ v: Any?) -> [Int64] { (v as? [Any] ?? []).map { ($0 as? NSNumber)?.int64Value ?? 0 } }
 
@@ -61,9 +62,117 @@ import Testing
 
     @Test func thereAreVectors() { #expect(Self.vectors.count >= 7) }
 
-    @Test(arguments: vectors.compactMap { $0["name"] as? String })
+    @Test(arguments: vectors.compactMap { $0["expected"] is String ? $0["name"] as? String : nil })
     func vector(_ name: String) throws {
         let v = Self.vectors.first { $0["name"] as? String == name } ?? [:]
         #expect(try Self.apply(v) == v["expected"] as? String)
+    }
+}
+
+/// The row-step and groupby vectors: structured results (labels, then each column's name, dtype
+/// and values; floats compared by bit pattern, any NaN matching any NaN).
+extension FrameKernelVectorTests {
+    static func part(_ p: [String: Any]) -> FramePart {
+        let cols = p["columns"] as? [[String: Any]] ?? []
+        let data = cols.map(column)
+        return FramePart(start: p["start"] as? Int ?? 0, rows: data.first?.count ?? 0, names: cols.map { $0["name"] as? String ?? "" }, columns: data,
+                         labels: (p["labels"] as? [Any]).map { ints($0) })
+    }
+
+    static func table(_ t: [String: Any]) -> (ObjectValue, NumericType?) {
+        if let d = t["dict"] as? [String: Any] {
+            let n = d["length"] as? Int ?? 0
+            let recipe = StringDictRecipe(length: n, keyLength: d["keys"] as? Int ?? 0, valueLength: d["values"] as? Int ?? 0, distinct: d["distinct"] as? Int ?? n)
+            return (.stringDict(StringDict(recipe: recipe)), nil)
+        }
+        let s = t["series"] as? [String: Any] ?? [:]
+        let dtype = NumericType(rawValue: s["dtype"] as? String ?? "") ?? .float64
+        let values: Column = dtype.isFloat ? .f64(floats(s["data"])) : .i64(ints(s["data"]))
+        return (.series(values: values, index: s["index"].map { ints($0) }, name: nil), dtype)
+    }
+
+    /// An `assign` expression of the vectors: a column name, `{"num": "TEXT"}`, or one operation.
+    static func expr(_ e: Any) -> RowExpr {
+        let r = SourceRange.at(0)
+        if let c = e as? String { return .column(c, range: r) }
+        let (op, args) = (e as? [String: Any] ?? [:]).first ?? ("", "")
+        if op == "num", let text = args as? String {
+            return .number(Double(text) ?? .nan, isInteger: !text.contains(where: { ".eEn".contains($0) }), range: r)
+        }
+        let list = args as? [Any] ?? []
+        if op == "where" {
+            let (cop, sides) = (list[0] as? [String: Any] ?? [:]).first ?? ("", [])
+            let lr = sides as? [Any] ?? []
+            return .choose(RowCondition(op: CompareOp(keyword: cop) ?? .eq, lhs: expr(lr[0]), rhs: expr(lr[1])), expr(list[1]), expr(list[2]), range: r)
+        }
+        return .arith(ArithOp(rawValue: op) ?? .add, expr(list[0]), expr(list[1]), range: r)
+    }
+
+    static func applyStep(_ v: [String: Any]) throws -> FramePart {
+        let kind = v["kernel"] as? String ?? ""
+        if kind == "groupby" {
+            let parts = (v["parts"] as? [[String: Any]] ?? []).map(part)
+            return try FrameGroupbySums.tree(parts, key: v["by"] as? String ?? "", value: v["sum"] as? String ?? "", splitEvery: v["split_every"] as? Int ?? 8)
+        }
+        let p = part(v["part"] as? [String: Any] ?? [:])
+        switch kind {
+        case "lookup":
+            let (t, dtype) = table(v["table"] as? [String: Any] ?? [:])
+            return try FrameKernels.mapColumn(p, table: t, column: v["column"] as? String ?? "", into: v["into"] as? String ?? "", seriesDtype: dtype, lookup: true)
+        case "assign":
+            return try FrameRowKernels.assign(p, column: v["into"] as? String ?? "", expr: expr(v["expr"] ?? ""))
+        default:
+            let text = v["value"] as? String ?? ""
+            return try FrameRowKernels.filter(p, column: v["column"] as? String ?? "", op: CompareOp(rawValue: v["op"] as? String ?? "") ?? .eq, value: Double(text) ?? .nan)
+        }
+    }
+
+    /// A float's bits as text (any NaN as `nan`), from a `float.hex` string or a value.
+    static func bits(_ d: Double) -> String { d.isNaN ? "nan" : String(d.bitPattern, radix: 16) }
+
+    /// The expected result of a vector, one line per column, in the same text as `described`.
+    static func expectedText(_ e: [String: Any]) -> String {
+        var lines = ["labels " + ints(e["labels"]).map(String.init).joined(separator: " ")]
+        for c in e["columns"] as? [[String: Any]] ?? [] {
+            let dtype = c["dtype"] as? String ?? ""
+            let values: [String]
+            switch dtype {
+            case "float64", "float32": values = floats(c["data"]).map(bits)
+            case "string": values = (c["data"] as? [Any] ?? []).map { $0 as? String ?? "<NA>" }
+            case "category": values = ints(c["codes"]).map(String.init)
+            case "bool": values = ((c["data"] as? [Bool]) ?? []).map { $0 ? "True" : "False" }
+            default: values = ints(c["data"]).map(String.init)
+            }
+            lines.append("\(c["name"] as? String ?? "") \(dtype): " + values.joined(separator: " "))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func described(_ p: FramePart) -> String {
+        var lines = ["labels " + (0..<p.rows).map { String(p.label($0)) }.joined(separator: " ")]
+        for (name, c) in zip(p.names, p.columns) {
+            let values: [String]
+            switch c {
+            case .float64(let a): values = a.map(bits)
+            case .float32(let a): values = a.map { bits(Double($0)) }
+            case .string(let s): values = (0..<s.count).map { s.isValid($0) ? String(decoding: s.slice($0), as: UTF8.self) : "<NA>" }
+            case .category(let codes, _): values = codes.map { String($0) }
+            case .bool(let a): values = a.map { $0 ? "True" : "False" }
+            case .integer(let a, _), .datetime(let a): values = a.map(String.init)
+            }
+            lines.append("\(name) \(c.dtypeName): " + values.joined(separator: " "))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    @Test func thereAreStepVectors() {
+        let kinds = Set(Self.vectors.compactMap { v -> String? in v["expected"] is [String: Any] ? v["kernel"] as? String : nil })
+        #expect(kinds == ["lookup", "assign", "filter", "groupby"])
+    }
+
+    @Test(arguments: vectors.compactMap { $0["expected"] is [String: Any] ? $0["name"] as? String : nil })
+    func stepVector(_ name: String) throws {
+        let v = Self.vectors.first { $0["name"] as? String == name } ?? [:]
+        #expect(Self.described(try Self.applyStep(v)) == Self.expectedText(v["expected"] as? [String: Any] ?? [:]))
     }
 }

@@ -170,3 +170,19 @@ import Testing
         #expect(Self.errors([("expr: {mul: [income, 2]}", "expr: \(deep)")]).first?.hasSuffix("the expression nests deeper than 16 levels; assign a part to a column in a step of its own") == true)
     }
 }
+
+/// NEP 50: a written integer out of a column's integer range is numpy's OverflowError, which Dask
+/// users hit while the graph is built: an error at the number.
+extension FrameRowTests {
+    @Test func integerLiteralsOutOfTheColumnsRangeAreErrors() {
+        #expect(Self.errors([("expr: {mul: [income, 2]}", "expr: {add: [id, 2147483648]}")])
+            == ["19:50: step `b` computes with the number 2147483648 and an int32 column: numpy raises OverflowError (Python integer 2147483648 out of bounds for int32)"])
+        #expect(Self.errors([("expr: {mul: [income, 2]}", "expr: {sub: [-2147483649, {mul: [id, 1]}]}")])
+            == ["19:46: step `b` computes with the number -2147483649 and an int32 column: numpy raises OverflowError (Python integer -2147483649 out of bounds for int32)"])
+        // In range, division (true division casts to float64 first), a float, and a where's value are fine.
+        for expr in ["{add: [id, 2147483647]}", "{sub: [id, -2147483648]}", "{div: [id, 2147483648]}", "{add: [id, 2147483648.5]}",
+                     "{where: [{gt: [id, 5000000000]}, id, 5000000000]}", "{mul: [age, 9223372036854775807]}"] {
+            #expect(Self.errors([("expr: {mul: [income, 2]}", "expr: \(expr)")]) == [], "\(expr)")
+        }
+    }
+}
