@@ -195,6 +195,8 @@ def checksum(value, pd):
     if isinstance(value, pd.DataFrame):
         data = value.to_csv(index_label="index", lineterminator="\n").encode("utf-8")
         return f"{zlib.crc32(data) & 0xFFFFFFFF:08x}"
+    if isinstance(value, (pd.Timestamp, pd.Timedelta)) or value is pd.NaT:
+        return str(value)  # a datetime column's min/max
     value = np.asarray(value)[()]
     return repr(float(value)) if np.asarray(value).dtype.kind == "f" else str(int(value))
 
