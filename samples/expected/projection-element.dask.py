@@ -985,6 +985,8 @@ def _run(args):
                 lines.append(line)
                 items.append(item)
                 continue
+            if isinstance(value, (pd.Timestamp, pd.Timedelta)) or value is pd.NaT:
+                value = value.to_numpy()  # a frame column's min/max: a numpy datetime64 scalar
             value = np.asarray(value)
             dtype = {"f": "float64", "c": "complex128", "M": "datetime64[ns]", "m": "timedelta64[ns]"}.get(value.dtype.kind, "int64")
             value = value.astype(dtype)
