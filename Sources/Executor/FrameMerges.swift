@@ -276,8 +276,8 @@ extension PlanBuilder {
             nr = graph[l.inputs[1].source].grid.chunkCount
         }
         let lowering = FrameMerges.lowering(left: nl, right: nr, how: m.how)
-        let n = l.grid.chunkCount
-        guard lowering != .broadcastJoin, n == max(nl, nr) else {
+        let n = max(nl, nr)
+        guard lowering != .broadcastJoin, n == l.grid.chunkCount else {
             throw ExecutorError(.refused, "`pipelint run` does not execute step `\(l.name)` (a merge Dask runs as a broadcast join of \(nl) and \(nr) partitions) yet", at: l.nameRange, in: source,
                                 help: "run it on Dask: `pipelint run --engine dask \(source.path)` (or `pipelint export --to dask`)")
         }
