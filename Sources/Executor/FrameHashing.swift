@@ -80,9 +80,14 @@ public enum FrameHashing {
         }
     }
 
-    /// The output partition of every row: the one-column frame's hash modulo `n`.
+    /// `hash_pandas_object(frame[[key]], index=False)`: every row's hash as a one-column frame.
+    public static func rowHashes(_ c: FrameColumnData) -> [UInt64] {
+        values(c).map { (0x345678 ^ $0) &* 1000003 &+ 97531 }
+    }
+
+    /// The output partition of every row: its hash modulo `n` (`partitioning_index`).
     public static func partitions(_ c: FrameColumnData, into n: Int) -> [Int] {
         let m = UInt64(max(1, n))
-        return values(c).map { Int(((0x345678 ^ $0) &* 1000003 &+ 97531) % m) }
+        return rowHashes(c).map { Int($0 % m) }
     }
 }
