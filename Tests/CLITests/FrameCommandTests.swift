@@ -2,22 +2,59 @@ import Foundation
 import Testing
 
 /// DataFrame pipelines (format 1.2) on the commands that execute: frames, map_partitions and
-/// column reductions and merges with a pandas frame run on the bundled executor; a merge of two
-/// collections is one located refusal, exit 2, nothing written.
+/// column reductions and merges run on the bundled executor; a merge Dask runs as a broadcast
+/// join is one located refusal, exit 2, nothing written.
 @Suite struct FrameCommandTests {
-    static let refusal = """
-        samples/frame-collection-merge.yaml:19:3: error: `pipelint run` does not execute step `enriched` (a merge of two collections) yet
-          = help: run it on Dask: `pipelint run --engine dask samples/frame-collection-merge.yaml` (or `pipelint export --to dask`)
+    static let broadcastJoin = """
+        pipeline: broadcast-join
+        version: 1.2
+        cluster: {scheduler: distributed, workers: 2}
+        frames:
+          big:
+            rows: 400
+            partitions: 40
+            columns:
+              k: {dtype: int64}
+          small:
+            rows: 20
+            partitions: 2
+            columns:
+              k: {dtype: int64}
+        steps:
+          joined: {merge: big, with: small, on: k, how: inner}
+        outputs:
+          joined: compute
 
         """
 
     @Test(arguments: [["run"], ["run", "--engine", "bundled"], ["compare"]])
-    func mergesAreRefusedWhereTheyAreWritten(_ command: [String]) throws {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-frames-\(UUID().uuidString)")
-        let r = try CLI.run(command + ["samples/frame-collection-merge.yaml", "-o", out.path])
+    func broadcastJoinsAreRefusedWhereTheyAreWritten(_ command: [String]) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-frames-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("bj.yaml")
+        try Data(Self.broadcastJoin.utf8).write(to: file)
+        let out = dir.appendingPathComponent("out")
+        let r = try CLI.run(command + [file.path, "-o", out.path])
         #expect(r.status == 2)
-        #expect(r.stderr == Self.refusal)
+        #expect(r.stderr == """
+            \(file.path):16:3: error: `pipelint run` does not execute step `joined` (a merge Dask runs as a broadcast join of 40 and 2 partitions) yet
+              = help: run it on Dask: `pipelint run --engine dask \(file.path)` (or `pipelint export --to dask`)
+
+            """)
         #expect(!FileManager.default.fileExists(atPath: out.path.appending("/results.json")))
+    }
+
+    @Test func aMergeOfTwoCollectionsRuns() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-frames-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try CLI.run(["run", "--quiet", "--engine", "bundled", "crosscheck/frames/frame-hash-joins.yaml", "-o", out.path])
+        #expect(r.status == 0)
+        let lines = try String(contentsOf: out.appendingPathComponent("inner_c.csv"), encoding: .utf8).split(separator: "\n")
+        // orders (customer, amount, day, paid) with customers (customer, amount, segment, since).
+        #expect(lines.first == "index,customer,amount_x,day,paid,amount_y,segment,since")
+        // Every row matched: customers' keys are 40…119, orders' 0…89.
+        for line in lines.dropFirst() { #expect((40..<90).contains(Int(line.split(separator: ",")[1])!)) }
     }
 
     @Test func aMergeWithAPandasFrameIsPandasMergePerPartition() throws {
