@@ -188,8 +188,8 @@ public enum FrameMerges {
     }
 
     /// Partitions end to end (the shards one output partition receives): their columns
-    /// concatenated, a new RangeIndex.
-    static func concat(_ parts: [FramePart]) throws(KernelError) -> FramePart {
+    /// concatenated, a new RangeIndex (or, `keepingLabels`, each part's index labels, as `pd.concat`).
+    static func concat(_ parts: [FramePart], keepingLabels: Bool = false) throws(KernelError) -> FramePart {
         guard let first = parts.first else { throw KernelError("no shards") }
         if parts.count == 1 { return first }
         var columns: [FrameColumnData] = []
@@ -197,7 +197,8 @@ public enum FrameMerges {
             guard parts.allSatisfy({ $0.columns.count == first.columns.count }) else { throw KernelError("shards with different columns") }
             columns.append(try concat(parts.map { $0.columns[c] }))
         }
-        return FramePart(start: 0, rows: parts.reduce(0) { $0 + $1.rows }, names: first.names, columns: columns)
+        let labels = keepingLabels ? parts.flatMap { p in (0..<p.rows).map { p.label($0) } } : nil
+        return FramePart(start: 0, rows: parts.reduce(0) { $0 + $1.rows }, names: first.names, columns: columns, labels: labels)
     }
 
     /// Dask's p2p transfer of one input partition: its rows split by output partition
@@ -251,12 +252,30 @@ extension FrameMerges {
     }
 }
 
+extension FrameMerges {
+    /// How a hash or broadcast join's tasks read their inputs.
+    public struct Join: Sendable {
+        /// Hash join: the left's partition count (its splits come first in a merge task's inputs).
+        /// Broadcast join: the other side's partition (first input) and the broadcast side's.
+        var hash: Bool
+        var left: Int
+        /// Broadcast join: whether the broadcast side is the left one, its partition count, and
+        /// whether it was shuffled (`how` is not `inner`: its splits follow, not its partitions).
+        var broadcastLeft = false
+        var broadcast = 0
+        var shuffled = false
+        /// Output partitions of a split: the hash join's, or the broadcast side's.
+        var splitInto: Int
+    }
+}
+
 extension PlanBuilder {
     /// A merge as Dask lowers it (`FrameMerges.Lowering`). A `dataframe:` object is built on the
     /// client and preloaded (one copy per worker, as Dask's one-partition frame is fetched once per
     /// worker). Blockwise: one task per output partition. Hash join: one split task per input
     /// partition (Dask's transfer), one merge task per output partition reading its shard of
-    /// every split. A broadcast join is not executed yet.
+    /// every split. Broadcast join: one task per partition of the larger side, reading every
+    /// partition of the broadcast side (shuffled first by split tasks unless `how` is `inner`).
     mutating func planMerge(_ m: FrameMerge, layer l: Graph.Layer) throws(ExecutorError) {
         guard let e = l.inputs.first, let names = l.frame?.columns.map(\.name) else {
             throw ExecutorError(.input, "step `\(l.name)` merges no frame", at: l.nameRange, in: source)
@@ -275,74 +294,102 @@ extension PlanBuilder {
             rightFirst = firstTask[l.inputs[1].source.index]
             nr = graph[l.inputs[1].source].grid.chunkCount
         }
-        let lowering = FrameMerges.lowering(left: nl, right: nr, how: m.how)
         let n = max(nl, nr)
-        guard lowering != .broadcastJoin, n == l.grid.chunkCount else {
-            throw ExecutorError(.refused, "`pipelint run` does not execute step `\(l.name)` (a merge Dask runs as a broadcast join of \(nl) and \(nr) partitions) yet", at: l.nameRange, in: source,
-                                help: "run it on Dask: `pipelint run --engine dask \(source.path)` (or `pipelint export --to dask`)")
+        guard n == l.grid.chunkCount else {
+            throw ExecutorError(.input, "step `\(l.name)` has \(l.grid.chunkCount) partitions, not max(\(nl), \(nr))", at: l.nameRange, in: source)
         }
         merges[li] = (m.on, m.how, names)
-        if lowering == .hashJoin {
-            hashJoins[li] = nl
+        let keep = l.output != nil
+        switch FrameMerges.lowering(left: nl, right: nr, how: m.how) {
+        case .blockwise:
+            firstTask[li] = ops.count
+            for c in 0..<n { _ = add(.map(layer: li, chunk: c), layer: li, deps: [leftFirst + min(c, nl - 1), rightFirst + min(c, nr - 1)], keep: keep) }
+        case .hashJoin:
+            joins[li] = FrameMerges.Join(hash: true, left: nl, splitInto: n)
             let splits = ops.count
             for c in 0..<nl { _ = add(.split(layer: li, chunk: c), layer: li, deps: [leftFirst + c], keep: false) }
             for c in 0..<nr { _ = add(.split(layer: li, chunk: nl + c), layer: li, deps: [rightFirst + c], keep: false) }
             firstTask[li] = ops.count
-            for c in 0..<n { _ = add(.map(layer: li, chunk: c), layer: li, deps: Array(splits..<(splits + nl + nr)), keep: l.output != nil) }
-            return
-        }
-        firstTask[li] = ops.count
-        for c in 0..<n {
-            _ = add(.map(layer: li, chunk: c), layer: li, deps: [leftFirst + min(c, nl - 1), rightFirst + min(c, nr - 1)], keep: l.output != nil)
+            for c in 0..<n { _ = add(.map(layer: li, chunk: c), layer: li, deps: Array(splits..<(splits + nl + nr)), keep: keep) }
+        case .broadcastJoin:
+            let bLeft = nl < nr
+            let (bFirst, nb, oFirst) = bLeft ? (leftFirst, nl, rightFirst) : (rightFirst, nr, leftFirst)
+            let shuffled = m.how != .inner
+            joins[li] = FrameMerges.Join(hash: false, left: nl, broadcastLeft: bLeft, broadcast: nb, shuffled: shuffled, splitInto: nb)
+            var bDeps = Array(bFirst..<(bFirst + nb))
+            if shuffled {
+                bDeps = Array(ops.count..<(ops.count + nb))
+                for c in 0..<nb { _ = add(.split(layer: li, chunk: c), layer: li, deps: [bFirst + c], keep: false) }
+            }
+            firstTask[li] = ops.count
+            for c in 0..<n { _ = add(.map(layer: li, chunk: c), layer: li, deps: [oFirst + c] + bDeps, keep: keep) }
         }
     }
 }
 
 extension PipelinePlan {
-    /// A merge task: two partitions merged (blockwise; the right one may be the preloaded frame),
-    /// or, in a hash join, output partition `chunk`'s shards of every split concatenated per side
-    /// (in input-partition order) and merged.
+    static func part(_ v: Value) -> FramePart? {
+        switch v {
+        case .frame(let p): p
+        case .object(.frame(let p)): p
+        default: nil
+        }
+    }
+
+    static func shard(_ v: Value, _ j: Int) throws -> FramePart {
+        guard case .shards(let s) = v, j < s.count else { throw TaskFailure(message: "a join needs every split's shards") }
+        return s[j]
+    }
+
+    /// A merge task: two partitions merged (blockwise; the right one may be the preloaded frame);
+    /// in a hash join, output partition `chunk`'s shards of every split concatenated per side (in
+    /// input-partition order) and merged; in a broadcast join, the other side's partition (split
+    /// by the key's hash when the broadcast side was shuffled) merged with each broadcast
+    /// partition, the non-empty results end to end with their own index labels (`_concat`).
     func mergeTask(_ l: Int, chunk: Int, _ inputs: [Value]) throws -> FramePart {
         guard let spec = merges[l] else { throw TaskFailure(message: "not a merge") }
-        func part(_ v: Value) -> FramePart? {
-            switch v {
-            case .frame(let p): p
-            case .object(.frame(let p)): p
-            default: nil
-            }
-        }
         do {
-            if let nl = hashJoins[l] {
-                var shards: [FramePart] = []
-                for v in inputs {
-                    guard case .shards(let s) = v, chunk < s.count else { throw TaskFailure(message: "a hash join needs every split's shards") }
-                    shards.append(s[chunk])
+            guard let join = joins[l] else {
+                guard inputs.count == 2, let left = Self.part(inputs[0]), let right = Self.part(inputs[1]) else {
+                    throw TaskFailure(message: "a merge needs two partitions")
                 }
-                guard nl < shards.count else { throw TaskFailure(message: "a hash join needs both sides") }
-                let left = try FrameMerges.concat(Array(shards[..<nl]))
-                let right = try FrameMerges.concat(Array(shards[nl...]))
                 return try FrameMerges.merge(left, right, on: spec.on, how: spec.how, names: spec.names)
             }
-            guard inputs.count == 2, let left = part(inputs[0]), let right = part(inputs[1]) else {
-                throw TaskFailure(message: "a merge needs two partitions")
+            if join.hash {
+                let shards = try inputs.map { try Self.shard($0, chunk) }
+                guard join.left < shards.count else { throw TaskFailure(message: "a hash join needs both sides") }
+                let left = try FrameMerges.concat(Array(shards[..<join.left]))
+                let right = try FrameMerges.concat(Array(shards[join.left...]))
+                return try FrameMerges.merge(left, right, on: spec.on, how: spec.how, names: spec.names)
             }
-            return try FrameMerges.merge(left, right, on: spec.on, how: spec.how, names: spec.names)
+            guard inputs.count == join.broadcast + 1, let other = Self.part(inputs[0]) else { throw TaskFailure(message: "a broadcast join needs its partitions") }
+            let pieces = join.shuffled ? try FrameMerges.split(other, on: spec.on, into: join.broadcast) : Array(repeating: other, count: join.broadcast)
+            var results: [FramePart] = []
+            for j in 0..<join.broadcast {
+                let b: FramePart
+                if join.shuffled {
+                    b = try FrameMerges.concat(try inputs.dropFirst().map { try Self.shard($0, j) })
+                } else {
+                    guard let p = Self.part(inputs[j + 1]) else { throw TaskFailure(message: "a broadcast join needs its partitions") }
+                    b = p
+                }
+                let (x, y) = join.broadcastLeft ? (b, pieces[j]) : (pieces[j], b)
+                results.append(try FrameMerges.merge(x, y, on: spec.on, how: spec.how, names: spec.names))
+            }
+            let kept = results.filter { $0.rows > 0 }
+            return kept.isEmpty ? results[0] : try FrameMerges.concat(kept, keepingLabels: true)
         } catch let e as KernelError {
             throw TaskFailure(message: e.message)
         }
     }
 
-    /// A hash join's split of one input partition (left ones first, then right ones).
+    /// A join's split of one input partition (a hash join's left ones first, then its right ones).
     func splitTask(_ l: Int, _ inputs: [Value]) throws -> Value {
-        guard let spec = merges[l], let v = inputs.first else { throw TaskFailure(message: "a split needs its partition") }
-        let p: FramePart
-        switch v {
-        case .frame(let f): p = f
-        case .object(.frame(let f)): p = f
-        default: throw TaskFailure(message: "a split needs a frame partition")
+        guard let spec = merges[l], let join = joins[l], let v = inputs.first, let p = Self.part(v) else {
+            throw TaskFailure(message: "a split needs its partition")
         }
         do {
-            return .shards(try FrameMerges.split(p, on: spec.on, into: geometry[l].chunkCount))
+            return .shards(try FrameMerges.split(p, on: spec.on, into: join.splitInto))
         } catch {
             throw TaskFailure(message: error.message)
         }

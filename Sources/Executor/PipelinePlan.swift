@@ -68,7 +68,7 @@ public final class PipelinePlan: TaskRuntime {
     let reducedColumns: [Int: String]
     let seriesDtypes: [Int: NumericType]
     let merges: [Int: (on: String, how: MergeHow, names: [String])]
-    let hashJoins: [Int: Int]
+    let joins: [Int: FrameMerges.Join]
     let rowOps: [Int: RowOp]
     let groupbys: [Int: (key: String, value: String)]
 
@@ -99,7 +99,7 @@ public final class PipelinePlan: TaskRuntime {
         reducedColumns = b.reducedColumns
         seriesDtypes = b.seriesDtypes
         merges = b.merges
-        hashJoins = b.hashJoins
+        joins = b.joins
         rowOps = b.rowOps
         groupbys = b.groupbys
     }
