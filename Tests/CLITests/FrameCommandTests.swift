@@ -1,50 +1,9 @@
 import Foundation
 import Testing
 
-/// DataFrame pipelines (format 1.2) on the commands that execute: frames, map_partitions and
-/// column reductions and merges run on the bundled executor; a merge Dask runs as a broadcast
-/// join is one located refusal, exit 2, nothing written.
+/// DataFrame pipelines (format 1.2) on the commands that execute: frames, map_partitions,
+/// column reductions and merges run on the bundled executor.
 @Suite struct FrameCommandTests {
-    static let broadcastJoin = """
-        pipeline: broadcast-join
-        version: 1.2
-        cluster: {scheduler: distributed, workers: 2}
-        frames:
-          big:
-            rows: 400
-            partitions: 40
-            columns:
-              k: {dtype: int64}
-          small:
-            rows: 20
-            partitions: 2
-            columns:
-              k: {dtype: int64}
-        steps:
-          joined: {merge: big, with: small, on: k, how: inner}
-        outputs:
-          joined: compute
-
-        """
-
-    @Test(arguments: [["run"], ["run", "--engine", "bundled"], ["compare"]])
-    func broadcastJoinsAreRefusedWhereTheyAreWritten(_ command: [String]) throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-frames-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("bj.yaml")
-        try Data(Self.broadcastJoin.utf8).write(to: file)
-        let out = dir.appendingPathComponent("out")
-        let r = try CLI.run(command + [file.path, "-o", out.path])
-        #expect(r.status == 2)
-        #expect(r.stderr == """
-            \(file.path):16:3: error: `pipelint run` does not execute step `joined` (a merge Dask runs as a broadcast join of 40 and 2 partitions) yet
-              = help: run it on Dask: `pipelint run --engine dask \(file.path)` (or `pipelint export --to dask`)
-
-            """)
-        #expect(!FileManager.default.fileExists(atPath: out.path.appending("/results.json")))
-    }
-
     @Test func aMergeOfTwoCollectionsRuns() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-frames-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }

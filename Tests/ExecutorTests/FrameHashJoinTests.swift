@@ -167,4 +167,44 @@ import Testing
         // Frames 2 + 2 + objects' holder 1; both: 2 + 2 splits, 2 merges; kept: 2 + 1 splits, 2 merges.
         #expect(report.tasks == 4 + 1 + 6 + 5)
     }
+
+    /// 40 partitions merged with 2 (inner): Dask's broadcast join. Output partition `i` is
+    /// `big_i` merged with `small_0`, then with `small_1`, end to end with each merge's own
+    /// RangeIndex. big: k = c{r mod 10}, v = r, partitions of 10 rows; small: k = c{r mod 10},
+    /// w = r, partitions [10, 10] — every big row matches one row of each small partition.
+    @Test func aBroadcastJoinConcatenatesItsMerges() throws {
+        let text = """
+            pipeline: broadcast-join
+            version: 1.2
+            cluster: {scheduler: distributed, workers: 2}
+            frames:
+              big:
+                rows: 400
+                partitions: 40
+                columns:
+                  k: {dtype: category, categories: 10}
+                  v: {dtype: int64}
+              small:
+                rows: 20
+                partitions: [10, 10]
+                columns:
+                  k: {dtype: category, categories: 10}
+                  w: {dtype: int64}
+            steps:
+              joined: {merge: big, with: small, on: k, how: inner}
+            outputs:
+              joined: compute
+            """
+        #expect(FrameMerges.lowering(left: 40, right: 2, how: .inner) == .broadcastJoin)
+        let loaded = LoadedPipeline.load(SourceFile(path: "bj.yaml", bytes: Array(text.utf8)))
+        let report = try run(loaded, in: FileManager.default.temporaryDirectory, asWritten: true)
+        var expected = "index,k,v,w\n"
+        for i in 0..<40 {
+            for j in 0..<2 { for m in 0..<10 { expected += "\(m),c\(m),\(10 * i + m),\(10 * j + m)\n" } }
+        }
+        guard case .frame(let parts)? = report.outputs.first?.data else { Issue.record("no frame"); return }
+        #expect(String(decoding: FrameCSV.bytes(parts), as: UTF8.self) == expected)
+        // 40 + 2 partitions, 40 merge tasks (inner: no shuffle of the broadcast side).
+        #expect(report.tasks == 82)
+    }
 }
