@@ -156,7 +156,7 @@ public enum FrameMerges {
 
     /// Columns end to end, as pandas concatenates them: one dtype kept (integers of two widths as
     /// int64, categories with the larger category count), integers or bools with floats as
-    /// float64, bools with objects as objects (`True`/`False`).
+    /// float64, strings, bools and categories together as objects (`True`/`False`, `c3`).
     static func concat(_ cs: [FrameColumnData]) throws(KernelError) -> FrameColumnData {
         guard let first = cs.first else { throw KernelError("nothing to concatenate") }
         if cs.count == 1 { return first }
@@ -181,6 +181,7 @@ public enum FrameMerges {
             switch c {
             case .string(let s): for i in 0..<s.count { out.append(s.isValid(i) ? s.slice(i) : nil) }
             case .bool(let a): for v in a { out.append(Array((v ? "True" : "False").utf8)) }
+            case .category(let codes, _): for v in codes { out.append(v < 0 ? nil : Array("c\(v)".utf8)) }
             default: throw KernelError("cannot put a \(c.dtypeName) column after a \(first.dtypeName) one")
             }
         }
