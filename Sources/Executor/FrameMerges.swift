@@ -243,6 +243,9 @@ extension FrameMerges {
         case hashJoin
     }
 
+    /// The most dependencies a hash join's merge tasks may have together (4 bytes each).
+    public static let maxJoinEdges = 20_000_000
+
     public static func lowering(left: Int, right: Int, how: MergeHow) -> Lowering {
         if max(left, right) == 1 || left == 1 && (how == .right || how == .inner) || right == 1 && (how == .left || how == .inner) {
             return .blockwise
@@ -306,6 +309,12 @@ extension PlanBuilder {
             firstTask[li] = ops.count
             for c in 0..<n { _ = add(.map(layer: li, chunk: c), layer: li, deps: [leftFirst + min(c, nl - 1), rightFirst + min(c, nr - 1)], keep: keep) }
         case .hashJoin:
+            // Every merge task reads every split (Dask has two barriers between them): bounded.
+            let edges = (nl + nr).multipliedReportingOverflow(by: n)
+            guard !edges.overflow, edges.partialValue <= FrameMerges.maxJoinEdges else {
+                throw ExecutorError(.refused, "`pipelint run` does not execute step `\(l.name)` (a hash join of \(nl) and \(nr) partitions: each of its \(n) merge tasks reads every split, over \(FrameMerges.maxJoinEdges) dependencies) yet",
+                                    at: l.nameRange, in: source, help: "run it on Dask: `pipelint run --engine dask \(source.path)` (or `pipelint export --to dask`)")
+            }
             joins[li] = FrameMerges.Join(hash: true, left: nl, splitInto: n)
             let splits = ops.count
             for c in 0..<nl { _ = add(.split(layer: li, chunk: c), layer: li, deps: [leftFirst + c], keep: false) }
@@ -314,6 +323,7 @@ extension PlanBuilder {
             for c in 0..<n { _ = add(.map(layer: li, chunk: c), layer: li, deps: Array(splits..<(splits + nl + nr)), keep: keep) }
         case .broadcastJoin:
             let bLeft = nl < nr
+            // Every merge task reads every partition of the smaller side (fewer than log2(n) / 2).
             let (bFirst, nb, oFirst) = bLeft ? (leftFirst, nl, rightFirst) : (rightFirst, nr, leftFirst)
             let shuffled = m.how != .inner
             joins[li] = FrameMerges.Join(hash: false, left: nl, broadcastLeft: bLeft, broadcast: nb, shuffled: shuffled, splitInto: nb)

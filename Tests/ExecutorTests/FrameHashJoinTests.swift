@@ -207,4 +207,38 @@ import Testing
         // 40 + 2 partitions, 40 merge tasks (inner: no shuffle of the broadcast side).
         #expect(report.tasks == 82)
     }
+
+    /// 5,000 × 5,000 partitions: each of the 5,000 merge tasks would read all 10,000 splits
+    /// (50,000,000 dependencies): refused at the step before anything runs, not planned.
+    @Test func aHashJoinWithTooManyDependenciesIsRefusedAtTheStep() throws {
+        let text = """
+            pipeline: wide-join
+            version: 1.2
+            cluster: {scheduler: distributed, workers: 2}
+            frames:
+              a:
+                rows: 5000
+                partitions: 5000
+                columns:
+                  k: {dtype: int64}
+              b:
+                rows: 5000
+                partitions: 5000
+                columns:
+                  k: {dtype: int64}
+            steps:
+              joined: {merge: a, with: b, on: k, how: inner}
+            outputs:
+              joined: compute
+            """
+        let loaded = LoadedPipeline.load(SourceFile(path: "wide.yaml", bytes: Array(text.utf8)))
+        do {
+            _ = try run(loaded, in: FileManager.default.temporaryDirectory, asWritten: true)
+            Issue.record("the join ran")
+        } catch {
+            #expect(error.kind == .refused)
+            #expect(error.location == "wide.yaml:16:3")
+            #expect(error.message == "`pipelint run` does not execute step `joined` (a hash join of 5000 and 5000 partitions: each of its 5000 merge tasks reads every split, over 20000000 dependencies) yet")
+        }
+    }
 }
