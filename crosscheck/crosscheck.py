@@ -34,9 +34,9 @@ functions or objects; heavy ones down-scaled, keeping their chunk counts):
   (j) DataFrame pipelines (format 1.2): the exported program on a fresh LocalCluster per sample
       (crosscheck/frames.py): results against pandas on whole frames, the largest task as dispatched
       and the submit bytes against `estimate`, live copies after `wait`; and `pipelint run` (bundled,
-      as written) against it: each frame output's CSV CRC-32 and each scalar exactly (a merge of two
-      collections, not executed yet, must be a located refusal); crosscheck/frames/*.yaml (small:
-      every column dtype, frame kernel and pandas-frame merge) for results only;
+      as written) against it: each frame output's CSV CRC-32 and each scalar exactly (a pipeline
+      not executed yet, a `load:` frame, must be a located refusal); crosscheck/frames/*.yaml (small:
+      every column dtype, frame kernel and merge, hash and broadcast joins) for results only;
   (i) per-item steps (format 1.1: `delayed`, `submit`, `map` loops): their results in (a), live
       copies in (c) and (f), bytes per task in (f); and PL017's claim itself: the `client.map`
       program as written (a keyword over 100 kB) fails on 2026.8.0 with the scheduler's

@@ -17,6 +17,8 @@ public final class PipelinePlan: TaskRuntime {
         case partial(layer: Int, chunk: Int)
         /// A group of partials; `final` turns the last one into the result.
         case combine(layer: Int, final: Bool)
+        /// A hash join's split of one input partition into the output partitions' shards.
+        case split(layer: Int, chunk: Int)
     }
 
     /// Where a function parameter's value comes from inside a map task.
@@ -66,6 +68,7 @@ public final class PipelinePlan: TaskRuntime {
     let reducedColumns: [Int: String]
     let seriesDtypes: [Int: NumericType]
     let merges: [Int: (on: String, how: MergeHow, names: [String])]
+    let joins: [Int: FrameMerges.Join]
     let rowOps: [Int: RowOp]
     let groupbys: [Int: (key: String, value: String)]
 
@@ -96,6 +99,7 @@ public final class PipelinePlan: TaskRuntime {
         reducedColumns = b.reducedColumns
         seriesDtypes = b.seriesDtypes
         merges = b.merges
+        joins = b.joins
         rowOps = b.rowOps
         groupbys = b.groupbys
     }
@@ -179,6 +183,7 @@ public final class PipelinePlan: TaskRuntime {
             return "('\(graph.layers[l].name)-partial', \(coords.map(String.init).joined(separator: ", ")))"
         case .combine(let l, _): return "('\(graph.layers[l].name)-combine', \(task - firstTaskOfCombine(l)))"
         case .build(let l), .preloaded(let l): return "'\(graph.layers[l].name)'"
+        case .split(let l, let c): return "('\(graph.layers[l].name)-transfer', \(c))"
         }
     }
 
@@ -225,6 +230,7 @@ public final class PipelinePlan: TaskRuntime {
         case .rechunk: kernelName = "rechunk"
         case .partial(let l, _): kernelName = groupbys[l] != nil ? "groupby-chunk" : "\(reductionKind[l]?.rawValue ?? "")-chunk"
         case .combine(let l, let f): kernelName = "\(reductionKind[l]?.rawValue ?? "")-\(f ? "aggregate" : "combine")"
+        case .split: kernelName = "hash-join-transfer"
         }
         let size = 16 + kernelName.utf8.count + (e - s) * 5 + embedded.reduce(0) { $0 + $1.encoded.count }
         w.reserve(size)
@@ -259,8 +265,10 @@ public final class PipelinePlan: TaskRuntime {
             }
         case .preloaded(let l):
             return (.object(clientObjects[l] ?? .literal(.none)), [])
-        case .map(let l, _) where merges[l] != nil:
-            return (.frame(try mergeTask(l, inputs)), [])
+        case .map(let l, let c) where merges[l] != nil:
+            return (.frame(try mergeTask(l, chunk: c, inputs)), [])
+        case .split(let l, _):
+            return (try splitTask(l, inputs), [])
         case .map(let l, _) where rowOps[l] != nil:
             let (part, decoded) = try rowTask(l, inputs, definition: definition)
             return (.frame(part), decoded)
@@ -385,7 +393,7 @@ public final class PipelinePlan: TaskRuntime {
             case .instance(let c, _, _): throw TaskFailure(message: "an instance of `\(c)` cannot be passed to a kernel; bind a field path such as `obj.field`")
             case .frame, .stringDict: throw TaskFailure(message: "a DataFrame or dict object cannot be passed to an array kernel")
             }
-        case .partial, .frame, .none: throw TaskFailure(message: "not a value")
+        case .partial, .frame, .shards, .none: throw TaskFailure(message: "not a value")
         }
     }
 

@@ -39,6 +39,8 @@ struct PlanBuilder {
     var seriesDtypes: [Int: NumericType] = [:]
     /// Merges with a `dataframe:` object: key, how, result column names.
     var merges: [Int: (on: String, how: MergeHow, names: [String])] = [:]
+    /// Merges run as hash or broadcast joins: how their tasks read their inputs.
+    var joins: [Int: FrameMerges.Join] = [:]
     /// Row-wise steps (`lookup`, `assign`, `filter`).
     var rowOps: [Int: RowOp] = [:]
     /// Groupby-sums: key and summed column.

@@ -307,6 +307,8 @@ public enum Value: Sendable {
     case partial(Partial)
     /// A DataFrame partition (format 1.2).
     case frame(FramePart)
+    /// A hash join's split of one partition: one shard per output partition.
+    case shards([FramePart])
     /// Nothing (benchmarks' no-op tasks).
     case none
 
@@ -318,6 +320,7 @@ public enum Value: Sendable {
         case .object(let o): o.residentBytes
         case .partial: 16
         case .frame(let f): f.byteCount
+        case .shards(let s): s.reduce(0) { $0 &+ $1.byteCount }
         case .none: 0
         }
     }

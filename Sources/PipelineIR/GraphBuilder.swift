@@ -257,7 +257,9 @@ private struct Builder {
             let (a, b) = (input.grid.chunkCount, other.grid.chunkCount)
             let rows = input.grid.shape.first ?? 0
             let n = max(1, max(a, b))
-            l.grid = ChunkGrid(dims: [.uniform(size: max(1, rows / n + (rows % n == 0 ? 0 : 1)), length: rows)])
+            let uniform = ChunkGrid(dims: [.uniform(size: max(1, rows / n + (rows % n == 0 ? 0 : 1)), length: rows)])
+            // Always max(left, right) partitions, also when the rows do not fill them evenly.
+            l.grid = uniform.chunkCount == n ? uniform : ChunkGrid(dims: [.explicit((0..<n).map { rows / n + ($0 < rows % n ? 1 : 0) })])
             l.kind = .merge(FrameMerge(how: how, on: on, route: .shuffle(left: a, right: b)))
         }
         return l
