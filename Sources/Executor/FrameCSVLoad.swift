@@ -212,10 +212,11 @@ extension CSVBlockLayout {
             var st = stat()
             let path = SafeFiles.join(baseDirectory.path, display)
             guard RawPaths.withCString(path, { stat($0, &st) }) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_size > 0 else { continue }
-            let declared = p.frames[i].partitions.count
+            let declared = p.frames[i].csvPartitions ?? p.frames[i].partitions.count
             let n = blockCount(size: Int(st.st_size), partitions: declared)
             guard n != declared, n > 0 else { continue }
             let rows = p.frames[i].rows
+            out.frames[i].csvPartitions = declared
             out.frames[i].partitions = .explicit((0..<n).map { rows / n + ($0 < rows % n ? 1 : 0) })
             changed = true
         }

@@ -7,7 +7,7 @@ import PipelineIR
 /// Python's `float` on 300,000 values including halfway cases); float32 rounds that float64 once.
 /// Integers: decimal digits with a sign, in the dtype's range; a block whose values are not all
 /// integers is read as floats, kept when every one is a whole number (pandas' safe cast: `1.0`
-/// reads as 1). Bools: `True`/`TRUE`/`true`, `False`/`FALSE`/`false`, `1`, `0`. A missing value in
+/// reads as 1). Bools: `True`/`TRUE`/`true`, `False`/`FALSE`/`false`, or numbers that are all 0 or 1. A missing value in
 /// an integer or bool column is an error, as in pandas.
 enum CSVValues {
     struct Problem: Error {
@@ -73,15 +73,25 @@ enum CSVValues {
         return out
     }
 
+    /// pandas' bools: every value a bool word, or else a column of numbers that are all 0 or 1.
     static func bools(_ s: FrameStrings) throws(Problem) -> [Bool] {
         var out = [Bool](repeating: false, count: s.count)
+        var words = true
         for r in 0..<s.count {
             guard s.isValid(r) else { throw Problem(message: "a missing value in a bool column (pandas: \"Bool column has NA values\")", row: r) }
             switch text(s.slice(r)) {
-            case "True", "TRUE", "true", "1": out[r] = true
-            case "False", "FALSE", "false", "0": out[r] = false
-            case let v: throw Problem(message: "`\(v)` is not a bool (True, False, true, false, TRUE, FALSE, 1 or 0)", row: r)
+            case "True", "TRUE", "true": out[r] = true
+            case "False", "FALSE", "false": out[r] = false
+            default: words = false
             }
+        }
+        guard !words else { return out }
+        // Numbers: pandas reads the column as integers (or floats), then keeps it when each is 0 or 1.
+        for r in 0..<s.count {
+            guard let d = float(s.slice(r)), d == 0 || d == 1 else {
+                throw Problem(message: "`\(text(s.slice(r)))` is not a bool (pandas reads True, False, true, false, TRUE, FALSE, or a column of numbers 0 and 1: \"cannot safely convert\")", row: r)
+            }
+            out[r] = d == 1
         }
         return out
     }

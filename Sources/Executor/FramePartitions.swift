@@ -134,7 +134,7 @@ extension PlanBuilder {
                                 at: c.nameRange, in: source, help: help)
         }
         let layout: CSVBlockLayout
-        do { layout = try CSVBlockLayout.make(display: path, in: baseDirectory, schema: f.schema, partitions: f.partitions.count) } catch {
+        do { layout = try CSVBlockLayout.make(display: path, in: baseDirectory, schema: f.schema, partitions: f.csvPartitions ?? f.partitions.count) } catch {
             throw ExecutorError(.input, "frame `\(l.name)`: \(error.message)", at: range, in: source)
         }
         guard layout.blocks.count == l.grid.chunkCount else {
