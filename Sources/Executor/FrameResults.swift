@@ -84,10 +84,43 @@ public enum FrameCSV {
         }
     }
 
-    /// numpy's `str` of a float32: its shortest round-trip digits, in Python's layout.
+    /// numpy's `str` of a float32: its shortest round-trip digits, positional when
+    /// `1e-4 <= |x| < 1e6` (or 0), else scientific with a two-digit exponent (`1.6777216e+07`, `1e-05`).
     static func float32Text(_ f: Float) -> String {
         if f.isInfinite { return f < 0 ? "-inf" : "inf" }
-        return f.description
+        if f.isNaN { return "nan" }
+        let (digits, point) = shortestDigits(f.magnitude)
+        let sign = f.sign == .minus ? "-" : ""
+        let a = Double(f.magnitude)
+        if f == 0 || (a >= 1e-4 && a < 1e6) {
+            let n = digits.count
+            if point <= 0 { return sign + "0." + String(repeating: "0", count: -point) + digits }
+            if point >= n { return sign + digits + String(repeating: "0", count: point - n) + ".0" }
+            return sign + String(digits.prefix(point)) + "." + String(digits.dropFirst(point))
+        }
+        let e = point - 1
+        let rest = digits.dropFirst()
+        return sign + String(digits.prefix(1)) + (rest.isEmpty ? "" : "." + rest) + "e" + (e < 0 ? "-" : "+") + (abs(e) < 10 ? "0" : "") + String(abs(e))
+    }
+
+    /// The shortest round-trip decimal digits of `f` (no leading or trailing zeros; "0" for zero)
+    /// and the decimal point's place: the value is `0.DIGITS × 10^point`.
+    static func shortestDigits(_ f: Float) -> (digits: String, point: Int) {
+        let text = f.description.lowercased()
+        let parts = text.split(separator: "e", maxSplits: 1)
+        let mantissa = parts[0]
+        var exponent = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+        let dot = mantissa.firstIndex(of: ".")
+        let intPart = dot.map { mantissa[..<$0] } ?? mantissa[...]
+        let fracPart = dot.map { mantissa[mantissa.index(after: $0)...] } ?? ""
+        exponent += intPart.count
+        var digits = Substring(intPart + fracPart)
+        while let c = digits.first, c == "0" {
+            digits = digits.dropFirst()
+            exponent -= 1
+        }
+        while let c = digits.last, c == "0" { digits = digits.dropLast() }
+        return digits.isEmpty ? ("0", 1) : (String(digits), exponent)
     }
 
     /// How pandas formats a datetime column: 0 dates only, 1 seconds, 2 milliseconds,
