@@ -12,16 +12,27 @@ import PipelineIR
 public enum FrameCSV {
     /// The CSV text of the partitions, in order.
     public static func bytes(_ parts: [FramePart]) -> [UInt8] {
-        guard let first = parts.first else { return Array("index\n".utf8) }
         var out: [UInt8] = []
-        out.reserveCapacity(parts.reduce(0) { $0 + $1.byteCount } * 2 + 64)
+        _ = stream(parts) {
+            out.append(contentsOf: $0)
+            return true
+        }
+        return out
+    }
+
+    /// The same bytes handed to `emit` a piece at a time: the header, then each partition's rows in
+    /// pieces of about 1 MiB, so a writer never holds the whole text. `emit` returns false to stop
+    /// (then so does this).
+    public static func stream(_ parts: [FramePart], _ emit: (UnsafeRawBufferPointer) -> Bool) -> Bool {
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 20 + 4096)
         out.append(contentsOf: Array("index".utf8))
-        for n in first.names {
+        for n in parts.first?.names ?? [] {
             out.append(UInt8(ascii: ","))
             field(Array(n.utf8), &out)
         }
         out.append(10)
-        let styles = first.columns.indices.map { c in datetimeStyle(parts.compactMap { p in
+        let styles = (parts.first?.columns ?? []).indices.map { c in datetimeStyle(parts.compactMap { p in
             if case .datetime(let a) = p.columns[c] { a } else { nil }
         }) }
         for p in parts {
@@ -32,9 +43,13 @@ public enum FrameCSV {
                     value(col, r, styles[c], &out)
                 }
                 out.append(10)
+                if out.count >= 1 << 20 {
+                    guard out.withUnsafeBytes(emit) else { return false }
+                    out.removeAll(keepingCapacity: true)
+                }
             }
         }
-        return out
+        return out.withUnsafeBytes(emit)
     }
 
     static func field<C: Collection>(_ text: C, _ out: inout [UInt8]) where C.Element == UInt8 {
