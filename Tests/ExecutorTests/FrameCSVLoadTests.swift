@@ -149,3 +149,36 @@ import Testing
         }
     }
 }
+
+/// Frame results are written a piece at a time: the same bytes as the whole text.
+@Suite struct FrameCSVStreamTests {
+    @Test func piecesMakeTheWholeTextAndItsChecksum() throws {
+        let n = 120_000
+        let part = FramePart(start: 0, rows: n, names: ["x", "s"],
+                             columns: [.float64((0..<n).map { Double($0) / 7 }), .string(FrameStrings(offsets: (0...n).map { Int32($0 * 2) }, bytes: Array(repeating: UInt8(ascii: "a"), count: 2 * n)))])
+        let parts = [part, part.slice(0, 10)]
+        let whole = FrameCSV.bytes(parts)
+        var pieces: [Int] = []
+        var joined: [UInt8] = []
+        _ = FrameCSV.stream(parts) {
+            pieces.append($0.count)
+            joined.append(contentsOf: $0)
+            return true
+        }
+        #expect(whole.count > 2 << 20)
+        // Pieces of about 1 MiB (a piece ends with the row that reaches it; a row here is < 64 bytes).
+        #expect(pieces.count == whole.count >> 20 + 1)
+        #expect(pieces.dropLast().allSatisfy { $0 >= 1 << 20 && $0 < (1 << 20) + 64 })
+        #expect(joined == whole)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-stream-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("f.csv")
+        let (crc, size) = try ResultsWriter.writeFrameCSV(parts, to: url)
+        var expected = CRC32()
+        whole.withUnsafeBytes { expected.update($0) }
+        #expect(size == whole.count)
+        #expect(crc == expected.value)
+        #expect(try [UInt8](Data(contentsOf: url)) == whole)
+    }
+}
