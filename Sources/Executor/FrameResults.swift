@@ -11,9 +11,9 @@ import PipelineIR
 /// a double quote or a line break is quoted (Python's csv, QUOTE_MINIMAL).
 public enum FrameCSV {
     /// The CSV text of the partitions, in order.
-    public static func bytes(_ parts: [FramePart]) -> [UInt8] {
+    public static func bytes(_ parts: [FramePart], indexLabel: String? = "index") -> [UInt8] {
         var out: [UInt8] = []
-        _ = stream(parts) {
+        _ = stream(parts, indexLabel: indexLabel) {
             out.append(contentsOf: $0)
             return true
         }
@@ -22,13 +22,15 @@ public enum FrameCSV {
 
     /// The same bytes handed to `emit` a piece at a time: the header, then each partition's rows in
     /// pieces of about 1 MiB, so a writer never holds the whole text. `emit` returns false to stop
-    /// (then so does this).
-    public static func stream(_ parts: [FramePart], _ emit: (UnsafeRawBufferPointer) -> Bool) -> Bool {
+    /// (then so does this). `indexLabel` heads the index column (`""`: Dask's `to_csv` of a frame
+    /// whose index has no name); nil writes no index column: the first column is the index (a
+    /// groupby's Series saved with `to_frame().to_csv`).
+    public static func stream(_ parts: [FramePart], indexLabel: String? = "index", _ emit: (UnsafeRawBufferPointer) -> Bool) -> Bool {
         var out: [UInt8] = []
         out.reserveCapacity(1 << 20 + 4096)
-        out.append(contentsOf: Array("index".utf8))
-        for n in parts.first?.names ?? [] {
-            out.append(UInt8(ascii: ","))
+        if let indexLabel { field(Array(indexLabel.utf8), &out) }
+        for (k, n) in (parts.first?.names ?? []).enumerated() {
+            if indexLabel != nil || k > 0 { out.append(UInt8(ascii: ",")) }
             field(Array(n.utf8), &out)
         }
         out.append(10)
@@ -37,9 +39,9 @@ public enum FrameCSV {
         }) }
         for p in parts {
             for r in 0..<p.rows {
-                digits(p.label(r), &out)
+                if indexLabel != nil { digits(p.label(r), &out) }
                 for (c, col) in p.columns.enumerated() {
-                    out.append(UInt8(ascii: ","))
+                    if indexLabel != nil || c > 0 { out.append(UInt8(ascii: ",")) }
                     value(col, r, styles[c], &out)
                 }
                 out.append(10)

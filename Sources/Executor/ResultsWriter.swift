@@ -33,11 +33,17 @@ public enum ResultsWriter {
                 case .scalar:
                     written.append(Written(name: o.name, file: nil, crc32: nil, bytes: 8))
                 case .frame(let parts):
-                    let rel = "\(o.name).csv"
+                    // A `save: PATH.csv` is Dask's `to_csv(single_file=True)`; any other frame output is NAME.csv.
+                    var rel = "\(o.name).csv"
+                    var label: String? = "index"
+                    if case .save(let p) = o.kind, p.lowercased().hasSuffix(".csv") {
+                        rel = p
+                        label = o.isGroupbySeries ? nil : ""
+                    }
                     let url = try OutputPaths.prepare(rel, in: directory)
                     let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())")
                     temps.append(temp)
-                    let (crc, bytes) = try writeFrameCSV(parts, to: temp)
+                    let (crc, bytes) = try writeFrameCSV(parts, indexLabel: label, to: temp)
                     try rename(temp, url)
                     temps.removeLast()
                     written.append(Written(name: o.name, file: rel, crc32: crc, bytes: bytes))
@@ -111,13 +117,13 @@ public enum ResultsWriter {
 
     /// Writes a frame's CSV a piece at a time (FrameCSV.stream: the same bytes as the whole text);
     /// returns its CRC-32 and size.
-    static func writeFrameCSV(_ parts: [FramePart], to url: URL) throws(ExecutorError) -> (UInt32, Int) {
+    static func writeFrameCSV(_ parts: [FramePart], indexLabel: String? = "index", to url: URL) throws(ExecutorError) -> (UInt32, Int) {
         let fd = OutputPaths.createTemporary(url)
         guard fd >= 0 else { throw ExecutorError(.io, "cannot create \(url.path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var crc = CRC32()
         var size = 0
-        let ok = FrameCSV.stream(parts) { b in
+        let ok = FrameCSV.stream(parts, indexLabel: indexLabel) { b in
             crc.update(b)
             var done = 0
             while done < b.count {
