@@ -149,7 +149,7 @@ struct ColumnBuilder {
     init(column: FrameColumn) { self.column = column }
 
     mutating func append(_ f: ArraySlice<UInt8>?, line: Int, display: String) {
-        let value = f.flatMap { pandasNAValues.contains(Array($0)) ? nil : $0 }
+        let value = f.flatMap { Self.isMissing($0) ? nil : $0 }
         switch column.type {
         case .string: strings.append(value)
         case .category(let k): codes.append(value.flatMap { Self.categoryCode($0, count: k) } ?? -1)
@@ -157,6 +157,14 @@ struct ColumnBuilder {
             strings.append(value)
             lines.append(Int32(clamping: line))
         }
+    }
+
+    /// Whether a field is one of pandas' missing-value strings (none is longer than 8 bytes, each
+    /// starts with one of `#-1<NnN`).
+    static func isMissing(_ f: ArraySlice<UInt8>) -> Bool {
+        guard let b = f.first else { return true }
+        guard f.count <= 8, b == 35 || b == 45 || b == 49 || b == 60 || b == 78 || b == 110 else { return false }
+        return pandasNAValues.contains(Array(f))
     }
 
     /// `c0 … c{k-1}` → its code; any other text is not a category (NaN).

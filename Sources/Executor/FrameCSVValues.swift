@@ -44,25 +44,58 @@ enum CSVValues {
             negative = v[i] == 45
             i += 1
         }
-        let word = String(decoding: v[i...], as: UTF8.self).lowercased()
-        if word == "inf" || word == "infinity" { return negative ? -.infinity : .infinity }
-        var digits = 0
-        while i < v.endIndex && v[i] >= 48 && v[i] <= 57 { i += 1; digits += 1 }
+        if i < v.endIndex && (v[i] | 0x20) == UInt8(ascii: "i") {
+            let word = String(decoding: v[i...], as: UTF8.self).lowercased()
+            return word == "inf" || word == "infinity" ? (negative ? -.infinity : .infinity) : nil
+        }
+        // The digits as an integer `mantissa` (while it stays exact) times 10^`scale`.
+        var digits = 0, mantissa: UInt64 = 0, significant = 0, scale = 0
+        func digit(_ d: UInt8, fraction: Bool) {
+            digits += 1
+            if mantissa == 0 && d == 0 {
+                if fraction { scale -= 1 }
+                return
+            }
+            significant += 1
+            if significant <= 19 {
+                mantissa = mantissa * 10 + UInt64(d)
+                if fraction { scale -= 1 }
+            } else if !fraction {
+                scale += 1
+            }
+        }
+        while i < v.endIndex && v[i] >= 48 && v[i] <= 57 { digit(v[i] - 48, fraction: false); i += 1 }
         if i < v.endIndex && v[i] == 46 {
             i += 1
-            while i < v.endIndex && v[i] >= 48 && v[i] <= 57 { i += 1; digits += 1 }
+            while i < v.endIndex && v[i] >= 48 && v[i] <= 57 { digit(v[i] - 48, fraction: true); i += 1 }
         }
         guard digits > 0 else { return nil }
+        var exponent = 0
         if i < v.endIndex && (v[i] == 101 || v[i] == 69) {
             i += 1
-            if i < v.endIndex && (v[i] == 43 || v[i] == 45) { i += 1 }
+            var minus = false
+            if i < v.endIndex && (v[i] == 43 || v[i] == 45) { minus = v[i] == 45; i += 1 }
             var e = 0
-            while i < v.endIndex && v[i] >= 48 && v[i] <= 57 { i += 1; e += 1 }
+            while i < v.endIndex && v[i] >= 48 && v[i] <= 57 {
+                exponent = min(exponent * 10 + Int(v[i] - 48), 100_000)
+                i += 1; e += 1
+            }
             guard e > 0 else { return nil }
+            if minus { exponent = -exponent }
         }
         guard i == v.endIndex else { return nil }
+        // Clinger's fast path: an exact integer below 2^53 times or divided by an exact power of ten
+        // is one correctly rounded operation; anything else goes through the correctly rounded parser.
+        let e10 = scale + exponent
+        if significant <= 19, mantissa < 1 << 53, abs(e10) <= 22 {
+            let m = Double(mantissa), p = exactPowersOfTen[abs(e10)]
+            let x = e10 < 0 ? m / p : m * p
+            return negative ? -x : x
+        }
         return Double(String(decoding: v, as: UTF8.self))
     }
+
+    static let exactPowersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { a, _ in a * 10 } }
 
     static func floats(_ s: FrameStrings) throws(Problem) -> [Double] {
         var out = [Double](repeating: .nan, count: s.count)
