@@ -154,7 +154,6 @@ struct CSVFile {
 struct BoundaryScan {
     let offsets: [Int]
     var next = 1
-    var seeking = false
     var starts: [(byte: Int, line: Int)] = [(0, 1)]
     var lines = 1
     var header: [UInt8] = []
@@ -175,7 +174,6 @@ struct BoundaryScan {
                 header.append(b)
                 if b == 10 { headerDone = true }
             }
-            while next < offsets.count && !seeking && offsets[next] <= pos { seeking = true }
             switch state {
             case 2: if b == 34 { state = 3 }
             case 3: state = b == 34 ? 2 : (b == 44 || b == 10 || b == 13 ? 0 : 1)
@@ -184,14 +182,11 @@ struct BoundaryScan {
             }
             if b == 10 {
                 lines += 1
-                if seeking {
-                    // The block starts after this line end; every offset at or before it lands here too.
-                    while next < offsets.count && offsets[next] <= pos {
-                        starts.append((pos + 1, lines))
-                        if state == 2 && splitQuote == nil { splitQuote = (pos + 1, lines) }
-                        next += 1
-                    }
-                    seeking = false
+                // The next block starts after this line end; every offset at or before it lands here.
+                while next < offsets.count && offsets[next] <= pos {
+                    starts.append((pos + 1, lines))
+                    if state == 2 && splitQuote == nil { splitQuote = (pos + 1, lines) }
+                    next += 1
                 }
             }
         }
