@@ -182,3 +182,59 @@ import Testing
         #expect(try [UInt8](Data(contentsOf: url)) == whole)
     }
 }
+
+/// pandas' conversions of a block's column with a declared dtype.
+@Suite struct CSVValueTests {
+    static func strings(_ values: [String?]) -> FrameStrings {
+        var s = FrameStrings()
+        for v in values { s.append(v.map { Array($0.utf8) }) }
+        return s
+    }
+
+    /// Short decimals take the exact fast path; its result must be the correctly rounded parse.
+    @Test func floatsAreCorrectlyRounded() throws {
+        var rng = SplitMix(state: 2026)
+        var texts: [String] = ["0.1", "198.72", "1e22", "9007199254740993", "123456789012345678901234567890", "2.2250738585072011e-308",
+                               "4.9406564584124654e-324", "1.7976931348623157e308", "1e400", "-0", "1.", ".5", " 2.25 ", "+1.5e-3", "INF", "-Infinity"]
+        for _ in 0..<20_000 {
+            let digits = Int.random(in: 1...17, using: &rng)
+            let m = String(UInt64.random(in: 0...UInt64.max, using: &rng)).prefix(digits)
+            let point = Int.random(in: 0...m.count, using: &rng)
+            texts.append(String(m.prefix(point)) + "." + String(m.dropFirst(point)) + (Bool.random(using: &rng) ? "e\(Int.random(in: -30...30, using: &rng))" : ""))
+        }
+        let parsed = try CSVValues.floats(Self.strings(texts))
+        for (t, d) in zip(texts, parsed) {
+            let trimmed = t.trimmingCharacters(in: .whitespaces)
+            let expected = trimmed.lowercased().hasSuffix("inf") || trimmed.lowercased().hasSuffix("infinity")
+                ? (trimmed.hasPrefix("-") ? -Double.infinity : .infinity) : Double(trimmed)!
+            #expect(d.bitPattern == expected.bitPattern, "\(t)")
+        }
+        #expect(throws: CSVValues.Problem.self) { try CSVValues.floats(Self.strings(["0x10"])) }
+        #expect(throws: CSVValues.Problem.self) { try CSVValues.floats(Self.strings(["1e"])) }
+    }
+
+    @Test func integersAndBoolsFollowPandas() throws {
+        // A block that is not all integers is read as floats, kept when every value is whole.
+        #expect(try CSVValues.integers(Self.strings(["1.0", "2", "3e2"]), .int64) == [1, 2, 300])
+        #expect(throws: CSVValues.Problem.self) { try CSVValues.integers(Self.strings(["1.5", "2"]), .int64) }
+        #expect(try CSVValues.integers(Self.strings(["18446744073709551615"]), .uint64) == [-1])
+        #expect(try CSVValues.bools(Self.strings(["True", "FALSE", "true"])) == [true, false, true])
+        #expect(try CSVValues.bools(Self.strings(["1", "0", "1."])) == [true, false, true])
+        // Words and numbers do not mix (pandas: "cannot safely convert … for object dtyped data").
+        let mixed = #expect(throws: CSVValues.Problem.self) { try CSVValues.bools(Self.strings(["True", "0"])) }
+        #expect(mixed?.row == 0)
+        #expect(mixed?.message.hasPrefix("`True` is not a bool") == true)
+    }
+}
+
+/// A deterministic generator (SplitMix64).
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
