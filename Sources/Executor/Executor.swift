@@ -69,6 +69,8 @@ public struct OutputResult: Sendable {
     public var name: String
     public var kind: OutputKind
     public var data: Data
+    /// A groupby's sums (a Series indexed by its key, the frame's first column).
+    public var isGroupbySeries = false
 
     /// Storage dtype (`float64` or `int64`).
     public var dtype: String {
@@ -182,7 +184,11 @@ public enum Executor {
             guard plan.firstTask[li] >= 0 else { continue }
             if case .groupby = l.kind {
                 // A groupby's sums: one partition `[key, sum]` (the exported program's `reset_index()`).
-                if case .frame(let p)? = kept[plan.finalTask[li]] { outputs.append(OutputResult(name: l.name, kind: o.kind, data: .frame([p]))) }
+                if case .frame(let p)? = kept[plan.finalTask[li]] {
+                    var r = OutputResult(name: l.name, kind: o.kind, data: .frame([p]))
+                    r.isGroupbySeries = true
+                    outputs.append(r)
+                }
                 continue
             }
             if l.frame != nil {

@@ -123,11 +123,25 @@ extension PlanBuilder {
         }
     }
 
-    /// `load:` CSV frames (Dask's `read_csv` by blocks) are not read here: refused at the path.
-    func refuseLoadedFrame(_ f: FrameDecl, layer l: Graph.Layer) throws(ExecutorError) {
+    /// A `load:` CSV frame: its blocks found on the client (docs/executor.md, "CSV frames"), one
+    /// task per block. Refused at the path when the file cannot be read as Dask reads it.
+    mutating func planLoadedFrame(_ f: FrameDecl, layer l: Graph.Layer) throws(ExecutorError) {
         guard case .csv(let path, let range) = f.source else { return }
-        throw ExecutorError(.refused, "`pipelint run` does not execute frame `\(l.name)` (a `load:` CSV frame, `\(path)`) yet", at: range, in: source,
-                            help: "run it on Dask: `pipelint run --engine dask \(source.path)` (or `pipelint export --to dask`)")
+        let help = "run it on Dask: `pipelint run --engine dask \(source.path)` (or `pipelint export --to dask`)"
+        for c in f.schema.columns {
+            guard case .numeric(let t) = c.type, t.isTemporal || t.isComplex else { continue }
+            throw ExecutorError(.refused, "`pipelint run` does not read column `\(c.name)` (\(t.rawValue)) of frame `\(l.name)` from `\(path)` yet",
+                                at: c.nameRange, in: source, help: help)
+        }
+        let layout: CSVBlockLayout
+        do { layout = try CSVBlockLayout.make(display: path, in: baseDirectory, schema: f.schema, partitions: f.csvPartitions ?? f.partitions.count) } catch {
+            throw ExecutorError(.input, "frame `\(l.name)`: \(error.message)", at: range, in: source)
+        }
+        guard layout.blocks.count == l.grid.chunkCount else {
+            throw ExecutorError(.input, "frame `\(l.name)`: Dask's read_csv reads `\(path)` (\(layout.size) bytes) as \(layout.blocks.count) blocks, not \(l.grid.chunkCount) partitions",
+                                at: f.partitionsRange, in: source)
+        }
+        csvLayouts[l.id.index] = layout
     }
 
     static func kindName(_ k: Graph.LayerKind) -> String {

@@ -11,31 +11,48 @@ import PipelineIR
 /// a double quote or a line break is quoted (Python's csv, QUOTE_MINIMAL).
 public enum FrameCSV {
     /// The CSV text of the partitions, in order.
-    public static func bytes(_ parts: [FramePart]) -> [UInt8] {
-        let parts = FrameConcat.unified(parts)
-        guard let first = parts.first else { return Array("index\n".utf8) }
+    public static func bytes(_ parts: [FramePart], indexLabel: String? = "index") -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(parts.reduce(0) { $0 + $1.byteCount } * 2 + 64)
-        out.append(contentsOf: Array("index".utf8))
-        for n in first.names {
-            out.append(UInt8(ascii: ","))
+        _ = stream(parts, indexLabel: indexLabel) {
+            out.append(contentsOf: $0)
+            return true
+        }
+        return out
+    }
+
+    /// The same bytes handed to `emit` a piece at a time: the header, then each partition's rows in
+    /// pieces of about 1 MiB, so a writer never holds the whole text. `emit` returns false to stop
+    /// (then so does this). `indexLabel` heads the index column (`""`: Dask's `to_csv` of a frame
+    /// whose index has no name); nil writes no index column: the first column is the index (a
+    /// groupby's Series saved with `to_frame().to_csv`).
+    public static func stream(_ parts: [FramePart], indexLabel: String? = "index", _ emit: (UnsafeRawBufferPointer) -> Bool) -> Bool {
+        let parts = FrameConcat.unified(parts)
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 20 + 4096)
+        if let indexLabel { field(Array(indexLabel.utf8), &out) }
+        for (k, n) in (parts.first?.names ?? []).enumerated() {
+            if indexLabel != nil || k > 0 { out.append(UInt8(ascii: ",")) }
             field(Array(n.utf8), &out)
         }
         out.append(10)
-        let styles = first.columns.indices.map { c in datetimeStyle(parts.compactMap { p in
+        let styles = (parts.first?.columns ?? []).indices.map { c in datetimeStyle(parts.compactMap { p in
             if case .datetime(let a) = p.columns[c] { a } else { nil }
         }) }
         for p in parts {
             for r in 0..<p.rows {
-                digits(p.label(r), &out)
+                if indexLabel != nil { digits(p.label(r), &out) }
                 for (c, col) in p.columns.enumerated() {
-                    out.append(UInt8(ascii: ","))
+                    if indexLabel != nil || c > 0 { out.append(UInt8(ascii: ",")) }
                     value(col, r, styles[c], &out)
                 }
                 out.append(10)
+                if out.count >= 1 << 20 {
+                    guard out.withUnsafeBytes(emit) else { return false }
+                    out.removeAll(keepingCapacity: true)
+                }
             }
         }
-        return out
+        return out.withUnsafeBytes(emit)
     }
 
     static func field<C: Collection>(_ text: C, _ out: inout [UInt8]) where C.Element == UInt8 {
@@ -85,31 +102,43 @@ public enum FrameCSV {
         }
     }
 
-    /// numpy's `str` of a float32 (what `astype(str)` and so `to_csv` write): its shortest round-trip
-    /// digits, positional for `1e-4 ≤ |f| < 1e6` (`123456.78`, `1.0`), else scientific with at least
-    /// two exponent digits and no `.0` (`1e+06`, `1.7322972e+06`, `1e-04`, `1e-45`).
+    /// numpy's `str` of a float32: its shortest round-trip digits, positional when
+    /// `1e-4 <= |x| < 1e6` (or 0), else scientific with a two-digit exponent (`1.6777216e+07`, `1e-05`).
     static func float32Text(_ f: Float) -> String {
         if f.isInfinite { return f < 0 ? "-inf" : "inf" }
-        let a = f.magnitude
-        if a == 0 || (Double(a) >= 1e-4 && Double(a) < 1e6) { return f.description }  // numpy compares as float64
-        // The shortest digits and the decimal exponent of the first one, from Swift's text.
-        let text = a.description
-        var digits: [Character], exponent: Int
-        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-            digits = text[..<e].filter { $0 != "." }
-            exponent = Int(text[text.index(after: e)...]) ?? 0
-        } else {
-            let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-            let whole = String(parts[0]), fraction = parts.count > 1 ? String(parts[1]) : ""
-            digits = Array(whole + fraction)
-            let leading = digits.prefix { $0 == "0" }.count
-            digits.removeFirst(leading)
-            exponent = whole == "0" ? -(leading - whole.count + 1) : whole.count - 1
+        if f.isNaN { return "nan" }
+        let (digits, point) = shortestDigits(f.magnitude)
+        let sign = f.sign == .minus ? "-" : ""
+        let a = Double(f.magnitude)
+        if f == 0 || (a >= 1e-4 && a < 1e6) {
+            let n = digits.count
+            if point <= 0 { return sign + "0." + String(repeating: "0", count: -point) + digits }
+            if point >= n { return sign + digits + String(repeating: "0", count: point - n) + ".0" }
+            return sign + String(digits.prefix(point)) + "." + String(digits.dropFirst(point))
         }
-        while digits.count > 1, digits.last == "0" { digits.removeLast() }
-        let mantissa = digits.count > 1 ? "\(digits[0]).\(String(digits.dropFirst()))" : String(digits)
-        let e = exponent.magnitude < 10 ? "0\(exponent.magnitude)" : "\(exponent.magnitude)"
-        return (f < 0 ? "-" : "") + mantissa + (exponent < 0 ? "e-" : "e+") + e
+        let e = point - 1
+        let rest = digits.dropFirst()
+        return sign + String(digits.prefix(1)) + (rest.isEmpty ? "" : "." + rest) + "e" + (e < 0 ? "-" : "+") + (abs(e) < 10 ? "0" : "") + String(abs(e))
+    }
+
+    /// The shortest round-trip decimal digits of `f` (no leading or trailing zeros; "0" for zero)
+    /// and the decimal point's place: the value is `0.DIGITS × 10^point`.
+    static func shortestDigits(_ f: Float) -> (digits: String, point: Int) {
+        let text = f.description.lowercased()
+        let parts = text.split(separator: "e", maxSplits: 1)
+        let mantissa = parts[0]
+        var exponent = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+        let dot = mantissa.firstIndex(of: ".")
+        let intPart = dot.map { mantissa[..<$0] } ?? mantissa[...]
+        let fracPart = dot.map { mantissa[mantissa.index(after: $0)...] } ?? ""
+        exponent += intPart.count
+        var digits = Substring(intPart + fracPart)
+        while let c = digits.first, c == "0" {
+            digits = digits.dropFirst()
+            exponent -= 1
+        }
+        while let c = digits.last, c == "0" { digits = digits.dropLast() }
+        return digits.isEmpty ? ("0", 1) : (String(digits), exponent)
     }
 
     /// How pandas formats a datetime column: 0 dates only, 1 seconds, 2 milliseconds,

@@ -65,6 +65,7 @@ public final class PipelinePlan: TaskRuntime {
     let partialSource: [Int: Int]
     let reductionKind: [Int: Reduction]
     let frameSchemas: [Int: FrameSchema]
+    let csvLayouts: [Int: CSVBlockLayout]
     let reducedColumns: [Int: String]
     let seriesDtypes: [Int: NumericType]
     let merges: [Int: (on: String, how: MergeHow, names: [String])]
@@ -96,6 +97,7 @@ public final class PipelinePlan: TaskRuntime {
         partialSource = b.partialSource
         reductionKind = b.reductionKind
         frameSchemas = b.frameSchemas
+        csvLayouts = b.csvLayouts
         reducedColumns = b.reducedColumns
         seriesDtypes = b.seriesDtypes
         merges = b.merges
@@ -253,6 +255,9 @@ public final class PipelinePlan: TaskRuntime {
     public func execute(_ task: Int, definition: [UInt8]?, inputs: [Value], worker: Int) throws -> (value: Value, attached: [ObjectValue]) {
         switch ops[task] {
         case .source(let l, let c):
+            if let layout = csvLayouts[l] {
+                do { return (.frame(try layout.read(block: c)), []) } catch { throw TaskFailure(message: error.message) }
+            }
             if let schema = frameSchemas[l] {
                 let box = geometry[l].box(c)
                 return (.frame(FrameGeneration.partition(schema, start: box.origin[0], stop: box.origin[0] + box.shape[0])), [])

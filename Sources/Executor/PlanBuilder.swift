@@ -33,6 +33,8 @@ struct PlanBuilder {
     var layerTotal: Int
     /// Frame layers (format 1.2): the schema their partitions are generated from.
     var frameSchemas: [Int: FrameSchema] = [:]
+    /// `load:` CSV frames: their blocks, as Dask's read_csv cuts the file.
+    var csvLayouts: [Int: CSVBlockLayout] = [:]
     /// Column reductions of frames: the column each reduces.
     var reducedColumns: [Int: String] = [:]
     /// map_column steps through a Series: the Series' dtype.
@@ -120,7 +122,7 @@ struct PlanBuilder {
             case .mapBlocks(nil): continue
             case .rechunk: planRechunk(l)
             case .frame(let f):
-                try refuseLoadedFrame(f, layer: l)
+                try planLoadedFrame(f, layer: l)
                 planFrame(f, layer: l)
             case .reduce(let r, let split) where l.reducedColumn != nil: planFrameReduce(r, splitEvery: split, layer: l)
             case .reduce(let r, let split): planReduce(r, splitEvery: split, layer: l)

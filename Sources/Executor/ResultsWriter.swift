@@ -33,13 +33,20 @@ public enum ResultsWriter {
                 case .scalar:
                     written.append(Written(name: o.name, file: nil, crc32: nil, bytes: 8))
                 case .frame(let parts):
-                    let rel = "\(o.name).csv"
+                    // A `save: PATH.csv` is Dask's `to_csv(single_file=True)`; any other frame output is NAME.csv.
+                    var rel = "\(o.name).csv"
+                    var label: String? = "index"
+                    if case .save(let p) = o.kind, p.lowercased().hasSuffix(".csv") {
+                        rel = p
+                        label = o.isGroupbySeries ? nil : ""
+                    }
                     let url = try OutputPaths.prepare(rel, in: directory)
-                    let data = FrameCSV.bytes(parts)
-                    do { try AtomicWrite.write(data, to: url.path) } catch { throw ExecutorError(.io, error.description) }
-                    var crc = CRC32()
-                    data.withUnsafeBytes { crc.update($0) }
-                    written.append(Written(name: o.name, file: rel, crc32: crc.value, bytes: data.count))
+                    let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())")
+                    temps.append(temp)
+                    let (crc, bytes) = try writeFrameCSV(parts, indexLabel: label, to: temp)
+                    try rename(temp, url)
+                    temps.removeLast()
+                    written.append(Written(name: o.name, file: rel, crc32: crc, bytes: bytes))
                 case .array(let shape, let chunks, let grid):
                     let rel: String
                     if case .save(let p) = o.kind { rel = p } else { rel = "\(o.name).npy" }
@@ -106,6 +113,30 @@ public enum ResultsWriter {
         return ["version": 1, "pipeline": r.pipeline, "scheduler": r.scheduler.rawValue, "tasks": r.tasks,
                 "seconds": (r.seconds * 1000).rounded() / 1000, "outputs": outs,
                 "checksum": "crc32 (zlib.crc32) of the .npy data bytes after the header: little-endian, C order"]
+    }
+
+    /// Writes a frame's CSV a piece at a time (FrameCSV.stream: the same bytes as the whole text);
+    /// returns its CRC-32 and size.
+    static func writeFrameCSV(_ parts: [FramePart], indexLabel: String? = "index", to url: URL) throws(ExecutorError) -> (UInt32, Int) {
+        let fd = OutputPaths.createTemporary(url)
+        guard fd >= 0 else { throw ExecutorError(.io, "cannot create \(url.path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var crc = CRC32()
+        var size = 0
+        let ok = FrameCSV.stream(parts, indexLabel: indexLabel) { b in
+            crc.update(b)
+            var done = 0
+            while done < b.count {
+                let k = Foundation.write(fd, b.baseAddress! + done, b.count - done)
+                if k < 0 && errno == EINTR { continue }
+                if k < 0 { return false }
+                done += k
+            }
+            size += b.count
+            return true
+        }
+        guard ok, fsync(fd) == 0 else { throw ExecutorError(.io, "cannot write \(url.path): \(String(cString: strerror(errno)))") }
+        return (crc.value, size)
     }
 
     /// Writes chunks into their places in one .npy file; returns the CRC-32 of the data and the file size.

@@ -116,6 +116,9 @@ public struct FrameDecl: Sendable {
     public var suppressions: Suppressions?
     /// The `rows:` value, when written.
     public var rowsRange: SourceRange?
+    /// A `load:` frame the bundled run re-partitioned to the blocks Dask's read_csv makes: the
+    /// `partitions` the export divides the file's size by (nil: `partitions.count`).
+    public var csvPartitions: Int?
     public init(name: String, nameRange: SourceRange, range: SourceRange, rows: Int, partitions: DimChunks, partitionsRange: SourceRange,
                 schema: FrameSchema, source: Source = .generated, suppressions: Suppressions? = nil) {
         self.name = name

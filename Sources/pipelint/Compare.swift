@@ -38,11 +38,15 @@ struct Compare: ParsableCommand {
         }
         if engine == .both { try refuseBundled(loaded) }
         let dir = try URL(fileURLWithPath: out ?? defaultOutputFolder(loaded.graph.name))
+        // The bundled runs read `load:` frames in Dask's read_csv blocks.
+        let reblocked = loaded.withDaskCSVBlocks()
+        let bundled = reblocked ?? loaded
+        let bundledOptimized = try reblocked.map { try optimization.optimize($0).graph } ?? optimized
         let comparison = try inOutputFolder(dir) { () throws -> Comparison in
             do {
-                let comparison = try Comparison.run(asWritten: loaded.graph, optimized: optimized, optimizedObjects: changed, source: loaded.source,
+                let comparison = try Comparison.run(asWritten: bundled.graph, optimized: bundledOptimized, optimizedObjects: changed, source: loaded.source,
                                                     baseDirectory: loaded.folder,
-                                                    daskWrapped: (objectUses(of: loaded.graph).daskWrapped, objectUses(of: optimized).daskWrapped),
+                                                    daskWrapped: (objectUses(of: bundled.graph).daskWrapped, objectUses(of: bundledOptimized).daskWrapped),
                                                     progress: progressDisplay(quiet: quiet), control: control)
                 // With both engines, the dask comparison writes the bundled one beside its own.
                 if engine != .both { try comparison.write(to: dir) }

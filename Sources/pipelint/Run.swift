@@ -45,10 +45,11 @@ struct Run: ParsableCommand {
         let control = RunControl()
         let signals = installInterruptHandler(control)
         defer { signals.cancel() }
-        let (graph, changed) = try asWritten ? (loaded.graph, []) : optimization.optimize(loaded)
+        var (graph, changed) = try asWritten ? (loaded.graph, []) : optimization.optimize(loaded)
         if try engineOptions.resolve(graph, loaded.source) == .dask {
             return try runOnDask(loaded, graph: graph, changed: changed, control: control)
         }
+        if let b = loaded.withDaskCSVBlocks() { (graph, changed) = try asWritten ? (b.graph, []) : optimization.optimize(b) }
         let dir = try URL(fileURLWithPath: out ?? defaultOutputFolder(graph.name))
         let (report, written) = try inOutputFolder(dir) { () throws -> (RunReport, [ResultsWriter.Written]) in
             do {
@@ -138,6 +139,15 @@ struct ValidatedPipeline {
     var model: Pipeline
     var graph: Graph
     var folder: URL
+}
+
+extension ValidatedPipeline {
+    /// For the bundled engine: each `load:` frame in as many partitions as Dask's read_csv cuts
+    /// its file into (nil when they already match).
+    func withDaskCSVBlocks() -> ValidatedPipeline? {
+        guard let p = CSVBlockLayout.matchingDask(model, baseDirectory: folder), let g = GraphBuilder.build(p).graph else { return nil }
+        return ValidatedPipeline(source: source, model: p, graph: g, folder: folder)
+    }
 }
 
 /// Reads and checks a pipeline file; an invalid one is reported like `check` and exits 2.

@@ -14,16 +14,26 @@ import Testing
         #expect(r.stdout.hasPrefix("\(output): dataframe \(shape) → \(out.path)/\(output).csv (crc32 \(crc))\n"))
     }
 
-    /// The groupby sample's CRC-32 is the exported Dask program's; `load:` frames stay refused.
-    @Test func runExecutesAGroupbyAndRefusesALoadedFrame() throws {
+    /// The groupby sample's CRC-32 is the exported Dask program's.
+    @Test func runExecutesAGroupby() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-rows-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
         let r = try CLI.run(["run", "--quiet", "--as-written", "samples/frame-groupby-regions.yaml", "-o", out.path])
         #expect(r.status == 0)
         #expect(r.stdout.hasPrefix("per_region: dataframe (50, 2) → \(out.path)/per_region.csv (crc32 7bb47e7d)\n"))
-        let csv = try CLI.run(["run", "--quiet", "samples/frame-csv-sales.yaml", "-o", out.path + "-csv"])
-        #expect(csv.status == 2)
-        #expect(csv.stderr.hasPrefix("samples/frame-csv-sales.yaml:6:11: error: `pipelint run` does not execute frame `sales` (a `load:` CSV frame, `tables/sales.csv`) yet\n"))
+    }
+
+    /// A `load:` CSV frame read in Dask's read_csv blocks: the groupby's CRC-32 is the exported Dask
+    /// program's (`pipelint run --engine dask`, Dask 2026.8), the frame's CSV is the Dask program's
+    /// `sales.parquet` written as `run` writes a frame (`to_csv(index_label="index")`: 03f6a456).
+    @Test(arguments: [["--as-written"], []])
+    func runReadsALoadedFrame(_ options: [String]) throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-rows-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try CLI.run(["run", "--quiet"] + options + ["samples/frame-csv-sales.yaml", "-o", out.path])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("per_region: dataframe (20, 2) → \(out.path)/per_region.csv (crc32 dc7c849e)\n"
+            + "sales: dataframe (6000, 3) → \(out.path)/sales.csv (crc32 03f6a456)\n9 tasks in "))
     }
 
     @Test(arguments: [([], "regions = dask.delayed(build_regions, pure=True)()", "regions"),
