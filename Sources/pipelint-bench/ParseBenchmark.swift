@@ -87,8 +87,8 @@ enum ParseBenchmark {
         var events = 0
         let source = SourceFile(path: "bench.yaml", bytes: bytes)
         var nodes = 0
-        let treeOnly = measure { nodes = YAMLParser.parse(source).tree.nodes.count }
-        let parsed = YAMLParser.parse(source)
+        let treeOnly = measure { nodes = YAMLParser.parse(source, limits: ParseBenchmark.limits).tree.nodes.count }
+        let parsed = YAMLParser.parse(source, limits: ParseBenchmark.limits)
         var lowered: Lowering.Result?
         let lowerTime = measure(repeats: 1) { lowered = Lowering.lower(parsed.tree, source: source) }
         var graphTime = 0.0
@@ -108,7 +108,9 @@ enum ParseBenchmark {
                                                 { nodes = YAMLParser.parse(source, limits: ParseBenchmark.limits).tree.nodes.count },
                                                 { precondition(LoadedPipeline.load(source, limits: ParseBenchmark.limits).graph != nil) }])
         let (raw, treeCPU, full) = (best[0], best[1], best[2])
-        let lintTime = measure(repeats: 1) { _ = Linter(rules: []).lint(source) }
+        var settings = LintSettings.default
+        settings.parseLimits = ParseBenchmark.limits
+        let lintTime = measure(repeats: 1) { _ = Linter(rules: [], settings: settings).lint(source) }
 
         func rate(_ t: Double) -> String { String(format: "%.1f MB/s", Double(size) / 1e6 / t) }
         print("  raw libyaml events (\(events) events):  \(String(format: "%.3f", raw)) s CPU  \(rate(raw))  [baseline]")
