@@ -227,14 +227,19 @@ struct Lowerer {
 
     /// `[A-Za-z_][A-Za-z0-9_]*`, checked on the UTF-8 bytes.
     func isIdentifier(_ s: String) -> Bool {
-        var first = true
-        for b in s.utf8 {
-            let letter = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F
-            let digit = b >= 0x30 && b <= 0x39
-            if !(letter || (!first && digit)) { return false }
-            first = false
+        // Over the bytes in place (a name is checked once per declaration and reference):
+        // iterating `s.utf8` goes through the string's storage checks on every byte.
+        func check<C: Collection<UInt8>>(_ bytes: C) -> Bool {
+            var first = true
+            for b in bytes {
+                let letter = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F
+                let digit = b >= 0x30 && b <= 0x39
+                if !(letter || (!first && digit)) { return false }
+                first = false
+            }
+            return !first
         }
-        return !first
+        return s.utf8.withContiguousStorageIfAvailable { check($0) } ?? check(s.utf8)
     }
 
     /// `s` split at dots, empty parts kept. Most names have no dot and skip the split.

@@ -109,7 +109,7 @@ private struct TreeBuilder {
         let bom = source.hasBOM ? 3 : 0
         source.bytes.withUnsafeBufferPointer { whole in
             let body = UnsafeBufferPointer(rebasing: whole[bom...])
-            let ascii = !body.contains(where: { $0 >= 0x80 })
+            let ascii = EncodingCheck.isASCII(body)
             var marks = MarkConverter(bytes: body, base: bom, ascii: ascii)
             var parser = yaml_parser_t()
             guard yaml_parser_initialize(&parser) == 1 else {
@@ -383,13 +383,17 @@ private struct TreeBuilder {
             tree.children.withUnsafeBufferPointer { children in
                 tree.scalarBytes.withUnsafeBufferPointer { bytes in
                     func key(_ i: Int) -> NodeID { children[start + 2 * i] }
+                    let base = bytes.baseAddress
                     func text(_ k: NodeID) -> UnsafeBufferPointer<UInt8>? {
                         let n = nodes[Int(k.raw)]
                         guard n.kind == .scalar else { return nil }
-                        return UnsafeBufferPointer(rebasing: bytes[Int(n.payloadStart)..<(Int(n.payloadStart) + Int(n.payloadCount))])
+                        // The payload lies inside `bytes` (the builder appended it): no slice to check.
+                        return UnsafeBufferPointer(start: base.map { $0 + Int(n.payloadStart) }, count: Int(n.payloadCount))
                     }
                     func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-                        a.count == b.count && a.elementsEqual(b)
+                        guard a.count == b.count else { return false }
+                        for j in 0..<a.count where a[j] != b[j] { return false }
+                        return true
                     }
                     if keyCount <= 16 {
                         for i in 1..<keyCount {
@@ -407,22 +411,26 @@ private struct TreeBuilder {
                     var capacity = 32
                     while capacity < keyCount * 2 { capacity *= 2 }
                     let mask = capacity - 1
-                    var slots = [Int32](repeating: -1, count: capacity)
+                    // Each slot keeps the key's node and 32 more bits of its hash: a probe past another
+                    // key compares those bits, not the key's bytes (a node and its text elsewhere in memory).
+                    var slots = [(node: Int32, tag: UInt32)](repeating: (-1, 0), count: capacity)
                     for i in 0..<keyCount {
                         let k = key(i)
                         guard let a = text(k) else { continue }
                         var h = Hasher()
                         h.combine(bytes: UnsafeRawBufferPointer(a))
-                        var slot = h.finalize() & mask
-                        while slots[slot] >= 0 {
-                            let other = NodeID(Int(slots[slot]))
-                            if let b = text(other), same(a, b) {
+                        let hash = UInt64(UInt(bitPattern: h.finalize()))
+                        let tag = UInt32(truncatingIfNeeded: hash >> 32)
+                        var slot = Int(truncatingIfNeeded: hash) & mask
+                        while slots[slot].node >= 0 {
+                            let other = NodeID(Int(slots[slot].node))
+                            if slots[slot].tag == tag, let b = text(other), same(a, b) {
                                 duplicates.append((other, k))
                                 break
                             }
                             slot = (slot + 1) & mask
                         }
-                        if slots[slot] < 0 { slots[slot] = k.raw }
+                        if slots[slot].node < 0 { slots[slot] = (k.raw, tag) }
                     }
                 }
             }
@@ -439,37 +447,6 @@ private struct TreeBuilder {
             scalarRanges.append(n.range)
         }
         scalarRanges.sort()
-        var r = 0
-        let b = source.bytes
-        var i = source.hasBOM ? 3 : 0
-        var lineStart = i
-        var line = 0
-        var onlySpace = true
-        while i < b.count {
-            let c = b[i]
-            if c == 0x0A || c == 0x0D {
-                if c == 0x0D, i + 1 < b.count, b[i + 1] == 0x0A { i += 1 }
-                i += 1
-                line += 1
-                lineStart = i
-                onlySpace = true
-                continue
-            }
-            if c == 0x23, i == lineStart || b[i - 1] == 0x20 || b[i - 1] == 0x09 {
-                while r < scalarRanges.count, scalarRanges[r].end <= i { r += 1 }
-                if r < scalarRanges.count, scalarRanges[r].start <= i {
-                    i += 1
-                    onlySpace = false
-                    continue
-                }
-                var e = i
-                while e < b.count, b[e] != 0x0A, b[e] != 0x0D { e += 1 }
-                tree.comments.append(Comment(range: SourceRange(start: i, end: e), line: line, ownLine: onlySpace))
-                i = e
-                continue
-            }
-            if c != 0x20, c != 0x09 { onlySpace = false }
-            i += 1
-        }
+        tree.comments = CommentScan.comments(in: source.bytes, from: source.hasBOM ? 3 : 0, outside: scalarRanges)
     }
 }
