@@ -119,41 +119,6 @@ static void SFX(clip_i64)(const int64_t *x, int64_t low, int64_t high, int64_t *
     PK_LOOP(int64_t, vi, out[i] = PK_CLIPI1(x[i]), PK_CLIPIV(LDI(x + i)))
 }
 
-// numpy's pairwise_sum: below 8 a plain loop from 0.0; up to 128 eight accumulators
-// (one vector, lane j = r[j]) combined as ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)),
-// then the remainder in order; above 128 split at n/2 rounded down to a multiple of 8.
-static double SFX(pairwise_sum)(const double *p, size_t n) {
-    if (n < 8) {
-        double r = 0.0;
-        for (size_t i = 0; i < n; i++) r += p[i];
-        return r;
-    }
-    if (n <= 128) {
-        vd r = LDD(p);
-        size_t i = 8, end = n - n % 8;
-        for (; i < end; i += 8) r += LDD(p + i);
-        double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        for (; i < n; i++) res += p[i];
-        return res;
-    }
-    size_t n2 = n / 2;
-    n2 -= n2 % 8;
-    return SFX(pairwise_sum)(p, n2) + SFX(pairwise_sum)(p + n2, n - n2);
-}
-
-static int64_t SFX(wrapping_sum)(const int64_t *p, size_t n) {
-    vu a = {0}, b = {0};
-    size_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        a += LDU(p + i);
-        b += LDU(p + i + 8);
-    }
-    a += b;
-    uint64_t s = a[0] + a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7];
-    for (; i < n; i++) s += (uint64_t)p[i];
-    return (int64_t)s;
-}
-
 #undef PK_LOOP
 #undef PK_TAKE1
 #undef PK_SQRT1

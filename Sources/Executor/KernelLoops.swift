@@ -4,8 +4,8 @@ internal import CKernels
 /// element" to vectorize: written over raw buffer pointers with wrapping index
 /// arithmetic (`&+`, `&*`: the indices never exceed the buffer's count), so the
 /// compiler emits no bounds check or overflow trap inside them, and with
-/// explicit `SIMD2` lanes where the per-element form would compile to branches.
-/// The map loops and the sums are C (Sources/CKernels: streaming stores, AVX2 and
+/// explicit `SIMD2`/`SIMD8` lanes where the per-element form would compile to
+/// branches. The map loops are C (Sources/CKernels: streaming stores, AVX2 and
 /// AVX-512 chosen at run time). Each loop gives, element for element, exactly what
 /// the scalar definition in docs/kernels.md gives (the tests compare both on edge values).
 enum KernelLoops {
@@ -22,6 +22,15 @@ enum KernelLoops {
         pk_force(Int32(level), streamBytes)
         defer { pk_force(-1, 0) }
         return try body()
+    }
+
+    /// Lanes per vector step: 8 doubles, which also matches numpy's eight
+    /// pairwise-sum accumulators, so one `SIMD8` holds `r[0] … r[7]`.
+    static let lanes = 8
+
+    @inline(__always)
+    static func load(_ p: UnsafeRawPointer, _ i: Int) -> SIMD8<Double> {
+        p.loadUnaligned(fromByteOffset: i &* 8, as: SIMD8<Double>.self)
     }
 
     /// `Double(v)`, correctly rounded, in operations baseline x86-64 has in
@@ -143,18 +152,52 @@ enum KernelLoops {
         }
     }
 
-    /// numpy's `pairwise_sum` (loops_utils.h) over `n` doubles at `p` (`pk_pairwise_sum`):
-    /// below 8 a plain loop from 0.0; up to 128 the eight accumulators `r[j] += a[i + j]`
-    /// (one eight-lane vector, lane j = accumulator j, so every lane adds in numpy's
+    /// numpy's `pairwise_sum` (loops_utils.h) over `n` doubles at `p`: below 8 a
+    /// plain loop from 0.0; up to 128 the eight accumulators `r[j] += a[i + j]`
+    /// (one `SIMD8`, lane j = accumulator j, so every lane adds in numpy's
     /// order), combined as `((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))`,
     /// then the remainder in order; above 128 split at `n/2` rounded down to a
     /// multiple of 8.
     static func pairwiseSum(_ p: UnsafePointer<Double>, _ n: Int) -> Double {
-        pk_pairwise_sum(p, n)
+        if n < 8 {
+            var r = 0.0
+            var i = 0
+            while i < n {
+                r += p[i]
+                i &+= 1
+            }
+            return r
+        }
+        if n <= 128 {
+            let s = UnsafeRawPointer(p)
+            var r = load(s, 0)
+            var i = lanes
+            let end = n &- n % lanes
+            while i < end {
+                r += load(s, i)
+                i &+= lanes
+            }
+            var res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+            while i < n {
+                res += p[i]
+                i &+= 1
+            }
+            return res
+        }
+        var n2 = n / 2
+        n2 &-= n2 % 8
+        return pairwiseSum(p, n2) + pairwiseSum(p + n2, n &- n2)
     }
 
-    /// The wrapping Int64 sum (numpy's `sum` of int64 wraps modulo 2⁶⁴; `pk_wrapping_sum`).
+    /// The wrapping Int64 sum (numpy's `sum` of int64 wraps modulo 2⁶⁴).
     static func wrappingSum(_ x: UnsafeBufferPointer<Int64>) -> Int64 {
-        pk_wrapping_sum(x.baseAddress, x.count)
+        guard let p = x.baseAddress else { return 0 }
+        var s: Int64 = 0
+        var i = 0
+        while i < x.count {
+            s &+= p[i]
+            i &+= 1
+        }
+        return s
     }
 }

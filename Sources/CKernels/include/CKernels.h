@@ -1,7 +1,7 @@
 #ifndef PIPELINT_CKERNELS_H
 #define PIPELINT_CKERNELS_H
 
-// The kernels' inner loops that Swift cannot express: non-temporal (streaming)
+// The map kernels' inner loops that Swift cannot express: non-temporal (streaming)
 // stores for outputs larger than the last-level cache, and AVX2/AVX-512 loops
 // chosen at run time. Every loop gives, element for element, exactly what the
 // scalar definition in docs/kernels.md gives, in every instruction set and with
@@ -40,9 +40,5 @@ void pk_sqrt_i64(const int64_t *x, double *out, size_t n);
 /// numpy's `minimum(maximum(x, low), high)` (NaN propagates, the second operand wins a tie).
 void pk_clip_f64(const double *x, double low, double high, double *out, size_t n);
 void pk_clip_i64(const int64_t *x, int64_t low, int64_t high, int64_t *out, size_t n);
-/// numpy's `pairwise_sum` (loops_utils.h) of `n` doubles.
-double pk_pairwise_sum(const double *x, size_t n);
-/// The wrapping Int64 sum.
-int64_t pk_wrapping_sum(const int64_t *x, size_t n);
 
 #endif
