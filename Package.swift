@@ -34,8 +34,10 @@ let package = Package(
         .target(name: "Optimizer", dependencies: ["PipelineIR"]),
         // The rule catalogue.
         .target(name: "Rules", dependencies: ["Lint", "PipelineIR", "PipelineYAML", "Sizing", "Analysis", "FileAccess"]),
+        // The kernels' inner loops in C: streaming stores for outputs past the cache, AVX2/AVX-512 chosen at run time.
+        .target(name: "CKernels"),
         // Local executor: scheduler, workers, kernels, memory sampler, results. Takes the graph.
-        .target(name: "Executor", dependencies: ["PipelineIR", "FileAccess"]),
+        .target(name: "Executor", dependencies: ["PipelineIR", "FileAccess", "CKernels"]),
         // `pipelint export --to dask`: the pipeline as a standalone Dask program. Takes the graph.
         .target(name: "Export", dependencies: ["PipelineIR"],
                 // The runtime's Python source; compiled in through DaskRuntimeText.swift (scripts/embed-runtime.py).

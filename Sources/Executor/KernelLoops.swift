@@ -1,11 +1,29 @@
+internal import CKernels
+
 /// The inner loops of the kernels that need more than "one expression per
 /// element" to vectorize: written over raw buffer pointers with wrapping index
 /// arithmetic (`&+`, `&*`: the indices never exceed the buffer's count), so the
 /// compiler emits no bounds check or overflow trap inside them, and with
-/// explicit `SIMD8<Double>` lanes where the per-element form would compile to
-/// branches. Each loop gives, element for element, exactly what the scalar
-/// definition in docs/kernels.md gives (the tests compare both on edge values).
+/// explicit `SIMD2`/`SIMD8` lanes where the per-element form would compile to
+/// branches. The map loops are C (Sources/CKernels: streaming stores, AVX2 and
+/// AVX-512 chosen at run time). Each loop gives, element for element, exactly what
+/// the scalar definition in docs/kernels.md gives (the tests compare both on edge values).
 enum KernelLoops {
+    /// The instruction set the C loops run in: 0 baseline x86-64 (or not x86), 1 AVX2, 2 AVX-512.
+    static var level: Int { Int(pk_level()) }
+
+    /// Output bytes from which the C loops write with non-temporal stores.
+    static var streamBytes: Int { pk_stream_bytes() }
+
+    /// Runs `body` with the C loops forced to instruction set `level` (at most the
+    /// CPU's) and streaming from `streamBytes` up. For tests: every path must give the
+    /// same bits, so a kernel running meanwhile elsewhere is not affected.
+    static func forcing<R>(level: Int, streamBytes: Int, _ body: () throws -> R) rethrows -> R {
+        pk_force(Int32(level), streamBytes)
+        defer { pk_force(-1, 0) }
+        return try body()
+    }
+
     /// Lanes per vector step: 8 doubles, which also matches numpy's eight
     /// pairwise-sum accumulators, so one `SIMD8` holds `r[0] … r[7]`.
     static let lanes = 8
@@ -13,82 +31,6 @@ enum KernelLoops {
     @inline(__always)
     static func load(_ p: UnsafeRawPointer, _ i: Int) -> SIMD8<Double> {
         p.loadUnaligned(fromByteOffset: i &* 8, as: SIMD8<Double>.self)
-    }
-
-    @inline(__always)
-    static func store(_ v: SIMD8<Double>, _ p: UnsafeMutableRawPointer, _ i: Int) {
-        p.storeBytes(of: v, toByteOffset: i &* 8, as: SIMD8<Double>.self)
-    }
-
-    /// numpy's `maximum(a, b)` lane by lane: `a` where `a > b` or `a` is NaN, else `b`.
-    @inline(__always)
-    static func npMax(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> {
-        b.replacing(with: a, where: (a .> b) .| (a .!= a))
-    }
-
-    /// numpy's `minimum(a, b)` lane by lane: `a` where `a < b` or `a` is NaN, else `b`.
-    @inline(__always)
-    static func npMin(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> {
-        b.replacing(with: a, where: (a .< b) .| (a .!= a))
-    }
-
-    /// `out[i] = minimum(maximum(x[i], low), high)` with numpy's NaN and tie rules.
-    static func clip(_ x: UnsafeBufferPointer<Double>, _ out: UnsafeMutableBufferPointer<Double>, low: Double, high: Double) {
-        let n = Swift.min(x.count, out.count)
-        guard n > 0, let src = x.baseAddress, let dst = out.baseAddress else { return }
-        let lo = SIMD8<Double>(repeating: low), hi = SIMD8<Double>(repeating: high)
-        let s = UnsafeRawPointer(src), d = UnsafeMutableRawPointer(dst)
-        var i = 0
-        while i &+ lanes <= n {
-            store(npMin(npMax(load(s, i), lo), hi), d, i)
-            i &+= lanes
-        }
-        while i < n {
-            dst[i] = Kernels.npMin(Kernels.npMax(src[i], low), high)
-            i &+= 1
-        }
-    }
-
-    /// Int64 `min(max(x, low), high)`.
-    static func clip(_ x: UnsafeBufferPointer<Int64>, _ out: UnsafeMutableBufferPointer<Int64>, low: Int64, high: Int64) {
-        let n = Swift.min(x.count, out.count)
-        guard n > 0, let src = x.baseAddress, let dst = out.baseAddress else { return }
-        var i = 0
-        while i < n {
-            let v = src[i]
-            let m = v > low ? v : low
-            dst[i] = m < high ? m : high
-            i &+= 1
-        }
-    }
-
-    /// IEEE square root without libm's `errno` path, so the loop vectorizes:
-    /// `√|x|` is exact for every x, a negative x gives NaN and ±0 gives itself
-    /// (√−0 = −0), as `sqrt` does.
-    @inline(__always)
-    static func sqrt(_ x: Double) -> Double {
-        let r = x.magnitude.squareRoot()
-        return x < 0 ? .nan : (x == 0 ? x : r)
-    }
-
-    static func sqrt(_ x: UnsafeBufferPointer<Double>, _ out: UnsafeMutableBufferPointer<Double>) {
-        let n = Swift.min(x.count, out.count)
-        guard n > 0, let src = x.baseAddress, let dst = out.baseAddress else { return }
-        var i = 0
-        while i < n {
-            dst[i] = sqrt(src[i])
-            i &+= 1
-        }
-    }
-
-    static func sqrt(_ x: UnsafeBufferPointer<Int64>, _ out: UnsafeMutableBufferPointer<Double>) {
-        let n = Swift.min(x.count, out.count)
-        guard n > 0, let src = x.baseAddress, let dst = out.baseAddress else { return }
-        var i = 0
-        while i < n {
-            dst[i] = sqrt(double(src[i]))
-            i &+= 1
-        }
     }
 
     /// `Double(v)`, correctly rounded, in operations baseline x86-64 has in

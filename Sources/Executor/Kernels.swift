@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+internal import CKernels
 import PipelineIR
 
 /// An argument of a kernel, after bindings are resolved inside the task.
@@ -133,6 +134,17 @@ public enum Kernels {
         }
     }
 
+    /// A new array of `count` elements that `body` (a loop of Sources/CKernels) fills
+    /// through its base address (huge pages asked for first).
+    @inline(__always)
+    static func produce<U>(_ count: Int, _ body: (UnsafeMutablePointer<U>?) -> Void) -> [U] {
+        [U](unsafeUninitializedCapacity: count) { out, n in
+            adviseHugePages(out)
+            body(out.baseAddress)
+            n = count
+        }
+    }
+
     @inline(__always)
     static func mapD(_ a: [Double], _ f: (Double) -> Double) -> [Double] {
         [Double](unsafeUninitializedCapacity: a.count) { out, n in
@@ -155,32 +167,6 @@ public enum Kernels {
         }
     }
 
-    @inline(__always)
-    static func zipD(_ a: [Double], _ b: [Double], _ f: (Double, Double) -> Double) -> [Double] {
-        [Double](unsafeUninitializedCapacity: a.count) { out, n in
-            adviseHugePages(out)
-            a.withUnsafeBufferPointer { x in
-                b.withUnsafeBufferPointer { y in
-                    for i in 0..<x.count { out[i] = f(x[i], y[i]) }
-                }
-            }
-            n = a.count
-        }
-    }
-
-    @inline(__always)
-    static func zipI(_ a: [Int64], _ b: [Int64], _ f: (Int64, Int64) -> Int64) -> [Int64] {
-        [Int64](unsafeUninitializedCapacity: a.count) { out, n in
-            adviseHugePages(out)
-            a.withUnsafeBufferPointer { x in
-                b.withUnsafeBufferPointer { y in
-                    for i in 0..<x.count { out[i] = f(x[i], y[i]) }
-                }
-            }
-            n = a.count
-        }
-    }
-
     // MARK: kernels
 
     /// `table[x]` by position; an index outside `0..<count` (or a non-finite
@@ -192,24 +178,16 @@ public enum Kernels {
             guard v.isFinite, v > -1, v < Double(n) else { return -1 }
             return Int(v.rounded(.towardZero))
         }
-        // Int64 indices: one unsigned compare, a load from the index or from 0, a select —
-        // no branch (an empty table has no element 0: every index is invalid).
+        // Int64 indices (`pk_take_*`): one unsigned compare, a load from the index or
+        // from 0, a select (an empty table has no element 0: every index is invalid).
         switch (x.data, table) {
         case (.i64(let xs), .f64(let t)) where n > 0:
-            return Chunk(shape: x.shape, data: .f64(t.withUnsafeBufferPointer { tb in
-                mapDFromI(xs) { v in
-                    let ok = UInt64(bitPattern: v) < UInt64(n)
-                    let r = tb[ok ? Int(truncatingIfNeeded: v) : 0]
-                    return ok ? r : .nan
-                }
+            return Chunk(shape: x.shape, data: .f64(produce(xs.count) { o in
+                xs.withUnsafeBufferPointer { xb in t.withUnsafeBufferPointer { pk_take_f64(xb.baseAddress, $0.baseAddress, n, o, xs.count) } }
             }))
         case (.i64(let xs), .i64(let t)) where n > 0:
-            return Chunk(shape: x.shape, data: .i64(t.withUnsafeBufferPointer { tb in
-                mapI(xs) { v in
-                    let ok = UInt64(bitPattern: v) < UInt64(n)
-                    let r = tb[ok ? Int(truncatingIfNeeded: v) : 0]
-                    return ok ? r : 0
-                }
+            return Chunk(shape: x.shape, data: .i64(produce(xs.count) { o in
+                xs.withUnsafeBufferPointer { xb in t.withUnsafeBufferPointer { pk_take_i64(xb.baseAddress, $0.baseAddress, n, o, xs.count) } }
             }))
         case (.i64(let xs), .f64):
             return Chunk(shape: x.shape, data: .f64(Array(repeating: .nan, count: xs.count)))
@@ -230,17 +208,6 @@ public enum Kernels {
     }
 
     @inline(__always)
-    static func mapDFromI(_ a: [Int64], _ f: (Int64) -> Double) -> [Double] {
-        [Double](unsafeUninitializedCapacity: a.count) { out, n in
-            adviseHugePages(out)
-            a.withUnsafeBufferPointer { src in
-                for i in 0..<src.count { out[i] = f(src[i]) }
-            }
-            n = a.count
-        }
-    }
-
-    @inline(__always)
     static func mapIFromD(_ a: [Double], _ f: (Double) -> Int64) -> [Int64] {
         [Int64](unsafeUninitializedCapacity: a.count) { out, n in
             adviseHugePages(out)
@@ -252,50 +219,45 @@ public enum Kernels {
     }
 
     /// add/sub/mul wrap on Int64 (numpy's behaviour); div is true division and
-    /// always Float64; any Float64 operand makes the result Float64.
+    /// always Float64; any Float64 operand makes the result Float64. The loops are
+    /// `pk_binary_*`/`pk_scalar_*` (Int64 in `uint64_t`, which wraps by definition).
     static func arithmetic(_ k: Kernel, _ x: Chunk, _ y: Operand) throws(KernelError) -> Chunk {
         let float = k == .div || x.data.isFloat || y.isFloat
+        let op: Int32 = switch k {
+        case .add: PK_ADD
+        case .sub: PK_SUB
+        case .mul: PK_MUL
+        default: PK_DIV
+        }
         if !float, case .i64(let a) = x.data {
             switch y {
             case .scalar(let s):
                 guard case .i64(let b) = s else { break }
-                let r: [Int64] = switch k {
-                case .add: mapI(a) { $0 &+ b }
-                case .sub: mapI(a) { $0 &- b }
-                default: mapI(a) { $0 &* b }
-                }
-                return Chunk(shape: x.shape, data: .i64(r))
+                return Chunk(shape: x.shape, data: .i64(produce(a.count) { o in
+                    a.withUnsafeBufferPointer { pk_scalar_i64(op, $0.baseAddress, b, o, a.count) }
+                }))
             case .column(let c):
                 guard case .i64(let b) = c else { break }
-                let r: [Int64] = switch k {
-                case .add: zipI(a, b) { $0 &+ $1 }
-                case .sub: zipI(a, b) { $0 &- $1 }
-                default: zipI(a, b) { $0 &* $1 }
-                }
-                return Chunk(shape: x.shape, data: .i64(r))
+                precondition(b.count == a.count, "operand shapes are checked equal")
+                return Chunk(shape: x.shape, data: .i64(produce(a.count) { o in
+                    a.withUnsafeBufferPointer { xb in b.withUnsafeBufferPointer { pk_binary_i64(op, xb.baseAddress, $0.baseAddress, o, a.count) } }
+                }))
             }
         }
         let a = x.data.asDoubles
-        let r: [Double]
         switch y {
         case .scalar(let s):
             let b = s.double
-            r = switch k {
-            case .add: mapD(a) { $0 + b }
-            case .sub: mapD(a) { $0 - b }
-            case .mul: mapD(a) { $0 * b }
-            default: mapD(a) { $0 / b }
-            }
+            return Chunk(shape: x.shape, data: .f64(produce(a.count) { o in
+                a.withUnsafeBufferPointer { pk_scalar_f64(op, $0.baseAddress, b, o, a.count) }
+            }))
         case .column(let c):
             let b = c.asDoubles
-            r = switch k {
-            case .add: zipD(a, b) { $0 + $1 }
-            case .sub: zipD(a, b) { $0 - $1 }
-            case .mul: zipD(a, b) { $0 * $1 }
-            default: zipD(a, b) { $0 / $1 }
-            }
+            precondition(b.count == a.count, "operand shapes are checked equal")
+            return Chunk(shape: x.shape, data: .f64(produce(a.count) { o in
+                a.withUnsafeBufferPointer { xb in b.withUnsafeBufferPointer { pk_binary_f64(op, xb.baseAddress, $0.baseAddress, o, a.count) } }
+            }))
         }
-        return Chunk(shape: x.shape, data: .f64(r))
     }
 
     /// numpy's `maximum`/`minimum`: a NaN on either side propagates; on a tie
@@ -304,14 +266,14 @@ public enum Kernels {
     @inline(__always) static func npMin(_ a: Double, _ b: Double) -> Double { a < b || a.isNaN ? a : b }
 
     /// `minimum(maximum(x, low), high)`: NaN stays NaN; `low > high` gives `high`.
-    /// One pass in `SIMD8` lanes (`KernelLoops.clip`), where numpy makes two.
+    /// One pass in vector lanes (`pk_clip_*`), where numpy makes two.
     static func clip(_ x: Chunk, low: Scalar, high: Scalar) -> Chunk {
         if case .i64(let a) = x.data, case .i64(let lo) = low, case .i64(let hi) = high {
-            return Chunk(shape: x.shape, data: .i64(fill(a) { KernelLoops.clip($0, $1, low: lo, high: hi) }))
+            return Chunk(shape: x.shape, data: .i64(fill(a) { pk_clip_i64($0.baseAddress, lo, hi, $1.baseAddress, $0.count) }))
         }
         let lo = low.double
         let hi = high.double
-        return Chunk(shape: x.shape, data: .f64(fill(x.data.asDoubles) { KernelLoops.clip($0, $1, low: lo, high: hi) }))
+        return Chunk(shape: x.shape, data: .f64(fill(x.data.asDoubles) { pk_clip_f64($0.baseAddress, lo, hi, $1.baseAddress, $0.count) }))
     }
 
     /// `x` where `cond ≠ 0` (NaN counts as true) else `y`.
@@ -360,12 +322,13 @@ public enum Kernels {
         }
     }
 
-    /// √x in Float64; negative values give NaN (`KernelLoops.sqrt`: no libm call, so it vectorizes).
+    /// √x in Float64; negative values give NaN (`pk_sqrt_*`: no libm call, so it vectorizes).
     static func squareRoot(_ x: Chunk) -> Chunk {
         switch x.data {
-        case .f64(let a): Chunk(shape: x.shape, data: .f64(fill(a) { KernelLoops.sqrt($0, $1) }))
-        case .i64(let a): Chunk(shape: x.shape, data: .f64(fill(a) { KernelLoops.sqrt($0, $1) }))
-        default: Chunk(shape: x.shape, data: .f64(fill(x.data.asDoubles) { KernelLoops.sqrt($0, $1) }))  // runs in `applyExtended`
+        case .f64(let a): Chunk(shape: x.shape, data: .f64(fill(a) { pk_sqrt_f64($0.baseAddress, $1.baseAddress, $0.count) }))
+        case .i64(let a): Chunk(shape: x.shape, data: .f64(fill(a) { pk_sqrt_i64($0.baseAddress, $1.baseAddress, $0.count) }))
+        default:  // runs in `applyExtended`
+            Chunk(shape: x.shape, data: .f64(fill(x.data.asDoubles) { pk_sqrt_f64($0.baseAddress, $1.baseAddress, $0.count) }))
         }
     }
 
