@@ -106,15 +106,15 @@ extension PlanBuilder {
         finalTask[li] = add(.combine(layer: li, final: true), layer: li, deps: keys, keep: l.output != nil)
     }
 
-    /// Column reductions `pipelint run` does not compute (uint64 and datetime columns):
-    /// refused at the step.
+    /// Column reductions `pipelint run` does not compute (all but `count` of uint64 and datetime
+    /// columns): refused at the step.
     func refuseUncomputedFrameReductions() throws(ExecutorError) {
         for l in graph.layers {
             guard case .reduce(let r, _) = l.kind, let column = l.reducedColumn, let input = l.inputs.first,
                   let c = graph[input.source].frame?.column(named: column) else { continue }
             var ok = true
             switch c.type {
-            case .numeric(let t): ok = !(t == .uint64 || t.isTemporal)
+            case .numeric(let t): ok = r == .count || !(t == .uint64 || t.isTemporal)
             case .string, .category: ok = r == .count
             }
             guard !ok else { continue }

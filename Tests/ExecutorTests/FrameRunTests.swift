@@ -96,6 +96,18 @@ import Testing
         #expect(report.outputs.contains { o in if case .scalar(.f64(21.0)) = o.data { o.name == "total" } else { false } })
     }
 
+    @Test func aDatetimeColumnIsCountedButNotReduced() throws {
+        let counted = try runText(Self.small.replacingOccurrences(of: "top: {reduce: max, over: leveled.level}", with: "top: {reduce: count, over: t.d}"))
+        #expect(counted.outputs.contains { o in if case .scalar(.i64(7)) = o.data { o.name == "top" } else { false } })
+        do {
+            _ = try runText(Self.small.replacingOccurrences(of: "top: {reduce: max, over: leveled.level}", with: "top: {reduce: min, over: t.d}"))
+            Issue.record("the minimum of a datetime column ran")
+        } catch let e as ExecutorError {
+            #expect(e.kind == .refused)
+            #expect(e.message == "step `top` takes the min of column `d` (datetime64[ns]); `pipelint run` does not reduce datetime64[ns] columns yet")
+        }
+    }
+
     @Test func randomColumnsFollowSplitMix64() {
         func mix(_ x: UInt64) -> UInt64 {
             var z = x
