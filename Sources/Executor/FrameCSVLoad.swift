@@ -28,24 +28,14 @@ public struct CSVBlockLayout: Sendable {
     /// The biggest file read, as for `check`'s count (PL019).
     public static let limit = 256 << 20
 
-    /// `read_bytes`' block offsets of a file of `size` bytes read with `blocksize` (dask 2026.8).
-    public static func offsets(size: Int, blocksize: Int) -> [Int] {
-        guard size > 0, blocksize > 0 else { return [] }
-        let b1 = size % blocksize != 0 && size > blocksize ? Double(size) / Double(size / blocksize) : Double(blocksize)
-        var place = 0.0
-        var off = [0]
-        while Double(size) - place > b1 * 2 - 1 {
-            place += b1
-            off.append(Int(place))
-        }
-        return off
-    }
+    /// `read_bytes`' block offsets (PipelineIR's `CSVBlocks`, shared with `estimate`).
+    public static func offsets(size: Int, blocksize: Int) -> [Int] { CSVBlocks.offsets(size: size, blocksize: blocksize) }
 
     /// The export's blocksize: `ceil(size / partitions)`, at least 1.
-    public static func blocksize(size: Int, partitions: Int) -> Int { max(1, (size + max(1, partitions) - 1) / max(1, partitions)) }
+    public static func blocksize(size: Int, partitions: Int) -> Int { CSVBlocks.blocksize(size: size, partitions: partitions) }
 
     /// How many partitions Dask's `read_csv` makes of a file of `size` bytes split for `partitions`.
-    public static func blockCount(size: Int, partitions: Int) -> Int { offsets(size: size, blocksize: blocksize(size: size, partitions: partitions)).count }
+    public static func blockCount(size: Int, partitions: Int) -> Int { CSVBlocks.count(size: size, partitions: partitions) }
 
     /// Why a layout could not be made, located by the caller at the `load:` path.
     public struct Problem: Error, Sendable { public var message: String }
@@ -194,27 +184,15 @@ struct BoundaryScan {
 }
 
 extension CSVBlockLayout {
-    /// The pipeline with each `load:` frame's `partitions` set to the number of blocks Dask's
-    /// read_csv makes of its file (`floor(size / ceil(size / N))` when the division leaves a
-    /// remainder: often one fewer than written), rows spread over them (a load frame's rows per
-    /// partition are not known before reading; only the count shapes the task graph). Nil when
-    /// every count already matches, or a file cannot be looked at (the run then reports it).
+    /// The pipeline with each `load:` frame in as many partitions as Dask's read_csv cuts its file
+    /// into (`Pipeline.withDaskCSVBlocks`); nil when every count already matches, or a file cannot
+    /// be looked at (the run then reports it).
     public static func matchingDask(_ p: Pipeline, baseDirectory: URL) -> Pipeline? {
-        var out = p
-        var changed = false
-        for i in p.frames.indices {
-            guard case .csv(let display, _) = p.frames[i].source else { continue }
+        p.withDaskCSVBlocks { display in
             var st = stat()
             let path = SafeFiles.join(baseDirectory.path, display)
-            guard RawPaths.withCString(path, { stat($0, &st) }) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_size > 0 else { continue }
-            let declared = p.frames[i].csvPartitions ?? p.frames[i].partitions.count
-            let n = blockCount(size: Int(st.st_size), partitions: declared)
-            guard n != declared, n > 0 else { continue }
-            let rows = p.frames[i].rows
-            out.frames[i].csvPartitions = declared
-            out.frames[i].partitions = .explicit((0..<n).map { rows / n + ($0 < rows % n ? 1 : 0) })
-            changed = true
+            guard RawPaths.withCString(path, { stat($0, &st) }) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+            return Int(st.st_size)
         }
-        return changed ? out : nil
     }
 }

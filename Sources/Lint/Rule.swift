@@ -73,6 +73,14 @@ public enum FileLookup: Sendable {
         return CSVRows.count(SafeFiles.join(folder, relative), confinedTo: folder)
     }
 
+    /// The size in bytes of the regular file `relative` names next to the pipeline (nil for listed
+    /// files, and when it is not a regular file inside the pipeline's folder).
+    public func fileSize(_ relative: String, besides pipelinePath: String) -> Int? {
+        guard case .disk = self, status(relative, besides: pipelinePath) == .regular else { return nil }
+        let folder = pipelinePath.utf8.count < 2 ? (pipelinePath == "/" ? "/" : "") : (pipelinePath as NSString).deletingLastPathComponent
+        return (try? FileManager.default.attributesOfItem(atPath: SafeFiles.join(folder, relative)))?[.size] as? Int
+    }
+
     public func status(_ relative: String, besides pipelinePath: String) -> SafeFiles.Status {
         switch self {
         case .listed(let paths):

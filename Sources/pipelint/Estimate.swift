@@ -40,14 +40,17 @@ struct Estimate: ParsableCommand {
             throw ExitStatus.usage
         }
         let loaded = LoadedPipeline.load(source, limits: settings.parseLimits)
-        guard let pipeline = loaded.pipeline, let graph = loaded.graph, !loaded.diagnostics.contains(where: { $0.severity == .error }) else {
+        guard let pipeline = loaded.pipeline, let written = loaded.graph, !loaded.diagnostics.contains(where: { $0.severity == .error }) else {
             // An invalid pipeline is reported as `check` reports it.
             let report = FileReport(source: source, findings: loaded.diagnostics.map(Finding.init), isPipeline: loaded.looksLikePipeline)
             let out = format == .json ? JSONReporter.render([report]) : TextOutput.render([report], color: false)
             writeStandardOutput(out)
             throw ExitStatus.findings
         }
-        // Files are checked here, relative to the pipeline's folder; the analysis stays pure.
+        // Files are checked here, relative to the pipeline's folder; the analysis stays pure. A
+        // `load:` frame has as many partitions as Dask's read_csv cuts its file into.
+        var graph = written
+        if let p = pipeline.withDaskCSVBlocks(fileSize: { FileLookup.disk.fileSize($0, besides: file) }), let g = GraphBuilder.build(p).graph { graph = g }
         let options = EstimateOptions(largeGraphWarningBytes: settings.largeGraphWarningBytes, memory: settings.workerMemoryThresholds,
                                       fileExists: { FileLookup.disk.exists($0, besides: file) })
         let estimate = Estimator.estimate(graph, options: options)

@@ -39,6 +39,27 @@ import Testing
         #expect(okLine == "All checks passed (1 file checked).")
     }
 
+    /// `estimate` counts the partitions Dask's read_csv cuts the file into: with `blocksize =
+    /// ceil(size / 4)`, a 4-row file of 4 × 4 + 4 = 20 bytes is 4 blocks of 5 bytes; one byte more
+    /// (21: blocksize 6, 21 // 6 = 3 blocks 7 bytes apart) is 3 partitions, 2 tasks each.
+    @Test func estimateCountsTheBlocksDaskReads() throws {
+        let text = Self.pipeline("s.csv", rows: 4).replacingOccurrences(of: "partitions: 1", with: "partitions: 4")
+        func tasks(_ csv: String) throws -> Int? {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-csvblocks-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            try Data(text.utf8).write(to: dir.appendingPathComponent("p.yaml"))
+            try Data(csv.utf8).write(to: dir.appendingPathComponent("s.csv"))
+            let r = try CLI.run(["estimate", "--format", "json", "p.yaml"], cwd: dir)
+            #expect(r.status == 0)
+            let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            let layers = json?["layers"] as? [[String: Any]]
+            return layers?.first { $0["name"] as? String == "sales" }?["tasks"] as? Int
+        }
+        #expect(try tasks("a,b\n1,x\n2,y\n3,z\n4,w\n") == 8)
+        #expect(try tasks("a,b\n1,x\n2,y\n3,z\n4,wv\n") == 6)
+    }
+
     @Test func largeCountsAreGrouped() throws {
         let csv = Array(("a,b\n" + String(repeating: "1,abc\n", count: 1_234)).utf8)
         let (_, line) = try Self.check(Self.pipeline("s.csv", rows: 1_000_000), ["s.csv": csv])
