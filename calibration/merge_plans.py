@@ -39,7 +39,10 @@ CASES = {
     # Two collections: hash join (control), blockwise (one side 1 partition), broadcast joins.
     "coll-inner-40x10": (COLL, [("rows: 2000000", "rows: 400000")]),
     "coll-left-10x1": (COLL, [("rows: 2000000", "rows: 400000"), ("partitions: 40", "partitions: 10"),
-                              ("partitions: 10", "partitions: 1"), ("how: inner", "how: left")]),
+                              ("rows: 100000\n    partitions: 10", "rows: 100000\n    partitions: 1"),
+                              ("how: inner", "how: left")]),
+    "coll-left-1x10": (COLL, [("rows: 2000000", "rows: 400000"), ("partitions: 40", "partitions: 1"),
+                              ("how: inner", "how: left")]),
     "coll-inner-40x2": (COLL, [("rows: 2000000", "rows: 400000"), ("partitions: 10", "partitions: 2")]),
     "coll-left-40x2": (COLL, [("rows: 2000000", "rows: 400000"), ("partitions: 10", "partitions: 2"),
                               ("how: inner", "how: left")]),

@@ -245,12 +245,13 @@ public struct FrameMerge: Sendable {
         }
     }
 
-    /// Tasks beyond the `partitions` output partitions, as Dask 2026.8 builds the plan: a
-    /// DataFrame object's `from_pandas` task; a hash join's transfer tasks (one per input
-    /// partition) and its two barriers; a broadcast join's per-piece merges (the other side's
-    /// partition merged with each broadcast partition, `nb` per output partition) and, unless
-    /// `how` is `inner`, the broadcast side's shuffle (a transfer task per broadcast partition,
-    /// a barrier, an unpack task per broadcast partition) and a split of each other partition.
+    /// Tasks beyond the `partitions` output partitions, as Dask 2026.8 builds the plan (measured,
+    /// calibration/merge_plans.py): a DataFrame object's `from_pandas` task; a hash join's
+    /// transfer tasks (one per input partition) and its two barriers; a broadcast join's
+    /// `inter-broadcastjoin` merges (the other side's partition with each of the `nb` broadcast
+    /// partitions) and, unless `how` is `inner`, the broadcast side's p2p shuffle (per broadcast
+    /// partition an assign, a transfer and an unpack task, and one barrier) and a
+    /// `split-broadcastjoin` of each other partition.
     public func extraTasks(partitions n: Int) -> Int {
         let (l, r) = sides(partitions: n)
         guard l <= Int.max / 8, r <= Int.max / 8, n <= Int.max / 8 else { return Int.max / 2 }
@@ -261,7 +262,7 @@ public struct FrameMerge: Sendable {
         case .broadcastJoin:
             let nb = min(l, r)
             guard nb <= 64 else { return Int.max / 2 }  // fewer than log2(n) / 2 < 32
-            return how == .inner ? n * nb : n * nb + nb + 1 + nb + n
+            return how == .inner ? n * nb : n * nb + 3 * nb + 1 + n
         }
     }
 }
