@@ -191,7 +191,8 @@ public enum MergeHow: String, Sendable, Hashable, CaseIterable {
 /// What a frame is merged with.
 public enum MergeRight: Sendable, Hashable {
     /// A `dataframe:` object: Dask makes it `from_pandas(right, npartitions=1)`, one task holding
-    /// the whole frame that every merge task reads (a broadcast join).
+    /// the whole frame, which every merge task reads (`left`/`inner`, blockwise) or which is
+    /// hash-joined with the left (`right`/`outer`; `MergePlan`).
     case object(name: String, range: SourceRange)
     /// Another frame or frame-valued step: a hash join by shuffling both (p2p on distributed).
     case frame(Ref)
@@ -200,9 +201,11 @@ public enum MergeRight: Sendable, Hashable {
 /// A `merge` step's layer (format 1.2): the left frame is block 0; a collection on the right is block 1.
 public struct FrameMerge: Sendable {
     public enum Route: Sendable {
-        /// A broadcast join with a pandas DataFrame object (copied once per worker by dependency).
+        /// A pandas DataFrame object, one partition: merged blockwise (copied once per worker by
+        /// dependency) or hash-joined, as `MergePlan` chooses.
         case broadcast(PipelineObject)
-        /// A hash join of two collections shuffled with p2p: partitions of the left and the right.
+        /// Two collections (p2p pinned): partitions of the left and the right; blockwise, broadcast
+        /// join or hash join as `MergePlan` chooses.
         case shuffle(left: Int, right: Int)
     }
     public var how: MergeHow
