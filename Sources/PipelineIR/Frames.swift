@@ -194,7 +194,7 @@ public enum MergeRight: Sendable, Hashable {
     /// the whole frame, which every merge task reads (`left`/`inner`, blockwise) or which is
     /// hash-joined with the left (`right`/`outer`; `MergePlan`).
     case object(name: String, range: SourceRange)
-    /// Another frame or frame-valued step: a hash join by shuffling both (p2p on distributed).
+    /// Another frame or frame-valued step (p2p pinned): merged as `MergePlan` chooses.
     case frame(Ref)
 }
 
@@ -264,7 +264,8 @@ public struct FrameMerge: Sendable {
         case .hashJoin: return object + l + r + 2
         case .broadcastJoin:
             let nb = min(l, r)
-            guard nb <= 64 else { return Int.max / 2 }  // fewer than log2(n) / 2 < 32
+            // nb < log2(n) / 2 < 32, so n × nb + 3 × nb + 1 + n < 128 × n.
+            guard nb < 32, n <= Int.max / 128 else { return Int.max / 2 }
             return how == .inner ? n * nb : n * nb + 3 * nb + 1 + n
         }
     }

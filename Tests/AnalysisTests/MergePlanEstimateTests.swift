@@ -113,5 +113,9 @@ import Testing
         let m = FrameMerge(how: .right, on: "k", route: .shuffle(left: 2, right: 40))
         #expect(m.plan(partitions: 40) == .broadcastJoin)
         #expect(m.extraTasks(partitions: 40) == 127)
+        // A broadcast join of huge partition counts saturates instead of overflowing.
+        let huge = FrameMerge(how: .inner, on: "k", route: .shuffle(left: Int.max / 4, right: 3))
+        #expect(huge.plan(partitions: Int.max / 4) == .broadcastJoin)
+        #expect(huge.extraTasks(partitions: Int.max / 4) == Int.max / 2)
     }
 }
