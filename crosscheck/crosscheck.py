@@ -33,7 +33,8 @@ functions or objects; heavy ones down-scaled, keeping their chunk counts):
   (h) task counts of N-D reductions: `estimate`'s tasks against `len(c.__dask_graph__())`;
   (j) DataFrame pipelines (format 1.2): the exported program on a fresh LocalCluster per sample
       (crosscheck/frames.py): results against pandas on whole frames, the largest task as dispatched
-      and the submit bytes against `estimate`, live copies after `wait`; and `pipelint run` (bundled,
+      and the submit bytes against `estimate`, a merge sample's tasks (Dask's plan) against the
+      distinct keys dispatched, live copies after `wait`; and `pipelint run` (bundled,
       as written) against it: each frame output's CSV CRC-32 and each scalar exactly (a pipeline
       not executed yet, a `load:` frame, must be a located refusal); crosscheck/frames/*.yaml (small:
       every column dtype, frame kernel and merge, hash and broadcast joins) for results only;
@@ -554,6 +555,11 @@ def frame_checks(name, doc, pipeline, work, args, python):
     # shuffle's id and worker addresses: 2,433 and 2,461 B measured), hence the 100 B floor.
     checks.append(("largest task", abs(predicted - largest) <= max(TASK_RTOL * largest, FRAME_TASK_SLACK),
                    f"largest task {predicted} B estimated vs {largest} B dispatched"))
+    if any(l["kind"].startswith("merge") for l in est["layers"]) and "distinct_tasks" in measured:
+        # A merge's tasks follow Dask's plan (blockwise, broadcast join, hash join): every distinct
+        # key the scheduler dispatched until `wait` (a p2p unpack task moved to its worker once).
+        tasks = sum(measured["distinct_tasks"].values())
+        checks.append(("tasks", est["tasks"] == tasks, f"tasks: estimate {est['tasks']}, dask {tasks} dispatched"))
     submit = est["submit"]["bytes"]["bytes"] if isinstance(est["submit"].get("bytes"), dict) else est["submit"].get("bytes", 0)
     checks.append(("submit", abs(submit - measured["submit_bytes"]) <= SUBMIT_RTOL * measured["submit_bytes"],
                    f"submit {submit} B estimated vs {measured['submit_bytes']} B"))

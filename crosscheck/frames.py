@@ -11,7 +11,9 @@ Prints one JSON line:
                    measures them
 * tasks            {key prefix: [count, largest run_spec bytes]} of every task as dispatched
                    (a scheduler plugin at the transition to `processing`; fused tasks carry the
-                   names of the layers fused into them)
+                   names of the layers fused into them); a task dispatched again (a p2p unpack
+                   task moved to its output's worker) counts each time
+* distinct_tasks   {key prefix: count} of distinct keys dispatched (each task once), both until `wait`
 * copies_during / copies_after  per probed object, per worker: live copies, sampled every 20 ms
                    while the graph runs (maximum; the values the workers' tasks hold, no gc: see
                    `held_copies`) and once after `wait` (the runtime's `_live_copies`: gc too)
@@ -234,13 +236,14 @@ def main(program, pipeline):
 
     class Dispatch(SchedulerPlugin):
         def __init__(self, scheduler):
-            self.scheduler, self.sizes = scheduler, {}
+            self.scheduler, self.sizes, self.keys = scheduler, {}, {}
 
         def transition(self, key, start, finish, *args, **kwargs):
             ts = self.scheduler.tasks.get(key)
             if finish == "processing" and ts is not None and ts.run_spec is not None:
                 prefix = str(key[0] if isinstance(key, tuple) else key).rsplit("-", 1)[0]
                 self.sizes.setdefault(prefix, []).append(len(dpickle.dumps(ts.run_spec)))
+                self.keys.setdefault(prefix, set()).add(key)
 
     source = open(program, encoding="utf-8").read().replace('if __name__ == "__main__":\n    sys.exit(main())', "")
     __main__.__dict__["__file__"] = program
@@ -262,6 +265,7 @@ def main(program, pipeline):
         during = client.run(sampler_stop)
         after = client.run(g["_live_copies"], g["PROBES"])
         dispatched = {k: [len(v), max(v)] for k, v in sorted(plugin.sizes.items())}
+        distinct = {k: len(v) for k, v in sorted(plugin.keys.items())}
         computed = client.compute(persisted, sync=True)
         expected, shuffled, pd = reference(g, doc, pipeline)
         results, checksums = {}, {}
@@ -296,6 +300,7 @@ def main(program, pipeline):
             "submit_bytes": max(submitted) if submitted else 0,
             "warned": any("Sending large graph" in str(w.message) for w in caught),
             "tasks": dispatched,
+            "distinct_tasks": distinct,
             "copies_during": {n: sorted(v.get(n, 0) for v in during.values()) for n in names},
             "copies_after": {n: sorted(v.get(n, 0) for v in after.values()) for n in names},
             "results": results,

@@ -149,7 +149,7 @@ struct EstimateRun {
         if let note = FrameRowCosts.filterNote(layer, in: graph) { notes.append(note) }
         layers.append(LayerEstimate(id: layer.id, name: layer.name, kind: Estimator.kindText(layer), isObject: layer.object != nil, nameRange: layer.nameRange, tasks: tasks,
                                     taskBytes: taskBytes, submit: cost, fusedInto: nil, objects: uses, chunkBytes: layer.object != nil ? 0 : chunkBytes,
-                                    output: layer.output, resultsHeld: held[layer.id.index]))
+                                    output: layer.output, resultsHeld: held[layer.id.index], chunks: FrameCosts.resultChunks(layer, tasks: tasks)))
     }
 
     /// The input Dask fuses into a `map_blocks` layer's tasks: its first block input when that is
@@ -369,7 +369,7 @@ struct EstimateRun {
         for l in layers where l.chunkBytes > 0 {
             // A processes pool returns every result to the parent: its workers hold chunks in flight only.
             if l.output != nil && !processes {
-                chunkData = Sat.add(chunkData, Sat.mul(Int64(Estimator.ceilDiv(l.tasks, workers)), l.chunkBytes))
+                chunkData = Sat.add(chunkData, Sat.mul(Int64(Estimator.ceilDiv(l.chunks, workers)), l.chunkBytes))
             } else {
                 largestTransient = max(largestTransient, l.chunkBytes)
             }
@@ -382,7 +382,7 @@ struct EstimateRun {
     func residentAfter(objects: [ObjectEstimate]) -> SizeEstimate {
         var after = SizeEstimate(bytes: 0, confidence: .modelled)
         for l in layers where l.output == .persist && l.chunkBytes > 0 && !processes {
-            after.bytes = Sat.add(after.bytes, Sat.mul(Int64(Estimator.ceilDiv(l.tasks, workers)), l.chunkBytes))
+            after.bytes = Sat.add(after.bytes, Sat.mul(Int64(Estimator.ceilDiv(l.chunks, workers)), l.chunkBytes))
         }
         for o in objects { after = Estimator.sum(after, o.residentPerWorkerAfter) }
         return after
@@ -396,7 +396,7 @@ struct EstimateRun {
         var largestTask = SizeEstimate(bytes: 0, confidence: .modelled)
         var tasks = 0
         for l in layers {
-            if l.output != nil && l.chunkBytes > 0 { results = Sat.add(results, Sat.mul(Int64(l.tasks), l.chunkBytes)) }
+            if l.output != nil && l.chunkBytes > 0 { results = Sat.add(results, Sat.mul(Int64(l.chunks), l.chunkBytes)) }
             if l.fusedInto == nil && l.taskBytes.bytes > largestTask.bytes { largestTask = l.taskBytes }
             tasks = Sat.add(tasks, l.tasks)
         }
@@ -409,8 +409,9 @@ struct EstimateRun {
         let chunkData = chunkDataPerWorker()
         var resident = SizeEstimate(bytes: chunkData, confidence: .modelled)
         for o in objects { resident = Estimator.sum(resident, o.residentPerWorker) }
-        // A broadcast merge's frame: one copy per worker while the merge runs (from_pandas(npartitions=1)).
-        for layer in graph.layers { resident.bytes = Sat.add(resident.bytes, FrameCosts.broadcastResidentPerWorker(layer)) }
+        // A merge's broadcast frame: a DataFrame object's (one copy per worker merged blockwise, on
+        // the one worker of its from_pandas task in a hash join), a broadcast join's smaller side.
+        for layer in graph.layers { resident.bytes = Sat.add(resident.bytes, FrameCosts.broadcastResidentPerWorker(layer, in: graph)) }
         let hasSubmit = cluster.scheduler == .distributed
         let submitTotal = Sat.add(submitFixed, submitPerChunk)
         let submit = hasSubmit ? SizeEstimate(bytes: submitTotal, confidence: submitTotal == Int64.max ? Estimator.saturatedConfidence : submitConfidence)

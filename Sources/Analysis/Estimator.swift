@@ -85,7 +85,7 @@ public enum Estimator {
         case .mapBlocks(let c): "\(l.perItem?.form.rawValue ?? (l.frame != nil ? "map_partitions" : "map_blocks")) \(c?.function.name ?? "?")"
         case .reduce(let r, _): "reduce \(r.rawValue)"
         case .rechunk: "rechunk"
-        case .merge(let m): m.isBroadcast ? "merge (broadcast)" : "merge (p2p shuffle)"
+        case .merge(let m): "merge (\(m.planName(partitions: l.grid.chunkCount)))"
         case .rows(let op): op.keyword
         case .groupby: "groupby sum"
         }

@@ -267,11 +267,28 @@ public enum FrameCosts {
         return w
     }
 
-    /// The frame of a broadcast merge of an embedded object, resident once per worker while the
-    /// merge runs (measured 1 + 1 copies during, 0–1 after `wait`).
-    static func broadcastResidentPerWorker(_ layer: Graph.Layer) -> Int64 {
-        guard case .merge(let m) = layer.kind, case .broadcast(let o) = m.route, o.placement == .embed, let b = broadcastBytes(m) else { return 0 }
-        return b.resident
+    /// The frame a merge puts on a worker besides its partitions: an embedded DataFrame object's,
+    /// once per worker while a blockwise merge runs (measured 1 + 1 copies during, 0–1 after
+    /// `wait`), once on one worker in a hash join (its from_pandas task's, until the transfer has
+    /// split it: 0 + 1 during and after); in a broadcast join, every partition of the smaller
+    /// side, fetched by each worker's merge tasks.
+    static func broadcastResidentPerWorker(_ layer: Graph.Layer, in graph: Graph) -> Int64 {
+        guard case .merge(let m) = layer.kind else { return 0 }
+        if case .broadcast(let o) = m.route {
+            guard o.placement == .embed, let b = broadcastBytes(m) else { return 0 }
+            return b.resident
+        }
+        let n = layer.grid.chunkCount
+        guard m.plan(partitions: n) == .broadcastJoin, layer.inputs.count > 1 else { return 0 }
+        let (l, r) = m.sides(partitions: n)
+        let side = graph[layer.inputs[l < r ? 0 : 1].source]
+        return Sat.mul(Int64(min(l, r)), partitionBytes(side) ?? 0)
+    }
+
+    /// The result chunks a layer leaves: its tasks, but only a merge's output partitions.
+    static func resultChunks(_ layer: Graph.Layer, tasks: Int) -> Int {
+        if case .merge = layer.kind { return layer.grid.chunkCount }
+        return tasks
     }
 
     /// The string conversion's copies of the `meta` blocks: numeric dtypes (and datetimes) share a

@@ -171,6 +171,8 @@ public struct LayerEstimate: Sendable {
     public var output: OutputKind?
     /// Whether every chunk's result is alive at once (an output, or fused into one).
     public var resultsHeld: Bool
+    /// Result chunks it leaves (its tasks, but a merge's output partitions only).
+    public var chunks: Int
 }
 
 /// The figures of one object.

@@ -231,29 +231,8 @@ public enum FrameMerges {
 }
 
 extension FrameMerges {
-    /// How Dask 2026.8 lowers a merge on a distributed cluster (`Merge._lower`; p2p pinned for two
-    /// collections, the distributed default for a pandas frame, which is one partition).
-    public enum Lowering: Equatable, Sendable {
-        /// One side has one partition (and `how` keeps the other side's rows): partition `i` of the
-        /// result is partition `i` (or the only one) of each side merged (`BlockwiseMerge`).
-        case blockwise
-        /// The smaller side has fewer than log2(larger) / 2 partitions (`BroadcastJoin`).
-        case broadcastJoin
-        /// Both sides shuffled into max(left, right) partitions by the key's hash (`HashJoinP2P`).
-        case hashJoin
-    }
-
     /// The most dependencies a hash join's merge tasks may have together (4 bytes each).
     public static let maxJoinEdges = 20_000_000
-
-    public static func lowering(left: Int, right: Int, how: MergeHow) -> Lowering {
-        if max(left, right) == 1 || left == 1 && (how == .right || how == .inner) || right == 1 && (how == .left || how == .inner) {
-            return .blockwise
-        }
-        let side: MergeHow = left < right ? .left : .right
-        if how != .outer && how != side && Double(min(left, right)) < log2(Double(max(left, right))) * 0.5 { return .broadcastJoin }
-        return .hashJoin
-    }
 }
 
 extension FrameMerges {
@@ -274,7 +253,7 @@ extension FrameMerges {
 }
 
 extension PlanBuilder {
-    /// A merge as Dask lowers it (`FrameMerges.Lowering`). A `dataframe:` object is built on the
+    /// A merge as Dask lowers it (`MergePlan`, the estimate's plan too). A `dataframe:` object is built on the
     /// client and preloaded (one copy per worker, as Dask's one-partition frame is fetched once per
     /// worker). Blockwise: one task per output partition. Hash join: one split task per input
     /// partition (Dask's transfer), one merge task per output partition reading its shard of
@@ -304,7 +283,7 @@ extension PlanBuilder {
         }
         merges[li] = (m.on, m.how, names)
         let keep = l.output != nil
-        switch FrameMerges.lowering(left: nl, right: nr, how: m.how) {
+        switch MergePlan.choose(left: nl, right: nr, how: m.how) {
         case .blockwise:
             firstTask[li] = ops.count
             for c in 0..<n { _ = add(.map(layer: li, chunk: c), layer: li, deps: [leftFirst + min(c, nl - 1), rightFirst + min(c, nr - 1)], keep: keep) }

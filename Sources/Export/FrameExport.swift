@@ -134,8 +134,9 @@ extension ProgramWriter {
     }
 
     /// `joined = people.merge(reference, on='zip', how='left')`: with a DataFrame object Dask makes it
-    /// `from_pandas(npartitions=1)` (one task, one copy per worker); two collections are hash-joined
-    /// with the p2p shuffle, pinned as on a distributed cluster.
+    /// `from_pandas(npartitions=1)` (one task); two collections pin the p2p shuffle, as on a
+    /// distributed cluster. The comment names Dask's plan (`MergePlan`): a blockwise merge (a
+    /// DataFrame object then copied once per worker), a broadcast join or a hash join.
     func mergeLine(_ l: Graph.Layer, _ m: FrameMerge, variable v: String) throws(ExportError) -> String {
         guard let left = l.inputs.first.flatMap({ names[graph[$0.source].name] }) else {
             throw error("step `\(l.name)` merges no frame", l.range)
@@ -152,17 +153,31 @@ extension ProgramWriter {
             // The merge has no object edge; Cull keeps the object's layer (edgelessObjectRead), and a graph without it builds it here.
             let right = layer.flatMap { names[$0.name] } ?? (frameRecipeExpression(o.recipe) ?? "None")
             if o.placement == .embed {
-                return "\(v) = \(left).merge(\(right), \(keys))  # a pandas frame: from_pandas(npartitions=1), one copy per worker"
+                return "\(v) = \(left).merge(\(right), \(keys))  # a pandas frame: from_pandas(npartitions=1), \(planComment(l, m))"
             }
             // A delayed or scattered frame: one partition made from it (dd.from_delayed), built or held on the cluster.
             let value = o.placement == .scatter ? "dask.delayed(\(right))" : right
             let meta = "_dataframe(0, \(columnsText(d.schema, indent: "        ")))"
-            return "\(v) = \(left).merge(_one_partition(\(value), \(meta)), \(keys))  # one partition from the \(o.placement.rawValue) frame"
+            return "\(v) = \(left).merge(_one_partition(\(value), \(meta)), \(keys))  # one partition from the \(o.placement.rawValue) frame, \(planComment(l, m))"
         case .shuffle:
             guard l.inputs.count > 1, let right = names[graph[l.inputs[1].source].name] else {
                 throw error("step `\(l.name)` merges with no frame", l.range)
             }
-            return "\(v) = \(left).merge(\(right), \(keys), shuffle_method='p2p')  # a hash join of two collections"
+            return "\(v) = \(left).merge(\(right), \(keys), shuffle_method='p2p')  # \(planComment(l, m))"
+        }
+    }
+
+    /// Dask's plan for a merge, as the exported line's comment says it.
+    func planComment(_ l: Graph.Layer, _ m: FrameMerge) -> String {
+        let n = l.grid.chunkCount
+        let (left, right) = m.sides(partitions: n)
+        switch m.plan(partitions: n) {
+        case .blockwise: return m.isBroadcast ? "merged blockwise, one copy per worker" : "merged blockwise (one side is one partition)"
+        case .broadcastJoin:
+            let side = left < right ? "left" : "right"
+            return "a broadcast join: every partition of the \(side) side (\(min(left, right))) to each of the \(n) merge tasks"
+        case .hashJoin:
+            return m.isBroadcast ? "hash-joined into \(n) partitions (p2p), not copied per worker" : "a hash join of two collections"
         }
     }
 

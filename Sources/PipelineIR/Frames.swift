@@ -1,3 +1,5 @@
+import Foundation
+
 /// DataFrame pipelines (format 1.2): dask.dataframe collections (`frames:`), pandas objects
 /// (`dataframe:`, `dict:` of strings) and `map_partitions` steps. A frame's partitions are its
 /// chunks: a frame layer has a one-dimensional grid of rows, one task per partition, never expanded.
@@ -189,18 +191,21 @@ public enum MergeHow: String, Sendable, Hashable, CaseIterable {
 /// What a frame is merged with.
 public enum MergeRight: Sendable, Hashable {
     /// A `dataframe:` object: Dask makes it `from_pandas(right, npartitions=1)`, one task holding
-    /// the whole frame that every merge task reads (a broadcast join).
+    /// the whole frame, which every merge task reads (`left`/`inner`, blockwise) or which is
+    /// hash-joined with the left (`right`/`outer`; `MergePlan`).
     case object(name: String, range: SourceRange)
-    /// Another frame or frame-valued step: a hash join by shuffling both (p2p on distributed).
+    /// Another frame or frame-valued step (p2p pinned): merged as `MergePlan` chooses.
     case frame(Ref)
 }
 
 /// A `merge` step's layer (format 1.2): the left frame is block 0; a collection on the right is block 1.
 public struct FrameMerge: Sendable {
     public enum Route: Sendable {
-        /// A broadcast join with a pandas DataFrame object (copied once per worker by dependency).
+        /// A pandas DataFrame object, one partition: merged blockwise (copied once per worker by
+        /// dependency) or hash-joined, as `MergePlan` chooses.
         case broadcast(PipelineObject)
-        /// A hash join of two collections shuffled with p2p: partitions of the left and the right.
+        /// Two collections (p2p pinned): partitions of the left and the right; blockwise, broadcast
+        /// join or hash join as `MergePlan` chooses.
         case shuffle(left: Int, right: Int)
     }
     public var how: MergeHow
@@ -218,12 +223,74 @@ public struct FrameMerge: Sendable {
         return false
     }
 
-    /// Tasks beyond the output partitions: the broadcast frame's one task, or the shuffle's
-    /// transfer tasks (one per input partition) and its two barriers.
-    public var extraTasks: Int {
+    /// The left's and the right's partition counts: a DataFrame object is one partition
+    /// (`from_pandas(npartitions=1)`); `partitions` is the layer's (the left's for an object).
+    public func sides(partitions: Int) -> (left: Int, right: Int) {
         switch route {
-        case .broadcast: 1
-        case .shuffle(let l, let r): l > Int.max / 4 || r > Int.max / 4 ? Int.max / 2 : l + r + 2
+        case .broadcast: (partitions, 1)
+        case .shuffle(let l, let r): (l, r)
         }
+    }
+
+    /// How Dask lowers this merge of a layer of `partitions` output partitions.
+    public func plan(partitions: Int) -> MergePlan {
+        let s = sides(partitions: partitions)
+        return MergePlan.choose(left: s.left, right: s.right, how: how)
+    }
+
+    /// The plan's name in listings: a DataFrame object merged blockwise is broadcast (one copy
+    /// per worker); a hash join shuffles both sides with p2p.
+    public func planName(partitions: Int) -> String {
+        switch plan(partitions: partitions) {
+        case .blockwise: isBroadcast ? "broadcast" : "blockwise"
+        case .broadcastJoin: "broadcast join"
+        case .hashJoin: "p2p shuffle"
+        }
+    }
+
+    /// Tasks beyond the `partitions` output partitions, as Dask 2026.8 builds the plan (measured,
+    /// calibration/merge_plans.py): a DataFrame object's `from_pandas` task; a hash join's
+    /// transfer tasks (one per input partition) and its two barriers; a broadcast join's
+    /// `inter-broadcastjoin` merges (the other side's partition with each of the `nb` broadcast
+    /// partitions) and, unless `how` is `inner`, the broadcast side's p2p shuffle (per broadcast
+    /// partition an assign, a transfer and an unpack task, and one barrier) and a
+    /// `split-broadcastjoin` of each other partition.
+    public func extraTasks(partitions n: Int) -> Int {
+        let (l, r) = sides(partitions: n)
+        guard l <= Int.max / 8, r <= Int.max / 8, n <= Int.max / 8 else { return Int.max / 2 }
+        let object = isBroadcast ? 1 : 0
+        switch plan(partitions: n) {
+        case .blockwise: return object
+        case .hashJoin: return object + l + r + 2
+        case .broadcastJoin:
+            let nb = min(l, r)
+            // nb < log2(n) / 2 < 32, so n × nb + 3 × nb + 1 + n < 128 × n.
+            guard nb < 32, n <= Int.max / 128 else { return Int.max / 2 }
+            return how == .inner ? n * nb : n * nb + 3 * nb + 1 + n
+        }
+    }
+}
+
+/// How Dask 2026.8 lowers a merge on a distributed cluster (`Merge._lower`; p2p pinned for two
+/// collections, the distributed default for a pandas frame, which is one partition). The one
+/// placement policy: the executor runs this plan and the estimate costs it.
+public enum MergePlan: Equatable, Sendable {
+    /// One side has one partition (and `how` keeps the other side's rows): partition `i` of the
+    /// result is partition `i` (or the only one) of each side merged (`BlockwiseMerge`).
+    case blockwise
+    /// The smaller side has fewer than log2(larger) / 2 partitions and `how` is `inner` or keeps
+    /// the larger side's rows (`BroadcastJoin`): output partitions are the larger side's.
+    case broadcastJoin
+    /// Both sides shuffled into max(left, right) partitions by the key's hash (`HashJoinP2P`).
+    case hashJoin
+
+    /// The plan for `left` and `right` partitions merged with `how`.
+    public static func choose(left: Int, right: Int, how: MergeHow) -> MergePlan {
+        if max(left, right) == 1 || left == 1 && (how == .right || how == .inner) || right == 1 && (how == .left || how == .inner) {
+            return .blockwise
+        }
+        let side: MergeHow = left < right ? .left : .right
+        if how != .outer && how != side && Double(min(left, right)) < log2(Double(max(left, right))) * 0.5 { return .broadcastJoin }
+        return .hashJoin
     }
 }

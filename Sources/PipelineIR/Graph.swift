@@ -83,7 +83,7 @@ public struct Graph: Sendable {
         case mapBlocks(call: CallSite?)
         case reduce(Reduction, splitEvery: Int)
         case rechunk
-        /// A merge of a frame (format 1.2): output partitions plus `FrameMerge.extraTasks`.
+        /// A merge of a frame (format 1.2): output partitions plus `FrameMerge.extraTasks` of its plan.
         case merge(FrameMerge)
         /// A row-wise step over a frame (format 1.2): one task per partition; a lookup's table
         /// is an object edge (`.argument(0)`), embedded in every task unless it is placed.
@@ -175,7 +175,7 @@ public struct Graph: Sendable {
             case .frame(let f): f.taskCount
             case .rows(let op): tableIsPlaced ? grid.chunkCount : RowOp.taskCount(op, partitions: grid.chunkCount)
             case .merge(let m):
-                grid.chunkCount > Int.max / 2 ? Int.max : grid.chunkCount + m.extraTasks
+                grid.chunkCount > Int.max / 2 ? Int.max : grid.chunkCount + m.extraTasks(partitions: grid.chunkCount)
             case .groupby(let g): g.taskCount
             case .reduce where reducesItems:
                 1

@@ -29,7 +29,7 @@ public enum GraphRender {
         case .rechunk: "\(l.name)\(br)rechunk, \(l.taskCount) tasks"
         case .rows(let op): "\(l.name)\(br)\(op.keyword), \(l.taskCount) tasks"
         case .groupby(let g): "\(l.name)\(br)groupby \(g.key.name) sum \(g.value.name), \(l.taskCount) tasks"
-        case .merge(let m): "\(l.name)\(br)merge (\(m.isBroadcast ? "broadcast" : "p2p shuffle")), \(l.taskCount) tasks"
+        case .merge(let m): "\(l.name)\(br)merge (\(m.planName(partitions: l.grid.chunkCount))), \(l.taskCount) tasks"
         }
     }
 

@@ -37,7 +37,7 @@ import Testing
     /// `(left, right, how) → HashJoinP2P | BlockwiseMerge | BroadcastJoin` as Dask printed them
     /// (`type(m.expr.lower_completely())`) for `L.merge(R, on=..., how=..., shuffle_method="p2p")`.
     @Test func loweringIsDasks() {
-        typealias L = FrameMerges.Lowering
+        typealias L = MergePlan
         let observed: [(Int, Int, MergeHow, L)] = [
             (1, 4, .inner, .blockwise), (1, 4, .left, .hashJoin), (1, 4, .right, .blockwise), (1, 4, .outer, .hashJoin),
             (4, 1, .inner, .blockwise), (4, 1, .left, .blockwise), (4, 1, .right, .hashJoin), (4, 1, .outer, .hashJoin),
@@ -46,7 +46,7 @@ import Testing
             (20, 3, .inner, .hashJoin), (20, 3, .left, .hashJoin), (20, 3, .right, .hashJoin), (20, 3, .outer, .hashJoin),
             (6, 1, .right, .hashJoin), (6, 1, .outer, .hashJoin), (1, 1, .outer, .blockwise), (8, 8, .inner, .hashJoin),
         ]
-        for (l, r, how, want) in observed { #expect(FrameMerges.lowering(left: l, right: r, how: how) == want, "\(l) × \(r) \(how)") }
+        for (l, r, how, want) in observed { #expect(MergePlan.choose(left: l, right: r, how: how) == want, "\(l) × \(r) \(how)") }
     }
 
     static func frame(_ names: [String], _ columns: [FrameColumnData]) -> FramePart {
@@ -195,7 +195,7 @@ import Testing
             outputs:
               joined: compute
             """
-        #expect(FrameMerges.lowering(left: 40, right: 2, how: .inner) == .broadcastJoin)
+        #expect(MergePlan.choose(left: 40, right: 2, how: .inner) == .broadcastJoin)
         let loaded = LoadedPipeline.load(SourceFile(path: "bj.yaml", bytes: Array(text.utf8)))
         let report = try run(loaded, in: FileManager.default.temporaryDirectory, asWritten: true)
         var expected = "index,k,v,w\n"

@@ -84,7 +84,7 @@ import Testing
             "    reference = build_reference()  # placement: embed (passed directly: each task carries a copy)",
             "    table = build_table()  # placement: embed (passed directly: each task carries a copy)",
             "    refs = _from_pandas(reference, 4)  # dd.from_pandas: split on the client, the whole frame in the submitted graph",
-            "    joined = refs.merge(table, on='zip', how='left')  # a pandas frame: from_pandas(npartitions=1), one copy per worker",
+            "    joined = refs.merge(table, on='zip', how='left')  # a pandas frame: from_pandas(npartitions=1), merged blockwise, one copy per worker",
             "    joined = hold(joined)  # persist: held on the workers; later steps build on the persisted collection",
         ])
         #expect(!program.contains("build_unused"))

@@ -1055,7 +1055,7 @@ def build_graph(client, hold=lambda c: c):
         _col('zip', 'string', length=5, source='random', seed=3, low=0, high=50000),
         _col('income', 'float64', source='random', seed=5, low=0, high=100000),
     ], rows=1000000, partitions=40)  # dd.from_map: each partition built on its worker
-    joined = people.merge(reference, on='zip', how='left')  # a pandas frame: from_pandas(npartitions=1), one copy per worker
+    joined = people.merge(reference, on='zip', how='left')  # a pandas frame: from_pandas(npartitions=1), merged blockwise, one copy per worker
     joined = hold(joined)  # persist: held on the workers; later steps build on the persisted collection
     return [
         ('joined', 'persist', None, joined),
