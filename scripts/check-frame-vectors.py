@@ -8,8 +8,11 @@ exported program's pandas lines (`part.assign(c=part[k].map(table))`, `a.where(c
 `part[part[c] >= v]`) and, for groupby, dask itself (`dd.from_map` over the vector's partitions,
 `groupby(by)[col].sum(split_every=s, split_out=1)`, then `reset_index()` as the driver writes it);
 their expected result is structured: the index labels and each column's name, dtype and values
-(floats as `float.hex`, so bit for bit). The Swift tests (FrameKernelVectorTests) run the same
-vectors through the executor.
+(floats as `float.hex`, so bit for bit). Merges (`"kernel": "merge"`) are pandas'
+`left.merge(right, on=KEY, how=HOW)`; hash partitions (`"hash"`) and column reductions over
+partitions (`"reduce"`) come from dask itself (`partitioning_index` as a hash join calls it;
+`frame[col].REDUCE(split_every=s)` over `dd.from_map` of the parts, written as its numpy dtype and
+value). The Swift tests (FrameKernelVectorTests) run the same vectors through the executor.
 
     python3 scripts/check-frame-vectors.py            # check; exit 1 on a mismatch
     python3 scripts/check-frame-vectors.py --write    # regenerate the expected text (then review the diff)

@@ -69,8 +69,8 @@ import Testing
     }
 }
 
-/// The row-step and groupby vectors: structured results (labels, then each column's name, dtype
-/// and values; floats compared by bit pattern, any NaN matching any NaN).
+/// The row-step, groupby, merge and hash vectors: structured results (labels, then each column's
+/// name, dtype and values; floats compared by bit pattern, any NaN matching any NaN).
 extension FrameKernelVectorTests {
     static func part(_ p: [String: Any]) -> FramePart {
         let cols = p["columns"] as? [[String: Any]] ?? []
