@@ -8,8 +8,11 @@ exported program's pandas lines (`part.assign(c=part[k].map(table))`, `a.where(c
 `part[part[c] >= v]`) and, for groupby, dask itself (`dd.from_map` over the vector's partitions,
 `groupby(by)[col].sum(split_every=s, split_out=1)`, then `reset_index()` as the driver writes it);
 their expected result is structured: the index labels and each column's name, dtype and values
-(floats as `float.hex`, so bit for bit). The Swift tests (FrameKernelVectorTests) run the same
-vectors through the executor.
+(floats as `float.hex`, so bit for bit). Merges (`"kernel": "merge"`) are pandas'
+`left.merge(right, on=KEY, how=HOW)`; hash partitions (`"hash"`) and column reductions over
+partitions (`"reduce"`) come from dask itself (`partitioning_index` as a hash join calls it;
+`frame[col].REDUCE(split_every=s)` over `dd.from_map` of the parts, written as its numpy dtype and
+value). The Swift tests (FrameKernelVectorTests) run the same vectors through the executor.
 
     python3 scripts/check-frame-vectors.py            # check; exit 1 on a mismatch
     python3 scripts/check-frame-vectors.py --write    # regenerate the expected text (then review the diff)
@@ -20,6 +23,7 @@ import json
 import operator
 import re
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +50,8 @@ def column(spec):
         return np.array(spec["data"], dtype=np.int64).view("datetime64[ns]")
     if dtype.startswith("float"):
         return np.array([number(v) for v in spec["data"]], dtype=dtype)
+    if dtype == "uint64":
+        return np.array(spec["data"], dtype=np.int64).view(np.uint64)  # written as int64 bit patterns
     return np.array(spec["data"], dtype=dtype)
 
 
@@ -106,6 +112,8 @@ def described(frame):
             c["data"] = [None if v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v) for v in s.astype(object)]
         elif d.startswith("float"):
             c["data"] = [float(v).hex() for v in s.to_numpy()]
+        elif d == "object":
+            c["data"] = [None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v) for v in s.to_numpy()]
         elif d == "bool":
             c["data"] = [bool(v) for v in s.to_numpy()]
         else:
@@ -122,6 +130,44 @@ def groupby(v):
     sums = frame.groupby(v["by"])[v["sum"]].sum(split_every=v["split_every"], split_out=1)
     with dask.config.set(scheduler="sync"):
         return sums.compute().reset_index()
+
+
+def merge(v):
+    """`left.merge(right, on=KEY, how=HOW)` in pandas (default suffixes `_x`/`_y`, `sort=False`):
+    the merge each of Dask's merge tasks runs on its two partitions."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # int keys merged with float keys that are not whole
+        return partition(v["left"]).merge(partition(v["right"]), on=v["on"], how=v["how"])
+
+
+def hash_partitions(v):
+    """Dask's output partition of each row when it hash-joins on a column
+    (`assign_index_merge_transfer`: numeric keys cast to float64, then
+    `partitioning_index(df[[key]], n)` = `hash_pandas_object(…, index=False) % n`)."""
+    from dask.dataframe.dask_expr._merge import _is_numeric_cast_type
+    from dask.dataframe.shuffle import partitioning_index
+    part = partition(v["part"])
+    index = part[[v["on"]]]
+    casts = {c: np.float64 for c, t in index.dtypes.items() if _is_numeric_cast_type(t)}
+    if casts:
+        index = index.astype(casts, errors="ignore")
+    return pd.DataFrame({"partition": np.asarray(partitioning_index(index, v["n"]), dtype=np.int64)})
+
+
+def reduction(v):
+    """Dask's Series reduction over the vector's partitions, as the exported program writes a
+    `reduce: R over FRAME.COLUMN` step (`frame[col].R(split_every=s)`); the result as its numpy
+    dtype and value (floats as `float.hex`)."""
+    import dask
+    import dask.dataframe as dd
+    parts = [partition(p) for p in v["parts"]]
+    frame = dd.from_map(lambda i: parts[i], range(len(parts)), meta=parts[0].iloc[:0], divisions=[None] * (len(parts) + 1))
+    with dask.config.set(scheduler="sync"):
+        got = getattr(frame[v["column"]], v["reduce"])(split_every=v["split_every"]).compute()
+    a = np.asarray(got)
+    d = str(a.dtype)
+    value = float(a).hex() if d.startswith("float") else bool(a) if d == "bool" else int(a)
+    return {"dtype": d, "value": value}
 
 
 def row_step(v):
@@ -146,6 +192,12 @@ def table(spec):
 def apply(v):
     if v["kernel"] == "groupby":
         return described(groupby(v))
+    if v["kernel"] == "merge":
+        return described(merge(v))
+    if v["kernel"] == "hash":
+        return described(hash_partitions(v))
+    if v["kernel"] == "reduce":
+        return reduction(v)
     if v["kernel"] in ("lookup", "assign", "filter"):
         return described(row_step(v))
     part = partition(v["part"])

@@ -169,8 +169,10 @@ public enum FrameReductions {
         return best
     }
 
-    /// A batch of partials, reduced as pandas reduces a Series made of them.
-    public static func combine(_ r: Reduction, _ parts: [Partial]) -> Partial {
+    /// A batch of partials, reduced as pandas reduces a Series made of them. `bools`: the column
+    /// is bool, whose min/max partials with an empty partition's NaN make an object Series (its
+    /// min/max a bool); integers with a NaN make a float64 one (its min/max a float64).
+    public static func combine(_ r: Reduction, _ parts: [Partial], bools: Bool = false) -> Partial {
         if case .float32Sum? = parts.first {
             return .float32Sum(FrameGroupbySums.pairwise(ArraySlice(parts.map { p -> Float in if case .float32Sum(let s) = p, !s.isNaN { s } else { 0 } })))
         }
@@ -202,7 +204,7 @@ public enum FrameReductions {
         default:
             let ints = values.compactMap(\.intValue)
             if ints.count == values.count, !ints.isEmpty { return .value(.i64(r == .min ? ints.min()! : ints.max()!)) }
-            if !ints.isEmpty, values.allSatisfy({ $0.intValue != nil || $0.double.isNaN }) {
+            if bools, !ints.isEmpty, values.allSatisfy({ $0.intValue != nil || $0.double.isNaN }) {
                 return .value(.i64(r == .min ? ints.min()! : ints.max()!))
             }
             return .value(.f64(nanExtreme(values.map(\.double), r == .min)))

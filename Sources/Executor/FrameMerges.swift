@@ -87,7 +87,8 @@ public enum FrameMerges {
     /// `left` in the left's order, each row with its matches in the right's order (`left`: an
     /// unmatched row once); `right` the same with the sides swapped; `outer` by key (sorted, missing
     /// keys last), each key's left rows each with the key's right rows, an unmatched row once.
-    static func pairs(_ lk: [Key], _ rk: [Key], how: MergeHow) -> (left: [Int?], right: [Int?]) {
+    /// `missingFirst`: an outer join of two category keys sorts by code, a missing key (−1) first.
+    static func pairs(_ lk: [Key], _ rk: [Key], how: MergeHow, missingFirst: Bool = false) -> (left: [Int?], right: [Int?]) {
         var lp: [Int?] = []
         var rp: [Int?] = []
         func index(_ keys: [Key]) -> [Key: [Int]] {
@@ -113,7 +114,8 @@ public enum FrameMerges {
         case .outer:
             let l = index(lk)
             let r = index(rk)
-            let all = Set(l.keys).union(r.keys).sorted(by: Key.precedes)
+            var all = Set(l.keys).union(r.keys).sorted(by: Key.precedes)
+            if missingFirst, all.last == .missing { all.insert(all.removeLast(), at: 0) }
             for k in all {
                 let ls = l[k] ?? []
                 let rs = r[k] ?? []
@@ -132,7 +134,7 @@ public enum FrameMerges {
         guard let lk = left.column(key), let rk = right.column(key) else { throw KernelError("both frames need the column `\(key)`") }
         let codes: Bool
         if case .category = lk, case .category = rk { codes = true } else { codes = false }
-        let (lp, rp) = pairs(keys(lk, codes: codes), keys(rk, codes: codes), how: how)
+        let (lp, rp) = pairs(keys(lk, codes: codes), keys(rk, codes: codes), how: how, missingFirst: codes)
         var columns: [FrameColumnData] = []
         for (name, c) in zip(left.names, left.columns) {
             if name == key && (how == .right || how == .outer) {

@@ -316,7 +316,8 @@ public final class PipelinePlan: TaskRuntime {
             return (.partial(FrameReductions.partial(r, c)), [])
         case .combine(let l, let final) where reducedColumns[l] != nil:
             guard let r = reductionKind[l] else { throw TaskFailure(message: "not a reduction") }
-            let p = FrameReductions.combine(r, inputs.compactMap { if case .partial(let p) = $0 { p } else { nil } })
+            let column = graph.layers[l].inputs.first.flatMap { graph[$0.source].frame?.column(named: reducedColumns[l] ?? "") }
+            let p = FrameReductions.combine(r, inputs.compactMap { if case .partial(let p) = $0 { p } else { nil } }, bools: column?.type == .numeric(.bool))
             return (final ? .scalar(Reductions.finish(p)) : .partial(p), [])
         case .partial(let l, _):
             guard case .chunk(let c)? = inputs.first, let r = reductionKind[l] else { throw TaskFailure(message: "missing input chunk") }

@@ -51,6 +51,26 @@ import Testing
         #expect(try String(contentsOf: file, encoding: .utf8) == (try String(contentsOf: CLI.root.appendingPathComponent("samples/fixed/frame-zip-regions.yaml"), encoding: .utf8)))
     }
 
+    @Test func extremesOfAnIntegerColumnWithEmptyPartitionsAreFloat64() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-frames-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try CLI.run(["run", "--quiet", "--engine", "bundled", "crosscheck/frames/frame-empty-partition-extremes.yaml", "-o", out.path])
+        #expect(r.status == 0)
+        let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("results.json"))) as? [String: Any]
+        let outputs = doc?["outputs"] as? [[String: Any]] ?? []
+        func result(_ name: String) -> (String?, Double?) {
+            let o = outputs.first { $0["name"] as? String == name }
+            return (o?["dtype"] as? String, (o?["value"] as? NSNumber)?.doubleValue)
+        }
+        // Rows 500…999 of range columns in 5 partitions of 200: the first two partitions are empty,
+        // so the int32 min/max are float64 (Dask's Series of partials holds their NaN).
+        #expect(result("lo") == ("float64", 500) && result("hi") == ("float64", 999))
+        #expect(r.stdout.contains("lo = 500.0\nhi = 999.0\n"))
+        // No empty partition: an integer; a bool column's extremes stay bools (printed 1 and 0).
+        #expect(result("lo_all") == ("int64", 0))
+        #expect(result("any") == ("int64", 1) && result("all") == ("int64", 0) && result("n") == ("int64", 500))
+    }
+
     @Test func runWritesTheFrameAsCSVWithItsChecksum() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("pipelint-frames-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }

@@ -69,8 +69,8 @@ import Testing
     }
 }
 
-/// The row-step and groupby vectors: structured results (labels, then each column's name, dtype
-/// and values; floats compared by bit pattern, any NaN matching any NaN).
+/// The row-step, groupby, merge and hash vectors: structured results (labels, then each column's
+/// name, dtype and values; floats compared by bit pattern, any NaN matching any NaN).
 extension FrameKernelVectorTests {
     static func part(_ p: [String: Any]) -> FramePart {
         let cols = p["columns"] as? [[String: Any]] ?? []
@@ -114,8 +114,13 @@ extension FrameKernelVectorTests {
             let parts = (v["parts"] as? [[String: Any]] ?? []).map(part)
             return try FrameGroupbySums.tree(parts, key: v["by"] as? String ?? "", value: v["sum"] as? String ?? "", splitEvery: v["split_every"] as? Int ?? 8)
         }
+        if kind == "merge" { return try merge(v) }
         let p = part(v["part"] as? [String: Any] ?? [:])
         switch kind {
+        case "hash":
+            let c = p.column(v["on"] as? String ?? "") ?? .integer([], .int64)
+            let ps = FrameHashing.partitions(c, into: v["n"] as? Int ?? 1).map { Int64($0) }
+            return FramePart(start: 0, rows: ps.count, names: ["partition"], columns: [.integer(ps, .int64)])
         case "lookup":
             let (t, dtype) = table(v["table"] as? [String: Any] ?? [:])
             return try FrameKernels.mapColumn(p, table: t, column: v["column"] as? String ?? "", into: v["into"] as? String ?? "", seriesDtype: dtype, lookup: true)
@@ -125,6 +130,16 @@ extension FrameKernelVectorTests {
             let text = v["value"] as? String ?? ""
             return try FrameRowKernels.filter(p, column: v["column"] as? String ?? "", op: CompareOp(rawValue: v["op"] as? String ?? "") ?? .eq, value: Double(text) ?? .nan)
         }
+    }
+
+    /// `left.merge(right, on: KEY, how: HOW)`; the result's names as the front end names them
+    /// (`FrameSteps`: a column both sides have, but the key, gets `_x` / `_y`).
+    static func merge(_ v: [String: Any]) throws -> FramePart {
+        let left = part(v["left"] as? [String: Any] ?? [:]), right = part(v["right"] as? [String: Any] ?? [:])
+        let key = v["on"] as? String ?? ""
+        let names = left.names.map { $0 != key && right.names.contains($0) ? $0 + "_x" : $0 }
+            + right.names.filter { $0 != key }.map { left.names.contains($0) ? $0 + "_y" : $0 }
+        return try FrameMerges.merge(left, right, on: key, how: MergeHow(rawValue: v["how"] as? String ?? "") ?? .inner, names: names)
     }
 
     /// A float's bits as text (any NaN as `nan`), from a `float.hex` string or a value.
@@ -138,12 +153,14 @@ extension FrameKernelVectorTests {
             let values: [String]
             switch dtype {
             case "float64", "float32": values = floats(c["data"]).map(bits)
-            case "string": values = (c["data"] as? [Any] ?? []).map { $0 as? String ?? "<NA>" }
+            case "string", "object": values = (c["data"] as? [Any] ?? []).map { $0 as? String ?? "<NA>" }
             case "category": values = ints(c["codes"]).map(String.init)
             case "bool": values = ((c["data"] as? [Bool]) ?? []).map { $0 ? "True" : "False" }
             default: values = ints(c["data"]).map(String.init)
             }
-            lines.append("\(c["name"] as? String ?? "") \(dtype): " + values.joined(separator: " "))
+            // pandas' object column of a merge's bools with misses is held as strings (`True`/`False`,
+            // missing: the same CSV text).
+            lines.append("\(c["name"] as? String ?? "") \(dtype == "object" ? "string" : dtype): " + values.joined(separator: " "))
         }
         return lines.joined(separator: "\n")
     }
@@ -167,12 +184,51 @@ extension FrameKernelVectorTests {
 
     @Test func thereAreStepVectors() {
         let kinds = Set(Self.vectors.compactMap { v -> String? in v["expected"] is [String: Any] ? v["kernel"] as? String : nil })
-        #expect(kinds == ["lookup", "assign", "filter", "groupby"])
+        #expect(kinds == ["lookup", "assign", "filter", "groupby", "merge", "hash", "reduce"])
     }
 
-    @Test(arguments: vectors.compactMap { $0["expected"] is [String: Any] ? $0["name"] as? String : nil })
+    @Test(arguments: vectors.compactMap { $0["expected"] is [String: Any] && $0["kernel"] as? String != "reduce" ? $0["name"] as? String : nil })
     func stepVector(_ name: String) throws {
         let v = Self.vectors.first { $0["name"] as? String == name } ?? [:]
         #expect(Self.described(try Self.applyStep(v)) == Self.expectedText(v["expected"] as? [String: Any] ?? [:]))
+    }
+}
+
+/// The column reduction vectors: Dask's Series reduction over the vector's partitions (a tree of
+/// `split_every` partials), its numpy dtype and value; the executor's result is an int64 or a float64
+/// scalar (a float32 result widened, bit for bit; bools as 0 and 1).
+extension FrameKernelVectorTests {
+    static func reduce(_ v: [String: Any]) -> Scalar {
+        let r = Reduction(rawValue: v["reduce"] as? String ?? "") ?? .sum
+        let name = v["column"] as? String ?? ""
+        let columns = (v["parts"] as? [[String: Any]] ?? []).map(part).map { $0.column(name) ?? .float64([]) }
+        let bools = columns.first.map { if case .bool = $0 { true } else { false } } ?? false
+        var level = columns.map { FrameReductions.partial(r, $0) }
+        // The plan's tree (`PlanBuilder.planFrameReduce`): batches of `split_every` while more remain.
+        let s = max(v["split_every"] as? Int ?? 8, 2)
+        while level.count > s {
+            level = stride(from: 0, to: level.count, by: s).map { FrameReductions.combine(r, Array(level[$0..<min($0 + s, level.count)]), bools: bools) }
+        }
+        return Reductions.finish(FrameReductions.combine(r, level, bools: bools))
+    }
+
+    static func scalarText(_ s: Scalar) -> String {
+        switch s {
+        case .i64(let i): "int \(i)"
+        case .f64(let d): "float \(bits(d))"
+        }
+    }
+
+    static func expectedScalar(_ e: [String: Any]) -> String {
+        let dtype = e["dtype"] as? String ?? ""
+        if dtype.hasPrefix("float") { return "float " + bits(floats([e["value"] ?? ""])[0]) }
+        if dtype == "bool" { return "int \((e["value"] as? Bool ?? false) ? 1 : 0)" }
+        return "int \(ints([e["value"] ?? 0])[0])"
+    }
+
+    @Test(arguments: vectors.compactMap { $0["kernel"] as? String == "reduce" ? $0["name"] as? String : nil })
+    func reduceVector(_ name: String) {
+        let v = Self.vectors.first { $0["name"] as? String == name } ?? [:]
+        #expect(Self.scalarText(Self.reduce(v)) == Self.expectedScalar(v["expected"] as? [String: Any] ?? [:]))
     }
 }

@@ -74,4 +74,28 @@ import Testing
             .map { "\(src.position(of: $0.range.start)): \($0.message)" }
         #expect(found == ["18:3: step `c` computes the same as step `a`"])
     }
+
+    @Test func frameReductionsByColumn() {
+        let text = """
+            pipeline: t
+            version: 1.2
+            frames:
+              rows:
+                rows: 100
+                partitions: 4
+                columns:
+                  v: {dtype: int32}
+                  w: {dtype: int32}
+            steps:
+              a: {reduce: max, over: rows.v}
+              b: {reduce: max, over: rows.w}
+              c: {reduce: max, over: rows.v}
+              d: {reduce: min, over: rows.w}
+
+            """
+        let src = SourceFile(path: "t.yaml", text: text)
+        let found = Linter(rules: makeAllRules()).lint(src).findings.filter { $0.code.id == "PL010" }
+            .map { "\(src.position(of: $0.range.start)): \($0.message)" }
+        #expect(found == ["13:3: step `c` computes the same as step `a`"])
+    }
 }

@@ -99,7 +99,8 @@ public struct DuplicateComputationRule: Rule {
             return Signature(operation: .map(callee: c, dtype: dtype?.rawValue ?? ""), over: over.map(\.name), args: args.map(arg),
                              kwargs: kwargs.map { $0.name + "=" + arg($0.value) }.sorted(), loop: s.perItem.map(loop))
         case .reduce(let r, let over, let split):
-            return Signature(operation: .reduce(r.rawValue, splitEvery: split), over: [over.name])
+            // A frame's column (`FRAME.COLUMN`): reductions of two columns of one frame differ.
+            return Signature(operation: .reduce(r.rawValue, splitEvery: split), over: [over.name + (s.reducedColumn.map { "." + $0.name } ?? "")])
         case .rechunk(let over, let grid):
             return Signature(operation: .rechunk(grid), over: [over.name])
         case .merge(let left, let right, let on, _, let how):
