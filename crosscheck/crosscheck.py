@@ -584,7 +584,7 @@ def bundled_checks(pipeline, work, args, measured):
     out = os.path.join(work, "bundled-frames")
     p = subprocess.run([args.pipelint, "run", "--engine", "bundled", "--as-written", "--quiet", pipeline, "-o", out],
                        capture_output=True, text=True)
-    if p.returncode == 2 and "does not execute" in p.stderr and p.stderr.startswith(pipeline + ":"):
+    if p.returncode == 2 and ("does not execute" in p.stderr or "does not reduce" in p.stderr) and p.stderr.startswith(pipeline + ":"):
         return [("bundled refusal", True, "bundled: refused (" + p.stderr.splitlines()[0].split("error: ", 1)[-1] + ")")]
     if p.returncode != 0:
         return [("bundled run", False, f"bundled run failed (exit {p.returncode}): {p.stderr.strip()[:300]}")]
