@@ -233,6 +233,13 @@ extension FilterRows {
 
     /// Rows kept per partition by `column op value` over `input`, traced back through row-preserving
     /// layers (lookup, assign, filter, map_partitions) to the frame the column comes from unchanged.
+    /// `n × factor` rounded, saturating: rows near Int.max round up to 2⁶³ in Double, which no Int holds.
+    static func scaled(_ n: Int, by factor: Double) -> Int {
+        let x = (Double(n) * factor).rounded()
+        guard x > 0 else { return 0 }  // and NaN
+        return x >= 0x1p63 ? Int.max : Int(x)
+    }
+
     public static func grid(over input: Graph.Layer, in layers: [Graph.Layer], column: String, op: CompareOp, value: Double) -> (DimChunks, FilterSizing) {
         let rows = input.grid.dims.first ?? .explicit([])
         // Kept rows are counted per partition; past this many partitions pipelint does not expand
@@ -257,7 +264,7 @@ extension FilterRows {
         switch c.source {
         case .random(_, let low, let high):
             guard let fraction = randomFraction(dtype: dtype, low: low, high: high, op: op, value: value) else { return (rows, .unknown) }
-            return (.explicit(sizes.map { Int((Double($0) * fraction).rounded()) }), .expected)
+            return (.explicit(sizes.map { scaled($0, by: fraction) }), .expected)
         case .range:
             // Exact per partition of the frame; after another filter, scaled by the share of the
             // partition's rows it kept (independent columns assumed).
@@ -265,7 +272,7 @@ extension FilterRows {
             for (i, n) in sizes.enumerated() {
                 let frameRows = i < f.partitions.count ? f.partitions.size(i) : n
                 guard let k = rangeCount(start: start, count: frameRows, dtype: dtype, op: op, value: value) else { return (rows, .unknown) }
-                kept.append(filtered ? Int((Double(k) * Double(n) / Double(max(1, frameRows))).rounded()) : k)
+                kept.append(filtered ? scaled(k, by: Double(n) / Double(max(1, frameRows))) : k)
                 start += frameRows
             }
             return (.explicit(kept), filtered ? .expected : .exact)

@@ -94,6 +94,15 @@ import Testing
         #expect(c.rowsSizing == .unknown)
     }
 
+    /// A filter keeping every row of a partition of Int.max rows: `rows × 1.0` is 2⁶³ in Double,
+    /// which no Int holds; the count saturates (found by fuzzing: it trapped).
+    @Test func aFilterKeepingEveryRowOfTheLargestPartitionSaturates() throws {
+        let g = try Self.graph([("rows: 1000\n    partitions: 10", "rows: \(Int.max)\n    partitions: 1"), ("value: 18}", "value: 0}")])
+        let c = try #require(g.layer(named: "c"))
+        #expect(c.grid.dims == [.explicit([Int.max])])
+        #expect(c.rowsSizing == .expected)
+    }
+
     @Test func keptRowsFromSources() {
         // Integers k in [0, 100) with k >= 18: 82; a float uniform in [0, 1) below 0.25: a quarter.
         #expect(FilterRows.randomFraction(dtype: .int64, low: 0, high: 100, op: .ge, value: 18) == 0.82)
