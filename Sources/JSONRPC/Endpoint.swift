@@ -35,8 +35,9 @@ public final class MessageSink: @unchecked Sendable {
 }
 
 /// The requests read but not yet answered, and which of them the client cancelled
-/// (`$/cancelRequest`). The reader thread records them as they arrive, so a
-/// request still waiting in the queue sees its cancellation before it runs.
+/// (`$/cancelRequest`). The reader thread records them as they arrive (all the
+/// messages of one read before it delivers any), so a request still waiting in the
+/// queue sees its cancellation before it runs.
 public final class CancellationRegistry: @unchecked Sendable {
     private let lock = NSLock()
     private var pending: Set<RequestID> = []
@@ -154,7 +155,10 @@ public enum InputLoop {
                 let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 if n < 0, errno == EINTR { continue }
                 if n <= 0 { break }
-                for frame in framer.feed(buffer[0..<n]) { deliver(decode(frame, cancellations)) }
+                // Decode (and record) every message of this read before delivering any, so a
+                // cancellation sent together with its request is seen before the request runs.
+                let messages = framer.feed(buffer[0..<n]).map { decode($0, cancellations) }
+                for message in messages { deliver(message) }
             }
             end()
         }
