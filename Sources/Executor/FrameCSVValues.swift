@@ -35,15 +35,18 @@ enum CSVValues {
 
     static func text(_ v: ArraySlice<UInt8>) -> String { String(decoding: v, as: UTF8.self) }
 
+    /// Where a number's digits start after its optional `+` or `-`, and whether it is `-`.
+    @inline(__always)
+    static func sign(_ v: ArraySlice<UInt8>) -> (start: Int, negative: Bool) {
+        guard let c = v.first, c == 43 || c == 45 else { return (v.startIndex, false) }
+        return (v.startIndex + 1, c == 45)
+    }
+
     /// The float64 a text means, or nil when pandas does not read it as a number.
     static func float(_ raw: ArraySlice<UInt8>) -> Double? {
         let v = trimmed(raw)
-        var i = v.startIndex
-        var negative = false
-        if i < v.endIndex && (v[i] == 43 || v[i] == 45) {
-            negative = v[i] == 45
-            i += 1
-        }
+        let (digitsStart, negative) = sign(v)
+        var i = digitsStart
         if i < v.endIndex && (v[i] | 0x20) == UInt8(ascii: "i") {
             let word = String(decoding: v[i...], as: UTF8.self).lowercased()
             return word == "inf" || word == "infinity" ? (negative ? -.infinity : .infinity) : nil
@@ -132,12 +135,8 @@ enum CSVValues {
     /// An integer's text as a sign and magnitude, or nil when it is not `[+-]digits`.
     static func integer(_ raw: ArraySlice<UInt8>) -> (negative: Bool, magnitude: UInt64)?? {
         let v = trimmed(raw)
-        var i = v.startIndex
-        var negative = false
-        if i < v.endIndex && (v[i] == 43 || v[i] == 45) {
-            negative = v[i] == 45
-            i += 1
-        }
+        let (digitsStart, negative) = sign(v)
+        var i = digitsStart
         guard i < v.endIndex else { return nil }
         var m: UInt64 = 0
         var overflow = false

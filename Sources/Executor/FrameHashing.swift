@@ -48,16 +48,9 @@ public enum FrameHashing {
         return v0 ^ v1 ^ v2 ^ v3
     }
 
-    /// pandas' redistribution of a 64-bit value (splitmix64's finalizer).
-    static func mix(_ x: UInt64) -> UInt64 {
-        var v = x
-        v ^= v >> 30
-        v &*= 0xBF58476D1CE4E5B9
-        v ^= v >> 27
-        v &*= 0x94D049BB133111EB
-        v ^= v >> 31
-        return v
-    }
+    /// pandas' redistribution of a 64-bit value: splitmix64's finalizer, the random source's mixer.
+    @inline(__always)
+    static func mix(_ x: UInt64) -> UInt64 { RandomValues.mix64(x) }
 
     /// A float64's hash: NaN canonical, −0.0 as 0.0.
     static func float(_ d: Double) -> UInt64 {
