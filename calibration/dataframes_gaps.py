@@ -13,15 +13,11 @@ per-task bytes as the scheduler dispatches them (`len(pickle.dumps(ts.run_spec))
 after `wait`. One JSON line per case: measured and estimated submit and largest task, and the
 bytes per task of each key prefix. Output committed as calibration/dataframes_gaps.out.
 """
-import argparse
 import json
 import os
-import subprocess
-import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-S = os.path.join(ROOT, "samples")
+import frame_cases as fc
 
 # name: (sample, [(old, new), ...]) — each replacement must occur in the sample.
 CASES = {
@@ -59,34 +55,12 @@ CASES = {
 }
 
 
-def case_file(name, folder):
-    sample, edits = CASES[name]
-    text = open(os.path.join(S, sample + ".yaml"), encoding="utf-8").read()
-    for old, new in edits:
-        if old not in text:
-            raise SystemExit(f"{name}: `{old}` is not in {sample}.yaml")
-        text = text.replace(old, new, 1)
-    path = os.path.join(folder, name + ".yaml")
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    return path
-
-
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--pipelint", default=os.path.join(ROOT, ".build/debug/pipelint"))
-    parser.add_argument("cases", nargs="*")
-    args = parser.parse_args()
+    args = fc.arguments()
     with tempfile.TemporaryDirectory() as folder:
         for name in args.cases or CASES:
-            path = case_file(name, folder)
-            program = os.path.join(folder, name + ".py")
-            subprocess.run([args.pipelint, "export", "--to", "dask", "--as-written", path, "-o", program], check=True)
-            out = subprocess.run([sys.executable, os.path.join(ROOT, "crosscheck/frames.py"), program, path],
-                                 capture_output=True, text=True, check=True).stdout
-            measured = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
-            est = json.loads(subprocess.run([args.pipelint, "estimate", "--format", "json", path],
-                                            capture_output=True, text=True, check=True).stdout)
+            path = fc.case_file(CASES, name, folder)
+            _program, measured, est = fc.run_case(args.pipelint, path)
             print(json.dumps({
                 "case": name,
                 "submit": measured["submit_bytes"], "submit_estimated": est["submit"]["bytes"]["bytes"],

@@ -14,15 +14,11 @@ objects per worker sampled while the graph runs and once after `wait`. One JSON 
 measured tasks (all, and per prefix) against the estimate's total and the merge layer's tasks.
 Output committed as calibration/merge_plans.out.
 """
-import argparse
 import json
 import os
-import subprocess
-import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-S = os.path.join(ROOT, "samples")
+import frame_cases as fc
 
 PANDAS = "frame-broadcast-merge"
 COLL = "frame-collection-merge"
@@ -33,8 +29,8 @@ SMALL = [("rows: 1000000", "rows: 100000"), ("partitions: 40", "partitions: 10")
 CASES = {
     # A pandas frame (from_pandas, one partition): left stays blockwise; right/outer hash-join.
     "pandas-left-10": (PANDAS, SMALL),
-    "pandas-right-10": (PANDAS, SMALL + [("how: left", "how: right")]),
-    "pandas-outer-10": (PANDAS, SMALL + [("how: left", "how: outer")]),
+    "pandas-right-10": (PANDAS, [*SMALL, ("how: left", "how: right")]),
+    "pandas-outer-10": (PANDAS, [*SMALL, ("how: left", "how: outer")]),
     "pandas-outer-40": (PANDAS, [("rows: 1000000", "rows: 200000"), ("how: left", "how: outer")]),
     # Two collections: hash join (control), blockwise (one side 1 partition), broadcast joins.
     "coll-inner-40x10": (COLL, [("rows: 2000000", "rows: 400000")]),
@@ -53,35 +49,14 @@ CASES = {
 }
 
 
-def case_file(name, folder):
-    sample, edits = CASES[name]
-    text = open(os.path.join(S, sample + ".yaml"), encoding="utf-8").read()
-    for old, new in edits:
-        if old not in text:
-            raise SystemExit(f"{name}: `{old}` is not in {sample}.yaml")
-        text = text.replace(old, new, 1)
-    path = os.path.join(folder, name + ".yaml")
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    return path
-
-
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--pipelint", default=os.path.join(ROOT, ".build/debug/pipelint"))
-    parser.add_argument("cases", nargs="*")
-    args = parser.parse_args()
+    args = fc.arguments()
     with tempfile.TemporaryDirectory() as folder:
         for name in args.cases or CASES:
-            path = case_file(name, folder)
-            program = os.path.join(folder, name + ".py")
-            subprocess.run([args.pipelint, "export", "--to", "dask", "--as-written", path, "-o", program], check=True)
-            merge_line = [line.strip() for line in open(program, encoding="utf-8") if ".merge(" in line and "=" in line]
-            out = subprocess.run([sys.executable, os.path.join(ROOT, "crosscheck/frames.py"), program, path],
-                                 capture_output=True, text=True, check=True).stdout
-            measured = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
-            est = json.loads(subprocess.run([args.pipelint, "estimate", "--format", "json", path],
-                                            capture_output=True, text=True, check=True).stdout)
+            path = fc.case_file(CASES, name, folder)
+            program, measured, est = fc.run_case(args.pipelint, path)
+            with open(program, encoding="utf-8") as fh:
+                merge_line = [line.strip() for line in fh if ".merge(" in line and "=" in line]
             layers = {x["name"]: x for x in est["layers"]}
             merge = layers.get("joined") or layers.get("enriched")
             print(json.dumps({
