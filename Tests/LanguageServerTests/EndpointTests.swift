@@ -85,6 +85,41 @@ import Testing
         #expect(!reg.isCancelled(.int(8)))
     }
 
+    /// A request and its cancellation written together arrive in one read: the reader records
+    /// both before it delivers the request, so the request is answered cancelled however soon the
+    /// dispatch queue takes it.
+    @Test func aCancellationReadWithItsRequestIsRecordedBeforeTheRequestIsDelivered() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let reg = CancellationRegistry()
+        final class Seen: @unchecked Sendable {
+            let lock = NSLock()
+            var cancelledAtDelivery: [Bool] = []
+        }
+        let seen = Seen()
+        let ended = DispatchSemaphore(value: 0)
+        var bytes: [UInt8] = []
+        for frame in [Message.request(id: .int(1), method: "echo", params: 1),
+                      .request(id: .int(2), method: "echo", params: 2),
+                      .notification(method: "$/cancelRequest", params: ["id": 2])] {
+            let body = Array(frame.json.serialized())
+            bytes += Array("Content-Length: \(body.count)\r\n\r\n".utf8) + body
+        }
+        #expect(bytes.count < Int(PIPE_BUF))  // one atomic write, one read
+        #expect(write(fds[1], bytes, bytes.count) == bytes.count)
+        close(fds[1])
+        InputLoop.start(fd: fds[0], cancellations: reg, deliver: { m in
+            guard case .success(.request(let id, _, _)) = m else { return }
+            seen.lock.lock()
+            seen.cancelledAtDelivery.append(reg.isCancelled(id) || id == .int(1) && reg.isCancelled(.int(2)))
+            seen.lock.unlock()
+        }, end: { ended.signal() })
+        #expect(ended.wait(timeout: .now() + 10) == .success)
+        close(fds[0])
+        // Delivering request 1, the reader has already read request 2's cancellation.
+        #expect(seen.cancelledAtDelivery == [true, true])
+    }
+
     @Test func invalidMessagesAreAnsweredWithTheirErrors() {
         let (e, w) = Self.make()
         e.receive(InputLoop.decode(.error(.missingContentLength), CancellationRegistry()))
