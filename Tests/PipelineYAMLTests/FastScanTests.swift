@@ -57,6 +57,14 @@ import Testing
         "a: b # c\n  d: e\n", "a: {b: [c, d], e: 'f'}\n", "{\"a\": 1}\n", "[a: b]\n", "{a, b: c}\n",
         "a:\n  - b\n  - c\nd:\n- e\n", "a: b\n\n\n#x\n  \nc: d\n", "a:#b\n", "a: #b\n", "-a: b\n",
         "key with spaces: value with spaces\n", "a: '  '\nb: ''\nc: \"\"\n", "a: [b, c]\n  d: e\n",
+        // Characters libyaml refuses or takes for line breaks or a BOM: C1 controls, NEL, LS, PS, DEL, U+FEFF, U+FFFE.
+        "a: b\u{85}c\n", "a: b\u{2028}c\n", "a: b\u{2029}\n", "a: \u{FEFF}b\n", "\u{FEFF}a: b\n", "a: b\u{7F}\n",
+        "# \u{80}\na: b\n", "a: '\u{FFFE}'\n", "a: \"\u{9F}\"\n", "a: b\u{A0}c # \u{FFFD}\n",
+        "a: \"x\\\ty\"\n", "a: \"\\0\\a\\b\\e\\f\\v\\r\\n\\ \"\n", "a: \"\\u0041\\N\"\n",
+        // Keys near libyaml's 1024-character simple-key limit, in bytes and in characters.
+        String(repeating: "k", count: 1000) + ": v\n", String(repeating: "k", count: 1030) + ": v\n",
+        "{" + String(repeating: "k", count: 1030) + ": v}\n", String(repeating: "é", count: 600) + ": v\n",
+        "- " + String(repeating: "k", count: 1030) + ": v\n",
     ]
 
     /// The libyaml tree and, when the fast path accepts, the first difference from it.
@@ -150,6 +158,18 @@ import Testing
         for k in 0..<3000 { many += "k\(k % 2900): \(k)\n" }
         let m = Self.check(Array(many.utf8), limits: ParseLimits(maxNodes: 100_000))
         #expect(m.accepted && m.difference == nil)
+    }
+
+    /// The equality helper names the first differing field.
+    @Test func differenceNamesTheField() {
+        func parse(_ t: String) -> YAMLParser.Result { YAMLParser.parseWithLibyaml(SourceFile(path: "t.yaml", bytes: Array(t.utf8))) }
+        #expect(parse("a: b\n").firstDifference(from: parse("a: b\n")) == nil)
+        #expect(parse("a: b\n").firstDifference(from: parse("a:  b\n")) == "node 0 rangeEnd: 4 ≠ 5")
+        #expect(parse("a: b\n").firstDifference(from: parse("a: c\n")) == "scalar bytes differ at 1 (counts 2, 2)")
+        #expect(parse("[a, 'b']\n").firstDifference(from: parse("[a, \"b\"]\n")) == "node 2 scalarStyle: singleQuoted ≠ doubleQuoted")
+        #expect(parse("a: b #c\n").firstDifference(from: parse("a: b\n")) == "comments differ at 0 (counts 1, 0)")
+        #expect(parse("a: 1\na: 2\nb: 3\n").firstDifference(from: parse("a: 1\nc: 2\nb: 3\n"))?.hasPrefix("scalar bytes differ") == true)
+        #expect(parse("[a, b]\n").firstDifference(from: parse("{a: b}\n")) == "node 0 kind: sequence ≠ mapping")
     }
 
     /// The parser's entry point takes the fast path and gives the libyaml tree.
