@@ -9,8 +9,8 @@ import PipelineIR
 /// an escaped space in double quotes); empty values after `key:` and `-`, and before `,`/`}` in
 /// flow mappings; `#` comments after white space. Anything else — anchors, aliases, tags, `?`,
 /// block scalars, multi-line scalars, tabs or CR outside comments and quoted text, a BOM,
-/// `---`/`...`/`%` at a line start, control characters, keys over 1000 bytes, a limit hit, any
-/// syntax error — makes `build` return nil, and the caller parses the whole file with libyaml
+/// `---`/`...`/`%` at a line start, control characters, keys over 1000 bytes, nesting past 200
+/// levels, a limit hit, any syntax error — makes `build` return nil, and the caller parses the whole file with libyaml
 /// (`TreeBuilder.run`), which also reports the errors. `FastScanTests` and the `frontend` fuzz
 /// target check that an accepted file gives libyaml's tree field by field.
 enum FastScan {
@@ -505,8 +505,12 @@ struct FastScanner {
 
     // MARK: Events
 
+    /// Nesting the scanner follows (it recurses, about three calls a level); deeper files go to
+    /// libyaml, which keeps its own stack, so a thread's small stack never limits `max-depth`.
+    static let maxNesting = 200
+
     mutating func open(sequence: Bool, flow: Bool, start: Int, end: Int) throws(Bail) {
-        guard out.canOpenCollection(at: start) else { throw Bail() }
+        guard out.stack.count < Self.maxNesting, out.canOpenCollection(at: start) else { throw Bail() }
         out.openCollection(isSequence: sequence, flow: flow, tag: nil, start: start, end: end)
     }
 

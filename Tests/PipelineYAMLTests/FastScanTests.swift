@@ -153,6 +153,14 @@ import Testing
             #expect((fast == nil) == !slow.isComplete, "\(text)")
             if let fast { #expect(fast.firstDifference(from: slow) == nil, "\(text)") }
         }
+        // Nesting: within the scanner's 200 levels it builds the tree, past them libyaml does.
+        let deep = ParseLimits(maxDepth: 1000)
+        for depth in [199, 200, 201, 600] {
+            let text = Array((String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "\n").utf8)
+            let r = Self.check(text, limits: deep)
+            #expect(r.accepted == (depth <= 200) && r.difference == nil, "depth \(depth): \(r)")
+            #expect(YAMLParser.parse(SourceFile(path: "t.yaml", bytes: text), limits: deep).tree.nodes.count == depth)
+        }
         // 3,000 keys: the hashed duplicate check.
         var many = ""
         for k in 0..<3000 { many += "k\(k % 2900): \(k)\n" }
