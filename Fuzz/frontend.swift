@@ -1,11 +1,18 @@
 // libFuzzer entry: the front end and lowering (`LoadedPipeline.load`) on
-// arbitrary bytes. Built and run by scripts/fuzz.sh, not by SwiftPM.
+// arbitrary bytes, and the fast scanner's tree against libyaml's. Built and run by scripts/fuzz.sh, not by SwiftPM.
 import PipelineIR
 import PipelineYAML
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzFrontEnd(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let source = SourceFile(path: "fuzz.yaml", bytes: Array(UnsafeBufferPointer(start: data, count: size)))
+    // The fast scanner, when it accepts the bytes, gives libyaml's tree field by field.
+    if let fast = YAMLParser.parseFast(source) {
+        let slow = YAMLParser.parseWithLibyaml(source)
+        if let difference = fast.firstDifference(from: slow) {
+            require(false, "fast scanner and libyaml differ: \(difference)")
+        }
+    }
     let loaded = LoadedPipeline.load(source)
     // Every diagnostic is located inside the file, and a model comes with no errors.
     for d in loaded.diagnostics {

@@ -17,11 +17,24 @@ public enum YAMLParser {
         public var isComplete: Bool
     }
 
-    /// Parses one file.
+    /// Parses one file: by the fast scanner when the file is within its subset, else by libyaml.
     public static func parse(_ source: SourceFile, limits: ParseLimits = .default) -> Result {
+        if let fast = parseFast(source, limits: limits) { return fast }
+        return parseWithLibyaml(source, limits: limits)
+    }
+
+    /// Parses one file through libyaml's event API, whatever it holds.
+    package static func parseWithLibyaml(_ source: SourceFile, limits: ParseLimits = .default) -> Result {
         var builder = TreeBuilder(source: source, limits: limits)
         builder.run()
         return Result(tree: builder.tree, diagnostics: builder.diagnostics, isComplete: builder.fatal == false)
+    }
+
+    /// Parses one file with the fast scanner (`FastScan`); nil when the file leaves its subset
+    /// or holds an error, which the libyaml path then reports.
+    package static func parseFast(_ source: SourceFile, limits: ParseLimits = .default) -> Result? {
+        guard let builder = FastScan.build(source, limits: limits) else { return nil }
+        return Result(tree: builder.tree, diagnostics: builder.diagnostics, isComplete: true)
     }
 }
 
@@ -31,7 +44,7 @@ private func yamlError(_ message: String, _ range: SourceRange, help: String? = 
 
 /// Converts libyaml's character indices to byte offsets by walking a cursor
 /// over the UTF-8 text; marks arrive almost in order, so the walk is linear.
-private struct MarkConverter {
+struct MarkConverter {
     let bytes: UnsafeBufferPointer<UInt8>
     let base: Int
     let ascii: Bool
@@ -54,7 +67,8 @@ private struct MarkConverter {
     }
 }
 
-private struct TreeBuilder {
+/// Builds a `SyntaxTree` from parse events: libyaml's (`run`) or the fast scanner's (`FastScan`).
+struct TreeBuilder {
     let source: SourceFile
     let limits: ParseLimits
     var tree = SyntaxTree()
@@ -96,6 +110,12 @@ private struct TreeBuilder {
         return max(i, offset + (offset < b.count ? 1 : 0))
     }
 
+    mutating func reserve() {
+        tree.nodes.reserveCapacity(source.bytes.count / 6)
+        tree.children.reserveCapacity(source.bytes.count / 6)
+        tree.scalarBytes.reserveCapacity(source.bytes.count / 2)
+    }
+
     mutating func run() {
         if let p = EncodingCheck.problem(in: source.bytes, limits: limits) {
             fail(p.message, at: p.offset, help: p.help)
@@ -103,9 +123,7 @@ private struct TreeBuilder {
         }
         // Pipelines hold about a node per 6 to 8 bytes: reserving that much up front saves
         // copying the arena as it grows (pages never written cost no memory).
-        tree.nodes.reserveCapacity(source.bytes.count / 6)
-        tree.children.reserveCapacity(source.bytes.count / 6)
-        tree.scalarBytes.reserveCapacity(source.bytes.count / 2)
+        reserve()
         let bom = source.hasBOM ? 3 : 0
         source.bytes.withUnsafeBufferPointer { whole in
             let body = UnsafeBufferPointer(rebasing: whole[bom...])
@@ -204,7 +222,7 @@ private struct TreeBuilder {
             let e = event.data.mapping_start
             return openCollection(isSequence: false, flow: e.style == YAML_FLOW_MAPPING_STYLE, tag: e.tag, anchor: e.anchor, start: start, end: end)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-            if let open = stack.popLast() { closeCollection(open, endMark: end) }
+            closeCollection(endMark: end)
         case YAML_ALIAS_EVENT:
             return alias(event.data.alias.anchor.map { String(cString: $0) } ?? "", start: start, end: end)
         default:
@@ -213,11 +231,27 @@ private struct TreeBuilder {
         return true
     }
 
+    /// Whether a scalar of `length` decoded bytes fits `limits.maxScalarBytes`; else a located error.
+    mutating func scalarWithinLimit(_ length: Int, at start: Int) -> Bool {
+        guard length > limits.maxScalarBytes else { return true }
+        fail("scalar of \(length) bytes is over the \(limits.maxScalarBytes)-byte limit", at: start)
+        return false
+    }
+
+    /// Adds a scalar whose `length` decoded bytes were appended to `scalarBytes` at `payloadStart`.
+    @discardableResult
+    mutating func addScalar(style: ScalarStyle, tag: SyntaxTree.StandardTag?, payloadStart: Int, length: Int, start: Int, end: Int) -> NodeID {
+        let id = addNode(SyntaxTree.Node(
+            kind: .scalar, scalarStyle: style, collectionStyle: .flow, tag: tag,
+            range: SourceRange(start: start, end: end),
+            payloadStart: Int32(truncatingIfNeeded: payloadStart), payloadCount: Int32(truncatingIfNeeded: length),
+            aliasTarget: nil, expandedSize: 1))
+        appendChild(id)
+        return id
+    }
+
     mutating func scalar(_ s: yaml_event_s.__Unnamed_union_data.__Unnamed_struct_scalar, start: Int, end: Int) -> Bool {
-        if Int(s.length) > limits.maxScalarBytes {
-            fail("scalar of \(s.length) bytes is over the \(limits.maxScalarBytes)-byte limit", at: start)
-            return false
-        }
+        guard scalarWithinLimit(Int(s.length), at: start) else { return false }
         let style: ScalarStyle
         switch s.style {
         case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
@@ -234,36 +268,48 @@ private struct TreeBuilder {
         }
         guard withinNodeLimit(at: start) else { return false }
         let tag = checkTag(s.tag, at: start)
-        let id = addNode(SyntaxTree.Node(
-            kind: .scalar, scalarStyle: style, collectionStyle: .flow, tag: tag,
-            range: SourceRange(start: start, end: end),
-            payloadStart: Int32(truncatingIfNeeded: payloadStart), payloadCount: Int32(truncatingIfNeeded: Int(s.length)),
-            aliasTarget: nil, expandedSize: 1))
+        let id = addScalar(style: style, tag: tag, payloadStart: payloadStart, length: Int(s.length), start: start, end: end)
         registerAnchor(s.anchor, id)
-        appendChild(id)
         return true
     }
 
     mutating func openCollection(isSequence: Bool, flow: Bool, tag rawTag: UnsafeMutablePointer<yaml_char_t>?,
                                  anchor: UnsafeMutablePointer<yaml_char_t>?, start: Int, end: Int) -> Bool {
+        guard canOpenCollection(at: start) else { return false }
+        let tag = checkTag(rawTag, at: start)
+        let id = openCollection(isSequence: isSequence, flow: flow, tag: tag, start: start, end: end)
+        registerAnchor(anchor, id)
+        return true
+    }
+
+    /// Whether one more collection fits the depth and node limits; else a located error.
+    mutating func canOpenCollection(at start: Int) -> Bool {
         let maxDepth = min(limits.maxDepth, ParseLimits.maxDepthCeiling)
         if stack.count + 1 > maxDepth {
             fail("nesting deeper than \(maxDepth) levels", at: start,
                  help: "a pipeline never needs this depth; raise `limits.max-depth` if it is legitimate")
             return false
         }
-        guard withinNodeLimit(at: start) else { return false }
-        let tag = checkTag(rawTag, at: start)
+        return withinNodeLimit(at: start)
+    }
+
+    /// Adds a collection and leaves it open until `closeCollection`.
+    @discardableResult
+    mutating func openCollection(isSequence: Bool, flow: Bool, tag: SyntaxTree.StandardTag?, start: Int, end: Int) -> NodeID {
         let id = addNode(SyntaxTree.Node(
             kind: isSequence ? .sequence : .mapping, scalarStyle: .plain, collectionStyle: flow ? .flow : .block, tag: tag,
             range: SourceRange(start: start, end: end), payloadStart: 0, payloadCount: 0,
             aliasTarget: nil, expandedSize: 1))
-        registerAnchor(anchor, id)
         // Marks the node open until its end event (an alias to it would be a cycle).
         tree.nodes[Int(id.raw)].payloadCount = -1
         appendChild(id)
         stack.append(Open(node: Int(id.raw), pendingBase: pending.count))
-        return true
+        return id
+    }
+
+    /// Closes the innermost open collection; `endMark` is the end of its end event (flow collections end there).
+    mutating func closeCollection(endMark: Int) {
+        if let open = stack.popLast() { closeCollection(open, endMark: endMark) }
     }
 
     mutating func alias(_ name: String, start: Int, end: Int) -> Bool {

@@ -74,6 +74,17 @@ enum ParseBenchmark {
         return (byteArrays.reduce(0) { $0 + $1.count }, t.raw, t.full)
     }
 
+    /// The syntax tree alone on the same 500 files: raw libyaml, the tree as parsed (fast scanner,
+    /// libyaml when it bails), the tree through libyaml's events; and how many files the scanner accepts.
+    static func smallFileTrees(rounds: Int) -> (raw: Double, tree: Double, libyamlTree: Double, accepted: Int, files: Int) {
+        let sources = FixBenchmark.texts(fixes: false).enumerated().map { SourceFile(path: "p\($0.offset).yaml", bytes: Array($0.element.utf8)) }
+        let accepted = sources.filter { YAMLParser.parseFast($0, limits: ParseBenchmark.limits) != nil }.count
+        let t = interleaved(rounds: rounds, [{ for s in sources { _ = rawLibyamlEvents(s.bytes) } },
+                                             { for s in sources { _ = YAMLParser.parse(s, limits: ParseBenchmark.limits) } },
+                                             { for s in sources { _ = YAMLParser.parseWithLibyaml(s, limits: ParseBenchmark.limits) } }])
+        return (t[0], t[1], t[2], accepted, sources.count)
+    }
+
     static func loadAverage() -> String {
         (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
     }
@@ -104,10 +115,13 @@ enum ParseBenchmark {
         }
         let peak = procStatus("VmHWM") - before
         // Raw libyaml, the syntax tree alone and the whole front end, in turn: all three under the same load.
+        // The tree through libyaml's events too: what the fast scanner replaces, when it accepts the file.
+        let fastAccepts = YAMLParser.parseFast(source, limits: ParseBenchmark.limits) != nil
         let best = interleaved(rounds: rounds, [{ events = rawLibyamlEvents(bytes) },
                                                 { nodes = YAMLParser.parse(source, limits: ParseBenchmark.limits).tree.nodes.count },
-                                                { precondition(LoadedPipeline.load(source, limits: ParseBenchmark.limits).graph != nil) }])
-        let (raw, treeCPU, full) = (best[0], best[1], best[2])
+                                                { precondition(LoadedPipeline.load(source, limits: ParseBenchmark.limits).graph != nil) },
+                                                { _ = YAMLParser.parseWithLibyaml(source, limits: ParseBenchmark.limits) }])
+        let (raw, treeCPU, full, libyamlTree) = (best[0], best[1], best[2], best[3])
         var settings = LintSettings.default
         settings.parseLimits = ParseBenchmark.limits
         let lintTime = measure(repeats: 1) { _ = Linter(rules: [], settings: settings).lint(source) }
@@ -115,12 +129,15 @@ enum ParseBenchmark {
         func rate(_ t: Double) -> String { String(format: "%.1f MB/s", Double(size) / 1e6 / t) }
         print("  raw libyaml events (\(events) events):  \(String(format: "%.3f", raw)) s CPU  \(rate(raw))  [baseline]")
         print("  syntax tree (\(nodes) nodes):          \(String(format: "%.3f", treeCPU)) s CPU  \(rate(treeCPU))  \(String(format: "%.0f%%", raw / treeCPU * 100)) of raw (wall, best of 3 before the rounds: \(String(format: "%.3f", treeOnly)) s)")
+        print("  syntax tree through libyaml's events:   \(String(format: "%.3f", libyamlTree)) s CPU  \(rate(libyamlTree))  \(String(format: "%.0f%%", raw / libyamlTree * 100)) of raw (fast scanner \(fastAccepts ? "accepts" : "bails on") this file)")
         print("  front end: tree + model + graph:        \(String(format: "%.3f", full)) s CPU  \(rate(full))  \(String(format: "%.0f%%", raw / full * 100)) of raw (\(diags) diagnostics; CPU time, best of \(rounds) interleaved rounds)")
         print("  linter (front end, no rules):           \(String(format: "%.3f", lintTime)) s  \(rate(lintTime))")
         print("  peak memory of the front end: \(mb(peak)) = \(String(format: "%.1f", Double(peak) / Double(size))) × file size (target ≤ 10 ×)")
         print("  bytes per value: tree node \(MemoryLayout<SyntaxTree.Node>.stride), layer \(MemoryLayout<Graph.Layer>.stride), object \(MemoryLayout<PipelineObject>.stride), function \(MemoryLayout<PipelineFunction>.stride), array \(MemoryLayout<ArrayDecl>.stride), step \(MemoryLayout<Step>.stride); layer kind \(MemoryLayout<Graph.LayerKind>.stride), call site \(MemoryLayout<CallSite?>.stride), frame \(MemoryLayout<FrameDecl>.stride), merge \(MemoryLayout<FrameMerge>.stride), per-item loop \(MemoryLayout<PerItem?>.stride)")
         let small = smallFiles(rounds: max(rounds, 5))
         print("  many small pipelines (500 files, \(mb(small.bytes))): raw libyaml \(String(format: "%.4f", small.raw)) s, front end \(String(format: "%.4f", small.full)) s (CPU) = \(String(format: "%.0f%%", small.raw / small.full * 100)) of raw")
+        let trees = smallFileTrees(rounds: max(rounds, 5))
+        print("  small pipelines, syntax tree alone: raw libyaml \(String(format: "%.4f", trees.raw)) s, tree \(String(format: "%.4f", trees.tree)) s = \(String(format: "%.0f%%", trees.raw / trees.tree * 100)) of raw; through libyaml's events \(String(format: "%.4f", trees.libyamlTree)) s = \(String(format: "%.0f%%", trees.raw / trees.libyamlTree * 100)); fast scanner accepts \(trees.accepted) of \(trees.files) files")
         print("  load average after: \(loadAverage())")
     }
 }
