@@ -266,7 +266,8 @@ extension Lowerer {
         guard readsNoGroupby(s, in: p) else { return }
         switch s.kind {
         case .mapBlocks(let callee, let over, let args, let kwargs, _):
-            let function = self.callee(callee, in: p)?.function
+            var hints = StepReferences.none
+            let function = self.callee(callee, in: p, hints: &hints)?.function
             if s.mapsPartitions {
                 guard let r = over.first, let input = schemas[r.name] else {
                     // A frame or `map_partitions` step that failed was reported already.

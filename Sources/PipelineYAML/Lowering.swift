@@ -53,6 +53,13 @@ struct Lowerer {
     var stepsWithErrors = Set<String>()
     /// The file's minor format version (`version: 1.1` → 1), read before any section.
     var minorVersion = 0
+    /// Where the names a step references were found when it was lowered, so the checks after the
+    /// lowering need not look them up again: the callee's position (a function, or the object of a
+    /// method or callable instance), then the object of each object argument, `args` then `kwargs`.
+    /// Flat; `referenceStart[i]` is where lowered step `i`'s begin. A hint is checked against the
+    /// name before use (`hintedObject`, `hintedFunction`), so a missing one only costs a lookup.
+    var references: [Int32] = []
+    var referenceStart: [Int32] = []
 
     /// Whether `name` is declared in `section`.
     func isDeclared(_ name: String, in section: Section) -> Bool { names[name]?.section == section }
@@ -226,7 +233,11 @@ struct Lowerer {
     }
 
     /// `[A-Za-z_][A-Za-z0-9_]*`, checked on the UTF-8 bytes.
-    func isIdentifier(_ s: String) -> Bool {
+    func isIdentifier(_ s: String) -> Bool { Self.isIdentifier(s) }
+
+    /// `[A-Za-z_][A-Za-z0-9_]*`, checked on the UTF-8 bytes. Static, so that passing it as a
+    /// closure (`PathSyntax.parse`) does not copy the lowerer.
+    static func isIdentifier(_ s: String) -> Bool {
         // Over the bytes in place (a name is checked once per declaration and reference):
         // iterating `s.utf8` goes through the string's storage checks on every byte.
         func check<C: Collection<UInt8>>(_ bytes: C) -> Bool {
@@ -352,11 +363,20 @@ struct Lowerer {
         let frames = declaredFrames.compactMap { lowerFrame($0.key, $0.keyRange, $0.value, objects: objects) }
         var steps: [Step] = []
         steps.reserveCapacity(declaredSteps.count)
+        references.reserveCapacity(declaredSteps.count * 2)
+        referenceStart.reserveCapacity(declaredSteps.count + 1)
         for e in declaredSteps {
             let before = diagnostics.count
-            if let s = lowerStep(e.key, e.keyRange, e.value) { steps.append(s) }
+            let firstReference = references.count
+            if let s = lowerStep(e.key, e.keyRange, e.value) {
+                steps.append(s)
+                referenceStart.append(Int32(firstReference))
+            } else {
+                references.removeSubrange(firstReference...)
+            }
             if diagnostics.count > before { stepsWithErrors.insert(e.key) }
         }
+        referenceStart.append(Int32(references.count))
         var outputs: [Output] = []
         if let e = entry("outputs"), let list = mapping(e.value, "`outputs`") {
             for o in list {
@@ -1116,13 +1136,18 @@ struct Lowerer {
     mutating func lowerCallee(_ calleeText: String, range calleeRange: SourceRange) -> Callee? {
         let parts = dotParts(calleeText)
         if parts.count == 1 {
-            let section = names[calleeText]?.section
-            if section == .objects { return instanceCallee(calleeText, range: calleeRange) }
+            let declared = names[calleeText]
+            let section = declared?.section
+            if section == .objects {
+                references.append(declared?.object ?? -1)
+                return instanceCallee(calleeText, range: calleeRange)
+            }
             guard section == .functions else {
                 let hint = suggestion(for: calleeText, among: declaredNames(in: .functions)).map { "did you mean `\($0)`?" }
                 error("`\(calleeText)` is not a function", calleeRange, help: hint ?? "define it under `functions:`, or call a method as `object.method`")
                 return nil
             }
+            references.append(declared?.function ?? -1)
             return .function(name: calleeText, range: calleeRange)
         }
         guard parts.count == 2, isIdentifier(parts[0]), isIdentifier(parts[1]) else {
@@ -1131,11 +1156,12 @@ struct Lowerer {
         }
         let objRange = SourceRange(start: calleeRange.start, end: calleeRange.start + parts[0].utf8.count)
         let methRange = SourceRange(start: objRange.end + 1, end: calleeRange.end)
-        guard isDeclared(parts[0], in: .objects) else {
+        guard let object = names[parts[0]], object.section == .objects else {
             let hint = suggestion(for: parts[0], among: declaredNames(in: .objects)).map { "did you mean `\($0)`?" }
             error("`\(parts[0])` is not an object", objRange, help: hint)
             return nil
         }
+        references.append(object.object)
         return .method(object: parts[0], objectRange: objRange, method: parts[1], methodRange: methRange)
     }
 
@@ -1161,8 +1187,9 @@ struct Lowerer {
             let head = pathHead(s)
             let r = textRange(v)
             let headRange = SourceRange(start: r.start, end: r.start + head.utf8.count)
-            guard isDeclared(head, in: .objects) else {
-                if isData(head) {
+            let declared = names[head]
+            guard let declared, declared.section == .objects else {
+                if declared?.section?.isData ?? false {
                     error("`\(head)` is an array or step; map over it with `over`", headRange)
                 } else {
                     error("`\(head)` is not an object", headRange,
@@ -1171,6 +1198,7 @@ struct Lowerer {
                 return nil
             }
             guard let parsed = parsedPath(s, v, malformedHelp: nil) else { return nil }
+            references.append(declared.object)
             return .object(name: head, path: parsed.path, range: r)
         default:
             error("an argument must be an object name, a field path or a number, not \(kindName(v))", v.at)
