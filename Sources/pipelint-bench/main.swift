@@ -3,6 +3,7 @@ import Foundation
 // Benchmarks, apart from the tests, each printing ratios against a baseline measured in the same run:
 //   swift run -c release pipelint-bench parse              front end on a 50 MB pipeline vs raw libyaml events
 //   swift run -c release pipelint-bench lower [--rounds R]  the lowering alone (tree → model) on the same pipeline, CPU time
+//   swift run -c release pipelint-bench lower-dump FILES   the lowered model and diagnostics of each file, to diff two builds
 //   swift run -c release pipelint-bench check-files        cold start (--version, one file) vs /bin/true; cold `check` of 500 files
 //   swift run -c release pipelint-bench cold-start [--max R]  cold start only: --version and one file vs /bin/true, best of 100
 //   swift run -c release pipelint-bench hostile            time and peak RSS of `check` on each hostile file
