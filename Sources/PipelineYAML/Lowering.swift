@@ -32,6 +32,36 @@ struct WrittenValue {
     let at: SourceRange
 }
 
+/// Whether two keys are equal, lengths first: most keys compared differ in length, and comparing
+/// two lengths costs less than the string comparison's call.
+@inline(__always) func sameKey(_ a: String, _ b: String) -> Bool { a.utf8.count == b.utf8.count && a == b }
+
+extension Array where Element == Entry {
+    /// The first entry whose key is `key` (mappings are small: a scan beats building a table).
+    func first(_ key: String) -> Entry? {
+        for e in self where sameKey(e.key, key) { return e }
+        return nil
+    }
+    /// Whether an entry has the key `key`.
+    func has(_ key: String) -> Bool { first(key) != nil }
+}
+
+extension Array where Element == String {
+    /// Whether `key` is one of these keys.
+    func containsKey(_ key: String) -> Bool {
+        for k in self where sameKey(k, key) { return true }
+        return false
+    }
+}
+
+/// A mapping entry with a string key: the key's text and range (without quotes), and the value.
+/// A struct rather than a tuple: arrays of it copy and free with specialized code.
+struct Entry {
+    let key: String
+    let keyRange: SourceRange
+    let value: WrittenValue
+}
+
 struct Lowerer {
     let tree: SyntaxTree
     let source: SourceFile
@@ -114,12 +144,12 @@ struct Lowerer {
     }
 
     /// Mapping entries with string keys; reports non-string keys and non-mappings.
-    mutating func mapping(_ v: WrittenValue, _ what: @autoclosure () -> String) -> [(key: String, keyRange: SourceRange, value: WrittenValue)]? {
+    mutating func mapping(_ v: WrittenValue, _ what: @autoclosure () -> String) -> [Entry]? {
         guard tree[v.id].kind == .mapping else {
             error("\(what()) must be a mapping, not \(kindName(v))", v.at)
             return nil
         }
-        var out: [(key: String, keyRange: SourceRange, value: WrittenValue)] = []
+        var out: [Entry] = []
         out.reserveCapacity(tree.childCount(v.id) / 2)
         for position in tree.keyPositions(v.id) {
             let kv = self.written(tree.children[position])
@@ -129,14 +159,14 @@ struct Lowerer {
                 error("keys in \(what()) must be strings, not \(kindName(kv))", kv.at)
                 continue
             }
-            out.append((s, textRange(kv), self.written(val)))
+            out.append(Entry(key: s, keyRange: textRange(kv), value: self.written(val)))
         }
         return out
     }
 
     /// Reports keys not in `allowed`, with a suggestion.
-    mutating func checkKeys(_ entries: [(key: String, keyRange: SourceRange, value: WrittenValue)], allowed: [String], in what: @autoclosure () -> String) {
-        for e in entries where !allowed.contains(e.key) {
+    mutating func checkKeys(_ entries: [Entry], allowed: [String], in what: @autoclosure () -> String) {
+        for e in entries where !allowed.containsKey(e.key) {
             let hint = suggestion(for: e.key, among: allowed).map { "did you mean `\($0)`?" }
             error("unknown key `\(e.key)` in \(what())", e.keyRange,
                   help: hint ?? "expected one of: \(allowed.map { "`\($0)`" }.joined(separator: ", "))")
@@ -315,7 +345,7 @@ struct Lowerer {
         }
         guard let entries = mapping(rv, "the top level") else { return nil }
         checkKeys(entries, allowed: Self.topKeys, in: "the top level")
-        func entry(_ k: String) -> (key: String, keyRange: SourceRange, value: WrittenValue)? { entries.first { $0.key == k } }
+        func entry(_ k: String) -> Entry? { entries.first(k) }
         let rootStart = SourceRange.at(tree[rv.id].range.start)
 
         var name = ""
@@ -333,7 +363,7 @@ struct Lowerer {
         let functionEntries = entry("functions").flatMap { mapping($0.value, "`functions`") } ?? []
         let arrayEntries = entry("arrays").flatMap { mapping($0.value, "`arrays`") } ?? []
         let frameEntries = entry("frames").flatMap { e in requireVersion12("`frames`", e.keyRange) ? mapping(e.value, "`frames`") : nil } ?? []
-        let stepEntries: [(key: String, keyRange: SourceRange, value: WrittenValue)]
+        let stepEntries: [Entry]
         if let e = entry("steps") { stepEntries = mapping(e.value, "`steps`") ?? [] } else {
             error("missing required key `steps`", rootStart)
             stepEntries = []
@@ -389,8 +419,9 @@ struct Lowerer {
         // the pipeline: its name index is the names table, without hashing every name again.
         let everyEntryLowered = objects.count == declaredObjects.count && functions.count == declaredFunctions.count
             && arrays.count == declaredArrays.count && steps.count == declaredSteps.count && frames.count == declaredFrames.count
-        var pipeline = Pipeline(name: name, version: 1, cluster: cluster, objects: objects, functions: functions,
-                                arrays: arrays, steps: steps, outputs: outputs, suppressions: supp,
+        // Moved in, not shared: the checks below write into the steps, which would copy them all.
+        var pipeline = Pipeline(name: name, version: 1, cluster: cluster, objects: consume objects, functions: consume functions,
+                                arrays: consume arrays, steps: consume steps, outputs: outputs, suppressions: supp,
                                 positions: everyEntryLowered ? names : nil)
         pipeline.minorVersion = minorVersion
         pipeline.frames = frames
@@ -403,9 +434,9 @@ struct Lowerer {
 
     /// Registers the names of one section; a name is unique across sections.
     /// Returns the entries whose names were accepted, in order.
-    mutating func declare(_ list: [(key: String, keyRange: SourceRange, value: WrittenValue)],
-                          _ section: Section) -> [(key: String, keyRange: SourceRange, value: WrittenValue)] {
-        var accepted: [(key: String, keyRange: SourceRange, value: WrittenValue)] = []
+    mutating func declare(_ list: [Entry],
+                          _ section: Section) -> [Entry] {
+        var accepted: [Entry] = []
         accepted.reserveCapacity(list.count)
         var ranges: [SourceRange] = []
         ranges.reserveCapacity(list.count)
@@ -480,9 +511,9 @@ struct Lowerer {
                               placementRange: placementRange, suppressions: supp)
     }
 
-    mutating func lowerRecipe(_ entries: [(key: String, keyRange: SourceRange, value: WrittenValue)], _ v: WrittenValue, what: @autoclosure () -> String,
+    mutating func lowerRecipe(_ entries: [Entry], _ v: WrittenValue, what: @autoclosure () -> String,
                               allowInstance: Bool, allowPython: Bool) -> Recipe? {
-        func isRecipe(_ e: (key: String, keyRange: SourceRange, value: WrittenValue)) -> Bool { Self.recipeKeys.contains(e.key) }
+        func isRecipe(_ e: Entry) -> Bool { Self.recipeKeys.containsKey(e.key) }
         guard let firstAt = entries.firstIndex(where: isRecipe) else {
             error("\(what()) has no recipe", v.at, help: "give it exactly one of: \(Self.recipeKeys.map { "`\($0)`" }.joined(separator: ", "))")
             return nil
@@ -495,7 +526,7 @@ struct Lowerer {
             return nil
         }
         // The first entry with a key; mappings are small, so a scan beats building a table.
-        func other(_ key: String) -> (key: String, keyRange: SourceRange, value: WrittenValue)? { entries.first { $0.key == key } }
+        func other(_ key: String) -> Entry? { entries.first(key) }
         if first.key != "class" {
             for k in ["fields", "methods"] {
                 if let e = other(k) { error("`\(k)` belongs to a `class` recipe", e.keyRange) }
@@ -511,7 +542,7 @@ struct Lowerer {
         case "list":
             guard let es = mapping(rv, "`list`") else { return nil }
             checkKeys(es, allowed: ["range"], in: "`list`")
-            guard let r = es.first(where: { $0.key == "range" }) else {
+            guard let r = es.first("range") else {
                 error("`list` needs `range: N` or `range: [START, STOP]`", rv.at)
                 return nil
             }
@@ -533,7 +564,7 @@ struct Lowerer {
         case "bytes":
             guard let es = mapping(rv, "`bytes`") else { return nil }
             checkKeys(es, allowed: ["size"], in: "`bytes`")
-            guard let s = es.first(where: { $0.key == "size" }) else {
+            guard let s = es.first("size") else {
                 error("`bytes` needs `size`", rv.at)
                 return nil
             }
@@ -604,7 +635,7 @@ struct Lowerer {
     mutating func lowerSeries(_ v: WrittenValue) -> SeriesRecipe? {
         guard let es = mapping(v, "`series`") else { return nil }
         checkKeys(es, allowed: Self.seriesKeys, in: "`series`")
-        func isSource(_ e: (key: String, keyRange: SourceRange, value: WrittenValue)) -> Bool { Self.seriesSources.contains(e.key) }
+        func isSource(_ e: Entry) -> Bool { Self.seriesSources.containsKey(e.key) }
         guard let srcAt = es.firstIndex(where: isSource) else {
             error("`series` needs its values: one of `range`, `values`, `random`, `load`", v.at)
             return nil
@@ -627,7 +658,7 @@ struct Lowerer {
             default: break
             }
         }
-        if let l = es.first(where: { $0.key == "length" }), src.key != "load" {
+        if let l = es.first("length"), src.key != "load" {
             error("`length` is declared only with `load` (other sources know their length)", l.keyRange)
         }
         let source: SeriesSource
@@ -646,8 +677,8 @@ struct Lowerer {
         case "random":
             guard let r = mapping(src.value, "`random`") else { return nil }
             checkKeys(r, allowed: ["count", "seed", "low", "high"], in: "`random`")
-            guard let c = r.first(where: { $0.key == "count" }), let count = int(c.value, "`count`") else {
-                if !r.contains(where: { $0.key == "count" }) { error("`random` needs `count`", src.value.at) }
+            guard let c = r.first("count"), let count = int(c.value, "`count`") else {
+                if !r.has("count") { error("`random` needs `count`", src.value.at) }
                 return nil
             }
             let (seed, low, high) = randomParameters(r, at: src.value.at)
@@ -676,7 +707,7 @@ struct Lowerer {
     mutating func lowerNDArray(_ v: WrittenValue) -> NDArrayRecipe? {
         guard let es = mapping(v, "`ndarray`") else { return nil }
         checkKeys(es, allowed: ["shape", "dtype", "fill", "seed", "load"], in: "`ndarray`")
-        guard let s = es.first(where: { $0.key == "shape" }) else {
+        guard let s = es.first("shape") else {
             error("`ndarray` needs `shape`", v.at)
             return nil
         }
@@ -712,7 +743,7 @@ struct Lowerer {
         return true
     }
 
-    mutating func lowerInstance(_ v: WrittenValue, entries: [(key: String, keyRange: SourceRange, value: WrittenValue)]) -> InstanceRecipe? {
+    mutating func lowerInstance(_ v: WrittenValue, entries: [Entry]) -> InstanceRecipe? {
         guard let cls = string(v, "`class`") else { return nil }
         var module: String?
         var className = cls
@@ -733,7 +764,7 @@ struct Lowerer {
             return nil
         }
         var fields: [InstanceRecipe.Field] = []
-        if let f = entries.first(where: { $0.key == "fields" }), let es = mapping(f.value, "`fields`") {
+        if let f = entries.first("fields"), let es = mapping(f.value, "`fields`") {
             for e in es {
                 guard isIdentifier(e.key) else {
                     error("field name `\(e.key)` is not a valid name", e.keyRange)
@@ -748,7 +779,7 @@ struct Lowerer {
             }
         }
         var inst = InstanceRecipe(className: className, module: module, fields: fields, methods: [])
-        if let m = entries.first(where: { $0.key == "methods" }), let es = mapping(m.value, "`methods`") {
+        if let m = entries.first("methods"), let es = mapping(m.value, "`methods`") {
             for e in es {
                 guard isIdentifier(e.key) else {
                     error("method name `\(e.key)` is not a valid name", e.keyRange)
@@ -775,10 +806,10 @@ struct Lowerer {
         guard let es = mapping(v, what()) else { return nil }
         checkKeys(es, allowed: Self.functionKeys, in: what())
         guard var params = lowerParams(es, nameRange, v, isMethod: isMethod, what: what()) else { return nil }
-        let kernelEntry = es.first { $0.key == "kernel" }
-        let pythonEntry = es.first { $0.key == "python" }
+        let kernelEntry = es.first("kernel")
+        let pythonEntry = es.first("python")
         guard let carried = lowerCarried(es, params: &params, function: name, isMethod: isMethod, isPython: pythonEntry != nil) else { return nil }
-        let supp = es.first(where: { $0.key == "lint" }).flatMap { suppressions($0.value) }
+        let supp = es.first("lint").flatMap { suppressions($0.value) }
         if kernelEntry != nil, let p = pythonEntry {
             error("\(what()) has both `kernel` and `python`; give one", p.keyRange)
             return nil
@@ -789,7 +820,7 @@ struct Lowerer {
                 error("`python` must name a function as `package.module:function`, not `\(ref)`", textRange(p.value))
                 return nil
             }
-            if let w = es.first(where: { $0.key == "with" }) { error("`with` binds kernel parameters; a `python` function takes its params directly", w.keyRange) }
+            if let w = es.first("with") { error("`with` binds kernel parameters; a `python` function takes its params directly", w.keyRange) }
             return PipelineFunction(name: name, nameRange: nameRange, range: v.at, params: params, body: .python(ref), isMethod: isMethod, suppressions: supp, carried: carried)
         }
         guard let k = kernelEntry else {
@@ -802,7 +833,7 @@ struct Lowerer {
         let kernelParams = kernel.params
         var bound = [Binding?](repeating: nil, count: kernelParams.count)
         var usedParams = [Bool](repeating: false, count: params.count)
-        if let w = es.first(where: { $0.key == "with" }), let ws = mapping(w.value, "`with`") {
+        if let w = es.first("with"), let ws = mapping(w.value, "`with`") {
             for e in ws {
                 guard let slot = kernelParams.firstIndex(where: { $0.name == e.key }) else {
                     let kernelParamNames = kernelParams.map(\.name)
@@ -857,11 +888,11 @@ struct Lowerer {
     }
 
     /// A function's `params` (`self` first for a method, whose `params` defaults to `[block]`).
-    mutating func lowerParams(_ es: [(key: String, keyRange: SourceRange, value: WrittenValue)], _ nameRange: SourceRange, _ v: WrittenValue,
+    mutating func lowerParams(_ es: [Entry], _ nameRange: SourceRange, _ v: WrittenValue,
                               isMethod: Bool, what: @autoclosure () -> String) -> [Param]? {
         var params: [Param] = []
         if isMethod { params.append(Param(name: "self", range: nameRange)) }
-        if let p = es.first(where: { $0.key == "params" }) {
+        if let p = es.first("params") {
             for item in list(p.value, "`params`") ?? [] {
                 guard let n = identifier(item, "parameter name") else { continue }
                 if params.contains(where: { $0.name == n }) {
@@ -936,12 +967,12 @@ struct Lowerer {
     mutating func lowerArray(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue) -> ArrayDecl? {
         guard let es = mapping(v, "array `\(name)`") else { return nil }
         checkKeys(es, allowed: Self.arrayKeys, in: "array `\(name)`")
-        guard let s = es.first(where: { $0.key == "shape" }) else {
+        guard let s = es.first("shape") else {
             error("array `\(name)` needs `shape`", v.at)
             return nil
         }
         guard let dims = shape(s.value, "`shape`") else { return nil }
-        guard let c = es.first(where: { $0.key == "chunks" }) else {
+        guard let c = es.first("chunks") else {
             error("array `\(name)` needs `chunks`", v.at, help: "give a chunk size per dimension, e.g. `chunks: [\(dims.map { _ in "1000" }.joined(separator: ", "))]`")
             return nil
         }
@@ -1029,10 +1060,10 @@ struct Lowerer {
 
     /// `seed`, `low` and `high` of a `random:` source, a series' or an array's alike (defaults 0, 0, 1);
     /// `low` must be below `high`.
-    mutating func randomParameters(_ r: [(key: String, keyRange: SourceRange, value: WrittenValue)], at: SourceRange) -> (seed: UInt64, low: Double, high: Double) {
-        let seed = r.first(where: { $0.key == "seed" }).flatMap { int($0.value, "`seed`") } ?? 0
-        let low = r.first(where: { $0.key == "low" }).flatMap { number($0.value, "`low`") } ?? 0
-        let high = r.first(where: { $0.key == "high" }).flatMap { number($0.value, "`high`") } ?? 1
+    mutating func randomParameters(_ r: [Entry], at: SourceRange) -> (seed: UInt64, low: Double, high: Double) {
+        let seed = r.first("seed").flatMap { int($0.value, "`seed`") } ?? 0
+        let low = r.first("low").flatMap { number($0.value, "`low`") } ?? 0
+        let high = r.first("high").flatMap { number($0.value, "`high`") } ?? 1
         if high <= low { error("`random` needs `low` < `high`", at) }
         return (UInt64(seed), low, high)
     }
@@ -1041,7 +1072,7 @@ struct Lowerer {
 
     mutating func lowerStep(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue) -> Step? {
         guard let es = mapping(v, "step `\(name)`") else { return nil }
-        func isKind(_ e: (key: String, keyRange: SourceRange, value: WrittenValue)) -> Bool { Self.stepKinds.contains(e.key) }
+        func isKind(_ e: Entry) -> Bool { Self.stepKinds.containsKey(e.key) }
         guard let kindAt = es.firstIndex(where: isKind) else {
             checkKeys(es, allowed: Self.stepKinds + ["over", "args", "kwargs", "dtype", "split_every", "chunks", "items", "lint"], in: "step `\(name)`")
             error("step `\(name)` needs a kind: `map_blocks`, `reduce`, `rechunk`, or (format 1.1) `delayed`, `submit` or `map`", v.at)
@@ -1052,16 +1083,16 @@ struct Lowerer {
             error("step `\(name)` has several kinds; give one of `map_blocks`, `reduce`, `rechunk`, `delayed`, `submit`, `map`", second.keyRange)
             return nil
         }
-        let supp = es.first(where: { $0.key == "lint" }).flatMap { suppressions($0.value) }
-        func get(_ k: String) -> (key: String, keyRange: SourceRange, value: WrittenValue)? { es.first { $0.key == k } }
+        let supp = es.first("lint").flatMap { suppressions($0.value) }
+        func get(_ k: String) -> Entry? { es.first(k) }
         switch kindEntry.key {
-        case let k where Self.perItemKinds.contains(k):
+        case let k where Self.perItemKinds.containsKey(k):
             return lowerPerItemStep(name, nameRange, v, kindEntry: kindEntry, entries: es, suppressions: supp)
         case "map_partitions":
             return lowerMapPartitionsStep(name, nameRange, v, kindEntry: kindEntry, entries: es, suppressions: supp)
         case "merge":
             return lowerMergeStep(name, nameRange, v, kindEntry: kindEntry, entries: es, suppressions: supp)
-        case let k where Self.rowStepKinds.contains(k):
+        case let k where Self.rowStepKinds.containsKey(k):
             return lowerRowStep(name, nameRange, v, kindEntry: kindEntry, entries: es, suppressions: supp)
         case "groupby":
             return lowerGroupbyStep(name, nameRange, v, kindEntry: kindEntry, entries: es, suppressions: supp)
@@ -1225,7 +1256,7 @@ struct Lowerer {
         }
         guard let es = mapping(v, "output `\(name)`") else { return nil }
         checkKeys(es, allowed: ["save"], in: "output `\(name)`")
-        guard let s = es.first(where: { $0.key == "save" }) else {
+        guard let s = es.first("save") else {
             error("output `\(name)` must be `compute`, `persist` or `{save: path.npy}`", v.at)
             return nil
         }
