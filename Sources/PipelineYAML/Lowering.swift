@@ -436,18 +436,20 @@ struct Lowerer {
     /// Returns the entries whose names were accepted, in order.
     mutating func declare(_ list: [Entry],
                           _ section: Section) -> [Entry] {
-        var accepted: [Entry] = []
-        accepted.reserveCapacity(list.count)
+        // Built only from the first refused entry on (all before it were accepted): most lists have none.
+        var accepted: [Entry]?
         var ranges: [SourceRange] = []
         ranges.reserveCapacity(list.count)
         defer { declaredRanges[section] = ranges }
-        for e in list {
+        for (i, e) in list.enumerated() {
             guard isIdentifier(e.key) else {
+                if accepted == nil { accepted = Array(list[..<i]) }
                 error("name `\(e.key)` is not a valid name", e.keyRange, help: "names are letters, digits and `_`, not starting with a digit")
                 continue
             }
             // One probe both inserts a new name and finds an earlier definition (which is put back).
-            if let first = names.updateValue(Pipeline.Positions(section, Int32(accepted.count)), forKey: e.key) {
+            if let first = names.updateValue(Pipeline.Positions(section, Int32(ranges.count)), forKey: e.key) {
+                if accepted == nil { accepted = Array(list[..<i]) }
                 names[e.key] = first
                 let firstSection = first.section ?? section
                 let firstRange = firstSection == section ? ranges[Int(first.position)] : declaredRanges[firstSection]?[Int(first.position)] ?? e.keyRange
@@ -455,11 +457,11 @@ struct Lowerer {
                 error("`\(e.key)` is already defined in \(firstSection.rawValue) (line \(p.line)); names must be unique across objects, functions, arrays and steps", e.keyRange)
                 continue
             }
-            accepted.append(e)
+            accepted?.append(e)
             ranges.append(e.keyRange)
         }
         // Every entry accepted (the usual case): the list itself, not a second copy of it.
-        return accepted.count == list.count ? list : accepted
+        return accepted ?? list
     }
 
     mutating func lowerCluster(_ v: WrittenValue) -> Cluster {
@@ -832,7 +834,9 @@ struct Lowerer {
         // Small per-function tables, by position: the kernel's parameters, and the function's.
         let kernelParams = kernel.params
         var bound = [Binding?](repeating: nil, count: kernelParams.count)
-        var usedParams = [Bool](repeating: false, count: params.count)
+        // Parameters bound in `with:`: a bit each (an array only past 64 parameters).
+        var usedBits: UInt64 = 0
+        var usedParams = params.count > 64 ? [Bool](repeating: false, count: params.count) : []
         if let w = es.first("with"), let ws = mapping(w.value, "`with`") {
             for e in ws {
                 guard let slot = kernelParams.firstIndex(where: { $0.name == e.key }) else {
@@ -858,7 +862,7 @@ struct Lowerer {
                         checkFieldPath(path, in: .instance(recv), at: textRange(e.value), display: s)
                     }
                     bound[slot] = .param(index: idx, path: path)
-                    usedParams[idx] = true
+                    if idx < 64 { usedBits |= 1 << UInt64(idx) } else { usedParams[idx] = true }
                 default:
                     error("a kernel binding must be a parameter, a field path or a number, not \(kindName(e.value))", e.value.at)
                 }
@@ -869,7 +873,7 @@ struct Lowerer {
         var bindings: [Binding] = []
         bindings.reserveCapacity(kernelParams.count)
         for (slot, kp) in kernelParams.enumerated() {
-            while nextFree < params.count, usedParams[nextFree] { nextFree += 1 }
+            while nextFree < params.count, nextFree < 64 ? usedBits & (1 << UInt64(nextFree)) != 0 : usedParams[nextFree] { nextFree += 1 }
             if let b = bound[slot] {
                 bindings.append(b)
             } else if nextFree < params.count {
