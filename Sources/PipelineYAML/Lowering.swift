@@ -114,7 +114,11 @@ struct Lowerer {
 
     // MARK: node access
 
-    func written(_ id: NodeID) -> WrittenValue { WrittenValue(id: tree.resolved(id), at: tree[id].range) }
+    func written(_ id: NodeID) -> WrittenValue {
+        // One node load for the usual node that is not an alias.
+        let n = tree[id]
+        return WrittenValue(id: n.kind == .alias ? tree.resolved(id) : id, at: n.range)
+    }
 
     func kindName(_ v: WrittenValue) -> String {
         switch tree[v.id].kind {
@@ -152,8 +156,20 @@ struct Lowerer {
         var out: [Entry] = []
         out.reserveCapacity(tree.childCount(v.id) / 2)
         for position in tree.keyPositions(v.id) {
-            let kv = self.written(tree.children[position])
+            let keyID = tree.children[position]
             let val = tree.children[position + 1]
+            // The usual key, a scalar written in place: its node read once.
+            let keyNode = tree[keyID]
+            if keyNode.kind == .scalar {
+                let start = Int(keyNode.payloadStart)
+                let key = String(decoding: tree.scalarBytes[start..<(start + Int(keyNode.payloadCount))], as: UTF8.self)
+                let quoted = keyNode.scalarStyle == .singleQuoted || keyNode.scalarStyle == .doubleQuoted
+                let r = keyNode.range
+                let keyRange = quoted ? SourceRange(start: r.start + 1, end: max(r.start + 1, r.end - 1)) : r
+                out.append(Entry(key: key, keyRange: keyRange, value: self.written(val)))
+                continue
+            }
+            let kv = self.written(keyID)
             // Every scalar key is taken as written (`1:` is the key `1`): no need to resolve it.
             guard let s = tree.scalar(kv.id) else {
                 error("keys in \(what()) must be strings, not \(kindName(kv))", kv.at)
