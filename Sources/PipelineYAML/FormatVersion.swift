@@ -113,7 +113,9 @@ extension Lowerer {
     /// and the object is embedded (Dask never unpacks a function, so a delayed or scattered
     /// object cannot travel inside one).
     mutating func checkCarried(_ p: Pipeline) {
-        for f in p.functions {
+        // Only functions that carry objects are read whole (most carry none).
+        for i in p.functions.indices where !p.functions[i].carried.isEmpty {
+            let f = p.functions[i]
             for c in f.carried {
                 guard let obj = p.object(named: c.object) else { continue }
                 checkFieldPath(c.path, in: obj.recipe, at: c.range, display: c.path.applied(to: c.object))

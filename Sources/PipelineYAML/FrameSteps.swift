@@ -236,12 +236,13 @@ extension Lowerer {
     /// in; records each frame-valued step's columns (`Step.frameSchema`). Frames cannot be saved,
     /// reduced or rechunked yet.
     mutating func checkFrameSteps(_ p: inout Pipeline) {
-        guard !p.frames.isEmpty || p.steps.contains(where: { s in
-            if s.reducedColumn != nil { return true }
-            if case .merge = s.kind { return true }
-            if case .rows = s.kind { return true }
-            if case .groupby = s.kind { return true }
-            return s.mapsPartitions
+        // By index: reading each step's fields in place, not a copy of every step.
+        guard !p.frames.isEmpty || p.steps.indices.contains(where: { i in
+            if p.steps[i].reducedColumn != nil || p.steps[i].mapsPartitions { return true }
+            switch p.steps[i].kind {
+            case .merge, .rows, .groupby: return true
+            default: return false
+            }
         }) else { return }
         var schemas: [String: FrameSchema] = [:]
         for f in p.frames { schemas[f.name] = f.schema }
