@@ -94,6 +94,7 @@ extension Lowerer {
                             hints: inout StepReferences) -> [Graph.EdgeRole]? {
         guard let (function, receiver, calleeRange) = callee(c, in: p, hints: &hints) else { return nil }
         var incoming: [(value: Incoming, role: Graph.EdgeRole)] = []
+        incoming.reserveCapacity(1 + over.count + args.count + kwargs.count + function.carried.count)
         if let receiver, case .method(_, let objRange, _, _) = c { incoming.append((.receiver(receiver, range: objRange), .receiver)) }
         if let receiver, case .instance(_, let range) = c { incoming.append((.receiver(receiver, range: range), .carried(.instance, name: "self"))) }
         for (i, r) in over.enumerated() { incoming.append((.block(r), .block(i))) }

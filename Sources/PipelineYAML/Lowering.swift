@@ -131,7 +131,20 @@ struct Lowerer {
 
     func scalar(_ v: WrittenValue) -> ScalarValue? {
         let n = tree[v.id]
-        guard n.kind == .scalar, let text = tree.scalar(v.id) else { return nil }
+        guard n.kind == .scalar else { return nil }
+        // A plain run of at most 18 digits (sizes, seeds, chunk sizes) is the integer it reads as
+        // (`ScalarValue.resolve` would say so too): no string is made for it.
+        let start = Int(n.payloadStart), count = Int(n.payloadCount)
+        if n.scalarStyle == .plain, n.tag != .str, count > 0, count <= 18 {
+            var value: Int64 = 0
+            var i = start
+            while i < start + count, case let d = tree.scalarBytes[i] &- 0x30, d <= 9 {
+                value = value &* 10 &+ Int64(d)
+                i += 1
+            }
+            if i == start + count { return .int(value) }
+        }
+        guard let text = tree.scalar(v.id) else { return nil }
         return ScalarValue.resolve(text, style: n.scalarStyle, tag: n.tag)
     }
 
