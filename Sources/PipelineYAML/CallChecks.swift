@@ -8,7 +8,8 @@ extension Lowerer {
     mutating func checkSteps(_ pipeline: inout Pipeline) {
         for i in pipeline.steps.indices where stepsWithErrors.isEmpty || !stepsWithErrors.contains(pipeline.steps[i].name) {
             guard case .mapBlocks(let callee, let over, let args, let kwargs, _) = pipeline.steps[i].kind else { continue }
-            let roles = checkCall(step: pipeline.steps[i].name, callee: callee, over: over, args: args, kwargs: kwargs, in: pipeline)
+            var hints = StepReferences(self, step: i)
+            let roles = checkCall(step: pipeline.steps[i].name, callee: callee, over: over, args: args, kwargs: kwargs, in: pipeline, hints: &hints)
             pipeline.steps[i].parameterRoles = roles
         }
     }
@@ -23,14 +24,45 @@ extension Lowerer {
         case item(range: SourceRange)
     }
 
+    /// The positions a lowered step's references were found at (`Lowerer.references`), in the order
+    /// the lowering recorded them; -1 past the end (no hint: the name is looked up).
+    struct StepReferences {
+        var next: Int
+        let end: Int
+        init(_ l: Lowerer, step i: Int) {
+            let known = i + 1 < l.referenceStart.count
+            next = known ? Int(l.referenceStart[i]) : 0
+            end = known ? Int(l.referenceStart[i + 1]) : 0
+        }
+        /// No hints (a step the lowering did not record).
+        static let none = StepReferences(next: 0, end: 0)
+        private init(next: Int, end: Int) {
+            self.next = next
+            self.end = end
+        }
+        mutating func take(_ l: Lowerer) -> Int {
+            guard next < end else { return -1 }
+            defer { next += 1 }
+            return Int(l.references[next])
+        }
+    }
+
+    /// Object `name`, at its hinted position when the hint holds (no lookup by name).
+    func hintedObject(_ name: String, at hint: Int, in p: Pipeline) -> PipelineObject? {
+        if hint >= 0, hint < p.objects.count, p.objects[hint].name == name { return p.objects[hint] }
+        return p.object(named: name)
+    }
+
     /// The function or method a step calls, the receiver when it is a method, and the callee's range.
-    mutating func callee(_ callee: Callee, in p: Pipeline) -> (function: PipelineFunction, receiver: PipelineObject?, range: SourceRange)? {
+    mutating func callee(_ callee: Callee, in p: Pipeline, hints: inout StepReferences) -> (function: PipelineFunction, receiver: PipelineObject?, range: SourceRange)? {
+        let hint = hints.take(self)
         switch callee {
         case .function(let name, let range):
+            if hint >= 0, hint < p.functions.count, p.functions[hint].name == name { return (p.functions[hint], nil, range) }
             guard let f = p.function(named: name) else { return nil }
             return (f, nil, range)
         case .method(let objName, let objRange, let methodName, let methodRange):
-            guard let obj = p.object(named: objName) else { return nil }
+            guard let obj = hintedObject(objName, at: hint, in: p) else { return nil }
             guard case .instance(let inst) = obj.recipe else {
                 error("object `\(objName)` is \(kindArticle(obj.recipe)); only `class` instances have methods", objRange)
                 return nil
@@ -43,7 +75,7 @@ extension Lowerer {
             }
             return (m.function, obj, SourceRange(start: objRange.start, end: methodRange.end))
         case .instance(let objName, let range):
-            guard let obj = p.object(named: objName) else { return nil }
+            guard let obj = hintedObject(objName, at: hint, in: p) else { return nil }
             guard case .instance(let inst) = obj.recipe else {
                 error("object `\(objName)` is \(kindArticle(obj.recipe)), which cannot be called", range, help: "call a function, or a `class` instance that declares `__call__`")
                 return nil
@@ -58,17 +90,21 @@ extension Lowerer {
     }
 
     /// Checks one call and returns how each parameter is passed, in the function's order (nil when the call is invalid).
-    mutating func checkCall(step: String, callee c: Callee, over: [Ref], args: [CallArgument], kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)], in p: Pipeline) -> [Graph.EdgeRole]? {
-        guard let (function, receiver, calleeRange) = callee(c, in: p) else { return nil }
+    mutating func checkCall(step: String, callee c: Callee, over: [Ref], args: [CallArgument], kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)], in p: Pipeline,
+                            hints: inout StepReferences) -> [Graph.EdgeRole]? {
+        guard let (function, receiver, calleeRange) = callee(c, in: p, hints: &hints) else { return nil }
         var incoming: [(value: Incoming, role: Graph.EdgeRole)] = []
+        incoming.reserveCapacity(1 + over.count + args.count + kwargs.count + function.carried.count)
         if let receiver, case .method(_, let objRange, _, _) = c { incoming.append((.receiver(receiver, range: objRange), .receiver)) }
         if let receiver, case .instance(_, let range) = c { incoming.append((.receiver(receiver, range: range), .carried(.instance, name: "self"))) }
         for (i, r) in over.enumerated() { incoming.append((.block(r), .block(i))) }
-        for (i, a) in args.enumerated() { incoming.append((incomingArgument(a, p), .argument(i))) }
+        for (i, a) in args.enumerated() { incoming.append((incomingArgument(a, p, hints: &hints), .argument(i))) }
         let positional = incoming.count
         let expected = function.calledParamCount
         var byKeyword: [Int: (value: Incoming, role: Graph.EdgeRole)] = [:]
         for kw in kwargs {
+            // Taken before any `continue`: hints follow the written order.
+            let value = incomingArgument(kw.value, p, hints: &hints)
             guard let idx = function.params.firstIndex(where: { $0.name == kw.name }), !(function.isMethod && idx == 0) else {
                 let names = function.params.map(\.name).filter { $0 != "self" || !function.isMethod }
                 error("`\(function.name)` has no parameter `\(kw.name)`", kw.nameRange,
@@ -83,7 +119,7 @@ extension Lowerer {
                 error("parameter `\(kw.name)` of `\(function.name)` is already passed by position", kw.nameRange)
                 continue
             }
-            byKeyword[idx] = (incomingArgument(kw.value, p), .keyword(kw.name))
+            byKeyword[idx] = (value, .keyword(kw.name))
         }
         let passed = positional + byKeyword.count
         if passed != expected || (positional < expected && (positional..<expected).contains { byKeyword[$0] == nil }) {
@@ -158,12 +194,12 @@ extension Lowerer {
     }
 
 
-    func incomingArgument(_ a: CallArgument, _ p: Pipeline) -> Incoming {
+    func incomingArgument(_ a: CallArgument, _ p: Pipeline, hints: inout StepReferences) -> Incoming {
         switch a {
         case .literal(_, let range): return .literal(range: range)
         case .item(let range): return .item(range: range)
         case .object(let name, let path, let range):
-            guard let obj = p.object(named: name) else { return .literal(range: range) }
+            guard let obj = hintedObject(name, at: hints.take(self), in: p) else { return .literal(range: range) }
             return .object(obj, path: path, range: range)
         }
     }

@@ -50,12 +50,12 @@ extension Lowerer {
     /// `partial:`, `closure:`, `globals:` of a function: each entry `name: object` (or a field path,
     /// taken on the client) becomes a parameter the function carries, after the declared ones.
     /// Nil when an entry is wrong (reported): the function is not lowered, so nothing cascades.
-    mutating func lowerCarried(_ es: [(key: String, keyRange: SourceRange, value: WrittenValue)], params: inout [Param],
+    mutating func lowerCarried(_ es: [Entry], params: inout [Param],
                                function name: String, isMethod: Bool, isPython: Bool) -> [CarriedObject]? {
         var carried: [CarriedObject] = []
         let before = diagnostics.count
         for (key, route) in Self.carryRoutes {
-            guard let e = es.first(where: { $0.key == key }) else { continue }
+            guard let e = es.first(key) else { continue }
             // Reported, then lowered as 1.1 would, so the rest of the file is checked too.
             _ = requireVersion11("`\(key)`", e.keyRange)
             if isMethod {
@@ -87,7 +87,7 @@ extension Lowerer {
     }
 
     /// How many version errors `lowerCarried` reports for these entries (they do not stop the lowering).
-    func carriedVersionErrors(_ es: [(key: String, keyRange: SourceRange, value: WrittenValue)]) -> Int {
+    func carriedVersionErrors(_ es: [Entry]) -> Int {
         minorVersion >= 1 ? 0 : Self.carryRoutes.filter { r in es.contains { $0.key == r.key } }.count
     }
 
@@ -113,7 +113,9 @@ extension Lowerer {
     /// and the object is embedded (Dask never unpacks a function, so a delayed or scattered
     /// object cannot travel inside one).
     mutating func checkCarried(_ p: Pipeline) {
-        for f in p.functions {
+        // Only functions that carry objects are read whole (most carry none).
+        for i in p.functions.indices where !p.functions[i].carried.isEmpty {
+            let f = p.functions[i]
             for c in f.carried {
                 guard let obj = p.object(named: c.object) else { continue }
                 checkFieldPath(c.path, in: obj.recipe, at: c.range, display: c.path.applied(to: c.object))

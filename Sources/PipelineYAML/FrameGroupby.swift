@@ -6,18 +6,18 @@ extension Lowerer {
     static let groupbyKeys = ["groupby", "by", "sum", "split_every", "lint"]
 
     mutating func lowerGroupbyStep(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue,
-                                   kindEntry: (key: String, keyRange: SourceRange, value: WrittenValue),
-                                   entries es: [(key: String, keyRange: SourceRange, value: WrittenValue)], suppressions supp: Suppressions?) -> Step? {
+                                   kindEntry: Entry,
+                                   entries es: [Entry], suppressions supp: Suppressions?) -> Step? {
         checkKeys(es, allowed: Self.groupbyKeys, in: "`groupby` step `\(name)`")
         guard requireVersion12("a `groupby` step", kindEntry.keyRange) else { return nil }
         guard let over = dataRef(kindEntry.value) else { return nil }
-        guard let b = es.first(where: { $0.key == "by" }), let s = es.first(where: { $0.key == "sum" }) else {
+        guard let b = es.first("by"), let s = es.first("sum") else {
             error("`groupby` step `\(name)` needs `by` (the key column) and `sum` (the column summed per group)", v.at)
             return nil
         }
         guard let by = string(b.value, "`by`"), let column = string(s.value, "`sum`") else { return nil }
         var split = 8
-        if let e = es.first(where: { $0.key == "split_every" }), let n = int(e.value, "`split_every`", min: 2) { split = n }
+        if let e = es.first("split_every"), let n = int(e.value, "`split_every`", min: 2) { split = n }
         let spec = GroupbySpec(over: over, by: by, byRange: textRange(b.value), column: column, columnRange: textRange(s.value), splitEvery: split)
         return Step(name: name, nameRange: nameRange, range: v.at, kind: .groupby(spec), suppressions: supp)
     }

@@ -7,8 +7,8 @@ extension Lowerer {
     static let loadFrameKeys = ["load", "rows", "partitions", "columns", "lint"]
 
     mutating func lowerLoadFrame(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue,
-                                 entries es: [(key: String, keyRange: SourceRange, value: WrittenValue)],
-                                 load: (key: String, keyRange: SourceRange, value: WrittenValue)) -> FrameDecl? {
+                                 entries es: [Entry],
+                                 load: Entry) -> FrameDecl? {
         checkKeys(es, allowed: Self.loadFrameKeys, in: "`load` frame `\(name)`")
         guard let path = string(load.value, "`load`") else { return nil }
         let pathRange = textRange(load.value)
@@ -16,7 +16,7 @@ extension Lowerer {
             error("a `load` frame reads a CSV file (`.csv`), not `\(path)`", pathRange)
             return nil
         }
-        func get(_ k: String) -> (key: String, keyRange: SourceRange, value: WrittenValue)? { es.first { $0.key == k } }
+        func get(_ k: String) -> Entry? { es.first(k) }
         guard let rowsEntry = get("rows"), let partsEntry = get("partitions"), let columnsEntry = get("columns") else {
             error("`load` frame `\(name)` needs `rows` (its data rows), `partitions` and `columns` (each column's dtype)", v.at)
             return nil
@@ -28,7 +28,7 @@ extension Lowerer {
         guard let rows = int(rowsEntry.value, "`rows`", min: 1) else { return nil }
         if tree[columnsEntry.value.id].kind == .mapping, let cs = mapping(columnsEntry.value, "`columns`") {
             for c in cs where tree[c.value.id].kind == .mapping {
-                guard let spec = mapping(c.value, "column `\(c.key)`"), let s = spec.first(where: { $0.key == "source" }) else { continue }
+                guard let spec = mapping(c.value, "column `\(c.key)`"), let s = spec.first("source") else { continue }
                 error("column `\(c.key)` of a `load` frame comes from the file; `source` does not apply", s.keyRange)
                 return nil
             }

@@ -35,18 +35,18 @@ extension Lowerer {
 
     mutating func lowerFrame(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue, objects: [PipelineObject]) -> FrameDecl? {
         guard let es = mapping(v, "frame `\(name)`") else { return nil }
-        for e in es where Self.plannedFrameKeys.contains(e.key) {
+        for e in es where Self.plannedFrameKeys.containsKey(e.key) {
             error("`\(e.key)` frames are not supported yet; declare the frame's `rows`, `partitions` and `columns`", e.keyRange)
             return nil
         }
-        if let load = es.first(where: { $0.key == "load" }) {
+        if let load = es.first("load") {
             return lowerLoadFrame(name, nameRange, v, entries: es, load: load)
         }
-        if let fp = es.first(where: { $0.key == "from_pandas" }) {
+        if let fp = es.first("from_pandas") {
             return lowerFromPandas(name, nameRange, v, entries: es, fromPandas: fp, objects: objects)
         }
         checkKeys(es, allowed: Self.frameKeys, in: "frame `\(name)`")
-        func get(_ k: String) -> (key: String, keyRange: SourceRange, value: WrittenValue)? { es.first { $0.key == k } }
+        func get(_ k: String) -> Entry? { es.first(k) }
         guard let rowsEntry = get("rows") else {
             error("frame `\(name)` needs `rows` (its number of rows)", v.at)
             return nil
@@ -69,8 +69,8 @@ extension Lowerer {
 
     /// `{from_pandas: OBJECT, partitions: N}`: `dd.from_pandas(object, npartitions=N)` of a `dataframe:` object.
     mutating func lowerFromPandas(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue,
-                                  entries es: [(key: String, keyRange: SourceRange, value: WrittenValue)],
-                                  fromPandas fp: (key: String, keyRange: SourceRange, value: WrittenValue), objects: [PipelineObject]) -> FrameDecl? {
+                                  entries es: [Entry],
+                                  fromPandas fp: Entry, objects: [PipelineObject]) -> FrameDecl? {
         checkKeys(es, allowed: Self.fromPandasKeys, in: "`from_pandas` frame `\(name)`")
         guard let objectName = string(fp.value, "`from_pandas`") else { return nil }
         let at = textRange(fp.value)
@@ -88,7 +88,7 @@ extension Lowerer {
             error("`\(objectName)` has no rows; `dd.from_pandas` needs at least one", at)
             return nil
         }
-        guard let partsEntry = es.first(where: { $0.key == "partitions" }) else {
+        guard let partsEntry = es.first("partitions") else {
             error("frame `\(name)` needs `partitions` (`dd.from_pandas`'s `npartitions`)", v.at)
             return nil
         }
@@ -97,7 +97,7 @@ extension Lowerer {
             return nil
         }
         guard let parts = partitions(partsEntry.value, rows: df.length) else { return nil }
-        let supp = es.first(where: { $0.key == "lint" }).flatMap { suppressions($0.value) }
+        let supp = es.first("lint").flatMap { suppressions($0.value) }
         return FrameDecl(name: name, nameRange: nameRange, range: v.at, rows: df.length, partitions: parts,
                          partitionsRange: partsEntry.value.at, schema: df.schema, source: .fromPandas(object: objectName, range: at), suppressions: supp)
     }
@@ -158,7 +158,7 @@ extension Lowerer {
     mutating func lowerColumn(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue) -> FrameColumn? {
         guard let es = mapping(v, "column `\(name)`") else { return nil }
         checkKeys(es, allowed: Self.columnKeys, in: "column `\(name)`")
-        func get(_ k: String) -> (key: String, keyRange: SourceRange, value: WrittenValue)? { es.first { $0.key == k } }
+        func get(_ k: String) -> Entry? { es.first(k) }
         guard let d = get("dtype") else {
             error("column `\(name)` needs `dtype`", v.at, help: "one of: \(Self.columnDTypes.map { "`\($0)`" }.joined(separator: ", "))")
             return nil
@@ -213,7 +213,7 @@ extension Lowerer {
         if case .string("range")? = scalar(v) { return .range }
         guard let es = mapping(v, "`source`") else { return nil }
         checkKeys(es, allowed: ["random"], in: "`source`")
-        guard let r = es.first(where: { $0.key == "random" }), let rs = mapping(r.value, "`random`") else {
+        guard let r = es.first("random"), let rs = mapping(r.value, "`random`") else {
             error("`source` must be `range` or `{random: {seed, low, high}}`", v.at)
             return nil
         }
@@ -222,7 +222,7 @@ extension Lowerer {
         if case .numeric(let t) = type { isFloat = t.isFloat } else { isFloat = false }
         let isBool = type == .numeric(.bool)
         if !isFloat && !isBool {
-            for k in ["low", "high"] where !rs.contains(where: { $0.key == k }) {
+            for k in ["low", "high"] where !rs.has(k) {
                 error("`random` of a `\(type.name)` column needs `\(k)` (an integer)", r.value.at)
                 return nil
             }
@@ -236,7 +236,7 @@ extension Lowerer {
                 }
             }
         }
-        let high = !isFloat && isBool && !rs.contains(where: { $0.key == "high" }) ? 2 : p.high
+        let high = !isFloat && isBool && !rs.has("high") ? 2 : p.high
         return .random(seed: p.seed, low: p.low, high: high)
     }
 
@@ -247,11 +247,11 @@ extension Lowerer {
         guard requireVersion12("a `dataframe` object", key) else { return nil }
         guard let es = mapping(v, "`dataframe`") else { return nil }
         checkKeys(es, allowed: ["length", "columns"], in: "`dataframe`")
-        guard let l = es.first(where: { $0.key == "length" }) else {
+        guard let l = es.first("length") else {
             error("`dataframe` needs `length` (its number of rows)", v.at)
             return nil
         }
-        guard let c = es.first(where: { $0.key == "columns" }) else {
+        guard let c = es.first("columns") else {
             error("`dataframe` needs `columns`", v.at)
             return nil
         }
@@ -265,7 +265,7 @@ extension Lowerer {
         guard requireVersion12("a `dict` object", key) else { return nil }
         guard let es = mapping(v, "`dict`") else { return nil }
         checkKeys(es, allowed: ["length", "keys", "values"], in: "`dict`")
-        func get(_ k: String) -> (key: String, keyRange: SourceRange, value: WrittenValue)? { es.first { $0.key == k } }
+        func get(_ k: String) -> Entry? { es.first(k) }
         guard let l = get("length"), let k = get("keys"), let vals = get("values") else {
             error("`dict` needs `length`, `keys: {string: L}` and `values: {string: L}`", v.at)
             return nil
@@ -281,7 +281,7 @@ extension Lowerer {
     mutating func stringSpec(_ v: WrittenValue, what: String, allowDistinct: Bool, entries: Int = 0) -> (length: Int, distinct: Int?)? {
         guard let es = mapping(v, what) else { return nil }
         checkKeys(es, allowed: allowDistinct ? ["string", "distinct"] : ["string"], in: what)
-        guard let s = es.first(where: { $0.key == "string" }) else {
+        guard let s = es.first("string") else {
             error("\(what) needs `string: LENGTH` (the strings are `str(i).zfill(LENGTH)`)", v.at)
             return nil
         }
@@ -291,7 +291,7 @@ extension Lowerer {
             return nil
         }
         var distinct: Int?
-        if let d = es.first(where: { $0.key == "distinct" }) {
+        if let d = es.first("distinct") {
             guard let k = int(d.value, "`distinct`", min: 1) else { return nil }
             if k > max(entries, 1) {
                 // Reported, and clamped: the dict is still an object, so calls are checked as usual.

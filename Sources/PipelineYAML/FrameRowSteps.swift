@@ -10,8 +10,6 @@ extension Lowerer {
     /// How deep an `assign` expression may nest (each level an operation or `where`).
     static let maxExprDepth = 16
 
-    typealias Entry = (key: String, keyRange: SourceRange, value: WrittenValue)
-
     /// `lookup: FRAME.COLUMN, through: TABLE, into: COLUMN`, `assign: FRAME, column:, expr:`,
     /// `filter: FRAME, column:, op:, value:`.
     mutating func lowerRowStep(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue, kindEntry: Entry, entries es: [Entry],
@@ -20,7 +18,7 @@ extension Lowerer {
         let allowed = kind == "lookup" ? Self.lookupKeys : kind == "assign" ? Self.assignKeys : Self.filterKeys
         checkKeys(es, allowed: allowed, in: "`\(kind)` step `\(name)`")
         guard requireVersion12("a `\(kind)` step", kindEntry.keyRange) else { return nil }
-        func get(_ k: String) -> Entry? { es.first { $0.key == k } }
+        func get(_ k: String) -> Entry? { es.first(k) }
         func need(_ keys: [String], _ what: String) -> [Entry]? {
             let found = keys.compactMap(get)
             guard found.count == keys.count else {

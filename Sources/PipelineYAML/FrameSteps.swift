@@ -5,9 +5,9 @@ import PipelineIR
 extension Lowerer {
     /// `column`, `columns`, `into` of a function: required by frame kernels, refused elsewhere.
     /// Nil when something is wrong (reported); `.some(nil)` for an array kernel without them.
-    mutating func lowerFrameKernelOptions(_ es: [(key: String, keyRange: SourceRange, value: WrittenValue)], kernel: Kernel,
+    mutating func lowerFrameKernelOptions(_ es: [Entry], kernel: Kernel,
                                           kernelRange: SourceRange) -> FrameKernelOptions?? {
-        let given = es.filter { Self.frameKernelKeys.contains($0.key) }
+        let given = es.filter { Self.frameKernelKeys.containsKey($0.key) }
         guard kernel.isFrameKernel else {
             for e in given {
                 error("`\(e.key)` applies to the frame kernels (`map_column`, `score_rows`), not `\(kernel.rawValue)`", e.keyRange)
@@ -15,7 +15,7 @@ extension Lowerer {
             return given.isEmpty ? .some(nil) : nil
         }
         guard requireVersion12("kernel `\(kernel.rawValue)`", kernelRange) else { return nil }
-        func get(_ k: String) -> (key: String, keyRange: SourceRange, value: WrittenValue)? { given.first { $0.key == k } }
+        func get(_ k: String) -> Entry? { given.first(k) }
         guard let into = get("into") else {
             error("kernel `\(kernel.rawValue)` needs `into` (the column it assigns)", kernelRange)
             return nil
@@ -53,13 +53,13 @@ extension Lowerer {
 
     /// `map_partitions: f, over: FRAME, args: [...], kwargs: {...}`: one task per partition.
     mutating func lowerMapPartitionsStep(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue,
-                                         kindEntry: (key: String, keyRange: SourceRange, value: WrittenValue),
-                                         entries es: [(key: String, keyRange: SourceRange, value: WrittenValue)], suppressions supp: Suppressions?) -> Step? {
+                                         kindEntry: Entry,
+                                         entries es: [Entry], suppressions supp: Suppressions?) -> Step? {
         checkKeys(es, allowed: Self.mapPartitionsKeys, in: "`map_partitions` step `\(name)`")
         guard requireVersion12("a `map_partitions` step", kindEntry.keyRange) else { return nil }
         guard let calleeText = string(kindEntry.value, "`map_partitions`") else { return nil }
         guard let callee = lowerCallee(calleeText, range: textRange(kindEntry.value)) else { return nil }
-        guard let overEntry = es.first(where: { $0.key == "over" }) else {
+        guard let overEntry = es.first("over") else {
             error("`map_partitions` step `\(name)` needs `over` (the frame it maps)", v.at)
             return nil
         }
@@ -74,13 +74,13 @@ extension Lowerer {
         }
         guard let over = dataRef(overValue) else { return nil }
         var args: [CallArgument] = []
-        if let a = es.first(where: { $0.key == "args" }) {
+        if let a = es.first("args") {
             for item in list(a.value, "`args`") ?? [] {
                 if let arg = argument(item) { args.append(arg) }
             }
         }
         var kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)] = []
-        if let k = es.first(where: { $0.key == "kwargs" }), let ks = mapping(k.value, "`kwargs`") {
+        if let k = es.first("kwargs"), let ks = mapping(k.value, "`kwargs`") {
             for e in ks {
                 if let arg = argument(e.value) { kwargs.append((e.key, e.keyRange, arg)) }
             }
@@ -93,12 +93,12 @@ extension Lowerer {
 
     /// `merge: LEFT, with: RIGHT, on: COLUMN, how: left|inner|right|outer` (default inner, as pandas).
     mutating func lowerMergeStep(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue,
-                                 kindEntry: (key: String, keyRange: SourceRange, value: WrittenValue),
-                                 entries es: [(key: String, keyRange: SourceRange, value: WrittenValue)], suppressions supp: Suppressions?) -> Step? {
+                                 kindEntry: Entry,
+                                 entries es: [Entry], suppressions supp: Suppressions?) -> Step? {
         checkKeys(es, allowed: Self.mergeKeys, in: "`merge` step `\(name)`")
         guard requireVersion12("a `merge` step", kindEntry.keyRange) else { return nil }
         guard let left = dataRef(kindEntry.value) else { return nil }
-        guard let w = es.first(where: { $0.key == "with" }), let o = es.first(where: { $0.key == "on" }) else {
+        guard let w = es.first("with"), let o = es.first("on") else {
             error("`merge` step `\(name)` needs `with` (a DataFrame object or a frame) and `on` (the column)", v.at)
             return nil
         }
@@ -111,7 +111,7 @@ extension Lowerer {
             right = .frame(r)
         }
         var how = MergeHow.inner
-        if let h = es.first(where: { $0.key == "how" }) {
+        if let h = es.first("how") {
             guard let v = enumValue(h.value, "`how`", as: MergeHow.self) else { return nil }
             how = v
         }
@@ -236,12 +236,13 @@ extension Lowerer {
     /// in; records each frame-valued step's columns (`Step.frameSchema`). Frames cannot be saved,
     /// reduced or rechunked yet.
     mutating func checkFrameSteps(_ p: inout Pipeline) {
-        guard !p.frames.isEmpty || p.steps.contains(where: { s in
-            if s.reducedColumn != nil { return true }
-            if case .merge = s.kind { return true }
-            if case .rows = s.kind { return true }
-            if case .groupby = s.kind { return true }
-            return s.mapsPartitions
+        // By index: reading each step's fields in place, not a copy of every step.
+        guard !p.frames.isEmpty || p.steps.indices.contains(where: { i in
+            if p.steps[i].reducedColumn != nil || p.steps[i].mapsPartitions { return true }
+            switch p.steps[i].kind {
+            case .merge, .rows, .groupby: return true
+            default: return false
+            }
         }) else { return }
         var schemas: [String: FrameSchema] = [:]
         for f in p.frames { schemas[f.name] = f.schema }
@@ -266,7 +267,8 @@ extension Lowerer {
         guard readsNoGroupby(s, in: p) else { return }
         switch s.kind {
         case .mapBlocks(let callee, let over, let args, let kwargs, _):
-            let function = self.callee(callee, in: p)?.function
+            var hints = StepReferences.none
+            let function = self.callee(callee, in: p, hints: &hints)?.function
             if s.mapsPartitions {
                 guard let r = over.first, let input = schemas[r.name] else {
                     // A frame or `map_partitions` step that failed was reported already.

@@ -32,6 +32,36 @@ struct WrittenValue {
     let at: SourceRange
 }
 
+/// Whether two keys are equal, lengths first: most keys compared differ in length, and comparing
+/// two lengths costs less than the string comparison's call.
+@inline(__always) func sameKey(_ a: String, _ b: String) -> Bool { a.utf8.count == b.utf8.count && a == b }
+
+extension Array where Element == Entry {
+    /// The first entry whose key is `key` (mappings are small: a scan beats building a table).
+    func first(_ key: String) -> Entry? {
+        for e in self where sameKey(e.key, key) { return e }
+        return nil
+    }
+    /// Whether an entry has the key `key`.
+    func has(_ key: String) -> Bool { first(key) != nil }
+}
+
+extension Array where Element == String {
+    /// Whether `key` is one of these keys.
+    func containsKey(_ key: String) -> Bool {
+        for k in self where sameKey(k, key) { return true }
+        return false
+    }
+}
+
+/// A mapping entry with a string key: the key's text and range (without quotes), and the value.
+/// A struct rather than a tuple: arrays of it copy and free with specialized code.
+struct Entry {
+    let key: String
+    let keyRange: SourceRange
+    let value: WrittenValue
+}
+
 struct Lowerer {
     let tree: SyntaxTree
     let source: SourceFile
@@ -53,6 +83,13 @@ struct Lowerer {
     var stepsWithErrors = Set<String>()
     /// The file's minor format version (`version: 1.1` → 1), read before any section.
     var minorVersion = 0
+    /// Where the names a step references were found when it was lowered, so the checks after the
+    /// lowering need not look them up again: the callee's position (a function, or the object of a
+    /// method or callable instance), then the object of each object argument, `args` then `kwargs`.
+    /// Flat; `referenceStart[i]` is where lowered step `i`'s begin. A hint is checked against the
+    /// name before use (`hintedObject`, `hintedFunction`), so a missing one only costs a lookup.
+    var references: [Int32] = []
+    var referenceStart: [Int32] = []
 
     /// Whether `name` is declared in `section`.
     func isDeclared(_ name: String, in section: Section) -> Bool { names[name]?.section == section }
@@ -77,7 +114,11 @@ struct Lowerer {
 
     // MARK: node access
 
-    func written(_ id: NodeID) -> WrittenValue { WrittenValue(id: tree.resolved(id), at: tree[id].range) }
+    func written(_ id: NodeID) -> WrittenValue {
+        // One node load for the usual node that is not an alias.
+        let n = tree[id]
+        return WrittenValue(id: n.kind == .alias ? tree.resolved(id) : id, at: n.range)
+    }
 
     func kindName(_ v: WrittenValue) -> String {
         switch tree[v.id].kind {
@@ -90,7 +131,20 @@ struct Lowerer {
 
     func scalar(_ v: WrittenValue) -> ScalarValue? {
         let n = tree[v.id]
-        guard n.kind == .scalar, let text = tree.scalar(v.id) else { return nil }
+        guard n.kind == .scalar else { return nil }
+        // A plain run of at most 18 digits (sizes, seeds, chunk sizes) is the integer it reads as
+        // (`ScalarValue.resolve` would say so too): no string is made for it.
+        let start = Int(n.payloadStart), count = Int(n.payloadCount)
+        if n.scalarStyle == .plain, n.tag != .str, count > 0, count <= 18 {
+            var value: Int64 = 0
+            var i = start
+            while i < start + count, case let d = tree.scalarBytes[i] &- 0x30, d <= 9 {
+                value = value &* 10 &+ Int64(d)
+                i += 1
+            }
+            if i == start + count { return .int(value) }
+        }
+        guard let text = tree.scalar(v.id) else { return nil }
         return ScalarValue.resolve(text, style: n.scalarStyle, tag: n.tag)
     }
 
@@ -107,29 +161,41 @@ struct Lowerer {
     }
 
     /// Mapping entries with string keys; reports non-string keys and non-mappings.
-    mutating func mapping(_ v: WrittenValue, _ what: @autoclosure () -> String) -> [(key: String, keyRange: SourceRange, value: WrittenValue)]? {
+    mutating func mapping(_ v: WrittenValue, _ what: @autoclosure () -> String) -> [Entry]? {
         guard tree[v.id].kind == .mapping else {
             error("\(what()) must be a mapping, not \(kindName(v))", v.at)
             return nil
         }
-        var out: [(key: String, keyRange: SourceRange, value: WrittenValue)] = []
+        var out: [Entry] = []
         out.reserveCapacity(tree.childCount(v.id) / 2)
         for position in tree.keyPositions(v.id) {
-            let kv = self.written(tree.children[position])
+            let keyID = tree.children[position]
             let val = tree.children[position + 1]
+            // The usual key, a scalar written in place: its node read once.
+            let keyNode = tree[keyID]
+            if keyNode.kind == .scalar {
+                let start = Int(keyNode.payloadStart)
+                let key = String(decoding: tree.scalarBytes[start..<(start + Int(keyNode.payloadCount))], as: UTF8.self)
+                let quoted = keyNode.scalarStyle == .singleQuoted || keyNode.scalarStyle == .doubleQuoted
+                let r = keyNode.range
+                let keyRange = quoted ? SourceRange(start: r.start + 1, end: max(r.start + 1, r.end - 1)) : r
+                out.append(Entry(key: key, keyRange: keyRange, value: self.written(val)))
+                continue
+            }
+            let kv = self.written(keyID)
             // Every scalar key is taken as written (`1:` is the key `1`): no need to resolve it.
             guard let s = tree.scalar(kv.id) else {
                 error("keys in \(what()) must be strings, not \(kindName(kv))", kv.at)
                 continue
             }
-            out.append((s, textRange(kv), self.written(val)))
+            out.append(Entry(key: s, keyRange: textRange(kv), value: self.written(val)))
         }
         return out
     }
 
     /// Reports keys not in `allowed`, with a suggestion.
-    mutating func checkKeys(_ entries: [(key: String, keyRange: SourceRange, value: WrittenValue)], allowed: [String], in what: @autoclosure () -> String) {
-        for e in entries where !allowed.contains(e.key) {
+    mutating func checkKeys(_ entries: [Entry], allowed: [String], in what: @autoclosure () -> String) {
+        for e in entries where !allowed.containsKey(e.key) {
             let hint = suggestion(for: e.key, among: allowed).map { "did you mean `\($0)`?" }
             error("unknown key `\(e.key)` in \(what())", e.keyRange,
                   help: hint ?? "expected one of: \(allowed.map { "`\($0)`" }.joined(separator: ", "))")
@@ -226,7 +292,11 @@ struct Lowerer {
     }
 
     /// `[A-Za-z_][A-Za-z0-9_]*`, checked on the UTF-8 bytes.
-    func isIdentifier(_ s: String) -> Bool {
+    func isIdentifier(_ s: String) -> Bool { Self.isIdentifier(s) }
+
+    /// `[A-Za-z_][A-Za-z0-9_]*`, checked on the UTF-8 bytes. Static, so that passing it as a
+    /// closure (`PathSyntax.parse`) does not copy the lowerer.
+    static func isIdentifier(_ s: String) -> Bool {
         // Over the bytes in place (a name is checked once per declaration and reference):
         // iterating `s.utf8` goes through the string's storage checks on every byte.
         func check<C: Collection<UInt8>>(_ bytes: C) -> Bool {
@@ -304,7 +374,7 @@ struct Lowerer {
         }
         guard let entries = mapping(rv, "the top level") else { return nil }
         checkKeys(entries, allowed: Self.topKeys, in: "the top level")
-        func entry(_ k: String) -> (key: String, keyRange: SourceRange, value: WrittenValue)? { entries.first { $0.key == k } }
+        func entry(_ k: String) -> Entry? { entries.first(k) }
         let rootStart = SourceRange.at(tree[rv.id].range.start)
 
         var name = ""
@@ -322,7 +392,7 @@ struct Lowerer {
         let functionEntries = entry("functions").flatMap { mapping($0.value, "`functions`") } ?? []
         let arrayEntries = entry("arrays").flatMap { mapping($0.value, "`arrays`") } ?? []
         let frameEntries = entry("frames").flatMap { e in requireVersion12("`frames`", e.keyRange) ? mapping(e.value, "`frames`") : nil } ?? []
-        let stepEntries: [(key: String, keyRange: SourceRange, value: WrittenValue)]
+        let stepEntries: [Entry]
         if let e = entry("steps") { stepEntries = mapping(e.value, "`steps`") ?? [] } else {
             error("missing required key `steps`", rootStart)
             stepEntries = []
@@ -352,11 +422,20 @@ struct Lowerer {
         let frames = declaredFrames.compactMap { lowerFrame($0.key, $0.keyRange, $0.value, objects: objects) }
         var steps: [Step] = []
         steps.reserveCapacity(declaredSteps.count)
+        references.reserveCapacity(declaredSteps.count * 2)
+        referenceStart.reserveCapacity(declaredSteps.count + 1)
         for e in declaredSteps {
             let before = diagnostics.count
-            if let s = lowerStep(e.key, e.keyRange, e.value) { steps.append(s) }
+            let firstReference = references.count
+            if let s = lowerStep(e.key, e.keyRange, e.value) {
+                steps.append(s)
+                referenceStart.append(Int32(firstReference))
+            } else {
+                references.removeSubrange(firstReference...)
+            }
             if diagnostics.count > before { stepsWithErrors.insert(e.key) }
         }
+        referenceStart.append(Int32(references.count))
         var outputs: [Output] = []
         if let e = entry("outputs"), let list = mapping(e.value, "`outputs`") {
             for o in list {
@@ -369,8 +448,9 @@ struct Lowerer {
         // the pipeline: its name index is the names table, without hashing every name again.
         let everyEntryLowered = objects.count == declaredObjects.count && functions.count == declaredFunctions.count
             && arrays.count == declaredArrays.count && steps.count == declaredSteps.count && frames.count == declaredFrames.count
-        var pipeline = Pipeline(name: name, version: 1, cluster: cluster, objects: objects, functions: functions,
-                                arrays: arrays, steps: steps, outputs: outputs, suppressions: supp,
+        // Moved in, not shared: the checks below write into the steps, which would copy them all.
+        var pipeline = Pipeline(name: name, version: 1, cluster: cluster, objects: consume objects, functions: consume functions,
+                                arrays: consume arrays, steps: consume steps, outputs: outputs, suppressions: supp,
                                 positions: everyEntryLowered ? names : nil)
         pipeline.minorVersion = minorVersion
         pipeline.frames = frames
@@ -383,20 +463,22 @@ struct Lowerer {
 
     /// Registers the names of one section; a name is unique across sections.
     /// Returns the entries whose names were accepted, in order.
-    mutating func declare(_ list: [(key: String, keyRange: SourceRange, value: WrittenValue)],
-                          _ section: Section) -> [(key: String, keyRange: SourceRange, value: WrittenValue)] {
-        var accepted: [(key: String, keyRange: SourceRange, value: WrittenValue)] = []
-        accepted.reserveCapacity(list.count)
+    mutating func declare(_ list: [Entry],
+                          _ section: Section) -> [Entry] {
+        // Built only from the first refused entry on (all before it were accepted): most lists have none.
+        var accepted: [Entry]?
         var ranges: [SourceRange] = []
         ranges.reserveCapacity(list.count)
         defer { declaredRanges[section] = ranges }
-        for e in list {
+        for (i, e) in list.enumerated() {
             guard isIdentifier(e.key) else {
+                if accepted == nil { accepted = Array(list[..<i]) }
                 error("name `\(e.key)` is not a valid name", e.keyRange, help: "names are letters, digits and `_`, not starting with a digit")
                 continue
             }
             // One probe both inserts a new name and finds an earlier definition (which is put back).
-            if let first = names.updateValue(Pipeline.Positions(section, Int32(accepted.count)), forKey: e.key) {
+            if let first = names.updateValue(Pipeline.Positions(section, Int32(ranges.count)), forKey: e.key) {
+                if accepted == nil { accepted = Array(list[..<i]) }
                 names[e.key] = first
                 let firstSection = first.section ?? section
                 let firstRange = firstSection == section ? ranges[Int(first.position)] : declaredRanges[firstSection]?[Int(first.position)] ?? e.keyRange
@@ -404,11 +486,11 @@ struct Lowerer {
                 error("`\(e.key)` is already defined in \(firstSection.rawValue) (line \(p.line)); names must be unique across objects, functions, arrays and steps", e.keyRange)
                 continue
             }
-            accepted.append(e)
+            accepted?.append(e)
             ranges.append(e.keyRange)
         }
         // Every entry accepted (the usual case): the list itself, not a second copy of it.
-        return accepted.count == list.count ? list : accepted
+        return accepted ?? list
     }
 
     mutating func lowerCluster(_ v: WrittenValue) -> Cluster {
@@ -460,9 +542,9 @@ struct Lowerer {
                               placementRange: placementRange, suppressions: supp)
     }
 
-    mutating func lowerRecipe(_ entries: [(key: String, keyRange: SourceRange, value: WrittenValue)], _ v: WrittenValue, what: @autoclosure () -> String,
+    mutating func lowerRecipe(_ entries: [Entry], _ v: WrittenValue, what: @autoclosure () -> String,
                               allowInstance: Bool, allowPython: Bool) -> Recipe? {
-        func isRecipe(_ e: (key: String, keyRange: SourceRange, value: WrittenValue)) -> Bool { Self.recipeKeys.contains(e.key) }
+        func isRecipe(_ e: Entry) -> Bool { Self.recipeKeys.containsKey(e.key) }
         guard let firstAt = entries.firstIndex(where: isRecipe) else {
             error("\(what()) has no recipe", v.at, help: "give it exactly one of: \(Self.recipeKeys.map { "`\($0)`" }.joined(separator: ", "))")
             return nil
@@ -475,7 +557,7 @@ struct Lowerer {
             return nil
         }
         // The first entry with a key; mappings are small, so a scan beats building a table.
-        func other(_ key: String) -> (key: String, keyRange: SourceRange, value: WrittenValue)? { entries.first { $0.key == key } }
+        func other(_ key: String) -> Entry? { entries.first(key) }
         if first.key != "class" {
             for k in ["fields", "methods"] {
                 if let e = other(k) { error("`\(k)` belongs to a `class` recipe", e.keyRange) }
@@ -491,7 +573,7 @@ struct Lowerer {
         case "list":
             guard let es = mapping(rv, "`list`") else { return nil }
             checkKeys(es, allowed: ["range"], in: "`list`")
-            guard let r = es.first(where: { $0.key == "range" }) else {
+            guard let r = es.first("range") else {
                 error("`list` needs `range: N` or `range: [START, STOP]`", rv.at)
                 return nil
             }
@@ -513,7 +595,7 @@ struct Lowerer {
         case "bytes":
             guard let es = mapping(rv, "`bytes`") else { return nil }
             checkKeys(es, allowed: ["size"], in: "`bytes`")
-            guard let s = es.first(where: { $0.key == "size" }) else {
+            guard let s = es.first("size") else {
                 error("`bytes` needs `size`", rv.at)
                 return nil
             }
@@ -584,7 +666,7 @@ struct Lowerer {
     mutating func lowerSeries(_ v: WrittenValue) -> SeriesRecipe? {
         guard let es = mapping(v, "`series`") else { return nil }
         checkKeys(es, allowed: Self.seriesKeys, in: "`series`")
-        func isSource(_ e: (key: String, keyRange: SourceRange, value: WrittenValue)) -> Bool { Self.seriesSources.contains(e.key) }
+        func isSource(_ e: Entry) -> Bool { Self.seriesSources.containsKey(e.key) }
         guard let srcAt = es.firstIndex(where: isSource) else {
             error("`series` needs its values: one of `range`, `values`, `random`, `load`", v.at)
             return nil
@@ -607,7 +689,7 @@ struct Lowerer {
             default: break
             }
         }
-        if let l = es.first(where: { $0.key == "length" }), src.key != "load" {
+        if let l = es.first("length"), src.key != "load" {
             error("`length` is declared only with `load` (other sources know their length)", l.keyRange)
         }
         let source: SeriesSource
@@ -626,8 +708,8 @@ struct Lowerer {
         case "random":
             guard let r = mapping(src.value, "`random`") else { return nil }
             checkKeys(r, allowed: ["count", "seed", "low", "high"], in: "`random`")
-            guard let c = r.first(where: { $0.key == "count" }), let count = int(c.value, "`count`") else {
-                if !r.contains(where: { $0.key == "count" }) { error("`random` needs `count`", src.value.at) }
+            guard let c = r.first("count"), let count = int(c.value, "`count`") else {
+                if !r.has("count") { error("`random` needs `count`", src.value.at) }
                 return nil
             }
             let (seed, low, high) = randomParameters(r, at: src.value.at)
@@ -656,7 +738,7 @@ struct Lowerer {
     mutating func lowerNDArray(_ v: WrittenValue) -> NDArrayRecipe? {
         guard let es = mapping(v, "`ndarray`") else { return nil }
         checkKeys(es, allowed: ["shape", "dtype", "fill", "seed", "load"], in: "`ndarray`")
-        guard let s = es.first(where: { $0.key == "shape" }) else {
+        guard let s = es.first("shape") else {
             error("`ndarray` needs `shape`", v.at)
             return nil
         }
@@ -692,7 +774,7 @@ struct Lowerer {
         return true
     }
 
-    mutating func lowerInstance(_ v: WrittenValue, entries: [(key: String, keyRange: SourceRange, value: WrittenValue)]) -> InstanceRecipe? {
+    mutating func lowerInstance(_ v: WrittenValue, entries: [Entry]) -> InstanceRecipe? {
         guard let cls = string(v, "`class`") else { return nil }
         var module: String?
         var className = cls
@@ -713,7 +795,7 @@ struct Lowerer {
             return nil
         }
         var fields: [InstanceRecipe.Field] = []
-        if let f = entries.first(where: { $0.key == "fields" }), let es = mapping(f.value, "`fields`") {
+        if let f = entries.first("fields"), let es = mapping(f.value, "`fields`") {
             for e in es {
                 guard isIdentifier(e.key) else {
                     error("field name `\(e.key)` is not a valid name", e.keyRange)
@@ -728,7 +810,7 @@ struct Lowerer {
             }
         }
         var inst = InstanceRecipe(className: className, module: module, fields: fields, methods: [])
-        if let m = entries.first(where: { $0.key == "methods" }), let es = mapping(m.value, "`methods`") {
+        if let m = entries.first("methods"), let es = mapping(m.value, "`methods`") {
             for e in es {
                 guard isIdentifier(e.key) else {
                     error("method name `\(e.key)` is not a valid name", e.keyRange)
@@ -755,10 +837,10 @@ struct Lowerer {
         guard let es = mapping(v, what()) else { return nil }
         checkKeys(es, allowed: Self.functionKeys, in: what())
         guard var params = lowerParams(es, nameRange, v, isMethod: isMethod, what: what()) else { return nil }
-        let kernelEntry = es.first { $0.key == "kernel" }
-        let pythonEntry = es.first { $0.key == "python" }
+        let kernelEntry = es.first("kernel")
+        let pythonEntry = es.first("python")
         guard let carried = lowerCarried(es, params: &params, function: name, isMethod: isMethod, isPython: pythonEntry != nil) else { return nil }
-        let supp = es.first(where: { $0.key == "lint" }).flatMap { suppressions($0.value) }
+        let supp = es.first("lint").flatMap { suppressions($0.value) }
         if kernelEntry != nil, let p = pythonEntry {
             error("\(what()) has both `kernel` and `python`; give one", p.keyRange)
             return nil
@@ -769,7 +851,7 @@ struct Lowerer {
                 error("`python` must name a function as `package.module:function`, not `\(ref)`", textRange(p.value))
                 return nil
             }
-            if let w = es.first(where: { $0.key == "with" }) { error("`with` binds kernel parameters; a `python` function takes its params directly", w.keyRange) }
+            if let w = es.first("with") { error("`with` binds kernel parameters; a `python` function takes its params directly", w.keyRange) }
             return PipelineFunction(name: name, nameRange: nameRange, range: v.at, params: params, body: .python(ref), isMethod: isMethod, suppressions: supp, carried: carried)
         }
         guard let k = kernelEntry else {
@@ -781,8 +863,10 @@ struct Lowerer {
         // Small per-function tables, by position: the kernel's parameters, and the function's.
         let kernelParams = kernel.params
         var bound = [Binding?](repeating: nil, count: kernelParams.count)
-        var usedParams = [Bool](repeating: false, count: params.count)
-        if let w = es.first(where: { $0.key == "with" }), let ws = mapping(w.value, "`with`") {
+        // Parameters bound in `with:`: a bit each (an array only past 64 parameters).
+        var usedBits: UInt64 = 0
+        var usedParams = params.count > 64 ? [Bool](repeating: false, count: params.count) : []
+        if let w = es.first("with"), let ws = mapping(w.value, "`with`") {
             for e in ws {
                 guard let slot = kernelParams.firstIndex(where: { $0.name == e.key }) else {
                     let kernelParamNames = kernelParams.map(\.name)
@@ -807,7 +891,7 @@ struct Lowerer {
                         checkFieldPath(path, in: .instance(recv), at: textRange(e.value), display: s)
                     }
                     bound[slot] = .param(index: idx, path: path)
-                    usedParams[idx] = true
+                    if idx < 64 { usedBits |= 1 << UInt64(idx) } else { usedParams[idx] = true }
                 default:
                     error("a kernel binding must be a parameter, a field path or a number, not \(kindName(e.value))", e.value.at)
                 }
@@ -818,7 +902,7 @@ struct Lowerer {
         var bindings: [Binding] = []
         bindings.reserveCapacity(kernelParams.count)
         for (slot, kp) in kernelParams.enumerated() {
-            while nextFree < params.count, usedParams[nextFree] { nextFree += 1 }
+            while nextFree < params.count, nextFree < 64 ? usedBits & (1 << UInt64(nextFree)) != 0 : usedParams[nextFree] { nextFree += 1 }
             if let b = bound[slot] {
                 bindings.append(b)
             } else if nextFree < params.count {
@@ -837,11 +921,11 @@ struct Lowerer {
     }
 
     /// A function's `params` (`self` first for a method, whose `params` defaults to `[block]`).
-    mutating func lowerParams(_ es: [(key: String, keyRange: SourceRange, value: WrittenValue)], _ nameRange: SourceRange, _ v: WrittenValue,
+    mutating func lowerParams(_ es: [Entry], _ nameRange: SourceRange, _ v: WrittenValue,
                               isMethod: Bool, what: @autoclosure () -> String) -> [Param]? {
         var params: [Param] = []
         if isMethod { params.append(Param(name: "self", range: nameRange)) }
-        if let p = es.first(where: { $0.key == "params" }) {
+        if let p = es.first("params") {
             for item in list(p.value, "`params`") ?? [] {
                 guard let n = identifier(item, "parameter name") else { continue }
                 if params.contains(where: { $0.name == n }) {
@@ -916,12 +1000,12 @@ struct Lowerer {
     mutating func lowerArray(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue) -> ArrayDecl? {
         guard let es = mapping(v, "array `\(name)`") else { return nil }
         checkKeys(es, allowed: Self.arrayKeys, in: "array `\(name)`")
-        guard let s = es.first(where: { $0.key == "shape" }) else {
+        guard let s = es.first("shape") else {
             error("array `\(name)` needs `shape`", v.at)
             return nil
         }
         guard let dims = shape(s.value, "`shape`") else { return nil }
-        guard let c = es.first(where: { $0.key == "chunks" }) else {
+        guard let c = es.first("chunks") else {
             error("array `\(name)` needs `chunks`", v.at, help: "give a chunk size per dimension, e.g. `chunks: [\(dims.map { _ in "1000" }.joined(separator: ", "))]`")
             return nil
         }
@@ -1009,10 +1093,10 @@ struct Lowerer {
 
     /// `seed`, `low` and `high` of a `random:` source, a series' or an array's alike (defaults 0, 0, 1);
     /// `low` must be below `high`.
-    mutating func randomParameters(_ r: [(key: String, keyRange: SourceRange, value: WrittenValue)], at: SourceRange) -> (seed: UInt64, low: Double, high: Double) {
-        let seed = r.first(where: { $0.key == "seed" }).flatMap { int($0.value, "`seed`") } ?? 0
-        let low = r.first(where: { $0.key == "low" }).flatMap { number($0.value, "`low`") } ?? 0
-        let high = r.first(where: { $0.key == "high" }).flatMap { number($0.value, "`high`") } ?? 1
+    mutating func randomParameters(_ r: [Entry], at: SourceRange) -> (seed: UInt64, low: Double, high: Double) {
+        let seed = r.first("seed").flatMap { int($0.value, "`seed`") } ?? 0
+        let low = r.first("low").flatMap { number($0.value, "`low`") } ?? 0
+        let high = r.first("high").flatMap { number($0.value, "`high`") } ?? 1
         if high <= low { error("`random` needs `low` < `high`", at) }
         return (UInt64(seed), low, high)
     }
@@ -1021,7 +1105,7 @@ struct Lowerer {
 
     mutating func lowerStep(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue) -> Step? {
         guard let es = mapping(v, "step `\(name)`") else { return nil }
-        func isKind(_ e: (key: String, keyRange: SourceRange, value: WrittenValue)) -> Bool { Self.stepKinds.contains(e.key) }
+        func isKind(_ e: Entry) -> Bool { Self.stepKinds.containsKey(e.key) }
         guard let kindAt = es.firstIndex(where: isKind) else {
             checkKeys(es, allowed: Self.stepKinds + ["over", "args", "kwargs", "dtype", "split_every", "chunks", "items", "lint"], in: "step `\(name)`")
             error("step `\(name)` needs a kind: `map_blocks`, `reduce`, `rechunk`, or (format 1.1) `delayed`, `submit` or `map`", v.at)
@@ -1032,16 +1116,16 @@ struct Lowerer {
             error("step `\(name)` has several kinds; give one of `map_blocks`, `reduce`, `rechunk`, `delayed`, `submit`, `map`", second.keyRange)
             return nil
         }
-        let supp = es.first(where: { $0.key == "lint" }).flatMap { suppressions($0.value) }
-        func get(_ k: String) -> (key: String, keyRange: SourceRange, value: WrittenValue)? { es.first { $0.key == k } }
+        let supp = es.first("lint").flatMap { suppressions($0.value) }
+        func get(_ k: String) -> Entry? { es.first(k) }
         switch kindEntry.key {
-        case let k where Self.perItemKinds.contains(k):
+        case let k where Self.perItemKinds.containsKey(k):
             return lowerPerItemStep(name, nameRange, v, kindEntry: kindEntry, entries: es, suppressions: supp)
         case "map_partitions":
             return lowerMapPartitionsStep(name, nameRange, v, kindEntry: kindEntry, entries: es, suppressions: supp)
         case "merge":
             return lowerMergeStep(name, nameRange, v, kindEntry: kindEntry, entries: es, suppressions: supp)
-        case let k where Self.rowStepKinds.contains(k):
+        case let k where Self.rowStepKinds.containsKey(k):
             return lowerRowStep(name, nameRange, v, kindEntry: kindEntry, entries: es, suppressions: supp)
         case "groupby":
             return lowerGroupbyStep(name, nameRange, v, kindEntry: kindEntry, entries: es, suppressions: supp)
@@ -1116,13 +1200,18 @@ struct Lowerer {
     mutating func lowerCallee(_ calleeText: String, range calleeRange: SourceRange) -> Callee? {
         let parts = dotParts(calleeText)
         if parts.count == 1 {
-            let section = names[calleeText]?.section
-            if section == .objects { return instanceCallee(calleeText, range: calleeRange) }
+            let declared = names[calleeText]
+            let section = declared?.section
+            if section == .objects {
+                references.append(declared?.object ?? -1)
+                return instanceCallee(calleeText, range: calleeRange)
+            }
             guard section == .functions else {
                 let hint = suggestion(for: calleeText, among: declaredNames(in: .functions)).map { "did you mean `\($0)`?" }
                 error("`\(calleeText)` is not a function", calleeRange, help: hint ?? "define it under `functions:`, or call a method as `object.method`")
                 return nil
             }
+            references.append(declared?.function ?? -1)
             return .function(name: calleeText, range: calleeRange)
         }
         guard parts.count == 2, isIdentifier(parts[0]), isIdentifier(parts[1]) else {
@@ -1131,11 +1220,12 @@ struct Lowerer {
         }
         let objRange = SourceRange(start: calleeRange.start, end: calleeRange.start + parts[0].utf8.count)
         let methRange = SourceRange(start: objRange.end + 1, end: calleeRange.end)
-        guard isDeclared(parts[0], in: .objects) else {
+        guard let object = names[parts[0]], object.section == .objects else {
             let hint = suggestion(for: parts[0], among: declaredNames(in: .objects)).map { "did you mean `\($0)`?" }
             error("`\(parts[0])` is not an object", objRange, help: hint)
             return nil
         }
+        references.append(object.object)
         return .method(object: parts[0], objectRange: objRange, method: parts[1], methodRange: methRange)
     }
 
@@ -1161,8 +1251,9 @@ struct Lowerer {
             let head = pathHead(s)
             let r = textRange(v)
             let headRange = SourceRange(start: r.start, end: r.start + head.utf8.count)
-            guard isDeclared(head, in: .objects) else {
-                if isData(head) {
+            let declared = names[head]
+            guard let declared, declared.section == .objects else {
+                if declared?.section?.isData ?? false {
                     error("`\(head)` is an array or step; map over it with `over`", headRange)
                 } else {
                     error("`\(head)` is not an object", headRange,
@@ -1171,6 +1262,7 @@ struct Lowerer {
                 return nil
             }
             guard let parsed = parsedPath(s, v, malformedHelp: nil) else { return nil }
+            references.append(declared.object)
             return .object(name: head, path: parsed.path, range: r)
         default:
             error("an argument must be an object name, a field path or a number, not \(kindName(v))", v.at)
@@ -1197,7 +1289,7 @@ struct Lowerer {
         }
         guard let es = mapping(v, "output `\(name)`") else { return nil }
         checkKeys(es, allowed: ["save"], in: "output `\(name)`")
-        guard let s = es.first(where: { $0.key == "save" }) else {
+        guard let s = es.first("save") else {
             error("output `\(name)` must be `compute`, `persist` or `{save: path.npy}`", v.at)
             return nil
         }

@@ -8,26 +8,26 @@ extension Lowerer {
     static let perItemKeys = ["items", "args", "kwargs", "lint"]
 
     mutating func lowerPerItemStep(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue,
-                                   kindEntry: (key: String, keyRange: SourceRange, value: WrittenValue),
-                                   entries es: [(key: String, keyRange: SourceRange, value: WrittenValue)], suppressions supp: Suppressions?) -> Step? {
+                                   kindEntry: Entry,
+                                   entries es: [Entry], suppressions supp: Suppressions?) -> Step? {
         guard let form = PerItemForm(rawValue: kindEntry.key) else { return nil }
         checkKeys(es, allowed: [form.rawValue] + Self.perItemKeys, in: "`\(form.rawValue)` step `\(name)`")
         guard requireVersion11("a per-item step (`\(form.rawValue)`)", kindEntry.keyRange) else { return nil }
         guard let calleeText = string(kindEntry.value, "`\(form.rawValue)`") else { return nil }
         guard let callee = lowerCallee(calleeText, range: textRange(kindEntry.value)) else { return nil }
-        guard let itemsEntry = es.first(where: { $0.key == "items" }) else {
+        guard let itemsEntry = es.first("items") else {
             error("`\(form.rawValue)` step `\(name)` needs `items` (a range or a list of numbers)", v.at)
             return nil
         }
         guard let items = itemList(itemsEntry.value, step: name) else { return nil }
         var args: [CallArgument] = []
-        if let a = es.first(where: { $0.key == "args" }) {
+        if let a = es.first("args") {
             for item in list(a.value, "`args`") ?? [] {
                 if let arg = perItemArgument(item) { args.append(arg) }
             }
         }
         var kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)] = []
-        if let k = es.first(where: { $0.key == "kwargs" }), let ks = mapping(k.value, "`kwargs`") {
+        if let k = es.first("kwargs"), let ks = mapping(k.value, "`kwargs`") {
             for e in ks {
                 if let arg = perItemArgument(e.value) { kwargs.append((e.key, e.keyRange, arg)) }
             }
@@ -107,7 +107,7 @@ extension Lowerer {
         }
         guard let es = mapping(v, "`items`") else { return nil }
         checkKeys(es, allowed: ["range"], in: "`items`")
-        guard let r = es.first(where: { $0.key == "range" }) else {
+        guard let r = es.first("range") else {
             error("`items` needs `range` (`{range: N}` or `{range: [START, STOP]}`) or a list of numbers", v.at)
             return nil
         }

@@ -71,7 +71,7 @@ extension Lowerer {
     /// keeps each place's own advice for a malformed field name. A subscript needs 1.1.
     mutating func parsedPath(_ s: String, _ v: WrittenValue, malformedHelp: String?) -> PathSyntax? {
         let r = textRange(v)
-        switch PathSyntax.parse(s, isIdentifier: isIdentifier) {
+        switch PathSyntax.parse(s, isIdentifier: Self.isIdentifier) {
         case .success(let p):
             if p.path.hasSubscript, !requireVersion11("a subscript in a path (`\(s)`)", r) { return nil }
             return p

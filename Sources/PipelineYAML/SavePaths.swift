@@ -10,7 +10,9 @@ extension Lowerer {
     /// case-insensitive file system would).
     mutating func checkSavePaths(_ outputs: [Output]) {
         func key(_ path: String) -> String {
-            path.split(separator: "/").filter { $0 != "." }.joined(separator: "/").lowercased()
+            // Without a `/` (an output's own `<name>.npy`, most `save:` paths) there is nothing to split.
+            guard path.utf8.contains(0x2F) else { return path == "." ? "" : path.lowercased() }
+            return path.split(separator: "/").filter { $0 != "." }.joined(separator: "/").lowercased()
         }
         var owners: [String: String] = [:]
         for o in outputs {

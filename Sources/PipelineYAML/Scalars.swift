@@ -16,7 +16,10 @@ public enum ScalarValue: Sendable, Hashable {
         // Most plain scalars are names: a first byte that starts no special word or number decides at once.
         if let b = first, (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == 0x5F {
             switch b {
-            case UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"): break
+            // `null`, `true` and `false` in their three spellings: four or five bytes (`table_1` is a name).
+            case UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"):
+                let n = text.utf8.count
+                if n != 4 && n != 5 { return .string(text) }
             default: return .string(text)
             }
         }

@@ -2,6 +2,8 @@ import Foundation
 
 // Benchmarks, apart from the tests, each printing ratios against a baseline measured in the same run:
 //   swift run -c release pipelint-bench parse              front end on a 50 MB pipeline vs raw libyaml events
+//   swift run -c release pipelint-bench lower [--rounds R]  the lowering alone (tree → model) on the same pipeline, CPU time
+//   swift run -c release pipelint-bench lower-dump FILES   the lowered model and diagnostics of each file, to diff two builds
 //   swift run -c release pipelint-bench check-files        cold start (--version, one file) vs /bin/true; cold `check` of 500 files
 //   swift run -c release pipelint-bench cold-start [--max R]  cold start only: --version and one file vs /bin/true, best of 100
 //   swift run -c release pipelint-bench hostile            time and peak RSS of `check` on each hostile file
@@ -27,6 +29,8 @@ func option(_ name: String) -> String? {
 }
 switch args.first {
 case "parse": ParseBenchmark.run(rounds: option("--rounds").flatMap { Int($0) } ?? 3)
+case "lower-dump": lowerDump(Array(args.dropFirst()))
+case "lower": LoweringBenchmark.run(rounds: option("--rounds").flatMap { Int($0) } ?? 5)
 case "check-files": CheckFilesBenchmark.run()
 case "cold-start": if !GuardBenchmark.coldStart(max: option("--max").flatMap(Double.init) ?? GuardBenchmark.Thresholds().coldStartMax) { exit(1) }
 case "hostile": HostileBenchmark.run()
@@ -62,5 +66,5 @@ case "guard":
     if !GuardBenchmark.run(t) { exit(1) }
 case "lsp": LanguageServerBenchmark.run()
 default:
-    print("usage: pipelint-bench lsp | parse [--rounds R] | check-files | cold-start [--max R] | hostile | hostile-scaling | estimate | scaling [MB...] | overhead [TASKS] | kernels [N] [--rounds R] [--only a,b] [--max-ratio X] | memory | fix [GROUPS...] | guard [--frontend-min F] [--kernels-max X] [--scheduler-min Y] [--yamllint-max Z] [--cold-start-max R] [--fix-max R]")
+    print("usage: pipelint-bench lsp | parse [--rounds R] | lower [--rounds R] | check-files | cold-start [--max R] | hostile | hostile-scaling | estimate | scaling [MB...] | overhead [TASKS] | kernels [N] [--rounds R] [--only a,b] [--max-ratio X] | memory | fix [GROUPS...] | guard [--frontend-min F] [--kernels-max X] [--scheduler-min Y] [--yamllint-max Z] [--cold-start-max R] [--fix-max R]")
 }
