@@ -146,7 +146,9 @@ func editDistance(_ a: String, _ b: String, limit: Int = .max) -> Int? {
     return prev[b.count] <= limit ? prev[b.count] : nil
 }
 
-/// The closest candidate to `word`, when one is close enough to suggest ("did you mean").
+/// The closest candidate to `word`, when one is close enough to suggest ("did you mean"); of
+/// equally close ones, the first in code-point order, so the answer does not depend on the
+/// candidates' order (a dictionary's differs from process to process).
 /// Names over `suggestionMaxLength` characters are never compared.
 public func suggestion(for word: String, among candidates: [String]) -> String? {
     guard word.utf8.count <= suggestionMaxLength * 4, word.unicodeScalars.count <= suggestionMaxLength else { return nil }
@@ -156,7 +158,9 @@ public func suggestion(for word: String, among candidates: [String]) -> String? 
         let limit = max(1, min(3, c.count / 3))
         // Cheap length test first: most candidates are too long or too short to be close.
         if abs(c.unicodeScalars.count - length) > limit { continue }
-        if let d = editDistance(word, c, limit: min(limit, (best?.1 ?? Int.max) - 1)), d < (best?.1 ?? Int.max) { best = (c, d) }
+        guard let d = editDistance(word, c, limit: min(limit, best?.1 ?? Int.max)) else { continue }
+        if let b = best, d > b.1 || d == b.1 && !c.unicodeScalars.lexicographicallyPrecedes(b.0.unicodeScalars) { continue }
+        best = (c, d)
     }
     return best?.0
 }

@@ -42,6 +42,17 @@ import Testing
         #expect(LoadedPipeline.load(src).diagnostics.first?.help == "did you mean `workers`?")
     }
 
+    /// Of equally close names, the suggestion is the same whatever order the candidates come in
+    /// (they come out of a dictionary, whose order changes from process to process).
+    @Test func equallyCloseSuggestionsDoNotDependOnOrder() {
+        #expect(suggestion(for: "by_k", among: ["by_s", "by_c", "by_x"]) == "by_c")
+        #expect(suggestion(for: "by_k", among: ["by_x", "by_c", "by_s"]) == "by_c")
+        #expect(suggestion(for: "by_k", among: ["by_kk", "by_s"]) == "by_kk")  // "by_kk" precedes "by_s"
+        #expect(suggestion(for: "by_k", among: ["by_s", "b_k"]) == "b_k")
+        #expect(suggestion(for: "by_k", among: ["bz_kz", "by_s"]) == "by_s")  // distance 1 beats 2
+        #expect(suggestion(for: "by_k", among: ["totally"]) == nil)
+    }
+
     @Test func wrongType() {
         #expect(frontEnd(replacing("workers: 2}", "workers: two}")) == ["3:44: `cluster.workers` must be an integer, not a string"])
         #expect(frontEnd(replacing("over: [x]", "over: x")) == ["14:36: `over` must be a list, not a string"])
