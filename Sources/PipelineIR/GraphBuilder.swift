@@ -45,6 +45,8 @@ public enum GraphBuilder {
 /// The builder's state while layers are added in dependency order.
 private struct Builder {
     let p: Pipeline
+    /// The pipeline's tables the layers point into (shared storage, no copies).
+    let tables: ModelTables
     var diags: [Diagnostic] = []
     var layers: [Graph.Layer] = []
     /// References are resolved through the pipeline's name index, which hashes each name once:
@@ -58,6 +60,7 @@ private struct Builder {
 
     init(_ p: Pipeline) {
         self.p = p
+        tables = ModelTables(p)
         layers.reserveCapacity(p.objects.count + p.arrays.count + p.steps.count)
         stepLayers = Array(repeating: nil, count: p.steps.count)
         arrayOutputs = Array(repeating: nil, count: p.arrays.count)
@@ -85,16 +88,16 @@ private struct Builder {
     }
 
     mutating func addObjectsAndArrays() {
-        for o in p.objects {
-            layers.append(Graph.Layer(id: Graph.LayerID(layers.count), name: o.name, kind: .object(o), grid: .scalar, dtype: nil,
+        for (i, o) in p.objects.enumerated() {
+            layers.append(Graph.Layer(id: Graph.LayerID(layers.count), name: o.name, stored: .object(tables, i), grid: .scalar, dtype: nil,
                                       inputs: [], range: o.range, nameRange: o.nameRange))
         }
         for (i, a) in p.arrays.enumerated() {
-            layers.append(Graph.Layer(id: Graph.LayerID(layers.count), name: a.name, kind: .array(a), grid: a.grid, dtype: a.dtype,
+            layers.append(Graph.Layer(id: Graph.LayerID(layers.count), name: a.name, stored: .array(tables, i), grid: a.grid, dtype: a.dtype,
                                       inputs: [], range: a.range, nameRange: a.nameRange, output: arrayOutputs[i]))
         }
         for (i, f) in p.frames.enumerated() {
-            var l = Graph.Layer(id: Graph.LayerID(layers.count), name: f.name, kind: .frame(f), grid: f.grid, dtype: nil,
+            var l = Graph.Layer(id: Graph.LayerID(layers.count), name: f.name, stored: .frame(tables, i), grid: f.grid, dtype: nil,
                                 inputs: [], range: f.range, nameRange: f.nameRange, output: frameOutputs[i])
             l.frame = f.schema
             layers.append(l)
@@ -183,17 +186,16 @@ private struct Builder {
                                 inputs: built.inputs, range: s.range, nameRange: s.nameRange, output: stepOutputs[index])
         layer.misalignedInputs = built.misaligned
         layer.inputChunkCount = built.inputChunks
-        layer.inputChunksPerAxis = built.inputChunksPerAxis
         layer.reducesItems = built.reducesItems
-        layer.frame = built.ok ? s.frameSchema : nil
-        layer.reducedColumn = s.reducedColumn?.name
-        layer.rowsSizing = built.rowsSizing
+        var extras = Graph.Extras(frame: built.ok ? s.frameSchema : nil, reducedColumn: s.reducedColumn?.name,
+                                  rowsSizing: built.rowsSizing, inputChunksPerAxis: built.inputChunksPerAxis)
         if case .rows(.lookup) = built.kind, let t = built.inputs.first(where: { $0.role == .argument(0) }) {
-            layer.tableIsPlaced = layers[t.source.index].object.map { $0.placement != .embed } ?? false
+            layer.tableIsPlaced = layers[t.source.index].placement.map { $0 != .embed } ?? false
         }
         if let loop = s.perItem, loop.form != .delayed { checkFutures(s, loop: loop, inputs: built.inputs) }
+        if let loop = s.perItem, built.ok { extras.perItem = loop }
+        layer.extras = extras.isEmpty ? nil : Graph.ExtrasBox(extras)
         if let loop = s.perItem, built.ok {
-            layer.perItem = loop
             layer.grid = ChunkGrid(dims: [.uniform(size: 1, length: loop.items.count)])
             if layer.dtype == nil, let c = layer.call { layer.dtype = c.resultStorage == .int64 ? .int64 : .float64 }
         }
@@ -329,23 +331,26 @@ private struct Builder {
     mutating func mapBlocksLayer(_ s: Step, callee: Callee, over: [Ref], args: [CallArgument],
                                  kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)], dtype dt: NumericType?) -> StepLayer {
         var l = StepLayer(kind: .mapBlocks(call: nil))
-        var function: PipelineFunction?
+        var function: CallSite.FunctionRef?
         var calleeRange: SourceRange
         switch callee {
         case .function(let name, let range):
-            function = p.function(named: name)
+            let at = Int(p.positions(of: name).function)
+            function = at >= 0 ? .shared(tables, at) : nil
             calleeRange = range
         case .method(let obj, let objRange, let method, let methodRange):
             calleeRange = SourceRange(start: objRange.start, end: methodRange.end)
             if let oid = layerID(obj) {
                 l.inputs.append(Graph.Edge(source: oid, role: .receiver, range: objRange))
-                if case .instance(let inst)? = p.object(named: obj)?.recipe { function = inst.method(method)?.function }
+                if case .instance(let inst)? = layers[oid.index].object?.recipe { function = inst.method(method).map { .boxed(CallSite.FunctionBox($0.function)) } }
             }
         case .instance(let obj, let range):
             calleeRange = range
             if let oid = layerID(obj) {
                 l.inputs.append(Graph.Edge(source: oid, role: .carried(.instance, name: "self"), range: range))
-                if case .instance(let inst)? = p.object(named: obj)?.recipe { function = inst.method("__call__")?.function }
+                if case .instance(let inst)? = layers[oid.index].object?.recipe {
+                    function = inst.method("__call__").map { .boxed(CallSite.FunctionBox($0.function)) }
+                }
             }
         }
         addBlocks(over, of: s, to: &l)
@@ -360,7 +365,7 @@ private struct Builder {
             }
         }
         // Objects the function carries: edges of the function itself, after the call's own inputs.
-        for c in function?.carried ?? [] {
+        for c in function.map(carried) ?? [] {
             if let id = layerID(c.object) {
                 l.inputs.append(Graph.Edge(source: id, role: .carried(c.route, name: c.name), path: c.path, range: c.range))
             }
@@ -368,10 +373,11 @@ private struct Builder {
         l.dtype = dt ?? l.dtype
         guard let function, let roles = s.parameterRoles else { return l }
         itemStorage = s.perItem.map { $0.items.isIntegral ? .int64 : .float64 }
+        let operands = OperandStorage(layers: layers, item: itemStorage, cluster: p.cluster)
         let call = resolveCall(function, range: calleeRange, roles: roles, inputs: l.inputs, args: args, kwargs: kwargs)
         l.kind = .mapBlocks(call: call)
         if let (kernel, _) = call.kernel, case .failure(let refusal) = kernel.resultType({ k in
-            call.operand(ofKernelParameter: k, inputs: l.inputs).flatMap { operandStorage($0, inputs: l.inputs) }
+            call.operand(ofKernelParameter: k, inputs: l.inputs).flatMap { operands.storage($0, inputs: l.inputs) }
         }) {
             // The step's grid stays right: later steps are checked against it (no follow-on errors).
             error(refusal.message, calleeRange)
@@ -453,7 +459,7 @@ private struct Builder {
     }
 
     /// The call site: each parameter's role (resolved by the front end) mapped to the input edge or number that fills it.
-    func resolveCall(_ function: PipelineFunction, range: SourceRange, roles: [Graph.EdgeRole], inputs: [Graph.Edge],
+    func resolveCall(_ function: CallSite.FunctionRef, range: SourceRange, roles: [Graph.EdgeRole], inputs: [Graph.Edge],
                      args: [CallArgument], kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)]) -> CallSite {
         var edgeByRole: [Graph.EdgeRole: Int] = [:]
         for (i, e) in inputs.enumerated() { edgeByRole[e.role] = i }
@@ -468,31 +474,44 @@ private struct Builder {
             if case .item(let r)? = written { return CallSite.Argument(role: role, source: .item(range: r)) }
             return CallSite.Argument(role: role, source: .input(edgeByRole[role] ?? -1))
         }
-        var call = CallSite(function: function, range: range, arguments: arguments, resultStorage: .float64)
+        var call = CallSite(functionRef: function, range: range, arguments: arguments, resultStorage: .float64)
         if let (kernel, _) = call.kernel {
+            let operands = OperandStorage(layers: layers, item: itemStorage, cluster: p.cluster)
             call.resultStorage = kernel.resultStorage { k in
-                call.operand(ofKernelParameter: k, inputs: inputs).flatMap { operandStorage($0, inputs: inputs) }
+                call.operand(ofKernelParameter: k, inputs: inputs).flatMap { operands.storage($0, inputs: inputs) }
             }
         }
         return call
     }
 
-    /// A kernel operand's storage type while the graph is being built (inputs are earlier layers).
-    func operandStorage(_ operand: CallSite.Operand, inputs: [Graph.Edge]) -> StorageType? {
-        switch operand {
-        case .literal(let d): return StorageType(literal: d)
-        case .item: return itemStorage
-        case .block(let e): return storage(of: layers[inputs[e].source.index])
-        case .object(let e, let inside):
-            return layers[inputs[e].source.index].object?.recipe.projected(through: inputs[e].path + inside)?.storage
+    /// The objects a function carries.
+    func carried(_ f: CallSite.FunctionRef) -> [CarriedObject] {
+        switch f {
+        case .shared(let t, let i): t.functions[i].carried
+        case .boxed(let b): b.function.carried
         }
     }
 
     /// The storage of the item of the step being built (set while a per-item call is resolved).
     var itemStorage: StorageType?
 
-    /// `Graph.storage(of:)` over the layers built so far.
-    func storage(of l: Graph.Layer) -> StorageType? {
-        Graph(layers: layers, cluster: p.cluster).storage(of: l)
+}
+
+/// Kernel operands' storage types while the graph is being built (inputs are earlier layers).
+/// Closures capture this, not the builder: capturing the builder copies it.
+private struct OperandStorage {
+    let layers: [Graph.Layer]
+    /// The storage of the item of the step being built (a per-item call).
+    let item: StorageType?
+    let cluster: Cluster
+
+    func storage(_ operand: CallSite.Operand, inputs: [Graph.Edge]) -> StorageType? {
+        switch operand {
+        case .literal(let d): return StorageType(literal: d)
+        case .item: return item
+        case .block(let e): return Graph(layers: layers, cluster: cluster).storage(of: layers[inputs[e].source.index])
+        case .object(let e, let inside):
+            return layers[inputs[e].source.index].object?.recipe.projected(through: inputs[e].path + inside)?.storage
+        }
     }
 }
