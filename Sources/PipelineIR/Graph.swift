@@ -100,20 +100,9 @@ public struct Graph: Sendable {
     public struct Layer: Sendable {
         public var id: LayerID
         public var name: String
+        // The one-byte fields follow `stored`, in its padding.
         var stored: StoredKind
-        /// Chunk grid of the result (scalar for objects and reductions).
-        public var grid: ChunkGrid
-        public var inputs: [Edge]
-        /// The layer's definition in the source.
-        public var range: SourceRange
-        public var nameRange: SourceRange
-        /// The fields few layers set (nil: all empty).
-        var extras: ExtrasBox?
-        /// For reductions: chunk count of the reduced input (set by the builder).
-        public var inputChunkCount: Int = 0
         public var dtype: NumericType?
-        /// What happens to the result, if it is an output.
-        public var output: OutputKind?
         /// Whether the block inputs have different chunk grids (Dask rechunks them silently).
         public var misalignedInputs: Bool = false
         /// For a lookup (format 1.2): its table is delayed or scattered, so the export calls
@@ -122,6 +111,16 @@ public struct Graph: Sendable {
         /// For reductions of a per-item step (format 1.1): one task over the list of results
         /// (`dask.delayed(sum)(results)`, `client.submit(sum, futures)`), not Dask's array tree.
         public var reducesItems = false
+        /// Chunk grid of the result (scalar for objects and reductions).
+        public var grid: ChunkGrid
+        public var inputs: [Edge]
+        /// The layer's definition in the source.
+        public var range: SourceRange
+        public var nameRange: SourceRange
+        /// The fields few layers set (nil: all empty).
+        var extras: ExtrasBox?
+        /// What happens to the result, if it is an output.
+        public var output: OutputKind?
 
         public init(id: LayerID, name: String, kind: LayerKind, grid: ChunkGrid, dtype: NumericType?, inputs: [Edge],
                     range: SourceRange, nameRange: SourceRange, output: OutputKind? = nil) {
@@ -235,6 +234,11 @@ public struct Graph: Sendable {
             get { extras?.value.rowsSizing }
             set { updateExtras { $0.rowsSizing = newValue } }
         }
+        /// For reductions: chunk count of the reduced input (set by the builder).
+        public var inputChunkCount: Int {
+            get { extras?.value.inputChunkCount ?? 0 }
+            set { updateExtras { $0.inputChunkCount = newValue } }
+        }
         /// For reductions: blocks of the reduced input along each axis (set by the builder; Dask's tree is per axis).
         public var inputChunksPerAxis: [Int] {
             get { extras?.value.inputChunksPerAxis ?? [] }
@@ -309,7 +313,10 @@ public struct Graph: Sendable {
         var reducedColumn: String?
         var rowsSizing: FilterSizing?
         var inputChunksPerAxis: [Int] = []
-        var isEmpty: Bool { perItem == nil && frame == nil && reducedColumn == nil && rowsSizing == nil && inputChunksPerAxis.isEmpty }
+        var inputChunkCount = 0
+        var isEmpty: Bool {
+            perItem == nil && frame == nil && reducedColumn == nil && rowsSizing == nil && inputChunksPerAxis.isEmpty && inputChunkCount == 0
+        }
     }
 
     final class ExtrasBox: Sendable {

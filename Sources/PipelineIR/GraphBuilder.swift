@@ -185,10 +185,10 @@ private struct Builder {
         var layer = Graph.Layer(id: id, name: s.name, kind: built.kind, grid: built.ok ? built.grid : .scalar, dtype: built.dtype,
                                 inputs: built.inputs, range: s.range, nameRange: s.nameRange, output: stepOutputs[index])
         layer.misalignedInputs = built.misaligned
-        layer.inputChunkCount = built.inputChunks
         layer.reducesItems = built.reducesItems
         var extras = Graph.Extras(frame: built.ok ? s.frameSchema : nil, reducedColumn: s.reducedColumn?.name,
-                                  rowsSizing: built.rowsSizing, inputChunksPerAxis: built.inputChunksPerAxis)
+                                  rowsSizing: built.rowsSizing, inputChunksPerAxis: built.inputChunksPerAxis,
+                                  inputChunkCount: built.inputChunks)
         if case .rows(.lookup) = built.kind, let t = built.inputs.first(where: { $0.role == .argument(0) }) {
             layer.tableIsPlaced = layers[t.source.index].placement.map { $0 != .embed } ?? false
         }
