@@ -167,6 +167,12 @@ public struct Graph: Sendable {
             return nil
         }
 
+        /// The object's recipe, for object layers (without copying the rest of the object).
+        var objectRecipe: Recipe? {
+            if case .object(let t, let i) = stored { return t.objects[i].recipe }
+            return object?.recipe
+        }
+
         /// Whether this is an object layer (without reading the object).
         public var isObject: Bool {
             switch stored {
@@ -345,6 +351,33 @@ public struct Graph: Sendable {
 
     /// The storage type of a chunk-valued layer's results (docs/kernels.md, "Dtypes"); nil for objects.
     public func storage(of l: Layer) -> StorageType? {
+        switch l.stored {
+        case .object, .frame: return nil
+        case .array(let t, let i): return StorageType(t.arrays[i].dtype)
+        case .mapBlocks(let c): return l.frame != nil ? nil : c?.call.resultStorage ?? l.dtype.map(StorageType.init) ?? .float64
+        case .reduce, .rechunk, .boxed: break
+        }
+        return Self.storage(ofLayerAt: l.id.index, layer: l, in: layers)
+    }
+
+    /// `storage(of:)` of layer `i` of `layers` (`l`, when given, stands for it), reading the
+    /// layers in place: the builder asks this of every kernel operand.
+    static func storage(ofLayerAt i: Int, layer l: Layer? = nil, in layers: [Layer]) -> StorageType? {
+        let stored = l?.stored ?? layers[i].stored
+        switch stored {
+        case .object, .frame: return nil
+        case .array(let t, let a): return StorageType(t.arrays[a].dtype)
+        case .mapBlocks(let c):
+            let frame = l.map { $0.frame != nil } ?? (layers[i].frame != nil)
+            return frame ? nil : c?.call.resultStorage ?? (l?.dtype ?? layers[i].dtype).map(StorageType.init) ?? .float64
+        case .reduce(.count, _): return .int64
+        case .reduce(.mean, _): return .float64
+        case .reduce, .rechunk:
+            let input = l?.inputs.first ?? layers[i].inputs.first
+            return input.flatMap { storage(ofLayerAt: $0.source.index, in: layers) } ?? .float64
+        case .boxed: break
+        }
+        let l = l ?? layers[i]
         switch l.kind {
         case .object: return nil
         case .array(let a): return StorageType(a.dtype)
@@ -353,7 +386,7 @@ public struct Graph: Sendable {
         case .mapBlocks(let c): return c?.resultStorage ?? l.dtype.map(StorageType.init) ?? .float64
         case .reduce(.count, _): return .int64
         case .reduce(.mean, _): return .float64
-        case .reduce, .rechunk: return l.inputs.first.flatMap { storage(of: self[$0.source]) } ?? .float64
+        case .reduce, .rechunk: return l.inputs.first.flatMap { storage(ofLayerAt: $0.source.index, in: layers) } ?? .float64
         }
     }
 

@@ -57,6 +57,12 @@ private struct Builder {
     var arrayOutputs: [OutputKind?]
     var stepOutputs: [OutputKind?]
     var frameOutputs: [OutputKind?]
+    /// Where each step's inputs (`Step.inputs`, in order) are defined, looked up once:
+    /// step `i`'s are `inputPositions[inputStart[i]..<inputStart[i + 1]]`.
+    var inputPositions: [Pipeline.Positions] = []
+    var inputStart: [Int] = []
+    /// The step being added.
+    var currentStep = 0
 
     init(_ p: Pipeline) {
         self.p = p
@@ -79,7 +85,10 @@ private struct Builder {
     }
 
     func layerID(_ name: String) -> Graph.LayerID? {
-        let at = p.positions(of: name)
+        layerID(at: p.positions(of: name))
+    }
+
+    func layerID(at: Pipeline.Positions) -> Graph.LayerID? {
         if at.step >= 0, let id = stepLayers[Int(at.step)] { return id }
         if at.array >= 0 { return Graph.LayerID(p.objects.count + Int(at.array)) }
         if at.frame >= 0 { return Graph.LayerID(p.objects.count + p.arrays.count + Int(at.frame)) }
@@ -107,6 +116,13 @@ private struct Builder {
     /// Steps ordered by their step inputs; each cycle is reported once, at the reference that closes it.
     /// Steps are handled by index: a step is a large value, and copying it per visit shows on big pipelines.
     mutating func orderSteps() -> (ordered: [Int], cyclic: Set<String>) {
+        inputStart.reserveCapacity(p.steps.count + 1)
+        for s in p.steps {
+            inputStart.append(inputPositions.count)
+            for r in s.inputs { inputPositions.append(p.positions(of: r.name)) }
+        }
+        inputStart.append(inputPositions.count)
+        let positions = inputPositions, start = inputStart
         var state = [UInt8](repeating: 0, count: p.steps.count)  // 1 visiting, 2 done
         var ordered: [Int] = []
         ordered.reserveCapacity(p.steps.count)
@@ -114,12 +130,11 @@ private struct Builder {
         var path: [Int] = []  // the steps being visited, outermost first
         var found: [(message: String, range: SourceRange)] = []
         let steps = p.steps
-        let pipeline = p
         func visit(_ index: Int) {
             state[index] = 1
             path.append(index)
-            for r in steps[index].inputs {
-                let dep = Int(pipeline.positions(of: r.name).step)
+            for (k, r) in steps[index].inputs.enumerated() {
+                let dep = Int(positions[start[index] + k].step)
                 guard dep >= 0 else { continue }
                 switch state[dep] {
                 case 1:
@@ -157,13 +172,14 @@ private struct Builder {
 
     mutating func addStep(_ index: Int) {
         let s = p.steps[index]
+        currentStep = index
         let built: StepLayer
         switch s.kind {
         case .mapBlocks(let callee, let over, let args, let kwargs, let dt):
             built = mapBlocksLayer(s, callee: callee, over: over, args: args, kwargs: kwargs, dtype: dt)
         case .reduce(let r, let over, let split):
             var l = StepLayer(kind: .reduce(r, splitEvery: split))
-            if let input = blockInput(over, of: s, ok: &l.ok) {
+            if let input = blockInput(over, input: 0, of: s, ok: &l.ok) {
                 l.inputs.append(Graph.Edge(source: input.id, role: .block(0), range: over.range))
                 l.inputChunks = input.grid.chunkCount
                 l.inputChunksPerAxis = input.grid.dims.map(\.count)
@@ -219,8 +235,10 @@ private struct Builder {
     }
 
     /// The layer a step reads chunks from; a scalar (a reduction's result) cannot be one.
-    mutating func blockInput(_ r: Ref, of s: Step, ok: inout Bool) -> Graph.Layer? {
-        guard let id = layerID(r.name) else { ok = false; return nil }
+    /// `k` is the position of `r` in `s.inputs`.
+    mutating func blockInput(_ r: Ref, input k: Int, of s: Step, ok: inout Bool) -> Graph.Layer? {
+        let at = inputStart[currentStep] + k
+        guard let id = layerID(at: at < inputStart[currentStep + 1] ? inputPositions[at] : p.positions(of: r.name)) else { ok = false; return nil }
         let l = layers[id.index]
         if l.perItem != nil, case .mapBlocks = s.kind {
             error("`\(r.name)` is a per-item step: its results are a list of values, not chunks; `\(s.name)` cannot map over it", r.range,
@@ -246,7 +264,7 @@ private struct Builder {
     /// worker); with a collection, `max` of both partition counts after a p2p shuffle.
     mutating func mergeLayer(_ s: Step, left: Ref, right: MergeRight, on: String, how: MergeHow) -> StepLayer {
         var l = StepLayer(kind: .rechunk)
-        guard let input = blockInput(left, of: s, ok: &l.ok) else { return l }
+        guard let input = blockInput(left, input: 0, of: s, ok: &l.ok) else { return l }
         l.inputs.append(Graph.Edge(source: input.id, role: .block(0), range: left.range))
         l.grid = input.grid
         switch right {
@@ -254,7 +272,7 @@ private struct Builder {
             guard let obj = p.object(named: name) else { l.ok = false; return l }
             l.kind = .merge(FrameMerge(how: how, on: on, route: .broadcast(obj)))
         case .frame(let r):
-            guard let other = blockInput(r, of: s, ok: &l.ok) else { return l }
+            guard let other = blockInput(r, input: 1, of: s, ok: &l.ok) else { return l }
             l.inputs.append(Graph.Edge(source: other.id, role: .block(1), range: r.range))
             let (a, b) = (input.grid.chunkCount, other.grid.chunkCount)
             let rows = input.grid.shape.first ?? 0
@@ -271,7 +289,7 @@ private struct Builder {
     /// (embedded in every `map` task unless placed); a filter's rows per partition from its column's source.
     mutating func rowsLayer(_ s: Step, over: Ref, op: RowOp) -> StepLayer {
         var l = StepLayer(kind: .rows(op))
-        guard let input = blockInput(over, of: s, ok: &l.ok) else { return l }
+        guard let input = blockInput(over, input: 0, of: s, ok: &l.ok) else { return l }
         l.inputs.append(Graph.Edge(source: input.id, role: .block(0), range: over.range))
         l.grid = input.grid
         l.rowsSizing = input.rowsSizing
@@ -292,7 +310,7 @@ private struct Builder {
     /// partition of at most `groups` rows, reduced from the input's partitions.
     mutating func groupbyLayer(_ s: Step, _ g: GroupbySpec) -> StepLayer {
         var l = StepLayer(kind: .rechunk)
-        guard let input = blockInput(g.over, of: s, ok: &l.ok) else { return l }
+        guard let input = blockInput(g.over, input: 0, of: s, ok: &l.ok) else { return l }
         guard let key = g.key, let value = g.value else { l.ok = false; return l }
         l.inputs.append(Graph.Edge(source: input.id, role: .block(0), range: g.over.range))
         let groups = FrameGroupby.groupBound(key, rows: input.grid.shape.first ?? 0)
@@ -307,7 +325,7 @@ private struct Builder {
 
     mutating func rechunkLayer(_ s: Step, over: Ref, specs: [ChunkSpec]) -> StepLayer {
         var l = StepLayer(kind: .rechunk)
-        guard let input = blockInput(over, of: s, ok: &l.ok) else { return l }
+        guard let input = blockInput(over, input: 0, of: s, ok: &l.ok) else { return l }
         l.inputs.append(Graph.Edge(source: input.id, role: .block(0), range: over.range))
         l.dtype = input.dtype
         guard specs.count == input.grid.dims.count else {
@@ -373,7 +391,7 @@ private struct Builder {
         l.dtype = dt ?? l.dtype
         guard let function, let roles = s.parameterRoles else { return l }
         itemStorage = s.perItem.map { $0.items.isIntegral ? .int64 : .float64 }
-        let operands = OperandStorage(layers: layers, item: itemStorage, cluster: p.cluster)
+        let operands = OperandStorage(layers: layers, item: itemStorage)
         let call = resolveCall(function, range: calleeRange, roles: roles, inputs: l.inputs, args: args, kwargs: kwargs)
         l.kind = .mapBlocks(call: call)
         if let (kernel, _) = call.kernel, case .failure(let refusal) = kernel.resultType({ k in
@@ -403,7 +421,7 @@ private struct Builder {
     mutating func addBlocks(_ over: [Ref], of s: Step, to l: inout StepLayer) {
         var first: Graph.Layer?
         for (i, r) in over.enumerated() {
-            guard let input = blockInput(r, of: s, ok: &l.ok) else { continue }
+            guard let input = blockInput(r, input: i, of: s, ok: &l.ok) else { continue }
             l.inputs.append(Graph.Edge(source: input.id, role: .block(i), range: r.range))
             guard let f = first else {
                 first = input
@@ -476,7 +494,7 @@ private struct Builder {
         }
         var call = CallSite(functionRef: function, range: range, arguments: arguments, resultStorage: .float64)
         if let (kernel, _) = call.kernel {
-            let operands = OperandStorage(layers: layers, item: itemStorage, cluster: p.cluster)
+            let operands = OperandStorage(layers: layers, item: itemStorage)
             call.resultStorage = kernel.resultStorage { k in
                 call.operand(ofKernelParameter: k, inputs: inputs).flatMap { operands.storage($0, inputs: inputs) }
             }
@@ -503,15 +521,14 @@ private struct OperandStorage {
     let layers: [Graph.Layer]
     /// The storage of the item of the step being built (a per-item call).
     let item: StorageType?
-    let cluster: Cluster
 
     func storage(_ operand: CallSite.Operand, inputs: [Graph.Edge]) -> StorageType? {
         switch operand {
         case .literal(let d): return StorageType(literal: d)
         case .item: return item
-        case .block(let e): return Graph(layers: layers, cluster: cluster).storage(of: layers[inputs[e].source.index])
+        case .block(let e): return Graph.storage(ofLayerAt: inputs[e].source.index, in: layers)
         case .object(let e, let inside):
-            return layers[inputs[e].source.index].object?.recipe.projected(through: inputs[e].path + inside)?.storage
+            return layers[inputs[e].source.index].objectRecipe?.projected(through: inputs[e].path + inside)?.storage
         }
     }
 }
