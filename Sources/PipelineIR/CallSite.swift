@@ -43,8 +43,29 @@ public struct CallSite: Sendable {
         case item
     }
 
-    /// The function or method called.
-    public var function: PipelineFunction
+    /// The function or method called (read from the pipeline's functions when it is one of them).
+    public var function: PipelineFunction {
+        get {
+            switch functionRef {
+            case .shared(let t, let i): t.functions[i]
+            case .boxed(let b): b.function
+            }
+        }
+        set { functionRef = .boxed(FunctionBox(newValue)) }
+    }
+
+    /// Where the function is kept: a position in the pipeline's functions (no copy), or a box.
+    enum FunctionRef: Sendable {
+        case shared(ModelTables, Int)
+        case boxed(FunctionBox)
+    }
+
+    final class FunctionBox: Sendable {
+        let function: PipelineFunction
+        init(_ function: PipelineFunction) { self.function = function }
+    }
+
+    var functionRef: FunctionRef
     /// The callee as written (`f`, or `mapper.lookup` for a bound method).
     public var range: SourceRange
     /// One per parameter of `function`, in its order (`self` first for a method).
@@ -53,7 +74,11 @@ public struct CallSite: Sendable {
     public var resultStorage: StorageType
 
     public init(function: PipelineFunction, range: SourceRange, arguments: [Argument], resultStorage: StorageType) {
-        self.function = function
+        self.init(functionRef: .boxed(FunctionBox(function)), range: range, arguments: arguments, resultStorage: resultStorage)
+    }
+
+    init(functionRef: FunctionRef, range: SourceRange, arguments: [Argument], resultStorage: StorageType) {
+        self.functionRef = functionRef
         self.range = range
         self.arguments = arguments
         self.resultStorage = resultStorage
@@ -66,7 +91,11 @@ public struct CallSite: Sendable {
 
     /// The built-in kernel and its bindings, when the function is one.
     public var kernel: (kernel: Kernel, bindings: [Binding])? {
-        if case .kernel(let k, let b) = function.body { return (k, b) }
+        let body = switch functionRef {
+        case .shared(let t, let i): t.functions[i].body
+        case .boxed(let b): b.function.body
+        }
+        if case .kernel(let k, let b) = body { return (k, b) }
         return nil
     }
 

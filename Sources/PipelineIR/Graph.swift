@@ -92,42 +92,47 @@ public struct Graph: Sendable {
         case groupby(FrameGroupby)
     }
 
-    /// A layer.
+    /// A layer. It holds no copy of the model: an object, array or frame layer points into the
+    /// pipeline's tables (`ModelTables`, shared with the `Pipeline`), a `map_blocks` layer's call
+    /// and the fields few layers set (`perItem`, `frame`, `rowsSizing`…) live in boxes, so a layer
+    /// is about 120 bytes whatever the model's values weigh. `kind` and the accessors read
+    /// through; setting them stores the new value in a box of the layer's own.
     public struct Layer: Sendable {
         public var id: LayerID
         public var name: String
-        public var kind: LayerKind
+        // The one-byte fields follow `stored`, in its padding.
+        var stored: StoredKind
+        public var dtype: NumericType?
+        /// Whether the block inputs have different chunk grids (Dask rechunks them silently).
+        public var misalignedInputs: Bool = false
+        /// For a lookup (format 1.2): its table is delayed or scattered, so the export calls
+        /// `map_partitions` (one task per partition) instead of `Series.map` (three).
+        public var tableIsPlaced = false
+        /// For reductions of a per-item step (format 1.1): one task over the list of results
+        /// (`dask.delayed(sum)(results)`, `client.submit(sum, futures)`), not Dask's array tree.
+        public var reducesItems = false
         /// Chunk grid of the result (scalar for objects and reductions).
         public var grid: ChunkGrid
-        public var dtype: NumericType?
         public var inputs: [Edge]
         /// The layer's definition in the source.
         public var range: SourceRange
         public var nameRange: SourceRange
+        /// The fields few layers set (nil: all empty).
+        var extras: ExtrasBox?
         /// What happens to the result, if it is an output.
         public var output: OutputKind?
-        /// Whether the block inputs have different chunk grids (Dask rechunks them silently).
-        public var misalignedInputs: Bool = false
-        /// For a per-item step (format 1.1): its loop; the grid is one chunk of one element per item.
-        public var perItem: PerItem?
-        /// For a frame-valued layer (format 1.2: a frame, a `map_partitions` step): its columns.
-        /// The grid is one dimension of rows, a chunk per partition; a `mapBlocks` layer with a
-        /// schema is a `map_partitions` call.
-        public var frame: FrameSchema?
-        /// For a reduction of a frame (format 1.2): the column reduced (`people["income"].sum()`).
-        public var reducedColumn: String?
-        /// For a filter and the frame-valued layers after it (format 1.2): how its rows per
-        /// partition were sized (`FilterRows.grid`); nil when the rows are the frame's own.
-        public var rowsSizing: FilterSizing?
-        /// For a lookup (format 1.2): its table is delayed or scattered, so the export calls
-        /// `map_partitions` (one task per partition) instead of `Series.map` (three).
-        public var tableIsPlaced = false
 
         public init(id: LayerID, name: String, kind: LayerKind, grid: ChunkGrid, dtype: NumericType?, inputs: [Edge],
                     range: SourceRange, nameRange: SourceRange, output: OutputKind? = nil) {
+            self.init(id: id, name: name, stored: StoredKind(kind), grid: grid, dtype: dtype, inputs: inputs,
+                      range: range, nameRange: nameRange, output: output)
+        }
+
+        init(id: LayerID, name: String, stored: StoredKind, grid: ChunkGrid, dtype: NumericType?, inputs: [Edge],
+             range: SourceRange, nameRange: SourceRange, output: OutputKind? = nil) {
             self.id = id
             self.name = name
-            self.kind = kind
+            self.stored = stored
             self.grid = grid
             self.dtype = dtype
             self.inputs = inputs
@@ -136,16 +141,63 @@ public struct Graph: Sendable {
             self.output = output
         }
 
+        /// What the layer is (built from the shared tables on each read).
+        public var kind: LayerKind {
+            get {
+                switch stored {
+                case .object(let t, let i): .object(t.objects[i])
+                case .array(let t, let i): .array(t.arrays[i])
+                case .frame(let t, let i): .frame(t.frames[i])
+                case .mapBlocks(let c): .mapBlocks(call: c?.call)
+                case .reduce(let r, let split): .reduce(r, splitEvery: split)
+                case .rechunk: .rechunk
+                case .boxed(let b): b.kind
+                }
+            }
+            set { stored = StoredKind(newValue) }
+        }
+
         /// The object, for object layers.
         public var object: PipelineObject? {
-            if case .object(let o) = kind { return o }
+            switch stored {
+            case .object(let t, let i): return t.objects[i]
+            case .boxed(let b): if case .object(let o) = b.kind { return o }
+            default: break
+            }
             return nil
+        }
+
+        /// The object's recipe, for object layers (without copying the rest of the object).
+        var objectRecipe: Recipe? {
+            if case .object(let t, let i) = stored { return t.objects[i].recipe }
+            return object?.recipe
+        }
+
+        /// Whether this is an object layer (without reading the object).
+        public var isObject: Bool {
+            switch stored {
+            case .object: true
+            case .boxed(let b): if case .object = b.kind { true } else { false }
+            default: false
+            }
+        }
+
+        /// The object's placement, for object layers (without copying the object).
+        public var placement: Placement? {
+            switch stored {
+            case .object(let t, let i): t.objects[i].placement
+            default: object?.placement
+            }
         }
 
         /// The object this layer reads with no input edge (format 1.2): a `from_pandas`
         /// frame's `dataframe:` object, or a broadcast merge's right-hand object. The
         /// optimizer, the estimate and the export must treat it as read.
         public var edgelessObjectRead: String? {
+            switch stored {
+            case .object, .array, .mapBlocks, .reduce, .rechunk: return nil
+            case .frame, .boxed: break
+            }
             switch kind {
             case .frame(let f):
                 if case .fromPandas(let o, _) = f.source { return o }
@@ -158,39 +210,124 @@ public struct Graph: Sendable {
 
         /// The resolved call, for `map_blocks` layers.
         public var call: CallSite? {
-            if case .mapBlocks(let c) = kind { return c }
+            if case .mapBlocks(let c) = stored { return c?.call }
             return nil
         }
 
         /// The function a `map_blocks` layer calls.
         public var function: PipelineFunction? { call?.function }
 
+        /// For a per-item step (format 1.1): its loop; the grid is one chunk of one element per item.
+        public var perItem: PerItem? {
+            get { extras?.value.perItem }
+            set { updateExtras { $0.perItem = newValue } }
+        }
+        /// For a frame-valued layer (format 1.2: a frame, a `map_partitions` step): its columns.
+        /// The grid is one dimension of rows, a chunk per partition; a `mapBlocks` layer with a
+        /// schema is a `map_partitions` call.
+        public var frame: FrameSchema? {
+            get { extras?.value.frame }
+            set { updateExtras { $0.frame = newValue } }
+        }
+        /// For a reduction of a frame (format 1.2): the column reduced (`people["income"].sum()`).
+        public var reducedColumn: String? {
+            get { extras?.value.reducedColumn }
+            set { updateExtras { $0.reducedColumn = newValue } }
+        }
+        /// For a filter and the frame-valued layers after it (format 1.2): how its rows per
+        /// partition were sized (`FilterRows.grid`); nil when the rows are the frame's own.
+        public var rowsSizing: FilterSizing? {
+            get { extras?.value.rowsSizing }
+            set { updateExtras { $0.rowsSizing = newValue } }
+        }
+        /// For reductions: chunk count of the reduced input (set by the builder).
+        public var inputChunkCount: Int {
+            get { extras?.value.inputChunkCount ?? 0 }
+            set { updateExtras { $0.inputChunkCount = newValue } }
+        }
+        /// For reductions: blocks of the reduced input along each axis (set by the builder; Dask's tree is per axis).
+        public var inputChunksPerAxis: [Int] {
+            get { extras?.value.inputChunksPerAxis ?? [] }
+            set { updateExtras { $0.inputChunksPerAxis = newValue } }
+        }
+
+        mutating func updateExtras(_ change: (inout Extras) -> Void) {
+            var e = extras?.value ?? Extras()
+            change(&e)
+            extras = e.isEmpty ? nil : ExtrasBox(e)
+        }
+
         /// Number of tasks this layer contributes to the task graph (saturating).
         /// Embedded and scattered objects have none: they travel inside task
         /// definitions or as futures; a delayed object is one task.
         public var taskCount: Int {
+            switch stored {
+            case .object(let t, let i): return t.objects[i].placement == .delayed ? 1 : 0
+            case .array, .rechunk, .mapBlocks: return grid.chunkCount
+            default: break
+            }
             switch kind {
-            case .object(let o): o.placement == .delayed ? 1 : 0
-            case .array, .mapBlocks, .rechunk: grid.chunkCount
-            case .frame(let f): f.taskCount
-            case .rows(let op): tableIsPlaced ? grid.chunkCount : RowOp.taskCount(op, partitions: grid.chunkCount)
+            case .object(let o): return o.placement == .delayed ? 1 : 0
+            case .array, .mapBlocks, .rechunk: return grid.chunkCount
+            case .frame(let f): return f.taskCount
+            case .rows(let op): return tableIsPlaced ? grid.chunkCount : RowOp.taskCount(op, partitions: grid.chunkCount)
             case .merge(let m):
-                grid.chunkCount > Int.max / 2 ? Int.max : grid.chunkCount + m.extraTasks(partitions: grid.chunkCount)
-            case .groupby(let g): g.taskCount
+                return grid.chunkCount > Int.max / 2 ? Int.max : grid.chunkCount + m.extraTasks(partitions: grid.chunkCount)
+            case .groupby(let g): return g.taskCount
             case .reduce where reducesItems:
-                1
+                return 1
             case .reduce(_, let split):
-                reductionTaskCount(chunksPerAxis: inputChunksPerAxis.isEmpty ? [inputChunkCount] : inputChunksPerAxis, splitEvery: split)
+                return reductionTaskCount(chunksPerAxis: inputChunksPerAxis.isEmpty ? [inputChunkCount] : inputChunksPerAxis, splitEvery: split)
             }
         }
+    }
 
-        /// For reductions of a per-item step (format 1.1): one task over the list of results
-        /// (`dask.delayed(sum)(results)`, `client.submit(sum, futures)`), not Dask's array tree.
-        public var reducesItems = false
-        /// For reductions: chunk count of the reduced input (set by the builder).
-        public var inputChunkCount: Int = 0
-        /// For reductions: blocks of the reduced input along each axis (set by the builder; Dask's tree is per axis).
-        public var inputChunksPerAxis: [Int] = []
+    /// How a layer keeps its kind: a position into the shared tables, a boxed call, or a boxed value.
+    enum StoredKind: Sendable {
+        case object(ModelTables, Int)
+        case array(ModelTables, Int)
+        case frame(ModelTables, Int)
+        case mapBlocks(CallBox?)
+        case reduce(Reduction, splitEvery: Int)
+        case rechunk
+        case boxed(KindBox)
+
+        init(_ kind: LayerKind) {
+            switch kind {
+            case .mapBlocks(let c): self = .mapBlocks(c.map(CallBox.init))
+            case .reduce(let r, let split): self = .reduce(r, splitEvery: split)
+            case .rechunk: self = .rechunk
+            default: self = .boxed(KindBox(kind))
+            }
+        }
+    }
+
+    final class KindBox: Sendable {
+        let kind: LayerKind
+        init(_ kind: LayerKind) { self.kind = kind }
+    }
+
+    final class CallBox: Sendable {
+        let call: CallSite
+        init(_ call: CallSite) { self.call = call }
+    }
+
+    /// The fields few layers set.
+    struct Extras: Sendable {
+        var perItem: PerItem?
+        var frame: FrameSchema?
+        var reducedColumn: String?
+        var rowsSizing: FilterSizing?
+        var inputChunksPerAxis: [Int] = []
+        var inputChunkCount = 0
+        var isEmpty: Bool {
+            perItem == nil && frame == nil && reducedColumn == nil && rowsSizing == nil && inputChunksPerAxis.isEmpty && inputChunkCount == 0
+        }
+    }
+
+    final class ExtrasBox: Sendable {
+        let value: Extras
+        init(_ value: Extras) { self.value = value }
     }
 
     public var layers: [Layer]
@@ -214,6 +351,33 @@ public struct Graph: Sendable {
 
     /// The storage type of a chunk-valued layer's results (docs/kernels.md, "Dtypes"); nil for objects.
     public func storage(of l: Layer) -> StorageType? {
+        switch l.stored {
+        case .object, .frame: return nil
+        case .array(let t, let i): return StorageType(t.arrays[i].dtype)
+        case .mapBlocks(let c): return l.frame != nil ? nil : c?.call.resultStorage ?? l.dtype.map(StorageType.init) ?? .float64
+        case .reduce, .rechunk, .boxed: break
+        }
+        return Self.storage(ofLayerAt: l.id.index, layer: l, in: layers)
+    }
+
+    /// `storage(of:)` of layer `i` of `layers` (`l`, when given, stands for it), reading the
+    /// layers in place: the builder asks this of every kernel operand.
+    static func storage(ofLayerAt i: Int, layer l: Layer? = nil, in layers: [Layer]) -> StorageType? {
+        let stored = l?.stored ?? layers[i].stored
+        switch stored {
+        case .object, .frame: return nil
+        case .array(let t, let a): return StorageType(t.arrays[a].dtype)
+        case .mapBlocks(let c):
+            let frame = l.map { $0.frame != nil } ?? (layers[i].frame != nil)
+            return frame ? nil : c?.call.resultStorage ?? (l?.dtype ?? layers[i].dtype).map(StorageType.init) ?? .float64
+        case .reduce(.count, _): return .int64
+        case .reduce(.mean, _): return .float64
+        case .reduce, .rechunk:
+            let input = l?.inputs.first ?? layers[i].inputs.first
+            return input.flatMap { storage(ofLayerAt: $0.source.index, in: layers) } ?? .float64
+        case .boxed: break
+        }
+        let l = l ?? layers[i]
         switch l.kind {
         case .object: return nil
         case .array(let a): return StorageType(a.dtype)
@@ -222,7 +386,7 @@ public struct Graph: Sendable {
         case .mapBlocks(let c): return c?.resultStorage ?? l.dtype.map(StorageType.init) ?? .float64
         case .reduce(.count, _): return .int64
         case .reduce(.mean, _): return .float64
-        case .reduce, .rechunk: return l.inputs.first.flatMap { storage(of: self[$0.source]) } ?? .float64
+        case .reduce, .rechunk: return l.inputs.first.flatMap { storage(ofLayerAt: $0.source.index, in: layers) } ?? .float64
         }
     }
 
@@ -244,6 +408,22 @@ public struct Graph: Sendable {
             let (s, o) = acc.addingReportingOverflow(l.taskCount)
             return o ? Int.max : s
         }
+    }
+}
+
+/// The pipeline's objects, arrays, frames and functions as layers and call sites read them:
+/// the same array storage as the `Pipeline`'s (no copy), held once and pointed into by position.
+public final class ModelTables: Sendable {
+    public let objects: [PipelineObject]
+    public let arrays: [ArrayDecl]
+    public let frames: [FrameDecl]
+    public let functions: [PipelineFunction]
+
+    public init(_ p: Pipeline) {
+        objects = p.objects
+        arrays = p.arrays
+        frames = p.frames
+        functions = p.functions
     }
 }
 

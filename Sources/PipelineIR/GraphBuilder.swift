@@ -45,6 +45,8 @@ public enum GraphBuilder {
 /// The builder's state while layers are added in dependency order.
 private struct Builder {
     let p: Pipeline
+    /// The pipeline's tables the layers point into (shared storage, no copies).
+    let tables: ModelTables
     var diags: [Diagnostic] = []
     var layers: [Graph.Layer] = []
     /// References are resolved through the pipeline's name index, which hashes each name once:
@@ -55,9 +57,16 @@ private struct Builder {
     var arrayOutputs: [OutputKind?]
     var stepOutputs: [OutputKind?]
     var frameOutputs: [OutputKind?]
+    /// Where each step's inputs (`Step.inputs`, in order) are defined, looked up once:
+    /// step `i`'s are `inputPositions[inputStart[i]..<inputStart[i + 1]]`.
+    var inputPositions: [Pipeline.Positions] = []
+    var inputStart: [Int] = []
+    /// The step being added.
+    var currentStep = 0
 
     init(_ p: Pipeline) {
         self.p = p
+        tables = ModelTables(p)
         layers.reserveCapacity(p.objects.count + p.arrays.count + p.steps.count)
         stepLayers = Array(repeating: nil, count: p.steps.count)
         arrayOutputs = Array(repeating: nil, count: p.arrays.count)
@@ -76,7 +85,10 @@ private struct Builder {
     }
 
     func layerID(_ name: String) -> Graph.LayerID? {
-        let at = p.positions(of: name)
+        layerID(at: p.positions(of: name))
+    }
+
+    func layerID(at: Pipeline.Positions) -> Graph.LayerID? {
         if at.step >= 0, let id = stepLayers[Int(at.step)] { return id }
         if at.array >= 0 { return Graph.LayerID(p.objects.count + Int(at.array)) }
         if at.frame >= 0 { return Graph.LayerID(p.objects.count + p.arrays.count + Int(at.frame)) }
@@ -85,16 +97,16 @@ private struct Builder {
     }
 
     mutating func addObjectsAndArrays() {
-        for o in p.objects {
-            layers.append(Graph.Layer(id: Graph.LayerID(layers.count), name: o.name, kind: .object(o), grid: .scalar, dtype: nil,
+        for (i, o) in p.objects.enumerated() {
+            layers.append(Graph.Layer(id: Graph.LayerID(layers.count), name: o.name, stored: .object(tables, i), grid: .scalar, dtype: nil,
                                       inputs: [], range: o.range, nameRange: o.nameRange))
         }
         for (i, a) in p.arrays.enumerated() {
-            layers.append(Graph.Layer(id: Graph.LayerID(layers.count), name: a.name, kind: .array(a), grid: a.grid, dtype: a.dtype,
+            layers.append(Graph.Layer(id: Graph.LayerID(layers.count), name: a.name, stored: .array(tables, i), grid: a.grid, dtype: a.dtype,
                                       inputs: [], range: a.range, nameRange: a.nameRange, output: arrayOutputs[i]))
         }
         for (i, f) in p.frames.enumerated() {
-            var l = Graph.Layer(id: Graph.LayerID(layers.count), name: f.name, kind: .frame(f), grid: f.grid, dtype: nil,
+            var l = Graph.Layer(id: Graph.LayerID(layers.count), name: f.name, stored: .frame(tables, i), grid: f.grid, dtype: nil,
                                 inputs: [], range: f.range, nameRange: f.nameRange, output: frameOutputs[i])
             l.frame = f.schema
             layers.append(l)
@@ -104,6 +116,13 @@ private struct Builder {
     /// Steps ordered by their step inputs; each cycle is reported once, at the reference that closes it.
     /// Steps are handled by index: a step is a large value, and copying it per visit shows on big pipelines.
     mutating func orderSteps() -> (ordered: [Int], cyclic: Set<String>) {
+        inputStart.reserveCapacity(p.steps.count + 1)
+        for s in p.steps {
+            inputStart.append(inputPositions.count)
+            for r in s.inputs { inputPositions.append(p.positions(of: r.name)) }
+        }
+        inputStart.append(inputPositions.count)
+        let positions = inputPositions, start = inputStart
         var state = [UInt8](repeating: 0, count: p.steps.count)  // 1 visiting, 2 done
         var ordered: [Int] = []
         ordered.reserveCapacity(p.steps.count)
@@ -111,12 +130,11 @@ private struct Builder {
         var path: [Int] = []  // the steps being visited, outermost first
         var found: [(message: String, range: SourceRange)] = []
         let steps = p.steps
-        let pipeline = p
         func visit(_ index: Int) {
             state[index] = 1
             path.append(index)
-            for r in steps[index].inputs {
-                let dep = Int(pipeline.positions(of: r.name).step)
+            for (k, r) in steps[index].inputs.enumerated() {
+                let dep = Int(positions[start[index] + k].step)
                 guard dep >= 0 else { continue }
                 switch state[dep] {
                 case 1:
@@ -154,13 +172,14 @@ private struct Builder {
 
     mutating func addStep(_ index: Int) {
         let s = p.steps[index]
+        currentStep = index
         let built: StepLayer
         switch s.kind {
         case .mapBlocks(let callee, let over, let args, let kwargs, let dt):
             built = mapBlocksLayer(s, callee: callee, over: over, args: args, kwargs: kwargs, dtype: dt)
         case .reduce(let r, let over, let split):
             var l = StepLayer(kind: .reduce(r, splitEvery: split))
-            if let input = blockInput(over, of: s, ok: &l.ok) {
+            if let input = blockInput(over, input: 0, of: s, ok: &l.ok) {
                 l.inputs.append(Graph.Edge(source: input.id, role: .block(0), range: over.range))
                 l.inputChunks = input.grid.chunkCount
                 l.inputChunksPerAxis = input.grid.dims.map(\.count)
@@ -182,18 +201,17 @@ private struct Builder {
         var layer = Graph.Layer(id: id, name: s.name, kind: built.kind, grid: built.ok ? built.grid : .scalar, dtype: built.dtype,
                                 inputs: built.inputs, range: s.range, nameRange: s.nameRange, output: stepOutputs[index])
         layer.misalignedInputs = built.misaligned
-        layer.inputChunkCount = built.inputChunks
-        layer.inputChunksPerAxis = built.inputChunksPerAxis
         layer.reducesItems = built.reducesItems
-        layer.frame = built.ok ? s.frameSchema : nil
-        layer.reducedColumn = s.reducedColumn?.name
-        layer.rowsSizing = built.rowsSizing
+        var extras = Graph.Extras(frame: built.ok ? s.frameSchema : nil, reducedColumn: s.reducedColumn?.name,
+                                  rowsSizing: built.rowsSizing, inputChunksPerAxis: built.inputChunksPerAxis,
+                                  inputChunkCount: built.inputChunks)
         if case .rows(.lookup) = built.kind, let t = built.inputs.first(where: { $0.role == .argument(0) }) {
-            layer.tableIsPlaced = layers[t.source.index].object.map { $0.placement != .embed } ?? false
+            layer.tableIsPlaced = layers[t.source.index].placement.map { $0 != .embed } ?? false
         }
         if let loop = s.perItem, loop.form != .delayed { checkFutures(s, loop: loop, inputs: built.inputs) }
+        if let loop = s.perItem, built.ok { extras.perItem = loop }
+        layer.extras = extras.isEmpty ? nil : Graph.ExtrasBox(extras)
         if let loop = s.perItem, built.ok {
-            layer.perItem = loop
             layer.grid = ChunkGrid(dims: [.uniform(size: 1, length: loop.items.count)])
             if layer.dtype == nil, let c = layer.call { layer.dtype = c.resultStorage == .int64 ? .int64 : .float64 }
         }
@@ -217,8 +235,10 @@ private struct Builder {
     }
 
     /// The layer a step reads chunks from; a scalar (a reduction's result) cannot be one.
-    mutating func blockInput(_ r: Ref, of s: Step, ok: inout Bool) -> Graph.Layer? {
-        guard let id = layerID(r.name) else { ok = false; return nil }
+    /// `k` is the position of `r` in `s.inputs`.
+    mutating func blockInput(_ r: Ref, input k: Int, of s: Step, ok: inout Bool) -> Graph.Layer? {
+        let at = inputStart[currentStep] + k
+        guard let id = layerID(at: at < inputStart[currentStep + 1] ? inputPositions[at] : p.positions(of: r.name)) else { ok = false; return nil }
         let l = layers[id.index]
         if l.perItem != nil, case .mapBlocks = s.kind {
             error("`\(r.name)` is a per-item step: its results are a list of values, not chunks; `\(s.name)` cannot map over it", r.range,
@@ -244,7 +264,7 @@ private struct Builder {
     /// worker); with a collection, `max` of both partition counts after a p2p shuffle.
     mutating func mergeLayer(_ s: Step, left: Ref, right: MergeRight, on: String, how: MergeHow) -> StepLayer {
         var l = StepLayer(kind: .rechunk)
-        guard let input = blockInput(left, of: s, ok: &l.ok) else { return l }
+        guard let input = blockInput(left, input: 0, of: s, ok: &l.ok) else { return l }
         l.inputs.append(Graph.Edge(source: input.id, role: .block(0), range: left.range))
         l.grid = input.grid
         switch right {
@@ -252,7 +272,7 @@ private struct Builder {
             guard let obj = p.object(named: name) else { l.ok = false; return l }
             l.kind = .merge(FrameMerge(how: how, on: on, route: .broadcast(obj)))
         case .frame(let r):
-            guard let other = blockInput(r, of: s, ok: &l.ok) else { return l }
+            guard let other = blockInput(r, input: 1, of: s, ok: &l.ok) else { return l }
             l.inputs.append(Graph.Edge(source: other.id, role: .block(1), range: r.range))
             let (a, b) = (input.grid.chunkCount, other.grid.chunkCount)
             let rows = input.grid.shape.first ?? 0
@@ -269,7 +289,7 @@ private struct Builder {
     /// (embedded in every `map` task unless placed); a filter's rows per partition from its column's source.
     mutating func rowsLayer(_ s: Step, over: Ref, op: RowOp) -> StepLayer {
         var l = StepLayer(kind: .rows(op))
-        guard let input = blockInput(over, of: s, ok: &l.ok) else { return l }
+        guard let input = blockInput(over, input: 0, of: s, ok: &l.ok) else { return l }
         l.inputs.append(Graph.Edge(source: input.id, role: .block(0), range: over.range))
         l.grid = input.grid
         l.rowsSizing = input.rowsSizing
@@ -290,7 +310,7 @@ private struct Builder {
     /// partition of at most `groups` rows, reduced from the input's partitions.
     mutating func groupbyLayer(_ s: Step, _ g: GroupbySpec) -> StepLayer {
         var l = StepLayer(kind: .rechunk)
-        guard let input = blockInput(g.over, of: s, ok: &l.ok) else { return l }
+        guard let input = blockInput(g.over, input: 0, of: s, ok: &l.ok) else { return l }
         guard let key = g.key, let value = g.value else { l.ok = false; return l }
         l.inputs.append(Graph.Edge(source: input.id, role: .block(0), range: g.over.range))
         let groups = FrameGroupby.groupBound(key, rows: input.grid.shape.first ?? 0)
@@ -305,7 +325,7 @@ private struct Builder {
 
     mutating func rechunkLayer(_ s: Step, over: Ref, specs: [ChunkSpec]) -> StepLayer {
         var l = StepLayer(kind: .rechunk)
-        guard let input = blockInput(over, of: s, ok: &l.ok) else { return l }
+        guard let input = blockInput(over, input: 0, of: s, ok: &l.ok) else { return l }
         l.inputs.append(Graph.Edge(source: input.id, role: .block(0), range: over.range))
         l.dtype = input.dtype
         guard specs.count == input.grid.dims.count else {
@@ -329,23 +349,26 @@ private struct Builder {
     mutating func mapBlocksLayer(_ s: Step, callee: Callee, over: [Ref], args: [CallArgument],
                                  kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)], dtype dt: NumericType?) -> StepLayer {
         var l = StepLayer(kind: .mapBlocks(call: nil))
-        var function: PipelineFunction?
+        var function: CallSite.FunctionRef?
         var calleeRange: SourceRange
         switch callee {
         case .function(let name, let range):
-            function = p.function(named: name)
+            let at = Int(p.positions(of: name).function)
+            function = at >= 0 ? .shared(tables, at) : nil
             calleeRange = range
         case .method(let obj, let objRange, let method, let methodRange):
             calleeRange = SourceRange(start: objRange.start, end: methodRange.end)
             if let oid = layerID(obj) {
                 l.inputs.append(Graph.Edge(source: oid, role: .receiver, range: objRange))
-                if case .instance(let inst)? = p.object(named: obj)?.recipe { function = inst.method(method)?.function }
+                if case .instance(let inst)? = layers[oid.index].object?.recipe { function = inst.method(method).map { .boxed(CallSite.FunctionBox($0.function)) } }
             }
         case .instance(let obj, let range):
             calleeRange = range
             if let oid = layerID(obj) {
                 l.inputs.append(Graph.Edge(source: oid, role: .carried(.instance, name: "self"), range: range))
-                if case .instance(let inst)? = p.object(named: obj)?.recipe { function = inst.method("__call__")?.function }
+                if case .instance(let inst)? = layers[oid.index].object?.recipe {
+                    function = inst.method("__call__").map { .boxed(CallSite.FunctionBox($0.function)) }
+                }
             }
         }
         addBlocks(over, of: s, to: &l)
@@ -360,7 +383,7 @@ private struct Builder {
             }
         }
         // Objects the function carries: edges of the function itself, after the call's own inputs.
-        for c in function?.carried ?? [] {
+        for c in function.map(carried) ?? [] {
             if let id = layerID(c.object) {
                 l.inputs.append(Graph.Edge(source: id, role: .carried(c.route, name: c.name), path: c.path, range: c.range))
             }
@@ -368,10 +391,11 @@ private struct Builder {
         l.dtype = dt ?? l.dtype
         guard let function, let roles = s.parameterRoles else { return l }
         itemStorage = s.perItem.map { $0.items.isIntegral ? .int64 : .float64 }
+        let operands = OperandStorage(layers: layers, item: itemStorage)
         let call = resolveCall(function, range: calleeRange, roles: roles, inputs: l.inputs, args: args, kwargs: kwargs)
         l.kind = .mapBlocks(call: call)
         if let (kernel, _) = call.kernel, case .failure(let refusal) = kernel.resultType({ k in
-            call.operand(ofKernelParameter: k, inputs: l.inputs).flatMap { operandStorage($0, inputs: l.inputs) }
+            call.operand(ofKernelParameter: k, inputs: l.inputs).flatMap { operands.storage($0, inputs: l.inputs) }
         }) {
             // The step's grid stays right: later steps are checked against it (no follow-on errors).
             error(refusal.message, calleeRange)
@@ -397,7 +421,7 @@ private struct Builder {
     mutating func addBlocks(_ over: [Ref], of s: Step, to l: inout StepLayer) {
         var first: Graph.Layer?
         for (i, r) in over.enumerated() {
-            guard let input = blockInput(r, of: s, ok: &l.ok) else { continue }
+            guard let input = blockInput(r, input: i, of: s, ok: &l.ok) else { continue }
             l.inputs.append(Graph.Edge(source: input.id, role: .block(i), range: r.range))
             guard let f = first else {
                 first = input
@@ -453,7 +477,7 @@ private struct Builder {
     }
 
     /// The call site: each parameter's role (resolved by the front end) mapped to the input edge or number that fills it.
-    func resolveCall(_ function: PipelineFunction, range: SourceRange, roles: [Graph.EdgeRole], inputs: [Graph.Edge],
+    func resolveCall(_ function: CallSite.FunctionRef, range: SourceRange, roles: [Graph.EdgeRole], inputs: [Graph.Edge],
                      args: [CallArgument], kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)]) -> CallSite {
         var edgeByRole: [Graph.EdgeRole: Int] = [:]
         for (i, e) in inputs.enumerated() { edgeByRole[e.role] = i }
@@ -468,31 +492,43 @@ private struct Builder {
             if case .item(let r)? = written { return CallSite.Argument(role: role, source: .item(range: r)) }
             return CallSite.Argument(role: role, source: .input(edgeByRole[role] ?? -1))
         }
-        var call = CallSite(function: function, range: range, arguments: arguments, resultStorage: .float64)
+        var call = CallSite(functionRef: function, range: range, arguments: arguments, resultStorage: .float64)
         if let (kernel, _) = call.kernel {
+            let operands = OperandStorage(layers: layers, item: itemStorage)
             call.resultStorage = kernel.resultStorage { k in
-                call.operand(ofKernelParameter: k, inputs: inputs).flatMap { operandStorage($0, inputs: inputs) }
+                call.operand(ofKernelParameter: k, inputs: inputs).flatMap { operands.storage($0, inputs: inputs) }
             }
         }
         return call
     }
 
-    /// A kernel operand's storage type while the graph is being built (inputs are earlier layers).
-    func operandStorage(_ operand: CallSite.Operand, inputs: [Graph.Edge]) -> StorageType? {
-        switch operand {
-        case .literal(let d): return StorageType(literal: d)
-        case .item: return itemStorage
-        case .block(let e): return storage(of: layers[inputs[e].source.index])
-        case .object(let e, let inside):
-            return layers[inputs[e].source.index].object?.recipe.projected(through: inputs[e].path + inside)?.storage
+    /// The objects a function carries.
+    func carried(_ f: CallSite.FunctionRef) -> [CarriedObject] {
+        switch f {
+        case .shared(let t, let i): t.functions[i].carried
+        case .boxed(let b): b.function.carried
         }
     }
 
     /// The storage of the item of the step being built (set while a per-item call is resolved).
     var itemStorage: StorageType?
 
-    /// `Graph.storage(of:)` over the layers built so far.
-    func storage(of l: Graph.Layer) -> StorageType? {
-        Graph(layers: layers, cluster: p.cluster).storage(of: l)
+}
+
+/// Kernel operands' storage types while the graph is being built (inputs are earlier layers).
+/// Closures capture this, not the builder: capturing the builder copies it.
+private struct OperandStorage {
+    let layers: [Graph.Layer]
+    /// The storage of the item of the step being built (a per-item call).
+    let item: StorageType?
+
+    func storage(_ operand: CallSite.Operand, inputs: [Graph.Edge]) -> StorageType? {
+        switch operand {
+        case .literal(let d): return StorageType(literal: d)
+        case .item: return item
+        case .block(let e): return Graph.storage(ofLayerAt: inputs[e].source.index, in: layers)
+        case .object(let e, let inside):
+            return layers[inputs[e].source.index].objectRecipe?.projected(through: inputs[e].path + inside)?.storage
+        }
     }
 }

@@ -85,6 +85,24 @@ enum ParseBenchmark {
         return (t[0], t[1], t[2], accepted, sources.count)
     }
 
+    /// How much each stage of the front end keeps resident: VmRSS after the syntax tree, after
+    /// lowering and after the graph builder, each result kept alive as `LoadedPipeline` keeps it.
+    static func memoryByStage(_ source: SourceFile) -> (tree: Int, model: Int, graph: Int) {
+        let start = procStatus("VmRSS")
+        let parsed = YAMLParser.parse(source, limits: ParseBenchmark.limits)
+        let afterTree = procStatus("VmRSS")
+        let lowered = Lowering.lower(parsed.tree, source: source)
+        let afterModel = procStatus("VmRSS")
+        var afterGraph = afterModel
+        if let p = lowered.pipeline {
+            let built = GraphBuilder.build(p)
+            afterGraph = procStatus("VmRSS")
+            withExtendedLifetime(built) {}
+        }
+        withExtendedLifetime((parsed, lowered)) {}
+        return (afterTree - start, afterModel - afterTree, afterGraph - afterModel)
+    }
+
     static func loadAverage() -> String {
         (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
     }
@@ -114,6 +132,7 @@ enum ParseBenchmark {
             precondition(loaded.graph != nil)
         }
         let peak = procStatus("VmHWM") - before
+        let stages = memoryByStage(source)
         // Raw libyaml, the syntax tree alone and the whole front end, in turn: all three under the same load.
         // The tree through libyaml's events too: what the fast scanner replaces, when it accepts the file.
         let fastAccepts = YAMLParser.parseFast(source, limits: ParseBenchmark.limits) != nil
@@ -133,6 +152,7 @@ enum ParseBenchmark {
         print("  front end: tree + model + graph:        \(String(format: "%.3f", full)) s CPU  \(rate(full))  \(String(format: "%.0f%%", raw / full * 100)) of raw (\(diags) diagnostics; CPU time, best of \(rounds) interleaved rounds)")
         print("  linter (front end, no rules):           \(String(format: "%.3f", lintTime)) s  \(rate(lintTime))")
         print("  peak memory of the front end: \(mb(peak)) = \(String(format: "%.1f", Double(peak) / Double(size))) × file size (target ≤ 10 ×)")
+        print("  resident memory by stage (rise of VmRSS, each kept): tree \(mb(stages.tree)), + model \(mb(stages.model)), + graph \(mb(stages.graph))")
         print("  bytes per value: tree node \(MemoryLayout<SyntaxTree.Node>.stride), layer \(MemoryLayout<Graph.Layer>.stride), object \(MemoryLayout<PipelineObject>.stride), function \(MemoryLayout<PipelineFunction>.stride), array \(MemoryLayout<ArrayDecl>.stride), step \(MemoryLayout<Step>.stride); layer kind \(MemoryLayout<Graph.LayerKind>.stride), call site \(MemoryLayout<CallSite?>.stride), frame \(MemoryLayout<FrameDecl>.stride), merge \(MemoryLayout<FrameMerge>.stride), per-item loop \(MemoryLayout<PerItem?>.stride)")
         let small = smallFiles(rounds: max(rounds, 5))
         print("  many small pipelines (500 files, \(mb(small.bytes))): raw libyaml \(String(format: "%.4f", small.raw)) s, front end \(String(format: "%.4f", small.full)) s (CPU) = \(String(format: "%.0f%%", small.raw / small.full * 100)) of raw")
