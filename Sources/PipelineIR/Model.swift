@@ -845,34 +845,67 @@ public struct Step: Sendable {
         /// `left.merge(right, on=column, how=how)` (format 1.2).
         case merge(Ref, with: MergeRight, on: String, onRange: SourceRange, how: MergeHow)
         /// A row-wise step over one frame (format 1.2): `lookup`, `assign`, `filter`.
-        case rows(Ref, RowOp)
+        /// Indirect, as `groupby`: their payloads are the largest and the rarest, and every step pays
+        /// for the largest case inline.
+        indirect case rows(Ref, RowOp)
         /// `over.groupby(by)[column].sum(split_every=…)` (format 1.2).
-        case groupby(GroupbySpec)
+        indirect case groupby(GroupbySpec)
     }
     public var name: String
     public var nameRange: SourceRange
     public var range: SourceRange
     public var kind: Kind
-    public var suppressions: Suppressions?
+    /// The step's own `lint:` suppressions.
+    public var suppressions: Suppressions? {
+        get { extras?.value.suppressions }
+        set { updateExtras { $0.suppressions = newValue } }
+    }
     /// For a valid `map_blocks` step: how each parameter of the function is passed (receiver,
     /// block, argument or keyword), in the function's parameter order — resolved once by the front end.
     public var parameterRoles: [Graph.EdgeRole]?
     /// For a per-item step (format 1.1): its loop. The step's kind is then a `map_blocks` call
     /// with no `over`, one task per item; `item` in its arguments is the task's item.
-    public var perItem: PerItem?
+    public var perItem: PerItem? {
+        get { extras?.value.perItem }
+        set { updateExtras { $0.perItem = newValue } }
+    }
     /// A `map_partitions` step (format 1.2): the kind is a `map_blocks` call over one frame, one
     /// task per partition; Dask wraps none of its arguments but Delayed ones.
     public var mapsPartitions = false
     /// For a valid `map_partitions` step: the columns of its result, resolved once by the front end.
     public var frameSchema: FrameSchema?
     /// For a reduction of a frame (format 1.2): the column it reduces (`over: people.income`).
-    public var reducedColumn: ReducedColumn?
+    public var reducedColumn: ReducedColumn? {
+        get { extras?.value.reducedColumn }
+        set { updateExtras { $0.reducedColumn = newValue } }
+    }
+    /// The fields few steps set, out of line: a step stays small in a pipeline of 100,000 steps.
+    private var extras: ExtrasBox?
+
+    struct Extras: Sendable {
+        var suppressions: Suppressions?
+        var perItem: PerItem?
+        var reducedColumn: ReducedColumn?
+        var isEmpty: Bool { suppressions == nil && perItem == nil && reducedColumn == nil }
+    }
+
+    final class ExtrasBox: Sendable {
+        let value: Extras
+        init(_ value: Extras) { self.value = value }
+    }
+
+    private mutating func updateExtras(_ change: (inout Extras) -> Void) {
+        var e = extras?.value ?? Extras()
+        change(&e)
+        extras = e.isEmpty ? nil : ExtrasBox(e)
+    }
+
     public init(name: String, nameRange: SourceRange, range: SourceRange, kind: Kind, suppressions: Suppressions? = nil) {
         self.name = name
         self.nameRange = nameRange
         self.range = range
         self.kind = kind
-        self.suppressions = suppressions
+        if let suppressions { self.suppressions = suppressions }
     }
 
     /// Names of the arrays and steps this step reads.
