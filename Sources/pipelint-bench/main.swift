@@ -14,7 +14,7 @@ import Foundation
 //   swift run -c release pipelint-bench kernels [N] [--rounds R] [--only a,b] [--max-ratio X]
 //                                                         kernels vs numpy on the same data, int64 and float64
 //   swift run -c release pipelint-bench fix [GROUPS...]   fix vs check on 500 files (cold and in-process); one file with thousands of fixes
-//   swift run -c release pipelint-bench guard [--frontend-min 0.15] [--kernels-max 1.75] [--scheduler-min 50] [--yamllint-max 0.5]
+//   swift run -c release pipelint-bench guard [--frontend-min 0.25] [--kernels-max 1.75] [--scheduler-min 50] [--yamllint-max 0.5]
 //                                             [--cold-start-max 10] [--fix-max 2.5]
 //                                                         the cheap figures against their baselines, exit 1 past a threshold (CI)
 //   swift run -c release pipelint-bench memory             the seed's memory as written vs optimized, by chunk count
