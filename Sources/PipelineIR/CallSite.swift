@@ -48,21 +48,16 @@ public struct CallSite: Sendable {
         get {
             switch functionRef {
             case .shared(let t, let i): t.functions[i]
-            case .boxed(let b): b.function
+            case .boxed(let b): b.value
             }
         }
-        set { functionRef = .boxed(FunctionBox(newValue)) }
+        set { functionRef = .boxed(Box(newValue)) }
     }
 
     /// Where the function is kept: a position in the pipeline's functions (no copy), or a box.
     enum FunctionRef: Sendable {
         case shared(ModelTables, Int)
-        case boxed(FunctionBox)
-    }
-
-    final class FunctionBox: Sendable {
-        let function: PipelineFunction
-        init(_ function: PipelineFunction) { self.function = function }
+        case boxed(Box<PipelineFunction>)
     }
 
     var functionRef: FunctionRef
@@ -74,7 +69,7 @@ public struct CallSite: Sendable {
     public var resultStorage: StorageType
 
     public init(function: PipelineFunction, range: SourceRange, arguments: [Argument], resultStorage: StorageType) {
-        self.init(functionRef: .boxed(FunctionBox(function)), range: range, arguments: arguments, resultStorage: resultStorage)
+        self.init(functionRef: .boxed(Box(function)), range: range, arguments: arguments, resultStorage: resultStorage)
     }
 
     init(functionRef: FunctionRef, range: SourceRange, arguments: [Argument], resultStorage: StorageType) {
@@ -93,7 +88,7 @@ public struct CallSite: Sendable {
     public var kernel: (kernel: Kernel, bindings: [Binding])? {
         let body = switch functionRef {
         case .shared(let t, let i): t.functions[i].body
-        case .boxed(let b): b.function.body
+        case .boxed(let b): b.value.body
         }
         if case .kernel(let k, let b) = body { return (k, b) }
         return nil

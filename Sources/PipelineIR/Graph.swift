@@ -118,7 +118,7 @@ public struct Graph: Sendable {
         public var range: SourceRange
         public var nameRange: SourceRange
         /// The fields few layers set (nil: all empty).
-        var extras: ExtrasBox?
+        var extras = OutOfLine<Extras>()
         /// What happens to the result, if it is an output.
         public var output: OutputKind?
 
@@ -148,10 +148,10 @@ public struct Graph: Sendable {
                 case .object(let t, let i): .object(t.objects[i])
                 case .array(let t, let i): .array(t.arrays[i])
                 case .frame(let t, let i): .frame(t.frames[i])
-                case .mapBlocks(let c): .mapBlocks(call: c?.call)
+                case .mapBlocks(let c): .mapBlocks(call: c?.value)
                 case .reduce(let r, let split): .reduce(r, splitEvery: split)
                 case .rechunk: .rechunk
-                case .boxed(let b): b.kind
+                case .boxed(let b): b.value
                 }
             }
             set { stored = StoredKind(newValue) }
@@ -161,7 +161,7 @@ public struct Graph: Sendable {
         public var object: PipelineObject? {
             switch stored {
             case .object(let t, let i): return t.objects[i]
-            case .boxed(let b): if case .object(let o) = b.kind { return o }
+            case .boxed(let b): if case .object(let o) = b.value { return o }
             default: break
             }
             return nil
@@ -177,7 +177,7 @@ public struct Graph: Sendable {
         public var isObject: Bool {
             switch stored {
             case .object: true
-            case .boxed(let b): if case .object = b.kind { true } else { false }
+            case .boxed(let b): if case .object = b.value { true } else { false }
             default: false
             }
         }
@@ -210,7 +210,7 @@ public struct Graph: Sendable {
 
         /// The resolved call, for `map_blocks` layers.
         public var call: CallSite? {
-            if case .mapBlocks(let c) = stored { return c?.call }
+            if case .mapBlocks(let c) = stored { return c?.value }
             return nil
         }
 
@@ -219,42 +219,36 @@ public struct Graph: Sendable {
 
         /// For a per-item step (format 1.1): its loop; the grid is one chunk of one element per item.
         public var perItem: PerItem? {
-            get { extras?.value.perItem }
-            set { updateExtras { $0.perItem = newValue } }
+            get { extras.value?.perItem }
+            set { extras.update { $0.perItem = newValue } }
         }
         /// For a frame-valued layer (format 1.2: a frame, a `map_partitions` step): its columns.
         /// The grid is one dimension of rows, a chunk per partition; a `mapBlocks` layer with a
         /// schema is a `map_partitions` call.
         public var frame: FrameSchema? {
-            get { extras?.value.frame }
-            set { updateExtras { $0.frame = newValue } }
+            get { extras.value?.frame }
+            set { extras.update { $0.frame = newValue } }
         }
         /// For a reduction of a frame (format 1.2): the column reduced (`people["income"].sum()`).
         public var reducedColumn: String? {
-            get { extras?.value.reducedColumn }
-            set { updateExtras { $0.reducedColumn = newValue } }
+            get { extras.value?.reducedColumn }
+            set { extras.update { $0.reducedColumn = newValue } }
         }
         /// For a filter and the frame-valued layers after it (format 1.2): how its rows per
         /// partition were sized (`FilterRows.grid`); nil when the rows are the frame's own.
         public var rowsSizing: FilterSizing? {
-            get { extras?.value.rowsSizing }
-            set { updateExtras { $0.rowsSizing = newValue } }
+            get { extras.value?.rowsSizing }
+            set { extras.update { $0.rowsSizing = newValue } }
         }
         /// For reductions: chunk count of the reduced input (set by the builder).
         public var inputChunkCount: Int {
-            get { extras?.value.inputChunkCount ?? 0 }
-            set { updateExtras { $0.inputChunkCount = newValue } }
+            get { extras.value?.inputChunkCount ?? 0 }
+            set { extras.update { $0.inputChunkCount = newValue } }
         }
         /// For reductions: blocks of the reduced input along each axis (set by the builder; Dask's tree is per axis).
         public var inputChunksPerAxis: [Int] {
-            get { extras?.value.inputChunksPerAxis ?? [] }
-            set { updateExtras { $0.inputChunksPerAxis = newValue } }
-        }
-
-        mutating func updateExtras(_ change: (inout Extras) -> Void) {
-            var e = extras?.value ?? Extras()
-            change(&e)
-            extras = e.isEmpty ? nil : ExtrasBox(e)
+            get { extras.value?.inputChunksPerAxis ?? [] }
+            set { extras.update { $0.inputChunksPerAxis = newValue } }
         }
 
         /// Number of tasks this layer contributes to the task graph (saturating).
@@ -287,33 +281,23 @@ public struct Graph: Sendable {
         case object(ModelTables, Int)
         case array(ModelTables, Int)
         case frame(ModelTables, Int)
-        case mapBlocks(CallBox?)
+        case mapBlocks(Box<CallSite>?)
         case reduce(Reduction, splitEvery: Int)
         case rechunk
-        case boxed(KindBox)
+        case boxed(Box<LayerKind>)
 
         init(_ kind: LayerKind) {
             switch kind {
-            case .mapBlocks(let c): self = .mapBlocks(c.map(CallBox.init))
+            case .mapBlocks(let c): self = .mapBlocks(c.map(Box.init))
             case .reduce(let r, let split): self = .reduce(r, splitEvery: split)
             case .rechunk: self = .rechunk
-            default: self = .boxed(KindBox(kind))
+            default: self = .boxed(Box(kind))
             }
         }
     }
 
-    final class KindBox: Sendable {
-        let kind: LayerKind
-        init(_ kind: LayerKind) { self.kind = kind }
-    }
-
-    final class CallBox: Sendable {
-        let call: CallSite
-        init(_ call: CallSite) { self.call = call }
-    }
-
     /// The fields few layers set.
-    struct Extras: Sendable {
+    struct Extras: RarelySet {
         var perItem: PerItem?
         var frame: FrameSchema?
         var reducedColumn: String?
@@ -323,11 +307,6 @@ public struct Graph: Sendable {
         var isEmpty: Bool {
             perItem == nil && frame == nil && reducedColumn == nil && rowsSizing == nil && inputChunksPerAxis.isEmpty && inputChunkCount == 0
         }
-    }
-
-    final class ExtrasBox: Sendable {
-        let value: Extras
-        init(_ value: Extras) { self.value = value }
     }
 
     public var layers: [Layer]
@@ -354,7 +333,7 @@ public struct Graph: Sendable {
         switch l.stored {
         case .object, .frame: return nil
         case .array(let t, let i): return StorageType(t.arrays[i].dtype)
-        case .mapBlocks(let c): return l.frame != nil ? nil : c?.call.resultStorage ?? l.dtype.map(StorageType.init) ?? .float64
+        case .mapBlocks(let c): return l.frame != nil ? nil : c?.value.resultStorage ?? l.dtype.map(StorageType.init) ?? .float64
         case .reduce, .rechunk, .boxed: break
         }
         return Self.storage(ofLayerAt: l.id.index, layer: l, in: layers)
@@ -369,7 +348,7 @@ public struct Graph: Sendable {
         case .array(let t, let a): return StorageType(t.arrays[a].dtype)
         case .mapBlocks(let c):
             let frame = l.map { $0.frame != nil } ?? (layers[i].frame != nil)
-            return frame ? nil : c?.call.resultStorage ?? (l?.dtype ?? layers[i].dtype).map(StorageType.init) ?? .float64
+            return frame ? nil : c?.value.resultStorage ?? (l?.dtype ?? layers[i].dtype).map(StorageType.init) ?? .float64
         case .reduce(.count, _): return .int64
         case .reduce(.mean, _): return .float64
         case .reduce, .rechunk:

@@ -210,7 +210,7 @@ private struct Builder {
         }
         if let loop = s.perItem, loop.form != .delayed { checkFutures(s, loop: loop, inputs: built.inputs) }
         if let loop = s.perItem, built.ok { extras.perItem = loop }
-        layer.extras = extras.isEmpty ? nil : Graph.ExtrasBox(extras)
+        layer.extras = OutOfLine(extras)
         if let loop = s.perItem, built.ok {
             layer.grid = ChunkGrid(dims: [.uniform(size: 1, length: loop.items.count)])
             if layer.dtype == nil, let c = layer.call { layer.dtype = c.resultStorage == .int64 ? .int64 : .float64 }
@@ -360,14 +360,14 @@ private struct Builder {
             calleeRange = SourceRange(start: objRange.start, end: methodRange.end)
             if let oid = layerID(obj) {
                 l.inputs.append(Graph.Edge(source: oid, role: .receiver, range: objRange))
-                if case .instance(let inst)? = layers[oid.index].object?.recipe { function = inst.method(method).map { .boxed(CallSite.FunctionBox($0.function)) } }
+                if case .instance(let inst)? = layers[oid.index].object?.recipe { function = inst.method(method).map { .boxed(Box($0.function)) } }
             }
         case .instance(let obj, let range):
             calleeRange = range
             if let oid = layerID(obj) {
                 l.inputs.append(Graph.Edge(source: oid, role: .carried(.instance, name: "self"), range: range))
                 if case .instance(let inst)? = layers[oid.index].object?.recipe {
-                    function = inst.method("__call__").map { .boxed(CallSite.FunctionBox($0.function)) }
+                    function = inst.method("__call__").map { .boxed(Box($0.function)) }
                 }
             }
         }
@@ -506,7 +506,7 @@ private struct Builder {
     func carried(_ f: CallSite.FunctionRef) -> [CarriedObject] {
         switch f {
         case .shared(let t, let i): t.functions[i].carried
-        case .boxed(let b): b.function.carried
+        case .boxed(let b): b.value.carried
         }
     }
 

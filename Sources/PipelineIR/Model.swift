@@ -857,8 +857,8 @@ public struct Step: Sendable {
     public var kind: Kind
     /// The step's own `lint:` suppressions.
     public var suppressions: Suppressions? {
-        get { extras?.value.suppressions }
-        set { updateExtras { $0.suppressions = newValue } }
+        get { extras.value?.suppressions }
+        set { extras.update { $0.suppressions = newValue } }
     }
     /// For a valid `map_blocks` step: how each parameter of the function is passed (receiver,
     /// block, argument or keyword), in the function's parameter order — resolved once by the front end.
@@ -866,8 +866,8 @@ public struct Step: Sendable {
     /// For a per-item step (format 1.1): its loop. The step's kind is then a `map_blocks` call
     /// with no `over`, one task per item; `item` in its arguments is the task's item.
     public var perItem: PerItem? {
-        get { extras?.value.perItem }
-        set { updateExtras { $0.perItem = newValue } }
+        get { extras.value?.perItem }
+        set { extras.update { $0.perItem = newValue } }
     }
     /// A `map_partitions` step (format 1.2): the kind is a `map_blocks` call over one frame, one
     /// task per partition; Dask wraps none of its arguments but Delayed ones.
@@ -876,28 +876,17 @@ public struct Step: Sendable {
     public var frameSchema: FrameSchema?
     /// For a reduction of a frame (format 1.2): the column it reduces (`over: people.income`).
     public var reducedColumn: ReducedColumn? {
-        get { extras?.value.reducedColumn }
-        set { updateExtras { $0.reducedColumn = newValue } }
+        get { extras.value?.reducedColumn }
+        set { extras.update { $0.reducedColumn = newValue } }
     }
     /// The fields few steps set, out of line: a step stays small in a pipeline of 100,000 steps.
-    private var extras: ExtrasBox?
+    private var extras = OutOfLine<Extras>()
 
-    struct Extras: Sendable {
+    struct Extras: RarelySet {
         var suppressions: Suppressions?
         var perItem: PerItem?
         var reducedColumn: ReducedColumn?
         var isEmpty: Bool { suppressions == nil && perItem == nil && reducedColumn == nil }
-    }
-
-    final class ExtrasBox: Sendable {
-        let value: Extras
-        init(_ value: Extras) { self.value = value }
-    }
-
-    private mutating func updateExtras(_ change: (inout Extras) -> Void) {
-        var e = extras?.value ?? Extras()
-        change(&e)
-        extras = e.isEmpty ? nil : ExtrasBox(e)
     }
 
     public init(name: String, nameRange: SourceRange, range: SourceRange, kind: Kind, suppressions: Suppressions? = nil) {
