@@ -90,11 +90,23 @@ struct Lowerer {
     /// name before use (`hintedObject`, `hintedFunction`), so a missing one only costs a lookup.
     var references: [Int32] = []
     var referenceStart: [Int32] = []
+    /// Where each lowered step's inputs (`Step.inputs`, in order) were found, packed with their
+    /// table (`ReferenceHints.packed`); flat as `references`. Handed to the pipeline with them, so
+    /// the graph builder looks no name up either.
+    var inputReferences: [Int32] = []
+    var inputReferenceStart: [Int32] = []
 
     /// Whether `name` is declared in `section`.
     func isDeclared(_ name: String, in section: Section) -> Bool { names[name]?.section == section }
     /// Whether `name` is declared as an array or a step.
     func isData(_ name: String) -> Bool { names[name]?.section?.isData ?? false }
+    /// Whether `name` is declared as an array, a frame or a step; if so, where is recorded as the
+    /// next input of the step being lowered (`inputReferences`).
+    mutating func isDataInput(_ name: String) -> Bool {
+        guard let declared = names[name], let hint = declared.inputHint else { return false }
+        inputReferences.append(hint)
+        return true
+    }
     /// The names declared in `sections`, section by section (candidates for suggestions).
     func declaredNames(in sections: Section...) -> [String] {
         sections.flatMap { section in names.compactMap { $0.value.section == section ? $0.key : nil } }
@@ -424,18 +436,23 @@ struct Lowerer {
         steps.reserveCapacity(declaredSteps.count)
         references.reserveCapacity(declaredSteps.count * 2)
         referenceStart.reserveCapacity(declaredSteps.count + 1)
+        inputReferences.reserveCapacity(declaredSteps.count)
+        inputReferenceStart.reserveCapacity(declaredSteps.count + 1)
         for e in declaredSteps {
             let before = diagnostics.count
-            let firstReference = references.count
+            let firstReference = references.count, firstInput = inputReferences.count
             if let s = lowerStep(e.key, e.keyRange, e.value) {
                 steps.append(s)
                 referenceStart.append(Int32(firstReference))
+                inputReferenceStart.append(Int32(firstInput))
             } else {
                 references.removeSubrange(firstReference...)
+                inputReferences.removeSubrange(firstInput...)
             }
             if diagnostics.count > before { stepsWithErrors.insert(e.key) }
         }
         referenceStart.append(Int32(references.count))
+        inputReferenceStart.append(Int32(inputReferences.count))
         var outputs: [Output] = []
         if let e = entry("outputs"), let list = mapping(e.value, "`outputs`") {
             for o in list {
@@ -454,6 +471,11 @@ struct Lowerer {
                                 positions: everyEntryLowered ? names : nil)
         pipeline.minorVersion = minorVersion
         pipeline.frames = frames
+        // Positions among the accepted entries are the pipeline's only when every entry lowered.
+        if everyEntryLowered {
+            pipeline.referenceHints = ReferenceHints(inputs: .init(values: inputReferences, start: inputReferenceStart),
+                                                     calls: .init(values: references, start: referenceStart))
+        }
         if !frames.isEmpty { pipeline.reindex() }
         checkCarried(pipeline)
         checkSteps(&pipeline)
@@ -1233,7 +1255,7 @@ struct Lowerer {
     mutating func dataRef(_ v: WrittenValue) -> Ref? {
         guard let n = string(v, "an array or step name") else { return nil }
         let r = textRange(v)
-        if isData(n) { return Ref(name: n, range: r) }
+        if isDataInput(n) { return Ref(name: n, range: r) }
         let candidates = declaredNames(in: .arrays, .frames, .steps)
         if isDeclared(n, in: .objects) {
             error("`\(n)` is an object, not an array or step", r, help: "objects are passed in `args` or `kwargs`")
@@ -1313,6 +1335,15 @@ extension Pipeline.Positions {
         case .steps: self.init(step: position)
         case .frames: self.init(frame: position)
         }
+    }
+
+    /// Where an array, frame or step is declared, as an input hint (`ReferenceHints.packed`); nil
+    /// for any other name.
+    var inputHint: Int32? {
+        if array >= 0 { return ReferenceHints.packed(.array, array) }
+        if step >= 0 { return ReferenceHints.packed(.step, step) }
+        if frame >= 0 { return ReferenceHints.packed(.frame, frame) }
+        return nil
     }
 
     /// The section of a name the lowering declared (names are unique across sections).
