@@ -87,8 +87,9 @@ private struct Builder {
         arrayOutputs = Array(repeating: nil, count: p.arrays.count)
         stepOutputs = Array(repeating: nil, count: p.steps.count)
         frameOutputs = Array(repeating: nil, count: p.frames.count)
-        for o in p.outputs.reversed() {
-            let at = positions(of: o.target.name)
+        let outputHints = p.referenceHints.outputs.count == p.outputs.count ? p.referenceHints.outputs : []
+        for (k, o) in p.outputs.enumerated().reversed() {
+            let at = positions(of: o.target, hint: outputHints.isEmpty ? -1 : outputHints[k])
             if at.array >= 0 { arrayOutputs[Int(at.array)] = o.kind }
             if at.step >= 0 { stepOutputs[Int(at.step)] = o.kind }
             if at.frame >= 0 { frameOutputs[Int(at.frame)] = o.kind }
@@ -110,7 +111,7 @@ private struct Builder {
     }
 
     /// Where input `r` is declared: at its hint (`ReferenceHints.inputs`) when the entry there has its name.
-    mutating func inputPositions(_ r: Ref, hint: Int32) -> Pipeline.Positions {
+    mutating func positions(of r: Ref, hint: Int32) -> Pipeline.Positions {
         if hinted, let (table, at) = ReferenceHints.unpacked(hint) {
             switch table {
             case .array where at < p.arrays.count && p.arrays[at].name == r.name: return Pipeline.Positions(array: Int32(at))
@@ -176,7 +177,7 @@ private struct Builder {
             for r in s.inputs {
                 let hint = hints.first.map { p.referenceHints.inputs.values[$0] } ?? -1
                 hints = hints.dropFirst()
-                inputPositions.append(inputPositions(r, hint: hint))
+                inputPositions.append(positions(of: r, hint: hint))
             }
         }
         inputStart.append(inputPositions.count)

@@ -36,11 +36,14 @@ public struct ReferenceHints: Sendable {
     /// instance's object in `objects`), then the position in `objects` of each object argument,
     /// `args` then `kwargs` in the written order; -1 where the name was not found.
     public var calls = PerStep()
+    /// For each output, where its target is declared, as `inputs` (used only when there is one per output).
+    public var outputs: [Int32] = []
 
     public init() {}
-    public init(inputs: PerStep, calls: PerStep) {
+    public init(inputs: PerStep, calls: PerStep, outputs: [Int32]) {
         self.inputs = inputs
         self.calls = calls
+        self.outputs = outputs
     }
 
     /// An input's table and position in one value (the table in the top bits); -1 when the

@@ -95,6 +95,8 @@ struct Lowerer {
     /// the graph builder looks no name up either.
     var inputReferences: [Int32] = []
     var inputReferenceStart: [Int32] = []
+    /// Where each lowered output's target was found, as `inputReferences`.
+    var outputReferences: [Int32] = []
 
     /// Whether `name` is declared in `section`.
     func isDeclared(_ name: String, in section: Section) -> Bool { names[name]?.section == section }
@@ -103,7 +105,7 @@ struct Lowerer {
     /// Whether `name` is declared as an array, a frame or a step; if so, where is recorded as the
     /// next input of the step being lowered (`inputReferences`).
     mutating func isDataInput(_ name: String) -> Bool {
-        guard let declared = names[name], let hint = declared.inputHint else { return false }
+        guard let hint = names[name]?.inputHint else { return false }
         inputReferences.append(hint)
         return true
     }
@@ -456,7 +458,8 @@ struct Lowerer {
         var outputs: [Output] = []
         if let e = entry("outputs"), let list = mapping(e.value, "`outputs`") {
             for o in list {
-                if let out = lowerOutput(o.key, o.keyRange, o.value) { outputs.append(out) }
+                let mark = outputReferences.count
+                if let out = lowerOutput(o.key, o.keyRange, o.value) { outputs.append(out) } else { outputReferences.removeSubrange(mark...) }
             }
             checkSavePaths(outputs)
         }
@@ -474,7 +477,7 @@ struct Lowerer {
         // Positions among the accepted entries are the pipeline's only when every entry lowered.
         if everyEntryLowered {
             pipeline.referenceHints = ReferenceHints(inputs: .init(values: inputReferences, start: inputReferenceStart),
-                                                     calls: .init(values: references, start: referenceStart))
+                                                     calls: .init(values: references, start: referenceStart), outputs: outputReferences)
         }
         if !frames.isEmpty { pipeline.reindex() }
         checkCarried(pipeline)
@@ -1293,11 +1296,12 @@ struct Lowerer {
     }
 
     mutating func lowerOutput(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue) -> Output? {
-        guard isData(name) else {
+        guard let hint = names[name]?.inputHint else {
             error("output `\(name)` is not an array or step", nameRange,
                   help: suggestion(for: name, among: declaredNames(in: .arrays, .frames, .steps)).map { "did you mean `\($0)`?" })
             return nil
         }
+        outputReferences.append(hint)
         let target = Ref(name: name, range: nameRange)
         if case .string(let s)? = scalar(v) {
             switch s {
