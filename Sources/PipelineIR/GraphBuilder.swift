@@ -541,8 +541,13 @@ private struct Builder {
     /// The call site: each parameter's role (resolved by the front end) mapped to the input edge or number that fills it.
     func resolveCall(_ function: CallSite.FunctionRef, range: SourceRange, roles: [Graph.EdgeRole], inputs: [Graph.Edge],
                      args: [CallArgument], kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)]) -> CallSite {
+        // The last edge of each role. A call has a few inputs: scanning them beats hashing each role
+        // (a keyword's name) into a table built per call; a long list gets the table.
         var edgeByRole: [Graph.EdgeRole: Int] = [:]
-        for (i, e) in inputs.enumerated() { edgeByRole[e.role] = i }
+        if inputs.count > 16 { for (i, e) in inputs.enumerated() { edgeByRole[e.role] = i } }
+        func edge(_ role: Graph.EdgeRole) -> Int {
+            inputs.count > 16 ? edgeByRole[role] ?? -1 : inputs.lastIndex { $0.role == role } ?? -1
+        }
         let arguments: [CallSite.Argument] = roles.map { role in
             var written: CallArgument?
             switch role {
@@ -552,7 +557,7 @@ private struct Builder {
             }
             if case .literal(let d, let r)? = written { return CallSite.Argument(role: role, source: .literal(d, range: r)) }
             if case .item(let r)? = written { return CallSite.Argument(role: role, source: .item(range: r)) }
-            return CallSite.Argument(role: role, source: .input(edgeByRole[role] ?? -1))
+            return CallSite.Argument(role: role, source: .input(edge(role)))
         }
         var call = CallSite(functionRef: function, range: range, arguments: arguments, resultStorage: .float64)
         if let (kernel, _) = call.kernel {
