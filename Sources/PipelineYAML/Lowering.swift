@@ -434,27 +434,7 @@ struct Lowerer {
             if let a = lowerArray(e.key, e.keyRange, e.value) { arrays.append(a) }
         }
         let frames = declaredFrames.compactMap { lowerFrame($0.key, $0.keyRange, $0.value, objects: objects) }
-        var steps: [Step] = []
-        steps.reserveCapacity(declaredSteps.count)
-        references.reserveCapacity(declaredSteps.count * 2)
-        referenceStart.reserveCapacity(declaredSteps.count + 1)
-        inputReferences.reserveCapacity(declaredSteps.count)
-        inputReferenceStart.reserveCapacity(declaredSteps.count + 1)
-        for e in declaredSteps {
-            let before = diagnostics.count
-            let firstReference = references.count, firstInput = inputReferences.count
-            if let s = lowerStep(e.key, e.keyRange, e.value) {
-                steps.append(s)
-                referenceStart.append(Int32(firstReference))
-                inputReferenceStart.append(Int32(firstInput))
-            } else {
-                references.removeSubrange(firstReference...)
-                inputReferences.removeSubrange(firstInput...)
-            }
-            if diagnostics.count > before { stepsWithErrors.insert(e.key) }
-        }
-        referenceStart.append(Int32(references.count))
-        inputReferenceStart.append(Int32(inputReferences.count))
+        let steps = lowerSteps(declaredSteps)
         var outputs: [Output] = []
         if let e = entry("outputs"), let list = mapping(e.value, "`outputs`") {
             for o in list {
@@ -484,6 +464,33 @@ struct Lowerer {
         checkSteps(&pipeline)
         checkFrameSteps(&pipeline)
         return pipeline
+    }
+
+    /// The steps that lower, in order, recording where each one's references were found
+    /// (`references`, `inputReferences`).
+    mutating func lowerSteps(_ declaredSteps: [Entry]) -> [Step] {
+        var steps: [Step] = []
+        steps.reserveCapacity(declaredSteps.count)
+        references.reserveCapacity(declaredSteps.count * 2)
+        referenceStart.reserveCapacity(declaredSteps.count + 1)
+        inputReferences.reserveCapacity(declaredSteps.count)
+        inputReferenceStart.reserveCapacity(declaredSteps.count + 1)
+        for e in declaredSteps {
+            let before = diagnostics.count
+            let firstReference = references.count, firstInput = inputReferences.count
+            if let s = lowerStep(e.key, e.keyRange, e.value) {
+                steps.append(s)
+                referenceStart.append(Int32(firstReference))
+                inputReferenceStart.append(Int32(firstInput))
+            } else {
+                references.removeSubrange(firstReference...)
+                inputReferences.removeSubrange(firstInput...)
+            }
+            if diagnostics.count > before { stepsWithErrors.insert(e.key) }
+        }
+        referenceStart.append(Int32(references.count))
+        inputReferenceStart.append(Int32(inputReferences.count))
+        return steps
     }
 
     /// Registers the names of one section; a name is unique across sections.
