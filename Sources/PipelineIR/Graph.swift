@@ -57,19 +57,75 @@ public struct Graph: Sendable {
         }
     }
 
-    /// An input of a layer.
+    /// An input of a layer: 40 bytes. A graph holds one per input of every layer, so the usual
+    /// edge (a block, a positional argument or a receiver, no projection) is stored inline; a
+    /// keyword's or carried object's name and a projection live in a box only such edges allocate.
     public struct Edge: Sendable, Hashable {
         public var source: LayerID
-        public var role: EdgeRole
-        /// The projection applied on the client before shipping (`args: [mapper.series]` ships only `series`).
-        public var path: FieldPath
+        /// The role's case when it is stored inline, with its index (a block's or argument's).
+        private var inlineRole: InlineRole
+        private var index: Int32
+        /// The role and projection of an edge that is not stored inline.
+        private var boxed: Boxed?
         /// The token that names the input.
         public var range: SourceRange
+
+        private enum InlineRole: UInt8 { case block, argument, receiver, boxed }
+
+        private final class Boxed: Sendable {
+            let role: EdgeRole
+            let path: FieldPath
+            init(role: EdgeRole, path: FieldPath) {
+                self.role = role
+                self.path = path
+            }
+        }
+
         public init(source: LayerID, role: EdgeRole, path: FieldPath = [], range: SourceRange) {
             self.source = source
-            self.role = role
-            self.path = path
             self.range = range
+            (inlineRole, index, boxed) = Self.stored(role, path)
+        }
+
+        private static func stored(_ role: EdgeRole, _ path: FieldPath) -> (InlineRole, Int32, Boxed?) {
+            if path.isEmpty {
+                switch role {
+                case .block(let i) where Int32(exactly: i) != nil: return (.block, Int32(i), nil)
+                case .argument(let i) where Int32(exactly: i) != nil: return (.argument, Int32(i), nil)
+                case .receiver: return (.receiver, 0, nil)
+                default: break
+                }
+            }
+            return (.boxed, 0, Boxed(role: role, path: path))
+        }
+
+        public var role: EdgeRole {
+            get {
+                switch inlineRole {
+                case .block: .block(Int(index))
+                case .argument: .argument(Int(index))
+                case .receiver: .receiver
+                case .boxed: boxed?.role ?? .receiver
+                }
+            }
+            set { (inlineRole, index, boxed) = Self.stored(newValue, path) }
+        }
+
+        /// The projection applied on the client before shipping (`args: [mapper.series]` ships only `series`).
+        public var path: FieldPath {
+            get { boxed?.path ?? [] }
+            set { (inlineRole, index, boxed) = Self.stored(role, newValue) }
+        }
+
+        public static func == (a: Edge, b: Edge) -> Bool {
+            a.source == b.source && a.range == b.range && a.role == b.role && a.path == b.path
+        }
+
+        public func hash(into h: inout Hasher) {
+            h.combine(source)
+            h.combine(role)
+            h.combine(path)
+            h.combine(range)
         }
     }
 

@@ -4,7 +4,15 @@
 /// layer gets its `CallSite` from the parameter roles the front end resolved.
 public enum GraphBuilder {
     public static func build(_ p: Pipeline) -> (graph: Graph?, diagnostics: [Diagnostic]) {
+        var lookups = 0
+        return build(p, lookups: &lookups)
+    }
+
+    /// `build`, counting the names it looks up in the pipeline's name index: none for the
+    /// references whose `ReferenceHints` hold.
+    static func build(_ p: Pipeline, lookups: inout Int) -> (graph: Graph?, diagnostics: [Diagnostic]) {
         var b = Builder(p)
+        defer { lookups = b.lookups }
         b.addObjectsAndArrays()
         let (ordered, cyclic) = b.orderSteps()
         for index in ordered where cyclic.isEmpty || !cyclic.contains(p.steps[index].name) {
@@ -63,17 +71,25 @@ private struct Builder {
     var inputStart: [Int] = []
     /// The step being added.
     var currentStep = 0
+    /// Whether the front end's `ReferenceHints` can stand for lookups: the pipeline's names are unique.
+    let hinted: Bool
+    /// The call hints (`ReferenceHints.calls`) of the step being added not yet taken.
+    var callHints = 0..<0
+    /// Names looked up in the pipeline's name index (for tests: a lowered pipeline needs none).
+    var lookups = 0
 
     init(_ p: Pipeline) {
         self.p = p
         tables = ModelTables(p)
+        hinted = p.hasUniqueNames
         layers.reserveCapacity(p.objects.count + p.arrays.count + p.steps.count)
         stepLayers = Array(repeating: nil, count: p.steps.count)
         arrayOutputs = Array(repeating: nil, count: p.arrays.count)
         stepOutputs = Array(repeating: nil, count: p.steps.count)
         frameOutputs = Array(repeating: nil, count: p.frames.count)
-        for o in p.outputs.reversed() {
-            let at = p.positions(of: o.target.name)
+        let outputHints = p.referenceHints.outputs.count == p.outputs.count ? p.referenceHints.outputs : []
+        for (k, o) in p.outputs.enumerated().reversed() {
+            let at = positions(of: o.target, hint: outputHints.isEmpty ? -1 : outputHints[k])
             if at.array >= 0 { arrayOutputs[Int(at.array)] = o.kind }
             if at.step >= 0 { stepOutputs[Int(at.step)] = o.kind }
             if at.frame >= 0 { frameOutputs[Int(at.frame)] = o.kind }
@@ -84,8 +100,46 @@ private struct Builder {
         diags.append(Diagnostic(code: .invalidPipeline, severity: .error, message: m, range: r, help: help))
     }
 
-    func layerID(_ name: String) -> Graph.LayerID? {
-        layerID(at: p.positions(of: name))
+    mutating func layerID(_ name: String) -> Graph.LayerID? {
+        layerID(at: positions(of: name))
+    }
+
+    /// `p.positions(of:)`, counted.
+    mutating func positions(of name: String) -> Pipeline.Positions {
+        lookups += 1
+        return p.positions(of: name)
+    }
+
+    /// Where input `r` is declared: at its hint (`ReferenceHints.inputs`) when the entry there has its name.
+    mutating func positions(of r: Ref, hint: Int32) -> Pipeline.Positions {
+        if hinted, let (table, at) = ReferenceHints.unpacked(hint) {
+            switch table {
+            case .array where at < p.arrays.count && p.arrays[at].name == r.name: return Pipeline.Positions(array: Int32(at))
+            case .step where at < p.steps.count && p.steps[at].name == r.name: return Pipeline.Positions(step: Int32(at))
+            case .frame where at < p.frames.count && p.frames[at].name == r.name: return Pipeline.Positions(frame: Int32(at))
+            default: break
+            }
+        }
+        return positions(of: r.name)
+    }
+
+    /// The next call hint of the step being added (`ReferenceHints.calls`), -1 when there is none.
+    mutating func takeCallHint() -> Int {
+        guard let i = callHints.first else { return -1 }
+        callHints = callHints.dropFirst()
+        return Int(p.referenceHints.calls.values[i])
+    }
+
+    /// The layer of object `name`: at its hint when the object there has that name.
+    mutating func objectLayer(_ name: String, hint: Int) -> Graph.LayerID? {
+        if hinted, hint >= 0, hint < p.objects.count, p.objects[hint].name == name { return Graph.LayerID(hint) }
+        return layerID(name)
+    }
+
+    /// The position of function `name` in `functions`: its hint when the function there has that name.
+    mutating func functionPosition(_ name: String, hint: Int) -> Int {
+        if hinted, hint >= 0, hint < p.functions.count, p.functions[hint].name == name { return hint }
+        return Int(positions(of: name).function)
     }
 
     func layerID(at: Pipeline.Positions) -> Graph.LayerID? {
@@ -117,9 +171,14 @@ private struct Builder {
     /// Steps are handled by index: a step is a large value, and copying it per visit shows on big pipelines.
     mutating func orderSteps() -> (ordered: [Int], cyclic: Set<String>) {
         inputStart.reserveCapacity(p.steps.count + 1)
-        for s in p.steps {
+        for (i, s) in p.steps.enumerated() {
             inputStart.append(inputPositions.count)
-            for r in s.inputs { inputPositions.append(p.positions(of: r.name)) }
+            var hints = p.referenceHints.inputs.range(ofStep: i, stepCount: p.steps.count)
+            for r in s.inputs {
+                let hint = hints.first.map { p.referenceHints.inputs.values[$0] } ?? -1
+                hints = hints.dropFirst()
+                inputPositions.append(positions(of: r, hint: hint))
+            }
         }
         inputStart.append(inputPositions.count)
         let positions = inputPositions, start = inputStart
@@ -173,6 +232,7 @@ private struct Builder {
     mutating func addStep(_ index: Int) {
         let s = p.steps[index]
         currentStep = index
+        callHints = p.referenceHints.calls.range(ofStep: index, stepCount: p.steps.count)
         let built: StepLayer
         switch s.kind {
         case .mapBlocks(let callee, let over, let args, let kwargs, let dt):
@@ -238,7 +298,7 @@ private struct Builder {
     /// `k` is the position of `r` in `s.inputs`.
     mutating func blockInput(_ r: Ref, input k: Int, of s: Step, ok: inout Bool) -> Graph.Layer? {
         let at = inputStart[currentStep] + k
-        guard let id = layerID(at: at < inputStart[currentStep + 1] ? inputPositions[at] : p.positions(of: r.name)) else { ok = false; return nil }
+        guard let id = layerID(at: at < inputStart[currentStep + 1] ? inputPositions[at] : positions(of: r.name)) else { ok = false; return nil }
         let l = layers[id.index]
         if l.perItem != nil, case .mapBlocks = s.kind {
             error("`\(r.name)` is a per-item step: its results are a list of values, not chunks; `\(s.name)` cannot map over it", r.range,
@@ -269,6 +329,7 @@ private struct Builder {
         l.grid = input.grid
         switch right {
         case .object(let name, _):
+            lookups += 1
             guard let obj = p.object(named: name) else { l.ok = false; return l }
             l.kind = .merge(FrameMerge(how: how, on: on, route: .broadcast(obj)))
         case .frame(let r):
@@ -351,20 +412,21 @@ private struct Builder {
         var l = StepLayer(kind: .mapBlocks(call: nil))
         var function: CallSite.FunctionRef?
         var calleeRange: SourceRange
+        let calleeHint = takeCallHint()
         switch callee {
         case .function(let name, let range):
-            let at = Int(p.positions(of: name).function)
+            let at = functionPosition(name, hint: calleeHint)
             function = at >= 0 ? .shared(tables, at) : nil
             calleeRange = range
         case .method(let obj, let objRange, let method, let methodRange):
             calleeRange = SourceRange(start: objRange.start, end: methodRange.end)
-            if let oid = layerID(obj) {
+            if let oid = objectLayer(obj, hint: calleeHint) {
                 l.inputs.append(Graph.Edge(source: oid, role: .receiver, range: objRange))
                 if case .instance(let inst)? = layers[oid.index].object?.recipe { function = inst.method(method).map { .boxed(Box($0.function)) } }
             }
         case .instance(let obj, let range):
             calleeRange = range
-            if let oid = layerID(obj) {
+            if let oid = objectLayer(obj, hint: calleeHint) {
                 l.inputs.append(Graph.Edge(source: oid, role: .carried(.instance, name: "self"), range: range))
                 if case .instance(let inst)? = layers[oid.index].object?.recipe {
                     function = inst.method("__call__").map { .boxed(Box($0.function)) }
@@ -373,12 +435,12 @@ private struct Builder {
         }
         addBlocks(over, of: s, to: &l)
         for (i, a) in args.enumerated() {
-            if case .object(let name, let path, let range) = a, let id = layerID(name) {
+            if case .object(let name, let path, let range) = a, let id = objectLayer(name, hint: takeCallHint()) {
                 l.inputs.append(Graph.Edge(source: id, role: .argument(i), path: path, range: range))
             }
         }
         for kw in kwargs {
-            if case .object(let name, let path, let range) = kw.value, let id = layerID(name) {
+            if case .object(let name, let path, let range) = kw.value, let id = objectLayer(name, hint: takeCallHint()) {
                 l.inputs.append(Graph.Edge(source: id, role: .keyword(kw.name), path: path, range: range))
             }
         }
@@ -479,8 +541,13 @@ private struct Builder {
     /// The call site: each parameter's role (resolved by the front end) mapped to the input edge or number that fills it.
     func resolveCall(_ function: CallSite.FunctionRef, range: SourceRange, roles: [Graph.EdgeRole], inputs: [Graph.Edge],
                      args: [CallArgument], kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)]) -> CallSite {
+        // The last edge of each role. A call has a few inputs: scanning them beats hashing each role
+        // (a keyword's name) into a table built per call; a long list gets the table.
         var edgeByRole: [Graph.EdgeRole: Int] = [:]
-        for (i, e) in inputs.enumerated() { edgeByRole[e.role] = i }
+        if inputs.count > 16 { for (i, e) in inputs.enumerated() { edgeByRole[e.role] = i } }
+        func edge(_ role: Graph.EdgeRole) -> Int {
+            inputs.count > 16 ? edgeByRole[role] ?? -1 : inputs.lastIndex { $0.role == role } ?? -1
+        }
         let arguments: [CallSite.Argument] = roles.map { role in
             var written: CallArgument?
             switch role {
@@ -490,7 +557,7 @@ private struct Builder {
             }
             if case .literal(let d, let r)? = written { return CallSite.Argument(role: role, source: .literal(d, range: r)) }
             if case .item(let r)? = written { return CallSite.Argument(role: role, source: .item(range: r)) }
-            return CallSite.Argument(role: role, source: .input(edgeByRole[role] ?? -1))
+            return CallSite.Argument(role: role, source: .input(edge(role)))
         }
         var call = CallSite(functionRef: function, range: range, arguments: arguments, resultStorage: .float64)
         if let (kernel, _) = call.kernel {

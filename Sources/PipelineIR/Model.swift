@@ -17,6 +17,9 @@ public struct Pipeline: Sendable {
     public var frames: [FrameDecl] = []
     /// File-wide suppressions (`lint:` at the top level).
     public var suppressions: Suppressions?
+    /// Where the front end found the names each step references (`ReferenceHints`): hints the graph
+    /// builder checks against the names, so it looks none of them up by name. Empty: no hints.
+    public var referenceHints = ReferenceHints()
 
     /// `positions` is the name index when the caller already has it (each name's first position
     /// in each section, as `reindex()` would build it); without it the index is built here.
@@ -32,7 +35,12 @@ public struct Pipeline: Sendable {
         self.steps = steps
         self.outputs = outputs
         self.suppressions = suppressions
-        if let positions { positionsByName = positions } else { reindex() }
+        if let positions {
+            positionsByName = positions
+            uniquelyIndexedCount = positions.count == entryCount ? entryCount : -1
+        } else {
+            reindex()
+        }
     }
 
     /// Where a name is declared: its first position in each section, -1 where it is not.
@@ -55,6 +63,17 @@ public struct Pipeline: Sendable {
     /// one table for every section, so each lookup hashes the name once.
     /// Checked on use: a stale entry falls back to a scan.
     private var positionsByName: [String: Positions] = [:]
+    /// The number of entries in every section when the index was built, if every name was then
+    /// unique across sections (-1 otherwise): what makes a checked hint as good as a lookup.
+    private var uniquelyIndexedCount = -1
+
+    /// The number of entries in every section.
+    private var entryCount: Int { objects.count + functions.count + arrays.count + steps.count + frames.count }
+
+    /// Whether every name is declared once across all sections, as of the last `reindex()` (and no
+    /// entry was added or removed since). Then the entry of a section at some position whose name is
+    /// `name` is where `positions(of: name)` points, the only one (`ReferenceHints` rely on it).
+    public var hasUniqueNames: Bool { uniquelyIndexedCount >= 0 && uniquelyIndexedCount == entryCount }
 
     /// Rebuilds the name index after adding or removing entries.
     public mutating func reindex() {
@@ -67,6 +86,7 @@ public struct Pipeline: Sendable {
         for i in steps.indices.reversed() { index[steps[i].name, default: Positions()].step = Int32(i) }
         for i in frames.indices.reversed() { index[frames[i].name, default: Positions()].frame = Int32(i) }
         positionsByName = index
+        uniquelyIndexedCount = index.count == entryCount ? entryCount : -1
     }
 
     /// The first position of `name` in each section, as of the last `reindex()`.

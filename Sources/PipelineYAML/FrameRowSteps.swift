@@ -65,7 +65,7 @@ extension Lowerer {
         }
         let head = String(s[..<dot]), column = String(s[s.index(after: dot)...])
         let headRange = SourceRange(start: r.start, end: r.start + head.utf8.count)
-        guard isData(head) else {
+        guard isDataInput(head) else {
             error("`\(head)` is not a frame or step", headRange, help: suggestion(for: head, among: declaredNames(in: .frames, .steps)).map { "did you mean `\($0)`?" })
             return nil
         }

@@ -193,7 +193,7 @@ extension Lowerer {
 
     /// What a `reduce` reads: an array or step, or (1.2) `FRAME.COLUMN` of a frame or frame-valued step.
     mutating func reduceInput(_ v: WrittenValue) -> (Ref, ReducedColumn?)? {
-        if case .string(let s)? = scalar(v), let dot = s.firstIndex(of: "."), isData(String(s[..<dot])) {
+        if case .string(let s)? = scalar(v), let dot = s.firstIndex(of: "."), isDataInput(String(s[..<dot])) {
             let head = String(s[..<dot]), column = String(s[s.index(after: dot)...])
             let r = textRange(v)
             guard requireVersion12("a reduction of a column (`\(s)`)", r) else { return nil }

@@ -90,11 +90,25 @@ struct Lowerer {
     /// name before use (`hintedObject`, `hintedFunction`), so a missing one only costs a lookup.
     var references: [Int32] = []
     var referenceStart: [Int32] = []
+    /// Where each lowered step's inputs (`Step.inputs`, in order) were found, packed with their
+    /// table (`ReferenceHints.packed`); flat as `references`. Handed to the pipeline with them, so
+    /// the graph builder looks no name up either.
+    var inputReferences: [Int32] = []
+    var inputReferenceStart: [Int32] = []
+    /// Where each lowered output's target was found, as `inputReferences`.
+    var outputReferences: [Int32] = []
 
     /// Whether `name` is declared in `section`.
     func isDeclared(_ name: String, in section: Section) -> Bool { names[name]?.section == section }
     /// Whether `name` is declared as an array or a step.
     func isData(_ name: String) -> Bool { names[name]?.section?.isData ?? false }
+    /// Whether `name` is declared as an array, a frame or a step; if so, where is recorded as the
+    /// next input of the step being lowered (`inputReferences`).
+    mutating func isDataInput(_ name: String) -> Bool {
+        guard let hint = names[name]?.inputHint else { return false }
+        inputReferences.append(hint)
+        return true
+    }
     /// The names declared in `sections`, section by section (candidates for suggestions).
     func declaredNames(in sections: Section...) -> [String] {
         sections.flatMap { section in names.compactMap { $0.value.section == section ? $0.key : nil } }
@@ -420,26 +434,12 @@ struct Lowerer {
             if let a = lowerArray(e.key, e.keyRange, e.value) { arrays.append(a) }
         }
         let frames = declaredFrames.compactMap { lowerFrame($0.key, $0.keyRange, $0.value, objects: objects) }
-        var steps: [Step] = []
-        steps.reserveCapacity(declaredSteps.count)
-        references.reserveCapacity(declaredSteps.count * 2)
-        referenceStart.reserveCapacity(declaredSteps.count + 1)
-        for e in declaredSteps {
-            let before = diagnostics.count
-            let firstReference = references.count
-            if let s = lowerStep(e.key, e.keyRange, e.value) {
-                steps.append(s)
-                referenceStart.append(Int32(firstReference))
-            } else {
-                references.removeSubrange(firstReference...)
-            }
-            if diagnostics.count > before { stepsWithErrors.insert(e.key) }
-        }
-        referenceStart.append(Int32(references.count))
+        let steps = lowerSteps(declaredSteps)
         var outputs: [Output] = []
         if let e = entry("outputs"), let list = mapping(e.value, "`outputs`") {
             for o in list {
-                if let out = lowerOutput(o.key, o.keyRange, o.value) { outputs.append(out) }
+                let mark = outputReferences.count
+                if let out = lowerOutput(o.key, o.keyRange, o.value) { outputs.append(out) } else { outputReferences.removeSubrange(mark...) }
             }
             checkSavePaths(outputs)
         }
@@ -454,11 +454,43 @@ struct Lowerer {
                                 positions: everyEntryLowered ? names : nil)
         pipeline.minorVersion = minorVersion
         pipeline.frames = frames
+        // Positions among the accepted entries are the pipeline's only when every entry lowered.
+        if everyEntryLowered {
+            pipeline.referenceHints = ReferenceHints(inputs: .init(values: inputReferences, start: inputReferenceStart),
+                                                     calls: .init(values: references, start: referenceStart), outputs: outputReferences)
+        }
         if !frames.isEmpty { pipeline.reindex() }
         checkCarried(pipeline)
         checkSteps(&pipeline)
         checkFrameSteps(&pipeline)
         return pipeline
+    }
+
+    /// The steps that lower, in order, recording where each one's references were found
+    /// (`references`, `inputReferences`).
+    mutating func lowerSteps(_ declaredSteps: [Entry]) -> [Step] {
+        var steps: [Step] = []
+        steps.reserveCapacity(declaredSteps.count)
+        references.reserveCapacity(declaredSteps.count * 2)
+        referenceStart.reserveCapacity(declaredSteps.count + 1)
+        inputReferences.reserveCapacity(declaredSteps.count)
+        inputReferenceStart.reserveCapacity(declaredSteps.count + 1)
+        for e in declaredSteps {
+            let before = diagnostics.count
+            let firstReference = references.count, firstInput = inputReferences.count
+            if let s = lowerStep(e.key, e.keyRange, e.value) {
+                steps.append(s)
+                referenceStart.append(Int32(firstReference))
+                inputReferenceStart.append(Int32(firstInput))
+            } else {
+                references.removeSubrange(firstReference...)
+                inputReferences.removeSubrange(firstInput...)
+            }
+            if diagnostics.count > before { stepsWithErrors.insert(e.key) }
+        }
+        referenceStart.append(Int32(references.count))
+        inputReferenceStart.append(Int32(inputReferences.count))
+        return steps
     }
 
     /// Registers the names of one section; a name is unique across sections.
@@ -1233,7 +1265,7 @@ struct Lowerer {
     mutating func dataRef(_ v: WrittenValue) -> Ref? {
         guard let n = string(v, "an array or step name") else { return nil }
         let r = textRange(v)
-        if isData(n) { return Ref(name: n, range: r) }
+        if isDataInput(n) { return Ref(name: n, range: r) }
         let candidates = declaredNames(in: .arrays, .frames, .steps)
         if isDeclared(n, in: .objects) {
             error("`\(n)` is an object, not an array or step", r, help: "objects are passed in `args` or `kwargs`")
@@ -1271,11 +1303,12 @@ struct Lowerer {
     }
 
     mutating func lowerOutput(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue) -> Output? {
-        guard isData(name) else {
+        guard let hint = names[name]?.inputHint else {
             error("output `\(name)` is not an array or step", nameRange,
                   help: suggestion(for: name, among: declaredNames(in: .arrays, .frames, .steps)).map { "did you mean `\($0)`?" })
             return nil
         }
+        outputReferences.append(hint)
         let target = Ref(name: name, range: nameRange)
         if case .string(let s)? = scalar(v) {
             switch s {
@@ -1313,6 +1346,15 @@ extension Pipeline.Positions {
         case .steps: self.init(step: position)
         case .frames: self.init(frame: position)
         }
+    }
+
+    /// Where an array, frame or step is declared, as an input hint (`ReferenceHints.packed`); nil
+    /// for any other name.
+    var inputHint: Int32? {
+        if array >= 0 { return ReferenceHints.packed(.array, array) }
+        if step >= 0 { return ReferenceHints.packed(.step, step) }
+        if frame >= 0 { return ReferenceHints.packed(.frame, frame) }
+        return nil
     }
 
     /// The section of a name the lowering declared (names are unique across sections).

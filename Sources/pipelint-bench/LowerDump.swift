@@ -23,6 +23,9 @@ func lowerDump(_ paths: [String]) {
             let lead = line.prefix { $0 == " " }.count
             if skipping { if lead > indent { continue } else { skipping = false } }
             if line.contains("positionsByName") { skipping = true; indent = lead; print(line.prefix(lead) + "positionsByName <omitted>"); continue }
+            // The graph builder's hints and the index's bookkeeping: positions, compared as `P` lines below.
+            if line.contains("referenceHints") { skipping = true; indent = lead; continue }
+            if line.contains("uniquelyIndexedCount") { continue }
             print(line)
         }
         let names = p.objects.map(\.name) + p.functions.map(\.name) + p.arrays.map(\.name) + p.steps.map(\.name) + p.frames.map(\.name)

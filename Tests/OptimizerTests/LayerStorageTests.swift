@@ -84,4 +84,31 @@ import Testing
     @Test func aLayerIsAtMost128Bytes() {
         #expect(MemoryLayout<Graph.Layer>.stride <= 128)
     }
+
+    /// An edge keeps blocks, positional arguments and receivers inline (40 bytes, no box); names and
+    /// projections are boxed. Every role and path reads back as set, and equality and hashing see
+    /// the role and path, not how they are stored.
+    @Test func anEdgeIs40BytesAndReadsBackEveryRole() {
+        #expect(MemoryLayout<Graph.Edge>.stride == 40)
+        let path: FieldPath = [.field("series")]
+        let roles: [Graph.EdgeRole] = [.block(0), .block(3), .argument(2), .argument(Int(Int32.max) + 1), .receiver,
+                                       .keyword("table"), .carried(.partial, name: "t"), .carried(.instance, name: "self")]
+        for role in roles {
+            for p in [[], path] as [FieldPath] {
+                let e = Graph.Edge(source: .init(5), role: role, path: p, range: SourceRange(start: 3, end: 9))
+                #expect(e.role == role && e.path == p && e.source == .init(5) && e.range == SourceRange(start: 3, end: 9))
+            }
+        }
+        var e = Graph.Edge(source: .init(1), role: .argument(0), range: .at(4))
+        e.path = path
+        #expect(e.role == .argument(0) && e.path == path)
+        e.role = .keyword("factor")
+        #expect(e.role == .keyword("factor") && e.path == path)
+        e.path = []
+        e.role = .block(1)
+        #expect(e == Graph.Edge(source: .init(1), role: .block(1), range: .at(4)))
+        #expect(e != Graph.Edge(source: .init(1), role: .block(2), range: .at(4)))
+        #expect(Set([e, Graph.Edge(source: .init(1), role: .block(1), range: .at(4))]).count == 1)
+        #expect(Graph.Edge(source: .init(1), role: .keyword("a"), range: .at(4)) != Graph.Edge(source: .init(1), role: .keyword("b"), range: .at(4)))
+    }
 }
