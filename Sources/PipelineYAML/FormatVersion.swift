@@ -69,7 +69,7 @@ extension Lowerer {
                 error("`\(key)` needs a `kernel` function: \(why)", e.keyRange)
                 continue
             }
-            for m in mapping(e.value, "`\(key)`") ?? [] {
+            for m in mapping(e.value, "`\(key)`", keysAreNames: true) ?? [] {
                 let carriedName = keyText(m)
                 guard isIdentifier(carriedName) else {
                     error("`\(carriedName)` is not a valid name", m.keyRange)

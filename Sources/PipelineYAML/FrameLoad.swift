@@ -26,7 +26,7 @@ extension Lowerer {
             return nil
         }
         guard let rows = int(rowsEntry.value, "`rows`", min: 1) else { return nil }
-        if tree[columnsEntry.value.id].kind == .mapping, let cs = mapping(columnsEntry.value, "`columns`") {
+        if tree[columnsEntry.value.id].kind == .mapping, let cs = mapping(columnsEntry.value, "`columns`", keysAreNames: true) {
             for c in cs where tree[c.value.id].kind == .mapping {
                 let column = keyText(c)
                 guard let spec = mapping(c.value, "column `\(column)`"), let s = spec.first(.source) else { continue }

@@ -138,7 +138,7 @@ extension Lowerer {
 
     /// `columns:` — a mapping of column name → spec, in order.
     mutating func lowerColumns(_ v: WrittenValue) -> FrameSchema? {
-        guard let es = mapping(v, "`columns`") else { return nil }
+        guard let es = mapping(v, "`columns`", keysAreNames: true) else { return nil }
         guard !es.isEmpty else {
             error("`columns` needs at least one column", v.at)
             return nil

@@ -80,7 +80,7 @@ extension Lowerer {
             }
         }
         var kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)] = []
-        if let k = es.first(.kwargs), let ks = mapping(k.value, "`kwargs`") {
+        if let k = es.first(.kwargs), let ks = mapping(k.value, "`kwargs`", keysAreNames: true) {
             for e in ks {
                 if let arg = argument(e.value) { kwargs.append((keyText(e), e.keyRange, arg)) }
             }

@@ -177,8 +177,10 @@ struct Lowerer {
         }
     }
 
-    /// Mapping entries with string keys; reports non-string keys and non-mappings.
-    mutating func mapping(_ v: WrittenValue, _ what: @autoclosure () -> String) -> [Entry]? {
+    /// Mapping entries with string keys; reports non-string keys and non-mappings. `keysAreNames`: the keys
+    /// are names (of objects, fields, keyword arguments…), never looked up as known keys, so they
+    /// are not recognised (`Entry.code` is nil).
+    mutating func mapping(_ v: WrittenValue, _ what: @autoclosure () -> String, keysAreNames: Bool = false) -> [Entry]? {
         guard tree[v.id].kind == .mapping else {
             error("\(what()) must be a mapping, not \(kindName(v))", v.at)
             return nil
@@ -191,7 +193,7 @@ struct Lowerer {
             // The usual key, a scalar written in place: its node read once.
             let keyNode = tree[keyID]
             if keyNode.kind == .scalar {
-                let code = recognise(keyNode)
+                let code = keysAreNames ? nil : recognise(keyNode)
                 let quoted = keyNode.scalarStyle == .singleQuoted || keyNode.scalarStyle == .doubleQuoted
                 let r = keyNode.range
                 let keyRange = quoted ? SourceRange(start: r.start + 1, end: max(r.start + 1, r.end - 1)) : r
@@ -205,7 +207,7 @@ struct Lowerer {
                 error("keys in \(what()) must be strings, not \(kindName(kv))", kv.at)
                 continue
             }
-            out.append(Entry(code: recognise(target), keyStart: target.payloadStart, keyCount: target.payloadCount,
+            out.append(Entry(code: keysAreNames ? nil : recognise(target), keyStart: target.payloadStart, keyCount: target.payloadCount,
                              keyRange: textRange(kv), value: self.written(val)))
         }
         return out
@@ -419,12 +421,12 @@ struct Lowerer {
         if let e = entry(.cluster) { cluster = lowerCluster(e.value) }
 
         // Declare every name first.
-        let objectEntries = entry(.objects).flatMap { mapping($0.value, "`objects`") } ?? []
-        let functionEntries = entry(.functions).flatMap { mapping($0.value, "`functions`") } ?? []
-        let arrayEntries = entry(.arrays).flatMap { mapping($0.value, "`arrays`") } ?? []
-        let frameEntries = entry(.frames).flatMap { e in requireVersion12("`frames`", e.keyRange) ? mapping(e.value, "`frames`") : nil } ?? []
+        let objectEntries = entry(.objects).flatMap { mapping($0.value, "`objects`", keysAreNames: true) } ?? []
+        let functionEntries = entry(.functions).flatMap { mapping($0.value, "`functions`", keysAreNames: true) } ?? []
+        let arrayEntries = entry(.arrays).flatMap { mapping($0.value, "`arrays`", keysAreNames: true) } ?? []
+        let frameEntries = entry(.frames).flatMap { e in requireVersion12("`frames`", e.keyRange) ? mapping(e.value, "`frames`", keysAreNames: true) : nil } ?? []
         let stepEntries: [Entry]
-        if let e = entry(.steps) { stepEntries = mapping(e.value, "`steps`") ?? [] } else {
+        if let e = entry(.steps) { stepEntries = mapping(e.value, "`steps`", keysAreNames: true) ?? [] } else {
             error("missing required key `steps`", rootStart)
             stepEntries = []
         }
@@ -468,7 +470,7 @@ struct Lowerer {
         }
         referenceStart.append(Int32(references.count))
         var outputs: [Output] = []
-        if let e = entry(.outputs), let list = mapping(e.value, "`outputs`") {
+        if let e = entry(.outputs), let list = mapping(e.value, "`outputs`", keysAreNames: true) {
             for o in list {
                 if let out = lowerOutput(keyText(o), o.keyRange, o.value) { outputs.append(out) }
             }
@@ -684,7 +686,7 @@ struct Lowerer {
             }
             return .list(xs)
         case .mapping:
-            guard let es = mapping(v, "a literal mapping") else { return nil }
+            guard let es = mapping(v, "a literal mapping", keysAreNames: true) else { return nil }
             var out: [LiteralEntry] = []
             for e in es {
                 guard let l = literal(e.value, depth: depth + 1) else { return nil }
@@ -828,7 +830,7 @@ struct Lowerer {
             return nil
         }
         var fields: [InstanceRecipe.Field] = []
-        if let f = entries.first(.fields), let es = mapping(f.value, "`fields`") {
+        if let f = entries.first(.fields), let es = mapping(f.value, "`fields`", keysAreNames: true) {
             for e in es {
                 let name = keyText(e)
                 guard isIdentifier(name) else {
@@ -844,7 +846,7 @@ struct Lowerer {
             }
         }
         var inst = InstanceRecipe(className: className, module: module, fields: fields, methods: [])
-        if let m = entries.first(.methods), let es = mapping(m.value, "`methods`") {
+        if let m = entries.first(.methods), let es = mapping(m.value, "`methods`", keysAreNames: true) {
             for e in es {
                 let name = keyText(e)
                 guard isIdentifier(name) else {
@@ -901,7 +903,7 @@ struct Lowerer {
         // Parameters bound in `with:`: a bit each (an array only past 64 parameters).
         var usedBits: UInt64 = 0
         var usedParams = params.count > 64 ? [Bool](repeating: false, count: params.count) : []
-        if let w = es.first(.with), let ws = mapping(w.value, "`with`") {
+        if let w = es.first(.with), let ws = mapping(w.value, "`with`", keysAreNames: true) {
             for e in ws {
                 let key = keyText(e)
                 guard let slot = kernelParams.firstIndex(where: { $0.name == key }) else {
@@ -1188,7 +1190,7 @@ struct Lowerer {
                 }
             }
             var kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)] = []
-            if let k = get(.kwargs), let ks = mapping(k.value, "`kwargs`") {
+            if let k = get(.kwargs), let ks = mapping(k.value, "`kwargs`", keysAreNames: true) {
                 for e in ks {
                     if let arg = argument(e.value) { kwargs.append((keyText(e), e.keyRange, arg)) }
                 }
