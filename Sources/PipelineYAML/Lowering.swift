@@ -32,10 +32,6 @@ struct WrittenValue {
     let at: SourceRange
 }
 
-/// Whether two keys are equal, lengths first: most keys compared differ in length, and comparing
-/// two lengths costs less than the string comparison's call.
-@inline(__always) func sameKey(_ a: String, _ b: String) -> Bool { a.utf8.count == b.utf8.count && a == b }
-
 extension Array where Element == Entry {
     /// The first entry whose key is `key` (mappings are small: a scan beats building a table).
     func first(_ key: KnownKey) -> Entry? {
@@ -44,14 +40,6 @@ extension Array where Element == Entry {
     }
     /// Whether an entry has the key `key`.
     func has(_ key: KnownKey) -> Bool { first(key) != nil }
-}
-
-extension Array where Element == String {
-    /// Whether `key` is one of these keys.
-    func containsKey(_ key: String) -> Bool {
-        for k in self where sameKey(k, key) { return true }
-        return false
-    }
 }
 
 extension Array where Element == KnownKey {
@@ -65,11 +53,12 @@ extension Array where Element == KnownKey {
     var texts: [String] { map(\.rawValue) }
 }
 
-/// A mapping entry with a string key: the key's text and range (without quotes), and the value.
-/// A struct rather than a tuple: arrays of it copy and free with specialized code.
+/// A mapping entry with a string key: the key's code if the lowering knows it, where its bytes and
+/// its text (without quotes) are, and the value. No `String` inside: arrays of entries are plain
+/// memory, copied and freed without reference counting.
 struct Entry {
     /// The key, when it is one the lowering knows (recognised from its bytes): entries are
-    /// matched by this code, never by comparing `key`.
+    /// matched by this code, never by their text.
     let code: KnownKey?
     /// Where the key's decoded bytes lie in the tree's `scalarBytes`: its text is made only when
     /// asked for (`Lowerer.keyText`), for the names the model keeps and for messages.
