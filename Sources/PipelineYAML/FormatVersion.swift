@@ -45,7 +45,7 @@ extension Lowerer {
         return false
     }
 
-    static let carryRoutes: [(key: String, route: Graph.CarryRoute)] = [("partial", .partial), ("closure", .closure), ("globals", .global)]
+    static let carryRoutes: [(key: KnownKey, route: Graph.CarryRoute)] = [(.partial, .partial), (.closure, .closure), (.globals, .global)]
 
     /// `partial:`, `closure:`, `globals:` of a function: each entry `name: object` (or a field path,
     /// taken on the client) becomes a parameter the function carries, after the declared ones.
@@ -54,8 +54,9 @@ extension Lowerer {
                                function name: String, isMethod: Bool, isPython: Bool) -> [CarriedObject]? {
         var carried: [CarriedObject] = []
         let before = diagnostics.count
-        for (key, route) in Self.carryRoutes {
-            guard let e = es.first(key) else { continue }
+        for (code, route) in Self.carryRoutes {
+            guard let e = es.first(code) else { continue }
+            let key = code.rawValue
             // Reported, then lowered as 1.1 would, so the rest of the file is checked too.
             _ = requireVersion11("`\(key)`", e.keyRange)
             if isMethod {
@@ -68,19 +69,20 @@ extension Lowerer {
                 error("`\(key)` needs a `kernel` function: \(why)", e.keyRange)
                 continue
             }
-            for m in mapping(e.value, "`\(key)`") ?? [] {
-                guard isIdentifier(m.key) else {
-                    error("`\(m.key)` is not a valid name", m.keyRange)
+            for m in mapping(e.value, "`\(key)`", keysAreNames: true) ?? [] {
+                let carriedName = keyText(m)
+                guard isIdentifier(carriedName) else {
+                    error("`\(carriedName)` is not a valid name", m.keyRange)
                     continue
                 }
-                if params.contains(where: { $0.name == m.key }) {
-                    error("`\(m.key)` is both a parameter of function `\(name)` and carried by its `\(key)`", m.keyRange,
+                if params.contains(where: { $0.name == carriedName }) {
+                    error("`\(carriedName)` is both a parameter of function `\(name)` and carried by its `\(key)`", m.keyRange,
                           help: "a carried name is not passed by the call: remove it from `params`")
                     continue
                 }
                 guard let (object, path, range) = carriedValue(m.value) else { continue }
-                params.append(Param(name: m.key, range: m.keyRange))
-                carried.append(CarriedObject(name: m.key, nameRange: m.keyRange, route: route, object: object, path: path, range: range))
+                params.append(Param(name: carriedName, range: m.keyRange))
+                carried.append(CarriedObject(name: carriedName, nameRange: m.keyRange, route: route, object: object, path: path, range: range))
             }
         }
         return diagnostics.count - before > carriedVersionErrors(es) ? nil : carried
@@ -88,7 +90,7 @@ extension Lowerer {
 
     /// How many version errors `lowerCarried` reports for these entries (they do not stop the lowering).
     func carriedVersionErrors(_ es: [Entry]) -> Int {
-        minorVersion >= 1 ? 0 : Self.carryRoutes.filter { r in es.contains { $0.key == r.key } }.count
+        minorVersion >= 1 ? 0 : Self.carryRoutes.filter { r in es.contains { $0.code == r.key } }.count
     }
 
     /// A carried value: an object name or a field path into one (`model.weights`).

@@ -3,7 +3,7 @@ import PipelineIR
 /// `groupby` steps (format 1.2): `per_region: {groupby: with_region, by: region, sum: income}` —
 /// a groupby-sum on an integer, bool, string or category key (docs/pipeline-format.md, "Groupby").
 extension Lowerer {
-    static let groupbyKeys = ["groupby", "by", "sum", "split_every", "lint"]
+    static let groupbyKeys: [KnownKey] = [.groupby, .by, .sum, .splitEvery, .lint]
 
     mutating func lowerGroupbyStep(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue,
                                    kindEntry: Entry,
@@ -11,13 +11,13 @@ extension Lowerer {
         checkKeys(es, allowed: Self.groupbyKeys, in: "`groupby` step `\(name)`")
         guard requireVersion12("a `groupby` step", kindEntry.keyRange) else { return nil }
         guard let over = dataRef(kindEntry.value) else { return nil }
-        guard let b = es.first("by"), let s = es.first("sum") else {
+        guard let b = es.first(.by), let s = es.first(.sum) else {
             error("`groupby` step `\(name)` needs `by` (the key column) and `sum` (the column summed per group)", v.at)
             return nil
         }
         guard let by = string(b.value, "`by`"), let column = string(s.value, "`sum`") else { return nil }
         var split = 8
-        if let e = es.first("split_every"), let n = int(e.value, "`split_every`", min: 2) { split = n }
+        if let e = es.first(.splitEvery), let n = int(e.value, "`split_every`", min: 2) { split = n }
         let spec = GroupbySpec(over: over, by: by, byRange: textRange(b.value), column: column, columnRange: textRange(s.value), splitEvery: split)
         return Step(name: name, nameRange: nameRange, range: v.at, kind: .groupby(spec), suppressions: supp)
     }

@@ -4,18 +4,18 @@ import PipelineIR
 /// frame kernels' `column`/`columns`/`into`, and `map_partitions` steps
 /// (docs/pipeline-format.md, "DataFrames").
 extension Lowerer {
-    static let frameKeys = ["rows", "partitions", "columns", "lint"]
-    static let fromPandasKeys = ["from_pandas", "partitions", "lint"]
+    static let frameKeys: [KnownKey] = [.rows, .partitions, .columns, .lint]
+    static let fromPandasKeys: [KnownKey] = [.fromPandas, .partitions, .lint]
     /// Reserved by the format's design, not read yet: a located "not supported yet".
-    static let plannedFrameKeys: [String] = []
-    static let columnKeys = ["dtype", "source", "length", "categories"]
+    static let plannedFrameKeys: [KnownKey] = []
+    static let columnKeys: [KnownKey] = [.dtype, .source, .length, .categories]
     static let columnDTypes = ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
                                "float32", "float64", "datetime64[ns]", "string", "category"]
-    static let mapPartitionsKeys = ["map_partitions", "over", "args", "kwargs", "lint"]
-    static let frameKernelKeys = ["column", "columns", "into"]
+    static let mapPartitionsKeys: [KnownKey] = [.mapPartitions, .over, .args, .kwargs, .lint]
+    static let frameKernelKeys: [KnownKey] = [.column, .columns, .into]
     /// Planned step kinds of format 1.2 (docs/pipeline-format.md, "DataFrames"): reported as not supported yet.
     static let plannedFrameSteps: [String] = []
-    static let mergeKeys = ["merge", "with", "on", "how", "lint"]
+    static let mergeKeys: [KnownKey] = [.merge, .with, .on, .how, .lint]
     /// The longest string column pipelint sizes (`length:`), and the most categories.
     static let maxStringLength = 64
     static let maxCategories = 1_000_000
@@ -35,34 +35,34 @@ extension Lowerer {
 
     mutating func lowerFrame(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue, objects: [PipelineObject]) -> FrameDecl? {
         guard let es = mapping(v, "frame `\(name)`") else { return nil }
-        for e in es where Self.plannedFrameKeys.containsKey(e.key) {
-            error("`\(e.key)` frames are not supported yet; declare the frame's `rows`, `partitions` and `columns`", e.keyRange)
+        for e in es where Self.plannedFrameKeys.containsKey(e.code) {
+            error("`\(keyText(e))` frames are not supported yet; declare the frame's `rows`, `partitions` and `columns`", e.keyRange)
             return nil
         }
-        if let load = es.first("load") {
+        if let load = es.first(.load) {
             return lowerLoadFrame(name, nameRange, v, entries: es, load: load)
         }
-        if let fp = es.first("from_pandas") {
+        if let fp = es.first(.fromPandas) {
             return lowerFromPandas(name, nameRange, v, entries: es, fromPandas: fp, objects: objects)
         }
         checkKeys(es, allowed: Self.frameKeys, in: "frame `\(name)`")
-        func get(_ k: String) -> Entry? { es.first(k) }
-        guard let rowsEntry = get("rows") else {
+        func get(_ k: KnownKey) -> Entry? { es.first(k) }
+        guard let rowsEntry = get(.rows) else {
             error("frame `\(name)` needs `rows` (its number of rows)", v.at)
             return nil
         }
-        guard let partsEntry = get("partitions") else {
+        guard let partsEntry = get(.partitions) else {
             error("frame `\(name)` needs `partitions` (a number of partitions, or a list of row counts)", v.at)
             return nil
         }
-        guard let columnsEntry = get("columns") else {
+        guard let columnsEntry = get(.columns) else {
             error("frame `\(name)` needs `columns`", v.at)
             return nil
         }
         guard let rows = int(rowsEntry.value, "`rows`", min: 1) else { return nil }
         let schema = lowerColumns(columnsEntry.value)
         guard let parts = partitions(partsEntry.value, rows: rows), let schema else { return nil }
-        let supp = get("lint").flatMap { suppressions($0.value) }
+        let supp = get(.lint).flatMap { suppressions($0.value) }
         return FrameDecl(name: name, nameRange: nameRange, range: v.at, rows: rows, partitions: parts,
                          partitionsRange: partsEntry.value.at, schema: schema, suppressions: supp)
     }
@@ -88,7 +88,7 @@ extension Lowerer {
             error("`\(objectName)` has no rows; `dd.from_pandas` needs at least one", at)
             return nil
         }
-        guard let partsEntry = es.first("partitions") else {
+        guard let partsEntry = es.first(.partitions) else {
             error("frame `\(name)` needs `partitions` (`dd.from_pandas`'s `npartitions`)", v.at)
             return nil
         }
@@ -97,7 +97,7 @@ extension Lowerer {
             return nil
         }
         guard let parts = partitions(partsEntry.value, rows: df.length) else { return nil }
-        let supp = es.first("lint").flatMap { suppressions($0.value) }
+        let supp = es.first(.lint).flatMap { suppressions($0.value) }
         return FrameDecl(name: name, nameRange: nameRange, range: v.at, rows: df.length, partitions: parts,
                          partitionsRange: partsEntry.value.at, schema: df.schema, source: .fromPandas(object: objectName, range: at), suppressions: supp)
     }
@@ -138,7 +138,7 @@ extension Lowerer {
 
     /// `columns:` — a mapping of column name → spec, in order.
     mutating func lowerColumns(_ v: WrittenValue) -> FrameSchema? {
-        guard let es = mapping(v, "`columns`") else { return nil }
+        guard let es = mapping(v, "`columns`", keysAreNames: true) else { return nil }
         guard !es.isEmpty else {
             error("`columns` needs at least one column", v.at)
             return nil
@@ -150,7 +150,7 @@ extension Lowerer {
         var columns: [FrameColumn] = []
         var ok = true
         for e in es {
-            if let c = lowerColumn(e.key, e.keyRange, e.value) { columns.append(c) } else { ok = false }
+            if let c = lowerColumn(keyText(e), e.keyRange, e.value) { columns.append(c) } else { ok = false }
         }
         return ok ? FrameSchema(columns: columns) : nil
     }
@@ -158,8 +158,8 @@ extension Lowerer {
     mutating func lowerColumn(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue) -> FrameColumn? {
         guard let es = mapping(v, "column `\(name)`") else { return nil }
         checkKeys(es, allowed: Self.columnKeys, in: "column `\(name)`")
-        func get(_ k: String) -> Entry? { es.first(k) }
-        guard let d = get("dtype") else {
+        func get(_ k: KnownKey) -> Entry? { es.first(k) }
+        guard let d = get(.dtype) else {
             error("column `\(name)` needs `dtype`", v.at, help: "one of: \(Self.columnDTypes.map { "`\($0)`" }.joined(separator: ", "))")
             return nil
         }
@@ -167,7 +167,7 @@ extension Lowerer {
         let type: ColumnType
         switch text {
         case "string":
-            guard let l = get("length") else {
+            guard let l = get(.length) else {
                 error("a `string` column needs `length` (its values are `str(v).zfill(length)`)", d.value.at)
                 return nil
             }
@@ -178,7 +178,7 @@ extension Lowerer {
             }
             type = .string(length: n)
         case "category":
-            guard let k = get("categories") else {
+            guard let k = get(.categories) else {
                 error("a `category` column needs `categories` (its number of categories)", d.value.at)
                 return nil
             }
@@ -197,13 +197,14 @@ extension Lowerer {
             }
             type = .numeric(t)
         }
-        for k in ["length", "categories"] {
-            guard let e = get(k) else { continue }
+        for code in [KnownKey.length, .categories] {
+            guard let e = get(code) else { continue }
+            let k = code.rawValue
             if (k == "length") != (text == "string") && (k == "categories") != (text == "category") {
                 error("`\(k)` applies to \(k == "length" ? "`string`" : "`category`") columns, not `\(text)`", e.keyRange)
             }
         }
-        guard let src = columnSource(get("source")?.value, type: type) else { return nil }
+        guard let src = columnSource(get(.source)?.value, type: type) else { return nil }
         return FrameColumn(name: name, nameRange: nameRange, type: type, source: src)
     }
 
@@ -212,8 +213,8 @@ extension Lowerer {
         guard let v else { return .range }
         if case .string("range")? = scalar(v) { return .range }
         guard let es = mapping(v, "`source`") else { return nil }
-        checkKeys(es, allowed: ["random"], in: "`source`")
-        guard let r = es.first("random"), let rs = mapping(r.value, "`random`") else {
+        checkKeys(es, allowed: [.random], in: "`source`")
+        guard let r = es.first(.random), let rs = mapping(r.value, "`random`") else {
             error("`source` must be `range` or `{random: {seed, low, high}}`", v.at)
             return nil
         }
@@ -222,21 +223,21 @@ extension Lowerer {
         if case .numeric(let t) = type { isFloat = t.isFloat } else { isFloat = false }
         let isBool = type == .numeric(.bool)
         if !isFloat && !isBool {
-            for k in ["low", "high"] where !rs.has(k) {
-                error("`random` of a `\(type.name)` column needs `\(k)` (an integer)", r.value.at)
+            for k in [KnownKey.low, .high] where !rs.has(k) {
+                error("`random` of a `\(type.name)` column needs `\(k.rawValue)` (an integer)", r.value.at)
                 return nil
             }
         }
         let p = randomParameters(rs, at: r.value.at)
         if !isFloat {
-            for e in rs where e.key == "low" || e.key == "high" {
+            for e in rs where e.code == .low || e.code == .high {
                 if case .float? = scalar(e.value) {
-                    error("`\(e.key)` of a `\(type.name)` column's `random` must be an integer", e.value.at)
+                    error("`\(keyText(e))` of a `\(type.name)` column's `random` must be an integer", e.value.at)
                     return nil
                 }
             }
         }
-        let high = !isFloat && isBool && !rs.has("high") ? 2 : p.high
+        let high = !isFloat && isBool && !rs.has(.high) ? 2 : p.high
         return .random(seed: p.seed, low: p.low, high: high)
     }
 
@@ -246,12 +247,12 @@ extension Lowerer {
     mutating func lowerDataFrameRecipe(_ v: WrittenValue, at key: SourceRange) -> Recipe? {
         guard requireVersion12("a `dataframe` object", key) else { return nil }
         guard let es = mapping(v, "`dataframe`") else { return nil }
-        checkKeys(es, allowed: ["length", "columns"], in: "`dataframe`")
-        guard let l = es.first("length") else {
+        checkKeys(es, allowed: [.length, .columns], in: "`dataframe`")
+        guard let l = es.first(.length) else {
             error("`dataframe` needs `length` (its number of rows)", v.at)
             return nil
         }
-        guard let c = es.first("columns") else {
+        guard let c = es.first(.columns) else {
             error("`dataframe` needs `columns`", v.at)
             return nil
         }
@@ -264,9 +265,9 @@ extension Lowerer {
     mutating func lowerStringDict(_ v: WrittenValue, at key: SourceRange) -> Recipe? {
         guard requireVersion12("a `dict` object", key) else { return nil }
         guard let es = mapping(v, "`dict`") else { return nil }
-        checkKeys(es, allowed: ["length", "keys", "values"], in: "`dict`")
-        func get(_ k: String) -> Entry? { es.first(k) }
-        guard let l = get("length"), let k = get("keys"), let vals = get("values") else {
+        checkKeys(es, allowed: [.length, .keys, .values], in: "`dict`")
+        func get(_ k: KnownKey) -> Entry? { es.first(k) }
+        guard let l = get(.length), let k = get(.keys), let vals = get(.values) else {
             error("`dict` needs `length`, `keys: {string: L}` and `values: {string: L}`", v.at)
             return nil
         }
@@ -280,8 +281,8 @@ extension Lowerer {
     /// `{string: L}` (and `distinct: D` for values).
     mutating func stringSpec(_ v: WrittenValue, what: String, allowDistinct: Bool, entries: Int = 0) -> (length: Int, distinct: Int?)? {
         guard let es = mapping(v, what) else { return nil }
-        checkKeys(es, allowed: allowDistinct ? ["string", "distinct"] : ["string"], in: what)
-        guard let s = es.first("string") else {
+        checkKeys(es, allowed: allowDistinct ? [.string, .distinct] : [.string], in: what)
+        guard let s = es.first(.string) else {
             error("\(what) needs `string: LENGTH` (the strings are `str(i).zfill(LENGTH)`)", v.at)
             return nil
         }
@@ -291,7 +292,7 @@ extension Lowerer {
             return nil
         }
         var distinct: Int?
-        if let d = es.first("distinct") {
+        if let d = es.first(.distinct) {
             guard let k = int(d.value, "`distinct`", min: 1) else { return nil }
             if k > max(entries, 1) {
                 // Reported, and clamped: the dict is still an object, so calls are checked as usual.

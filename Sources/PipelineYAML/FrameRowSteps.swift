@@ -3,10 +3,10 @@ import PipelineIR
 /// Row-wise DataFrame steps (format 1.2): `lookup`, `assign` and `filter` — lowering, and the
 /// checks against the frame each step reads (docs/pipeline-format.md, "Row-wise steps").
 extension Lowerer {
-    static let rowStepKinds = ["lookup", "assign", "filter"]
-    static let lookupKeys = ["lookup", "through", "into", "lint"]
-    static let assignKeys = ["assign", "column", "expr", "lint"]
-    static let filterKeys = ["filter", "column", "op", "value", "lint"]
+    static let rowStepKinds: [KnownKey] = [.lookup, .assign, .filter]
+    static let lookupKeys: [KnownKey] = [.lookup, .through, .into, .lint]
+    static let assignKeys: [KnownKey] = [.assign, .column, .expr, .lint]
+    static let filterKeys: [KnownKey] = [.filter, .column, .op, .value, .lint]
     /// How deep an `assign` expression may nest (each level an operation or `where`).
     static let maxExprDepth = 16
 
@@ -14,12 +14,12 @@ extension Lowerer {
     /// `filter: FRAME, column:, op:, value:`.
     mutating func lowerRowStep(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue, kindEntry: Entry, entries es: [Entry],
                                suppressions supp: Suppressions?) -> Step? {
-        let kind = kindEntry.key
+        let kind = keyText(kindEntry)
         let allowed = kind == "lookup" ? Self.lookupKeys : kind == "assign" ? Self.assignKeys : Self.filterKeys
         checkKeys(es, allowed: allowed, in: "`\(kind)` step `\(name)`")
         guard requireVersion12("a `\(kind)` step", kindEntry.keyRange) else { return nil }
-        func get(_ k: String) -> Entry? { es.first(k) }
-        func need(_ keys: [String], _ what: String) -> [Entry]? {
+        func get(_ k: KnownKey) -> Entry? { es.first(k) }
+        func need(_ keys: [KnownKey], _ what: String) -> [Entry]? {
             let found = keys.compactMap(get)
             guard found.count == keys.count else {
                 error("`\(kind)` step `\(name)` needs \(what)", v.at)
@@ -30,7 +30,7 @@ extension Lowerer {
         let op: RowOp, over: Ref
         switch kind {
         case "lookup":
-            guard let e = need(["through", "into"], "`through` (a `dict:` or `series:` object) and `into` (the column it assigns)") else { return nil }
+            guard let e = need([.through, .into], "`through` (a `dict:` or `series:` object) and `into` (the column it assigns)") else { return nil }
             guard let (frame, column) = frameColumn(kindEntry.value, "`lookup`"),
                   let table = string(e[0].value, "`through`"), let into = string(e[1].value, "`into`") else { return nil }
             guard isDeclared(table, in: .objects) else {
@@ -41,12 +41,12 @@ extension Lowerer {
             over = frame
             op = .lookup(column: column.name, columnRange: column.range, table: table, tableRange: textRange(e[0].value), into: into, intoRange: textRange(e[1].value))
         case "assign":
-            guard let e = need(["column", "expr"], "`column` (the column it assigns) and `expr` (what it computes)") else { return nil }
+            guard let e = need([.column, .expr], "`column` (the column it assigns) and `expr` (what it computes)") else { return nil }
             guard let frame = dataRef(kindEntry.value), let column = string(e[0].value, "`column`"), let expr = rowExpr(e[1].value, depth: 0) else { return nil }
             over = frame
             op = .assign(column: column, columnRange: textRange(e[0].value), expr: expr)
         default:
-            guard let e = need(["column", "op", "value"], "`column`, `op` (one of \(CompareOp.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "))) and `value` (a number)") else { return nil }
+            guard let e = need([.column, .op, .value], "`column`, `op` (one of \(CompareOp.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "))) and `value` (a number)") else { return nil }
             guard let frame = dataRef(kindEntry.value), let column = string(e[0].value, "`column`"),
                   let cmp = enumValue(e[1].value, "`op`", as: CompareOp.self), let value = number(e[2].value, "`value`") else { return nil }
             over = frame
@@ -91,19 +91,20 @@ extension Lowerer {
             if tree[v.id].kind == .mapping { error("an operation is a mapping of one key (`add`, `sub`, `mul`, `div`, `where`)", v.at) }
             return nil
         }
-        guard let items = list(e.value, "`\(e.key)`") else { return nil }
-        if let arith = ArithOp(rawValue: e.key) {
+        let key = keyText(e)
+        guard let items = list(e.value, "`\(key)`") else { return nil }
+        if let arith = ArithOp(rawValue: key) {
             guard items.count == 2 else {
-                error("`\(e.key)` takes two operands, not \(items.count)", e.value.at)
+                error("`\(key)` takes two operands, not \(items.count)", e.value.at)
                 return nil
             }
             guard let a = rowExpr(items[0], depth: depth + 1), let b = rowExpr(items[1], depth: depth + 1) else { return nil }
             return .arith(arith, a, b, range: v.at)
         }
-        guard e.key == "where" else {
+        guard key == "where" else {
             let options = ArithOp.allCases.map(\.rawValue) + ["where"]
-            error("unknown operation `\(e.key)`", e.keyRange,
-                  help: suggestion(for: e.key, among: options).map { "did you mean `\($0)`?" } ?? "expected one of: \(options.map { "`\($0)`" }.joined(separator: ", "))")
+            error("unknown operation `\(key)`", e.keyRange,
+                  help: suggestion(for: key, among: options).map { "did you mean `\($0)`?" } ?? "expected one of: \(options.map { "`\($0)`" }.joined(separator: ", "))")
             return nil
         }
         guard items.count == 3 else {
@@ -121,14 +122,15 @@ extension Lowerer {
             error("a condition is a comparison of one key (\(names.map { "`\($0)`" }.joined(separator: ", "))), e.g. `{gt: [age, 17]}`", v.at)
             return nil
         }
-        guard let op = CompareOp(keyword: e.key) else {
-            error("unknown comparison `\(e.key)`", e.keyRange,
-                  help: suggestion(for: e.key, among: names).map { "did you mean `\($0)`?" } ?? "expected one of: \(names.map { "`\($0)`" }.joined(separator: ", "))")
+        let key = keyText(e)
+        guard let op = CompareOp(keyword: key) else {
+            error("unknown comparison `\(key)`", e.keyRange,
+                  help: suggestion(for: key, among: names).map { "did you mean `\($0)`?" } ?? "expected one of: \(names.map { "`\($0)`" }.joined(separator: ", "))")
             return nil
         }
-        guard let items = list(e.value, "`\(e.key)`") else { return nil }
+        guard let items = list(e.value, "`\(key)`") else { return nil }
         guard items.count == 2 else {
-            error("`\(e.key)` compares two operands, not \(items.count)", e.value.at)
+            error("`\(key)` compares two operands, not \(items.count)", e.value.at)
             return nil
         }
         guard let a = rowExpr(items[0], depth: depth + 1), let b = rowExpr(items[1], depth: depth + 1) else { return nil }

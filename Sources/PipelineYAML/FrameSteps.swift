@@ -7,16 +7,16 @@ extension Lowerer {
     /// Nil when something is wrong (reported); `.some(nil)` for an array kernel without them.
     mutating func lowerFrameKernelOptions(_ es: [Entry], kernel: Kernel,
                                           kernelRange: SourceRange) -> FrameKernelOptions?? {
-        let given = es.filter { Self.frameKernelKeys.containsKey($0.key) }
+        let given = es.filter { Self.frameKernelKeys.containsKey($0.code) }
         guard kernel.isFrameKernel else {
             for e in given {
-                error("`\(e.key)` applies to the frame kernels (`map_column`, `score_rows`), not `\(kernel.rawValue)`", e.keyRange)
+                error("`\(keyText(e))` applies to the frame kernels (`map_column`, `score_rows`), not `\(kernel.rawValue)`", e.keyRange)
             }
             return given.isEmpty ? .some(nil) : nil
         }
         guard requireVersion12("kernel `\(kernel.rawValue)`", kernelRange) else { return nil }
-        func get(_ k: String) -> Entry? { given.first(k) }
-        guard let into = get("into") else {
+        func get(_ k: KnownKey) -> Entry? { given.first(k) }
+        guard let into = get(.into) else {
             error("kernel `\(kernel.rawValue)` needs `into` (the column it assigns)", kernelRange)
             return nil
         }
@@ -24,8 +24,8 @@ extension Lowerer {
         var options = FrameKernelOptions(into: intoName, intoRange: textRange(into.value))
         switch kernel {
         case .mapColumn:
-            if let c = get("columns") { error("`map_column` maps one `column`, not `columns`", c.keyRange) }
-            guard let c = get("column") else {
+            if let c = get(.columns) { error("`map_column` maps one `column`, not `columns`", c.keyRange) }
+            guard let c = get(.column) else {
                 error("kernel `map_column` needs `column` (the column it looks up)", kernelRange)
                 return nil
             }
@@ -33,8 +33,8 @@ extension Lowerer {
             options.column = name
             options.columnRange = textRange(c.value)
         default:
-            if let c = get("column") { error("`score_rows` reads `columns` (a list), not `column`", c.keyRange) }
-            guard let c = get("columns") else {
+            if let c = get(.column) { error("`score_rows` reads `columns` (a list), not `column`", c.keyRange) }
+            guard let c = get(.columns) else {
                 error("kernel `score_rows` needs `columns` (the columns multiplied by the weights)", kernelRange)
                 return nil
             }
@@ -59,7 +59,7 @@ extension Lowerer {
         guard requireVersion12("a `map_partitions` step", kindEntry.keyRange) else { return nil }
         guard let calleeText = string(kindEntry.value, "`map_partitions`") else { return nil }
         guard let callee = lowerCallee(calleeText, range: textRange(kindEntry.value)) else { return nil }
-        guard let overEntry = es.first("over") else {
+        guard let overEntry = es.first(.over) else {
             error("`map_partitions` step `\(name)` needs `over` (the frame it maps)", v.at)
             return nil
         }
@@ -74,15 +74,15 @@ extension Lowerer {
         }
         guard let over = dataRef(overValue) else { return nil }
         var args: [CallArgument] = []
-        if let a = es.first("args") {
+        if let a = es.first(.args) {
             for item in list(a.value, "`args`") ?? [] {
                 if let arg = argument(item) { args.append(arg) }
             }
         }
         var kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)] = []
-        if let k = es.first("kwargs"), let ks = mapping(k.value, "`kwargs`") {
+        if let k = es.first(.kwargs), let ks = mapping(k.value, "`kwargs`", keysAreNames: true) {
             for e in ks {
-                if let arg = argument(e.value) { kwargs.append((e.key, e.keyRange, arg)) }
+                if let arg = argument(e.value) { kwargs.append((keyText(e), e.keyRange, arg)) }
             }
         }
         var step = Step(name: name, nameRange: nameRange, range: v.at,
@@ -98,7 +98,7 @@ extension Lowerer {
         checkKeys(es, allowed: Self.mergeKeys, in: "`merge` step `\(name)`")
         guard requireVersion12("a `merge` step", kindEntry.keyRange) else { return nil }
         guard let left = dataRef(kindEntry.value) else { return nil }
-        guard let w = es.first("with"), let o = es.first("on") else {
+        guard let w = es.first(.with), let o = es.first(.on) else {
             error("`merge` step `\(name)` needs `with` (a DataFrame object or a frame) and `on` (the column)", v.at)
             return nil
         }
@@ -111,7 +111,7 @@ extension Lowerer {
             right = .frame(r)
         }
         var how = MergeHow.inner
-        if let h = es.first("how") {
+        if let h = es.first(.how) {
             guard let v = enumValue(h.value, "`how`", as: MergeHow.self) else { return nil }
             how = v
         }

@@ -32,32 +32,38 @@ struct WrittenValue {
     let at: SourceRange
 }
 
-/// Whether two keys are equal, lengths first: most keys compared differ in length, and comparing
-/// two lengths costs less than the string comparison's call.
-@inline(__always) func sameKey(_ a: String, _ b: String) -> Bool { a.utf8.count == b.utf8.count && a == b }
-
 extension Array where Element == Entry {
     /// The first entry whose key is `key` (mappings are small: a scan beats building a table).
-    func first(_ key: String) -> Entry? {
-        for e in self where sameKey(e.key, key) { return e }
+    func first(_ key: KnownKey) -> Entry? {
+        for e in self where e.code == key { return e }
         return nil
     }
     /// Whether an entry has the key `key`.
-    func has(_ key: String) -> Bool { first(key) != nil }
+    func has(_ key: KnownKey) -> Bool { first(key) != nil }
 }
 
-extension Array where Element == String {
-    /// Whether `key` is one of these keys.
-    func containsKey(_ key: String) -> Bool {
-        for k in self where sameKey(k, key) { return true }
+extension Array where Element == KnownKey {
+    /// Whether the key `code` stands for is one of these.
+    func containsKey(_ code: KnownKey?) -> Bool {
+        guard let code else { return false }
+        for k in self where k == code { return true }
         return false
     }
+    /// The keys as written, in order (for messages).
+    var texts: [String] { map(\.rawValue) }
 }
 
-/// A mapping entry with a string key: the key's text and range (without quotes), and the value.
-/// A struct rather than a tuple: arrays of it copy and free with specialized code.
+/// A mapping entry with a string key: the key's code if the lowering knows it, where its bytes and
+/// its text (without quotes) are, and the value. No `String` inside: arrays of entries are plain
+/// memory, copied and freed without reference counting.
 struct Entry {
-    let key: String
+    /// The key, when it is one the lowering knows (recognised from its bytes): entries are
+    /// matched by this code, never by their text.
+    let code: KnownKey?
+    /// Where the key's decoded bytes lie in the tree's `scalarBytes`: its text is made only when
+    /// asked for (`Lowerer.keyText`), for the names the model keeps and for messages.
+    let keyStart: Int32
+    let keyCount: Int32
     let keyRange: SourceRange
     let value: WrittenValue
 }
@@ -174,8 +180,10 @@ struct Lowerer {
         }
     }
 
-    /// Mapping entries with string keys; reports non-string keys and non-mappings.
-    mutating func mapping(_ v: WrittenValue, _ what: @autoclosure () -> String) -> [Entry]? {
+    /// Mapping entries with string keys; reports non-string keys and non-mappings. `keysAreNames`: the keys
+    /// are names (of objects, fields, keyword arguments…), never looked up as known keys, so they
+    /// are not recognised (`Entry.code` is nil).
+    mutating func mapping(_ v: WrittenValue, _ what: @autoclosure () -> String, keysAreNames: Bool = false) -> [Entry]? {
         guard tree[v.id].kind == .mapping else {
             error("\(what()) must be a mapping, not \(kindName(v))", v.at)
             return nil
@@ -188,31 +196,45 @@ struct Lowerer {
             // The usual key, a scalar written in place: its node read once.
             let keyNode = tree[keyID]
             if keyNode.kind == .scalar {
-                let start = Int(keyNode.payloadStart)
-                let key = String(decoding: tree.scalarBytes[start..<(start + Int(keyNode.payloadCount))], as: UTF8.self)
+                let code = keysAreNames ? nil : recognise(keyNode)
                 let quoted = keyNode.scalarStyle == .singleQuoted || keyNode.scalarStyle == .doubleQuoted
                 let r = keyNode.range
                 let keyRange = quoted ? SourceRange(start: r.start + 1, end: max(r.start + 1, r.end - 1)) : r
-                out.append(Entry(key: key, keyRange: keyRange, value: self.written(val)))
+                out.append(Entry(code: code, keyStart: keyNode.payloadStart, keyCount: keyNode.payloadCount, keyRange: keyRange, value: self.written(val)))
                 continue
             }
             let kv = self.written(keyID)
             // Every scalar key is taken as written (`1:` is the key `1`): no need to resolve it.
-            guard let s = tree.scalar(kv.id) else {
+            let target = tree[kv.id]
+            guard target.kind == .scalar else {
                 error("keys in \(what()) must be strings, not \(kindName(kv))", kv.at)
                 continue
             }
-            out.append(Entry(key: s, keyRange: textRange(kv), value: self.written(val)))
+            out.append(Entry(code: keysAreNames ? nil : recognise(target), keyStart: target.payloadStart, keyCount: target.payloadCount,
+                             keyRange: textRange(kv), value: self.written(val)))
         }
         return out
     }
 
+    /// A scalar key node's code, if the lowering knows the key.
+    func recognise(_ n: SyntaxTree.Node) -> KnownKey? {
+        KnownKey.recognise(tree.scalarBytes, start: Int(n.payloadStart), count: Int(n.payloadCount))
+    }
+
+    /// An entry's key as text: a known key's raw value (no string is made), otherwise its bytes decoded.
+    func keyText(_ e: Entry) -> String {
+        if let code = e.code { return code.rawValue }
+        let start = Int(e.keyStart)
+        return String(decoding: tree.scalarBytes[start..<(start + Int(e.keyCount))], as: UTF8.self)
+    }
+
     /// Reports keys not in `allowed`, with a suggestion.
-    mutating func checkKeys(_ entries: [Entry], allowed: [String], in what: @autoclosure () -> String) {
-        for e in entries where !allowed.containsKey(e.key) {
-            let hint = suggestion(for: e.key, among: allowed).map { "did you mean `\($0)`?" }
-            error("unknown key `\(e.key)` in \(what())", e.keyRange,
-                  help: hint ?? "expected one of: \(allowed.map { "`\($0)`" }.joined(separator: ", "))")
+    mutating func checkKeys(_ entries: [Entry], allowed: [KnownKey], in what: @autoclosure () -> String) {
+        for e in entries where !allowed.containsKey(e.code) {
+            let key = keyText(e), texts = allowed.texts
+            let hint = suggestion(for: key, among: texts).map { "did you mean `\($0)`?" }
+            error("unknown key `\(key)` in \(what())", e.keyRange,
+                  help: hint ?? "expected one of: \(texts.map { "`\($0)`" }.joined(separator: ", "))")
         }
     }
 
@@ -351,12 +373,12 @@ struct Lowerer {
 
     mutating func suppressions(_ v: WrittenValue) -> Suppressions? {
         guard let entries = mapping(v, "`lint`") else { return nil }
-        checkKeys(entries, allowed: ["ignore", "reason"], in: "`lint`")
+        checkKeys(entries, allowed: [.ignore, .reason], in: "`lint`")
         var ids: [String] = []
         var reason: String?
         for e in entries {
-            switch e.key {
-            case "ignore":
+            switch e.code {
+            case .ignore?:
                 for item in list(e.value, "`lint.ignore`") ?? [] {
                     guard let id = string(item, "a rule ID") else { continue }
                     if id.count == 5, id.hasPrefix("PL"), id.dropFirst(2).allSatisfy(\.isNumber) {
@@ -365,7 +387,7 @@ struct Lowerer {
                         error("`\(id)` is not a rule ID", textRange(item), help: "rule IDs look like `PL001`; `pipelint rules` lists them")
                     }
                 }
-            case "reason": reason = string(e.value, "`lint.reason`")
+            case .reason?: reason = string(e.value, "`lint.reason`")
             default: break
             }
         }
@@ -374,7 +396,7 @@ struct Lowerer {
 
     // MARK: top level
 
-    static let topKeys = ["pipeline", "version", "cluster", "objects", "functions", "arrays", "frames", "steps", "outputs", "lint"]
+    static let topKeys: [KnownKey] = [.pipeline, .version, .cluster, .objects, .functions, .arrays, .frames, .steps, .outputs, .lint]
 
     mutating func lowerRoot() -> Pipeline? {
         guard let root = tree.root else {
@@ -388,26 +410,26 @@ struct Lowerer {
         }
         guard let entries = mapping(rv, "the top level") else { return nil }
         checkKeys(entries, allowed: Self.topKeys, in: "the top level")
-        func entry(_ k: String) -> Entry? { entries.first(k) }
+        func entry(_ k: KnownKey) -> Entry? { entries.first(k) }
         let rootStart = SourceRange.at(tree[rv.id].range.start)
 
         var name = ""
-        if let e = entry("pipeline") { name = string(e.value, "`pipeline`") ?? "" } else {
+        if let e = entry(.pipeline) { name = string(e.value, "`pipeline`") ?? "" } else {
             error("missing required key `pipeline` (the pipeline's name)", rootStart)
         }
-        if let e = entry("version") { lowerVersion(e.value) } else {
+        if let e = entry(.version) { lowerVersion(e.value) } else {
             error("missing required key `version`", rootStart, help: "add `version: 1`")
         }
         var cluster = Cluster()
-        if let e = entry("cluster") { cluster = lowerCluster(e.value) }
+        if let e = entry(.cluster) { cluster = lowerCluster(e.value) }
 
         // Declare every name first.
-        let objectEntries = entry("objects").flatMap { mapping($0.value, "`objects`") } ?? []
-        let functionEntries = entry("functions").flatMap { mapping($0.value, "`functions`") } ?? []
-        let arrayEntries = entry("arrays").flatMap { mapping($0.value, "`arrays`") } ?? []
-        let frameEntries = entry("frames").flatMap { e in requireVersion12("`frames`", e.keyRange) ? mapping(e.value, "`frames`") : nil } ?? []
+        let objectEntries = entry(.objects).flatMap { mapping($0.value, "`objects`", keysAreNames: true) } ?? []
+        let functionEntries = entry(.functions).flatMap { mapping($0.value, "`functions`", keysAreNames: true) } ?? []
+        let arrayEntries = entry(.arrays).flatMap { mapping($0.value, "`arrays`", keysAreNames: true) } ?? []
+        let frameEntries = entry(.frames).flatMap { e in requireVersion12("`frames`", e.keyRange) ? mapping(e.value, "`frames`", keysAreNames: true) : nil } ?? []
         let stepEntries: [Entry]
-        if let e = entry("steps") { stepEntries = mapping(e.value, "`steps`") ?? [] } else {
+        if let e = entry(.steps) { stepEntries = mapping(e.value, "`steps`", keysAreNames: true) ?? [] } else {
             error("missing required key `steps`", rootStart)
             stepEntries = []
         }
@@ -421,29 +443,29 @@ struct Lowerer {
         var objects: [PipelineObject] = []
         objects.reserveCapacity(declaredObjects.count)
         for e in declaredObjects {
-            if let o = lowerObject(e.key, e.keyRange, e.value) { objects.append(o) }
+            if let o = lowerObject(keyText(e), e.keyRange, e.value) { objects.append(o) }
         }
         var functions: [PipelineFunction] = []
         functions.reserveCapacity(declaredFunctions.count)
         for e in declaredFunctions {
-            if let f = lowerFunction(e.key, e.keyRange, e.value, isMethod: false) { functions.append(f) }
+            if let f = lowerFunction(keyText(e), e.keyRange, e.value, isMethod: false) { functions.append(f) }
         }
         var arrays: [ArrayDecl] = []
         arrays.reserveCapacity(declaredArrays.count)
         for e in declaredArrays {
-            if let a = lowerArray(e.key, e.keyRange, e.value) { arrays.append(a) }
+            if let a = lowerArray(keyText(e), e.keyRange, e.value) { arrays.append(a) }
         }
-        let frames = declaredFrames.compactMap { lowerFrame($0.key, $0.keyRange, $0.value, objects: objects) }
+        let frames = declaredFrames.compactMap { lowerFrame(keyText($0), $0.keyRange, $0.value, objects: objects) }
         let steps = lowerSteps(declaredSteps)
         var outputs: [Output] = []
-        if let e = entry("outputs"), let list = mapping(e.value, "`outputs`") {
+        if let e = entry(.outputs), let list = mapping(e.value, "`outputs`", keysAreNames: true) {
             for o in list {
                 let mark = outputReferences.count
-                if let out = lowerOutput(o.key, o.keyRange, o.value) { outputs.append(out) } else { outputReferences.removeSubrange(mark...) }
+                if let out = lowerOutput(keyText(o), o.keyRange, o.value) { outputs.append(out) } else { outputReferences.removeSubrange(mark...) }
             }
             checkSavePaths(outputs)
         }
-        let supp = entry("lint").flatMap { suppressions($0.value) }
+        let supp = entry(.lint).flatMap { suppressions($0.value) }
         // When every declared entry lowered, positions among the accepted entries are positions in
         // the pipeline: its name index is the names table, without hashing every name again.
         let everyEntryLowered = objects.count == declaredObjects.count && functions.count == declaredFunctions.count
@@ -478,7 +500,8 @@ struct Lowerer {
         for e in declaredSteps {
             let before = diagnostics.count
             let firstReference = references.count, firstInput = inputReferences.count
-            if let s = lowerStep(e.key, e.keyRange, e.value) {
+            let name = keyText(e)
+            if let s = lowerStep(name, e.keyRange, e.value) {
                 steps.append(s)
                 referenceStart.append(Int32(firstReference))
                 inputReferenceStart.append(Int32(firstInput))
@@ -486,7 +509,7 @@ struct Lowerer {
                 references.removeSubrange(firstReference...)
                 inputReferences.removeSubrange(firstInput...)
             }
-            if diagnostics.count > before { stepsWithErrors.insert(e.key) }
+            if diagnostics.count > before { stepsWithErrors.insert(name) }
         }
         referenceStart.append(Int32(references.count))
         inputReferenceStart.append(Int32(inputReferences.count))
@@ -503,19 +526,20 @@ struct Lowerer {
         ranges.reserveCapacity(list.count)
         defer { declaredRanges[section] = ranges }
         for (i, e) in list.enumerated() {
-            guard isIdentifier(e.key) else {
+            let name = keyText(e)
+            guard isIdentifier(name) else {
                 if accepted == nil { accepted = Array(list[..<i]) }
-                error("name `\(e.key)` is not a valid name", e.keyRange, help: "names are letters, digits and `_`, not starting with a digit")
+                error("name `\(name)` is not a valid name", e.keyRange, help: "names are letters, digits and `_`, not starting with a digit")
                 continue
             }
             // One probe both inserts a new name and finds an earlier definition (which is put back).
-            if let first = names.updateValue(Pipeline.Positions(section, Int32(ranges.count)), forKey: e.key) {
+            if let first = names.updateValue(Pipeline.Positions(section, Int32(ranges.count)), forKey: name) {
                 if accepted == nil { accepted = Array(list[..<i]) }
-                names[e.key] = first
+                names[name] = first
                 let firstSection = first.section ?? section
                 let firstRange = firstSection == section ? ranges[Int(first.position)] : declaredRanges[firstSection]?[Int(first.position)] ?? e.keyRange
                 let p = source.position(of: firstRange.start)
-                error("`\(e.key)` is already defined in \(firstSection.rawValue) (line \(p.line)); names must be unique across objects, functions, arrays and steps", e.keyRange)
+                error("`\(name)` is already defined in \(firstSection.rawValue) (line \(p.line)); names must be unique across objects, functions, arrays and steps", e.keyRange)
                 continue
             }
             accepted?.append(e)
@@ -528,13 +552,13 @@ struct Lowerer {
     mutating func lowerCluster(_ v: WrittenValue) -> Cluster {
         var c = Cluster(range: v.at)
         guard let entries = mapping(v, "`cluster`") else { return c }
-        checkKeys(entries, allowed: ["scheduler", "workers", "threads_per_worker", "memory_per_worker"], in: "`cluster`")
+        checkKeys(entries, allowed: [.scheduler, .workers, .threadsPerWorker, .memoryPerWorker], in: "`cluster`")
         for e in entries {
-            switch e.key {
-            case "scheduler": if let s = enumValue(e.value, "scheduler", as: SchedulerKind.self) { c.scheduler = s }
-            case "workers": if let n = int(e.value, "`cluster.workers`", min: 1) { c.workers = min(n, 1_000_000) }
-            case "threads_per_worker": if let n = int(e.value, "`cluster.threads_per_worker`", min: 1) { c.threadsPerWorker = min(n, 1_000_000) }
-            case "memory_per_worker": c.memoryPerWorker = size(e.value, "`cluster.memory_per_worker`")
+            switch e.code {
+            case .scheduler?: if let s = enumValue(e.value, "scheduler", as: SchedulerKind.self) { c.scheduler = s }
+            case .workers?: if let n = int(e.value, "`cluster.workers`", min: 1) { c.workers = min(n, 1_000_000) }
+            case .threadsPerWorker?: if let n = int(e.value, "`cluster.threads_per_worker`", min: 1) { c.threadsPerWorker = min(n, 1_000_000) }
+            case .memoryPerWorker?: c.memoryPerWorker = size(e.value, "`cluster.memory_per_worker`")
             default: break
             }
         }
@@ -543,18 +567,19 @@ struct Lowerer {
 
     // MARK: objects
 
-    static let recipeKeys = ["value", "list", "series", "ndarray", "bytes", "class", "python", "dataframe", "dict"]
+    static let recipeKeys: [KnownKey] = [.value, .list, .series, .ndarray, .bytes, .class, .python, .dataframe, .dict]
     // Keys allowed in the mappings lowered most often, built once.
-    static let objectKeys = recipeKeys + ["fields", "methods", "size", "placement", "lint"]
-    static let fieldKeys = recipeKeys + ["fields", "methods"]
-    static let seriesSources = ["range", "values", "random", "load"]
-    static let seriesKeys = ["range", "values", "random", "load", "length", "dtype", "index", "name"]
-    static let functionKeys = ["params", "kernel", "with", "python", "lint", "partial", "closure", "globals", "column", "columns", "into"]
-    static let arraySourceKeys = ["random", "load"]
-    static let arrayRandomKeys = ["seed", "low", "high"]
-    static let arrayKeys = ["shape", "chunks", "dtype", "source", "lint"]
-    static let stepKinds = ["map_blocks", "reduce", "rechunk", "map_partitions", "merge", "groupby"] + perItemKinds + rowStepKinds
-    static let mapBlocksKeys = ["map_blocks", "over", "args", "kwargs", "dtype", "lint"]
+    static let objectKeys = recipeKeys + [.fields, .methods, .size, .placement, .lint]
+    static let fieldKeys = recipeKeys + [.fields, .methods]
+    static let fieldKeys11 = fieldKeys + [.size]
+    static let seriesSources: [KnownKey] = [.range, .values, .random, .load]
+    static let seriesKeys: [KnownKey] = [.range, .values, .random, .load, .length, .dtype, .index, .name]
+    static let functionKeys: [KnownKey] = [.params, .kernel, .with, .python, .lint, .partial, .closure, .globals, .column, .columns, .into]
+    static let arraySourceKeys: [KnownKey] = [.random, .load]
+    static let arrayRandomKeys: [KnownKey] = [.seed, .low, .high]
+    static let arrayKeys: [KnownKey] = [.shape, .chunks, .dtype, .source, .lint]
+    static let stepKinds: [KnownKey] = [.mapBlocks, .reduce, .rechunk, .mapPartitions, .merge, .groupby] + perItemKinds + rowStepKinds
+    static let mapBlocksKeys: [KnownKey] = [.mapBlocks, .over, .args, .kwargs, .dtype, .lint]
 
     mutating func lowerObject(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue) -> PipelineObject? {
         guard let entries = mapping(v, "object `\(name)`") else { return nil }
@@ -563,11 +588,11 @@ struct Lowerer {
         var placementRange: SourceRange?
         var supp: Suppressions?
         for e in entries {
-            if e.key == "placement", let p = enumValue(e.value, "placement", as: Placement.self) {
+            if e.code == .placement, let p = enumValue(e.value, "placement", as: Placement.self) {
                 placement = p
                 placementRange = e.value.at
             }
-            if e.key == "lint" { supp = suppressions(e.value) }
+            if e.code == .lint { supp = suppressions(e.value) }
         }
         guard let recipe = lowerRecipe(entries, v, what: "object `\(name)`", allowInstance: true, allowPython: true) else { return nil }
         return PipelineObject(name: name, nameRange: nameRange, range: v.at, recipe: recipe, placement: placement,
@@ -576,7 +601,7 @@ struct Lowerer {
 
     mutating func lowerRecipe(_ entries: [Entry], _ v: WrittenValue, what: @autoclosure () -> String,
                               allowInstance: Bool, allowPython: Bool) -> Recipe? {
-        func isRecipe(_ e: Entry) -> Bool { Self.recipeKeys.containsKey(e.key) }
+        func isRecipe(_ e: Entry) -> Bool { Self.recipeKeys.containsKey(e.code) }
         guard let firstAt = entries.firstIndex(where: isRecipe) else {
             error("\(what()) has no recipe", v.at, help: "give it exactly one of: \(Self.recipeKeys.map { "`\($0)`" }.joined(separator: ", "))")
             return nil
@@ -585,27 +610,27 @@ struct Lowerer {
         // Gathered only to report several recipes: most entries have one.
         if entries[(firstAt + 1)...].contains(where: isRecipe) {
             let present = entries.filter(isRecipe)
-            error("\(what()) has several recipes (`\(present.map(\.key).joined(separator: "`, `"))`); give exactly one", present[1].keyRange)
+            error("\(what()) has several recipes (`\(present.map { keyText($0) }.joined(separator: "`, `"))`); give exactly one", present[1].keyRange)
             return nil
         }
         // The first entry with a key; mappings are small, so a scan beats building a table.
-        func other(_ key: String) -> Entry? { entries.first(key) }
-        if first.key != "class" {
-            for k in ["fields", "methods"] {
-                if let e = other(k) { error("`\(k)` belongs to a `class` recipe", e.keyRange) }
+        func other(_ key: KnownKey) -> Entry? { entries.first(key) }
+        if first.code != .class {
+            for k in [KnownKey.fields, .methods] {
+                if let e = other(k) { error("`\(k.rawValue)` belongs to a `class` recipe", e.keyRange) }
             }
         }
-        if first.key != "python", let s = other("size") {
+        if first.code != .python, let s = other(.size) {
             error("`size` is declared only for `python` objects (other recipes are sized from the recipe)", s.keyRange)
         }
         let rv = first.value
-        switch first.key {
-        case "value":
+        switch first.code {
+        case .value?:
             return literal(rv).map { .value($0) }
-        case "list":
+        case .list?:
             guard let es = mapping(rv, "`list`") else { return nil }
-            checkKeys(es, allowed: ["range"], in: "`list`")
-            guard let r = es.first("range") else {
+            checkKeys(es, allowed: [.range], in: "`list`")
+            guard let r = es.first(.range) else {
                 error("`list` needs `range: N` or `range: [START, STOP]`", rv.at)
                 return nil
             }
@@ -620,25 +645,25 @@ struct Lowerer {
                 return .intList(start: Int64(a), count: overflow ? .max : max(0, span))
             }
             return int(r.value, "`range`").map { .intList(start: 0, count: $0) }
-        case "series":
+        case .series?:
             return lowerSeries(rv).map { .series($0) }
-        case "ndarray":
+        case .ndarray?:
             return lowerNDArray(rv).map { .ndarray($0) }
-        case "bytes":
+        case .bytes?:
             guard let es = mapping(rv, "`bytes`") else { return nil }
-            checkKeys(es, allowed: ["size"], in: "`bytes`")
-            guard let s = es.first("size") else {
+            checkKeys(es, allowed: [.size], in: "`bytes`")
+            guard let s = es.first(.size) else {
                 error("`bytes` needs `size`", rv.at)
                 return nil
             }
             return size(s.value, "`bytes.size`").map { .bytes(size: $0) }
-        case "class":
+        case .class?:
             guard allowInstance else {
                 error("a field cannot be a `class` instance here", first.keyRange)
                 return nil
             }
             return lowerInstance(rv, entries: entries).map { .instance($0) }
-        case "python":
+        case .python?:
             // A field of a class may be opaque from format 1.1 on.
             guard allowPython || requireVersion11("an opaque `python` field", first.keyRange) else { return nil }
             guard let ref = string(rv, "`python`") else { return nil }
@@ -646,11 +671,11 @@ struct Lowerer {
                 error("`python` must name a factory as `package.module:function`, not `\(ref)`", textRange(rv))
                 return nil
             }
-            let declared = other("size").flatMap { size($0.value, "`size`") }
+            let declared = other(.size).flatMap { size($0.value, "`size`") }
             return .python(factory: ref, size: declared)
-        case "dataframe":
+        case .dataframe?:
             return lowerDataFrameRecipe(rv, at: first.keyRange)
-        case "dict":
+        case .dict?:
             return lowerStringDict(rv, at: first.keyRange)
         default:
             return nil
@@ -683,11 +708,11 @@ struct Lowerer {
             }
             return .list(xs)
         case .mapping:
-            guard let es = mapping(v, "a literal mapping") else { return nil }
+            guard let es = mapping(v, "a literal mapping", keysAreNames: true) else { return nil }
             var out: [LiteralEntry] = []
             for e in es {
                 guard let l = literal(e.value, depth: depth + 1) else { return nil }
-                out.append(LiteralEntry(key: e.key, value: l))
+                out.append(LiteralEntry(key: keyText(e), value: l))
             }
             return .map(out)
         case .alias:
@@ -698,7 +723,7 @@ struct Lowerer {
     mutating func lowerSeries(_ v: WrittenValue) -> SeriesRecipe? {
         guard let es = mapping(v, "`series`") else { return nil }
         checkKeys(es, allowed: Self.seriesKeys, in: "`series`")
-        func isSource(_ e: Entry) -> Bool { Self.seriesSources.containsKey(e.key) }
+        func isSource(_ e: Entry) -> Bool { Self.seriesSources.containsKey(e.code) }
         guard let srcAt = es.firstIndex(where: isSource) else {
             error("`series` needs its values: one of `range`, `values`, `random`, `load`", v.at)
             return nil
@@ -708,28 +733,28 @@ struct Lowerer {
             error("`series` has several value sources; give exactly one", second.keyRange)
             return nil
         }
-        var dtype: NumericType = src.key == "random" ? .float64 : .int64
+        var dtype: NumericType = src.code == .random ? .float64 : .int64
         var index = SeriesRecipe.Index.range
         var name: String?
         var length: Int?
         for e in es {
-            switch e.key {
-            case "dtype": if let d = dtypeValue(e.value) { dtype = d }
-            case "index": if let i = enumValue(e.value, "index kind", as: SeriesRecipe.Index.self) { index = i }
-            case "name": name = string(e.value, "`name`")
-            case "length": length = int(e.value, "`length`")
+            switch e.code {
+            case .dtype?: if let d = dtypeValue(e.value) { dtype = d }
+            case .index?: if let i = enumValue(e.value, "index kind", as: SeriesRecipe.Index.self) { index = i }
+            case .name?: name = string(e.value, "`name`")
+            case .length?: length = int(e.value, "`length`")
             default: break
             }
         }
-        if let l = es.first("length"), src.key != "load" {
+        if let l = es.first(.length), src.code != .load {
             error("`length` is declared only with `load` (other sources know their length)", l.keyRange)
         }
         let source: SeriesSource
-        switch src.key {
-        case "range":
+        switch src.code {
+        case .range?:
             guard let n = int(src.value, "`range`") else { return nil }
             source = .range(count: n)
-        case "values":
+        case .values?:
             guard let items = list(src.value, "`values`") else { return nil }
             var vals: [Literal] = []
             for item in items {
@@ -737,11 +762,11 @@ struct Lowerer {
                 vals.append(d == d.rounded() && abs(d) < 9e18 && dtype.isInteger ? .int(Int64(d)) : .float(d))
             }
             source = .values(vals)
-        case "random":
+        case .random?:
             guard let r = mapping(src.value, "`random`") else { return nil }
-            checkKeys(r, allowed: ["count", "seed", "low", "high"], in: "`random`")
-            guard let c = r.first("count"), let count = int(c.value, "`count`") else {
-                if !r.has("count") { error("`random` needs `count`", src.value.at) }
+            checkKeys(r, allowed: [.count, .seed, .low, .high], in: "`random`")
+            guard let c = r.first(.count), let count = int(c.value, "`count`") else {
+                if !r.has(.count) { error("`random` needs `count`", src.value.at) }
                 return nil
             }
             let (seed, low, high) = randomParameters(r, at: src.value.at)
@@ -769,19 +794,19 @@ struct Lowerer {
 
     mutating func lowerNDArray(_ v: WrittenValue) -> NDArrayRecipe? {
         guard let es = mapping(v, "`ndarray`") else { return nil }
-        checkKeys(es, allowed: ["shape", "dtype", "fill", "seed", "load"], in: "`ndarray`")
-        guard let s = es.first("shape") else {
+        checkKeys(es, allowed: [.shape, .dtype, .fill, .seed, .load], in: "`ndarray`")
+        guard let s = es.first(.shape) else {
             error("`ndarray` needs `shape`", v.at)
             return nil
         }
         guard let dims = shape(s.value, "`shape`") else { return nil }
         var r = NDArrayRecipe(shape: dims, dtype: .float64)
         for e in es {
-            switch e.key {
-            case "dtype": if let d = dtypeValue(e.value) { r.dtype = d }
-            case "fill": if let f = enumValue(e.value, "fill", as: NDArrayRecipe.Fill.self) { r.fill = f }
-            case "seed": if let sd = int(e.value, "`seed`") { r.seed = UInt64(sd) }
-            case "load": r.load = relativePath(e.value, "`load` path")
+            switch e.code {
+            case .dtype?: if let d = dtypeValue(e.value) { r.dtype = d }
+            case .fill?: if let f = enumValue(e.value, "fill", as: NDArrayRecipe.Fill.self) { r.fill = f }
+            case .seed?: if let sd = int(e.value, "`seed`") { r.seed = UInt64(sd) }
+            case .load?: r.load = relativePath(e.value, "`load` path")
             default: break
             }
         }
@@ -827,34 +852,36 @@ struct Lowerer {
             return nil
         }
         var fields: [InstanceRecipe.Field] = []
-        if let f = entries.first("fields"), let es = mapping(f.value, "`fields`") {
+        if let f = entries.first(.fields), let es = mapping(f.value, "`fields`", keysAreNames: true) {
             for e in es {
-                guard isIdentifier(e.key) else {
-                    error("field name `\(e.key)` is not a valid name", e.keyRange)
+                let name = keyText(e)
+                guard isIdentifier(name) else {
+                    error("field name `\(name)` is not a valid name", e.keyRange)
                     continue
                 }
-                guard let fe = mapping(e.value, "field `\(e.key)`") else { continue }
+                guard let fe = mapping(e.value, "field `\(name)`") else { continue }
                 // 1.1: a field may be an opaque `python` object with its declared `size`.
-                checkKeys(fe, allowed: minorVersion >= 1 ? Self.fieldKeys + ["size"] : Self.fieldKeys, in: "field `\(e.key)`")
-                if let r = lowerRecipe(fe, e.value, what: "field `\(e.key)`", allowInstance: true, allowPython: minorVersion >= 1) {
-                    fields.append(.init(name: e.key, nameRange: e.keyRange, recipe: r))
+                checkKeys(fe, allowed: minorVersion >= 1 ? Self.fieldKeys11 : Self.fieldKeys, in: "field `\(name)`")
+                if let r = lowerRecipe(fe, e.value, what: "field `\(name)`", allowInstance: true, allowPython: minorVersion >= 1) {
+                    fields.append(.init(name: name, nameRange: e.keyRange, recipe: r))
                 }
             }
         }
         var inst = InstanceRecipe(className: className, module: module, fields: fields, methods: [])
-        if let m = entries.first("methods"), let es = mapping(m.value, "`methods`") {
+        if let m = entries.first(.methods), let es = mapping(m.value, "`methods`", keysAreNames: true) {
             for e in es {
-                guard isIdentifier(e.key) else {
-                    error("method name `\(e.key)` is not a valid name", e.keyRange)
+                let name = keyText(e)
+                guard isIdentifier(name) else {
+                    error("method name `\(name)` is not a valid name", e.keyRange)
                     continue
                 }
-                if e.key.hasPrefix("__"), e.key.hasSuffix("__"), e.key != "__call__" {
-                    error("method name `\(e.key)` is one Python gives a meaning of its own (building, comparing or pickling the instance)", e.keyRange,
+                if name.hasPrefix("__"), name.hasSuffix("__"), name != "__call__" {
+                    error("method name `\(name)` is one Python gives a meaning of its own (building, comparing or pickling the instance)", e.keyRange,
                           help: "name the method otherwise; `__call__` is the one special method a pipeline declares")
                     continue
                 }
-                if let f = lowerFunction(e.key, e.keyRange, e.value, isMethod: true, receiver: inst) {
-                    inst.methods.append(.init(name: e.key, nameRange: e.keyRange, function: f))
+                if let f = lowerFunction(name, e.keyRange, e.value, isMethod: true, receiver: inst) {
+                    inst.methods.append(.init(name: name, nameRange: e.keyRange, function: f))
                 }
             }
         }
@@ -869,10 +896,10 @@ struct Lowerer {
         guard let es = mapping(v, what()) else { return nil }
         checkKeys(es, allowed: Self.functionKeys, in: what())
         guard var params = lowerParams(es, nameRange, v, isMethod: isMethod, what: what()) else { return nil }
-        let kernelEntry = es.first("kernel")
-        let pythonEntry = es.first("python")
+        let kernelEntry = es.first(.kernel)
+        let pythonEntry = es.first(.python)
         guard let carried = lowerCarried(es, params: &params, function: name, isMethod: isMethod, isPython: pythonEntry != nil) else { return nil }
-        let supp = es.first("lint").flatMap { suppressions($0.value) }
+        let supp = es.first(.lint).flatMap { suppressions($0.value) }
         if kernelEntry != nil, let p = pythonEntry {
             error("\(what()) has both `kernel` and `python`; give one", p.keyRange)
             return nil
@@ -883,7 +910,7 @@ struct Lowerer {
                 error("`python` must name a function as `package.module:function`, not `\(ref)`", textRange(p.value))
                 return nil
             }
-            if let w = es.first("with") { error("`with` binds kernel parameters; a `python` function takes its params directly", w.keyRange) }
+            if let w = es.first(.with) { error("`with` binds kernel parameters; a `python` function takes its params directly", w.keyRange) }
             return PipelineFunction(name: name, nameRange: nameRange, range: v.at, params: params, body: .python(ref), isMethod: isMethod, suppressions: supp, carried: carried)
         }
         guard let k = kernelEntry else {
@@ -898,12 +925,13 @@ struct Lowerer {
         // Parameters bound in `with:`: a bit each (an array only past 64 parameters).
         var usedBits: UInt64 = 0
         var usedParams = params.count > 64 ? [Bool](repeating: false, count: params.count) : []
-        if let w = es.first("with"), let ws = mapping(w.value, "`with`") {
+        if let w = es.first(.with), let ws = mapping(w.value, "`with`", keysAreNames: true) {
             for e in ws {
-                guard let slot = kernelParams.firstIndex(where: { $0.name == e.key }) else {
+                let key = keyText(e)
+                guard let slot = kernelParams.firstIndex(where: { $0.name == key }) else {
                     let kernelParamNames = kernelParams.map(\.name)
-                    let hint = suggestion(for: e.key, among: kernelParamNames).map { "did you mean `\($0)`?" }
-                    error("kernel `\(kernel.rawValue)` has no parameter `\(e.key)`", e.keyRange,
+                    let hint = suggestion(for: key, among: kernelParamNames).map { "did you mean `\($0)`?" }
+                    error("kernel `\(kernel.rawValue)` has no parameter `\(key)`", e.keyRange,
                           help: hint ?? "its parameters are \(kernelParamNames.map { "`\($0)`" }.joined(separator: ", "))")
                     continue
                 }
@@ -957,7 +985,7 @@ struct Lowerer {
                               isMethod: Bool, what: @autoclosure () -> String) -> [Param]? {
         var params: [Param] = []
         if isMethod { params.append(Param(name: "self", range: nameRange)) }
-        if let p = es.first("params") {
+        if let p = es.first(.params) {
             for item in list(p.value, "`params`") ?? [] {
                 guard let n = identifier(item, "parameter name") else { continue }
                 if params.contains(where: { $0.name == n }) {
@@ -1032,12 +1060,12 @@ struct Lowerer {
     mutating func lowerArray(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue) -> ArrayDecl? {
         guard let es = mapping(v, "array `\(name)`") else { return nil }
         checkKeys(es, allowed: Self.arrayKeys, in: "array `\(name)`")
-        guard let s = es.first("shape") else {
+        guard let s = es.first(.shape) else {
             error("array `\(name)` needs `shape`", v.at)
             return nil
         }
         guard let dims = shape(s.value, "`shape`") else { return nil }
-        guard let c = es.first("chunks") else {
+        guard let c = es.first(.chunks) else {
             error("array `\(name)` needs `chunks`", v.at, help: "give a chunk size per dimension, e.g. `chunks: [\(dims.map { _ in "1000" }.joined(separator: ", "))]`")
             return nil
         }
@@ -1046,10 +1074,10 @@ struct Lowerer {
         var src = ArrayDecl.Source.zeros
         var supp: Suppressions?
         for e in es {
-            switch e.key {
-            case "dtype": if let d = dtypeValue(e.value) { dtype = d }
-            case "source": if let so = arraySource(e.value) { src = so }
-            case "lint": supp = suppressions(e.value)
+            switch e.code {
+            case .dtype?: if let d = dtypeValue(e.value) { dtype = d }
+            case .source?: if let so = arraySource(e.value) { src = so }
+            case .lint?: supp = suppressions(e.value)
             default: break
             }
         }
@@ -1113,8 +1141,8 @@ struct Lowerer {
             error("`source` must have exactly one key (`random` or `load`)", v.at)
             return nil
         }
-        if e.key == "load" { return relativePath(e.value, "`load` path").map { .load($0) } }
-        if e.key == "random" {
+        if e.code == .load { return relativePath(e.value, "`load` path").map { .load($0) } }
+        if e.code == .random {
             guard let r = mapping(e.value, "`random`") else { return nil }
             checkKeys(r, allowed: Self.arrayRandomKeys, in: "`random`")
             let (seed, low, high) = randomParameters(r, at: e.value.at)
@@ -1126,9 +1154,9 @@ struct Lowerer {
     /// `seed`, `low` and `high` of a `random:` source, a series' or an array's alike (defaults 0, 0, 1);
     /// `low` must be below `high`.
     mutating func randomParameters(_ r: [Entry], at: SourceRange) -> (seed: UInt64, low: Double, high: Double) {
-        let seed = r.first("seed").flatMap { int($0.value, "`seed`") } ?? 0
-        let low = r.first("low").flatMap { number($0.value, "`low`") } ?? 0
-        let high = r.first("high").flatMap { number($0.value, "`high`") } ?? 1
+        let seed = r.first(.seed).flatMap { int($0.value, "`seed`") } ?? 0
+        let low = r.first(.low).flatMap { number($0.value, "`low`") } ?? 0
+        let high = r.first(.high).flatMap { number($0.value, "`high`") } ?? 1
         if high <= low { error("`random` needs `low` < `high`", at) }
         return (UInt64(seed), low, high)
     }
@@ -1137,9 +1165,9 @@ struct Lowerer {
 
     mutating func lowerStep(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue) -> Step? {
         guard let es = mapping(v, "step `\(name)`") else { return nil }
-        func isKind(_ e: Entry) -> Bool { Self.stepKinds.containsKey(e.key) }
+        func isKind(_ e: Entry) -> Bool { Self.stepKinds.containsKey(e.code) }
         guard let kindAt = es.firstIndex(where: isKind) else {
-            checkKeys(es, allowed: Self.stepKinds + ["over", "args", "kwargs", "dtype", "split_every", "chunks", "items", "lint"], in: "step `\(name)`")
+            checkKeys(es, allowed: Self.stepKinds + [.over, .args, .kwargs, .dtype, .splitEvery, .chunks, .items, .lint], in: "step `\(name)`")
             error("step `\(name)` needs a kind: `map_blocks`, `reduce`, `rechunk`, or (format 1.1) `delayed`, `submit` or `map`", v.at)
             return nil
         }
@@ -1148,24 +1176,24 @@ struct Lowerer {
             error("step `\(name)` has several kinds; give one of `map_blocks`, `reduce`, `rechunk`, `delayed`, `submit`, `map`", second.keyRange)
             return nil
         }
-        let supp = es.first("lint").flatMap { suppressions($0.value) }
-        func get(_ k: String) -> Entry? { es.first(k) }
-        switch kindEntry.key {
+        let supp = es.first(.lint).flatMap { suppressions($0.value) }
+        func get(_ k: KnownKey) -> Entry? { es.first(k) }
+        switch kindEntry.code {
         case let k where Self.perItemKinds.containsKey(k):
             return lowerPerItemStep(name, nameRange, v, kindEntry: kindEntry, entries: es, suppressions: supp)
-        case "map_partitions":
+        case .mapPartitions?:
             return lowerMapPartitionsStep(name, nameRange, v, kindEntry: kindEntry, entries: es, suppressions: supp)
-        case "merge":
+        case .merge?:
             return lowerMergeStep(name, nameRange, v, kindEntry: kindEntry, entries: es, suppressions: supp)
         case let k where Self.rowStepKinds.containsKey(k):
             return lowerRowStep(name, nameRange, v, kindEntry: kindEntry, entries: es, suppressions: supp)
-        case "groupby":
+        case .groupby?:
             return lowerGroupbyStep(name, nameRange, v, kindEntry: kindEntry, entries: es, suppressions: supp)
-        case "map_blocks":
+        case .mapBlocks?:
             checkKeys(es, allowed: Self.mapBlocksKeys, in: "`map_blocks` step `\(name)`")
             guard let calleeText = string(kindEntry.value, "`map_blocks`") else { return nil }
             guard let callee = lowerCallee(calleeText, range: textRange(kindEntry.value)) else { return nil }
-            guard let overEntry = get("over") else {
+            guard let overEntry = get(.over) else {
                 error("`map_blocks` step `\(name)` needs `over` (the arrays it maps)", v.at)
                 return nil
             }
@@ -1178,37 +1206,37 @@ struct Lowerer {
                 error("`over` needs at least one array", overEntry.value.at)
             }
             var args: [CallArgument] = []
-            if let a = get("args") {
+            if let a = get(.args) {
                 for item in list(a.value, "`args`") ?? [] {
                     if let arg = argument(item) { args.append(arg) }
                 }
             }
             var kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)] = []
-            if let k = get("kwargs"), let ks = mapping(k.value, "`kwargs`") {
+            if let k = get(.kwargs), let ks = mapping(k.value, "`kwargs`", keysAreNames: true) {
                 for e in ks {
-                    if let arg = argument(e.value) { kwargs.append((e.key, e.keyRange, arg)) }
+                    if let arg = argument(e.value) { kwargs.append((keyText(e), e.keyRange, arg)) }
                 }
             }
-            let dtype = get("dtype").flatMap { dtypeValue($0.value) }
+            let dtype = get(.dtype).flatMap { dtypeValue($0.value) }
             return Step(name: name, nameRange: nameRange, range: v.at,
                         kind: .mapBlocks(callee: callee, over: over, args: args, kwargs: kwargs, dtype: dtype), suppressions: supp)
-        case "reduce":
-            checkKeys(es, allowed: ["reduce", "over", "split_every", "lint"], in: "`reduce` step `\(name)`")
+        case .reduce?:
+            checkKeys(es, allowed: [.reduce, .over, .splitEvery, .lint], in: "`reduce` step `\(name)`")
             guard let r = enumValue(kindEntry.value, "reduction", as: Reduction.self) else { return nil }
-            guard let o = get("over") else {
+            guard let o = get(.over) else {
                 error("`reduce` step `\(name)` needs `over` (the array or step it reduces)", v.at)
                 return nil
             }
             guard let (over, column) = reduceInput(o.value) else { return nil }
             var split = 8
-            if let s = get("split_every"), let n = int(s.value, "`split_every`", min: 2) { split = n }
+            if let s = get(.splitEvery), let n = int(s.value, "`split_every`", min: 2) { split = n }
             var step = Step(name: name, nameRange: nameRange, range: v.at, kind: .reduce(r, over: over, splitEvery: split), suppressions: supp)
             step.reducedColumn = column
             return step
         default:
-            checkKeys(es, allowed: ["rechunk", "chunks", "lint"], in: "`rechunk` step `\(name)`")
+            checkKeys(es, allowed: [.rechunk, .chunks, .lint], in: "`rechunk` step `\(name)`")
             guard let over = dataRef(kindEntry.value) else { return nil }
-            guard let c = get("chunks") else {
+            guard let c = get(.chunks) else {
                 error("`rechunk` step `\(name)` needs `chunks`", v.at)
                 return nil
             }
@@ -1321,8 +1349,8 @@ struct Lowerer {
             }
         }
         guard let es = mapping(v, "output `\(name)`") else { return nil }
-        checkKeys(es, allowed: ["save"], in: "output `\(name)`")
-        guard let s = es.first("save") else {
+        checkKeys(es, allowed: [.save], in: "output `\(name)`")
+        guard let s = es.first(.save) else {
             error("output `\(name)` must be `compute`, `persist` or `{save: path.npy}`", v.at)
             return nil
         }

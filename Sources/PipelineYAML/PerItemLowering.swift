@@ -4,32 +4,32 @@ import PipelineIR
 /// of `f` per item, as Dask's docs write the loop (docs/pipeline-format.md, "Per-item steps").
 /// Lowered to a `map_blocks` call with no `over`, carrying its loop (`Step.perItem`).
 extension Lowerer {
-    static let perItemKinds = PerItemForm.allCases.map(\.rawValue)
-    static let perItemKeys = ["items", "args", "kwargs", "lint"]
+    static let perItemKinds = PerItemForm.allCases.compactMap { KnownKey(rawValue: $0.rawValue) }
+    static let perItemKeys: [KnownKey] = [.items, .args, .kwargs, .lint]
 
     mutating func lowerPerItemStep(_ name: String, _ nameRange: SourceRange, _ v: WrittenValue,
                                    kindEntry: Entry,
                                    entries es: [Entry], suppressions supp: Suppressions?) -> Step? {
-        guard let form = PerItemForm(rawValue: kindEntry.key) else { return nil }
-        checkKeys(es, allowed: [form.rawValue] + Self.perItemKeys, in: "`\(form.rawValue)` step `\(name)`")
+        guard let form = PerItemForm(rawValue: keyText(kindEntry)) else { return nil }
+        checkKeys(es, allowed: (kindEntry.code.map { [$0] } ?? []) + Self.perItemKeys, in: "`\(form.rawValue)` step `\(name)`")
         guard requireVersion11("a per-item step (`\(form.rawValue)`)", kindEntry.keyRange) else { return nil }
         guard let calleeText = string(kindEntry.value, "`\(form.rawValue)`") else { return nil }
         guard let callee = lowerCallee(calleeText, range: textRange(kindEntry.value)) else { return nil }
-        guard let itemsEntry = es.first("items") else {
+        guard let itemsEntry = es.first(.items) else {
             error("`\(form.rawValue)` step `\(name)` needs `items` (a range or a list of numbers)", v.at)
             return nil
         }
         guard let items = itemList(itemsEntry.value, step: name) else { return nil }
         var args: [CallArgument] = []
-        if let a = es.first("args") {
+        if let a = es.first(.args) {
             for item in list(a.value, "`args`") ?? [] {
                 if let arg = perItemArgument(item) { args.append(arg) }
             }
         }
         var kwargs: [(name: String, nameRange: SourceRange, value: CallArgument)] = []
-        if let k = es.first("kwargs"), let ks = mapping(k.value, "`kwargs`") {
+        if let k = es.first(.kwargs), let ks = mapping(k.value, "`kwargs`", keysAreNames: true) {
             for e in ks {
-                if let arg = perItemArgument(e.value) { kwargs.append((e.key, e.keyRange, arg)) }
+                if let arg = perItemArgument(e.value) { kwargs.append((keyText(e), e.keyRange, arg)) }
             }
         }
         let itemUses = args.filter { if case .item = $0 { true } else { false } }.count
@@ -106,8 +106,8 @@ extension Lowerer {
             return .values(values, integral: integral)
         }
         guard let es = mapping(v, "`items`") else { return nil }
-        checkKeys(es, allowed: ["range"], in: "`items`")
-        guard let r = es.first("range") else {
+        checkKeys(es, allowed: [.range], in: "`items`")
+        guard let r = es.first(.range) else {
             error("`items` needs `range` (`{range: N}` or `{range: [START, STOP]}`) or a list of numbers", v.at)
             return nil
         }

@@ -15,13 +15,19 @@ public enum ScalarValue: Sendable, Hashable {
         let first = text.utf8.first
         // Most plain scalars are names: a first byte that starts no special word or number decides at once.
         if let b = first, (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == 0x5F {
+            // `null`, `true` and `false` in their three spellings: four or five bytes (`table_1` is a name),
+            // and the second letter theirs (`take` and `table` are names too).
+            let second: UInt8
             switch b {
-            // `null`, `true` and `false` in their three spellings: four or five bytes (`table_1` is a name).
-            case UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"):
-                let n = text.utf8.count
-                if n != 4 && n != 5 { return .string(text) }
+            case UInt8(ascii: "n"), UInt8(ascii: "N"): second = UInt8(ascii: "u")
+            case UInt8(ascii: "t"), UInt8(ascii: "T"): second = UInt8(ascii: "r")
+            case UInt8(ascii: "f"), UInt8(ascii: "F"): second = UInt8(ascii: "a")
             default: return .string(text)
             }
+            let n = text.utf8.count
+            if n != 4 && n != 5 { return .string(text) }
+            // ASCII letters: bit 0x20 set is the lower case.
+            if let c = text.utf8.dropFirst().first, c | 0x20 != second { return .string(text) }
         }
         // No special word starts with a digit: numbers skip the comparisons.
         if let b = first, b >= 0x30 && b <= 0x39 {

@@ -21,6 +21,15 @@ import Testing
         }
     }
 
+    /// Words of four or five letters that start like `null`, `true` or `false` but are not them
+    /// (`take`, `table`: kernel and parameter names) are names.
+    @Test func nearSpecialWordsAreNames() {
+        for t in ["take", "table", "nope", "tRUX", "trues", "nUll", "Nulls", "fast", "FALSy", "fA1se", "tr\u{E9}", "nu", "n\u{FC}ll"] {
+            #expect(plain(t) == .string(t))
+        }
+        for t in ["nULL", "tRUE", "fALSE"] { #expect(plain(t) == .string(t)) }
+    }
+
     @Test func numbers() {
         #expect(plain("0") == .int(0))
         #expect(plain("1000") == .int(1000))
