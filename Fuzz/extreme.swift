@@ -1,7 +1,8 @@
 // libFuzzer entry: the samples with their integers replaced by extreme values
 // (structure-aware: every input is a valid pipeline but for its numbers), through
-// `check` with every rule (the estimator included) and the fix engine. A trap on
-// integer overflow anywhere is a crash. Built and run by scripts/fuzz.sh.
+// `check` with every rule (the estimator included), the fix engine and the Dask
+// export of the pipeline as written. A trap on integer overflow anywhere is a crash. Built and run by scripts/fuzz.sh.
+import Export
 import Foundation
 import HostileInputs
 import Lint
@@ -28,5 +29,9 @@ public func fuzzExtreme(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     _ = TextReporter(color: false).render(report)
     _ = engine.fix(source)
+    let loaded = LoadedPipeline.load(source)
+    if let pipeline = loaded.pipeline, let graph = loaded.graph {
+        _ = try? DaskExport.program(pipeline, graph: graph, source: source, changed: [], options: ExportOptions(asWritten: true))
+    }
     return 0
 }

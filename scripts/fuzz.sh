@@ -11,7 +11,7 @@
 #   check     Linter(rules: makeAllRules()).lint + the text reporter
 #   fix       FixEngine: output parses, is idempotent, bytes outside edits unchanged
 #   extreme   the samples with integers replaced by extreme values (structure-aware):
-#             check with every rule and the fix engine must not trap
+#             check with every rule, the fix engine and the Dask export must not trap
 #   lsp       the language server's MessageFramer and Message.decode: any split, bounded, round trips
 #
 # Why not SwiftPM: `swift build -Xswiftc -sanitize=fuzzer` links a binary whose
@@ -35,7 +35,7 @@ case "$TARGET" in frontend|check|fix|extreme|lsp) ;; *) usage ;; esac
 [[ "$SECS" =~ ^[0-9]+$ ]] || usage
 
 # Modules in dependency order; every target links all of them (the linker drops what is unused).
-MODULES=(PipelineIR FileAccess Sizing PipelineYAML Analysis Lint Rules Optimizer HostileInputs JSONRPC)
+MODULES=(PipelineIR Export FileAccess Sizing PipelineYAML Analysis Lint Rules Optimizer HostileInputs JSONRPC)
 OUT=.build-fuzz
 FLAGS=(-O -gline-tables-only -sanitize=fuzzer,address -parse-as-library -swift-version 6
        -package-name pipelint -I Sources/CYAML -I "$OUT/modules")

@@ -35,7 +35,7 @@ extension ProgramWriter {
         }
         let partitions: String
         switch f.partitions {
-        case .uniform(let size, let rows) where rows > 0 && (rows + f.partitions.count - 1) / f.partitions.count == size:
+        case .uniform(let size, let rows) where rows > 0 && Sat.ceilDiv(rows, f.partitions.count) == size:
             partitions = "\(f.partitions.count)"
         default:
             partitions = "[" + (0..<f.partitions.count).map { String(f.partitions.size($0)) }.joined(separator: ", ") + "]"

@@ -111,6 +111,26 @@ import Testing
             """))
     }
 
+    @Test func aFrameOfTheLargestRowCountIsWrittenWithoutOverflow() throws {
+        let yaml = """
+        pipeline: t
+        version: 1.2
+        frames:
+          e: {rows: 9223372036854775807, partitions: 2, columns: {x: {dtype: int64}}}
+        steps:
+          n: {reduce: count, over: e.x}
+        outputs:
+          e: persist
+          n: compute
+        """
+        let program = try DaskExport.program(LoadedPipeline.load(SourceFile(path: "p.yaml", text: yaml)))
+        #expect(program.contains("""
+                e = _frame('e', [
+                    _col('x', 'int64'),
+                ], rows=9223372036854775807, partitions=2)
+            """))
+    }
+
     @Test func objectsAreBuiltFromTheirRecipes() throws {
         let program = try Self.export(Self.yaml(placement: "embed"))
         #expect(program.contains("    return _str_dict(40000, 5, 8, 50)\n"))
