@@ -418,70 +418,20 @@ struct TreeBuilder {
         }
     }
 
-    /// Each scalar key of a mapping equal to an earlier one, paired with its first occurrence.
-    /// Keys are compared as decoded bytes in place: no strings, no slices.
+    /// Each scalar key of a mapping equal to an earlier one, paired with its first occurrence
+    /// (`DuplicateKeys`: linear in the keys, never quadratic whatever they are).
     func duplicateKeys(of id: NodeID) -> [(first: NodeID, duplicate: NodeID)] {
         let node = tree.nodes[Int(id.raw)]
-        let start = Int(node.payloadStart)
-        let keyCount = Int(node.payloadCount) / 2
-        var duplicates: [(first: NodeID, duplicate: NodeID)] = []
-        tree.nodes.withUnsafeBufferPointer { nodes in
+        return tree.nodes.withUnsafeBufferPointer { nodes in
             tree.children.withUnsafeBufferPointer { children in
                 tree.scalarBytes.withUnsafeBufferPointer { bytes in
-                    func key(_ i: Int) -> NodeID { children[start + 2 * i] }
-                    let base = bytes.baseAddress
-                    func text(_ k: NodeID) -> UnsafeBufferPointer<UInt8>? {
-                        let n = nodes[Int(k.raw)]
-                        guard n.kind == .scalar else { return nil }
-                        // The payload lies inside `bytes` (the builder appended it): no slice to check.
-                        return UnsafeBufferPointer(start: base.map { $0 + Int(n.payloadStart) }, count: Int(n.payloadCount))
-                    }
-                    func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-                        guard a.count == b.count else { return false }
-                        for j in 0..<a.count where a[j] != b[j] { return false }
-                        return true
-                    }
-                    if keyCount <= 16 {
-                        for i in 1..<keyCount {
-                            guard let a = text(key(i)) else { continue }
-                            for j in 0..<i {
-                                if let b = text(key(j)), same(a, b) {
-                                    duplicates.append((key(j), key(i)))
-                                    break
-                                }
-                            }
-                        }
-                        return
-                    }
-                    // Open addressing over the first occurrences, at most half full.
-                    var capacity = 32
-                    while capacity < keyCount * 2 { capacity *= 2 }
-                    let mask = capacity - 1
-                    // Each slot keeps the key's node and 32 more bits of its hash: a probe past another
-                    // key compares those bits, not the key's bytes (a node and its text elsewhere in memory).
-                    var slots = [(node: Int32, tag: UInt32)](repeating: (-1, 0), count: capacity)
-                    for i in 0..<keyCount {
-                        let k = key(i)
-                        guard let a = text(k) else { continue }
-                        var h = Hasher()
-                        h.combine(bytes: UnsafeRawBufferPointer(a))
-                        let hash = UInt64(UInt(bitPattern: h.finalize()))
-                        let tag = UInt32(truncatingIfNeeded: hash >> 32)
-                        var slot = Int(truncatingIfNeeded: hash) & mask
-                        while slots[slot].node >= 0 {
-                            let other = NodeID(Int(slots[slot].node))
-                            if slots[slot].tag == tag, let b = text(other), same(a, b) {
-                                duplicates.append((other, k))
-                                break
-                            }
-                            slot = (slot + 1) & mask
-                        }
-                        if slots[slot].node < 0 { slots[slot] = (k.raw, tag) }
-                    }
+                    let keys = MappingKeys(nodes: nodes, children: children, bytes: bytes.baseAddress,
+                                           start: Int(node.payloadStart), count: Int(node.payloadCount) / 2)
+                    var work = 0
+                    return DuplicateKeys.find(keys, work: &work)
                 }
             }
         }
-        return duplicates
     }
 
     /// libyaml reports no comments: find each `#` that starts one (at a line start
