@@ -75,13 +75,20 @@ struct TreeBuilder {
     var diagnostics: [Diagnostic] = []
     var fatal = false
 
-    /// An open collection: its node and where its children start on `pending`.
+    /// An open collection: its node, where its children start on `pending`, and the aliases added
+    /// before it opened.
     struct Open {
         var node: Int
         var pendingBase: Int
+        var aliasesBefore: Int
     }
     var stack: [Open] = []
+    /// The children of the open collections, innermost last: `pending[..<pendingCount]`. The
+    /// array never shrinks (closing a collection only lowers the count), so it is not resized per node.
     var pending: [NodeID] = []
+    var pendingCount = 0
+    /// Alias nodes added so far: a collection with none inside stands for exactly its own nodes.
+    var aliasCount = 0
     var anchors: [String: NodeID] = [:]
     var expansion = 0
     /// Expanded sizes of 2³² − 1 or more, exactly (a node keeps 32 bits: `SyntaxTree.Node.expanded`).
@@ -232,8 +239,13 @@ struct TreeBuilder {
     }
 
     /// Whether a scalar of `length` decoded bytes fits `limits.maxScalarBytes`; else a located error.
-    mutating func scalarWithinLimit(_ length: Int, at start: Int) -> Bool {
-        guard length > limits.maxScalarBytes else { return true }
+    @inline(__always) mutating func scalarWithinLimit(_ length: Int, at start: Int) -> Bool {
+        if length <= limits.maxScalarBytes { return true }
+        return scalarOverLimit(length, at: start)
+    }
+
+    /// The error of `scalarWithinLimit`, apart so that the check inlines; false.
+    @inline(never) mutating func scalarOverLimit(_ length: Int, at start: Int) -> Bool {
         fail("scalar of \(length) bytes is over the \(limits.maxScalarBytes)-byte limit", at: start)
         return false
     }
@@ -303,7 +315,7 @@ struct TreeBuilder {
         // Marks the node open until its end event (an alias to it would be a cycle).
         tree.nodes[Int(id.raw)].payloadCount = -1
         appendChild(id)
-        stack.append(Open(node: Int(id.raw), pendingBase: pending.count))
+        stack.append(Open(node: Int(id.raw), pendingBase: pendingCount, aliasesBefore: aliasCount))
         return id
     }
 
@@ -334,13 +346,19 @@ struct TreeBuilder {
             range: SourceRange(start: start, end: end), payloadStart: 0, payloadCount: 0,
             aliasTarget: target, expandedSize: size))
         if size >= Int(UInt32.max) { largeSizes[id.raw] = size }
+        aliasCount += 1
         appendChild(id)
         return true
     }
 
     /// Whether one more node fits `limits.maxNodes`; else a located error at the node's start.
-    mutating func withinNodeLimit(at start: Int) -> Bool {
-        guard tree.nodes.count >= limits.maxNodes else { return true }
+    @inline(__always) mutating func withinNodeLimit(at start: Int) -> Bool {
+        if tree.nodes.count < limits.maxNodes { return true }
+        return nodeLimitHit(at: start)
+    }
+
+    /// The error of `withinNodeLimit`, apart so that the check inlines; false.
+    @inline(never) mutating func nodeLimitHit(at start: Int) -> Bool {
         fail("more than \(limits.maxNodes) YAML nodes", at: start,
              help: "a pipeline holds a few hundred; raise `limits.max-nodes` if this file is legitimate")
         return false
@@ -359,8 +377,14 @@ struct TreeBuilder {
         return id
     }
 
-    mutating func appendChild(_ id: NodeID) {
-        if !stack.isEmpty { pending.append(id) }
+    @inline(__always) mutating func appendChild(_ id: NodeID) {
+        guard !stack.isEmpty else { return }
+        if pendingCount < pending.count {
+            pending[pendingCount] = id
+        } else {
+            pending.append(id)
+        }
+        pendingCount += 1
     }
 
     mutating func registerAnchor(_ anchor: UnsafeMutablePointer<yaml_char_t>?, _ id: NodeID) {
@@ -384,16 +408,16 @@ struct TreeBuilder {
 
     mutating func closeCollection(_ open: Open, endMark: Int) {
         let childStart = tree.children.count
-        let count = pending.count - open.pendingBase
-        var size = 1
-        for i in open.pendingBase..<pending.count {
-            let s = expandedSize(pending[i])
-            size = size.addingReportingOverflow(s).overflow ? Int.max : size + s
+        let base = open.pendingBase
+        let count = pendingCount - base
+        // Nodes are added in document order: with no alias inside, a collection stands for exactly
+        // the nodes added since it opened; an alias stands for its target's size, added up here.
+        let size = open.aliasesBefore == aliasCount ? tree.nodes.count - open.node : expandedSize(ofChildrenFrom: base)
+        let last = count > 0 ? pending[pendingCount - 1] : nil
+        pending.withUnsafeBufferPointer { p in
+            tree.children.append(contentsOf: UnsafeBufferPointer(rebasing: p[base..<pendingCount]))
         }
-        let last = pending.last
-        tree.children.append(contentsOf: pending[open.pendingBase...])
-        // Truncate without a slice alive: a live slice would make this copy the whole stack.
-        pending.removeLast(count)
+        pendingCount = base
         var node = tree.nodes[open.node]
         node.payloadStart = Int32(truncatingIfNeeded: childStart)
         node.payloadCount = Int32(truncatingIfNeeded: count)
@@ -401,11 +425,21 @@ struct TreeBuilder {
         if size >= Int(UInt32.max) { largeSizes[Int32(open.node)] = size }
         if node.collectionStyle == .flow {
             node.range.end = endMark
-        } else if count > 0, let last {
+        } else if let last {
             node.range.end = max(node.range.start, tree.nodes[Int(last.raw)].range.end)
         }
         tree.nodes[open.node] = node
         if node.kind == .mapping, count > 2 { checkDuplicateKeys(NodeID(open.node)) }
+    }
+
+    /// One plus the expanded sizes of the open collection's children from `pending[base]` on, saturating.
+    func expandedSize(ofChildrenFrom base: Int) -> Int {
+        var size = 1
+        for i in base..<pendingCount {
+            let s = expandedSize(pending[i])
+            size = size.addingReportingOverflow(s).overflow ? Int.max : size + s
+        }
+        return size
     }
 
     mutating func checkDuplicateKeys(_ id: NodeID) {
