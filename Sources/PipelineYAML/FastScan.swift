@@ -26,7 +26,8 @@ enum FastScan {
                 } catch {
                     return nil
                 }
-                scanner.out.scanComments()
+                // The scanner met every comment on its way (`skipComment`): no second pass over the file.
+                scanner.out.tree.comments = scanner.comments
                 return scanner.out
             }
         }
@@ -78,6 +79,11 @@ struct FastScanner {
     let n: Int
     var i = 0
     var lineStart = 0
+    /// The line of `i`, 0-based (line breaks are consumed in `skipToToken` only).
+    var line = 0
+    /// The comments met so far, as `CommentScan` finds them: the scanner consumes every byte, and a
+    /// `#` it takes for a comment is one at a line start or after a space, outside quoted text.
+    var comments: [Comment] = []
 
     /// A scanned scalar, not yet added: its range and how to decode it.
     struct Scalar {
@@ -137,6 +143,7 @@ struct FastScanner {
                 i += 1
             } else if c == 0x0A {
                 i += 1
+                line += 1
                 lineStart = i
                 try checkLineStart()
             } else if c == 0x23 {
@@ -151,13 +158,23 @@ struct FastScanner {
         }
     }
 
-    /// From a `#` to the line break or the end, checking each byte is one libyaml reads.
+    /// From a `#` to the line break or the end, checking each byte is one libyaml reads; the comment
+    /// is recorded.
     mutating func skipComment() throws(Bail) {
+        let hash = i
         i += 1
         while true {
             while i < n, cls[Int(b[i])] & FastScan.commentStop == 0 { i += 1 }
             let c = at(i)
-            if c == 0x0A || c == 0 { return }
+            if c == 0x0A || c == 0 {
+                var ownLine = true
+                for k in lineStart..<hash where b[k] != 0x20 && b[k] != 0x09 {
+                    ownLine = false
+                    break
+                }
+                comments.append(Comment(range: SourceRange(start: hash, end: i), line: line, ownLine: ownLine))
+                return
+            }
             guard c >= 0x80 else { throw Bail() }
             try checkSpecial(i)
             i += 1
