@@ -17,20 +17,31 @@ enum FastScan {
     /// The builder holding the whole file's tree and diagnostics, or nil when the file leaves the subset.
     static func build(_ source: SourceFile, limits: ParseLimits) -> TreeBuilder? {
         guard !source.hasBOM, EncodingCheck.problem(in: source.bytes, limits: limits) == nil else { return nil }
-        return source.bytes.withUnsafeBufferPointer { bytes in
-            classes.withUnsafeBufferPointer { cls in
-                var scanner = FastScanner(out: TreeBuilder(source: source, limits: limits), b: bytes, cls: cls)
-                scanner.out.reserve()
-                do {
-                    try scanner.document()
-                } catch {
-                    return nil
+        var built: TreeBuilder?
+        // Decoded scalar text is never longer than the file (each byte belongs to one scalar at most and
+        // decoding only shortens): the scanner writes it into a buffer that size, with no append per
+        // scalar. Pages it never writes cost no memory.
+        let text = [UInt8](unsafeUninitializedCapacity: max(1, source.bytes.count)) { buffer, written in
+            built = source.bytes.withUnsafeBufferPointer { bytes in
+                classes.withUnsafeBufferPointer { cls in
+                    var scanner = FastScanner(out: TreeBuilder(source: source, limits: limits), b: bytes, cls: cls, text: buffer)
+                    scanner.out.reserve(scalarBytes: false)
+                    do {
+                        try scanner.document()
+                    } catch {
+                        return nil
+                    }
+                    written = scanner.textCount
+                    // The scanner met every comment on its way (`skipComment`): no second pass over the file.
+                    scanner.out.tree.comments = scanner.comments
+                    return scanner.out
                 }
-                // The scanner met every comment on its way (`skipComment`): no second pass over the file.
-                scanner.out.tree.comments = scanner.comments
-                return scanner.out
             }
         }
+        guard var out = built else { return nil }
+        out.tree.scalarBytes = text
+        out.scalarText = nil
+        return out
     }
 
     // Byte classes: each bit is a set of bytes a scanning loop stops at.
@@ -94,11 +105,20 @@ struct FastScanner {
         var escaped: Bool
     }
 
-    init(out: TreeBuilder, b: UnsafeBufferPointer<UInt8>, cls: UnsafeBufferPointer<UInt8>) {
+    /// Decoded scalar text, `text[..<textCount]` written (the tree's `scalarBytes` once the scan ends).
+    let text: UnsafeMutablePointer<UInt8>
+    var textCount = 0
+    let textCapacity: Int
+
+    init(out: TreeBuilder, b: UnsafeBufferPointer<UInt8>, cls: UnsafeBufferPointer<UInt8>, text: UnsafeMutableBufferPointer<UInt8>) {
         self.out = out
         self.b = b
         self.cls = cls
         self.n = b.count
+        // The caller sizes `text` to the file, at least one byte.
+        self.text = text.baseAddress!
+        self.textCapacity = text.count
+        self.out.scalarText = UnsafePointer(self.text)
     }
 
     typealias Bail = FastScanBail
@@ -528,28 +548,40 @@ struct FastScanner {
 
     /// Adds a scanned scalar with its decoded value.
     mutating func emit(_ s: Scalar) throws(Bail) {
-        let payloadStart = out.tree.scalarBytes.count
+        let payloadStart = textCount
         let quote = s.style == .plain ? 0 : 1
-        let text = UnsafeBufferPointer(rebasing: b[(s.start + quote)..<(s.end - quote)])
+        let from = s.start + quote, to = s.end - quote
+        // Never past the buffer, whatever the scan did (decoded text cannot outgrow its source).
+        guard to - from <= textCapacity - textCount else { throw Bail() }
         if !s.escaped {
-            out.tree.scalarBytes.append(contentsOf: text)
-        } else {
-            var k = 0
-            while k < text.count {
-                let c = text[k]
-                if s.style == .singleQuoted, c == 0x27 {
-                    out.tree.scalarBytes.append(c)
-                    k += 2
-                } else if s.style == .doubleQuoted, c == 0x5C, let e = Self.escape(text[k + 1]) {
-                    out.tree.scalarBytes.append(e)
-                    k += 2
-                } else {
-                    out.tree.scalarBytes.append(c)
-                    k += 1
+            // Short scalars (most) byte by byte: cheaper than a call to memcpy.
+            if to - from > 16 {
+                (text + textCount).initialize(from: b.baseAddress! + from, count: to - from)
+                textCount += to - from
+            } else {
+                for k in from..<to {
+                    text[textCount] = b[k]
+                    textCount += 1
                 }
             }
+        } else {
+            var k = from
+            while k < to {
+                let c = b[k]
+                if s.style == .singleQuoted, c == 0x27 {
+                    text[textCount] = c
+                    k += 2
+                } else if s.style == .doubleQuoted, c == 0x5C, let e = Self.escape(b[k + 1]) {
+                    text[textCount] = e
+                    k += 2
+                } else {
+                    text[textCount] = c
+                    k += 1
+                }
+                textCount += 1
+            }
         }
-        let length = out.tree.scalarBytes.count - payloadStart
+        let length = textCount - payloadStart
         guard out.scalarWithinLimit(length, at: s.start), out.withinNodeLimit(at: s.start) else { throw Bail() }
         out.addScalar(style: s.style, tag: nil, payloadStart: payloadStart, length: length, start: s.start, end: s.end)
     }
@@ -557,6 +589,6 @@ struct FastScanner {
     /// An empty plain scalar at `mark`, where libyaml puts it.
     mutating func emitEmpty(at mark: Int) throws(Bail) {
         guard out.withinNodeLimit(at: mark) else { throw Bail() }
-        out.addScalar(style: .plain, tag: nil, payloadStart: out.tree.scalarBytes.count, length: 0, start: mark, end: mark)
+        out.addScalar(style: .plain, tag: nil, payloadStart: textCount, length: 0, start: mark, end: mark)
     }
 }

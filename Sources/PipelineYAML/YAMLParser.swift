@@ -94,6 +94,9 @@ struct TreeBuilder {
     /// Expanded sizes of 2³² − 1 or more, exactly (a node keeps 32 bits: `SyntaxTree.Node.expanded`).
     var largeSizes: [Int32: Int] = [:]
     var documents = 0
+    /// Where the fast scanner writes decoded scalar text while it runs (it becomes `tree.scalarBytes`
+    /// at the end); nil when scalars are appended to `tree.scalarBytes` (the libyaml path).
+    var scalarText: UnsafePointer<UInt8>?
 
     init(source: SourceFile, limits: ParseLimits) {
         self.source = source
@@ -117,10 +120,10 @@ struct TreeBuilder {
         return max(i, offset + (offset < b.count ? 1 : 0))
     }
 
-    mutating func reserve() {
+    mutating func reserve(scalarBytes: Bool = true) {
         tree.nodes.reserveCapacity(source.bytes.count / 6)
         tree.children.reserveCapacity(source.bytes.count / 6)
-        tree.scalarBytes.reserveCapacity(source.bytes.count / 2)
+        if scalarBytes { tree.scalarBytes.reserveCapacity(source.bytes.count / 2) }
     }
 
     mutating func run() {
@@ -444,7 +447,9 @@ struct TreeBuilder {
 
     mutating func checkDuplicateKeys(_ id: NodeID) {
         for (first, dup) in duplicateKeys(of: id) {
-            let text = tree.scalar(dup) ?? ""
+            let n = tree[dup]
+            let text = scalarText.map { String(decoding: UnsafeBufferPointer(start: $0 + Int(n.payloadStart), count: Int(n.payloadCount)), as: UTF8.self) }
+                ?? tree.scalar(dup) ?? ""
             let pos = source.position(of: tree[first].range.start)
             diagnostics.append(yamlError(
                 "duplicate key `\(text)` (first defined at line \(pos.line), column \(pos.column))", tree[dup].range,
@@ -459,7 +464,7 @@ struct TreeBuilder {
         return tree.nodes.withUnsafeBufferPointer { nodes in
             tree.children.withUnsafeBufferPointer { children in
                 tree.scalarBytes.withUnsafeBufferPointer { bytes in
-                    let keys = MappingKeys(nodes: nodes, children: children, bytes: bytes.baseAddress,
+                    let keys = MappingKeys(nodes: nodes, children: children, bytes: scalarText ?? bytes.baseAddress,
                                            start: Int(node.payloadStart), count: Int(node.payloadCount) / 2)
                     var work = 0
                     return DuplicateKeys.find(keys, work: &work)
