@@ -17,19 +17,31 @@ enum FastScan {
     /// The builder holding the whole file's tree and diagnostics, or nil when the file leaves the subset.
     static func build(_ source: SourceFile, limits: ParseLimits) -> TreeBuilder? {
         guard !source.hasBOM, EncodingCheck.problem(in: source.bytes, limits: limits) == nil else { return nil }
-        return source.bytes.withUnsafeBufferPointer { bytes in
-            classes.withUnsafeBufferPointer { cls in
-                var scanner = FastScanner(out: TreeBuilder(source: source, limits: limits), b: bytes, cls: cls)
-                scanner.out.reserve()
-                do {
-                    try scanner.document()
-                } catch {
-                    return nil
+        var built: TreeBuilder?
+        // Decoded scalar text is never longer than the file (each byte belongs to one scalar at most and
+        // decoding only shortens): the scanner writes it into a buffer that size, with no append per
+        // scalar. Pages it never writes cost no memory.
+        let text = [UInt8](unsafeUninitializedCapacity: max(1, source.bytes.count)) { buffer, written in
+            built = source.bytes.withUnsafeBufferPointer { bytes in
+                classes.withUnsafeBufferPointer { cls in
+                    var scanner = FastScanner(out: TreeBuilder(source: source, limits: limits), b: bytes, cls: cls, text: buffer)
+                    scanner.out.reserve(scalarBytes: false)
+                    do {
+                        try scanner.document()
+                    } catch {
+                        return nil
+                    }
+                    written = scanner.textCount
+                    // The scanner met every comment on its way (`skipComment`): no second pass over the file.
+                    scanner.out.tree.comments = scanner.comments
+                    return scanner.out
                 }
-                scanner.out.scanComments()
-                return scanner.out
             }
         }
+        guard var out = built else { return nil }
+        out.tree.scalarBytes = text
+        out.scalarText = nil
+        return out
     }
 
     // Byte classes: each bit is a set of bytes a scanning loop stops at.
@@ -78,6 +90,11 @@ struct FastScanner {
     let n: Int
     var i = 0
     var lineStart = 0
+    /// The line of `i`, 0-based (line breaks are consumed in `skipToToken` only).
+    var line = 0
+    /// The comments met so far, as `CommentScan` finds them: the scanner consumes every byte, and a
+    /// `#` it takes for a comment is one at a line start or after a space, outside quoted text.
+    var comments: [Comment] = []
 
     /// A scanned scalar, not yet added: its range and how to decode it.
     struct Scalar {
@@ -88,11 +105,20 @@ struct FastScanner {
         var escaped: Bool
     }
 
-    init(out: TreeBuilder, b: UnsafeBufferPointer<UInt8>, cls: UnsafeBufferPointer<UInt8>) {
+    /// Decoded scalar text, `text[..<textCount]` written (the tree's `scalarBytes` once the scan ends).
+    let text: UnsafeMutablePointer<UInt8>
+    var textCount = 0
+    let textCapacity: Int
+
+    init(out: TreeBuilder, b: UnsafeBufferPointer<UInt8>, cls: UnsafeBufferPointer<UInt8>, text: UnsafeMutableBufferPointer<UInt8>) {
         self.out = out
         self.b = b
         self.cls = cls
         self.n = b.count
+        // The caller sizes `text` to the file, at least one byte.
+        self.text = text.baseAddress!
+        self.textCapacity = text.count
+        self.out.scalarText = UnsafePointer(self.text)
     }
 
     typealias Bail = FastScanBail
@@ -137,6 +163,7 @@ struct FastScanner {
                 i += 1
             } else if c == 0x0A {
                 i += 1
+                line += 1
                 lineStart = i
                 try checkLineStart()
             } else if c == 0x23 {
@@ -151,13 +178,23 @@ struct FastScanner {
         }
     }
 
-    /// From a `#` to the line break or the end, checking each byte is one libyaml reads.
+    /// From a `#` to the line break or the end, checking each byte is one libyaml reads; the comment
+    /// is recorded.
     mutating func skipComment() throws(Bail) {
+        let hash = i
         i += 1
         while true {
             while i < n, cls[Int(b[i])] & FastScan.commentStop == 0 { i += 1 }
             let c = at(i)
-            if c == 0x0A || c == 0 { return }
+            if c == 0x0A || c == 0 {
+                var ownLine = true
+                for k in lineStart..<hash where b[k] != 0x20 && b[k] != 0x09 {
+                    ownLine = false
+                    break
+                }
+                comments.append(Comment(range: SourceRange(start: hash, end: i), line: line, ownLine: ownLine))
+                return
+            }
             guard c >= 0x80 else { throw Bail() }
             try checkSpecial(i)
             i += 1
@@ -298,6 +335,41 @@ struct FastScanner {
         if b[i] == 0x5B { try flowSequence() } else { try flowMapping() }
     }
 
+    mutating func flowSequence() throws(Bail) { try flowEntries(mapping: false) }
+
+    mutating func flowMapping() throws(Bail) { try flowEntries(mapping: true) }
+
+    /// A flow sequence or mapping at `i`, up to and including its closing bracket; entries are
+    /// separated by `,`, a trailing one allowed. Inlined into `flowSequence` and `flowMapping` with
+    /// `mapping` a constant: each keeps its own loop, as fast as when they were written apart.
+    @inline(__always) mutating func flowEntries(mapping: Bool) throws(Bail) {
+        let close: UInt8 = mapping ? 0x7D : 0x5D
+        try open(sequence: !mapping, flow: true, start: i, end: i + 1)
+        i += 1
+        try skipToToken()
+        var first = true
+        while true {
+            if at(i) == close {
+                i += 1
+                out.closeCollection(endMark: i)
+                return
+            }
+            if !first {
+                guard at(i) == 0x2C else { throw Bail() }
+                i += 1
+                try skipToToken()
+                if at(i) == close { continue }
+            }
+            first = false
+            if mapping {
+                try flowMappingEntry()
+            } else {
+                try flowNode()
+                try skipToToken()
+            }
+        }
+    }
+
     mutating func flowNode() throws(Bail) {
         let c = at(i)
         if c == 0x5B || c == 0x7B {
@@ -307,63 +379,23 @@ struct FastScanner {
         }
     }
 
-    mutating func flowSequence() throws(Bail) {
-        try open(sequence: true, flow: true, start: i, end: i + 1)
-        i += 1
+    /// One `key: value` of a flow mapping (the key a scalar), up to the next token.
+    @inline(__always) mutating func flowMappingEntry() throws(Bail) {
+        let c = at(i)
+        guard c != 0x5B, c != 0x7B else { throw Bail() }
+        let key = try scalar(flow: true, indent: 0)
+        var j = i
+        while at(j) == 0x20 { j += 1 }
+        guard at(j) == 0x3A, try blankZ(at(j + 1)), j - key.start <= 1000 else { throw Bail() }
+        try emit(key)
+        i = j + 1
         try skipToToken()
-        var first = true
-        while true {
-            if at(i) == 0x5D {
-                i += 1
-                out.closeCollection(endMark: i)
-                return
-            }
-            if !first {
-                guard at(i) == 0x2C else { throw Bail() }
-                i += 1
-                try skipToToken()
-                if at(i) == 0x5D { continue }
-            }
-            first = false
+        let v = at(i)
+        if v == 0x2C || v == 0x7D {
+            try emitEmpty(at: i)
+        } else {
             try flowNode()
             try skipToToken()
-        }
-    }
-
-    mutating func flowMapping() throws(Bail) {
-        try open(sequence: false, flow: true, start: i, end: i + 1)
-        i += 1
-        try skipToToken()
-        var first = true
-        while true {
-            if at(i) == 0x7D {
-                i += 1
-                out.closeCollection(endMark: i)
-                return
-            }
-            if !first {
-                guard at(i) == 0x2C else { throw Bail() }
-                i += 1
-                try skipToToken()
-                if at(i) == 0x7D { continue }
-            }
-            first = false
-            let c = at(i)
-            guard c != 0x5B, c != 0x7B else { throw Bail() }
-            let key = try scalar(flow: true, indent: 0)
-            var j = i
-            while at(j) == 0x20 { j += 1 }
-            guard at(j) == 0x3A, try blankZ(at(j + 1)), j - key.start <= 1000 else { throw Bail() }
-            try emit(key)
-            i = j + 1
-            try skipToToken()
-            let v = at(i)
-            if v == 0x2C || v == 0x7D {
-                try emitEmpty(at: i)
-            } else {
-                try flowNode()
-                try skipToToken()
-            }
         }
     }
 
@@ -516,28 +548,40 @@ struct FastScanner {
 
     /// Adds a scanned scalar with its decoded value.
     mutating func emit(_ s: Scalar) throws(Bail) {
-        let payloadStart = out.tree.scalarBytes.count
+        let payloadStart = textCount
         let quote = s.style == .plain ? 0 : 1
-        let text = UnsafeBufferPointer(rebasing: b[(s.start + quote)..<(s.end - quote)])
+        let from = s.start + quote, to = s.end - quote
+        // Never past the buffer, whatever the scan did (decoded text cannot outgrow its source).
+        guard to - from <= textCapacity - textCount else { throw Bail() }
         if !s.escaped {
-            out.tree.scalarBytes.append(contentsOf: text)
-        } else {
-            var k = 0
-            while k < text.count {
-                let c = text[k]
-                if s.style == .singleQuoted, c == 0x27 {
-                    out.tree.scalarBytes.append(c)
-                    k += 2
-                } else if s.style == .doubleQuoted, c == 0x5C, let e = Self.escape(text[k + 1]) {
-                    out.tree.scalarBytes.append(e)
-                    k += 2
-                } else {
-                    out.tree.scalarBytes.append(c)
-                    k += 1
+            // Short scalars (most) byte by byte: cheaper than a call to memcpy.
+            if to - from > 16 {
+                (text + textCount).initialize(from: b.baseAddress! + from, count: to - from)
+                textCount += to - from
+            } else {
+                for k in from..<to {
+                    text[textCount] = b[k]
+                    textCount += 1
                 }
             }
+        } else {
+            var k = from
+            while k < to {
+                let c = b[k]
+                if s.style == .singleQuoted, c == 0x27 {
+                    text[textCount] = c
+                    k += 2
+                } else if s.style == .doubleQuoted, c == 0x5C, let e = Self.escape(b[k + 1]) {
+                    text[textCount] = e
+                    k += 2
+                } else {
+                    text[textCount] = c
+                    k += 1
+                }
+                textCount += 1
+            }
         }
-        let length = out.tree.scalarBytes.count - payloadStart
+        let length = textCount - payloadStart
         guard out.scalarWithinLimit(length, at: s.start), out.withinNodeLimit(at: s.start) else { throw Bail() }
         out.addScalar(style: s.style, tag: nil, payloadStart: payloadStart, length: length, start: s.start, end: s.end)
     }
@@ -545,6 +589,6 @@ struct FastScanner {
     /// An empty plain scalar at `mark`, where libyaml puts it.
     mutating func emitEmpty(at mark: Int) throws(Bail) {
         guard out.withinNodeLimit(at: mark) else { throw Bail() }
-        out.addScalar(style: .plain, tag: nil, payloadStart: out.tree.scalarBytes.count, length: 0, start: mark, end: mark)
+        out.addScalar(style: .plain, tag: nil, payloadStart: textCount, length: 0, start: mark, end: mark)
     }
 }

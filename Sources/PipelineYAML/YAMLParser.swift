@@ -75,18 +75,28 @@ struct TreeBuilder {
     var diagnostics: [Diagnostic] = []
     var fatal = false
 
-    /// An open collection: its node and where its children start on `pending`.
+    /// An open collection: its node, where its children start on `pending`, and the aliases added
+    /// before it opened.
     struct Open {
         var node: Int
         var pendingBase: Int
+        var aliasesBefore: Int
     }
     var stack: [Open] = []
+    /// The children of the open collections, innermost last: `pending[..<pendingCount]`. The
+    /// array never shrinks (closing a collection only lowers the count), so it is not resized per node.
     var pending: [NodeID] = []
+    var pendingCount = 0
+    /// Alias nodes added so far: a collection with none inside stands for exactly its own nodes.
+    var aliasCount = 0
     var anchors: [String: NodeID] = [:]
     var expansion = 0
     /// Expanded sizes of 2³² − 1 or more, exactly (a node keeps 32 bits: `SyntaxTree.Node.expanded`).
     var largeSizes: [Int32: Int] = [:]
     var documents = 0
+    /// Where the fast scanner writes decoded scalar text while it runs (it becomes `tree.scalarBytes`
+    /// at the end); nil when scalars are appended to `tree.scalarBytes` (the libyaml path).
+    var scalarText: UnsafePointer<UInt8>?
 
     init(source: SourceFile, limits: ParseLimits) {
         self.source = source
@@ -110,10 +120,10 @@ struct TreeBuilder {
         return max(i, offset + (offset < b.count ? 1 : 0))
     }
 
-    mutating func reserve() {
+    mutating func reserve(scalarBytes: Bool = true) {
         tree.nodes.reserveCapacity(source.bytes.count / 6)
         tree.children.reserveCapacity(source.bytes.count / 6)
-        tree.scalarBytes.reserveCapacity(source.bytes.count / 2)
+        if scalarBytes { tree.scalarBytes.reserveCapacity(source.bytes.count / 2) }
     }
 
     mutating func run() {
@@ -232,8 +242,13 @@ struct TreeBuilder {
     }
 
     /// Whether a scalar of `length` decoded bytes fits `limits.maxScalarBytes`; else a located error.
-    mutating func scalarWithinLimit(_ length: Int, at start: Int) -> Bool {
-        guard length > limits.maxScalarBytes else { return true }
+    @inline(__always) mutating func scalarWithinLimit(_ length: Int, at start: Int) -> Bool {
+        if length <= limits.maxScalarBytes { return true }
+        return scalarOverLimit(length, at: start)
+    }
+
+    /// The error of `scalarWithinLimit`, apart so that the check inlines; false.
+    @inline(never) mutating func scalarOverLimit(_ length: Int, at start: Int) -> Bool {
         fail("scalar of \(length) bytes is over the \(limits.maxScalarBytes)-byte limit", at: start)
         return false
     }
@@ -303,7 +318,7 @@ struct TreeBuilder {
         // Marks the node open until its end event (an alias to it would be a cycle).
         tree.nodes[Int(id.raw)].payloadCount = -1
         appendChild(id)
-        stack.append(Open(node: Int(id.raw), pendingBase: pending.count))
+        stack.append(Open(node: Int(id.raw), pendingBase: pendingCount, aliasesBefore: aliasCount))
         return id
     }
 
@@ -334,13 +349,19 @@ struct TreeBuilder {
             range: SourceRange(start: start, end: end), payloadStart: 0, payloadCount: 0,
             aliasTarget: target, expandedSize: size))
         if size >= Int(UInt32.max) { largeSizes[id.raw] = size }
+        aliasCount += 1
         appendChild(id)
         return true
     }
 
     /// Whether one more node fits `limits.maxNodes`; else a located error at the node's start.
-    mutating func withinNodeLimit(at start: Int) -> Bool {
-        guard tree.nodes.count >= limits.maxNodes else { return true }
+    @inline(__always) mutating func withinNodeLimit(at start: Int) -> Bool {
+        if tree.nodes.count < limits.maxNodes { return true }
+        return nodeLimitHit(at: start)
+    }
+
+    /// The error of `withinNodeLimit`, apart so that the check inlines; false.
+    @inline(never) mutating func nodeLimitHit(at start: Int) -> Bool {
         fail("more than \(limits.maxNodes) YAML nodes", at: start,
              help: "a pipeline holds a few hundred; raise `limits.max-nodes` if this file is legitimate")
         return false
@@ -359,8 +380,14 @@ struct TreeBuilder {
         return id
     }
 
-    mutating func appendChild(_ id: NodeID) {
-        if !stack.isEmpty { pending.append(id) }
+    @inline(__always) mutating func appendChild(_ id: NodeID) {
+        guard !stack.isEmpty else { return }
+        if pendingCount < pending.count {
+            pending[pendingCount] = id
+        } else {
+            pending.append(id)
+        }
+        pendingCount += 1
     }
 
     mutating func registerAnchor(_ anchor: UnsafeMutablePointer<yaml_char_t>?, _ id: NodeID) {
@@ -384,16 +411,16 @@ struct TreeBuilder {
 
     mutating func closeCollection(_ open: Open, endMark: Int) {
         let childStart = tree.children.count
-        let count = pending.count - open.pendingBase
-        var size = 1
-        for i in open.pendingBase..<pending.count {
-            let s = expandedSize(pending[i])
-            size = size.addingReportingOverflow(s).overflow ? Int.max : size + s
+        let base = open.pendingBase
+        let count = pendingCount - base
+        // Nodes are added in document order: with no alias inside, a collection stands for exactly
+        // the nodes added since it opened; an alias stands for its target's size, added up here.
+        let size = open.aliasesBefore == aliasCount ? tree.nodes.count - open.node : expandedSize(ofChildrenFrom: base)
+        let last = count > 0 ? pending[pendingCount - 1] : nil
+        pending.withUnsafeBufferPointer { p in
+            tree.children.append(contentsOf: UnsafeBufferPointer(rebasing: p[base..<pendingCount]))
         }
-        let last = pending.last
-        tree.children.append(contentsOf: pending[open.pendingBase...])
-        // Truncate without a slice alive: a live slice would make this copy the whole stack.
-        pending.removeLast(count)
+        pendingCount = base
         var node = tree.nodes[open.node]
         node.payloadStart = Int32(truncatingIfNeeded: childStart)
         node.payloadCount = Int32(truncatingIfNeeded: count)
@@ -401,16 +428,28 @@ struct TreeBuilder {
         if size >= Int(UInt32.max) { largeSizes[Int32(open.node)] = size }
         if node.collectionStyle == .flow {
             node.range.end = endMark
-        } else if count > 0, let last {
+        } else if let last {
             node.range.end = max(node.range.start, tree.nodes[Int(last.raw)].range.end)
         }
         tree.nodes[open.node] = node
         if node.kind == .mapping, count > 2 { checkDuplicateKeys(NodeID(open.node)) }
     }
 
+    /// One plus the expanded sizes of the open collection's children from `pending[base]` on, saturating.
+    func expandedSize(ofChildrenFrom base: Int) -> Int {
+        var size = 1
+        for i in base..<pendingCount {
+            let s = expandedSize(pending[i])
+            size = size.addingReportingOverflow(s).overflow ? Int.max : size + s
+        }
+        return size
+    }
+
     mutating func checkDuplicateKeys(_ id: NodeID) {
         for (first, dup) in duplicateKeys(of: id) {
-            let text = tree.scalar(dup) ?? ""
+            let n = tree[dup]
+            let text = scalarText.map { String(decoding: UnsafeBufferPointer(start: $0 + Int(n.payloadStart), count: Int(n.payloadCount)), as: UTF8.self) }
+                ?? tree.scalar(dup) ?? ""
             let pos = source.position(of: tree[first].range.start)
             diagnostics.append(yamlError(
                 "duplicate key `\(text)` (first defined at line \(pos.line), column \(pos.column))", tree[dup].range,
@@ -418,70 +457,20 @@ struct TreeBuilder {
         }
     }
 
-    /// Each scalar key of a mapping equal to an earlier one, paired with its first occurrence.
-    /// Keys are compared as decoded bytes in place: no strings, no slices.
+    /// Each scalar key of a mapping equal to an earlier one, paired with its first occurrence
+    /// (`DuplicateKeys`: linear in the keys, never quadratic whatever they are).
     func duplicateKeys(of id: NodeID) -> [(first: NodeID, duplicate: NodeID)] {
         let node = tree.nodes[Int(id.raw)]
-        let start = Int(node.payloadStart)
-        let keyCount = Int(node.payloadCount) / 2
-        var duplicates: [(first: NodeID, duplicate: NodeID)] = []
-        tree.nodes.withUnsafeBufferPointer { nodes in
+        return tree.nodes.withUnsafeBufferPointer { nodes in
             tree.children.withUnsafeBufferPointer { children in
                 tree.scalarBytes.withUnsafeBufferPointer { bytes in
-                    func key(_ i: Int) -> NodeID { children[start + 2 * i] }
-                    let base = bytes.baseAddress
-                    func text(_ k: NodeID) -> UnsafeBufferPointer<UInt8>? {
-                        let n = nodes[Int(k.raw)]
-                        guard n.kind == .scalar else { return nil }
-                        // The payload lies inside `bytes` (the builder appended it): no slice to check.
-                        return UnsafeBufferPointer(start: base.map { $0 + Int(n.payloadStart) }, count: Int(n.payloadCount))
-                    }
-                    func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-                        guard a.count == b.count else { return false }
-                        for j in 0..<a.count where a[j] != b[j] { return false }
-                        return true
-                    }
-                    if keyCount <= 16 {
-                        for i in 1..<keyCount {
-                            guard let a = text(key(i)) else { continue }
-                            for j in 0..<i {
-                                if let b = text(key(j)), same(a, b) {
-                                    duplicates.append((key(j), key(i)))
-                                    break
-                                }
-                            }
-                        }
-                        return
-                    }
-                    // Open addressing over the first occurrences, at most half full.
-                    var capacity = 32
-                    while capacity < keyCount * 2 { capacity *= 2 }
-                    let mask = capacity - 1
-                    // Each slot keeps the key's node and 32 more bits of its hash: a probe past another
-                    // key compares those bits, not the key's bytes (a node and its text elsewhere in memory).
-                    var slots = [(node: Int32, tag: UInt32)](repeating: (-1, 0), count: capacity)
-                    for i in 0..<keyCount {
-                        let k = key(i)
-                        guard let a = text(k) else { continue }
-                        var h = Hasher()
-                        h.combine(bytes: UnsafeRawBufferPointer(a))
-                        let hash = UInt64(UInt(bitPattern: h.finalize()))
-                        let tag = UInt32(truncatingIfNeeded: hash >> 32)
-                        var slot = Int(truncatingIfNeeded: hash) & mask
-                        while slots[slot].node >= 0 {
-                            let other = NodeID(Int(slots[slot].node))
-                            if slots[slot].tag == tag, let b = text(other), same(a, b) {
-                                duplicates.append((other, k))
-                                break
-                            }
-                            slot = (slot + 1) & mask
-                        }
-                        if slots[slot].node < 0 { slots[slot] = (k.raw, tag) }
-                    }
+                    let keys = MappingKeys(nodes: nodes, children: children, bytes: scalarText ?? bytes.baseAddress,
+                                           start: Int(node.payloadStart), count: Int(node.payloadCount) / 2)
+                    var work = 0
+                    return DuplicateKeys.find(keys, work: &work)
                 }
             }
         }
-        return duplicates
     }
 
     /// libyaml reports no comments: find each `#` that starts one (at a line start

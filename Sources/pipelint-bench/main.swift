@@ -2,6 +2,7 @@ import Foundation
 
 // Benchmarks, apart from the tests, each printing ratios against a baseline measured in the same run:
 //   swift run -c release pipelint-bench parse              front end on a 50 MB pipeline vs raw libyaml events
+//   swift run -c release pipelint-bench tree [--rounds R] [--profile]  the syntax tree alone vs raw libyaml (51 MB file, 500 small files)
 //   swift run -c release pipelint-bench lower [--rounds R]  the lowering alone (tree → model) on the same pipeline, CPU time
 //   swift run -c release pipelint-bench lower-dump FILES   the lowered model and diagnostics of each file, to diff two builds
 //   swift run -c release pipelint-bench check-files        cold start (--version, one file) vs /bin/true; cold `check` of 500 files
@@ -29,6 +30,7 @@ func option(_ name: String) -> String? {
 }
 switch args.first {
 case "parse": ParseBenchmark.run(rounds: option("--rounds").flatMap { Int($0) } ?? 3)
+case "tree": TreeBenchmark.run(rounds: option("--rounds").flatMap { Int($0) } ?? 5, profile: args.contains("--profile"))
 case "lower-dump": lowerDump(Array(args.dropFirst()))
 case "lower": LoweringBenchmark.run(rounds: option("--rounds").flatMap { Int($0) } ?? 5)
 case "check-files": CheckFilesBenchmark.run()
@@ -66,5 +68,5 @@ case "guard":
     if !GuardBenchmark.run(t) { exit(1) }
 case "lsp": LanguageServerBenchmark.run()
 default:
-    print("usage: pipelint-bench lsp | parse [--rounds R] | lower [--rounds R] | check-files | cold-start [--max R] | hostile | hostile-scaling | estimate | scaling [MB...] | overhead [TASKS] | kernels [N] [--rounds R] [--only a,b] [--max-ratio X] | memory | fix [GROUPS...] | guard [--frontend-min F] [--kernels-max X] [--scheduler-min Y] [--yamllint-max Z] [--cold-start-max R] [--fix-max R]")
+    print("usage: pipelint-bench lsp | parse [--rounds R] | tree [--rounds R] [--profile] | lower [--rounds R] | check-files | cold-start [--max R] | hostile | hostile-scaling | estimate | scaling [MB...] | overhead [TASKS] | kernels [N] [--rounds R] [--only a,b] [--max-ratio X] | memory | fix [GROUPS...] | guard [--frontend-min F] [--kernels-max X] [--scheduler-min Y] [--yamllint-max Z] [--cold-start-max R] [--fix-max R]")
 }
