@@ -249,11 +249,7 @@ extension Kernels {
         guard case .success(let t) = Kernel.where.resultType({ [.int64, x.storage, y.storage][$0] }) else {
             throw KernelError("`where` has no common type for \(x.storage.rawValue) and \(y.storage.rawValue)")
         }
-        let truth: [Bool] = switch cond.data {
-        case .f64(let c): c.map { $0 != 0 }
-        case .c128(let c): (0..<cond.data.count).map { c[2 * $0] != 0 || c[2 * $0 + 1] != 0 }
-        default: (cond.data.int64Words ?? []).map { $0 != 0 }
-        }
+        let truth = cond.data.truth
         let (xc, yc) = (x.column.converted(to: t), y.column.converted(to: t))
         let n = truth.count
         if case .c128(let a) = xc, case .c128(let b) = yc {

@@ -279,10 +279,7 @@ public enum Kernels {
     /// `x` where `cond ≠ 0` (NaN counts as true) else `y`.
     static func select(_ cond: Chunk, _ x: Operand, _ y: Operand) throws(KernelError) -> Chunk {
         let n = cond.data.count
-        let truth: [Bool] = switch cond.data {
-        case .f64(let c): c.map { $0 != 0 }
-        default: (cond.data.int64Words ?? cond.data.asDoubles.map { Int64($0) }).map { $0 != 0 }
-        }
+        let truth = cond.data.truth
         if !x.isFloat, !y.isFloat {
             func get(_ o: Operand) -> (Int) -> Int64 {
                 switch o {

@@ -291,8 +291,8 @@ public final class PipelinePlan: TaskRuntime {
                 case .param(let index, let path):
                     guard index < call.params.count else { throw TaskFailure(message: "parameter \(index) is not passed") }
                     if case .item = call.params[index], let items = call.items, chunk < items.count {
-                        let v = items.value(chunk)
-                        args.append(.chunk(Chunk(shape: [1], data: items.isIntegral ? .i64([Int64(v)]) : .f64([v]))))
+                        let data: Column = items.integer(chunk).map { .i64([$0]) } ?? .f64([items.value(chunk)])
+                        args.append(.chunk(Chunk(shape: [1], data: data)))
                         continue
                     }
                     args.append(try kernelArg(call.params[index], path: path, inputs: inputs, decoded: decoded))

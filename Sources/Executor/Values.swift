@@ -130,6 +130,16 @@ public enum Column: Sendable, Equatable {
         }
     }
 
+    /// Each element as numpy's `bool` of it: non-zero (NaN included), a complex value when
+    /// either part is, a nanosecond count when it is not 0 (NaT is true).
+    public var truth: [Bool] {
+        switch self {
+        case .f64(let a): a.map { $0 != 0 }
+        case .c128(let a): (0..<(a.count / 2)).map { a[2 * $0] != 0 || a[2 * $0 + 1] != 0 }
+        case .i64(let a), .datetime(let a), .timedelta(let a): a.map { $0 != 0 }
+        }
+    }
+
     /// The elements as interleaved Complex128 (numpy's cast of a real value: imaginary part +0.0).
     public var asComplex: [Double] {
         switch self {

@@ -45,8 +45,8 @@ extension ProgramWriter {
         switch items {
         case .range(let start, let count):
             start == 0 ? "range(\(count))" : "range(\(start), \(start &+ Int64(count)))"
-        case .values(let xs, let integral):
-            "[" + xs.map { integral ? String(Int64($0)) : PythonSyntax.float($0) }.joined(separator: ", ") + "]"
+        case .integers(let xs): "[" + xs.map(String.init).joined(separator: ", ") + "]"
+        case .values(let xs): "[" + xs.map(PythonSyntax.float).joined(separator: ", ") + "]"
         }
     }
 

@@ -802,28 +802,37 @@ public enum PerItemForm: String, Sendable, Hashable, CaseIterable {
 /// The items a per-item step loops over: `{range: N}`, `{range: [START, STOP]}` or a list of numbers.
 public enum ItemList: Sendable, Hashable {
     case range(start: Int64, count: Int)
-    /// Numbers written in the file; `integral` when every one is an integer (Python ints).
-    case values([Double], integral: Bool)
+    /// Integers written in the file, each exactly (Python ints).
+    case integers([Int64])
+    /// Numbers written in the file, one of them at least not an integer (Python floats).
+    case values([Double])
 
     public var count: Int {
         switch self {
         case .range(_, let n): n
-        case .values(let v, _): v.count
+        case .integers(let v): v.count
+        case .values(let v): v.count
         }
     }
     /// Item `i` as a number.
     public func value(_ i: Int) -> Double {
         switch self {
         case .range(let start, _): Double(start &+ Int64(i))
-        case .values(let v, _): v[i]
+        case .integers(let v): Double(v[i])
+        case .values(let v): v[i]
+        }
+    }
+    /// Item `i` of an integral list, exactly (nil for `.values`).
+    public func integer(_ i: Int) -> Int64? {
+        switch self {
+        case .range(let start, _): start &+ Int64(i)
+        case .integers(let v): v[i]
+        case .values: nil
         }
     }
     /// Whether every item is an integer (a Python int; the results' storage follows).
     public var isIntegral: Bool {
-        switch self {
-        case .range: true
-        case .values(_, let integral): integral
-        }
+        if case .values = self { false } else { true }
     }
 }
 

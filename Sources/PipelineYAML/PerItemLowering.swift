@@ -90,20 +90,17 @@ extension Lowerer {
                 error("`items` of step `\(step)` is empty: the step would make no tasks", v.at, help: "list at least one item")
                 return nil
             }
-            var values: [Double] = []
-            var integral = true
+            var integers: [Int64] = [], values: [Double] = []
             for x in xs {
                 switch scalar(x) {
-                case .int(let i)?: values.append(Double(i))
-                case .float(let d)?:
-                    values.append(d)
-                    integral = false
+                case .int(let i)?: integers.append(i); values.append(Double(i))
+                case .float(let d)?: values.append(d)
                 default:
                     error("an item must be a number, not \(kindName(x))", x.at, help: "items are numbers; pass objects in `args`")
                     return nil
                 }
             }
-            return .values(values, integral: integral)
+            return integers.count == values.count ? .integers(integers) : .values(values)
         }
         guard let es = mapping(v, "`items`") else { return nil }
         checkKeys(es, allowed: [.range], in: "`items`")

@@ -42,4 +42,23 @@ import Testing
         guard case .array(_, let halves, _)? = byName["halves"] else { Issue.record("halves is an array"); return }
         #expect(halves.map(\.data) == [.f64([5]), .f64([5.5]), .f64([6])])
     }
+
+    /// Written integers reach the kernel exactly, the largest and smallest int64 and 2⁵³ + 1
+    /// included (Python ints; they went through a float before and the largest trapped).
+    @Test func integerItemsArePassedExactly() throws {
+        let text = """
+            pipeline: t
+            version: 1.1
+            functions:
+              g: {params: [i, k], kernel: add}
+            steps:
+              same: {delayed: g, items: [9223372036854775807, -9223372036854775808, 9007199254740993], args: [item, 0]}
+            outputs:
+              same: compute
+
+            """
+        let report = try runText(text, asWritten: true)
+        guard case .array(_, let chunks, _)? = report.outputs.first?.data else { Issue.record("same is an array"); return }
+        #expect(chunks.map(\.data) == [.i64([.max]), .i64([.min]), .i64([9_007_199_254_740_993])])
+    }
 }

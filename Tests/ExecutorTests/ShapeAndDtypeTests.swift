@@ -1,4 +1,4 @@
-import Executor
+@testable import Executor
 import Foundation
 import PipelineIR
 import Testing
@@ -15,6 +15,17 @@ import Testing
             out += c.data.asDoubles
         }
         return (shape, out)
+    }
+
+    /// `where`'s condition is numpy's `bool` of each value: a complex value with a NaN or only an
+    /// imaginary part is true (it was truncated to an integer: 0.5 false, NaN a trap).
+    @Test func conditionsAreTrueWhenNonZeroInEveryStorage() throws {
+        #expect(Column.f64([0.5, 0, -0.0, .nan]).truth == [true, false, false, true])
+        #expect(Column.c128([0.5, 0, 0, 0, 0, 1, .nan, 0]).truth == [true, false, true, true])
+        #expect(Column.i64([3, 0]).truth == [true, false])
+        #expect(Column.datetime([.min, 0]).truth == [true, false])
+        let picked = try Kernels.select(Chunk(shape: [4], data: .c128([0.5, 0, 0, 0, 0, 1, .nan, 0])), .scalar(.i64(1)), .scalar(.i64(2)))
+        #expect(picked.data == .i64([1, 2, 1, 1]))
     }
 
     @Test func dotChangesTheShapeAsNumpyDoes() throws {

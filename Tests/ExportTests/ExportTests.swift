@@ -48,6 +48,27 @@ import Testing
         return (Set(doc["strings"] as? [String] ?? []), doc["top"] as? [String] ?? [], doc["modules"] as? [String: [String]] ?? [:])
     }
 
+    @Test func integerItemsAreWrittenExactlyAndFloatItemsAsFloats() throws {
+        func loop(_ items: String) throws -> String? {
+            let yaml = """
+            pipeline: t
+            version: 1.1
+            functions:
+              g: {params: [i, k], kernel: add}
+            steps:
+              same: {delayed: g, items: \(items), args: [item, 0]}
+            outputs:
+              same: compute
+            """
+            let program = try DaskExport.program(LoadedPipeline.load(SourceFile(path: "p.yaml", text: yaml)))
+            return program.components(separatedBy: "\n").first { $0.hasPrefix("    same = ") }
+        }
+        #expect(try loop("[9223372036854775807, -9223372036854775808, 9007199254740993]")
+            == "    same = [dask.delayed(g)(item, 0) for item in [9223372036854775807, -9223372036854775808, 9007199254740993]]  # one task per item; each carries its arguments")
+        #expect(try loop("[1, 2.5, 1e300]")
+            == "    same = [dask.delayed(g)(item, 0) for item in [1.0, 2.5, 1e+300]]  # one task per item; each carries its arguments")
+    }
+
     @Test func stringLiteralsEscapeEverythingThatCouldEndThem() {
         #expect(PythonSyntax.string("a'b\"c\\d\ne\r\tf") == #"'a\'b"c\\d\ne\r\tf'"#)
         #expect(PythonSyntax.string("é😀\u{7F}\u{0}") == #"'\xe9\U0001f600\x7f\x00'"#)

@@ -64,7 +64,7 @@ import Testing
         let graph = try #require(loaded.graph)
         let s = try #require(graph.layer(named: "s"))
         #expect(s.perItem?.form == .submit)
-        #expect(s.perItem?.items == .values([3, 5, 8], integral: true))
+        #expect(s.perItem?.items == .integers([3, 5, 8]))
         #expect(s.taskCount == 3)
         guard case .item(let r)? = s.call?.arguments.first?.source else { Issue.record("the first parameter takes the item"); return }
         #expect(source.text(r) == "item")

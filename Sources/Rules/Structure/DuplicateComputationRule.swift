@@ -119,7 +119,8 @@ public struct DuplicateComputationRule: Rule {
     private func loop(_ p: PerItem) -> [String] {
         switch p.items {
         case .range(let start, let count): [p.form.rawValue, "range", String(start), String(count)]
-        case .values(let v, let integral): [p.form.rawValue, integral ? "integral" : "values"] + v.map(\.description)
+        case .integers(let v): [p.form.rawValue, "integral"] + v.map(\.description)
+        case .values(let v): [p.form.rawValue, "values"] + v.map(\.description)
         }
     }
 }
