@@ -339,8 +339,11 @@ private struct Builder {
             let rows = input.grid.shape.first ?? 0
             let n = max(1, max(a, b))
             let uniform = ChunkGrid(dims: [.uniform(size: max(1, rows / n + (rows % n == 0 ? 0 : 1)), length: rows)])
-            // Always max(left, right) partitions, also when the rows do not fill them evenly.
-            l.grid = uniform.chunkCount == n ? uniform : ChunkGrid(dims: [.explicit((0..<n).map { rows / n + ($0 < rows % n ? 1 : 0) })])
+            // Always max(left, right) partitions, also when the rows do not fill them evenly — but a
+            // list of sizes is one word a partition: past 2^20 partitions (which no cluster schedules)
+            // the grid stays uniform, with fewer partitions than Dask's, rather than take gigabytes.
+            let listed = n <= 1 << 20 && uniform.chunkCount != n
+            l.grid = listed ? ChunkGrid(dims: [.explicit((0..<n).map { rows / n + ($0 < rows % n ? 1 : 0) })]) : uniform
             l.kind = .merge(FrameMerge(how: how, on: on, route: .shuffle(left: a, right: b)))
         }
         return l

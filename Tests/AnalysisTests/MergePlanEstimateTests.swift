@@ -1,3 +1,4 @@
+import Foundation
 import Analysis
 import PipelineIR
 import PipelineYAML
@@ -102,6 +103,22 @@ import Testing
         // A hash join (40 × 10) adds no broadcast frame.
         let hash = try estimate(Self.collectionMerge(how: "inner", left: 40, right: 10))
         #expect(hash.residentPerWorker.bytes == hash.chunkDataPerWorker)
+    }
+
+    /// A merge makes max(left, right) partitions, listed when the rows do not fill them evenly
+    /// (6 rows into 8: six of one row, two empty); past 2^20 partitions the list would take a word
+    /// each (16 GiB for 2^31), so the grid stays uniform.
+    @Test func aMergeOfMorePartitionsThanRowsListsThemUpToALimit() throws {
+        func grid(_ right: Int) throws -> ChunkGrid {
+            let text = Self.collectionMerge(how: "inner", left: 2, right: right)
+                .replacingOccurrences(of: "rows: 400000, partitions: 2", with: "rows: 6, partitions: 2")
+                .replacingOccurrences(of: "rows: 100000", with: "rows: 4294967296")
+            let loaded = LoadedPipeline.load(SourceFile(path: "t.yaml", text: text))
+            return try #require(loaded.graph?.layers.first { $0.name == "enriched" }).grid
+        }
+        #expect(try grid(8).dims == [.explicit([1, 1, 1, 1, 1, 1, 0, 0])])
+        #expect(try grid(1 << 20).chunkCount == 1 << 20)
+        #expect(try grid(1 << 31).dims == [.uniform(size: 1, length: 6)])
     }
 
     /// The one plan: the estimate's tasks per plan follow `MergePlan.choose`, which the executor runs.
