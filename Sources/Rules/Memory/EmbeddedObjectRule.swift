@@ -285,7 +285,7 @@ public struct EmbeddedObjectRule: Rule {
         } else if case .rows(.lookup(let c, _, _, _, _, _)) = ctx.graph[layer.id].kind {
             // Format 1.2: dask 2026.8's Series.map keeps its argument as an operand of every `map` task.
             how = "is copied into each of the \(ctx.graph[layer.id].grid.chunkCount) partition tasks of step `\(layer.name)` (the table of `Series.map` in `\(ctx.graph[layer.id].inputs.first.map { ctx.graph[$0.source].name } ?? "frame")[\"\(c)\"].map(\(obj.name))`, which Dask never wraps)"
-        } else if ctx.graph.layer(named: layer.name)?.frame != nil, let f = function {
+        } else if ctx.graph[layer.id].frame != nil, let f = function {
             // Format 1.2: dask 2026.8's map_partitions wraps Delayed arguments only, never by size.
             how = "is copied into each of the \(layer.tasks) partition tasks of step `\(layer.name)` (an argument of `map_partitions(\(f.name), …)`, which Dask wraps only when it is Delayed)"
         } else {
