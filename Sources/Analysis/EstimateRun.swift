@@ -83,8 +83,8 @@ struct EstimateRun {
         for layer in graph.layers {
             guard let obj = layer.object else { continue }
             let value = ObjectValues.pyValue(obj.recipe)
-            var wire = SizeModel.wireSize(value)
-            var resident = SizeModel.residentSize(value)
+            let model = { (wire: SizeModel.wireSize(value), resident: SizeModel.residentSize(value)) }
+            var (wire, resident) = options.sizes?.sizes(of: obj.name, value: value, compute: model) ?? model()
             modelledSizes[layer.id.index] = (wire, resident)
             if let missing = Estimator.missingFile(obj.recipe, options) {
                 let reason = "`\(missing)` does not exist (relative to the pipeline's folder)"

@@ -85,12 +85,16 @@ public struct EstimateOptions: Sendable {
     /// Whether a relative `load:` path exists (relative to the pipeline's folder);
     /// nil when not checked. The analysis stays pure: the caller does the I/O.
     public var fileExists: (@Sendable (String) -> Bool)?
+    /// Object sizes remembered from an earlier estimate of a similar text; nil sizes every object.
+    public var sizes: ObjectSizeMemo?
 
     /// Options; the defaults are Dask's.
-    public init(largeGraphWarningBytes: Int64 = 10_000_000, memory: MemoryThresholds = .dask, fileExists: (@Sendable (String) -> Bool)? = nil) {
+    public init(largeGraphWarningBytes: Int64 = 10_000_000, memory: MemoryThresholds = .dask, fileExists: (@Sendable (String) -> Bool)? = nil,
+                sizes: ObjectSizeMemo? = nil) {
         self.largeGraphWarningBytes = largeGraphWarningBytes
         self.memory = memory
         self.fileExists = fileExists
+        self.sizes = sizes
     }
 }
 

@@ -119,13 +119,16 @@ public struct FixEngine: Sendable {
     /// whole report has a fix anyway (a rule that wrongly says it offers none), the file is fixed
     /// again from the start with every rule, so the outcome is the same as with every rule.
     func fix(_ source: SourceFile, runningOnly fixing: @escaping (any Rule) -> Bool) -> FixOutcome {
-        let first = linter.begin(source, rules: fixing)
+        // Each round's text differs from the last by a few edits: its objects are sized once.
+        let sizes = ObjectSizeMemo()
+        let first = linter.begin(source, rules: fixing, sizes: sizes)
         var current = first
         var findings = linter.findingsSoFar(first)
         var report: FileReport?
         var applied: [AppliedFix] = []
         var rounds: [[Edit]] = []
-        var seen: Set<[UInt8]> = [source.bytes]
+        // The texts met so far, to stop on a cycle (a handful: compared only to texts of the same length).
+        var seen: [[UInt8]] = [source.bytes]
         func failed(_ failure: FixFailure) -> FixOutcome {
             FixOutcome(original: source, fixed: source.bytes, applied: [], editsByRound: [], remaining: linter.finish(first).report, failure: failure)
         }
@@ -144,15 +147,16 @@ public struct FixEngine: Sendable {
             guard let bytes = YAMLEdits.apply(chosen.edits, to: current.source.bytes) else {
                 return failed(.brokeTheFile(rules: codes(chosen.applied), problem: "its edits overlap or fall outside the text"))
             }
-            let next = linter.begin(SourceFile(path: source.path, bytes: bytes), rules: fixing)
+            let next = linter.begin(SourceFile(path: source.path, bytes: bytes), rules: fixing, sizes: sizes)
             let nextFindings = linter.findingsSoFar(next)
             if let broken = nextFindings.first(where: { $0.severity == .error && ($0.code == .invalidYAML || $0.code == .invalidPipeline) }) {
                 let pos = next.source.position(of: broken.range.start)
                 return failed(.brokeTheFile(rules: codes(chosen.applied), problem: "\(pos.line):\(pos.column): \(broken.message)"))
             }
-            if !seen.insert(bytes).inserted {
+            if seen.contains(bytes) {
                 return failed(.didNotConverge(rules: codes(chosen.applied), iterations: round))
             }
+            seen.append(bytes)
             applied += chosen.applied
             rounds.append(chosen.edits)
             (current, findings, report) = (next, nextFindings, nil)

@@ -79,13 +79,14 @@ public struct Linter: Sendable {
         var byRule: [[Finding]?]
     }
 
-    /// Runs the front end and, on a valid pipeline, the enabled rules `run` selects.
-    public func begin(_ source: SourceFile, rules run: (any Rule) -> Bool) -> Staged {
+    /// Runs the front end and, on a valid pipeline, the enabled rules `run` selects; `sizes`
+    /// remembers object sizes from one text to the next (the fix loop's rounds).
+    public func begin(_ source: SourceFile, rules run: (any Rule) -> Bool, sizes: ObjectSizeMemo? = nil) -> Staged {
         let loaded = LoadedPipeline.load(source, limits: settings.parseLimits)
         let diagnostics = loaded.diagnostics.map(Finding.init)
         var staged = Staged(source: source, loaded: loaded, context: nil, diagnostics: diagnostics, byRule: Array(repeating: nil, count: rules.count))
         if let pipeline = loaded.pipeline, let graph = loaded.graph, !diagnostics.contains(where: { $0.severity == .error }) {
-            let ctx = RuleContext(source: source, tree: loaded.tree, pipeline: pipeline, graph: graph, settings: settings, files: files)
+            let ctx = RuleContext(source: source, tree: loaded.tree, pipeline: pipeline, graph: graph, settings: settings, files: files, sizes: sizes)
             staged.context = ctx
             runRules(ctx, into: &staged.byRule, where: run)
         }

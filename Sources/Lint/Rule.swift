@@ -105,14 +105,18 @@ public struct RuleContext: Sendable {
     /// Analyses shared by the rules, each computed once for the file on first use.
     public let analysis: SharedAnalysis
 
-    public init(source: SourceFile, tree: SyntaxTree, pipeline: Pipeline, graph: Graph, settings: LintSettings, files: FileLookup = .disk) {
+    /// `sizes`: object sizes remembered from an earlier estimate of a similar text (the fix loop's).
+    public init(source: SourceFile, tree: SyntaxTree, pipeline: Pipeline, graph: Graph, settings: LintSettings, files: FileLookup = .disk,
+                sizes: ObjectSizeMemo? = nil) {
         self.source = source
         self.tree = tree
         self.pipeline = pipeline
         self.graph = graph
         self.settings = settings
         self.files = files
-        self.analysis = SharedAnalysis(graph: graph, tree: tree, pipeline: pipeline, options: settings.estimateOptions)
+        var options = settings.estimateOptions
+        options.sizes = sizes
+        self.analysis = SharedAnalysis(graph: graph, tree: tree, pipeline: pipeline, options: options)
     }
 
     /// The graph's figures (`Estimator.estimate` with the settings' options), computed once per file.

@@ -83,8 +83,13 @@ public struct DefinitionIndex: Sendable {
         for (k, v) in tree.entries(tree.resolved(root)) {
             guard let name = tree.scalar(k), sections[name] == nil else { continue }
             let node = tree.resolved(v)
+            let pairs = tree.entries(node)
             var section = Section(node: node, entryCount: 0, entries: [:], owners: [:], sharedBy: [:])
-            for (key, value) in tree.entries(node) {
+            // Sized once: a section of thousands of entries would otherwise rehash each table a dozen times.
+            section.entries.reserveCapacity(pairs.count)
+            section.owners.reserveCapacity(pairs.count)
+            section.sharedBy.reserveCapacity(pairs.count)
+            for (key, value) in pairs {
                 section.entryCount += 1
                 if section.owners[value] == nil { section.owners[value] = key }
                 guard let entryName = tree.scalar(key) else { continue }

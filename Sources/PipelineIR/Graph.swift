@@ -379,7 +379,11 @@ public struct Graph: Sendable {
         self.outputs = outputs
     }
 
-    public subscript(id: LayerID) -> Layer { layers[id.index] }
+    /// The layer `id`, lent rather than copied: `graph[id].name` reads one field of the layer
+    /// in place, where a copy would retain every field it holds.
+    public subscript(id: LayerID) -> Layer {
+        _read { yield layers[id.index] }
+    }
 
     /// The layer named `name`.
     public func layer(named name: String) -> Layer? { layers.first { $0.name == name } }

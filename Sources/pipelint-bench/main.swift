@@ -15,6 +15,7 @@ import Foundation
 //   swift run -c release pipelint-bench kernels [N] [--rounds R] [--only a,b] [--max-ratio X]
 //                                                         kernels vs numpy on the same data, int64 and float64
 //   swift run -c release pipelint-bench fix [GROUPS...]   fix vs check on 500 files (cold and in-process); one file with thousands of fixes
+//   swift run -c release pipelint-bench fix --one GROUPS [ROUNDS] [check|fix]  one file: check and fix taking turns, or only one (perf record)
 //   swift run -c release pipelint-bench guard [--frontend-min 0.25] [--kernels-max 1.75] [--scheduler-min 50] [--yamllint-max 0.5]
 //                                             [--cold-start-max 10] [--fix-max 2.5]
 //                                                         the cheap figures against their baselines, exit 1 past a threshold (CI)
@@ -54,6 +55,8 @@ case "kernels":
                                  maxRatio: option("--max-ratio").flatMap { Double($0) })
     if !ok { exit(1) }
 case "memory": memory()
+case "fix" where args.count >= 3 && args[1] == "--one":
+    FixBenchmark.one(groups: Int(args[2]) ?? 8000, rounds: args.count > 3 ? Int(args[3]) ?? 5 : 5, only: args.count > 4 ? args[4] : nil)
 case "fix":
     let sizes = args.dropFirst().compactMap { Int($0) }
     FixBenchmark.run(sizes: sizes.isEmpty ? [1000, 2000, 4000, 8000] : sizes)
