@@ -121,9 +121,9 @@ public struct FixEngine: Sendable {
     func fix(_ source: SourceFile, runningOnly fixing: @escaping (any Rule) -> Bool) -> FixOutcome {
         // Each round's text differs from the last by a few edits: its objects are sized once.
         let sizes = ObjectSizeMemo()
-        let first = linter.begin(source, rules: fixing, sizes: sizes)
+        var first = linter.begin(source, rules: fixing, sizes: sizes)
+        var findings = linter.findingsSoFar(&first)
         var current = first
-        var findings = linter.findingsSoFar(first)
         var report: FileReport?
         var applied: [AppliedFix] = []
         var rounds: [[Edit]] = []
@@ -147,8 +147,8 @@ public struct FixEngine: Sendable {
             guard let bytes = YAMLEdits.apply(chosen.edits, to: current.source.bytes) else {
                 return failed(.brokeTheFile(rules: codes(chosen.applied), problem: "its edits overlap or fall outside the text"))
             }
-            let next = linter.begin(SourceFile(path: source.path, bytes: bytes), rules: fixing, sizes: sizes)
-            let nextFindings = linter.findingsSoFar(next)
+            var next = linter.begin(SourceFile(path: source.path, bytes: bytes), rules: fixing, sizes: sizes)
+            let nextFindings = linter.findingsSoFar(&next)
             if let broken = nextFindings.first(where: { $0.severity == .error && ($0.code == .invalidYAML || $0.code == .invalidPipeline) }) {
                 let pos = next.source.position(of: broken.range.start)
                 return failed(.brokeTheFile(rules: codes(chosen.applied), problem: "\(pos.line):\(pos.column): \(broken.message)"))

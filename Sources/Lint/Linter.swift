@@ -77,6 +77,38 @@ public struct Linter: Sendable {
         var diagnostics: [Finding]
         /// Each rule's findings, in `rules` order; nil for a rule not run yet.
         var byRule: [[Finding]?]
+        /// What `screen` found so far: the file's suppressions, and the findings of the rules
+        /// already screened with the suppressed ones removed and which suppressions that used.
+        var screening: Screening?
+    }
+
+    /// The rules' findings with the suppressed ones removed, kept between `findingsSoFar` and
+    /// `finish`: suppressing is decided finding by finding, so the rules screened once are not
+    /// screened again, and the file's suppressions are scanned once.
+    struct Screening: Sendable {
+        var suppressions: [Suppression]
+        var index: SuppressionIndex
+        var screened: [Bool]
+        var kept: [Finding] = []
+        var used = Set<SuppressionIndex.Use>()
+    }
+
+    /// Screens the findings of the rules run since the last call (see `Screening`).
+    func screen(_ staged: inout Staged) {
+        guard let ctx = staged.context else { return }
+        var s = staged.screening ?? {
+            let all = suppressions(ctx)
+            return Screening(suppressions: all, index: SuppressionIndex(all), screened: Array(repeating: false, count: rules.count))
+        }()
+        var new: [Finding] = []
+        for (i, findings) in staged.byRule.enumerated() where !s.screened[i] {
+            guard let findings else { continue }
+            new += findings
+            s.screened[i] = true
+        }
+        s.used.formUnion(s.index.apply(to: &new, source: ctx.source))
+        s.kept += new
+        staged.screening = s
     }
 
     /// Runs the front end and, on a valid pipeline, the enabled rules `run` selects; `sizes`
@@ -97,13 +129,10 @@ public struct Linter: Sendable {
     /// report has (findings about suppressions, YAML paths and fingerprints): the front end's
     /// findings, then the rules' run so far, suppressed, with the configured severities, in
     /// `lint`'s order.
-    public func findingsSoFar(_ staged: Staged) -> [Finding] {
+    public func findingsSoFar(_ staged: inout Staged) -> [Finding] {
+        screen(&staged)
         var findings = staged.diagnostics
-        if let ctx = staged.context {
-            var ruleFindings = staged.byRule.compactMap { $0 }.flatMap { $0 }
-            _ = SuppressionIndex(suppressions(ctx)).apply(to: &ruleFindings, source: ctx.source)
-            findings += ruleFindings
-        }
+        findings += staged.screening?.kept ?? []
         for i in findings.indices {
             if let s = configuration.severities[findings[i].code.id] { findings[i].severity = s }
         }
@@ -119,11 +148,11 @@ public struct Linter: Sendable {
         var problems: [String] = []
         if let ctx = staged.context {
             runRules(ctx, into: &staged.byRule) { _ in true }
-            var ruleFindings = staged.byRule.compactMap { $0 }.flatMap { $0 }
-            let suppressions = suppressions(ctx)
-            let used = SuppressionIndex(suppressions).apply(to: &ruleFindings, source: source)
-            findings += ruleFindings
-            findings += suppressionFindings(suppressions, used: used, source: source, problems: &problems)
+            screen(&staged)
+            if let s = staged.screening {
+                findings += s.kept
+                findings += suppressionFindings(s.suppressions, used: s.used, source: source, problems: &problems)
+            }
         }
         // One path finder for the file: each finding's YAML path is a few binary searches.
         var paths = YAMLPathFinder(loaded.tree)
