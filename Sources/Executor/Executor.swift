@@ -172,8 +172,12 @@ public enum Executor {
         }
 
         var outputs: [OutputResult] = []
+        // Each output's layer by name, the first of a name as `layer(named:)` finds it (one scan, not one per output).
+        var byName: [String: Int] = [:]
+        for (i, l) in graph.layers.enumerated() where byName[l.name] == nil { byName[l.name] = i }
         for o in graph.outputs {
-            guard let l = graph.layer(named: o.target.name) else { continue }
+            guard let i = byName[o.target.name] else { continue }
+            let l = graph.layers[i]
             let li = l.id.index
             if case .reduce = l.kind {
                 if plan.finalTask[li] >= 0, case .scalar(let s)? = kept[plan.finalTask[li]] {

@@ -102,7 +102,7 @@ public struct LargeGraphRule: Rule {
             return [finding(message, at: use.range, help: "build it inside one task: add `placement: delayed` to object `\(use.object)`", subjects: [use.object, layer.name])]
         }
         guard let layer = biggestLayer else { return [] }
-        if case .frame(let f)? = ctx.graph.layer(named: layer.name)?.kind, case .fromPandas(let object, _) = f.source {
+        if case .frame(let f) = ctx.graph[layer.id].kind, case .fromPandas(let object, _) = f.source {
             return [fromPandasFinding(f, object: object, layer: layer, size: size, threshold: threshold)]
         }
         let message = "the graph pickles to \(size) when submitted, over \(threshold): the \(layer.tasks) tasks of `\(layer.name)` cost ≈ \(formatBytes(layer.submit.total)) in keys and arguments; Dask will warn \"Sending large graph\" only at submit"
