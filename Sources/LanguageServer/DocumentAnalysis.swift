@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import JSONRPC
 import Lint
@@ -23,14 +24,17 @@ public final class DocumentAnalysis: Sendable {
     /// The configuration file's problem, when it could not be read (the defaults apply).
     public let configurationProblem: String?
 
-    /// Lints `document` with `configuration` and indexes its names.
-    public init(_ document: TextDocument, configuration: Configuration, configurationProblem: String? = nil, rules: [any Rule]) {
+    /// Lints `document` with `configuration` and indexes its names; `sizes` holds the object
+    /// sizes of the document's earlier versions (its objects unchanged since are not sized again).
+    public init(_ document: TextDocument, configuration: Configuration, configurationProblem: String? = nil, rules: [any Rule],
+                sizes: ObjectSizeMemo? = nil) {
         uri = document.uri
         version = document.version
         source = document.source
         linter = Linter(rules: rules, configuration: configuration)
         // One front-end run and one estimate serve the diagnostics, navigation and hover.
-        let analysis = linter.analyse(source)
+        let analysis = linter.analyse(source, sizes: sizes)
+        sizes?.forgetUnused()
         report = analysis.report
         loaded = analysis.loaded
         context = analysis.context

@@ -1,3 +1,4 @@
+import Analysis
 import Dispatch
 import Driver
 import Foundation
@@ -31,6 +32,8 @@ public final class LanguageServer: @unchecked Sendable {
     var encoding: PositionEncoding = .utf16
     var documents: [String: TextDocument] = [:]
     var analyses: [String: DocumentAnalysis] = [:]
+    /// Each open document's object sizes, kept from one version to the next.
+    var sizeMemos: [String: ObjectSizeMemo] = [:]
     var configurations = LanguageServer.freshResolver()
     var watchesFilesDynamically = false
 

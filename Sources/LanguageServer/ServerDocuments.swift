@@ -1,3 +1,4 @@
+import Analysis
 import Dispatch
 import Foundation
 import JSONRPC
@@ -11,6 +12,7 @@ extension LanguageServer {
             let item = params["textDocument"]
             guard let uri = item["uri"].string, let text = item["text"].string else { return }
             documents[uri] = TextDocument(uri: uri, version: item["version"].int ?? 0, text: text)
+            sizeMemos[uri] = ObjectSizeMemo()
             latest.set(uri, documents[uri]?.version)
             scheduleLint(uri, after: 0)
         }
@@ -32,6 +34,7 @@ extension LanguageServer {
             guard let uri = params["textDocument"]["uri"].string else { return }
             documents[uri] = nil
             analyses[uri] = nil
+            sizeMemos[uri] = nil
             latest.set(uri, nil)
             endpoint.sink.notify("textDocument/publishDiagnostics", ["uri": .string(uri), "diagnostics": []])
         }
@@ -61,10 +64,11 @@ extension LanguageServer {
         let version = doc.version
         let (configuration, problem) = configuration(for: doc)
         let encoding = encoding
+        let sizes = sizeMemos[uri]
         lintQueue.asyncAfter(deadline: .now() + delay) { [self] in
             guard latest.get(uri) == version else { return }
             let debounceEnd = DispatchTime.now()
-            let analysis = DocumentAnalysis(doc, configuration: configuration, configurationProblem: problem, rules: rules)
+            let analysis = DocumentAnalysis(doc, configuration: configuration, configurationProblem: problem, rules: rules, sizes: sizes)
             let message = Message.notification(method: "textDocument/publishDiagnostics",
                                                params: Diagnostics.publishParams(analysis, encoding: encoding))
             guard latest.ifCurrent(uri, version, { endpoint.sink.send(message) }) else { return }
@@ -88,7 +92,7 @@ extension LanguageServer {
         }
         if let a = analyses[uri], a.version == doc.version { return a }
         let (configuration, problem) = configuration(for: doc)
-        let a = DocumentAnalysis(doc, configuration: configuration, configurationProblem: problem, rules: rules)
+        let a = DocumentAnalysis(doc, configuration: configuration, configurationProblem: problem, rules: rules, sizes: sizeMemos[uri])
         analyses[uri] = a
         return a
     }

@@ -62,8 +62,11 @@ public struct Linter: Sendable {
         public var context: RuleContext?
     }
 
-    /// Lints one file (as `lint`) and returns the model and rule context with the report.
-    public func analyse(_ source: SourceFile) -> Analysis { finish(begin(source, rules: { _ in true })) }
+    /// Lints one file (as `lint`) and returns the model and rule context with the report;
+    /// `sizes` remembers object sizes from one version of the text to the next (an editor's).
+    public func analyse(_ source: SourceFile, sizes: ObjectSizeMemo? = nil) -> Analysis {
+        finish(begin(source, rules: { _ in true }, sizes: sizes))
+    }
 
     /// A lint run up to the front end and some of the rules (`begin`); `finish` runs the
     /// others on the same front end and rule context and gives exactly `analyse`'s result,

@@ -1,3 +1,4 @@
+import Foundation
 import Analysis
 import PipelineIR
 import PipelineYAML
@@ -63,5 +64,22 @@ import Testing
         #expect(figures(resized) == figures(Estimator.estimate(bigger)))
         let table = try #require(resized.objects.first { $0.name == "table" })
         #expect(table.wire.bytes > (try #require(reused.objects.first { $0.name == "table" })).wire.bytes)
+    }
+
+    /// An editor's memo keeps the objects of the current text only: a name typed on the way
+    /// (`t`, `ta`, … `table`) or deleted is forgotten at the next version.
+    @Test func namesGoneFromTheTextAreForgotten() throws {
+        let memo = ObjectSizeMemo()
+        let options = EstimateOptions(sizes: memo)
+        _ = Estimator.estimate(try graph(text(range: 30000, placement: "embed")), options: options)
+        memo.forgetUnused()
+        #expect(memo.count == 2)
+        let renamed = text(range: 30000, placement: "embed").replacingOccurrences(of: "codes", with: "labels")
+        _ = Estimator.estimate(try graph(renamed), options: options)
+        #expect((memo.hits, memo.misses, memo.count) == (1, 3, 3))
+        memo.forgetUnused()
+        #expect(memo.count == 2)
+        _ = Estimator.estimate(try graph(renamed), options: options)
+        #expect((memo.hits, memo.misses) == (3, 3))
     }
 }
